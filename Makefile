@@ -1,0 +1,59 @@
+# Top-level Makefile: kexec handover path for Linux live update.
+#
+#   make deps      install the Debian packages we need (bookworm + pinned trixie-backports)
+#   make demo      build what is missing and show a live update in QEMU
+#   make check     run every test; last line "N passed, N failed"
+#   make kernel    build (or reuse) the cached kernels
+#   make bench     print benchmark numbers
+#
+# Each directory adds its own rules in a *.mk file included below and
+# registers its test suites in CHECK_SUITES (each suite is a make target
+# check-<name> that prints TAP lines "ok N - ..." / "not ok N - ...").
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+TOP := $(CURDIR)
+B := $(TOP)/build
+LUO_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/luo-kexec
+export LUO_CACHE
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror
+HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Linux source (pristine, extracted from the pinned Debian package on demand).
+LINUX_SRC = $(shell $(TOP)/scripts/linux-src.sh)
+
+CHECK_SUITES :=
+BENCHES :=
+ALL_TARGETS :=
+
+include $(wildcard $(TOP)/*/*.mk $(TOP)/tests/*/*.mk)
+
+.PHONY: all deps kernel kernel-ours kernel-upstream demo check check-quick bench clean distclean
+all: $(ALL_TARGETS)
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+kernel: kernel-ours kernel-upstream
+kernel-ours:
+	@$(TOP)/scripts/kernel-build.sh ours x86_64
+kernel-upstream:
+	@$(TOP)/scripts/kernel-build.sh upstream x86_64
+
+demo:
+	@$(TOP)/scripts/demo.sh
+
+# Run every registered suite, count TAP results over all of them.
+check:
+	@$(TOP)/scripts/check.sh $(CHECK_SUITES)
+
+bench: $(BENCHES)
+
+clean:
+	rm -rf $(B)
+
+distclean: clean
+	@echo "the kernel cache in $(LUO_CACHE) is kept; remove it by hand"
