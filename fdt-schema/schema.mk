@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# fdt-schema/: the handover FDT schemas (YAML), their generator, the
+# generated C tables and docs, and the luo-fdt host tool.
+#
+#   $(B)/gen/ho_schema_tables.c   C tables from fdt-schema/*.yaml (schema.h types)
+#   $(B)/gen/ho_schema_tables.o   host object of the above
+#   $(B)/bin/luo-fdt              check / dump / gen handover FDTs
+#   make schema-docs              regenerate docs/schema-reference.md
+#   make check-schema             the schema test suite (tests/schema/)
+
+SCHEMA_DIR := $(TOP)/fdt-schema
+SCHEMA_YAML := $(sort $(wildcard $(SCHEMA_DIR)/*.yaml))
+SCHEMA_GEN := $(SCHEMA_DIR)/gen-tables.py
+SCHEMA_DOC := $(TOP)/docs/schema-reference.md
+HO_INCLUDE := $(TOP)/efi/lib/include
+
+LUO_FDT_SRCS := $(sort $(wildcard $(SCHEMA_DIR)/luo-fdt/*.c))
+LUO_FDT_OBJS := $(patsubst $(SCHEMA_DIR)/luo-fdt/%.c,$(B)/luo-fdt/%.o,$(LUO_FDT_SRCS))
+LUO_FDT_CFLAGS = $(HOST_CFLAGS) -I$(HO_INCLUDE) $(LIBFDT_CFLAGS) -MMD -MP
+
+$(B)/gen/ho_schema_tables.c: $(SCHEMA_YAML) $(SCHEMA_GEN)
+	@mkdir -p $(@D)
+	python3 $(SCHEMA_GEN) -c $@ $(SCHEMA_YAML)
+
+$(B)/gen/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c $(HO_INCLUDE)/ho/schema.h
+	$(CC) $(HOST_CFLAGS) -I$(HO_INCLUDE) -c -o $@ $<
+
+$(B)/luo-fdt/%.o: $(SCHEMA_DIR)/luo-fdt/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LUO_FDT_CFLAGS) -c -o $@ $<
+
+# The tables object is linked last but one on purpose: tests/schema relinks
+# the same objects against tables generated from a modified YAML.
+$(B)/bin/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/host/libho.a $(B)/host/libfdt.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+
+-include $(LUO_FDT_OBJS:.o=.d)
+
+.PHONY: schema-docs
+schema-docs: $(SCHEMA_YAML) $(SCHEMA_GEN)
+	python3 $(SCHEMA_GEN) -m $(SCHEMA_DOC) $(SCHEMA_YAML)
+
+ALL_TARGETS += $(B)/gen/ho_schema_tables.o $(B)/bin/luo-fdt
