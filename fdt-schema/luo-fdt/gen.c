@@ -1,0 +1,871 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * luo-fdt gen: synthetic handover blobs for tests and EFI bring-up.
+ *
+ * A blob is first built as a small tree in memory (struct gnode), so that a
+ * defect can be injected by editing the tree (drop a property, add a node,
+ * shorten a value), then written with libfdt's sequential-write API, the
+ * way the kernel writes its KHO FDT. Defects below the tree level (header,
+ * tokens, truncation) are applied to the written bytes.
+ *
+ * Physical addresses follow one fixed synthetic layout inside the RAM of
+ * the memory map that --memmap-out writes (a 1 GiB QEMU q35 guest):
+ *
+ *   GEN_BASE + 0x0000            KHO preserved-memory-map page
+ *   GEN_BASE + 0x1000            luo-rfc-v1 blob
+ *   GEN_BASE + 0x10000 + i*4K    memfd-v1 FDT of file i
+ *   GEN_BASE + 0x100000 + i*4K   folio table of file i
+ *   GEN_BASE + 0x200000 + ...    folios
+ *
+ * The defect table says what each defect does; which error the checker
+ * must report for it is the business of the tests (tests/schema), not of
+ * this file.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "luo-fdt.h"
+
+#define GEN_BASE		0x1000000ull	/* 16 MiB */
+#define GEN_PAGE		4096ull
+#define GEN_MEMMAP_PTR		(GEN_BASE)
+#define GEN_LUO_ADDR		(GEN_BASE + 0x1000)
+#define GEN_MEMFD_ADDR(i)	(GEN_BASE + 0x10000 + (uint64_t)(i) * GEN_PAGE)
+#define GEN_TABLE_ADDR(i)	(GEN_BASE + 0x100000 + (uint64_t)(i) * GEN_PAGE)
+#define GEN_FOLIO_ADDR		(GEN_BASE + 0x200000)
+/* In the memory map below: not RAM, and the last usable RAM page. */
+#define GEN_RESERVED_ADDR	0x3fff0000ull
+#define GEN_RAM_END		0x3ffe0000ull
+#define GEN_MAX_COUNT		4096	/* --files, --sessions, --folios */
+
+/* The memory map of a 1 GiB QEMU q35 guest, as in /sys/firmware/memmap. */
+static const char gen_memmap[] =
+	"# luo-fdt gen: synthetic memory map (1 GiB QEMU q35 guest)\n"
+	"0x0000000000000000 0x000000000009fbff System RAM\n"
+	"0x000000000009fc00 0x000000000009ffff Reserved\n"
+	"0x00000000000f0000 0x00000000000fffff Reserved\n"
+	"0x0000000000100000 0x000000003ffdffff System RAM\n"
+	"0x000000003ffe0000 0x000000003fffffff Reserved\n"
+	"0x00000000b0000000 0x00000000bfffffff Reserved\n"
+	"0x00000000fed1c000 0x00000000fed1ffff Reserved\n"
+	"0x00000000feffc000 0x00000000feffffff Reserved\n"
+	"0x00000000fffc0000 0x00000000ffffffff Reserved\n";
+
+/* ---- the in-memory tree ------------------------------------------------ */
+
+struct gprop {
+	char *name;
+	void *val;
+	int len;
+	struct gprop *next;
+};
+
+struct gnode {
+	char *name;
+	struct gprop *props;
+	struct gnode *kids;
+	struct gnode *next;
+};
+
+static void *xmalloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+
+	if (!p) {
+		errmsg("out of memory");
+		exit(EXIT_INVALID);
+	}
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	return strcpy(xmalloc(strlen(s) + 1), s);
+}
+
+static struct gnode *node_add(struct gnode *parent, const char *name)
+{
+	struct gnode *n = xmalloc(sizeof(*n)), **pp;
+
+	n->name = xstrdup(name);
+	if (parent) {
+		for (pp = &parent->kids; *pp; pp = &(*pp)->next)
+			;
+		*pp = n;
+	}
+	return n;
+}
+
+static struct gnode *node_get(struct gnode *parent, const char *name)
+{
+	struct gnode *n;
+
+	for (n = parent->kids; n; n = n->next)
+		if (!strcmp(n->name, name))
+			return n;
+	return NULL;
+}
+
+/* The node at "/a/b" below root; exits on a missing node (a gen bug). */
+static struct gnode *node_path(struct gnode *root, const char *path)
+{
+	char buf[256], *tok, *save;
+	struct gnode *n = root;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, "/", &save); tok && n;
+	     tok = strtok_r(NULL, "/", &save))
+		n = node_get(n, tok);
+	if (!n) {
+		errmsg("gen: internal error: no node %s", path);
+		exit(EXIT_INVALID);
+	}
+	return n;
+}
+
+static void node_free(struct gnode *n)
+{
+	while (n) {
+		struct gnode *next = n->next;
+		struct gprop *p = n->props;
+
+		while (p) {
+			struct gprop *pn = p->next;
+
+			free(p->name);
+			free(p->val);
+			free(p);
+			p = pn;
+		}
+		node_free(n->kids);
+		free(n->name);
+		free(n);
+		n = next;
+	}
+}
+
+static void node_del(struct gnode *parent, const char *name)
+{
+	struct gnode **pp, *n;
+
+	for (pp = &parent->kids; (n = *pp); pp = &n->next) {
+		if (!strcmp(n->name, name)) {
+			*pp = n->next;
+			n->next = NULL;
+			node_free(n);
+			return;
+		}
+	}
+}
+
+/* Append a property even if one of that name exists (for DUP_PROP). */
+static void prop_add(struct gnode *n, const char *name, const void *val,
+		     int len)
+{
+	struct gprop *p = xmalloc(sizeof(*p)), **pp;
+
+	p->name = xstrdup(name);
+	p->val = xmalloc((size_t)len);
+	memcpy(p->val, val, (size_t)len);
+	p->len = len;
+	for (pp = &n->props; *pp; pp = &(*pp)->next)
+		;
+	*pp = p;
+}
+
+/* Set (replace or append) a property. */
+static void prop_set(struct gnode *n, const char *name, const void *val,
+		     int len)
+{
+	struct gprop *p;
+
+	for (p = n->props; p; p = p->next) {
+		if (!strcmp(p->name, name)) {
+			free(p->val);
+			p->val = xmalloc((size_t)len);
+			memcpy(p->val, val, (size_t)len);
+			p->len = len;
+			return;
+		}
+	}
+	prop_add(n, name, val, len);
+}
+
+static void prop_del(struct gnode *n, const char *name)
+{
+	struct gprop **pp, *p;
+
+	for (pp = &n->props; (p = *pp); pp = &p->next) {
+		if (!strcmp(p->name, name)) {
+			*pp = p->next;
+			free(p->name);
+			free(p->val);
+			free(p);
+			return;
+		}
+	}
+}
+
+/* Native-endian integers, as KHO writes them (not fdt64/cpu_to_fdt64). */
+static void prop_u64(struct gnode *n, const char *name, uint64_t v)
+{
+	prop_set(n, name, &v, sizeof(v));
+}
+
+static void prop_u32(struct gnode *n, const char *name, uint32_t v)
+{
+	prop_set(n, name, &v, sizeof(v));
+}
+
+static void prop_str(struct gnode *n, const char *name, const char *s)
+{
+	prop_set(n, name, s, (int)strlen(s) + 1);
+}
+
+/* ---- serialising with the sequential-write API ------------------------- */
+
+static int sw_node(void *fdt, const struct gnode *n)
+{
+	const struct gprop *p;
+	const struct gnode *k;
+	int err;
+
+	err = fdt_begin_node(fdt, n->name);
+	for (p = n->props; p && !err; p = p->next)
+		err = fdt_property(fdt, p->name, p->val, p->len);
+	for (k = n->kids; k && !err; k = k->next)
+		err = sw_node(fdt, k);
+	return err ? err : fdt_end_node(fdt);
+}
+
+/* The tree as an FDT in a malloc()ed buffer; *size = its totalsize. */
+static void *serialise(const struct gnode *root, size_t *size)
+{
+	size_t cap = 4096;
+	void *fdt;
+	int err;
+
+	for (;;) {
+		fdt = aligned_alloc(8, cap);
+		if (!fdt) {
+			errmsg("out of memory");
+			exit(EXIT_INVALID);
+		}
+		memset(fdt, 0, cap);
+		err = fdt_create(fdt, (int)cap);
+		if (!err)
+			err = fdt_finish_reservemap(fdt);
+		if (!err)
+			err = sw_node(fdt, root);
+		if (!err)
+			err = fdt_finish(fdt);
+		if (err != -FDT_ERR_NOSPACE)
+			break;
+		free(fdt);
+		cap *= 2;
+	}
+	if (err) {
+		errmsg("gen: libfdt: %s", fdt_strerror(err));
+		exit(EXIT_INVALID);
+	}
+	*size = fdt_totalsize(fdt);
+	return fdt;
+}
+
+/* ---- valid blobs -------------------------------------------------------- */
+
+enum gen_kind { KIND_ANY = -1, KIND_KHO, KIND_LUO, KIND_MEMFD, KIND_COUNT };
+
+static const char *const kind_names[KIND_COUNT] = {
+	[KIND_KHO] = "kho",
+	[KIND_LUO] = "luo",
+	[KIND_MEMFD] = "memfd",
+};
+
+struct gen_opts {
+	enum gen_kind kind;
+	unsigned int files;
+	unsigned int sessions;
+	unsigned int folios;
+};
+
+static struct gnode *build_luo(const struct gen_opts *o)
+{
+	struct gnode *root = node_add(NULL, ""), *sub, *n;
+	char name[32];
+	unsigned int i;
+
+	prop_str(root, "compatible", "luo-rfc-v1");
+	prop_u64(root, "liveupdate-count", 1);
+
+	sub = node_add(root, "subsystems");
+	n = node_add(sub, "files");
+	prop_str(n, "compatible", "luo-files-v1");
+	prop_u64(n, "data", 0);
+
+	sub = node_add(root, "sessions");
+	for (i = 0; i < o->sessions; i++) {
+		char sname[32];
+
+		snprintf(name, sizeof(name), "%x", i);
+		snprintf(sname, sizeof(sname), "session-%u", i);
+		n = node_add(sub, name);
+		prop_str(n, "name", sname);
+	}
+
+	sub = node_add(root, "file-descriptors");
+	for (i = 0; i < o->files; i++) {
+		snprintf(name, sizeof(name), "%x", i);
+		n = node_add(sub, name);
+		prop_str(n, "compatible", "memfd-v1");
+		prop_u64(n, "token", 0x1000 + i);
+		prop_u32(n, "session", i % o->sessions);
+		prop_u64(n, "data", GEN_MEMFD_ADDR(i));
+	}
+	return root;
+}
+
+static struct gnode *build_kho(const struct gen_opts *o)
+{
+	struct gnode *root = node_add(NULL, ""), *luo, *n;
+	size_t luo_size;
+	void *luo_fdt;
+
+	/* blob-size is the size of the LUO blob gen makes with the same options. */
+	luo = build_luo(o);
+	luo_fdt = serialise(luo, &luo_size);
+	free(luo_fdt);
+	node_free(luo);
+
+	prop_str(root, "compatible", "kho-v4");
+	prop_u64(root, "preserved-memory-map", GEN_MEMMAP_PTR);
+	n = node_add(root, "luo-rfc");
+	prop_u64(n, "preserved-data", GEN_LUO_ADDR);
+	prop_u64(n, "blob-size", luo_size);
+	return root;
+}
+
+static struct gnode *build_memfd(const struct gen_opts *o)
+{
+	struct gnode *root = node_add(NULL, "");
+
+	prop_str(root, "compatible", "memfd-v1");
+	/* One order-0 folio per page, the last page half used. */
+	prop_u64(root, "size", o->folios ? o->folios * GEN_PAGE - 2048 : 0);
+	prop_u32(root, "seals", 0x1 | 0x8);	/* F_SEAL_SEAL | F_SEAL_WRITE */
+	prop_u64(root, "folios", o->folios ? GEN_TABLE_ADDR(0) : 0);
+	prop_u64(root, "nr-folios", o->folios);
+	return root;
+}
+
+/* ---- defects ------------------------------------------------------------ */
+
+struct blob {
+	void *fdt;
+	size_t size;		/* bytes written out */
+};
+
+struct defect {
+	const char *name;
+	enum gen_kind kind;	/* KIND_ANY: applies to every kind */
+	const char *help;
+	void (*tree)(struct gnode *root);
+	void (*bytes)(struct blob *b);
+};
+
+/* Struct block offset of the first token after the root's FDT_BEGIN_NODE. */
+static uint32_t first_prop_off(const struct blob *b)
+{
+	/* FDT_BEGIN_NODE, the empty root name padded to 4 bytes. */
+	return fdt_off_dt_struct(b->fdt) + 8;
+}
+
+static void d_bad_magic(struct blob *b)
+{
+	fdt_set_magic(b->fdt, 0xd00dfeee);
+}
+
+static void d_bad_version(struct blob *b)
+{
+	fdt_set_version(b->fdt, 1);
+	fdt_set_last_comp_version(b->fdt, 1);
+}
+
+static void d_truncated(struct blob *b)
+{
+	b->size /= 2;
+}
+
+static void d_short_header(struct blob *b)
+{
+	b->size = 20;
+}
+
+static void d_bad_layout(struct blob *b)
+{
+	fdt_set_off_dt_strings(b->fdt, fdt_totalsize(b->fdt) + 64);
+}
+
+static void d_bad_token(struct blob *b)
+{
+	uint32_t *tok = (uint32_t *)((char *)b->fdt + first_prop_off(b));
+
+	*tok = cpu_to_fdt32(0x7);	/* no such token */
+}
+
+static void d_bad_prop_name(struct blob *b)
+{
+	/* FDT_PROP, len, nameoff: point nameoff past the strings block. */
+	uint32_t *nameoff = (uint32_t *)((char *)b->fdt + first_prop_off(b) + 8);
+
+	*nameoff = cpu_to_fdt32(fdt_size_dt_strings(b->fdt) + 100);
+}
+
+static void d_no_compatible(struct gnode *r)
+{
+	prop_del(r, "compatible");
+}
+
+static void d_kho_old_compatible(struct gnode *r)
+{
+	prop_str(r, "compatible", "kho-v3");
+}
+
+static void d_kho_no_memory_map(struct gnode *r)
+{
+	prop_del(r, "preserved-memory-map");
+}
+
+static void d_kho_memory_map_u32(struct gnode *r)
+{
+	prop_u32(r, "preserved-memory-map", (uint32_t)GEN_MEMMAP_PTR);
+}
+
+static void d_kho_memory_map_unaligned(struct gnode *r)
+{
+	prop_u64(r, "preserved-memory-map", GEN_MEMMAP_PTR + 8);
+}
+
+static void d_kho_memory_map_reserved(struct gnode *r)
+{
+	prop_u64(r, "preserved-memory-map", GEN_RESERVED_ADDR);
+}
+
+static void d_kho_unknown_prop(struct gnode *r)
+{
+	prop_u64(r, "preserved-memory-map-v2", GEN_MEMMAP_PTR);
+}
+
+static void d_kho_dup_prop(struct gnode *r)
+{
+	uint64_t v = GEN_MEMMAP_PTR;
+
+	prop_add(r, "preserved-memory-map", &v, sizeof(v));
+}
+
+static void d_kho_no_luo(struct gnode *r)
+{
+	node_del(r, "luo-rfc");
+}
+
+static void d_kho_dup_subtree(struct gnode *r)
+{
+	struct gnode *n = node_add(r, "luo-rfc");
+
+	prop_u64(n, "preserved-data", GEN_LUO_ADDR);
+	prop_u64(n, "blob-size", 4096);
+}
+
+static void d_kho_no_blob_size(struct gnode *r)
+{
+	prop_del(node_path(r, "/luo-rfc"), "blob-size");
+}
+
+static void d_kho_blob_size_zero(struct gnode *r)
+{
+	prop_u64(node_path(r, "/luo-rfc"), "blob-size", 0);
+}
+
+static void d_kho_blob_wraps(struct gnode *r)
+{
+	struct gnode *n = node_path(r, "/luo-rfc");
+
+	prop_u64(n, "preserved-data", 0xfffffffffffff000ull);
+	prop_u64(n, "blob-size", 0x2000);
+}
+
+static void d_kho_blob_beyond_ram(struct gnode *r)
+{
+	/* Starts in the last RAM page, ends in the reserved range above it. */
+	prop_u64(node_path(r, "/luo-rfc"), "preserved-data",
+		 GEN_RAM_END - 0x800);
+}
+
+static void d_kho_subtree_unknown_prop(struct gnode *r)
+{
+	prop_u64(node_path(r, "/luo-rfc"), "preserved-data-size", 1);
+}
+
+static void d_luo_count_zero(struct gnode *r)
+{
+	prop_u64(r, "liveupdate-count", 0);
+}
+
+static void d_luo_no_sessions(struct gnode *r)
+{
+	node_del(r, "sessions");
+}
+
+static void d_luo_unknown_node(struct gnode *r)
+{
+	node_add(r, "handlers");
+}
+
+static void d_luo_dup_node(struct gnode *r)
+{
+	node_add(r, "subsystems");
+}
+
+static void d_luo_session_upper(struct gnode *r)
+{
+	struct gnode *n = node_add(node_path(r, "/sessions"), "A");
+
+	prop_str(n, "name", "upper-case");
+}
+
+static void d_luo_session_zero_pad(struct gnode *r)
+{
+	struct gnode *n = node_add(node_path(r, "/sessions"), "01");
+
+	prop_str(n, "name", "zero-padded");
+}
+
+static void d_luo_name_empty(struct gnode *r)
+{
+	prop_str(node_path(r, "/sessions/0"), "name", "");
+}
+
+static void d_luo_name_long(struct gnode *r)
+{
+	char name[65];
+
+	memset(name, 'n', 64);
+	name[64] = '\0';
+	prop_str(node_path(r, "/sessions/0"), "name", name);
+}
+
+static void d_luo_name_no_nul(struct gnode *r)
+{
+	prop_set(node_path(r, "/sessions/0"), "name", "session", 7);
+}
+
+static void d_luo_name_embedded_nul(struct gnode *r)
+{
+	prop_set(node_path(r, "/sessions/0"), "name", "ses\0sion", 9);
+}
+
+static void d_luo_dup_session_name(struct gnode *r)
+{
+	struct gnode *n = node_add(node_path(r, "/sessions"), "ff");
+
+	prop_str(n, "name", "session-0");
+}
+
+static void d_luo_bad_session_ref(struct gnode *r)
+{
+	prop_u32(node_path(r, "/file-descriptors/0"), "session", 0x77);
+}
+
+static void d_luo_session_u64(struct gnode *r)
+{
+	prop_u64(node_path(r, "/file-descriptors/0"), "session", 0);
+}
+
+static void d_luo_dup_token(struct gnode *r)
+{
+	struct gnode *fds = node_path(r, "/file-descriptors");
+	struct gnode *n = node_add(fds, "fff");
+
+	prop_str(n, "compatible", "memfd-v1");
+	prop_u64(n, "token", 0x1000);	/* the token of file 0, session 0 */
+	prop_u32(n, "session", 0);
+	prop_u64(n, "data", GEN_MEMFD_ADDR(0xfff));
+}
+
+static void d_luo_no_token(struct gnode *r)
+{
+	prop_del(node_path(r, "/file-descriptors/0"), "token");
+}
+
+static void d_luo_data_reserved(struct gnode *r)
+{
+	prop_u64(node_path(r, "/file-descriptors/0"), "data",
+		 GEN_RESERVED_ADDR);
+}
+
+static void d_luo_subsystem_no_compatible(struct gnode *r)
+{
+	prop_del(node_path(r, "/subsystems/files"), "compatible");
+}
+
+static void d_memfd_seals(struct gnode *r)
+{
+	prop_u32(r, "seals", 0x40);
+}
+
+static void d_memfd_no_size(struct gnode *r)
+{
+	prop_del(r, "size");
+}
+
+static void d_memfd_folios_no_count(struct gnode *r)
+{
+	prop_u64(r, "folios", GEN_TABLE_ADDR(0));
+	prop_u64(r, "nr-folios", 0);
+}
+
+static void d_memfd_count_no_folios(struct gnode *r)
+{
+	prop_u64(r, "folios", 0);
+	prop_u64(r, "nr-folios", 3);
+}
+
+static void d_memfd_folios_reserved(struct gnode *r)
+{
+	prop_u64(r, "folios", GEN_RESERVED_ADDR);
+	prop_u64(r, "nr-folios", 1);
+}
+
+static void d_memfd_unknown_prop(struct gnode *r)
+{
+	prop_u32(r, "flags", 0);
+}
+
+static const struct defect defects[] = {
+	/* FDT structure, any kind. */
+	{ "bad-magic", KIND_ANY, "FDT magic is not 0xd00dfeed", NULL, d_bad_magic },
+	{ "bad-version", KIND_ANY, "FDT version 1", NULL, d_bad_version },
+	{ "truncated", KIND_ANY, "file is half of totalsize", NULL, d_truncated },
+	{ "short-header", KIND_ANY, "file shorter than the FDT header", NULL, d_short_header },
+	{ "bad-layout", KIND_ANY, "strings block beyond totalsize", NULL, d_bad_layout },
+	{ "bad-token", KIND_ANY, "unknown token in the structure block", NULL, d_bad_token },
+	{ "bad-prop-name", KIND_ANY, "property name offset past the strings", NULL, d_bad_prop_name },
+	{ "no-compatible", KIND_ANY, "root has no compatible", d_no_compatible, NULL },
+	/* kho-v4 */
+	{ "kho-old-compatible", KIND_KHO, "root compatible \"kho-v3\"", d_kho_old_compatible, NULL },
+	{ "kho-no-memory-map", KIND_KHO, "no preserved-memory-map", d_kho_no_memory_map, NULL },
+	{ "kho-memory-map-u32", KIND_KHO, "preserved-memory-map is 4 bytes", d_kho_memory_map_u32, NULL },
+	{ "kho-memory-map-unaligned", KIND_KHO, "preserved-memory-map not page aligned", d_kho_memory_map_unaligned, NULL },
+	{ "kho-memory-map-reserved", KIND_KHO, "preserved-memory-map in reserved memory", d_kho_memory_map_reserved, NULL },
+	{ "kho-unknown-prop", KIND_KHO, "unknown root property", d_kho_unknown_prop, NULL },
+	{ "kho-dup-prop", KIND_KHO, "preserved-memory-map twice", d_kho_dup_prop, NULL },
+	{ "kho-no-luo", KIND_KHO, "no luo-rfc subtree", d_kho_no_luo, NULL },
+	{ "kho-dup-subtree", KIND_KHO, "two luo-rfc subtree nodes", d_kho_dup_subtree, NULL },
+	{ "kho-no-blob-size", KIND_KHO, "subtree without blob-size", d_kho_no_blob_size, NULL },
+	{ "kho-blob-size-zero", KIND_KHO, "subtree blob-size 0", d_kho_blob_size_zero, NULL },
+	{ "kho-blob-wraps", KIND_KHO, "preserved-data + blob-size wraps", d_kho_blob_wraps, NULL },
+	{ "kho-blob-beyond-ram", KIND_KHO, "subtree blob runs past the end of RAM", d_kho_blob_beyond_ram, NULL },
+	{ "kho-subtree-unknown-prop", KIND_KHO, "unknown subtree property", d_kho_subtree_unknown_prop, NULL },
+	/* luo-rfc-v1 */
+	{ "luo-count-zero", KIND_LUO, "liveupdate-count 0", d_luo_count_zero, NULL },
+	{ "luo-no-sessions", KIND_LUO, "no /sessions node", d_luo_no_sessions, NULL },
+	{ "luo-unknown-node", KIND_LUO, "unknown node /handlers", d_luo_unknown_node, NULL },
+	{ "luo-dup-node", KIND_LUO, "/subsystems twice", d_luo_dup_node, NULL },
+	{ "luo-session-upper", KIND_LUO, "session node named \"A\"", d_luo_session_upper, NULL },
+	{ "luo-session-zero-pad", KIND_LUO, "session node named \"01\"", d_luo_session_zero_pad, NULL },
+	{ "luo-name-empty", KIND_LUO, "session name \"\"", d_luo_name_empty, NULL },
+	{ "luo-name-long", KIND_LUO, "session name of 64 bytes", d_luo_name_long, NULL },
+	{ "luo-name-no-nul", KIND_LUO, "session name without its NUL", d_luo_name_no_nul, NULL },
+	{ "luo-name-embedded-nul", KIND_LUO, "session name with a NUL inside", d_luo_name_embedded_nul, NULL },
+	{ "luo-dup-session-name", KIND_LUO, "two sessions named session-0", d_luo_dup_session_name, NULL },
+	{ "luo-bad-session-ref", KIND_LUO, "file in session 0x77 (no such node)", d_luo_bad_session_ref, NULL },
+	{ "luo-session-u64", KIND_LUO, "file's session is 8 bytes", d_luo_session_u64, NULL },
+	{ "luo-dup-token", KIND_LUO, "two files of session 0 with one token", d_luo_dup_token, NULL },
+	{ "luo-no-token", KIND_LUO, "file without token", d_luo_no_token, NULL },
+	{ "luo-data-reserved", KIND_LUO, "file data in reserved memory", d_luo_data_reserved, NULL },
+	{ "luo-subsystem-no-compatible", KIND_LUO, "subsystem without compatible", d_luo_subsystem_no_compatible, NULL },
+	/* memfd-v1 */
+	{ "memfd-seals", KIND_MEMFD, "seals 0x40 (unknown F_SEAL bit)", d_memfd_seals, NULL },
+	{ "memfd-no-size", KIND_MEMFD, "no size", d_memfd_no_size, NULL },
+	{ "memfd-folios-no-count", KIND_MEMFD, "folios set, nr-folios 0", d_memfd_folios_no_count, NULL },
+	{ "memfd-count-no-folios", KIND_MEMFD, "nr-folios 3, folios 0", d_memfd_count_no_folios, NULL },
+	{ "memfd-folios-reserved", KIND_MEMFD, "folio table in reserved memory", d_memfd_folios_reserved, NULL },
+	{ "memfd-unknown-prop", KIND_MEMFD, "unknown property flags", d_memfd_unknown_prop, NULL },
+};
+
+#define NDEFECTS (sizeof(defects) / sizeof(defects[0]))
+
+/* ---- the command -------------------------------------------------------- */
+
+static const char gen_usage[] =
+"Usage: " PROG " gen [--kind kho|luo|memfd] [--defect NAME] [--files N]\n"
+"                   [--sessions N] [--folios N] [--memmap-out FILE] [-o FILE]\n"
+"       " PROG " gen --list-defects\n"
+"Write a synthetic handover FDT (default: a valid kho-v4 root) to FILE or\n"
+"stdout. --kind picks the blob: kho (KHO root), luo (luo-rfc-v1), memfd\n"
+"(memfd-v1); a kind-specific defect implies its kind. --files (default 2),\n"
+"--sessions (default 1) and --folios (default 4) size the blob.\n"
+"--memmap-out writes the memory map the blob's addresses assume, for\n"
+"\"" PROG " check --memmap\".\n";
+
+static int parse_count(const char *opt, const char *s, unsigned int *v)
+{
+	uint64_t x;
+
+	if (parse_u64(s, &x) || x > GEN_MAX_COUNT) {
+		errmsg("gen: %s wants a number from 0 to %d, not '%s'", opt,
+		       GEN_MAX_COUNT, s);
+		return -1;
+	}
+	*v = (unsigned int)x;
+	return 0;
+}
+
+static void list_defects(void)
+{
+	size_t i;
+
+	for (i = 0; i < NDEFECTS; i++)
+		printf("%-28s %-5s %s\n", defects[i].name,
+		       defects[i].kind == KIND_ANY ? "any" :
+		       kind_names[defects[i].kind], defects[i].help);
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "defect", required_argument, NULL, 'd' },
+		{ "files", required_argument, NULL, 'f' },
+		{ "sessions", required_argument, NULL, 's' },
+		{ "folios", required_argument, NULL, 'F' },
+		{ "memmap-out", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "list-defects", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gen_opts o = { .kind = KIND_ANY, .files = 2, .sessions = 1,
+			      .folios = 4 };
+	const char *out = "-", *memmap_out = NULL;
+	const struct defect *d = NULL;
+	bool sessions_set = false;
+	struct gnode *root;
+	struct blob b;
+	int c, k, rc;
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			for (k = 0; k < KIND_COUNT; k++)
+				if (!strcmp(optarg, kind_names[k]))
+					break;
+			if (k == KIND_COUNT) {
+				errmsg("gen: unknown kind '%s' (kho, luo or memfd)",
+				       optarg);
+				return EXIT_USAGE;
+			}
+			o.kind = k;
+			break;
+		case 'd':
+			for (i = 0; i < NDEFECTS; i++)
+				if (!strcmp(optarg, defects[i].name))
+					break;
+			if (i == NDEFECTS) {
+				errmsg("gen: unknown defect '%s' (see --list-defects)",
+				       optarg);
+				return EXIT_USAGE;
+			}
+			d = &defects[i];
+			break;
+		case 'f':
+			if (parse_count("--files", optarg, &o.files))
+				return EXIT_USAGE;
+			break;
+		case 's':
+			if (parse_count("--sessions", optarg, &o.sessions))
+				return EXIT_USAGE;
+			sessions_set = true;
+			break;
+		case 'F':
+			if (parse_count("--folios", optarg, &o.folios))
+				return EXIT_USAGE;
+			break;
+		case 'm':
+			memmap_out = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'l':
+			list_defects();
+			return EXIT_OK;
+		case 'h':
+			fputs(gen_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(gen_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		errmsg("gen: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (d && d->kind != KIND_ANY) {
+		if (o.kind != KIND_ANY && o.kind != d->kind) {
+			errmsg("gen: defect %s is for --kind %s", d->name,
+			       kind_names[d->kind]);
+			return EXIT_USAGE;
+		}
+		o.kind = d->kind;
+	}
+	if (o.kind == KIND_ANY)
+		o.kind = KIND_KHO;
+	if (!sessions_set && !o.files)
+		o.sessions = 0;
+	if (o.files && !o.sessions) {
+		errmsg("gen: files need at least one session");
+		return EXIT_USAGE;
+	}
+	/* The LUO defects edit session 0 and file 0: make sure they exist. */
+	if (d && d->kind == KIND_LUO && (!o.files || !o.sessions)) {
+		errmsg("gen: defect %s needs --files and --sessions >= 1",
+		       d->name);
+		return EXIT_USAGE;
+	}
+
+	switch (o.kind) {
+	case KIND_LUO:
+		root = build_luo(&o);
+		break;
+	case KIND_MEMFD:
+		root = build_memfd(&o);
+		break;
+	default:
+		root = build_kho(&o);
+		break;
+	}
+	if (d && d->tree)
+		d->tree(root);
+	b.fdt = serialise(root, &b.size);
+	node_free(root);
+	if (d && d->bytes)
+		d->bytes(&b);
+
+	rc = EXIT_OK;
+	if (write_file(out, b.fdt, b.size))
+		rc = EXIT_USAGE;
+	else if (memmap_out &&
+		 write_file(memmap_out, gen_memmap, sizeof(gen_memmap) - 1))
+		rc = EXIT_USAGE;
+	free(b.fdt);
+	return rc;
+}

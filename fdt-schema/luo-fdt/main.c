@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * luo-fdt: command line front end.
+ *
+ * luo-fdt COMMAND [OPTIONS] ...; "luo-fdt COMMAND --help" describes one
+ * command, "luo-fdt --help" all of them in one screen.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ho/schema.h>
+
+#include "luo-fdt.h"
+
+static const char usage_text[] =
+"Usage: " PROG " COMMAND [OPTIONS] ...\n"
+"Check, show and generate live update handover FDTs (kho-v4, luo-rfc-v1,\n"
+"memfd-v1; see docs/handover-format.md).\n"
+"\n"
+"Commands:\n"
+"  check [--memmap FILE | --memmap-sysfs DIR] [--no-luo] [-q] FILE\n"
+"        Validate FILE by its root compatible: FDT structure, schema and\n"
+"        semantic rules; with a memory map also physical addresses.\n"
+"        Errors are printed as: FILE: PATH: ERROR_NAME: message (detail).\n"
+"  dump FILE\n"
+"        Print the tree with decoded values and physical ranges.\n"
+"  gen [--kind kho|luo|memfd] [--defect NAME] [--files N] [--sessions N]\n"
+"      [--folios N] [--memmap-out FILE] [-o FILE]\n"
+"        Write a synthetic blob (valid, or with one defect) to FILE or stdout.\n"
+"  gen --list-defects\n"
+"        List the defects gen can inject.\n"
+"\n"
+"Memory map FILE: one range per line, \"START END TYPE\", START and END\n"
+"inclusive hex as in /sys/firmware/memmap/N/{start,end,type} (e.g.\n"
+"\"0x100000 0x3ffdffff System RAM\"); '#' starts a comment.\n"
+"\n"
+"Exit status: 0 success (check: the blob is valid), 1 check found the blob\n"
+"invalid or the command failed, 2 usage error or unreadable/unwritable file.\n"
+"Options: -h, --help  this text; -v, --version  print the version.\n";
+
+void errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int read_file(const char *path, void **bufp, size_t *sizep)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : dup(0);
+	size_t size = 0, cap = 65536;
+	char *buf = NULL;
+	ssize_t n;
+
+	if (fd < 0) {
+		errmsg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (!buf || size == cap) {
+			char *nbuf;
+
+			if (buf)
+				cap *= 2;
+			/* aligned_alloc: libfdt wants an 8-byte aligned FDT. */
+			nbuf = aligned_alloc(8, cap);
+			if (!nbuf) {
+				errmsg("%s: out of memory", path);
+				goto err_free;
+			}
+			if (buf)
+				memcpy(nbuf, buf, size);
+			free(buf);
+			buf = nbuf;
+		}
+		n = read(fd, buf + size, cap - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			errmsg("%s: %s", path, strerror(errno));
+			goto err_free;
+		}
+		if (n == 0)
+			break;
+		size += (size_t)n;
+	}
+	close(fd);
+	*bufp = buf;
+	*sizep = size;
+	return 0;
+
+err_free:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+int write_file(const char *path, const void *buf, size_t size)
+{
+	int to_stdout = !strcmp(path, "-");
+	FILE *f = to_stdout ? stdout : fopen(path, "wb");
+
+	if (!f) {
+		errmsg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fwrite(buf, 1, size, f) != size || fflush(f)) {
+		errmsg("%s: %s", path, strerror(errno));
+		if (!to_stdout)
+			fclose(f);
+		return -1;
+	}
+	if (!to_stdout && fclose(f)) {
+		errmsg("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "check", cmd_check },
+		{ "dump", cmd_dump },
+		{ "gen", cmd_gen },
+	};
+	size_t i;
+
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")) {
+		const struct ho_schema *const *s;
+
+		printf(PROG " 1, schemas:");
+		for (s = ho_schemas; *s; s++)
+			printf(" %s", (*s)->compatible);
+		putchar('\n');
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	errmsg("unknown command '%s' (try --help)", argv[1]);
+	return EXIT_USAGE;
+}
