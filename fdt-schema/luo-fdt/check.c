@@ -26,12 +26,15 @@
 #include "luo-fdt.h"
 
 static const char check_usage[] =
-"Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--no-luo] [-q] FILE\n"
+"Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--no-luo]\n"
+"                     [--schema-only] [-q] FILE\n"
 "Validate the handover FDT in FILE ('-' for stdin), recognised by its root\n"
 "compatible. With a memory map, physical addresses must lie in usable RAM.\n"
 "  --memmap FILE        \"START END TYPE\" lines (inclusive, as in sysfs)\n"
 "  --memmap-sysfs DIR   a directory like /sys/firmware/memmap\n"
 "  --no-luo             accept a kho-v4 root without a luo-rfc subtree\n"
+"  --schema-only        apply only the tables generated from fdt-schema/,\n"
+"                       not the library's C rules (schema tests)\n"
 "  -q, --quiet          print nothing on success\n"
 "Exit status: 0 valid, 1 invalid, 2 usage or I/O error.\n";
 
@@ -46,7 +49,8 @@ static void print_report(const char *file, int err,
 }
 
 static int check_blob(const void *fdt, size_t size, const struct ho_env *env,
-		      const char **compat, struct ho_report *rep)
+		      bool schema_only, const char **compat,
+		      struct ho_report *rep)
 {
 	const struct ho_schema *schema;
 	int err, len;
@@ -64,15 +68,20 @@ static int check_blob(const void *fdt, size_t size, const struct ho_env *env,
 			 "no root compatible");
 		return HO_ERR_NO_SCHEMA;
 	}
+	schema = ho_schema_find(env->schemas, *compat);
+	if (schema_only && schema)
+		return ho_schema_check(fdt, size, schema, env->memmap, rep);
+	if (schema_only)
+		goto no_schema;
 	if (!strcmp(*compat, HO_KHO_COMPATIBLE))
 		return ho_kho_check(fdt, size, env, rep);
 	if (!strcmp(*compat, HO_LUO_COMPATIBLE))
 		return ho_luo_check(fdt, size, env, rep);
 	if (!strcmp(*compat, HO_MEMFD_COMPATIBLE))
 		return ho_memfd_check(fdt, size, env, rep);
-	schema = ho_schema_find(env->schemas, *compat);
 	if (schema)
 		return ho_schema_check(fdt, size, schema, env->memmap, rep);
+no_schema:
 	memset(rep, 0, sizeof(*rep));
 	snprintf(rep->path, sizeof(rep->path), "/");
 	snprintf(rep->detail, sizeof(rep->detail), "compatible \"%.60s\"",
@@ -86,6 +95,7 @@ int cmd_check(int argc, char **argv)
 		{ "memmap", required_argument, NULL, 'm' },
 		{ "memmap-sysfs", required_argument, NULL, 'M' },
 		{ "no-luo", no_argument, NULL, 'n' },
+		{ "schema-only", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -95,7 +105,7 @@ int cmd_check(int argc, char **argv)
 	const char *memmap_file = NULL, *memmap_dir = NULL, *file, *compat;
 	struct ho_memmap mm = { NULL, 0 };
 	struct ho_report rep;
-	bool quiet = false;
+	bool quiet = false, schema_only = false;
 	int c, err, rc;
 	size_t size;
 	void *fdt;
@@ -111,6 +121,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'n':
 			env.flags &= ~HO_CHECK_REQUIRE_LUO;
+			break;
+		case 's':
+			schema_only = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -143,7 +156,7 @@ int cmd_check(int argc, char **argv)
 	}
 
 	memset(&rep, 0, sizeof(rep));
-	err = check_blob(fdt, size, &env, &compat, &rep);
+	err = check_blob(fdt, size, &env, schema_only, &compat, &rep);
 	if (err) {
 		print_report(file, err, &rep);
 		rc = EXIT_INVALID;

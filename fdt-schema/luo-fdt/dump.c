@@ -231,9 +231,10 @@ static void dump_node(const void *fdt, int node, int depth,
 		if (len) {
 			printf(" = ");
 			print_value(find_prop_rule(rule, name), v, len);
-			print_range(fdt, node, compatible, name, v, len);
 		}
-		printf(";\n");
+		putchar(';');
+		print_range(fdt, node, compatible, name, v, len);
+		putchar('\n');
 	}
 	fdt_for_each_subnode(child, fdt, node)
 		dump_node(fdt, child, depth + 1,

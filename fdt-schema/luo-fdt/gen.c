@@ -501,9 +501,8 @@ static void d_kho_blob_wraps(struct gnode *r)
 
 static void d_kho_blob_beyond_ram(struct gnode *r)
 {
-	/* Starts in the last RAM page, ends in the reserved range above it. */
-	prop_u64(node_path(r, "/luo-rfc"), "preserved-data",
-		 GEN_RAM_END - 0x800);
+	/* Starts 16 bytes below the end of RAM, ends in the reserved range. */
+	prop_u64(node_path(r, "/luo-rfc"), "preserved-data", GEN_RAM_END - 16);
 }
 
 static void d_kho_subtree_unknown_prop(struct gnode *r)
