@@ -2,7 +2,7 @@
 /*
  * Schema tables: the structural rules of a handover FDT as data.
  *
- * fdt-schema/gen-tables.py turns fdt-schema/*.yaml into constant tables of
+ * fdt-schema/gen-tables.py turns fdt-schema/<name>.yaml into constant tables of
  * these types (build/gen/ho_schema_tables.c); the stage library's
  * ho_schema_check() interprets them. The purgatory, the EFI app, the loader
  * and the luo-fdt tool therefore all validate by the same rules, and a change

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Structural check of an untrusted FDT (the kernel's libfdt has no
+ * fdt_check_full()).
+ *
+ * After ho_fdt_check() succeeds, libfdt's read-only functions can be used on
+ * the blob without reading outside bufsize: the header and every block are in
+ * bounds, the reservation map ends, the structure block is one root node of
+ * well-formed tags (properties before subnodes, names NUL-terminated, no '/'
+ * or '@'-less emptiness), every property name is a terminated string in the
+ * strings block, and nesting is bounded by HO_FDT_MAX_DEPTH.
+ */
+#include "internal.h"
+
+#define HO_FDT_VERSION	17
+
+static int check_header(const void *fdt, uint64_t bufsize, const char *where,
+			struct ho_report *rep)
+{
+	uint64_t total;
+
+	if (bufsize < sizeof(struct fdt_header))
+		return ho_fail_val(rep, HO_ERR_FDT_TRUNCATED, where, 0, -1,
+				   "buffer size", bufsize);
+	if ((uintptr_t)fdt & 7)
+		return ho_fail_at(rep, HO_ERR_FDT_ALIGNMENT, where, 0, -1,
+				  "address");
+	if (fdt_magic(fdt) != FDT_MAGIC)
+		return ho_fail_val(rep, HO_ERR_BAD_MAGIC, where, 0, -1,
+				   "magic", fdt_magic(fdt));
+	if (fdt_version(fdt) < HO_FDT_VERSION ||
+	    fdt_last_comp_version(fdt) > HO_FDT_VERSION)
+		return ho_fail_val(rep, HO_ERR_BAD_VERSION, where, 0, -1,
+				   "version", fdt_version(fdt));
+	total = fdt_totalsize(fdt);
+	if (total > bufsize || total < sizeof(struct fdt_header))
+		return ho_fail_val(rep, HO_ERR_FDT_TOTALSIZE, where, 0, -1,
+				   "totalsize", total);
+	if (fdt_check_header(fdt))
+		return ho_fail_at(rep, HO_ERR_FDT_LAYOUT, where, 0, -1,
+				  "header blocks");
+	return HO_OK;
+}
+
+static int check_rsvmap(const void *fdt, const char *where,
+			struct ho_report *rep)
+{
+	uint64_t off = fdt_off_mem_rsvmap(fdt), total = fdt_totalsize(fdt);
+	const uint8_t *base = fdt;
+
+	for (; off + 16 <= total; off += 16)
+		if (!ho_get_u64(base + off) && !ho_get_u64(base + off + 8))
+			return HO_OK;
+	return ho_fail_at(rep, HO_ERR_FDT_RSVMAP, where, 0, -1,
+			  "memory reservation map");
+}
+
+static int check_node_name(const void *fdt, int off, int depth,
+			   const char *where, struct ho_report *rep)
+{
+	const char *name;
+	int len;
+
+	name = fdt_get_name(fdt, off, &len);
+	if (!name)
+		return ho_fail_val(rep, HO_ERR_FDT_NODE_NAME, where, 0, -1,
+				   "node at offset", (uint64_t)off);
+	if ((depth == 0) != (len == 0) || ho_memchr(name, '/', len))
+		return ho_fail_val(rep, HO_ERR_FDT_NODE_NAME, where, 0, -1,
+				   "node at offset", (uint64_t)off);
+	return HO_OK;
+}
+
+static int check_prop(const void *fdt, int off, const char *where,
+		      struct ho_report *rep)
+{
+	const struct fdt_property *prop;
+	int len;
+
+	prop = fdt_get_property_by_offset(fdt, off, &len);
+	if (!prop)
+		return ho_fail_val(rep, HO_ERR_FDT_STRUCTURE, where, 0, -1,
+				   "property at offset", (uint64_t)off);
+	if (!fdt_get_string(fdt, fdt32_to_cpu(prop->nameoff), &len) || !len)
+		return ho_fail_val(rep, HO_ERR_FDT_PROP_NAME, where, 0, -1,
+				   "property at offset", (uint64_t)off);
+	return HO_OK;
+}
+
+/* One pass over the tags of the structure block. */
+static int check_struct(const void *fdt, const char *where,
+			struct ho_report *rep)
+{
+	bool has_child[HO_FDT_MAX_DEPTH + 1] = { false };
+	int off = 0, next, depth = 0, err;
+	bool done = false;
+	uint32_t tag;
+
+	for (;; off = next) {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (next < 0)
+			goto bad;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (done)
+				goto bad;
+			if (depth >= HO_FDT_MAX_DEPTH)
+				return ho_fail_val(rep, HO_ERR_FDT_DEPTH,
+						   where, 0, -1,
+						   "node at offset",
+						   (uint64_t)off);
+			err = check_node_name(fdt, off, depth, where, rep);
+			if (err)
+				return err;
+			has_child[depth] = true;
+			has_child[++depth] = false;
+			break;
+		case FDT_END_NODE:
+			if (depth == 0)
+				goto bad;
+			if (--depth == 0)
+				done = true;
+			break;
+		case FDT_PROP:
+			/* libfdt does not see properties after a subnode */
+			if (depth == 0 || has_child[depth])
+				goto bad;
+			err = check_prop(fdt, off, where, rep);
+			if (err)
+				return err;
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (!done)
+				goto bad;
+			return HO_OK;
+		default:
+			goto bad;
+		}
+	}
+bad:
+	return ho_fail_val(rep, HO_ERR_FDT_STRUCTURE, where, 0, -1,
+			   "tag at offset", (uint64_t)off);
+}
+
+int ho_fdt_check_at(const void *fdt, uint64_t bufsize, const char *where,
+		    struct ho_report *rep)
+{
+	int err;
+
+	if (!fdt)
+		return ho_fail_at(rep, HO_ERR_INVAL, where, 0, -1, "NULL");
+	err = check_header(fdt, bufsize, where, rep);
+	if (!err)
+		err = check_rsvmap(fdt, where, rep);
+	if (!err)
+		err = check_struct(fdt, where, rep);
+	return err;
+}
+
+int ho_fdt_check(const void *fdt, uint64_t bufsize, struct ho_report *rep)
+{
+	ho_report_clear(rep);
+	return ho_fdt_check_at(fdt, bufsize, "fdt", rep);
+}

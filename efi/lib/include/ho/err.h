@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Error codes of the handover library, in the manner of libfdt's FDT_ERR_*.
+ *
+ * Every check returns HO_OK (0) or one negative HO_ERR_* code; each distinct
+ * failure has its own code. HO_ERROR_LIST is the one table of code, number
+ * and message: the enum below and ho_errname()/ho_strerror() are generated
+ * from it. Numbers are stable (they can end up in logs): only append.
+ *
+ * A struct ho_report, when the caller passes one, also says where a check
+ * failed: the node path (prefixed with the blob it is in, e.g.
+ * "luo:/file-descriptors/1f") and a short detail (property name, values).
+ */
+#ifndef HO_ERR_H
+#define HO_ERR_H
+
+#include <stdint.h>
+
+#define HO_ERROR_LIST(X) \
+	X(INVAL,			1,  "invalid argument") \
+	X(FDT_TRUNCATED,		2,  "buffer too small for the FDT header") \
+	X(FDT_ALIGNMENT,		3,  "FDT not 8-byte aligned in memory") \
+	X(BAD_MAGIC,			4,  "FDT magic is wrong") \
+	X(BAD_VERSION,			5,  "FDT version not supported") \
+	X(FDT_TOTALSIZE,		6,  "FDT totalsize larger than the buffer or too small") \
+	X(FDT_LAYOUT,			7,  "FDT block offsets or sizes out of bounds") \
+	X(FDT_RSVMAP,			8,  "FDT memory reservation map not terminated") \
+	X(FDT_STRUCTURE,		9,  "FDT structure block malformed") \
+	X(FDT_DEPTH,			10, "FDT nodes nested too deeply") \
+	X(FDT_NODE_NAME,		11, "FDT node name malformed") \
+	X(FDT_PROP_NAME,		12, "FDT property name offset or string malformed") \
+	X(BAD_COMPATIBLE,		13, "compatible string is not the expected one") \
+	X(MISSING_PROP,			14, "required property missing") \
+	X(UNKNOWN_PROP,			15, "property not allowed here") \
+	X(DUP_PROP,			16, "property appears twice in a node") \
+	X(PROP_SIZE,			17, "property has the wrong size") \
+	X(STRING_NO_NUL,		18, "string property not NUL-terminated") \
+	X(STRING_BAD,			19, "string property empty or with embedded NUL") \
+	X(PROP_ZERO,			20, "property must not be zero") \
+	X(PROP_UNALIGNED,		21, "property must be 4 KiB aligned") \
+	X(PROP_RANGE,			22, "property value out of range") \
+	X(MISSING_NODE,			23, "required node missing") \
+	X(UNKNOWN_NODE,			24, "node not allowed here") \
+	X(DUP_NODE,			25, "two sibling nodes have the same name") \
+	X(TOO_MANY_NODES,		26, "more nodes of a kind than allowed") \
+	X(BAD_NODE_NAME,		27, "node name does not match its rule") \
+	X(BLOB_SIZE_ZERO,		28, "subtree blob-size is zero") \
+	X(ADDR_OVERFLOW,		29, "address + size overflows") \
+	X(ADDR_OUTSIDE_RAM,		30, "range not inside usable RAM") \
+	X(ADDR_UNMAPPED,		31, "physical range cannot be accessed") \
+	X(BLOB_TOO_SMALL,		32, "blob smaller than the FDT it holds") \
+	X(NO_LUO,			33, "no luo-rfc subtree in the KHO FDT") \
+	X(NO_SCHEMA,			34, "no schema for this compatible") \
+	X(SCHEMA,			35, "schema table malformed") \
+	X(DUP_TOKEN,			36, "two files of one session share a token") \
+	X(BAD_SESSION_REF,		37, "file refers to a session that does not exist") \
+	X(DUP_SESSION_NAME,		38, "two sessions have the same name") \
+	X(FOLIO_TABLE,			39, "memfd folio table and nr-folios disagree") \
+	X(FOLIO_UNSORTED,		40, "memfd folios not sorted by index") \
+	X(FOLIO_OVERLAP,		41, "memfd folios overlap") \
+	X(FOLIO_UNALIGNED,		42, "memfd folio not aligned to its size") \
+	X(FOLIO_ORDER,			43, "memfd folio order too large") \
+	X(FOLIO_FLAGS,			44, "memfd folio has unknown flags") \
+	X(FOLIO_BEYOND_SIZE,		45, "memfd folio beyond the file size") \
+	X(SCRATCH_EMPTY,		46, "scratch table is empty") \
+	X(SCRATCH_SIZE,			47, "scratch table size not a multiple of 16") \
+	X(SCRATCH_UNALIGNED,		48, "scratch range not 4 KiB aligned") \
+	X(SCRATCH_ZERO,			49, "scratch range has size zero") \
+	X(SCRATCH_OVERFLOW,		50, "scratch range wraps around") \
+	X(SCRATCH_OVERLAP,		51, "scratch ranges overlap") \
+	X(SCRATCH_OUTSIDE_RAM,		52, "scratch range not inside usable RAM") \
+	X(SEGMENT_OUTSIDE_SCRATCH,	53, "kexec segment not inside scratch") \
+	X(SEGMENT_OVERFLOW,		54, "kexec segment wraps around") \
+	X(NO_SPACE,			55, "destination buffer too small") \
+	X(RELOC_OVERLAP,		56, "relocation destination overlaps its source") \
+	X(NOT_FOUND,			57, "setup_data entry not found") \
+	X(SETUP_DATA_LOOP,		58, "setup_data chain too long or cyclic") \
+	X(SETUP_DATA_BAD,		59, "setup_data entry unreadable or malformed") \
+	X(KHO_DATA_SIZE,		60, "kho_data payload has the wrong size") \
+	X(HANDOVER_OUTSIDE_RAM,		61, "KHO FDT or scratch table not inside RAM") \
+	X(FDT_SIZE,			62, "kho_data fdt_size disagrees with the FDT") \
+	X(STRING_TOO_LONG,		63, "string property longer than allowed")
+
+#define HO_ERR_ENUM_(name, num, msg) HO_ERR_##name = -(num),
+enum ho_err {
+	HO_OK = 0,
+	HO_ERROR_LIST(HO_ERR_ENUM_)
+};
+#undef HO_ERR_ENUM_
+
+/* Most negative code + 1; codes are HO_ERR_LAST_ .. -1. */
+#define HO_ERR_COUNT 63
+
+/* Where a check failed. Any field may be left empty. */
+struct ho_report {
+	int err;
+	char path[128];		/* "<blob>:<node path>" */
+	char detail[96];	/* property name and values */
+};
+
+/* "HO_ERR_BAD_MAGIC"; "HO_OK" for 0; "HO_ERR_UNKNOWN" for anything else. */
+const char *ho_errname(int err);
+/* One-line message; never NULL. */
+const char *ho_strerror(int err);
+
+#endif /* HO_ERR_H */

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Memory map and physical memory access.
+ *
+ * A memory map is an array of typed ranges (types as in e820: 1 = usable RAM,
+ * anything else is not usable). Ranges may come in any order; usable RAM may
+ * be split over several touching entries.
+ *
+ * struct ho_phys turns a physical range into a pointer the checker can read
+ * (and the setup_data helpers write). The purgatory uses the identity map;
+ * host programs, tests and fuzzers use windows over their own buffers.
+ */
+#ifndef HO_MEMMAP_H
+#define HO_MEMMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HO_PAGE_SIZE	4096ull
+
+enum ho_mem_type {
+	HO_MEM_RAM = 1,		/* usable RAM */
+	HO_MEM_RESERVED = 2,
+	HO_MEM_ACPI = 3,
+	HO_MEM_NVS = 4,
+	HO_MEM_UNUSABLE = 5,
+};
+
+struct ho_mem_range {
+	uint64_t addr, size;
+	uint32_t type;		/* enum ho_mem_type */
+};
+
+struct ho_memmap {
+	const struct ho_mem_range *ranges;
+	uint32_t count;
+};
+
+/*
+ * True when [addr, addr + size) is covered by usable RAM entries (touching
+ * entries join) and intersects no entry of another type. size 0 is never
+ * usable; a range that wraps is never usable.
+ */
+bool ho_mem_usable(const struct ho_memmap *mm, uint64_t addr, uint64_t size);
+
+/* addr + size without wrap-around (the end may be exactly 2^64: not allowed). */
+static inline bool ho_range_ok(uint64_t addr, uint64_t size)
+{
+	return addr + size >= addr;
+}
+
+/* Do [a, a + asz) and [b, b + bsz) share a byte? Wrap-safe. */
+static inline bool ho_ranges_overlap(uint64_t a, uint64_t asz,
+				     uint64_t b, uint64_t bsz)
+{
+	if (!asz || !bsz)
+		return false;
+	return a >= b ? a - b < bsz : b - a < asz;
+}
+
+struct ho_window {
+	uint64_t phys;
+	void *ptr;
+	uint64_t size;
+};
+
+struct ho_phys {
+	/* Return a pointer to [addr, addr + size) or NULL. */
+	void *(*map)(const struct ho_phys *p, uint64_t addr, uint64_t size);
+	const struct ho_window *win;	/* for ho_phys_window_map */
+	uint32_t nwin;
+};
+
+/* map for a struct ho_phys over .win[0 .. nwin): range must fit one window. */
+void *ho_phys_window_map(const struct ho_phys *p, uint64_t addr, uint64_t size);
+/* map for identity-mapped physical memory (purgatory). */
+void *ho_phys_identity_map(const struct ho_phys *p, uint64_t addr, uint64_t size);
+/* NULL-safe call of p->map; also rejects size 0 and wrap-around. */
+void *ho_phys_map(const struct ho_phys *p, uint64_t addr, uint64_t size);
+
+#endif /* HO_MEMMAP_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * x86 boot protocol helpers: the setup_data chain and the command line.
+ *
+ * The chain starts at boot_params.hdr.setup_data (a physical address, 0 =
+ * empty); each entry is struct setup_data {u64 next; u32 type; u32 len;
+ * u8 data[len]}. Entries are read and written through struct ho_phys, so the
+ * same code walks real memory in the purgatory and a buffer in a test.
+ */
+#ifndef HO_X86_H
+#define HO_X86_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ho/check.h"
+
+#define HO_SETUP_KEXEC_KHO	10
+#define HO_SETUP_DATA_MAX	256	/* longest chain we walk */
+
+struct ho_setup_data {
+	uint64_t next;
+	uint32_t type;
+	uint32_t len;
+};
+
+/* Find the first entry of type; *addr = its physical address. */
+int ho_sd_find(const struct ho_phys *p, uint64_t head, uint32_t type,
+	       uint64_t *addr);
+/*
+ * Unlink the first entry of type from the chain whose head pointer is *head
+ * (the caller's boot_params field); *addr = the unlinked entry.
+ */
+int ho_sd_unlink(const struct ho_phys *p, uint64_t *head, uint32_t type,
+		 uint64_t *addr);
+/* Read the SETUP_KEXEC_KHO payload of the entry at addr. */
+int ho_sd_kho_data(const struct ho_phys *p, uint64_t addr,
+		   struct ho_kho_data *kd);
+
+/*
+ * Append " key=value" to the NUL-terminated command line in buf[size]
+ * (size includes the NUL; on x86 boot_params.hdr.cmdline_size + 1).
+ * Nothing is changed when it does not fit.
+ */
+int ho_cmdline_append(char *buf, size_t size, const char *key,
+		      const char *value);
+int ho_cmdline_append_u64(char *buf, size_t size, const char *key,
+			  uint64_t value);
+
+#endif /* HO_X86_H */

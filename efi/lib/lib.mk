@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# efi/lib: the handover stage library (validate, normalize, relocate), one
+# set of sources built four ways, plus libfdt from the pristine kernel tree.
+#
+#   $(B)/host/libho.a       hosted (tests, loader, tools); includes libfdt
+#   $(B)/host-san/libho.a   hosted with ASan + UBSan
+#   $(B)/free/libho.a       freestanding, -mcmodel=large, no PIC (purgatory)
+#   $(B)/free-pic/libho.a   freestanding, PIC, short wchar (EFI app)
+#   $(B)/free*/libho-libc.a memcpy/memmove/memset/memcmp for front ends
+#                           without a libc
+#   $(B)/host/libfdt.a      hosted libfdt alone (static guest programs)
+#
+# Use: $(HO_CFLAGS) (our headers) and $(LIBFDT_CFLAGS) (libfdt.h).
+#
+# The top Makefile includes only */*.mk and tests/*/*.mk, so this file is
+# included from tests/unit/unit.mk (and may be from an efi/*.mk): guarded.
+
+ifndef HO_LIB_MK
+HO_LIB_MK := 1
+
+HO_LIB_DIR := $(TOP)/efi/lib
+HO_CFLAGS := -I$(HO_LIB_DIR)/include
+LIBFDT_DIR = $(LINUX_SRC)/scripts/dtc/libfdt
+LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
+HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
+
+HO_LIB_NAMES := string err memmap report fdt schema kho luo scratch \
+	handover reloc sha256 x86
+HO_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_wip fdt_sw fdt_strerror \
+	fdt_empty_tree fdt_addresses
+HO_VARIANTS := host host-san free free-pic
+
+HO_FREE_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin \
+	-fno-stack-protector -mno-red-zone -mgeneral-regs-only -nostdlib
+HO_VCFLAGS_host = $(HOST_CFLAGS)
+HO_VCFLAGS_host-san = $(HOST_CFLAGS) $(SAN_FLAGS)
+HO_VCFLAGS_free = $(HO_FREE_CFLAGS) -fno-pic -mcmodel=large
+HO_VCFLAGS_free-pic = $(HO_FREE_CFLAGS) -fpic -fshort-wchar
+# libfdt is upstream code: our warnings, minus the ones it trips.
+HO_FDT_WARN := -Wno-sign-compare -Wno-unused-parameter
+
+# $(call ho_variant,name): objects and archives of one variant.
+define ho_variant
+HO_OBJS_$(1) := $$(HO_LIB_NAMES:%=$(B)/$(1)/ho/%.o)
+HO_FDT_OBJS_$(1) := $$(HO_LIBFDT_NAMES:%=$(B)/$(1)/libfdt/%.o)
+
+$(B)/$(1)/ho/%.o: $(HO_LIB_DIR)/%.c $(HO_FDT_ENV)
+	@mkdir -p $$(@D)
+	$$(CC) $$(HO_VCFLAGS_$(1)) $(HO_CFLAGS) $$(LIBFDT_CFLAGS) \
+		-include $(HO_FDT_ENV) -MMD -MP -c -o $$@ $$<
+
+# The pristine source is not a prerequisite: it is pinned and never changes,
+# and naming it here would fetch the kernel source while parsing.
+$(B)/$(1)/libfdt/%.o: $(HO_FDT_ENV)
+	@mkdir -p $$(@D)
+	$$(CC) $$(HO_VCFLAGS_$(1)) $$(HO_FDT_WARN) $(HO_CFLAGS) \
+		$$(LIBFDT_CFLAGS) -include $(HO_FDT_ENV) -c -o $$@ \
+		$$(LIBFDT_DIR)/$$*.c
+
+$(B)/$(1)/libho.a: $$(HO_OBJS_$(1)) $$(HO_FDT_OBJS_$(1))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+-include $$(HO_OBJS_$(1):.o=.d)
+endef
+$(foreach v,$(HO_VARIANTS),$(eval $(call ho_variant,$(v))))
+
+$(B)/host/libfdt.a: $(HO_FDT_OBJS_host)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/free/libho-libc.a $(B)/free-pic/libho-libc.a: $(B)/%/libho-libc.a: $(B)/%/ho/libc.o
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+HO_LIBS := $(HO_VARIANTS:%=$(B)/%/libho.a) $(B)/host/libfdt.a \
+	$(B)/free/libho-libc.a $(B)/free-pic/libho-libc.a
+.PHONY: libho
+libho: $(HO_LIBS)
+ALL_TARGETS += $(HO_LIBS)
+
+endif # HO_LIB_MK

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Scratch table: check, normalize, and check kexec segments against it.
+ *
+ * The receiving kernel memblock_add()s every entry and then allocates only
+ * from scratch, without checking anything (kho_populate), so every rule of
+ * docs/handover-format.md is enforced here: non-empty, 16-byte entries, page
+ * aligned, non-zero, no wrap-around, no overlaps, inside usable RAM.
+ * Overlap is checked in linear time for a sorted table (the usual case) and
+ * pairwise otherwise; nothing here allocates.
+ */
+#include "internal.h"
+
+static const char where_scratch[] = "scratch";
+
+static struct ho_scratch entry(const void *table, uint64_t i)
+{
+	struct ho_scratch s;
+
+	ho_memcpy(&s, (const uint8_t *)table + i * sizeof(s), sizeof(s));
+	return s;
+}
+
+static int fail_entry(struct ho_report *rep, int err, uint64_t i,
+		      uint64_t val)
+{
+	struct ho_sbuf sb;
+	int ret;
+
+	ret = ho_fail_val(rep, err, where_scratch, 0, -1, "entry", val);
+	if (rep) {
+		ho_sb_init(&sb, rep->path, sizeof(rep->path));
+		ho_sb_puts(&sb, "scratch[");
+		ho_sb_dec(&sb, i);
+		ho_sb_puts(&sb, "]");
+	}
+	return ret;
+}
+
+static int check_entry(struct ho_scratch s, uint64_t i,
+		       const struct ho_memmap *mm, struct ho_report *rep)
+{
+	if (!s.size)
+		return fail_entry(rep, HO_ERR_SCRATCH_ZERO, i, s.addr);
+	if ((s.addr | s.size) & (HO_PAGE_SIZE - 1))
+		return fail_entry(rep, HO_ERR_SCRATCH_UNALIGNED, i, s.addr);
+	if (!ho_range_ok(s.addr, s.size))
+		return fail_entry(rep, HO_ERR_SCRATCH_OVERFLOW, i, s.addr);
+	if (mm && !ho_mem_usable(mm, s.addr, s.size))
+		return fail_entry(rep, HO_ERR_SCRATCH_OUTSIDE_RAM, i, s.addr);
+	return HO_OK;
+}
+
+static bool sorted(const void *table, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 1; i < n; i++)
+		if (entry(table, i - 1).addr > entry(table, i).addr)
+			return false;
+	return true;
+}
+
+/* Entries are known non-zero and not wrapping. */
+static int check_overlaps(const void *table, uint64_t n,
+			  struct ho_report *rep)
+{
+	struct ho_scratch a, b;
+	uint64_t i, j;
+
+	if (sorted(table, n)) {
+		for (i = 1; i < n; i++) {
+			a = entry(table, i - 1);
+			b = entry(table, i);
+			if (a.addr + a.size > b.addr)
+				return fail_entry(rep, HO_ERR_SCRATCH_OVERLAP,
+						  i, b.addr);
+		}
+		return HO_OK;
+	}
+	for (i = 0; i < n; i++) {
+		a = entry(table, i);
+		for (j = 0; j < i; j++) {
+			b = entry(table, j);
+			if (ho_ranges_overlap(a.addr, a.size, b.addr, b.size))
+				return fail_entry(rep, HO_ERR_SCRATCH_OVERLAP,
+						  i, a.addr);
+		}
+	}
+	return HO_OK;
+}
+
+int ho_scratch_check(const void *table, uint64_t size,
+		     const struct ho_memmap *memmap, struct ho_report *rep)
+{
+	uint64_t n = size / sizeof(struct ho_scratch), i;
+	int err;
+
+	ho_report_clear(rep);
+	if (!size)
+		return ho_fail_at(rep, HO_ERR_SCRATCH_EMPTY, where_scratch, 0,
+				  -1, "scratch_size");
+	if (size % sizeof(struct ho_scratch))
+		return ho_fail_val(rep, HO_ERR_SCRATCH_SIZE, where_scratch, 0,
+				   -1, "scratch_size", size);
+	if (!table)
+		return ho_fail_at(rep, HO_ERR_INVAL, where_scratch, 0, -1,
+				  "NULL");
+	for (i = 0; i < n; i++) {
+		err = check_entry(entry(table, i), i, memmap, rep);
+		if (err)
+			return err;
+	}
+	return check_overlaps(table, n, rep);
+}
+
+int ho_scratch_normalize(void *table, uint64_t *size, struct ho_report *rep)
+{
+	uint8_t *t = table;
+	struct ho_scratch a, b;
+	uint64_t n, i, j, out;
+	int err;
+
+	err = ho_scratch_check(table, *size, 0, rep);
+	if (err)
+		return err;
+	n = *size / sizeof(a);
+	/* insertion sort: tables are short and often sorted already */
+	for (i = 1; i < n; i++) {
+		a = entry(t, i);
+		for (j = i; j > 0 && entry(t, j - 1).addr > a.addr; j--)
+			ho_memcpy(t + j * sizeof(a), t + (j - 1) * sizeof(a),
+				  sizeof(a));
+		ho_memcpy(t + j * sizeof(a), &a, sizeof(a));
+	}
+	for (out = 0, i = 1; i < n; i++) {
+		a = entry(t, out);
+		b = entry(t, i);
+		if (a.addr + a.size == b.addr) {
+			a.size += b.size;
+			ho_memcpy(t + out * sizeof(a), &a, sizeof(a));
+		} else {
+			ho_memcpy(t + ++out * sizeof(a), &b, sizeof(b));
+		}
+	}
+	*size = (out + 1) * sizeof(a);
+	return HO_OK;
+}
+
+/* Is [addr, end) covered by the union of scratch entries? */
+static bool covered(const void *table, uint64_t n, uint64_t addr,
+		    uint64_t end)
+{
+	struct ho_scratch s;
+	uint64_t steps, i;
+
+	for (steps = 0; steps <= n && addr < end; steps++) {
+		for (i = 0; i < n; i++) {
+			s = entry(table, i);
+			if (s.size && s.addr <= addr && addr - s.addr < s.size)
+				break;
+		}
+		if (i == n)
+			return false;
+		addr = s.addr + s.size;
+		if (addr < s.addr)	/* entry ends at 2^64 */
+			return true;
+	}
+	return addr >= end;
+}
+
+int ho_segments_check(const struct ho_segment *seg, uint32_t nseg,
+		      const void *scratch, uint64_t scratch_size,
+		      struct ho_report *rep)
+{
+	uint64_t n = scratch_size / sizeof(struct ho_scratch);
+	struct ho_sbuf sb;
+	uint32_t i;
+	int err = HO_OK;
+
+	ho_report_clear(rep);
+	for (i = 0; i < nseg && !err; i++) {
+		if (!seg[i].memsz)
+			continue;
+		if (!ho_range_ok(seg[i].mem, seg[i].memsz))
+			err = HO_ERR_SEGMENT_OVERFLOW;
+		else if (!scratch ||
+			 !covered(scratch, n, seg[i].mem,
+				  seg[i].mem + seg[i].memsz))
+			err = HO_ERR_SEGMENT_OUTSIDE_SCRATCH;
+	}
+	if (!err)
+		return HO_OK;
+	ho_fail_val(rep, err, "segment", 0, -1, "mem", seg[i - 1].mem);
+	if (rep) {
+		ho_sb_init(&sb, rep->path, sizeof(rep->path));
+		ho_sb_puts(&sb, "segment[");
+		ho_sb_dec(&sb, i - 1);
+		ho_sb_puts(&sb, "]");
+	}
+	return err;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * x86 boot protocol helpers (ho/x86.h): the setup_data chain, read and
+ * unlinked through struct ho_phys, and bounded command line appends.
+ * Chains are walked at most HO_SETUP_DATA_MAX entries, so a cycle ends.
+ */
+#include "internal.h"
+
+/* Entries are 8-byte aligned (the kernel's own chain is). */
+static struct ho_setup_data *sd_map(const struct ho_phys *p, uint64_t addr)
+{
+	struct ho_setup_data *sd;
+
+	if (addr & 7)
+		return 0;
+	sd = ho_phys_map(p, addr, sizeof(*sd));
+	return (uintptr_t)sd & 7 ? 0 : sd;
+}
+
+/*
+ * Walk to the first entry of type. *link = where the pointer to it lives
+ * (head or the previous entry's next field), *addr = the entry.
+ */
+static int sd_walk(const struct ho_phys *p, uint64_t *head, uint32_t type,
+		   uint64_t **link, uint64_t *addr)
+{
+	struct ho_setup_data *sd;
+	uint64_t *l = head;
+	int i;
+
+	for (i = 0; i < HO_SETUP_DATA_MAX && *l; i++) {
+		sd = sd_map(p, *l);
+		if (!sd)
+			return HO_ERR_SETUP_DATA_BAD;
+		if (sd->type == type) {
+			*link = l;
+			*addr = *l;
+			return HO_OK;
+		}
+		l = &sd->next;
+	}
+	return *l ? HO_ERR_SETUP_DATA_LOOP : HO_ERR_NOT_FOUND;
+}
+
+int ho_sd_find(const struct ho_phys *p, uint64_t head, uint32_t type,
+	       uint64_t *addr)
+{
+	uint64_t *link;
+
+	return sd_walk(p, &head, type, &link, addr);
+}
+
+int ho_sd_unlink(const struct ho_phys *p, uint64_t *head, uint32_t type,
+		 uint64_t *addr)
+{
+	struct ho_setup_data *sd;
+	uint64_t *link;
+	int err;
+
+	err = sd_walk(p, head, type, &link, addr);
+	if (err)
+		return err;
+	sd = sd_map(p, *addr);
+	*link = sd->next;
+	return HO_OK;
+}
+
+int ho_sd_kho_data(const struct ho_phys *p, uint64_t addr,
+		   struct ho_kho_data *kd)
+{
+	const struct ho_setup_data *sd = sd_map(p, addr);
+	const void *payload;
+
+	if (!sd)
+		return HO_ERR_SETUP_DATA_BAD;
+	if (sd->type != HO_SETUP_KEXEC_KHO)
+		return HO_ERR_NOT_FOUND;
+	if (sd->len != sizeof(*kd))
+		return HO_ERR_KHO_DATA_SIZE;
+	payload = ho_phys_map(p, addr + sizeof(*sd), sizeof(*kd));
+	if (!payload)
+		return HO_ERR_SETUP_DATA_BAD;
+	ho_memcpy(kd, payload, sizeof(*kd));
+	return HO_OK;
+}
+
+int ho_cmdline_append(char *buf, size_t size, const char *key,
+		      const char *value)
+{
+	size_t len, klen, vlen, sep;
+
+	if (!buf || !size || !key || !value)
+		return HO_ERR_INVAL;
+	len = ho_strnlen(buf, size);
+	if (len == size)
+		return HO_ERR_INVAL;	/* not terminated */
+	klen = ho_strlen(key);
+	vlen = ho_strlen(value);
+	sep = len ? 1 : 0;
+	if (klen + vlen + 1 + sep >= size - len)
+		return HO_ERR_NO_SPACE;
+	if (sep)
+		buf[len++] = ' ';
+	ho_memcpy(buf + len, key, klen);
+	buf[len + klen] = '=';
+	ho_memcpy(buf + len + klen + 1, value, vlen + 1);
+	return HO_OK;
+}
+
+int ho_cmdline_append_u64(char *buf, size_t size, const char *key,
+			  uint64_t value)
+{
+	char num[24];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, num, sizeof(num));
+	ho_sb_dec(&sb, value);
+	return ho_cmdline_append(buf, size, key, num);
+}
