@@ -1,0 +1,332 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The schema test suite: fdt-schema/ YAML, gen-tables.py, the generated
+# tables and luo-fdt. Prints one TAP line per case ("ok N - name"). Run by
+# "make check-schema", which passes the paths below in the environment.
+#
+# Fixtures are made here by "luo-fdt gen" (and by editing copies of the
+# YAML); nothing binary is committed.
+set -uo pipefail
+
+: "${TOP:?}" "${B:?}" "${LUO_FDT:?}" "${CC:?}" "${HOST_CFLAGS:?}"
+: "${HO_INCLUDE:?}" "${LUO_FDT_OBJS:?}" "${HO_LIBS:?}"
+GEN_TABLES=$TOP/fdt-schema/gen-tables.py
+HERE=$TOP/tests/schema
+T=$B/tests/schema
+rm -rf "$T"
+mkdir -p "$T"
+
+n=0
+failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	local l
+	for l in "$@"; do printf '#   %s\n' "$l"; done
+}
+# expect NAME COND_STATUS DETAIL...: pass if COND_STATUS is 0.
+expect() {
+	local name=$1 st=$2
+	shift 2
+	if [ "$st" -eq 0 ]; then pass "$name"; else fail "$name" "$@"; fi
+}
+
+# run_check [ARGS...] FILE: run luo-fdt check, set $rc and $out.
+run_check() {
+	out=$("$LUO_FDT" check "$@" 2>&1)
+	rc=$?
+}
+
+MM=$T/memmap.txt
+"$LUO_FDT" gen --memmap-out "$MM" -o /dev/null || fail "gen --memmap-out"
+
+# ---- 1. the generator ------------------------------------------------------
+
+echo "# gen-tables.py"
+python3 "$GEN_TABLES" -m "$T/ref.md" "$TOP"/fdt-schema/*.yaml
+cmp -s "$T/ref.md" "$TOP/docs/schema-reference.md"
+expect "docs/schema-reference.md is up to date with fdt-schema/*.yaml" $? \
+	"regenerate it with 'make schema-docs' and commit it"
+
+python3 "$GEN_TABLES" -c "$T/a.c" -m "$T/a.md" "$TOP"/fdt-schema/*.yaml &&
+python3 "$GEN_TABLES" -c "$T/b.c" -m "$T/b.md" "$TOP"/fdt-schema/*.yaml &&
+cmp -s "$T/a.c" "$T/b.c" && cmp -s "$T/a.md" "$T/b.md"
+expect "generator output is reproducible" $?
+
+# Malformed YAML: each row edits a copy of one schema (Python str.replace of
+# the first OLD by NEW, \n for newlines) and names the expected message.
+# name ~ file ~ old ~ new ~ message
+while IFS='~' read -r name file old new msg; do
+	[[ -z "$name" || "$name" == \#* ]] && continue
+	mkdir -p "$T/bad/$name"
+	python3 - "$TOP/fdt-schema/$file" "$T/bad/$name/$file" "$old" "$new" <<'EOF'
+import sys
+src, dst, old, new = sys.argv[1:5]
+old = old.replace("\\n", "\n")
+new = new.replace("\\n", "\n")
+s = open(src).read()
+if old not in s:
+    sys.exit("edit does not apply: %r" % old)
+open(dst, "w").write(s.replace(old, new, 1))
+EOF
+	[ $? -eq 0 ] || { fail "generator rejects: $name" "test row does not apply"; continue; }
+	err=$(python3 "$GEN_TABLES" -c "$T/bad/$name/t.c" "$T/bad/$name/$file" 2>&1)
+	st=$?
+	if [ $st -eq 1 ] && [[ "$err" == *"$msg"* ]] && [ ! -e "$T/bad/$name/t.c" ]; then
+		pass "generator rejects: $name"
+	else
+		fail "generator rejects: $name" "exit $st, want 1 and '$msg'" "$err"
+	fi
+done < "$HERE/bad-yaml.txt"
+
+# ---- 2. valid blobs ----------------------------------------------------------
+
+echo "# valid blobs: gen -> check"
+while read -r name args; do
+	[[ -z "$name" || "$name" == \#* ]] && continue
+	# shellcheck disable=SC2086
+	if ! "$LUO_FDT" gen $args -o "$T/v-$name.dtb"; then
+		fail "valid $name: gen" "luo-fdt gen $args failed"
+		continue
+	fi
+	run_check "$T/v-$name.dtb"
+	expect "valid $name: check exits 0" "$rc" "exit $rc" "$out"
+	run_check --memmap "$MM" "$T/v-$name.dtb"
+	expect "valid $name: check --memmap exits 0" "$rc" "exit $rc" "$out"
+	run_check --schema-only --memmap "$MM" "$T/v-$name.dtb"
+	expect "valid $name: check --schema-only exits 0" "$rc" "exit $rc" "$out"
+done < "$HERE/valid.txt"
+
+# ---- 3. defects ---------------------------------------------------------------
+
+echo "# defects: gen --defect -> check fails with the error's name"
+"$LUO_FDT" gen --list-defects > "$T/defects.txt"
+expect "gen --list-defects" $? "exit $?"
+awk '!/^#/ && NF { print $1 }' "$HERE/defects.txt" | sort > "$T/want.txt"
+awk '{ print $1 }' "$T/defects.txt" | sort > "$T/have.txt"
+missing=$(comm -13 "$T/want.txt" "$T/have.txt" | tr '\n' ' ')
+stale=$(comm -23 "$T/want.txt" "$T/have.txt" | tr '\n' ' ')
+[ -z "$missing$stale" ]
+expect "every defect of gen has a test row and vice versa" $? \
+	"defects without a row in tests/schema/defects.txt: $missing" \
+	"rows for defects gen does not know: $stale"
+
+while read -r defect errname mode; do
+	[[ -z "$defect" || "$defect" == \#* ]] && continue
+	f=$T/d-$defect.dtb
+	if ! "$LUO_FDT" gen --defect "$defect" -o "$f"; then
+		fail "defect $defect: gen" "luo-fdt gen --defect $defect failed"
+		continue
+	fi
+	args=(--memmap "$MM")
+	[ "${mode:-}" = schema ] && args+=(--schema-only)
+	run_check "${args[@]}" "$f"
+	if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]] &&
+	   [[ "$out" == "luo-fdt: "* ]]; then
+		pass "defect $defect: check exits 1 with $errname"
+	else
+		fail "defect $defect: check exits 1 with $errname" "exit $rc" "$out"
+	fi
+done < "$HERE/defects.txt"
+
+# Address defects need the memory map: without it the same blob is valid.
+for defect in kho-memory-map-reserved luo-data-reserved memfd-folios-reserved; do
+	run_check "$T/d-$defect.dtb"
+	expect "defect $defect: valid without a memory map" "$rc" "exit $rc" "$out"
+done
+
+# ---- 4. schema tables alone: a valid and an invalid example per node type ----
+
+echo "# schema tables alone (check --schema-only), per node type"
+# node type | gen arguments | expected error (- = valid)
+while IFS='|' read -r node args errname; do
+	[[ -z "$node" || "$node" == \#* ]] && continue
+	# shellcheck disable=SC2086
+	"$LUO_FDT" gen $args -o "$T/s.dtb" || { fail "schema $node: gen $args"; continue; }
+	run_check --schema-only --memmap "$MM" "$T/s.dtb"
+	errname=${errname// /}
+	if [ "$errname" = - ]; then
+		expect "schema $node: valid example passes" "$rc" "exit $rc" "$out"
+	elif [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]]; then
+		pass "schema $node: invalid example fails with $errname ($args)"
+	else
+		fail "schema $node: invalid example fails with $errname ($args)" \
+			"exit $rc" "$out"
+	fi
+done < "$HERE/nodes.txt"
+
+# ---- 5. changing the YAML changes validation -------------------------------
+
+echo "# changing the YAML changes validation"
+# A checker built from edited copies of the schemas: the same luo-fdt
+# objects, linked against tables generated from the copies.
+build_checker() {	# DIR: DIR/*.yaml -> DIR/luo-fdt
+	python3 "$GEN_TABLES" -c "$1/tables.c" "$1"/*.yaml &&
+	# shellcheck disable=SC2086
+	$CC $HOST_CFLAGS -I"$HO_INCLUDE" -c -o "$1/tables.o" "$1/tables.c" &&
+	# shellcheck disable=SC2086
+	$CC $HOST_CFLAGS -o "$1/luo-fdt" $LUO_FDT_OBJS "$1/tables.o" $HO_LIBS
+}
+edit_yaml() {	# FILE OLD NEW
+	python3 - "$@" <<'EOF'
+import sys
+f, old, new = sys.argv[1:4]
+s = open(f).read()
+if old not in s:
+    sys.exit("edit does not apply: %r" % old)
+open(f, "w").write(s.replace(old, new, 1))
+EOF
+}
+
+M=$T/modified
+mkdir -p "$M"
+cp "$TOP"/fdt-schema/*.yaml "$M"/
+# (a) luo-rfc-v1: a new root property "generation", required.
+edit_yaml "$M/luo-rfc-v1.yaml" "  subsystems:
+    type: object" "  generation:
+    x-type: u64
+    description: Test only.
+
+  subsystems:
+    type: object" &&
+edit_yaml "$M/luo-rfc-v1.yaml" "  - liveupdate-count
+" "  - liveupdate-count
+  - generation
+" &&
+# (b) memfd-v1: seals tightened from 0x3f to 0x7.
+edit_yaml "$M/memfd-v1.yaml" "maximum: 0x3f" "maximum: 0x7" &&
+# (c) kho-v4: preserved-data must now be page aligned.
+edit_yaml "$M/kho-v4.yaml" "      preserved-data:
+        x-type: phys" "      preserved-data:
+        x-type: phys
+        x-page-aligned: true"
+expect "edited copies of the YAML" $?
+
+if build_checker "$M" > "$T/build.log" 2>&1; then
+	pass "checker built against tables from the edited YAML"
+	"$LUO_FDT" gen --kind luo -o "$T/m-luo.dtb"
+	"$LUO_FDT" gen --kind memfd -o "$T/m-memfd.dtb"	# seals 0x9
+	"$LUO_FDT" gen --kind kho -o "$T/m-kho.dtb"
+	# The KHO blob's preserved-data is page aligned: make one that is not,
+	# still valid for the real schema.
+	python3 - "$T/m-kho.dtb" "$T/m-kho-odd.dtb" <<'EOF'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+old = struct.pack("<Q", 0x1001000)
+i = b.index(old)
+b[i:i + 8] = struct.pack("<Q", 0x1001010)
+open(sys.argv[2], "wb").write(b)
+EOF
+	# case | blob | expected error
+	while read -r what blob errname; do
+		[[ -z "$what" ]] && continue
+		run_check --memmap "$MM" "$blob"
+		expect "$what: passes with the committed YAML" "$rc" "exit $rc" "$out"
+		out=$("$M/luo-fdt" check --memmap "$MM" "$blob" 2>&1)
+		rc=$?
+		if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]]; then
+			pass "$what: fails with the edited YAML ($errname)"
+		else
+			fail "$what: fails with the edited YAML ($errname)" "exit $rc" "$out"
+		fi
+	done <<EOF
+property-made-required $T/m-luo.dtb HO_ERR_MISSING_PROP
+maximum-lowered $T/m-memfd.dtb HO_ERR_PROP_RANGE
+page-alignment-added $T/m-kho-odd.dtb HO_ERR_PROP_UNALIGNED
+EOF
+else
+	fail "checker built against tables from the edited YAML" "$(tail -n 5 "$T/build.log")"
+fi
+
+# ---- 6. the command line ------------------------------------------------------
+
+echo "# command line"
+out=$("$LUO_FDT" --help 2>&1); rc=$?
+lines=$(printf '%s\n' "$out" | wc -l)
+wide=$(printf '%s\n' "$out" | awk 'length > 80' | wc -l)
+[ "$rc" -eq 0 ] && [ "$lines" -le 24 ] && [ "$wide" -eq 0 ]
+expect "--help exits 0 and fits a screen (24x80)" $? "exit $rc, $lines lines, $wide wide"
+
+for c in check dump gen; do
+	"$LUO_FDT" $c --help > /dev/null 2>&1
+	expect "$c --help exits 0" $?
+done
+
+printf '0x1000 0xfff System RAM\n' > "$T/bad-memmap.txt"
+# args | expected exit | expected stderr text
+while IFS='|' read -r args want text; do
+	[[ -z "$args" || "$args" == \#* ]] && continue
+	# shellcheck disable=SC2086
+	out=$(cd "$T" && "$LUO_FDT" $args 2>&1 > /dev/null); rc=$?
+	if [ "$rc" -eq "$want" ] && [[ "$out" == "luo-fdt: "*"$text"* ]]; then
+		pass "'luo-fdt $args' exits $want with an error on stderr"
+	else
+		fail "'luo-fdt $args' exits $want with an error on stderr" "exit $rc" "$out"
+	fi
+done <<'EOF'
+frobnicate|2|unknown command
+check|2|expected one FILE
+check no-such-file.dtb|2|No such file
+check --memmap no-such-map v-kho.dtb|2|No such file
+check --memmap bad-memmap.txt v-kho.dtb|2|expected "START END TYPE"
+check --memmap memmap.txt --memmap-sysfs . v-kho.dtb|2|exclude each other
+dump|2|expected one FILE
+dump d-bad-magic.dtb|1|HO_ERR_BAD_MAGIC
+gen --kind nope|2|unknown kind
+gen --defect nope|2|unknown defect
+gen --kind memfd --defect luo-dup-token|2|is for --kind luo
+gen --files 1 --sessions 0|2|at least one session
+gen --files 99999|2|--files wants a number
+gen -o /nonexistent/dir/x.dtb|2|No such file
+EOF
+
+# A memory map given as a /sys/firmware/memmap-like directory.
+mkdir -p "$T/sysfs"
+i=0
+grep -v '^#' "$MM" | while read -r s e type; do
+	mkdir -p "$T/sysfs/$i"
+	echo "$s" > "$T/sysfs/$i/start"
+	echo "$e" > "$T/sysfs/$i/end"
+	echo "$type" > "$T/sysfs/$i/type"
+	i=$((i + 1))
+done
+run_check --memmap-sysfs "$T/sysfs" "$T/v-kho.dtb"
+expect "check --memmap-sysfs DIR accepts a valid blob" "$rc" "exit $rc" "$out"
+run_check --memmap-sysfs "$T/sysfs" "$T/d-kho-memory-map-reserved.dtb"
+[ "$rc" -eq 1 ] && [[ "$out" == *HO_ERR_ADDR_OUTSIDE_RAM* ]]
+expect "check --memmap-sysfs DIR finds an address outside RAM" $? "exit $rc" "$out"
+
+"$LUO_FDT" gen | "$LUO_FDT" check -q -
+expect "gen | check - (stdin, stdout)" $?
+
+# ---- 7. dump -----------------------------------------------------------------
+
+echo "# dump"
+# blob | text the dump must contain
+while IFS='|' read -r blob text; do
+	[[ -z "$blob" ]] && continue
+	out=$("$LUO_FDT" dump "$T/$blob" 2>&1); rc=$?
+	if [ "$rc" -eq 0 ] && [[ "$out" == *"$text"* ]]; then
+		pass "dump $blob shows '$text'"
+	else
+		fail "dump $blob shows '$text'" "exit $rc" "$out"
+	fi
+done <<'EOF'
+v-kho.dtb|compatible = "kho-v4";
+v-kho.dtb|preserved-memory-map = phys 0x1000000;
+v-kho.dtb|preserved-data = phys 0x1001000; /* [0x1001000, 0x1001
+v-luo.dtb|liveupdate-count = 1;
+v-luo.dtb|session = 0;
+v-luo.dtb|name = "session-0";
+v-memfd.dtb|folios = phys 0x1100000; /* [0x1100000, 0x1100060) */
+v-memfd.dtb|seals = 9;
+d-luo-name-no-nul.dtb|name = "session" /* no NUL */;
+d-kho-memory-map-u32.dtb|/* 4 bytes, not a u64 */
+d-luo-unknown-node.dtb|/* not in the schema */
+EOF
+
+echo "# $n cases, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# tests/schema: the schema suite (YAML, generator, tables, luo-fdt).
+
+CHECK_SUITES += schema
+
+.PHONY: check-schema
+check-schema: $(B)/bin/luo-fdt
+	@TOP=$(TOP) B=$(B) LUO_FDT=$(B)/bin/luo-fdt CC="$(CC)" \
+		HOST_CFLAGS="$(HOST_CFLAGS)" HO_INCLUDE=$(HO_INCLUDE) \
+		LUO_FDT_OBJS="$(LUO_FDT_OBJS)" \
+		HO_LIBS="$(B)/host/libho.a $(B)/host/libfdt.a" \
+		$(TOP)/tests/schema/run.sh
