@@ -29,7 +29,7 @@ CHECK_SUITES :=
 BENCHES :=
 ALL_TARGETS :=
 
-include $(wildcard $(TOP)/*/*.mk $(TOP)/tests/*/*.mk)
+include $(sort $(wildcard $(TOP)/*/*.mk $(TOP)/*/*/*.mk $(TOP)/tests/*.mk))
 
 .PHONY: all deps kernel kernel-ours kernel-upstream demo check check-quick bench clean distclean
 all: $(ALL_TARGETS)
@@ -47,7 +47,7 @@ demo:
 	@$(TOP)/scripts/demo.sh
 
 # Run every registered suite, count TAP results over all of them.
-check:
+check: deps
 	@$(TOP)/scripts/check.sh $(CHECK_SUITES)
 
 bench: $(BENCHES)

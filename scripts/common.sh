@@ -14,15 +14,17 @@ die() { printf '%s\n' "[$(basename "$0")] error: $*" >&2; exit 1; }
 # Print the pristine Linux source directory, fetching and extracting the
 # Debian package on first use.
 linux_source_dir() {
-	local dir="$LUO_CACHE/src/$LINUX_PKG_VERSION"
+	local dir="$LUO_CACHE/src/$LINUX_PKG_VERSION" dl="$LUO_CACHE/dl" deb
 	if [ ! -f "$dir/.extracted" ]; then
-		local dl="$LUO_CACHE/dl" deb
 		mkdir -p "$dl"
+		exec 8>"$LUO_CACHE/.lock-src"
+		flock 8
+	fi
+	if [ ! -f "$dir/.extracted" ]; then
 		deb=$(ls "$dl/${LINUX_PKG}_${LINUX_PKG_VERSION/:/%3a}_all.deb" 2>/dev/null || true)
 		if [ -z "$deb" ]; then
 			log "downloading $LINUX_PKG=$LINUX_PKG_VERSION"
-			(cd "$dl" && apt-get download -q "$LINUX_PKG=$LINUX_PKG_VERSION" 2>&1 |
-				grep -v 'unsandboxed' >&2) ||
+			(cd "$dl" && apt-get download -q "$LINUX_PKG=$LINUX_PKG_VERSION" 2>/dev/null) ||
 				die "apt-get download $LINUX_PKG failed (did 'make deps' run?)"
 			deb=$(ls "$dl/${LINUX_PKG}_"*_all.deb)
 		fi
@@ -32,6 +34,7 @@ linux_source_dir() {
 			tar -xJ -C "$dir.tmp" --strip-components=1
 		touch "$dir.tmp/.extracted"
 		mv "$dir.tmp" "$dir"
+		exec 8>&-
 	fi
 	echo "$dir"
 }

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Build a Linux kernel image for one variant, cached by content hash.
 #
-#   scripts/kernel-build.sh VARIANT [ARCH]     VARIANT: ours | upstream
+#   scripts/kernel-build.sh VARIANT [ARCH] [--uapi]    VARIANT: ours | upstream
 #
-# Prints the path of the built image on stdout (last line). The image lives in
+# Prints the path of the built image on stdout (last line); with --uapi the
+# directory of the variant's installed uapi headers (make headers_install). The image lives in
 # $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source version,
 # the config fragments, our overlay (kernel/ in this repo), our patches and
 # this script. An unchanged tree rebuilds nothing.
@@ -11,6 +12,8 @@ set -euo pipefail
 
 variant=${1:?usage: kernel-build.sh ours|upstream [x86_64|arm64]}
 arch=${2:-x86_64}
+want=image
+[ "${3:-}" = --uapi ] && want=uapi
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/common.sh
 . "$top/scripts/common.sh"
@@ -22,6 +25,10 @@ arm64) karch=arm64; image=arch/arm64/boot/Image; target=Image; cross=aarch64-lin
 *) die "unknown arch '$arch'" ;;
 esac
 
+# One build per variant at a time (several engineers and tests share the cache).
+mkdir -p "$LUO_CACHE"
+exec 9>"$LUO_CACHE/.lock-$arch-$variant"
+flock 9
 src=$(linux_source_dir)
 
 # What goes into the key: everything that can change the image.
@@ -47,9 +54,12 @@ key=$({
 } | sha256sum | cut -c1-16)
 
 out="$LUO_CACHE/out/$arch-$variant-$key"
+result() {
+	if [ $want = uapi ]; then echo "$out/usr/include"; else echo "$out/$(basename $image)"; fi
+}
 if [ -f "$out/$(basename $image)" ]; then
-	log "kernel $arch/$variant is cached: $out"
-	echo "$out/$(basename $image)"
+	[ $want = uapi ] || log "kernel $arch/$variant is cached: $out"
+	result
 	exit 0
 fi
 
@@ -135,13 +145,18 @@ done
 
 log "building $arch/$variant in $obj (make -j$jobs, ccache)"
 start=$(date +%s)
-mk "$target" 2>&1 | grep -v -E '^(  |\s*$)' >&2 || true
-[ "${PIPESTATUS[0]}" = 0 ] || die "kernel build failed"
+rm -f "$obj/$image"
+set +o pipefail
+mk "$target" 2>&1 | grep -v -E '^(  |\s*$)' >&2
+rc=${PIPESTATUS[0]}
+set -o pipefail
+[ "$rc" = 0 ] || die "kernel build of $arch/$variant failed (make exit $rc)"
 [ -f "$obj/$image" ] || die "kernel build produced no $image"
 log "built $arch/$variant in $(( $(date +%s) - start )) s"
 
-mkdir -p "$out.tmp"
+rm -rf "$out.tmp"; mkdir -p "$out.tmp"
+mk headers_install INSTALL_HDR_PATH="$out.tmp/usr" >/dev/null
 cp "$obj/$image" "$obj/.config" "$out.tmp/"
 cp "$obj/vmlinux" "$out.tmp/" 2>/dev/null || true
 rm -rf "$out"; mv "$out.tmp" "$out"
-echo "$out/$(basename $image)"
+result

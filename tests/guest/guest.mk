@@ -1,0 +1,35 @@
+# In-guest programs: static binaries for the test VM's initramfs.
+#
+# Every tests/guest/*.c except init.c and guestlib.c is a test program,
+# linked with guestlib.o, the stage library and libfdt. Other .mk files may
+# append paths of further static binaries to GUEST_EXTRA_BINS; they land in
+# /bin of the initramfs under their own names.
+
+GUEST_DIR := $(TOP)/tests/guest
+GUEST_B := $(B)/guest
+GUEST_PROGS := $(filter-out init guestlib,$(basename $(notdir $(wildcard $(GUEST_DIR)/*.c))))
+GUEST_BINS := $(addprefix $(GUEST_B)/,$(GUEST_PROGS))
+GUEST_EXTRA_BINS ?=
+# Kernel uapi headers: ours from the overlay (kernel/include/uapi) first, then
+# the 7.3 tree's (headers_install of the upstream variant, built on demand).
+UAPI_UPSTREAM = $(shell $(TOP)/scripts/kernel-build.sh upstream x86_64 --uapi)
+GUEST_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -I$(GUEST_DIR) \
+	$(LIBFDT_CFLAGS) -isystem $(TOP)/kernel/include/uapi -isystem $(UAPI_UPSTREAM)
+
+$(GUEST_B)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -c -o $@ $<
+
+$(GUEST_B)/init: $(GUEST_DIR)/init.c $(GUEST_B)/guestlib.o
+	$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_B)/guestlib.o
+
+$(GUEST_B)/%: $(GUEST_DIR)/%.c $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/host/libho.a
+	$(CC) $(GUEST_CFLAGS) -I$(TOP)/efi/lib/include -o $@ $< $(GUEST_B)/guestlib.o \
+		$(B)/host/libho.a $(B)/host/libfdt.a
+
+.PHONY: guest vm-image-ours vm-image-upstream
+guest: $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
+
+# Kernel + initramfs of a variant for the VM tests: build/vm/<variant>/.
+vm-image-%: guest
+	@$(TOP)/tests/vm/mkimage.sh $* $(B)/vm/$* $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)

@@ -1,0 +1,125 @@
+#!/bin/bash
+# Run one VM test case: boot a kernel in QEMU, let the guest's /init run a
+# test program across one or more kexecs, and decide from the serial log.
+#
+#   tests/vm/vmtest.sh [options] NAME VARIANT BOOT STAGES PROG EXPECT [APPEND...]
+#
+#   VARIANT  ours | upstream     kernel + initramfs from build/vm/VARIANT/
+#   BOOT     direct | ovmf       -kernel, or OVMF (UEFI) loading the same -kernel
+#   STAGES   number of kernels: 1 = no kexec, 2 = one kexec, ...
+#   PROG     program in the guest's /bin (see tests/guest/init.c)
+#   EXPECT   pass | fail:<text>  fail:<text> is a negative control: the guest
+#                                must fail and the log must contain <text>
+#   APPEND   extra kernel command-line words
+#
+# Options: --timeout S (default: 60 + 60 per stage, doubled under TCG),
+#          --log FILE (default build/vm/logs/NAME.log), --quiet.
+# Exit 0 when the outcome matches EXPECT. A failing run keeps its log and
+# prints its path. Environment: LUO_ACCEL=kvm|tcg forces an accelerator.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/common.sh"
+
+timeout_s= logf= quiet=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--timeout) timeout_s=$2; shift 2 ;;
+	--log) logf=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	--) shift; break ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 6 ] || die "usage: vmtest.sh [options] NAME VARIANT BOOT STAGES PROG EXPECT [APPEND...]"
+name=$1 variant=$2 boot=$3 stages=$4 prog=$5 expect=$6
+shift 6
+append="$*"
+
+img="$top/build/vm/$variant"
+[ -f "$img/bzImage" ] && [ -f "$img/initramfs.cpio" ] ||
+	die "no VM image for $variant (run: make vm-image-$variant)"
+logf=${logf:-$top/build/vm/logs/$name.log}
+mkdir -p "$(dirname "$logf")"
+
+accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null)
+if [ -z "$timeout_s" ]; then
+	timeout_s=$((60 + 60 * stages))
+	[ "$accel" = tcg ] && timeout_s=$((timeout_s * 2))
+	[ "$boot" = ovmf ] && timeout_s=$((timeout_s + 60))
+fi
+
+cmdline="console=ttyS0 panic=-1 oops=panic retain_initrd loglevel=6"
+cmdline+=" luo_test=$prog luo_stages=$stages luo_stage=1 $append"
+
+qemu=(qemu-system-x86_64 -accel "$accel" -m 1G -smp 2 -nographic -no-reboot
+	-serial "file:$logf" -monitor none -display none -nodefaults
+	-kernel "$img/bzImage" -initrd "$img/initramfs.cpio" -append "$cmdline")
+if [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
+qemu+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+vars=
+if [ "$boot" = ovmf ]; then
+	code=/usr/share/OVMF/OVMF_CODE_4M.fd
+	[ -f "$code" ] || die "OVMF not installed ($code); run make deps"
+	vars=$(mktemp --suffix=.fd)
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+	qemu+=(-machine q35 -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+		-drive "if=pflash,format=raw,unit=1,file=$vars")
+elif [ "$boot" != direct ]; then
+	die "unknown boot mode '$boot'"
+fi
+
+[ $quiet = 1 ] || log "$name: $variant kernel, $boot boot, $stages stage(s), $accel, timeout ${timeout_s}s"
+start=$(date +%s.%N)
+timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1
+qrc=$?
+secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
+[ -n "$vars" ] && rm -f "$vars"
+
+# The guest's verdict, from the log (CRs stripped).
+clean=$(tr -d '\r' < "$logf")
+verdict=fail reason=
+if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	reason="timeout after ${timeout_s}s"
+elif grep -qx "luo-vm: PASS stages=$stages" <<<"$clean"; then
+	if grep -qE '^not ok [0-9]+' <<<"$clean"; then
+		reason="a test reported 'not ok' but the program exited 0"
+	else
+		reached=$(grep -cE "^# luo-vm: stage [0-9]+ of $stages:" <<<"$clean")
+		if [ "$reached" = "$stages" ]; then
+			verdict=pass
+		else
+			reason="reached $reached of $stages stages"
+		fi
+	fi
+else
+	reason=$(grep -m1 -E '^luo-vm: FAIL' <<<"$clean" || true)
+	[ -n "$reason" ] || reason=$(grep -m1 -E 'Kernel panic|BUG:|Oops' <<<"$clean" || true)
+	[ -n "$reason" ] || reason="no verdict from the guest (qemu exit $qrc)"
+fi
+
+# Guest TAP lines, indented, for the report.
+grep -E '^(not )?ok [0-9]+|^luo-vm:|^# luo-vm' <<<"$clean" | sed 's/^/    /' > "$logf.tap"
+
+case "$expect" in
+pass)
+	if [ $verdict = pass ]; then
+		[ $quiet = 1 ] || cat "$logf.tap" >&2
+		echo "pass ($accel, ${secs}s)"
+		exit 0
+	fi
+	cat "$logf.tap" >&2
+	echo "FAIL: $reason ($accel, ${secs}s; log $logf)"
+	exit 1 ;;
+fail:*)
+	want=${expect#fail:}
+	if [ $verdict = fail ] && grep -qF -- "$want" <<<"$clean"; then
+		echo "pass: failed as expected with '$want' ($accel, ${secs}s)"
+		exit 0
+	fi
+	cat "$logf.tap" >&2
+	echo "FAIL: negative control did not fail with '$want' (verdict $verdict${reason:+: $reason}; log $logf)"
+	exit 1 ;;
+*)
+	die "bad EXPECT '$expect'" ;;
+esac
