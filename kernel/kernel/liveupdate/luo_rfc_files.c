@@ -1,0 +1,934 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live Update Orchestrator, RFC design: the files subsystem and sessions.
+ */
+
+/**
+ * DOC: Files subsystem and sessions
+ *
+ * Preserving open files is one ordinary LUO subsystem, "files"
+ * (compatible "luo-files-v1"), registered first so that files are prepared
+ * before, and cancelled after, every other participant.
+ *
+ * A file type becomes preservable when its owner calls
+ * liveupdate_register_file_ops() with a versioned compatible string (e.g.
+ * "memfd-v1"), a const &struct luo_file_ops and its private data. The
+ * compatible string is written with every file so that the next kernel picks
+ * the same handler (or refuses the file).
+ *
+ * Userspace groups files into named *sessions* (the upstream 7.3 uapi,
+ * <linux/liveupdate.h>). Sessions map onto the phase model as follows:
+ *
+ * - normal: CREATE_SESSION makes an outgoing session whose lifetime is the
+ *   session fd. PRESERVE_FD checks the file type (can_preserve), takes a
+ *   reference and records the token; the expensive work waits for prepare.
+ *   Closing the session fd forgets its files.
+ * - prepare: every recorded file is prepared (for memfd: folios pinned and
+ *   KHO-preserved, folio table written). PRESERVE_FD while prepared
+ *   prepares the new file at once. Closing a session cancels its files.
+ * - freeze: files get their last update and the sessions and files are
+ *   written to the blob (/sessions, /file-descriptors). While frozen no
+ *   session or file may be added (EBUSY); closing a session fd cancels the
+ *   whole live update, since the blob would refer to released memory.
+ * - updated (next kernel): RETRIEVE_SESSION by name, RETRIEVE_FD by token
+ *   (a second retrieve of the same token returns the same file again),
+ *   then FINISH on the session releases whatever was not retrieved. When
+ *   the last incoming session is finished, the whole update finishes
+ *   (updated -> normal). LIVEUPDATE_IOCTL_FINISH on /dev/liveupdate finishes
+ *   every remaining session at once. New outgoing sessions may be created
+ *   in updated already; the next kexec finishes the pending update first.
+ *
+ * Errors follow upstream: unsupported file type ENOENT, a file preserved
+ * twice EBUSY, duplicate token or session name EEXIST, unknown token or
+ * session ENOENT, an operation on the wrong kind of session EINVAL, and any
+ * change while frozen EBUSY.
+ */
+
+#define pr_fmt(fmt) "luo: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/libfdt.h>
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "luo_rfc_internal.h"
+
+/**
+ * struct luo_file_handler - a registered file type
+ * @list:       entry in luo_handlers
+ * @compatible: versioned compatible written with each file
+ * @ops:        the owner's const callbacks
+ * @data:       the owner's private data
+ */
+struct luo_file_handler {
+	struct list_head list;
+	char compatible[LUO_NAME_MAX];
+	const struct luo_file_ops *ops;
+	void *data;
+};
+
+/**
+ * struct luo_session - a named group of preserved files
+ * @list:     entry in luo_out_sessions or luo_in_sessions
+ * @name:     unique name (per direction)
+ * @files:    the session's &struct luo_file entries
+ * @incoming: handed over by the previous kernel
+ * @index:    incoming: node index under /sessions
+ * @opened:   incoming: a session fd exists
+ * @finished: incoming: finished and unlinked; freed with its fd
+ */
+struct luo_session {
+	struct list_head list;
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
+	struct list_head files;
+	bool incoming;
+	u32 index;
+	bool opened;
+	bool finished;
+};
+
+/**
+ * struct luo_file - one preserved file
+ * @list:            entry in the session's @files
+ * @fh:              handler (outgoing; incoming once looked up)
+ * @compatible:      incoming: the handler compatible from the blob
+ * @file:            outgoing: the file (one reference); incoming: the
+ *                   retrieved file (one reference until finish)
+ * @token:           userspace token, unique in the session
+ * @data:            the handler's u64 in the blob
+ * @private_data:    the handler's runtime state between prepare and cancel
+ * @prepared:        outgoing: @fh->ops->prepare succeeded
+ * @retrieve_status: incoming: 0 not tried, 1 retrieved, or the errno
+ */
+struct luo_file {
+	struct list_head list;
+	struct luo_file_handler *fh;
+	char compatible[LUO_NAME_MAX];
+	struct file *file;
+	u64 token;
+	u64 data;
+	void *private_data;
+	bool prepared;
+	int retrieve_status;
+};
+
+static LIST_HEAD(luo_handlers);
+static LIST_HEAD(luo_out_sessions);
+static LIST_HEAD(luo_in_sessions);
+
+/**
+ * liveupdate_register_file_ops - make a file type preservable
+ * @compatible: versioned compatible string, e.g. "memfd-v1"
+ * @ops:        const callbacks; @can_preserve, @prepare, @cancel and
+ *              @retrieve are required
+ * @data:       private data, passed back as &luo_file_args.handler_data
+ *
+ * Context: process context.
+ * Return: an opaque handle, or ERR_PTR(-EINVAL) for bad arguments,
+ * ERR_PTR(-EEXIST) if @compatible is registered already,
+ * ERR_PTR(-EOPNOTSUPP) when LUO is disabled, ERR_PTR(-ENOMEM).
+ */
+struct luo_file_handler *
+liveupdate_register_file_ops(const char *compatible,
+			     const struct luo_file_ops *ops, void *data)
+{
+	struct luo_file_handler *fh, *it;
+	int err;
+
+	if (!compatible || !*compatible || strlen(compatible) >= LUO_NAME_MAX ||
+	    !ops || !ops->can_preserve || !ops->prepare || !ops->cancel ||
+	    !ops->retrieve)
+		return ERR_PTR(-EINVAL);
+
+	fh = kzalloc_obj(*fh);
+	if (!fh)
+		return ERR_PTR(-ENOMEM);
+	strscpy(fh->compatible, compatible);
+	fh->ops = ops;
+	fh->data = data;
+
+	mutex_lock(&luo_lock);
+	err = -EOPNOTSUPP;
+	if (!liveupdate_rfc_enabled())
+		goto err_unlock;
+	err = -EEXIST;
+	list_for_each_entry(it, &luo_handlers, list)
+		if (!strcmp(it->compatible, compatible))
+			goto err_unlock;
+	list_add_tail(&fh->list, &luo_handlers);
+	mutex_unlock(&luo_lock);
+	return fh;
+
+err_unlock:
+	mutex_unlock(&luo_lock);
+	kfree(fh);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(liveupdate_register_file_ops);
+
+/**
+ * liveupdate_unregister_file_ops - remove a file type
+ * @fh: handle from liveupdate_register_file_ops()
+ *
+ * Context: process context. The caller must make sure that no file of this
+ * type is preserved any more; a preserved one is reported and the handler
+ * stays registered.
+ */
+void liveupdate_unregister_file_ops(struct luo_file_handler *fh)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+
+	if (IS_ERR_OR_NULL(fh))
+		return;
+	mutex_lock(&luo_lock);
+	list_for_each_entry(s, &luo_out_sessions, list) {
+		list_for_each_entry(f, &s->files, list) {
+			if (f->fh == fh) {
+				pr_err("%s still has preserved files: kept\n",
+				       fh->compatible);
+				mutex_unlock(&luo_lock);
+				return;
+			}
+		}
+	}
+	list_del(&fh->list);
+	mutex_unlock(&luo_lock);
+	kfree(fh);
+}
+EXPORT_SYMBOL_GPL(liveupdate_unregister_file_ops);
+
+static void luo_file_args_init(struct luo_file_args *args, struct luo_file *f)
+{
+	memset(args, 0, sizeof(*args));
+	args->handler_data = f->fh->data;
+	args->file = f->file;
+	args->data = f->data;
+	args->private_data = f->private_data;
+	args->retrieved = f->retrieve_status > 0;
+}
+
+static int luo_file_prepare(struct luo_file *f)
+{
+	struct luo_file_args args;
+	int err;
+
+	luo_file_args_init(&args, f);
+	err = f->fh->ops->prepare(&args);
+	if (err) {
+		pr_err("%s file (token %#llx) failed to prepare: %pe\n",
+		       f->fh->compatible, f->token, ERR_PTR(err));
+		return err;
+	}
+	f->data = args.data;
+	f->private_data = args.private_data;
+	f->prepared = true;
+	return 0;
+}
+
+static void luo_file_cancel(struct luo_file *f)
+{
+	struct luo_file_args args;
+
+	if (!f->prepared)
+		return;
+	luo_file_args_init(&args, f);
+	f->fh->ops->cancel(&args);
+	f->prepared = false;
+	f->data = 0;
+	f->private_data = NULL;
+}
+
+static void luo_session_cancel_files(struct luo_session *s)
+{
+	struct luo_file *f;
+
+	list_for_each_entry_reverse(f, &s->files, list)
+		luo_file_cancel(f);
+}
+
+/* Subsystem callbacks: every outgoing file of every session. */
+static void luo_files_cancel(void *data, u64 sdata)
+{
+	struct luo_session *s;
+
+	list_for_each_entry_reverse(s, &luo_out_sessions, list)
+		luo_session_cancel_files(s);
+}
+
+static int luo_files_prepare(void *data, u64 *sdata)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+	int err;
+
+	list_for_each_entry(s, &luo_out_sessions, list) {
+		list_for_each_entry(f, &s->files, list) {
+			err = luo_file_prepare(f);
+			if (err)
+				goto err_cancel;
+		}
+	}
+	return 0;
+
+err_cancel:
+	luo_files_cancel(data, 0);
+	return err;
+}
+
+static int luo_files_freeze(void *data, u64 *sdata)
+{
+	struct luo_file_args args;
+	struct luo_session *s;
+	struct luo_file *f;
+	int err;
+
+	list_for_each_entry(s, &luo_out_sessions, list) {
+		list_for_each_entry(f, &s->files, list) {
+			if (!f->fh->ops->freeze)
+				continue;
+			luo_file_args_init(&args, f);
+			err = f->fh->ops->freeze(&args);
+			if (err) {
+				pr_err("%s file (token %#llx) failed to freeze: %pe\n",
+				       f->fh->compatible, f->token,
+				       ERR_PTR(err));
+				return err;
+			}
+			f->data = args.data;
+		}
+	}
+	return 0;
+}
+
+static struct luo_file_handler *luo_find_handler(const char *compatible)
+{
+	struct luo_file_handler *fh;
+
+	list_for_each_entry(fh, &luo_handlers, list)
+		if (!strcmp(fh->compatible, compatible))
+			return fh;
+	return NULL;
+}
+
+/* Release one incoming file: drop the retrieved file or let the handler free. */
+static void luo_file_release_incoming(struct luo_file *f)
+{
+	struct luo_file_args args;
+
+	if (f->retrieve_status > 0) {
+		fput(f->file);
+		return;
+	}
+	/* a failed retrieve already released what it could */
+	if (f->retrieve_status < 0)
+		return;
+	if (!f->fh)
+		f->fh = luo_find_handler(f->compatible);
+	if (!f->fh) {
+		pr_warn("no %s handler: file (token %#llx) leaks its memory\n",
+			f->compatible, f->token);
+		return;
+	}
+	if (!f->fh->ops->finish)
+		return;
+	luo_file_args_init(&args, f);
+	args.retrieved = false;
+	f->fh->ops->finish(&args);
+}
+
+static void luo_session_free_files(struct luo_session *s)
+{
+	struct luo_file *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, &s->files, list) {
+		if (s->incoming)
+			luo_file_release_incoming(f);
+		else if (f->file)
+			fput(f->file);
+		list_del(&f->list);
+		kfree(f);
+	}
+}
+
+/* Incoming session done: release its files, unlink it, free it if closed. */
+static void luo_session_finish_incoming(struct luo_session *s)
+{
+	luo_session_free_files(s);
+	list_del(&s->list);
+	s->finished = true;
+	if (!s->opened)
+		kfree(s);
+}
+
+static void luo_files_finish(void *data, u64 sdata)
+{
+	struct luo_session *s, *tmp;
+
+	list_for_each_entry_safe(s, tmp, &luo_in_sessions, list)
+		luo_session_finish_incoming(s);
+}
+
+static const struct luo_subsystem_ops luo_files_ops = {
+	.prepare = luo_files_prepare,
+	.freeze = luo_files_freeze,
+	.cancel = luo_files_cancel,
+	.finish = luo_files_finish,
+};
+
+int luo_files_register(void)
+{
+	struct luo_subsystem *ss;
+
+	ss = liveupdate_register_subsystem(LUO_FILES_NAME, LUO_FILES_COMPATIBLE,
+					   &luo_files_ops, NULL);
+	return PTR_ERR_OR_ZERO(ss);
+}
+
+bool luo_files_incoming_pending(void)
+{
+	return !list_empty(&luo_in_sessions);
+}
+
+/*
+ * Write /sessions and /file-descriptors (docs/handover-format.md).
+ * Context: luo_lock held. Return: 0 or a -FDT_ERR_* code.
+ */
+int luo_files_serialize(void *fdt)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+	char node[24];
+	u32 index = 0;
+	u64 id = 0;
+	int err;
+
+	err = fdt_begin_node(fdt, LUO_FDT_SESSIONS);
+	list_for_each_entry(s, &luo_out_sessions, list) {
+		snprintf(node, sizeof(node), "%x", index++);
+		if (!err)
+			err = fdt_begin_node(fdt, node);
+		if (!err)
+			err = fdt_property_string(fdt, LUO_FDT_NAME, s->name);
+		if (!err)
+			err = fdt_end_node(fdt);
+	}
+	if (!err)
+		err = fdt_end_node(fdt);
+
+	if (!err)
+		err = fdt_begin_node(fdt, LUO_FDT_FILES);
+	index = 0;
+	list_for_each_entry(s, &luo_out_sessions, list) {
+		list_for_each_entry(f, &s->files, list) {
+			snprintf(node, sizeof(node), "%llx", id++);
+			if (!err)
+				err = fdt_begin_node(fdt, node);
+			if (!err)
+				err = fdt_property_string(fdt, "compatible",
+							  f->fh->compatible);
+			if (!err)
+				err = fdt_property(fdt, LUO_FDT_TOKEN, &f->token,
+						   sizeof(f->token));
+			if (!err)
+				err = fdt_property(fdt, LUO_FDT_SESSION, &index,
+						   sizeof(index));
+			if (!err)
+				err = fdt_property(fdt, LUO_FDT_DATA, &f->data,
+						   sizeof(f->data));
+			if (!err)
+				err = fdt_end_node(fdt);
+		}
+		index++;
+	}
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
+
+/* A node name that is lower-case hex without leading zeros. */
+static int luo_parse_hex_name(const char *name, u64 *val)
+{
+	char buf[24];
+
+	if (!name || kstrtou64(name, 16, val))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%llx", *val);
+	return strcmp(buf, name) ? -EINVAL : 0;
+}
+
+static struct luo_session *luo_find_in_index(u32 index)
+{
+	struct luo_session *s;
+
+	list_for_each_entry(s, &luo_in_sessions, list)
+		if (s->index == index)
+			return s;
+	return NULL;
+}
+
+static void luo_files_free_incoming(void)
+{
+	struct luo_session *s, *tmp;
+	struct luo_file *f, *ftmp;
+
+	list_for_each_entry_safe(s, tmp, &luo_in_sessions, list) {
+		list_for_each_entry_safe(f, ftmp, &s->files, list) {
+			list_del(&f->list);
+			kfree(f);
+		}
+		list_del(&s->list);
+		kfree(s);
+	}
+}
+
+static int luo_parse_sessions(const void *fdt)
+{
+	struct luo_session *s, *it;
+	int node, off;
+	u64 index;
+
+	node = fdt_subnode_offset(fdt, 0, LUO_FDT_SESSIONS);
+	if (node < 0) {
+		pr_err("incoming blob: no /%s node\n", LUO_FDT_SESSIONS);
+		return -EINVAL;
+	}
+	fdt_for_each_subnode(off, fdt, node) {
+		const char *nname = fdt_get_name(fdt, off, NULL);
+
+		if (luo_parse_hex_name(nname, &index) || index > U32_MAX) {
+			pr_err("incoming blob: bad session node name\n");
+			return -EINVAL;
+		}
+		s = kzalloc_obj(*s);
+		if (!s)
+			return -ENOMEM;
+		INIT_LIST_HEAD(&s->files);
+		s->incoming = true;
+		s->index = index;
+		if (luo_fdt_get_string(fdt, off, LUO_FDT_NAME, s->name,
+				       sizeof(s->name))) {
+			pr_err("incoming blob: session %s: bad name\n", nname);
+			kfree(s);
+			return -EINVAL;
+		}
+		list_for_each_entry(it, &luo_in_sessions, list) {
+			if (!strcmp(it->name, s->name) || it->index == s->index) {
+				pr_err("incoming blob: session %s: duplicate\n",
+				       s->name);
+				kfree(s);
+				return -EINVAL;
+			}
+		}
+		list_add_tail(&s->list, &luo_in_sessions);
+	}
+	return 0;
+}
+
+static int luo_parse_files(const void *fdt)
+{
+	struct luo_session *s;
+	struct luo_file *f, *it;
+	int node, off;
+	u32 index;
+	u64 id;
+
+	node = fdt_subnode_offset(fdt, 0, LUO_FDT_FILES);
+	if (node < 0) {
+		pr_err("incoming blob: no /%s node\n", LUO_FDT_FILES);
+		return -EINVAL;
+	}
+	fdt_for_each_subnode(off, fdt, node) {
+		const char *nname = fdt_get_name(fdt, off, NULL);
+
+		if (luo_parse_hex_name(nname, &id)) {
+			pr_err("incoming blob: bad file node name\n");
+			return -EINVAL;
+		}
+		f = kzalloc_obj(*f);
+		if (!f)
+			return -ENOMEM;
+		if (luo_fdt_get_string(fdt, off, "compatible", f->compatible,
+				       sizeof(f->compatible)) ||
+		    luo_fdt_get_u64(fdt, off, LUO_FDT_TOKEN, &f->token) ||
+		    luo_fdt_get_u32(fdt, off, LUO_FDT_SESSION, &index) ||
+		    luo_fdt_get_u64(fdt, off, LUO_FDT_DATA, &f->data)) {
+			pr_err("incoming blob: file %s: missing or bad property\n",
+			       nname);
+			kfree(f);
+			return -EINVAL;
+		}
+		s = luo_find_in_index(index);
+		if (!s) {
+			pr_err("incoming blob: file %s: no session %x\n", nname,
+			       index);
+			kfree(f);
+			return -EINVAL;
+		}
+		list_for_each_entry(it, &s->files, list) {
+			if (it->token == f->token) {
+				pr_err("incoming blob: file %s: token %#llx twice in session %s\n",
+				       nname, f->token, s->name);
+				kfree(f);
+				return -EINVAL;
+			}
+		}
+		list_add_tail(&f->list, &s->files);
+	}
+	return 0;
+}
+
+/*
+ * Take in /sessions and /file-descriptors. The blob is copied: nothing
+ * points into it afterwards. Context: boot, luo_lock held.
+ * Return: 0, -EINVAL for a malformed blob, or -ENOMEM.
+ */
+int luo_files_deserialize(const void *fdt)
+{
+	int err;
+
+	err = luo_parse_sessions(fdt);
+	if (!err)
+		err = luo_parse_files(fdt);
+	if (err)
+		luo_files_free_incoming();
+	return err;
+}
+
+/* Is @file preserved in any outgoing session? */
+static bool luo_file_is_preserved(struct file *file)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+
+	list_for_each_entry(s, &luo_out_sessions, list)
+		list_for_each_entry(f, &s->files, list)
+			if (f->file == file)
+				return true;
+	return false;
+}
+
+static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
+{
+	struct luo_file_handler *fh;
+	struct luo_file *f;
+	struct file *file;
+	int err;
+
+	if (s->incoming)
+		return -EINVAL;
+
+	guard(mutex)(&luo_lock);
+	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN)
+		return -EBUSY;
+	list_for_each_entry(f, &s->files, list)
+		if (f->token == token)
+			return -EEXIST;
+
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	err = -EBUSY;
+	if (luo_file_is_preserved(file))
+		goto err_fput;
+
+	err = -ENOENT;
+	list_for_each_entry(fh, &luo_handlers, list) {
+		if (fh->ops->can_preserve(fh->data, file)) {
+			err = 0;
+			break;
+		}
+	}
+	if (err)
+		goto err_fput;
+
+	err = -ENOMEM;
+	f = kzalloc_obj(*f);
+	if (!f)
+		goto err_fput;
+	f->fh = fh;
+	f->file = file;
+	f->token = token;
+	if (luo_get_state() == LIVEUPDATE_STATE_PREPARED) {
+		err = luo_file_prepare(f);
+		if (err)
+			goto err_free;
+	}
+	list_add_tail(&f->list, &s->files);
+	return 0;
+
+err_free:
+	kfree(f);
+err_fput:
+	fput(file);
+	return err;
+}
+
+static int luo_session_retrieve_fd(struct luo_session *s, u64 token,
+				   struct file **filep)
+{
+	struct luo_file_args args;
+	struct luo_file *f;
+	int err;
+
+	if (!s->incoming)
+		return -EINVAL;
+
+	guard(mutex)(&luo_lock);
+	if (s->finished)
+		return -ENOENT;
+	list_for_each_entry(f, &s->files, list)
+		if (f->token == token)
+			goto found;
+	return -ENOENT;
+
+found:
+	if (f->retrieve_status < 0)
+		return f->retrieve_status;
+	if (f->retrieve_status > 0) {
+		*filep = get_file(f->file);
+		return 0;
+	}
+	if (!f->fh)
+		f->fh = luo_find_handler(f->compatible);
+	if (!f->fh) {
+		pr_err("no handler for %s (token %#llx)\n", f->compatible,
+		       f->token);
+		return -EOPNOTSUPP;
+	}
+	luo_file_args_init(&args, f);
+	args.file = NULL;
+	err = f->fh->ops->retrieve(&args);
+	if (err) {
+		pr_err("%s file (token %#llx) failed to retrieve: %pe\n",
+		       f->compatible, f->token, ERR_PTR(err));
+		f->retrieve_status = err;
+		return err;
+	}
+	f->file = args.file;
+	f->retrieve_status = 1;
+	*filep = get_file(f->file);
+	return 0;
+}
+
+static int luo_session_finish(struct luo_session *s)
+{
+	if (!s->incoming)
+		return -EINVAL;
+
+	guard(mutex)(&luo_lock);
+	if (s->finished)
+		return -ENOENT;
+	luo_session_finish_incoming(s);
+	luo_maybe_finish();
+	return 0;
+}
+
+static int luo_session_release(struct inode *inode, struct file *filep)
+{
+	struct luo_session *s = filep->private_data;
+
+	guard(mutex)(&luo_lock);
+	if (s->incoming) {
+		s->opened = false;
+		if (s->finished)
+			kfree(s);
+		return 0;
+	}
+
+	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN) {
+		pr_warn("session %s closed while frozen: cancelling the live update\n",
+			s->name);
+		luo_cancel();
+	} else {
+		luo_session_cancel_files(s);
+	}
+	list_del(&s->list);
+	luo_session_free_files(s);
+	kfree(s);
+	return 0;
+}
+
+union luo_session_ucmd {
+	struct liveupdate_session_preserve_fd preserve;
+	struct liveupdate_session_retrieve_fd retrieve;
+	struct liveupdate_session_finish finish;
+	struct liveupdate_session_get_name get_name;
+};
+
+static long luo_session_ioctl(struct file *filep, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct luo_session *s = filep->private_data;
+	void __user *uarg = (void __user *)arg;
+	union luo_session_ucmd u;
+	size_t ksize, minsize;
+	struct file *file;
+	u32 usize;
+	int err, fd;
+
+	switch (cmd) {
+	case LIVEUPDATE_SESSION_PRESERVE_FD:
+		ksize = sizeof(u.preserve);
+		minsize = offsetofend(typeof(u.preserve), token);
+		break;
+	case LIVEUPDATE_SESSION_RETRIEVE_FD:
+		ksize = sizeof(u.retrieve);
+		minsize = offsetofend(typeof(u.retrieve), token);
+		break;
+	case LIVEUPDATE_SESSION_FINISH:
+		ksize = sizeof(u.finish);
+		minsize = offsetofend(typeof(u.finish), reserved);
+		break;
+	case LIVEUPDATE_SESSION_GET_NAME:
+		ksize = sizeof(u.get_name);
+		minsize = offsetofend(typeof(u.get_name), name);
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < minsize)
+		return -EINVAL;
+	err = copy_struct_from_user(&u, ksize, uarg, usize);
+	if (err)
+		return err;
+
+	switch (cmd) {
+	case LIVEUPDATE_SESSION_PRESERVE_FD:
+		return luo_session_preserve_fd(s, u.preserve.fd,
+					       u.preserve.token);
+	case LIVEUPDATE_SESSION_RETRIEVE_FD:
+		fd = get_unused_fd_flags(O_CLOEXEC);
+		if (fd < 0)
+			return fd;
+		err = luo_session_retrieve_fd(s, u.retrieve.token, &file);
+		if (err) {
+			put_unused_fd(fd);
+			return err;
+		}
+		u.retrieve.fd = fd;
+		if (copy_to_user(uarg, &u.retrieve,
+				 min_t(size_t, usize, ksize))) {
+			fput(file);
+			put_unused_fd(fd);
+			return -EFAULT;
+		}
+		fd_install(fd, file);
+		return 0;
+	case LIVEUPDATE_SESSION_FINISH:
+		if (u.finish.reserved)
+			return -EINVAL;
+		return luo_session_finish(s);
+	case LIVEUPDATE_SESSION_GET_NAME:
+		if (u.get_name.reserved)
+			return -EINVAL;
+		memset(u.get_name.name, 0, sizeof(u.get_name.name));
+		strscpy(u.get_name.name, s->name);
+		if (copy_to_user(uarg, &u.get_name,
+				 min_t(size_t, usize, ksize)))
+			return -EFAULT;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations luo_session_fops = {
+	.owner = THIS_MODULE,
+	.release = luo_session_release,
+	.unlocked_ioctl = luo_session_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static int luo_session_getfile(struct luo_session *s, struct file **filep)
+{
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH + 16];
+	struct file *file;
+
+	snprintf(name, sizeof(name), "[luo_session] %s", s->name);
+	file = anon_inode_getfile(name, &luo_session_fops, s, O_RDWR);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	*filep = file;
+	return 0;
+}
+
+/**
+ * luo_session_create - new outgoing session
+ * @name:  NUL-terminated name, 1..63 characters
+ * @filep: the session file on success
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for a bad name, -EEXIST if an outgoing session has the
+ * name, -EBUSY while frozen, -ENOMEM.
+ */
+int luo_session_create(const char *name, struct file **filep)
+{
+	size_t len = strnlen(name, LIVEUPDATE_SESSION_NAME_LENGTH);
+	struct luo_session *s, *it;
+	int err;
+
+	if (!len || len >= LIVEUPDATE_SESSION_NAME_LENGTH)
+		return -EINVAL;
+
+	s = kzalloc_obj(*s);
+	if (!s)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&s->files);
+	memcpy(s->name, name, len);
+
+	guard(mutex)(&luo_lock);
+	err = -EBUSY;
+	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN)
+		goto err_free;
+	err = -EEXIST;
+	list_for_each_entry(it, &luo_out_sessions, list)
+		if (!strcmp(it->name, s->name))
+			goto err_free;
+	err = luo_session_getfile(s, filep);
+	if (err)
+		goto err_free;
+	list_add_tail(&s->list, &luo_out_sessions);
+	return 0;
+
+err_free:
+	kfree(s);
+	return err;
+}
+
+/**
+ * luo_session_retrieve - open an incoming session
+ * @name:  the name the session had in the previous kernel
+ * @filep: the session file on success
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for a bad name, -ENOENT if there is no such incoming
+ * session (or it was finished), -EBUSY if it is open already.
+ */
+int luo_session_retrieve(const char *name, struct file **filep)
+{
+	size_t len = strnlen(name, LIVEUPDATE_SESSION_NAME_LENGTH);
+	struct luo_session *s;
+	int err;
+
+	if (!len || len >= LIVEUPDATE_SESSION_NAME_LENGTH)
+		return -EINVAL;
+
+	guard(mutex)(&luo_lock);
+	list_for_each_entry(s, &luo_in_sessions, list) {
+		if (strcmp(s->name, name))
+			continue;
+		if (s->opened)
+			return -EBUSY;
+		err = luo_session_getfile(s, filep);
+		if (!err)
+			s->opened = true;
+		return err;
+	}
+	return -ENOENT;
+}

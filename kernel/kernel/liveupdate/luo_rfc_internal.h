@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Live Update Orchestrator, RFC design: definitions shared by the core, the
+ * files subsystem and the /dev/liveupdate front end.
+ */
+#ifndef _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H
+#define _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H
+
+#include <linux/luo_rfc.h>
+#include <linux/mutex.h>
+#include <uapi/linux/liveupdate_rfc.h>
+
+/* The KHO subtree and its blob (docs/handover-format.md, section 2). */
+#define LUO_KHO_SUBTREE		"luo-rfc"
+#define LUO_FDT_COMPATIBLE	"luo-rfc-v1"
+#define LUO_FDT_COUNT		"liveupdate-count"
+#define LUO_FDT_SUBSYSTEMS	"subsystems"
+#define LUO_FDT_SESSIONS	"sessions"
+#define LUO_FDT_FILES		"file-descriptors"
+#define LUO_FDT_DATA		"data"
+#define LUO_FDT_NAME		"name"
+#define LUO_FDT_TOKEN		"token"
+#define LUO_FDT_SESSION		"session"
+
+/* The files subsystem, the first participant of every transition. */
+#define LUO_FILES_NAME		"files"
+#define LUO_FILES_COMPATIBLE	"luo-files-v1"
+
+/* Serializes every state change and every session/file list update. */
+extern struct mutex luo_lock;
+
+enum liveupdate_state luo_get_state(void);
+int luo_open_error(void);
+
+int luo_prepare(void);
+int luo_freeze(void);
+int luo_cancel(void);
+int luo_finish(void);
+void luo_maybe_finish(void);
+
+/* Strict readers of blob properties: 0 or -EINVAL. */
+int luo_fdt_get_string(const void *fdt, int off, const char *name,
+		       char *buf, size_t max);
+int luo_fdt_get_u64(const void *fdt, int off, const char *name, u64 *val);
+int luo_fdt_get_u32(const void *fdt, int off, const char *name, u32 *val);
+
+/* Files subsystem (luo_rfc_files.c). */
+int luo_files_register(void);
+int luo_files_serialize(void *fdt);
+int luo_files_deserialize(const void *fdt);
+bool luo_files_incoming_pending(void);
+int luo_session_create(const char *name, struct file **filep);
+int luo_session_retrieve(const char *name, struct file **filep);
+
+#endif /* _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H */
