@@ -35,7 +35,22 @@ $(B)/bin/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/host/libho.a 
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $^
 
--include $(LUO_FDT_OBJS:.o=.d)
+# The same tool with ASan + UBSan, for the robustness tests.
+LUO_FDT_SAN_OBJS := $(LUO_FDT_OBJS:$(B)/luo-fdt/%=$(B)/luo-fdt-san/%)
+
+$(B)/luo-fdt-san/%.o: $(SCHEMA_DIR)/luo-fdt/%.c
+	@mkdir -p $(@D)
+	$(CC) $(LUO_FDT_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/luo-fdt-san/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c $(HO_INCLUDE)/ho/schema.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -I$(HO_INCLUDE) -c -o $@ $<
+
+$(B)/bin/luo-fdt-san: $(LUO_FDT_SAN_OBJS) $(B)/luo-fdt-san/ho_schema_tables.o $(B)/host-san/libho.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $^
+
+-include $(LUO_FDT_OBJS:.o=.d) $(LUO_FDT_SAN_OBJS:.o=.d)
 
 .PHONY: schema-docs
 schema-docs: $(SCHEMA_YAML) $(SCHEMA_GEN)

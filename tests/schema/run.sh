@@ -10,7 +10,7 @@
 set -uo pipefail
 
 : "${TOP:?}" "${B:?}" "${LUO_FDT:?}" "${CC:?}" "${HOST_CFLAGS:?}"
-: "${HO_INCLUDE:?}" "${LUO_FDT_OBJS:?}" "${HO_LIBS:?}"
+: "${HO_INCLUDE:?}" "${LUO_FDT_OBJS:?}" "${HO_LIBS:?}" "${LUO_FDT_SAN:?}"
 GEN_TABLES=$TOP/fdt-schema/gen-tables.py
 HERE=$TOP/tests/schema
 T=$B/tests/schema
@@ -327,6 +327,39 @@ d-luo-name-no-nul.dtb|name = "session" /* no NUL */;
 d-kho-memory-map-u32.dtb|/* 4 bytes, not a u64 */
 d-luo-unknown-node.dtb|/* not in the schema */
 EOF
+
+# ---- 8. robustness: broken blobs under ASan + UBSan -----------------------
+
+echo "# robustness: luo-fdt-san check and dump on defect blobs and mutants"
+export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+# san_run FILE...: each through check --memmap and dump; exit 0 or 1 only,
+# no sanitizer report. Sets $bad to the offenders.
+san_run() {
+	local f cmd o r
+	bad=()
+	for f in "$@"; do
+		for cmd in "check --memmap $MM" dump; do
+			# shellcheck disable=SC2086
+			o=$("$LUO_FDT_SAN" $cmd "$f" 2>&1 > /dev/null); r=$?
+			if [ "$r" -gt 1 ] || [[ "$o" == *Sanitizer* ]] ||
+			   [[ "$o" == *"runtime error"* ]]; then
+				bad+=("${f##*/} ($cmd): exit $r ${o:0:300}")
+			fi
+		done
+	done
+}
+san_run "$T"/d-*.dtb "$T"/v-*.dtb
+expect "every valid and defect blob: no crash, no sanitizer report" \
+	"${#bad[@]}" "${bad[@]}"
+
+mkdir -p "$T/mut"
+python3 "$HERE/mutate.py" "$T/mut" 40 "$T/v-kho.dtb" "$T/v-luo.dtb" \
+	"$T/v-memfd.dtb"
+for v in kho luo memfd; do
+	san_run "$T"/mut/v-$v-*.dtb
+	expect "40 mutants of v-$v.dtb: no crash, no sanitizer report" \
+		"${#bad[@]}" "${bad[@]}"
+done
 
 echo "# $n cases, $failed failed"
 [ "$failed" -eq 0 ]

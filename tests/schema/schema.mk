@@ -4,8 +4,9 @@
 CHECK_SUITES += schema
 
 .PHONY: check-schema
-check-schema: $(B)/bin/luo-fdt
+check-schema: $(B)/bin/luo-fdt $(B)/bin/luo-fdt-san
 	@TOP=$(TOP) B=$(B) LUO_FDT=$(B)/bin/luo-fdt CC="$(CC)" \
+		LUO_FDT_SAN=$(B)/bin/luo-fdt-san \
 		HOST_CFLAGS="$(HOST_CFLAGS)" HO_INCLUDE=$(HO_INCLUDE) \
 		LUO_FDT_OBJS="$(LUO_FDT_OBJS)" \
 		HO_LIBS="$(B)/host/libho.a $(B)/host/libfdt.a" \
