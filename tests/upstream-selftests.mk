@@ -1,0 +1,39 @@
+# Upstream Linux 7.3 LUO selftests (tools/testing/selftests/liveupdate), built
+# unmodified from the kernel source against the "ours" kernel's installed uapi
+# headers, and run in the VM on our kernel.
+#
+#   make check-upstream-selftests      TAP, one line per program
+#
+# The binaries land in the guest's /bin under their own names
+# (GUEST_EXTRA_BINS). liveupdate is a kselftest harness program that takes no
+# "-s N", so its case runs it through tests/guest/luo_selftest.c.
+
+UST_B := $(B)/upstream-selftests
+UST_PROGS := liveupdate luo_kexec_simple luo_multi_session
+UST_BINS := $(addprefix $(UST_B)/,$(UST_PROGS))
+GUEST_EXTRA_BINS += $(UST_BINS)
+UST_DIR = $(LINUX_SRC)/tools/testing/selftests/liveupdate
+# Evaluated once, on first use (it may build the kernel).
+UAPI_OURS = $(eval UAPI_OURS := $(shell $(TOP)/scripts/kernel-build.sh ours x86_64 --uapi))$(UAPI_OURS)
+UST_CFLAGS = -D_GNU_SOURCE= -O2 -Wall -Wno-unused-function -static \
+	-isystem $(UAPI_OURS) -I$(UST_DIR)/lib/include -I$(UST_DIR)/..
+
+$(UST_B)/%: $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+	@mkdir -p $(@D)
+	$(CC) $(UST_CFLAGS) -o $@ $(UST_DIR)/$*.c $(UST_DIR)/lib/lu_utils.c
+
+# name variant boot stages prog expect append...
+define UST_CASES
+upstream-liveupdate        ours direct 1 luo_selftest pass luo_selftest=liveupdate
+upstream-luo-kexec-simple  ours direct 2 luo_kexec_simple pass
+upstream-luo-multi-session ours direct 2 luo_multi_session pass
+endef
+export UST_CASES
+
+.PHONY: check-upstream-selftests upstream-selftests
+CHECK_SUITES += upstream-selftests
+upstream-selftests: $(UST_BINS)
+check-upstream-selftests: vm-image-ours
+	@mkdir -p $(B)/vm/logs
+	@printf '%s\n' "$$UST_CASES" > $(UST_B)/cases
+	@$(TOP)/tests/vm/run-cases.sh $(UST_B)/cases
