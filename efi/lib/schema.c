@@ -164,10 +164,6 @@ static int check_props(const struct schema_walk *w, int node,
 	const void *val;
 	int prop, len, i, err;
 
-	if (rule->nprops > HO_SCHEMA_MAX_PROPS ||
-	    (rule->nprops && !rule->props))
-		return ho_fail_at(w->rep, HO_ERR_SCHEMA, w->where, w->fdt,
-				  node, rule->name);
 	fdt_for_each_property_offset(prop, w->fdt, node) {
 		val = fdt_getprop_by_offset(w->fdt, prop, &name, &len);
 		if (!val || !name)
@@ -256,10 +252,6 @@ static int check_children(const struct schema_walk *w, int node,
 	int child, len, prevlen = 0, i, err;
 	bool sorted = true;
 
-	if (rule->nchildren > HO_SCHEMA_MAX_CHILDREN ||
-	    (rule->nchildren && !rule->children))
-		return ho_fail_at(w->rep, HO_ERR_SCHEMA, w->where, w->fdt,
-				  node, rule->name);
 	fdt_for_each_subnode(child, w->fdt, node) {
 		name = fdt_get_name(w->fdt, child, &len);
 		if (!name)
@@ -303,6 +295,12 @@ static int check_node(const struct schema_walk *w, int node,
 	if (depth > HO_FDT_MAX_DEPTH)
 		return ho_fail_at(w->rep, HO_ERR_FDT_DEPTH, w->where, w->fdt,
 				  node, 0);
+	if (rule->nprops > HO_SCHEMA_MAX_PROPS ||
+	    rule->nchildren > HO_SCHEMA_MAX_CHILDREN ||
+	    (rule->nprops && !rule->props) ||
+	    (rule->nchildren && !rule->children))
+		return ho_fail_at(w->rep, HO_ERR_SCHEMA, w->where, w->fdt,
+				  node, rule->name);
 	err = check_props(w, node, rule);
 	if (!err)
 		err = check_children(w, node, rule, depth);

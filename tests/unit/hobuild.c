@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Handover builder (hobuild.h): a valid handover, or one with exactly one
+ * defect, written with libfdt's sequential-write API. Host code (libc).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "hobuild.h"
+
+#define HB_NAME_(n) #n,
+const char *const hb_defect_names[] = { HB_DEFECTS(HB_NAME_) };
+#undef HB_NAME_
+
+#define RAM_LO		0x100000ull
+#define RAM_SPLIT	0x20000000ull
+#define RESV		0x80000000ull
+#define RAM_HI		0x100000000ull
+#define MEMMAP_ROOT	0x30000000ull
+#define OTHER_BLOB	0x30001000ull
+#define UNMAPPED_RAM	0x30002000ull
+#define SCRATCH_BASE	0x01000000ull
+#define SCRATCH_STEP	0x01000000ull
+#define SCRATCH_SIZE	0x00800000ull
+
+#define CK(x) do { if ((x) < 0) return -1; } while (0)
+
+void hb_params_default(struct hb_params *p)
+{
+	p->nsessions = 3;
+	p->nfiles = 6;
+	p->nfolios = 4;
+	p->nscratch = 4;
+	p->luo_space = 16u << 10;
+}
+
+void *hb_ptr(struct hb *h, uint64_t phys)
+{
+	return h->arena + (phys - HB_ARENA_PHYS);
+}
+
+static uint64_t hb_alloc(struct hb *h, uint64_t size)
+{
+	uint64_t off = (h->used + 7) & ~7ull;
+
+	if (off + size > HB_ARENA_SIZE)
+		return 0;
+	h->used = off + size;
+	return HB_ARENA_PHYS + off;
+}
+
+static int prop_u64(void *fdt, const char *name, uint64_t v)
+{
+	return fdt_property(fdt, name, &v, sizeof(v));
+}
+
+static int prop_u32(void *fdt, const char *name, uint32_t v)
+{
+	return fdt_property(fdt, name, &v, sizeof(v));
+}
+
+static void hex(char *buf, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[20];
+	int i = 0, j = 0;
+
+	do {
+		tmp[i++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	while (i)
+		buf[j++] = tmp[--i];
+	buf[j] = '\0';
+}
+
+static void set_be32(void *fdt, size_t off, uint32_t v)
+{
+	fdt32_t be = cpu_to_fdt32(v);
+
+	memcpy((uint8_t *)fdt + off, &be, 4);
+}
+
+/* memfd-v1 */
+
+static int build_folios(struct hb *h, int file, int n, uint64_t *table)
+{
+	struct ho_memfd_folio *f;
+	int k;
+
+	*table = 0;
+	if (!n)
+		return 0;
+	*table = hb_alloc(h, n * sizeof(*f));
+	if (!*table)
+		return -1;
+	f = hb_ptr(h, *table);
+	for (k = 0; k < n; k++) {
+		f[k].phys = HB_FOLIO_PHYS + ((uint64_t)file * n + k) * 8192;
+		f[k].index = 2 * k;
+		f[k].order = 1;
+		f[k].flags = k & 1 ? HO_FOLIO_DIRTY : HO_FOLIO_UPTODATE;
+	}
+	if (file)
+		return 0;
+	switch (h->defect) {
+	case HB_MEMFD_UNSORTED:
+		f[1].index = 2 * 2;
+		f[2].index = 2 * 1;
+		break;
+	case HB_MEMFD_OVERLAP:
+		f[1].index = 1;
+		break;
+	case HB_MEMFD_UNALIGNED:
+		f[0].phys += 4096;
+		break;
+	case HB_MEMFD_ORDER:
+		f[n - 1].order = 40;
+		break;
+	case HB_MEMFD_FLAGS:
+		f[0].flags = 8;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int build_memfd(struct hb *h, int file, uint64_t *phys)
+{
+	const uint64_t space = 1024;
+	enum hb_defect d = file ? HB_NONE : h->defect;
+	int nfolios = d == HB_MEMFD_NO_FOLIOS ? 0 : h->p.nfolios;
+	uint64_t table, size = (uint64_t)nfolios * 2 * 4096;
+	void *fdt;
+
+	CK(build_folios(h, file, nfolios, &table));
+	*phys = hb_alloc(h, space);
+	if (!*phys)
+		return -1;
+	fdt = hb_ptr(h, *phys);
+	CK(fdt_create(fdt, space));
+	CK(fdt_finish_reservemap(fdt));
+	CK(fdt_begin_node(fdt, ""));
+	CK(fdt_property_string(fdt, "compatible",
+			       d == HB_MEMFD_BAD_COMPAT ? "memfd-v2" :
+			       "memfd-v1"));
+	CK(prop_u64(fdt, "size", d == HB_MEMFD_BEYOND_SIZE ? 4096 : size));
+	CK(prop_u32(fdt, "seals", d == HB_MEMFD_SEALS_RANGE ? 0x40 : 0x5));
+	if (d == HB_MEMFD_TABLE_OUTSIDE_RAM)
+		table = RESV;
+	CK(prop_u64(fdt, "folios", table));
+	CK(prop_u64(fdt, "nr-folios",
+		    d == HB_MEMFD_TABLE_NO_COUNT ? 0 : nfolios));
+	CK(fdt_end_node(fdt));
+	CK(fdt_finish(fdt));
+	if (d == HB_MEMFD_BAD_MAGIC)
+		set_be32(fdt, 0, 0xd00dfeee);
+	return 0;
+}
+
+/* LUO FDT */
+
+static int build_sessions(struct hb *h, void *fdt)
+{
+	char name[80];
+	int i;
+
+	if (h->defect == HB_LUO_NO_SESSIONS)
+		return 0;
+	CK(fdt_begin_node(fdt, "sessions"));
+	for (i = 0; i < h->p.nsessions; i++) {
+		hex(name, i);
+		if (i == 1 && h->defect == HB_LUO_SESSION_NAME_HEX)
+			strcpy(name, "01");
+		CK(fdt_begin_node(fdt, name));
+		strcpy(name, "session-");
+		hex(name + 8, i);
+		if (i == 1 && h->defect == HB_LUO_SESSION_NAME_EMPTY)
+			name[0] = '\0';
+		if (i == 1 && h->defect == HB_LUO_SESSION_NAME_LONG)
+			memset(name, 'x', 64), name[64] = '\0';
+		if (i == 1 && h->defect == HB_LUO_DUP_SESSION_NAME)
+			strcpy(name, "session-0");
+		CK(fdt_property_string(fdt, "name", name));
+		CK(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int build_file(struct hb *h, void *fdt, int i)
+{
+	enum hb_defect d = h->defect;
+	uint64_t token = 1000 + i, data;
+	uint32_t session = i % h->p.nsessions;
+	const char *compat = "memfd-v1";
+	char name[20];
+
+	CK(build_memfd(h, i, &data));
+	hex(name, 0x100 + i);
+	if (i == 1 && d == HB_LUO_DUP_FD_NODE)
+		hex(name, 0x100);
+	if (i == 3 && d == HB_LUO_DUP_TOKEN)
+		token = 1000;
+	if (i == 1 && d == HB_LUO_SAME_TOKEN_OTHER_SESSION)
+		token = 1000;
+	if (i == 0 && d == HB_LUO_BAD_SESSION_REF)
+		session = 99;
+	if (i == 0 && d == HB_LUO_DATA_OUTSIDE_RAM)
+		data = RESV;
+	if (i == 0 && d == HB_LUO_OTHER_HANDLER) {
+		compat = "other-v1";
+		data = OTHER_BLOB;
+	}
+	CK(fdt_begin_node(fdt, name));
+	if (i == 0 && d == HB_LUO_STRING_EMBEDDED_NUL)
+		CK(fdt_property(fdt, "compatible", "memfd\0v1", 9));
+	else
+		CK(fdt_property_string(fdt, "compatible", compat));
+	if (i == 0 && d == HB_LUO_TOKEN_SIZE)
+		CK(prop_u32(fdt, "token", token));
+	else if (!(i == 0 && d == HB_LUO_NO_TOKEN))
+		CK(prop_u64(fdt, "token", token));
+	CK(prop_u32(fdt, "session", session));
+	CK(prop_u64(fdt, "data", data));
+	return fdt_end_node(fdt);
+}
+
+static int build_luo(struct hb *h)
+{
+	enum hb_defect d = h->defect;
+	void *fdt;
+	int i;
+
+	h->luo_phys = hb_alloc(h, h->p.luo_space);
+	if (!h->luo_phys)
+		return -1;
+	fdt = hb_ptr(h, h->luo_phys);
+	CK(fdt_create(fdt, h->p.luo_space));
+	CK(fdt_finish_reservemap(fdt));
+	CK(fdt_begin_node(fdt, ""));
+	CK(fdt_property_string(fdt, "compatible", d == HB_LUO_BAD_COMPAT ?
+			       "luo-rfc-v2" : "luo-rfc-v1"));
+	CK(prop_u64(fdt, "liveupdate-count", d == HB_LUO_COUNT_ZERO ? 0 : 2));
+	if (d == HB_LUO_UNKNOWN_PROP)
+		CK(prop_u64(fdt, "extra", 1));
+	CK(fdt_begin_node(fdt, "subsystems"));
+	CK(fdt_begin_node(fdt, "files"));
+	CK(fdt_property_string(fdt, "compatible", "luo-files-v1"));
+	CK(prop_u64(fdt, "data", 0));
+	CK(fdt_end_node(fdt));
+	CK(fdt_end_node(fdt));
+	CK(build_sessions(h, fdt));
+	CK(fdt_begin_node(fdt, "file-descriptors"));
+	for (i = 0; i < h->p.nfiles; i++)
+		CK(build_file(h, fdt, i));
+	CK(fdt_end_node(fdt));
+	if (d == HB_LUO_UNKNOWN_NODE) {
+		CK(fdt_begin_node(fdt, "stuff"));
+		CK(fdt_end_node(fdt));
+	}
+	CK(fdt_end_node(fdt));
+	CK(fdt_finish(fdt));
+	h->luo_size = fdt_totalsize(fdt);
+	return 0;
+}
+
+/* KHO root FDT */
+
+static int subtree(void *fdt, const char *name, uint64_t addr, uint64_t size)
+{
+	CK(fdt_begin_node(fdt, name));
+	CK(prop_u64(fdt, "preserved-data", addr));
+	CK(prop_u64(fdt, "blob-size", size));
+	return fdt_end_node(fdt);
+}
+
+static int build_luo_subtree(struct hb *h, void *fdt)
+{
+	enum hb_defect d = h->defect;
+	uint64_t addr = h->luo_phys, size = h->luo_size;
+
+	if (d == HB_KHO_NO_LUO)
+		return 0;
+	if (d == HB_KHO_BLOB_OUTSIDE_RAM)
+		addr = RESV - 0x100;
+	if (d == HB_KHO_BLOB_OVERFLOW)
+		addr = ~0ull - 0x100;
+	if (d == HB_KHO_LUO_UNMAPPED)
+		addr = UNMAPPED_RAM;
+	if (d == HB_KHO_LUO_BLOB_SHORT)
+		size -= 8;
+	if (d == HB_KHO_BLOB_SIZE_ZERO)
+		size = 0;
+	CK(fdt_begin_node(fdt, "luo-rfc"));
+	CK(prop_u64(fdt, "preserved-data", addr));
+	if (d == HB_KHO_BLOB_SIZE_SIZE)
+		CK(prop_u32(fdt, "blob-size", size));
+	else
+		CK(prop_u64(fdt, "blob-size", size));
+	if (d == HB_KHO_SUBTREE_CHILD) {
+		CK(fdt_begin_node(fdt, "child"));
+		CK(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int build_kho_root_props(struct hb *h, void *fdt)
+{
+	enum hb_defect d = h->defect;
+	uint64_t map = MEMMAP_ROOT;
+
+	if (d == HB_KHO_BAD_COMPAT)
+		CK(fdt_property_string(fdt, "compatible", "kho-v3"));
+	else if (d == HB_KHO_COMPAT_NO_NUL)
+		CK(fdt_property(fdt, "compatible", "kho-v4", 6));
+	else if (d != HB_KHO_NO_COMPAT)
+		CK(fdt_property_string(fdt, "compatible", "kho-v4"));
+	if (d == HB_KHO_MEMMAP_UNALIGNED)
+		map += 8;
+	if (d == HB_KHO_MEMMAP_OUTSIDE_RAM)
+		map = RESV;
+	if (d == HB_KHO_MEMMAP_SIZE)
+		CK(prop_u32(fdt, "preserved-memory-map", 0));
+	else if (d != HB_KHO_NO_MEMMAP)
+		CK(prop_u64(fdt, "preserved-memory-map", map));
+	if (d == HB_KHO_UNKNOWN_PROP)
+		CK(prop_u64(fdt, "extra", 1));
+	if (d == HB_KHO_DUP_PROP)
+		CK(prop_u64(fdt, "preserved-memory-map", map));
+	return 0;
+}
+
+static int build_kho(struct hb *h)
+{
+	enum hb_defect d = h->defect;
+	void *fdt;
+	int i;
+
+	h->kd.fdt_addr = hb_alloc(h, HB_KHO_SPACE);
+	if (!h->kd.fdt_addr)
+		return -1;
+	fdt = hb_ptr(h, h->kd.fdt_addr);
+	CK(fdt_create(fdt, HB_KHO_SPACE));
+	CK(fdt_finish_reservemap(fdt));
+	CK(fdt_begin_node(fdt, ""));
+	CK(build_kho_root_props(h, fdt));
+	CK(build_luo_subtree(h, fdt));
+	if (d == HB_KHO_OTHER_SUBTREE)
+		CK(subtree(fdt, "other", OTHER_BLOB, 100));
+	if (d == HB_KHO_DUP_SUBTREE)
+		CK(subtree(fdt, "luo-rfc", h->luo_phys, h->luo_size));
+	if (d == HB_FDT_NODE_NAME_SLASH)
+		CK(subtree(fdt, "bad/name", OTHER_BLOB, 100));
+	if (d == HB_FDT_TOO_DEEP) {
+		for (i = 0; i < HO_FDT_MAX_DEPTH; i++)
+			CK(fdt_begin_node(fdt, "deep"));
+		for (i = 0; i < HO_FDT_MAX_DEPTH; i++)
+			CK(fdt_end_node(fdt));
+	}
+	if (d == HB_FDT_PROP_AFTER_NODE)
+		CK(prop_u64(fdt, "late", 1));
+	CK(fdt_end_node(fdt));
+	CK(fdt_finish(fdt));
+	h->kd.fdt_size = fdt_totalsize(fdt);
+	return 0;
+}
+
+/* Byte-level damage to the finished KHO FDT. */
+static void damage_kho(struct hb *h)
+{
+	void *fdt = hb_ptr(h, h->kd.fdt_addr);
+	uint32_t total = fdt_totalsize(fdt);
+	uint32_t st = fdt_off_dt_struct(fdt), sts = fdt_size_dt_struct(fdt);
+
+	switch (h->defect) {
+	case HB_FDT_SHORT_BUFFER:
+		h->kd.fdt_size = 20;
+		break;
+	case HB_FDT_BAD_MAGIC:
+		set_be32(fdt, 0, 0xd00dfeee);
+		break;
+	case HB_FDT_BAD_VERSION:
+		set_be32(fdt, 20, 16);
+		set_be32(fdt, 24, 16);
+		break;
+	case HB_FDT_TOTALSIZE_BIG:
+		h->kd.fdt_size = total - 8;
+		break;
+	case HB_FDT_STRINGS_OUTSIDE:
+		set_be32(fdt, 12, total);
+		break;
+	case HB_FDT_RSVMAP_OPEN:
+		set_be32(fdt, 16, (total - 8) & ~7u);
+		break;
+	case HB_FDT_BAD_TAG:
+		set_be32(fdt, st + sts - 4, 7);
+		break;
+	case HB_FDT_PROP_NAMEOFF:
+		/* BEGIN_NODE "" = 8 bytes, then PROP tag, len, nameoff */
+		set_be32(fdt, st + 16, fdt_size_dt_strings(fdt) + 100);
+		break;
+	case HB_FDT_MISALIGNED:
+		memmove((uint8_t *)fdt + 4, fdt, total);
+		h->kd.fdt_addr += 4;
+		break;
+	case HB_KD_FDT_OUTSIDE_RAM:
+		h->kd.fdt_addr = RESV;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Scratch table and segments */
+
+static void build_scratch_entries(struct hb *h, struct ho_scratch *s, int n)
+{
+	struct ho_scratch t;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		s[i].addr = SCRATCH_BASE + i * SCRATCH_STEP;
+		s[i].size = SCRATCH_SIZE;
+	}
+	switch (h->defect) {
+	case HB_SCRATCH_UNALIGNED:
+		s[1].addr += 0x800;
+		break;
+	case HB_SCRATCH_ZERO:
+		s[1].size = 0;
+		break;
+	case HB_SCRATCH_OVERFLOW:
+		s[n - 1].addr = ~0ull - 0xfff;
+		s[n - 1].size = 0x2000;
+		break;
+	case HB_SCRATCH_OVERLAP:
+		s[1].addr = s[0].addr + 0x1000;
+		break;
+	case HB_SCRATCH_OVERLAP_UNSORTED:
+		s[0].addr = s[1].addr + 0x1000;
+		break;
+	case HB_SCRATCH_OUTSIDE_RAM:
+		s[1].addr = 0x200000000ull;
+		break;
+	case HB_SCRATCH_HITS_RESERVED:
+		s[n - 1].addr = RESV - 0x100000;
+		s[n - 1].size = 0x200000;
+		break;
+	case HB_SCRATCH_UNSORTED:
+		t = s[0];
+		s[0] = s[1];
+		s[1] = t;
+		break;
+	case HB_SEGMENT_SPANS_TWO:
+		s[1].addr = s[0].addr + s[0].size;
+		break;
+	default:
+		break;
+	}
+}
+
+static int build_scratch(struct hb *h)
+{
+	int n = h->p.nscratch;
+
+	h->kd.scratch_size = n * sizeof(struct ho_scratch);
+	h->kd.scratch_addr = hb_alloc(h, h->kd.scratch_size);
+	if (!h->kd.scratch_addr)
+		return -1;
+	build_scratch_entries(h, hb_ptr(h, h->kd.scratch_addr), n);
+	if (h->defect == HB_SCRATCH_EMPTY)
+		h->kd.scratch_size = 0;
+	if (h->defect == HB_SCRATCH_SIZE)
+		h->kd.scratch_size -= 8;
+	if (h->defect == HB_KD_SCRATCH_UNMAPPED)
+		h->kd.scratch_addr = UNMAPPED_RAM;
+	return 0;
+}
+
+static void build_segments(struct hb *h)
+{
+	h->nseg = 0;
+	h->seg[h->nseg++] = (struct ho_segment){ SCRATCH_BASE, 0x200000 };
+	h->seg[h->nseg++] = (struct ho_segment){
+		SCRATCH_BASE + 2 * SCRATCH_STEP, 0x100000 };
+	h->seg[h->nseg++] = (struct ho_segment){ 0, 0 };	/* empty: ignored */
+	if (h->defect == HB_SEGMENT_OUTSIDE)
+		h->seg[0].mem = SCRATCH_BASE + SCRATCH_SIZE;
+	if (h->defect == HB_SEGMENT_OVERFLOW)
+		h->seg[0].memsz = ~0ull;
+	if (h->defect == HB_SEGMENT_SPANS_TWO)
+		h->seg[0] = (struct ho_segment){
+			SCRATCH_BASE + SCRATCH_SIZE - 0x100000, 0x200000 };
+}
+
+static void build_env(struct hb *h, const struct ho_schema *const *schemas)
+{
+	static const struct ho_mem_range ranges[] = {
+		{ RAM_LO, RAM_SPLIT - RAM_LO, HO_MEM_RAM },
+		{ RESV, 0x100000, HO_MEM_RESERVED },
+		{ RAM_SPLIT, RESV - RAM_SPLIT, HO_MEM_RAM },
+		{ RAM_HI, 0x40000000, HO_MEM_RAM },
+	};
+
+	memcpy(h->ranges, ranges, sizeof(ranges));
+	h->mm = (struct ho_memmap){ h->ranges, 4 };
+	h->win = (struct ho_window){ HB_ARENA_PHYS, h->arena, HB_ARENA_SIZE };
+	h->phys = (struct ho_phys){ ho_phys_window_map, &h->win, 1 };
+	h->env = (struct ho_env){ &h->mm, &h->phys, schemas,
+				  HO_CHECK_REQUIRE_LUO };
+}
+
+int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
+	     const struct ho_schema *const *schemas)
+{
+	if (!h->arena) {
+		h->arena = aligned_alloc(4096, HB_ARENA_SIZE);
+		if (!h->arena)
+			return -1;
+	}
+	memset(h->arena, 0, HB_ARENA_SIZE);
+	h->p = *p;
+	h->defect = d;
+	h->used = HB_KHO_SPACE;		/* KHO FDT first, built last */
+	if (p->nsessions < 1 || p->nscratch < 4 || p->luo_space > HB_LUO_SPACE)
+		return -1;
+	CK(build_luo(h));
+	CK(build_scratch(h));
+	build_segments(h);
+	h->used = 0;
+	CK(build_kho(h));
+	damage_kho(h);
+	build_env(h, schemas);
+	return 0;
+}
+
+void hb_free(struct hb *h)
+{
+	free(h->arena);
+	h->arena = NULL;
+}

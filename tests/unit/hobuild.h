@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Handover builder for host tests, fuzz seeds and the benchmark.
+ *
+ * Builds a complete handover with libfdt's sequential-write API into an
+ * arena that stands for physical memory at HB_ARENA_PHYS: KHO root FDT,
+ * LUO FDT, one memfd-v1 FDT and folio table per file, scratch table, a
+ * memory map and kexec segments. A defect (enum hb_defect) breaks exactly
+ * one thing on the way, so each test row names what it breaks.
+ */
+#ifndef HOBUILD_H
+#define HOBUILD_H
+
+#include <stdint.h>
+
+#include "ho/ho.h"
+
+#define HB_ARENA_PHYS	0x10000000ull
+#define HB_ARENA_SIZE	(4u << 20)
+#define HB_KHO_SPACE	(64u << 10)
+#define HB_LUO_SPACE	(256u << 10)
+#define HB_FOLIO_PHYS	0x40000000ull	/* where folios "are": RAM, unread */
+
+#define HB_DEFECTS(X) \
+	X(NONE) \
+	/* FDT structure (on the KHO root) */ \
+	X(FDT_SHORT_BUFFER) X(FDT_BAD_MAGIC) X(FDT_BAD_VERSION) \
+	X(FDT_TOTALSIZE_BIG) X(FDT_STRINGS_OUTSIDE) X(FDT_RSVMAP_OPEN) \
+	X(FDT_PROP_AFTER_NODE) X(FDT_TOO_DEEP) X(FDT_BAD_TAG) \
+	X(FDT_PROP_NAMEOFF) X(FDT_NODE_NAME_SLASH) X(FDT_MISALIGNED) \
+	/* KHO root */ \
+	X(KHO_BAD_COMPAT) X(KHO_NO_COMPAT) X(KHO_COMPAT_NO_NUL) \
+	X(KHO_NO_MEMMAP) X(KHO_MEMMAP_SIZE) X(KHO_MEMMAP_UNALIGNED) \
+	X(KHO_MEMMAP_OUTSIDE_RAM) X(KHO_UNKNOWN_PROP) X(KHO_DUP_PROP) \
+	X(KHO_BLOB_SIZE_SIZE) X(KHO_BLOB_SIZE_ZERO) X(KHO_BLOB_OUTSIDE_RAM) \
+	X(KHO_BLOB_OVERFLOW) X(KHO_SUBTREE_CHILD) X(KHO_DUP_SUBTREE) \
+	X(KHO_NO_LUO) X(KHO_LUO_UNMAPPED) X(KHO_LUO_BLOB_SHORT) \
+	X(KHO_OTHER_SUBTREE) \
+	/* LUO FDT */ \
+	X(LUO_BAD_COMPAT) X(LUO_COUNT_ZERO) X(LUO_NO_SESSIONS) \
+	X(LUO_UNKNOWN_PROP) X(LUO_UNKNOWN_NODE) X(LUO_SESSION_NAME_HEX) \
+	X(LUO_SESSION_NAME_EMPTY) X(LUO_SESSION_NAME_LONG) \
+	X(LUO_DUP_SESSION_NAME) X(LUO_NO_TOKEN) X(LUO_TOKEN_SIZE) \
+	X(LUO_DUP_TOKEN) X(LUO_SAME_TOKEN_OTHER_SESSION) \
+	X(LUO_BAD_SESSION_REF) X(LUO_DATA_OUTSIDE_RAM) X(LUO_DUP_FD_NODE) \
+	X(LUO_STRING_EMBEDDED_NUL) X(LUO_OTHER_HANDLER) \
+	/* memfd-v1 */ \
+	X(MEMFD_BAD_COMPAT) X(MEMFD_SEALS_RANGE) X(MEMFD_TABLE_NO_COUNT) \
+	X(MEMFD_TABLE_OUTSIDE_RAM) X(MEMFD_UNSORTED) X(MEMFD_OVERLAP) \
+	X(MEMFD_UNALIGNED) X(MEMFD_ORDER) X(MEMFD_FLAGS) \
+	X(MEMFD_BEYOND_SIZE) X(MEMFD_BAD_MAGIC) X(MEMFD_NO_FOLIOS) \
+	/* scratch and segments */ \
+	X(SCRATCH_EMPTY) X(SCRATCH_SIZE) X(SCRATCH_UNALIGNED) \
+	X(SCRATCH_ZERO) X(SCRATCH_OVERFLOW) X(SCRATCH_OVERLAP) \
+	X(SCRATCH_OVERLAP_UNSORTED) X(SCRATCH_OUTSIDE_RAM) \
+	X(SCRATCH_HITS_RESERVED) X(SCRATCH_UNSORTED) \
+	X(SEGMENT_OUTSIDE) X(SEGMENT_OVERFLOW) X(SEGMENT_SPANS_TWO) \
+	/* kho_data */ \
+	X(KD_FDT_OUTSIDE_RAM) X(KD_SCRATCH_UNMAPPED)
+
+#define HB_ENUM_(n) HB_##n,
+enum hb_defect { HB_DEFECTS(HB_ENUM_) HB_NDEFECTS };
+#undef HB_ENUM_
+
+struct hb_params {
+	int nsessions;		/* >= 1 */
+	int nfiles;		/* >= 0 */
+	int nfolios;		/* per file */
+	int nscratch;		/* >= 4 */
+	uint64_t luo_space;	/* bytes for the LUO FDT (<= HB_LUO_SPACE) */
+};
+
+struct hb {
+	uint8_t *arena;		/* HB_ARENA_SIZE bytes, page aligned */
+	uint64_t used;
+	struct hb_params p;
+	enum hb_defect defect;
+	/* results */
+	struct ho_kho_data kd;
+	uint64_t luo_phys, luo_size;
+	struct ho_segment seg[4];
+	uint32_t nseg;
+	struct ho_mem_range ranges[8];
+	struct ho_memmap mm;
+	struct ho_window win;
+	struct ho_phys phys;
+	struct ho_env env;
+};
+
+extern const char *const hb_defect_names[];
+
+/* Default parameters: 3 sessions, 6 files of 4 folios, 4 scratch ranges. */
+void hb_params_default(struct hb_params *p);
+/* Build into h (arena allocated on first use); 0 on success. */
+int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
+	     const struct ho_schema *const *schemas);
+void hb_free(struct hb *h);
+/* Pointer into the arena for a phys address (no checks). */
+void *hb_ptr(struct hb *h, uint64_t phys);
+
+#endif /* HOBUILD_H */

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Run the stage library unit tests: the ASan+UBSan build prints the TAP
+# lines; the plain build and the freestanding archives add one line each.
+set -uo pipefail
+b=$1
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+"$b/unit/test-stage-san" | grep -v '^1\.\.' | tee "$out"
+rc=${PIPESTATUS[0]}
+n=$(grep -cE '^(not )?ok ' "$out")
+
+tap() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; rc=1; fi
+}
+
+"$b/unit/test-stage" > "$out" 2>&1
+r=$?
+grep -q '^not ok' "$out" && r=1
+tap "$r" "same tests without sanitizers"
+
+# The freestanding archives must need nothing from outside themselves.
+for v in free free-pic; do
+	obj="$b/$v/libho-all.o"
+	r=0
+	ld -r -o "$obj" --whole-archive "$b/$v/libho.a" || r=1
+	undef=$(nm -u "$obj" 2>/dev/null)
+	[ -z "$undef" ] || { echo "# undefined in $v: $undef" | tr '\n' ' '; echo; r=1; }
+	data=$(objdump -t "$obj" | grep -E ' O \.(data|bss)\s' || true)
+	[ -z "$data" ] || { echo "# writable globals in $v: $data" | tr '\n' ' '; echo; r=1; }
+	tap "$r" "$v/libho.a links alone: no undefined symbols, no writable globals"
+done
+echo "1..$n"
+exit "$rc"

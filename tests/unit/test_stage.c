@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the stage library (efi/lib): table-driven, TAP output, one
+ * line per case named after what it breaks and the error it expects.
+ *
+ * Handovers are built by hobuild.c with libfdt's sequential-write API; each
+ * row of handover_cases breaks one thing and expects one HO_ERR_* (and where
+ * it was found). With HO_HAVE_GEN_TABLES the rows run twice: against the
+ * hand-written test schemas and against fdt-schema's generated tables.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "ho/ho.h"
+#include "hobuild.h"
+#include "tap.h"
+#include "test_schemas.h"
+
+struct hcase {
+	enum hb_defect d;
+	int err;
+	const char *path;	/* substring of report.path, or NULL */
+	const char *detail;	/* substring of report.detail, or NULL */
+};
+
+#define C(d, e, p, t) { HB_##d, (e), (p), (t) }
+static const struct hcase handover_cases[] = {
+	C(NONE, HO_OK, NULL, NULL),
+	C(KHO_OTHER_SUBTREE, HO_OK, NULL, NULL),
+	C(LUO_SAME_TOKEN_OTHER_SESSION, HO_OK, NULL, NULL),
+	C(LUO_OTHER_HANDLER, HO_OK, NULL, NULL),
+	C(MEMFD_NO_FOLIOS, HO_OK, NULL, NULL),
+	C(SCRATCH_UNSORTED, HO_OK, NULL, NULL),
+	C(SEGMENT_SPANS_TWO, HO_OK, NULL, NULL),
+
+	C(FDT_SHORT_BUFFER, HO_ERR_FDT_TRUNCATED, "kho_data", "fdt_size"),
+	C(FDT_BAD_MAGIC, HO_ERR_BAD_MAGIC, "kho", "magic"),
+	C(FDT_BAD_VERSION, HO_ERR_BAD_VERSION, "kho", "version"),
+	C(FDT_TOTALSIZE_BIG, HO_ERR_FDT_TOTALSIZE, "kho", "totalsize"),
+	C(FDT_STRINGS_OUTSIDE, HO_ERR_FDT_LAYOUT, "kho", NULL),
+	C(FDT_RSVMAP_OPEN, HO_ERR_FDT_RSVMAP, "kho", NULL),
+	C(FDT_PROP_AFTER_NODE, HO_ERR_FDT_STRUCTURE, "kho", "tag"),
+	C(FDT_TOO_DEEP, HO_ERR_FDT_DEPTH, "kho", NULL),
+	C(FDT_BAD_TAG, HO_ERR_FDT_STRUCTURE, "kho", NULL),
+	C(FDT_PROP_NAMEOFF, HO_ERR_FDT_PROP_NAME, "kho", NULL),
+	C(FDT_NODE_NAME_SLASH, HO_ERR_FDT_NODE_NAME, "kho", NULL),
+	C(FDT_MISALIGNED, HO_ERR_FDT_ALIGNMENT, "kho", NULL),
+
+	C(KHO_BAD_COMPAT, HO_ERR_BAD_COMPATIBLE, "kho:/", "compatible"),
+	C(KHO_NO_COMPAT, HO_ERR_MISSING_PROP, "kho:/", "compatible"),
+	C(KHO_COMPAT_NO_NUL, HO_ERR_STRING_NO_NUL, "kho:/", "compatible"),
+	C(KHO_NO_MEMMAP, HO_ERR_MISSING_PROP, "kho:/",
+	  "preserved-memory-map"),
+	C(KHO_MEMMAP_SIZE, HO_ERR_PROP_SIZE, "kho:/", "preserved-memory-map"),
+	C(KHO_MEMMAP_UNALIGNED, HO_ERR_PROP_UNALIGNED, "kho:/", NULL),
+	C(KHO_MEMMAP_OUTSIDE_RAM, HO_ERR_ADDR_OUTSIDE_RAM, "kho:/", NULL),
+	C(KHO_UNKNOWN_PROP, HO_ERR_UNKNOWN_PROP, "kho:/", "extra"),
+	C(KHO_DUP_PROP, HO_ERR_DUP_PROP, "kho:/", "preserved-memory-map"),
+	C(KHO_BLOB_SIZE_SIZE, HO_ERR_PROP_SIZE, "kho:/luo-rfc", "blob-size"),
+	C(KHO_BLOB_SIZE_ZERO, HO_ERR_BLOB_SIZE_ZERO, "kho:/luo-rfc", NULL),
+	C(KHO_BLOB_OUTSIDE_RAM, HO_ERR_ADDR_OUTSIDE_RAM, "kho:/luo-rfc",
+	  "preserved-data"),
+	C(KHO_BLOB_OVERFLOW, HO_ERR_ADDR_OVERFLOW, "kho:/luo-rfc", NULL),
+	C(KHO_SUBTREE_CHILD, HO_ERR_UNKNOWN_NODE, "kho:/luo-rfc/child", NULL),
+	C(KHO_DUP_SUBTREE, HO_ERR_DUP_NODE, "kho:/luo-rfc", NULL),
+	C(KHO_NO_LUO, HO_ERR_NO_LUO, "kho:/", NULL),
+	C(KHO_LUO_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "kho:/luo-rfc", NULL),
+	C(KHO_LUO_BLOB_SHORT, HO_ERR_FDT_TOTALSIZE, "luo", NULL),
+
+	C(LUO_BAD_COMPAT, HO_ERR_BAD_COMPATIBLE, "luo:/", "compatible"),
+	C(LUO_COUNT_ZERO, HO_ERR_PROP_RANGE, "luo:/", "liveupdate-count"),
+	C(LUO_NO_SESSIONS, HO_ERR_MISSING_NODE, "luo:/", "sessions"),
+	C(LUO_UNKNOWN_PROP, HO_ERR_UNKNOWN_PROP, "luo:/", "extra"),
+	C(LUO_UNKNOWN_NODE, HO_ERR_UNKNOWN_NODE, "luo:/stuff", NULL),
+	C(LUO_SESSION_NAME_HEX, HO_ERR_BAD_NODE_NAME, "luo:/sessions/01",
+	  NULL),
+	C(LUO_SESSION_NAME_EMPTY, HO_ERR_STRING_BAD, "luo:/sessions/1",
+	  "name"),
+	C(LUO_SESSION_NAME_LONG, HO_ERR_STRING_TOO_LONG, "luo:/sessions/1",
+	  "name"),
+	C(LUO_DUP_SESSION_NAME, HO_ERR_DUP_SESSION_NAME, "luo:/sessions/1",
+	  "session-0"),
+	C(LUO_NO_TOKEN, HO_ERR_MISSING_PROP, "luo:/file-descriptors/100",
+	  "token"),
+	C(LUO_TOKEN_SIZE, HO_ERR_PROP_SIZE, "luo:/file-descriptors/100",
+	  "token"),
+	C(LUO_DUP_TOKEN, HO_ERR_DUP_TOKEN, "luo:/file-descriptors/103",
+	  "token = 0x3e8"),
+	C(LUO_BAD_SESSION_REF, HO_ERR_BAD_SESSION_REF,
+	  "luo:/file-descriptors/100", "session = 0x63"),
+	C(LUO_DATA_OUTSIDE_RAM, HO_ERR_ADDR_OUTSIDE_RAM,
+	  "luo:/file-descriptors/100", "data"),
+	C(LUO_DUP_FD_NODE, HO_ERR_DUP_NODE, "luo:/file-descriptors/100", NULL),
+	C(LUO_STRING_EMBEDDED_NUL, HO_ERR_STRING_BAD,
+	  "luo:/file-descriptors/100", "compatible"),
+
+	C(MEMFD_BAD_COMPAT, HO_ERR_BAD_COMPATIBLE, "memfd@", "compatible"),
+	C(MEMFD_SEALS_RANGE, HO_ERR_PROP_RANGE, "memfd@", "seals"),
+	C(MEMFD_TABLE_NO_COUNT, HO_ERR_FOLIO_TABLE, "memfd@", "nr-folios"),
+	C(MEMFD_TABLE_OUTSIDE_RAM, HO_ERR_ADDR_OUTSIDE_RAM, "memfd@",
+	  "folios"),
+	C(MEMFD_UNSORTED, HO_ERR_FOLIO_UNSORTED, "memfd@", "folio = 0x2"),
+	C(MEMFD_OVERLAP, HO_ERR_FOLIO_OVERLAP, "memfd@", "folio = 0x1"),
+	C(MEMFD_UNALIGNED, HO_ERR_FOLIO_UNALIGNED, "memfd@", "folio = 0x0"),
+	C(MEMFD_ORDER, HO_ERR_FOLIO_ORDER, "memfd@", "folio = 0x3"),
+	C(MEMFD_FLAGS, HO_ERR_FOLIO_FLAGS, "memfd@", "folio = 0x0"),
+	C(MEMFD_BEYOND_SIZE, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", NULL),
+	C(MEMFD_BAD_MAGIC, HO_ERR_BAD_MAGIC, "memfd@", "magic"),
+
+	C(SCRATCH_EMPTY, HO_ERR_SCRATCH_EMPTY, "kho_data", "scratch_size"),
+	C(SCRATCH_SIZE, HO_ERR_SCRATCH_SIZE, "scratch", NULL),
+	C(SCRATCH_UNALIGNED, HO_ERR_SCRATCH_UNALIGNED, "scratch[1]", NULL),
+	C(SCRATCH_ZERO, HO_ERR_SCRATCH_ZERO, "scratch[1]", NULL),
+	C(SCRATCH_OVERFLOW, HO_ERR_SCRATCH_OVERFLOW, "scratch[3]", NULL),
+	C(SCRATCH_OVERLAP, HO_ERR_SCRATCH_OVERLAP, "scratch[1]", NULL),
+	C(SCRATCH_OVERLAP_UNSORTED, HO_ERR_SCRATCH_OVERLAP, "scratch[1]",
+	  NULL),
+	C(SCRATCH_OUTSIDE_RAM, HO_ERR_SCRATCH_OUTSIDE_RAM, "scratch[1]",
+	  NULL),
+	C(SCRATCH_HITS_RESERVED, HO_ERR_SCRATCH_OUTSIDE_RAM, "scratch[3]",
+	  NULL),
+	C(SEGMENT_OUTSIDE, HO_ERR_SEGMENT_OUTSIDE_SCRATCH, "segment[0]",
+	  NULL),
+	C(SEGMENT_OVERFLOW, HO_ERR_SEGMENT_OVERFLOW, "segment[0]", NULL),
+	C(KD_FDT_OUTSIDE_RAM, HO_ERR_HANDOVER_OUTSIDE_RAM, "kho_data",
+	  "fdt_addr"),
+	C(KD_SCRATCH_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "kho_data",
+	  "scratch_addr"),
+};
+#undef C
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct hb hb;
+static struct hb_params params;
+
+static void lower(char *dst, const char *src)
+{
+	while ((*dst++ = (char)tolower((unsigned char)*src++)))
+		;
+}
+
+static bool report_matches(const struct ho_report *r, const struct hcase *c)
+{
+	return r->err == c->err &&
+	       (!c->path || strstr(r->path, c->path)) &&
+	       (!c->detail || strstr(r->detail, c->detail));
+}
+
+static void run_handover_cases(const char *set,
+			       const struct ho_schema *const *schemas)
+{
+	struct ho_report r;
+	char name[64];
+	size_t i;
+	int err;
+
+	for (i = 0; i < N(handover_cases); i++) {
+		const struct hcase *c = &handover_cases[i];
+
+		lower(name, hb_defect_names[c->d]);
+		if (hb_build(&hb, &params, c->d, schemas)) {
+			tap(false, "handover %s: builder failed [%s]", name,
+			    set);
+			continue;
+		}
+		err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+		if (!tap(err == c->err && report_matches(&r, c),
+			 "handover %s -> %s [%s]", name, ho_errname(c->err),
+			 set))
+			printf("#   got %s path \"%s\" detail \"%s\"\n",
+			       ho_errname(err), r.path, r.detail);
+	}
+}
+
+/* Rows whose defect only a memory map / schema / phys access can see. */
+static void run_env_variants(void)
+{
+	struct ho_report r;
+	int err;
+
+	hb_build(&hb, &params, HB_SCRATCH_OUTSIDE_RAM, test_schemas);
+	hb.env.memmap = NULL;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "no memory map: address checks skipped (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_LUO_COUNT_ZERO, test_schemas);
+	hb.env.schemas = NULL;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "no schemas: schema-only rules skipped (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_LUO_DUP_TOKEN, test_schemas);
+	hb.env.schemas = NULL;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_DUP_TOKEN, "no schemas: C rules still apply (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	hb.env.schemas = (const struct ho_schema *const[]){ &test_kho_schema,
+							    NULL };
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_NO_SCHEMA && strstr(r.detail, "luo-rfc-v1"),
+	    "schema list without luo-rfc-v1 -> HO_ERR_NO_SCHEMA (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_MEMFD_BAD_MAGIC, test_schemas);
+	err = ho_kho_check(hb_ptr(&hb, hb.kd.fdt_addr), hb.kd.fdt_size,
+			   &(struct ho_env){ &hb.mm, NULL, test_schemas, 0 },
+			   &r);
+	tap(err == HO_OK, "no phys access: nested blobs not followed (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_KHO_NO_LUO, test_schemas);
+	hb.env.flags = 0;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "luo-rfc optional without HO_CHECK_REQUIRE_LUO (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, NULL, &r);
+	tap(err == HO_ERR_INVAL, "NULL env -> HO_ERR_INVAL");
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, NULL);
+	tap(err == HO_OK, "NULL report is allowed");
+}
+
+/* The public per-blob entry points on a valid handover. */
+static void run_blob_checks(void)
+{
+	struct ho_report r;
+	void *luo, *kho, *memfd;
+	const void *p;
+	int off, len, err;
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	kho = hb_ptr(&hb, hb.kd.fdt_addr);
+	luo = hb_ptr(&hb, hb.luo_phys);
+	tap(ho_fdt_check(kho, hb.kd.fdt_size, &r) == HO_OK,
+	    "ho_fdt_check valid KHO FDT");
+	tap(ho_fdt_check(kho, 39, &r) == HO_ERR_FDT_TRUNCATED &&
+	    !strcmp(r.path, "fdt"), "ho_fdt_check 39-byte buffer -> "
+	    "HO_ERR_FDT_TRUNCATED at \"fdt\"");
+	tap(ho_fdt_check(NULL, 100, &r) == HO_ERR_INVAL,
+	    "ho_fdt_check NULL -> HO_ERR_INVAL");
+	tap(ho_kho_check(kho, hb.kd.fdt_size, &hb.env, &r) == HO_OK,
+	    "ho_kho_check valid");
+	tap(ho_luo_check(luo, hb.luo_size, &hb.env, &r) == HO_OK,
+	    "ho_luo_check valid");
+	tap(ho_luo_check(luo, hb.luo_size, NULL, &r) == HO_OK,
+	    "ho_luo_check with NULL env");
+	tap(ho_luo_check(kho, hb.kd.fdt_size, NULL, &r) ==
+	    HO_ERR_BAD_COMPATIBLE, "ho_luo_check on the KHO FDT -> "
+	    "HO_ERR_BAD_COMPATIBLE");
+	off = fdt_path_offset(luo, "/file-descriptors/100");
+	p = fdt_getprop(luo, off, "data", &len);
+	memfd = hb_ptr(&hb, ho_get_u64(p));
+	err = ho_memfd_check(memfd, 1024, &hb.env, &r);
+	tap(err == HO_OK, "ho_memfd_check valid (%s)", ho_errname(err));
+	err = ho_schema_check(memfd, 1024, &test_memfd_schema, &hb.mm, &r);
+	tap(err == HO_OK, "ho_schema_check memfd-v1 valid");
+	err = ho_schema_check(luo, hb.luo_size, &test_memfd_schema, NULL, &r);
+	tap(err == HO_ERR_BAD_COMPATIBLE && !strcmp(r.path, "memfd-v1:/"),
+	    "ho_schema_check LUO FDT against memfd-v1 -> "
+	    "HO_ERR_BAD_COMPATIBLE at \"memfd-v1:/\" (%s)", r.path);
+	tap(ho_schema_find(test_schemas, "memfd-v1") == &test_memfd_schema &&
+	    !ho_schema_find(test_schemas, "nope") &&
+	    !ho_schema_find(NULL, "memfd-v1"), "ho_schema_find");
+}
+
+/* Small FDTs for the schema interpreter's less used paths (odd-v1). */
+enum odd_defect {
+	ODD_NONE, ODD_FLAG_SIZE, ODD_BLOB_LONG, ODD_NZ_ZERO, ODD_SEL,
+	ODD_NO_ONE, ODD_THREE_ITEMS, ODD_EXTRA_PROP, ODD_EXTRA_NODE,
+	ODD_BAD_TYPE, ODD_HEX_LEADING_ZERO, ODD_HEX_UPPER, ODD_HEX_DUP,
+	ODD_COMPAT_EMPTY,
+};
+
+#define CK_ODD(x) do { if ((x) < 0) return -1; } while (0)
+
+static int build_odd(void *buf, size_t size, enum odd_defect d)
+{
+	uint32_t nz = d == ODD_NZ_ZERO ? 0 : 7;
+
+	CK_ODD(fdt_create(buf, size));
+	CK_ODD(fdt_finish_reservemap(buf));
+	CK_ODD(fdt_begin_node(buf, ""));
+	CK_ODD(fdt_property_string(buf, "compatible",
+				   d == ODD_COMPAT_EMPTY ? "" : "odd-v1"));
+	CK_ODD(fdt_property(buf, "flag", "x", d == ODD_FLAG_SIZE ? 1 : 0));
+	CK_ODD(fdt_property(buf, "blob", "123456789",
+			    d == ODD_BLOB_LONG ? 9 : 8));
+	CK_ODD(fdt_property(buf, "nz", &nz, 4));
+	CK_ODD(fdt_property_string(buf, "sel", d == ODD_SEL ? "b" : "a"));
+	if (d == ODD_EXTRA_PROP)
+		CK_ODD(fdt_property_string(buf, "whatever", "ok"));
+	if (d == ODD_BAD_TYPE)
+		CK_ODD(fdt_property(buf, "bad", "", 0));
+	if (d != ODD_NO_ONE) {
+		CK_ODD(fdt_begin_node(buf, "one"));
+		CK_ODD(fdt_begin_node(buf, "item"));
+		CK_ODD(fdt_end_node(buf));
+		if (d == ODD_THREE_ITEMS) {
+			CK_ODD(fdt_begin_node(buf, "item"));
+			CK_ODD(fdt_end_node(buf));
+			CK_ODD(fdt_begin_node(buf, "item"));
+			CK_ODD(fdt_end_node(buf));
+		}
+		CK_ODD(fdt_begin_node(buf, d == ODD_HEX_LEADING_ZERO ? "0a" :
+				      d == ODD_HEX_UPPER ? "A" : "a"));
+		CK_ODD(fdt_end_node(buf));
+		if (d == ODD_HEX_DUP) {
+			CK_ODD(fdt_begin_node(buf, "a"));
+			CK_ODD(fdt_end_node(buf));
+		}
+		if (d == ODD_EXTRA_NODE) {
+			CK_ODD(fdt_begin_node(buf, "Extra"));
+			CK_ODD(fdt_end_node(buf));
+		}
+		CK_ODD(fdt_end_node(buf));
+	}
+	CK_ODD(fdt_end_node(buf));
+	return fdt_finish(buf);
+}
+
+static void run_schema_cases(void)
+{
+	static const struct { enum odd_defect d; int err; const char *name; }
+	cases[] = {
+		{ ODD_NONE, HO_OK, "valid" },
+		{ ODD_FLAG_SIZE, HO_ERR_PROP_SIZE, "empty property with data" },
+		{ ODD_BLOB_LONG, HO_ERR_PROP_SIZE, "bytes over max_len" },
+		{ ODD_NZ_ZERO, HO_ERR_PROP_ZERO, "nonzero u32 is 0" },
+		{ ODD_SEL, HO_ERR_PROP_RANGE, "const string differs" },
+		{ ODD_NO_ONE, HO_ERR_MISSING_NODE, "required node missing" },
+		{ ODD_THREE_ITEMS, HO_ERR_TOO_MANY_NODES, "max_count 2 exceeded" },
+		{ ODD_EXTRA_PROP, HO_OK, "extra property allowed" },
+		{ ODD_EXTRA_NODE, HO_OK, "extra node allowed" },
+		{ ODD_BAD_TYPE, HO_ERR_SCHEMA, "rule with unknown type" },
+		{ ODD_HEX_LEADING_ZERO, HO_OK, "\"0a\" is no hex name: extra node" },
+		{ ODD_HEX_UPPER, HO_OK, "\"A\" is no hex name: extra node" },
+		{ ODD_HEX_DUP, HO_ERR_DUP_NODE, "duplicate hex names" },
+		{ ODD_COMPAT_EMPTY, HO_ERR_BAD_COMPATIBLE, "empty compatible" },
+	};
+	static uint64_t buf[512];
+	struct ho_report r;
+	size_t i;
+	int err;
+
+	for (i = 0; i < N(cases); i++) {
+		if (build_odd(buf, sizeof(buf), cases[i].d)) {
+			tap(false, "schema odd-v1 %s: builder failed",
+			    cases[i].name);
+			continue;
+		}
+		err = ho_schema_check(buf, sizeof(buf), &test_odd_schema, NULL,
+				      &r);
+		if (!tap(err == cases[i].err, "schema odd-v1 %s -> %s",
+			 cases[i].name, ho_errname(cases[i].err)))
+			printf("#   got %s at %s (%s)\n", ho_errname(err),
+			       r.path, r.detail);
+	}
+	build_odd(buf, sizeof(buf), ODD_NONE);
+	err = ho_schema_check(buf, sizeof(buf), &test_broken_schema, NULL, &r);
+	tap(err == HO_ERR_SCHEMA, "schema with 17 child rules -> HO_ERR_SCHEMA");
+	err = ho_schema_check(buf, sizeof(buf), NULL, NULL, &r);
+	tap(err == HO_ERR_SCHEMA, "NULL schema -> HO_ERR_SCHEMA");
+}
+
+static void run_memmap_cases(void)
+{
+	static const struct ho_mem_range r[] = {
+		{ 0x2000, 0x1000, HO_MEM_RAM },		/* out of order */
+		{ 0x1000, 0x1000, HO_MEM_RAM },
+		{ 0x3000, 0x1000, HO_MEM_RESERVED },
+		{ 0x4000, 0x4000, HO_MEM_RAM },
+		{ 0x5000, 0x1000, HO_MEM_ACPI },	/* inside RAM entry */
+		{ ~0ull - 0xfff, 0x1000, HO_MEM_RAM },	/* ends at 2^64 */
+	};
+	static const struct { uint64_t a, s; bool ok; const char *name; }
+	cases[] = {
+		{ 0x1000, 0x2000, true, "two touching RAM entries join" },
+		{ 0x1800, 0x100, true, "inside one entry" },
+		{ 0x1000, 0x3000, false, "runs into reserved" },
+		{ 0x4000, 0x1000, true, "RAM before an overlapping ACPI entry" },
+		{ 0x4000, 0x2000, false, "RAM overlapped by ACPI" },
+		{ 0x0, 0x1000, false, "below all entries" },
+		{ 0x1000, 0, false, "size 0" },
+		{ ~0ull - 0xfff, 0x1000, false, "range ending at 2^64 wraps" },
+		{ ~0ull - 0xfff, 0xfff, true, "top entry" },
+	};
+	const struct ho_memmap mm = { r, N(r) };
+	size_t i;
+
+	for (i = 0; i < N(cases); i++)
+		tap(ho_mem_usable(&mm, cases[i].a, cases[i].s) == cases[i].ok,
+		    "memmap %s", cases[i].name);
+	tap(!ho_mem_usable(NULL, 0x1000, 1), "memmap NULL map");
+	tap(ho_ranges_overlap(0, 10, 9, 1) && !ho_ranges_overlap(0, 10, 10, 1)
+	    && ho_ranges_overlap(~0ull - 1, 1, ~0ull - 4, 8) &&
+	    !ho_ranges_overlap(5, 0, 0, 10), "ho_ranges_overlap edges");
+}
+
+static void run_error_table(void)
+{
+	bool names = true, unique = true;
+	int i, j;
+
+	for (i = 1; i <= HO_ERR_COUNT; i++) {
+		const char *n = ho_errname(-i);
+
+		if (strncmp(n, "HO_ERR_", 7) || !strcmp(n, "HO_ERR_UNKNOWN") ||
+		    !*ho_strerror(-i) || !strcmp(ho_strerror(-i),
+						 "unknown error"))
+			names = false;
+		for (j = 1; j < i; j++)
+			if (!strcmp(n, ho_errname(-j)) ||
+			    !strcmp(ho_strerror(-i), ho_strerror(-j)))
+				unique = false;
+	}
+	tap(names, "every code 1..%d has a name and message", HO_ERR_COUNT);
+	tap(unique, "names and messages are distinct");
+	tap(!strcmp(ho_errname(HO_OK), "HO_OK") &&
+	    !strcmp(ho_errname(HO_ERR_BAD_MAGIC), "HO_ERR_BAD_MAGIC") &&
+	    !strcmp(ho_errname(1), "HO_ERR_UNKNOWN") &&
+	    !strcmp(ho_errname(-HO_ERR_COUNT - 1), "HO_ERR_UNKNOWN") &&
+	    !strcmp(ho_strerror(-1000), "unknown error"),
+	    "ho_errname/ho_strerror of known and unknown codes");
+}
+
+static void run_string_cases(void)
+{
+	unsigned char a[64], b[64], c[64];
+	char s[] = "a/b/c";
+	struct ho_sbuf sb;
+	char small[8];
+	bool ok = true;
+	int i, n;
+
+	srand(1);
+	for (n = 0; n < 200 && ok; n++) {
+		for (i = 0; i < 64; i++)
+			a[i] = (unsigned char)rand();
+		memcpy(b, a, 64);
+		memcpy(c, a, 64);
+		i = rand() % 32;
+		ho_memmove(b + i, b + 3, 20);
+		memmove(c + i, c + 3, 20);
+		ok = !memcmp(b, c, 64) &&
+		     (ho_memcmp(a, b, 64) > 0) == (memcmp(a, b, 64) > 0) &&
+		     (ho_memcmp(a, b, 64) < 0) == (memcmp(a, b, 64) < 0) &&
+		     ho_memchr(a, a[i], 64) == memchr(a, a[i], 64);
+	}
+	tap(ok, "ho_memmove/ho_memcmp/ho_memchr agree with libc");
+	ho_memset(b, 0xab, 10);
+	ho_memcpy(c, b, 10);
+	tap(c[0] == 0xab && c[9] == 0xab && !ho_memcmp(b, c, 10),
+	    "ho_memset/ho_memcpy");
+	tap(ho_strlen(s) == 5 && ho_strnlen(s, 3) == 3 &&
+	    ho_strrchr(s, '/') == s + 3 && ho_strrchr(s, 'x') == NULL &&
+	    ho_strrchr(s, '\0') == s + 5 && ho_strcmp("ab", "ac") < 0 &&
+	    ho_strcmp("ab", "ab") == 0 && ho_strcmp("b", "ab") > 0,
+	    "ho_strlen/strnlen/strrchr/strcmp");
+	ho_sb_init(&sb, small, sizeof(small));
+	ho_sb_puts(&sb, "ab");
+	ho_sb_hex(&sb, 0x1f);
+	ho_sb_dec(&sb, 12345);
+	tap(!strcmp(small, "ab0x1f1"), "string builder truncates (%s)", small);
+}
+
+static void hexstr(char *out, const uint8_t *d, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static void run_sha256_cases(void)
+{
+	static const struct { const char *msg; const char *hex; } v[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb924"
+		      "27ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223"
+			 "b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039"
+		  "a33ce45964ff2167f6ecedd419db06c1" },
+		{ "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+		  "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+		  "cf5b16a778af8380036ce59e7b049237"
+		  "0b249b11e8f07a51afac45037afee9d1" },
+	};
+	uint8_t out[32], out2[32];
+	struct ho_sha256 s;
+	char hex[65];
+	static uint8_t mil[1000000];
+	size_t i, k;
+
+	for (i = 0; i < N(v); i++) {
+		ho_sha256(v[i].msg, strlen(v[i].msg), out);
+		hexstr(hex, out, 32);
+		tap(!strcmp(hex, v[i].hex), "sha256 NIST vector %zu (%zu bytes)",
+		    i, strlen(v[i].msg));
+	}
+	memset(mil, 'a', sizeof(mil));
+	ho_sha256_init(&s);
+	for (k = 0; k < sizeof(mil); k += 1 + k % 113)
+		ho_sha256_update(&s, mil + k,
+				 k + 1 + k % 113 > sizeof(mil) ?
+				 sizeof(mil) - k : 1 + k % 113);
+	ho_sha256_final(&s, out);
+	hexstr(hex, out, 32);
+	tap(!strcmp(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+			 "f1809a48a497200e046d39ccc7112cd0"),
+	    "sha256 one million 'a' in uneven pieces");
+	ho_sha256(mil, sizeof(mil), out2);
+	tap(!memcmp(out, out2, 32), "sha256 pieces == one shot");
+}
+
+static void run_normalize_cases(void)
+{
+	struct ho_scratch t[] = {
+		{ 0x5000, 0x1000 }, { 0x1000, 0x1000 }, { 0x3000, 0x2000 },
+		{ 0x2000, 0x1000 }, { 0x9000, 0x1000 },
+	};
+	const struct ho_scratch want[] = {
+		{ 0x1000, 0x5000 }, { 0x9000, 0x1000 },
+	};
+	struct ho_scratch bad[] = { { 0x1000, 0x2000 }, { 0x2000, 0x1000 } };
+	struct ho_scratch copy[2];
+	uint64_t size = sizeof(t);
+	struct ho_report r;
+	int err;
+
+	err = ho_scratch_normalize(t, &size, &r);
+	tap(err == HO_OK && size == sizeof(want) &&
+	    !memcmp(t, want, sizeof(want)),
+	    "normalize sorts and merges touching ranges (5 -> 2)");
+	tap(ho_scratch_check(t, size, NULL, &r) == HO_OK,
+	    "normalized table passes ho_scratch_check");
+	memcpy(copy, bad, sizeof(bad));
+	size = sizeof(bad);
+	err = ho_scratch_normalize(bad, &size, &r);
+	tap(err == HO_ERR_SCRATCH_OVERLAP && size == sizeof(copy) &&
+	    !memcmp(bad, copy, sizeof(copy)),
+	    "normalize refuses overlapping table, leaves it unchanged");
+	size = 0;
+	tap(ho_scratch_normalize(t, &size, &r) == HO_ERR_SCRATCH_EMPTY,
+	    "normalize empty table -> HO_ERR_SCRATCH_EMPTY");
+}
+
+static void run_reloc_cases(void)
+{
+	static uint8_t dst[HB_KHO_SPACE + 4096] __attribute__((aligned(16)));
+	struct ho_segment seg;
+	struct ho_kho_data kd, orig;
+	struct ho_report r;
+	uint64_t need, dphys = 0x7000000;
+	struct ho_window w[2];
+	struct ho_phys phys;
+	uint8_t *fdt, *scr;
+	int err;
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	orig = kd = hb.kd;
+	fdt = hb_ptr(&hb, kd.fdt_addr);
+	scr = hb_ptr(&hb, kd.scratch_addr);
+	tap(!ho_reloc_needed(&kd, hb.seg, hb.nseg),
+	    "reloc not needed when segments avoid both blobs");
+	seg = (struct ho_segment){ kd.scratch_addr + kd.scratch_size - 1, 1 };
+	tap(ho_reloc_needed(&kd, &seg, 1),
+	    "reloc needed when a segment overlaps the scratch table's last byte");
+	seg = (struct ho_segment){ kd.fdt_addr - 0x1000, 0x1001 };
+	tap(ho_reloc_needed(&kd, &seg, 1),
+	    "reloc needed when a segment overlaps the FDT's first byte");
+	need = ho_reloc_size(&kd);
+	tap(need == ((kd.fdt_size + 15) & ~15ull) + kd.scratch_size,
+	    "ho_reloc_size = FDT rounded to 16 + scratch table");
+	memset(dst, 0xee, sizeof(dst));
+	err = ho_relocate(&kd, fdt, scr, dst, dphys, need - 1);
+	tap(err == HO_ERR_NO_SPACE && !memcmp(&kd, &orig, sizeof(kd)),
+	    "relocate into a buffer one byte short -> HO_ERR_NO_SPACE");
+	err = ho_relocate(&kd, fdt, scr, dst, kd.fdt_addr + 8, sizeof(dst));
+	tap(err == HO_ERR_RELOC_OVERLAP, "relocate onto the source -> "
+	    "HO_ERR_RELOC_OVERLAP");
+	err = ho_relocate(&kd, fdt, scr, dst, dphys + 4, sizeof(dst));
+	tap(err == HO_ERR_FDT_ALIGNMENT, "relocate to a misaligned "
+	    "destination -> HO_ERR_FDT_ALIGNMENT");
+	err = ho_relocate(&kd, fdt, scr, dst, dphys, need);
+	tap(err == HO_OK && kd.fdt_addr == dphys &&
+	    kd.scratch_addr == dphys + need - kd.scratch_size &&
+	    kd.fdt_size == orig.fdt_size &&
+	    kd.scratch_size == orig.scratch_size,
+	    "relocate patches kho_data");
+	tap(!memcmp(dst, fdt, orig.fdt_size) &&
+	    !memcmp(dst + need - orig.scratch_size, scr, orig.scratch_size),
+	    "relocated FDT and scratch table equal the originals byte for byte");
+	tap(dst[need] == 0xee, "relocate writes nothing past ho_reloc_size");
+	w[0] = hb.win;
+	w[1] = (struct ho_window){ dphys, dst, sizeof(dst) };
+	phys = (struct ho_phys){ ho_phys_window_map, w, 2 };
+	hb.env.phys = &phys;
+	memset(fdt, 0, orig.fdt_size);		/* the original is gone */
+	err = ho_check_handover(&kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "relocated handover passes ho_check_handover (%s)",
+	    ho_errname(err));
+}
+
+static void run_setup_data_cases(void)
+{
+	static uint64_t mem[64];	/* phys 0x1000.. */
+	struct ho_window w = { 0x1000, mem, sizeof(mem) };
+	struct ho_phys p = { ho_phys_window_map, &w, 1 };
+	struct ho_setup_data *sd = (void *)mem;
+	struct ho_kho_data kd = { 1, 2, 3, 4 }, got;
+	uint64_t head = 0x1000, addr;
+	int err;
+
+	/* chain: 0x1000 type 1 -> 0x1040 type 10 (kho_data) -> 0x1080 type 3 */
+	sd[0] = (struct ho_setup_data){ 0x1040, 1, 8 };
+	sd[4] = (struct ho_setup_data){ 0x1080, HO_SETUP_KEXEC_KHO, 32 };
+	memcpy(&sd[5], &kd, sizeof(kd));
+	sd[8] = (struct ho_setup_data){ 0, 3, 0 };
+	err = ho_sd_find(&p, head, HO_SETUP_KEXEC_KHO, &addr);
+	tap(err == HO_OK && addr == 0x1040, "setup_data find SETUP_KEXEC_KHO");
+	err = ho_sd_kho_data(&p, addr, &got);
+	tap(err == HO_OK && !memcmp(&got, &kd, sizeof(kd)),
+	    "setup_data read kho_data payload");
+	tap(ho_sd_find(&p, head, 7, &addr) == HO_ERR_NOT_FOUND,
+	    "setup_data type not in chain -> HO_ERR_NOT_FOUND");
+	tap(ho_sd_kho_data(&p, 0x1000, &got) == HO_ERR_NOT_FOUND,
+	    "kho_data from an entry of another type -> HO_ERR_NOT_FOUND");
+	sd[4].len = 24;
+	tap(ho_sd_kho_data(&p, 0x1040, &got) == HO_ERR_KHO_DATA_SIZE,
+	    "kho_data payload of 24 bytes -> HO_ERR_KHO_DATA_SIZE");
+	sd[4].len = 32;
+	err = ho_sd_unlink(&p, &head, HO_SETUP_KEXEC_KHO, &addr);
+	tap(err == HO_OK && addr == 0x1040 && sd[0].next == 0x1080 &&
+	    head == 0x1000, "setup_data unlink middle entry");
+	err = ho_sd_unlink(&p, &head, 1, &addr);
+	tap(err == HO_OK && head == 0x1080, "setup_data unlink head entry");
+	err = ho_sd_unlink(&p, &head, 3, &addr);
+	tap(err == HO_OK && head == 0, "setup_data unlink last entry");
+	tap(ho_sd_find(&p, head, 3, &addr) == HO_ERR_NOT_FOUND,
+	    "setup_data empty chain -> HO_ERR_NOT_FOUND");
+	sd[0] = (struct ho_setup_data){ 0x1040, 1, 0 };
+	sd[4] = (struct ho_setup_data){ 0x1000, 2, 0 };
+	tap(ho_sd_find(&p, 0x1000, 9, &addr) == HO_ERR_SETUP_DATA_LOOP,
+	    "setup_data cycle -> HO_ERR_SETUP_DATA_LOOP");
+	sd[4].next = 0x900000;
+	tap(ho_sd_find(&p, 0x1000, 9, &addr) == HO_ERR_SETUP_DATA_BAD,
+	    "setup_data next pointing nowhere -> HO_ERR_SETUP_DATA_BAD");
+	sd[4].next = 0x1044;
+	tap(ho_sd_find(&p, 0x1000, 9, &addr) == HO_ERR_SETUP_DATA_BAD,
+	    "setup_data misaligned next -> HO_ERR_SETUP_DATA_BAD");
+}
+
+static void run_cmdline_cases(void)
+{
+	char buf[64] = "console=ttyS0";
+	char empty[16] = "";
+	char unterminated[4] = { 'a', 'b', 'c', 'd' };
+	char fit[24] = "root=x";	/* 6 + " k=" + 14 + NUL = 24 */
+	int err;
+
+	err = ho_cmdline_append(buf, sizeof(buf), "luo_stage.err",
+				"HO_ERR_BAD_MAGIC");
+	tap(err == HO_OK &&
+	    !strcmp(buf, "console=ttyS0 luo_stage.err=HO_ERR_BAD_MAGIC"),
+	    "cmdline append (%s)", buf);
+	err = ho_cmdline_append(fit, sizeof(fit), "k", "0123456789abcde");
+	tap(err == HO_ERR_NO_SPACE && !strcmp(fit, "root=x"),
+	    "cmdline one byte too long -> HO_ERR_NO_SPACE, unchanged");
+	err = ho_cmdline_append(fit, sizeof(fit), "k", "0123456789abcd");
+	tap(err == HO_OK && strlen(fit) == sizeof(fit) - 1,
+	    "cmdline exact fit (%s)", fit);
+	err = ho_cmdline_append(fit, sizeof(fit), "a", "");
+	tap(err == HO_ERR_NO_SPACE, "cmdline full -> HO_ERR_NO_SPACE");
+	err = ho_cmdline_append_u64(empty, sizeof(empty), "c", 1234567);
+	tap(err == HO_OK && !strcmp(empty, "c=1234567"),
+	    "cmdline append u64 to empty line (%s)", empty);
+	tap(ho_cmdline_append(unterminated, sizeof(unterminated), "a", "b") ==
+	    HO_ERR_INVAL, "cmdline not terminated -> HO_ERR_INVAL");
+}
+
+static void run_phys_cases(void)
+{
+	static uint8_t buf[256];
+	struct ho_window w = { 0x1000, buf, sizeof(buf) };
+	struct ho_phys p = { ho_phys_window_map, &w, 1 };
+
+	tap(ho_phys_map(&p, 0x1000, 256) == buf &&
+	    ho_phys_map(&p, 0x10ff, 1) == buf + 255 &&
+	    !ho_phys_map(&p, 0x10ff, 2) && !ho_phys_map(&p, 0xfff, 2) &&
+	    !ho_phys_map(&p, 0x1000, 0) && !ho_phys_map(NULL, 0x1000, 1) &&
+	    !ho_phys_map(&p, ~0ull, 2),
+	    "window map bounds");
+	tap(ho_phys_identity_map(NULL, 0x1000, 16) == (void *)0x1000 &&
+	    !ho_phys_identity_map(NULL, 0, 16), "identity map");
+}
+
+int main(void)
+{
+	hb_params_default(&params);
+	run_handover_cases("test schemas", test_schemas);
+#ifdef HO_HAVE_GEN_TABLES
+	run_handover_cases("generated schemas", ho_schemas);
+#endif
+	run_env_variants();
+	run_blob_checks();
+	run_schema_cases();
+	run_memmap_cases();
+	run_error_table();
+	run_string_cases();
+	run_sha256_cases();
+	run_normalize_cases();
+	run_reloc_cases();
+	run_setup_data_cases();
+	run_cmdline_cases();
+	run_phys_cases();
+	hb_free(&hb);
+	return tap_done();
+}
