@@ -28,7 +28,7 @@ HO_LIB_NAMES := string err memmap report fdt schema kho luo scratch \
 	handover reloc sha256 x86
 HO_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_wip fdt_sw fdt_strerror \
 	fdt_empty_tree fdt_addresses
-HO_VARIANTS := host host-san free free-pic
+HO_VARIANTS := host host-san free free-pic fuzz
 
 HO_FREE_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin \
 	-fno-stack-protector -mno-red-zone -mgeneral-regs-only -nostdlib
@@ -36,6 +36,11 @@ HO_VCFLAGS_host = $(HOST_CFLAGS)
 HO_VCFLAGS_host-san = $(HOST_CFLAGS) $(SAN_FLAGS)
 HO_VCFLAGS_free = $(HO_FREE_CFLAGS) -fno-pic -mcmodel=large
 HO_VCFLAGS_free-pic = $(HO_FREE_CFLAGS) -fpic -fshort-wchar
+# For tests/fuzz only (clang, libFuzzer coverage); not part of "all".
+HO_VCFLAGS_fuzz = -std=c11 -O1 -g $(WARN) -D_GNU_SOURCE \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_CC ?= clang
+HO_CC_fuzz = $(FUZZ_CC)
 # libfdt is upstream code: our warnings, minus the ones it trips.
 HO_FDT_WARN := -Wno-sign-compare -Wno-unused-parameter
 
@@ -46,14 +51,14 @@ HO_FDT_OBJS_$(1) := $$(HO_LIBFDT_NAMES:%=$(B)/$(1)/libfdt/%.o)
 
 $(B)/$(1)/ho/%.o: $(HO_LIB_DIR)/%.c $(HO_FDT_ENV)
 	@mkdir -p $$(@D)
-	$$(CC) $$(HO_VCFLAGS_$(1)) $(HO_CFLAGS) $$(LIBFDT_CFLAGS) \
-		-include $(HO_FDT_ENV) -MMD -MP -c -o $$@ $$<
+	$$(or $$(HO_CC_$(1)),$$(CC)) $$(HO_VCFLAGS_$(1)) $(HO_CFLAGS) \
+		$$(LIBFDT_CFLAGS) -include $(HO_FDT_ENV) -MMD -MP -c -o $$@ $$<
 
 # The pristine source is not a prerequisite: it is pinned and never changes,
 # and naming it here would fetch the kernel source while parsing.
 $(B)/$(1)/libfdt/%.o: $(HO_FDT_ENV)
 	@mkdir -p $$(@D)
-	$$(CC) $$(HO_VCFLAGS_$(1)) $$(HO_FDT_WARN) $(HO_CFLAGS) \
+	$$(or $$(HO_CC_$(1)),$$(CC)) $$(HO_VCFLAGS_$(1)) $$(HO_FDT_WARN) $(HO_CFLAGS) \
 		$$(LIBFDT_CFLAGS) -include $(HO_FDT_ENV) -c -o $$@ \
 		$$(LIBFDT_DIR)/$$*.c
 
@@ -73,7 +78,8 @@ $(B)/free/libho-libc.a $(B)/free-pic/libho-libc.a: $(B)/%/libho-libc.a: $(B)/%/h
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-HO_LIBS := $(HO_VARIANTS:%=$(B)/%/libho.a) $(B)/host/libfdt.a \
+HO_LIBS := $(patsubst %,$(B)/%/libho.a,host host-san free free-pic) \
+	$(B)/host/libfdt.a \
 	$(B)/free/libho-libc.a $(B)/free-pic/libho-libc.a
 .PHONY: libho
 libho: $(HO_LIBS)

@@ -146,6 +146,9 @@ int ho_map_fdt(const struct ho_env *env, uint64_t addr, uint64_t max,
 	if (!hdr)
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where, 0, -1,
 				   "FDT header", addr);
+	if ((addr | (uintptr_t)hdr) & 7)
+		return ho_fail_val(rep, HO_ERR_FDT_ALIGNMENT, where, 0, -1,
+				   "FDT", addr);
 	total = fdt_totalsize(hdr);
 	if (total > max)
 		total = max;

@@ -33,6 +33,7 @@ void hb_params_default(struct hb_params *p)
 	p->nfiles = 6;
 	p->nfolios = 4;
 	p->nscratch = 4;
+	p->kho_space = HB_KHO_SPACE;
 	p->luo_space = 16u << 10;
 }
 
@@ -208,6 +209,8 @@ static int build_file(struct hb *h, void *fdt, int i)
 		token = 1000;
 	if (i == 0 && d == HB_LUO_BAD_SESSION_REF)
 		session = 99;
+	if (i == 0 && d == HB_MEMFD_DATA_MISALIGNED)
+		data += 4;
 	if (i == 0 && d == HB_LUO_DATA_OUTSIDE_RAM)
 		data = RESV;
 	if (i == 0 && d == HB_LUO_OTHER_HANDLER) {
@@ -339,11 +342,11 @@ static int build_kho(struct hb *h)
 	void *fdt;
 	int i;
 
-	h->kd.fdt_addr = hb_alloc(h, HB_KHO_SPACE);
+	h->kd.fdt_addr = hb_alloc(h, h->p.kho_space);
 	if (!h->kd.fdt_addr)
 		return -1;
 	fdt = hb_ptr(h, h->kd.fdt_addr);
-	CK(fdt_create(fdt, HB_KHO_SPACE));
+	CK(fdt_create(fdt, h->p.kho_space));
 	CK(fdt_finish_reservemap(fdt));
 	CK(fdt_begin_node(fdt, ""));
 	CK(build_kho_root_props(h, fdt));
@@ -516,6 +519,8 @@ static void build_env(struct hb *h, const struct ho_schema *const *schemas)
 int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 	     const struct ho_schema *const *schemas)
 {
+	uint64_t end;
+
 	if (!h->arena) {
 		h->arena = aligned_alloc(4096, HB_ARENA_SIZE);
 		if (!h->arena)
@@ -524,14 +529,17 @@ int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 	memset(h->arena, 0, HB_ARENA_SIZE);
 	h->p = *p;
 	h->defect = d;
-	h->used = HB_KHO_SPACE;		/* KHO FDT first, built last */
-	if (p->nsessions < 1 || p->nscratch < 4 || p->luo_space > HB_LUO_SPACE)
+	h->used = p->kho_space;		/* KHO FDT first, built last */
+	if (p->nsessions < 1 || p->nscratch < 4 ||
+	    p->kho_space > HB_KHO_SPACE || p->luo_space > HB_LUO_SPACE)
 		return -1;
 	CK(build_luo(h));
 	CK(build_scratch(h));
 	build_segments(h);
+	end = h->used;
 	h->used = 0;
 	CK(build_kho(h));
+	h->used = end;
 	damage_kho(h);
 	build_env(h, schemas);
 	return 0;

@@ -49,6 +49,7 @@
 	X(MEMFD_TABLE_OUTSIDE_RAM) X(MEMFD_UNSORTED) X(MEMFD_OVERLAP) \
 	X(MEMFD_UNALIGNED) X(MEMFD_ORDER) X(MEMFD_FLAGS) \
 	X(MEMFD_BEYOND_SIZE) X(MEMFD_BAD_MAGIC) X(MEMFD_NO_FOLIOS) \
+	X(MEMFD_DATA_MISALIGNED) \
 	/* scratch and segments */ \
 	X(SCRATCH_EMPTY) X(SCRATCH_SIZE) X(SCRATCH_UNALIGNED) \
 	X(SCRATCH_ZERO) X(SCRATCH_OVERFLOW) X(SCRATCH_OVERLAP) \
@@ -67,12 +68,13 @@ struct hb_params {
 	int nfiles;		/* >= 0 */
 	int nfolios;		/* per file */
 	int nscratch;		/* >= 4 */
+	uint64_t kho_space;	/* bytes for the KHO FDT (<= HB_KHO_SPACE) */
 	uint64_t luo_space;	/* bytes for the LUO FDT (<= HB_LUO_SPACE) */
 };
 
 struct hb {
 	uint8_t *arena;		/* HB_ARENA_SIZE bytes, page aligned */
-	uint64_t used;
+	uint64_t used;		/* arena bytes in use after hb_build() */
 	struct hb_params p;
 	enum hb_defect defect;
 	/* results */
@@ -89,7 +91,7 @@ struct hb {
 
 extern const char *const hb_defect_names[];
 
-/* Default parameters: 3 sessions, 6 files of 4 folios, 4 scratch ranges. */
+/* Defaults: 3 sessions, 6 files of 4 folios, 4 scratch ranges, 64K + 16K. */
 void hb_params_default(struct hb_params *p);
 /* Build into h (arena allocated on first use); 0 on success. */
 int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,

@@ -110,6 +110,7 @@ static const struct hcase handover_cases[] = {
 	C(MEMFD_FLAGS, HO_ERR_FOLIO_FLAGS, "memfd@", "folio = 0x0"),
 	C(MEMFD_BEYOND_SIZE, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", NULL),
 	C(MEMFD_BAD_MAGIC, HO_ERR_BAD_MAGIC, "memfd@", "magic"),
+	C(MEMFD_DATA_MISALIGNED, HO_ERR_FDT_ALIGNMENT, "memfd@", NULL),
 
 	C(SCRATCH_EMPTY, HO_ERR_SCRATCH_EMPTY, "kho_data", "scratch_size"),
 	C(SCRATCH_SIZE, HO_ERR_SCRATCH_SIZE, "scratch", NULL),

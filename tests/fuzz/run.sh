@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Run stage fuzzers for a bounded time each: run.sh <dir> <seconds> <target>...
+# One TAP line per target; not ok on a crash, leak, timeout or sanitizer
+# report (libFuzzer exits non-zero and leaves <dir>/crash-<target>-*).
+set -uo pipefail
+dir=$1 secs=$2
+shift 2
+n=0 rc=0
+for t in "$@"; do
+	n=$((n + 1))
+	corpus="$dir/corpus/$t" log="$dir/$t.log"
+	mkdir -p "$corpus"
+	"$dir/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		-print_final_stats=1 -artifact_prefix="$dir/crash-$t-" \
+		"$corpus" "$dir/seeds/$t" > "$log" 2>&1
+	r=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
+	if [ "$r" -eq 0 ] && ! grep -qE 'ERROR: |runtime error:' "$log"; then
+		echo "ok $n - fuzz $t: ${runs:-?} runs in ${secs}s, ${cov:-cov ?}, no crash"
+	else
+		echo "not ok $n - fuzz $t: exit $r (log $log)"
+		grep -E 'ERROR|runtime error|SUMMARY|Test unit written' "$log" |
+			head -n 10 | sed 's/^/# /'
+		rc=1
+	fi
+done
+echo "1..$n"
+exit "$rc"
