@@ -7,10 +7,13 @@
  * compatible with a generated schema gets ho_schema_check). The library
  * and the tables generated from the fdt-schema YAML files hold every rule;
  * this file reads files and prints verdicts. Blobs reached through physical
- * addresses (the KHO root's subtrees, a file's data) are not followed: on
- * the host there is no memory behind them. With a memory map, addresses
- * are checked against it.
+ * addresses (the KHO root's luo-rfc subtree, a memfd file's data, a folio
+ * table) are followed only with --phys DIR, which places each file
+ * DIR/<address>.bin at its physical address; without it there is no memory
+ * behind the addresses. With a memory map, addresses are checked against it.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,8 +29,8 @@
 #include "luo-fdt.h"
 
 static const char check_usage[] =
-"Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--no-luo]\n"
-"                     [--schema-only] [-q] FILE\n"
+"Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--phys DIR]\n"
+"                     [--no-luo] [--schema-only] [-q] FILE\n"
 "Validate the handover FDT in FILE ('-' for stdin), recognised by its root\n"
 "compatible. With a memory map, physical addresses must lie in usable RAM.\n"
 "  --memmap FILE        \"START END TYPE\" lines (inclusive, as in sysfs)\n"
@@ -35,8 +38,78 @@ static const char check_usage[] =
 "  --no-luo             accept a kho-v4 root without a luo-rfc subtree\n"
 "  --schema-only        apply only the tables generated from fdt-schema/,\n"
 "                       not the library's C rules (schema tests)\n"
+"  --phys DIR           follow physical addresses into DIR/<address>.bin\n"
+"                       files (as written by gen --out-dir)\n"
 "  -q, --quiet          print nothing on success\n"
 "Exit status: 0 valid, 1 invalid, 2 usage or I/O error.\n";
+
+/* Physical memory made of files: DIR/<address>.bin, one window each. */
+struct phys_files {
+	struct ho_phys phys;
+	struct ho_window *win;
+	uint32_t nwin;
+};
+
+static void phys_free(struct phys_files *pf)
+{
+	uint32_t i;
+
+	for (i = 0; i < pf->nwin; i++)
+		free(pf->win[i].ptr);
+	free(pf->win);
+	memset(pf, 0, sizeof(*pf));
+}
+
+static int phys_read(const char *dir, struct phys_files *pf)
+{
+	char path[4096], addr[64];
+	struct ho_window *w;
+	struct dirent *de;
+	size_t len, size;
+	uint64_t a;
+	void *buf;
+	DIR *d;
+
+	memset(pf, 0, sizeof(*pf));
+	d = opendir(dir);
+	if (!d) {
+		errmsg("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		len = strlen(de->d_name);
+		if (len < 5 || len >= sizeof(addr) ||
+		    strcmp(de->d_name + len - 4, ".bin"))
+			continue;
+		memcpy(addr, de->d_name, len - 4);
+		addr[len - 4] = '\0';
+		if (parse_u64(addr, &a)) {
+			errmsg("%s/%s: not <address>.bin", dir, de->d_name);
+			goto err;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (read_file(path, &buf, &size))
+			goto err;
+		w = realloc(pf->win, (pf->nwin + 1) * sizeof(*w));
+		if (!w) {
+			free(buf);
+			errmsg("out of memory");
+			goto err;
+		}
+		pf->win = w;
+		pf->win[pf->nwin++] = (struct ho_window){ a, buf, size };
+	}
+	closedir(d);
+	pf->phys.map = ho_phys_window_map;
+	pf->phys.win = pf->win;
+	pf->phys.nwin = pf->nwin;
+	return 0;
+
+err:
+	closedir(d);
+	phys_free(pf);
+	return -1;
+}
 
 /* "FILE: PATH: NAME: message (detail)" on stderr. */
 static void print_report(const char *file, int err,
@@ -95,6 +168,7 @@ int cmd_check(int argc, char **argv)
 		{ "memmap", required_argument, NULL, 'm' },
 		{ "memmap-sysfs", required_argument, NULL, 'M' },
 		{ "no-luo", no_argument, NULL, 'n' },
+		{ "phys", required_argument, NULL, 'p' },
 		{ "schema-only", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -102,7 +176,9 @@ int cmd_check(int argc, char **argv)
 	};
 	struct ho_env env = { .schemas = ho_schemas,
 			      .flags = HO_CHECK_REQUIRE_LUO };
-	const char *memmap_file = NULL, *memmap_dir = NULL, *file, *compat;
+	const char *memmap_file = NULL, *memmap_dir = NULL, *phys_dir = NULL;
+	const char *file, *compat;
+	struct phys_files pf = { 0 };
 	struct ho_memmap mm = { NULL, 0 };
 	struct ho_report rep;
 	bool quiet = false, schema_only = false;
@@ -121,6 +197,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'n':
 			env.flags &= ~HO_CHECK_REQUIRE_LUO;
+			break;
+		case 'p':
+			phys_dir = optarg;
 			break;
 		case 's':
 			schema_only = true;
@@ -150,7 +229,15 @@ int cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	if (memmap_file || memmap_dir)
 		env.memmap = &mm;
+	if (phys_dir) {
+		if (phys_read(phys_dir, &pf)) {
+			memmap_free(&mm);
+			return EXIT_USAGE;
+		}
+		env.phys = &pf.phys;
+	}
 	if (read_file(file, &fdt, &size)) {
+		phys_free(&pf);
 		memmap_free(&mm);
 		return EXIT_USAGE;
 	}
@@ -162,11 +249,13 @@ int cmd_check(int argc, char **argv)
 		rc = EXIT_INVALID;
 	} else {
 		if (!quiet)
-			printf("%s: valid %s%s\n", file, compat,
-			       env.memmap ? " (addresses checked)" : "");
+			printf("%s: valid %s%s%s\n", file, compat,
+			       env.memmap ? ", addresses checked" : "",
+			       env.phys ? ", nested blobs followed" : "");
 		rc = EXIT_OK;
 	}
 	free(fdt);
+	phys_free(&pf);
 	memmap_free(&mm);
 	return rc;
 }

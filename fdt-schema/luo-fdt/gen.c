@@ -11,23 +11,34 @@
  * Physical addresses follow one fixed synthetic layout inside the RAM of
  * the memory map that --memmap-out writes (a 1 GiB QEMU q35 guest):
  *
- *   GEN_BASE + 0x0000            KHO preserved-memory-map page
- *   GEN_BASE + 0x1000            luo-rfc-v1 blob
- *   GEN_BASE + 0x10000 + i*4K    memfd-v1 FDT of file i
- *   GEN_BASE + 0x100000 + i*4K   folio table of file i
- *   GEN_BASE + 0x200000 + ...    folios
+ *   16 MiB                     KHO preserved-memory-map page
+ *   16 MiB + 4 KiB             luo-rfc-v1 blob
+ *   17 MiB + i * 4 KiB         memfd-v1 FDT of file i
+ *   33 MiB + i * table pages   folio table of file i
+ *   512 MiB + ...              folios, one 4 KiB page each
+ *
+ * With --out-dir, gen writes the whole handover: the KHO root, every blob
+ * it reaches by physical address (LUO blob, memfd FDTs, folio tables) as
+ * DIR/phys/<address>.bin for "check --phys", and the memory map. A defect
+ * then goes into the blob of its kind (a memfd or folio table defect into
+ * file 0's).
  *
  * The defect table says what each defect does; which error the checker
  * must report for it is the business of the tests (tests/schema), not of
  * this file.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libfdt.h>
+
+#include <ho/check.h>
 
 #include "luo-fdt.h"
 
@@ -35,9 +46,10 @@
 #define GEN_PAGE		4096ull
 #define GEN_MEMMAP_PTR		(GEN_BASE)
 #define GEN_LUO_ADDR		(GEN_BASE + 0x1000)
-#define GEN_MEMFD_ADDR(i)	(GEN_BASE + 0x10000 + (uint64_t)(i) * GEN_PAGE)
-#define GEN_TABLE_ADDR(i)	(GEN_BASE + 0x100000 + (uint64_t)(i) * GEN_PAGE)
-#define GEN_FOLIO_ADDR		(GEN_BASE + 0x200000)
+#define GEN_MEMFD_ADDR(i)	(GEN_BASE + 0x100000 + (uint64_t)(i) * GEN_PAGE)
+#define GEN_TABLE_BASE		(GEN_BASE + 0x1100000)
+#define GEN_FOLIO_BASE		0x20000000ull
+#define GEN_MAX_PAGES		65536	/* --files x --folios: folios fit RAM */
 /* In the memory map below: not RAM, and the last usable RAM page. */
 #define GEN_RESERVED_ADDR	0x3fff0000ull
 #define GEN_RAM_END		0x3ffe0000ull
@@ -294,6 +306,36 @@ struct gen_opts {
 	unsigned int folios;
 };
 
+/* Bytes of one file's folio table, and where file k's table goes. */
+static uint64_t table_bytes(const struct gen_opts *o)
+{
+	return (uint64_t)o->folios * sizeof(struct ho_memfd_folio);
+}
+
+static uint64_t table_addr(const struct gen_opts *o, unsigned int k)
+{
+	uint64_t stride = (table_bytes(o) + GEN_PAGE - 1) & ~(GEN_PAGE - 1);
+
+	return GEN_TABLE_BASE + k * (stride ? stride : GEN_PAGE);
+}
+
+/* File k's folio table: one uptodate order-0 folio per page, in order. */
+static struct ho_memfd_folio *build_table(const struct gen_opts *o,
+					  unsigned int k)
+{
+	struct ho_memfd_folio *t = xmalloc(table_bytes(o));
+	unsigned int j;
+
+	for (j = 0; j < o->folios; j++) {
+		t[j].phys = GEN_FOLIO_BASE +
+			    ((uint64_t)k * o->folios + j) * GEN_PAGE;
+		t[j].index = j;
+		t[j].order = 0;
+		t[j].flags = HO_FOLIO_UPTODATE;
+	}
+	return t;
+}
+
 static struct gnode *build_luo(const struct gen_opts *o)
 {
 	struct gnode *root = node_add(NULL, ""), *sub, *n;
@@ -330,17 +372,10 @@ static struct gnode *build_luo(const struct gen_opts *o)
 	return root;
 }
 
-static struct gnode *build_kho(const struct gen_opts *o)
+/* blob-size: the size of the LUO blob gen makes with the same options. */
+static struct gnode *build_kho(uint64_t luo_size)
 {
-	struct gnode *root = node_add(NULL, ""), *luo, *n;
-	size_t luo_size;
-	void *luo_fdt;
-
-	/* blob-size is the size of the LUO blob gen makes with the same options. */
-	luo = build_luo(o);
-	luo_fdt = serialise(luo, &luo_size);
-	free(luo_fdt);
-	node_free(luo);
+	struct gnode *root = node_add(NULL, ""), *n;
 
 	prop_str(root, "compatible", "kho-v4");
 	prop_u64(root, "preserved-memory-map", GEN_MEMMAP_PTR);
@@ -350,7 +385,7 @@ static struct gnode *build_kho(const struct gen_opts *o)
 	return root;
 }
 
-static struct gnode *build_memfd(const struct gen_opts *o)
+static struct gnode *build_memfd(const struct gen_opts *o, unsigned int k)
 {
 	struct gnode *root = node_add(NULL, "");
 
@@ -358,7 +393,7 @@ static struct gnode *build_memfd(const struct gen_opts *o)
 	/* One order-0 folio per page, the last page half used. */
 	prop_u64(root, "size", o->folios ? o->folios * GEN_PAGE - 2048 : 0);
 	prop_u32(root, "seals", 0x1 | 0x8);	/* F_SEAL_SEAL | F_SEAL_WRITE */
-	prop_u64(root, "folios", o->folios ? GEN_TABLE_ADDR(0) : 0);
+	prop_u64(root, "folios", o->folios ? table_addr(o, k) : 0);
 	prop_u64(root, "nr-folios", o->folios);
 	return root;
 }
@@ -376,6 +411,8 @@ struct defect {
 	const char *help;
 	void (*tree)(struct gnode *root);
 	void (*bytes)(struct blob *b);
+	/* File 0's folio table (n >= 2 entries); only with --out-dir. */
+	void (*table)(struct ho_memfd_folio *t, unsigned int n);
 };
 
 /* Struct block offset of the first token after the root's FDT_BEGIN_NODE. */
@@ -624,7 +661,7 @@ static void d_memfd_no_size(struct gnode *r)
 
 static void d_memfd_folios_no_count(struct gnode *r)
 {
-	prop_u64(r, "folios", GEN_TABLE_ADDR(0));
+	prop_u64(r, "folios", GEN_TABLE_BASE);
 	prop_u64(r, "nr-folios", 0);
 }
 
@@ -645,56 +682,125 @@ static void d_memfd_unknown_prop(struct gnode *r)
 	prop_u32(r, "flags", 0);
 }
 
+static void d_kho_blob_size_small(struct gnode *r)
+{
+	prop_u64(node_path(r, "/luo-rfc"), "blob-size", 64);
+}
+
+static void d_luo_data_unmapped(struct gnode *r)
+{
+	/* In RAM, but gen puts nothing there. */
+	prop_u64(node_path(r, "/file-descriptors/0"), "data",
+		 GEN_FOLIO_BASE - GEN_PAGE);
+}
+
+static void d_folio_unsorted(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].index = 1;
+	t[1].index = 0;
+}
+
+static void d_folio_overlap(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].order = 1;		/* pages 0-1; t[1] is page 1 */
+}
+
+static void d_folio_unaligned(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[1].order = 1;		/* 8 KiB folio, its page is 4 KiB aligned */
+	t[1].phys |= GEN_PAGE;
+}
+
+static void d_folio_order(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].order = HO_FOLIO_MAX_ORDER + 1;
+}
+
+static void d_folio_flags(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].flags |= 0x4;
+}
+
+static void d_folio_beyond_size(struct ho_memfd_folio *t, unsigned int n)
+{
+	t[n - 1].index = n;	/* the file has n pages: 0 .. n-1 */
+}
+
+static void d_folio_reserved(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].phys = GEN_RESERVED_ADDR;
+}
+
+#define DEFECT_TREE(n, k, h, fn) { .name = n, .kind = k, .help = h, .tree = fn }
+#define DEFECT_BYTES(n, h, fn) { .name = n, .kind = KIND_ANY, .help = h, .bytes = fn }
+#define DEFECT_TABLE(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .table = fn }
+
 static const struct defect defects[] = {
 	/* FDT structure, any kind. */
-	{ "bad-magic", KIND_ANY, "FDT magic is not 0xd00dfeed", NULL, d_bad_magic },
-	{ "bad-version", KIND_ANY, "FDT version 1", NULL, d_bad_version },
-	{ "truncated", KIND_ANY, "file is half of totalsize", NULL, d_truncated },
-	{ "short-header", KIND_ANY, "file shorter than the FDT header", NULL, d_short_header },
-	{ "bad-layout", KIND_ANY, "strings block beyond totalsize", NULL, d_bad_layout },
-	{ "bad-token", KIND_ANY, "unknown token in the structure block", NULL, d_bad_token },
-	{ "bad-prop-name", KIND_ANY, "property name offset past the strings", NULL, d_bad_prop_name },
-	{ "no-compatible", KIND_ANY, "root has no compatible", d_no_compatible, NULL },
+	DEFECT_BYTES("bad-magic", "FDT magic is not 0xd00dfeed", d_bad_magic),
+	DEFECT_BYTES("bad-version", "FDT version 1", d_bad_version),
+	DEFECT_BYTES("truncated", "file is half of totalsize", d_truncated),
+	DEFECT_BYTES("short-header", "file shorter than the FDT header", d_short_header),
+	DEFECT_BYTES("bad-layout", "strings block beyond totalsize", d_bad_layout),
+	DEFECT_BYTES("bad-token", "unknown token in the structure block", d_bad_token),
+	DEFECT_BYTES("bad-prop-name", "property name offset past the strings", d_bad_prop_name),
+	DEFECT_TREE("no-compatible", KIND_ANY, "root has no compatible", d_no_compatible),
 	/* kho-v4 */
-	{ "kho-old-compatible", KIND_KHO, "root compatible \"kho-v3\"", d_kho_old_compatible, NULL },
-	{ "kho-no-memory-map", KIND_KHO, "no preserved-memory-map", d_kho_no_memory_map, NULL },
-	{ "kho-memory-map-u32", KIND_KHO, "preserved-memory-map is 4 bytes", d_kho_memory_map_u32, NULL },
-	{ "kho-memory-map-unaligned", KIND_KHO, "preserved-memory-map not page aligned", d_kho_memory_map_unaligned, NULL },
-	{ "kho-memory-map-reserved", KIND_KHO, "preserved-memory-map in reserved memory", d_kho_memory_map_reserved, NULL },
-	{ "kho-unknown-prop", KIND_KHO, "unknown root property", d_kho_unknown_prop, NULL },
-	{ "kho-dup-prop", KIND_KHO, "preserved-memory-map twice", d_kho_dup_prop, NULL },
-	{ "kho-no-luo", KIND_KHO, "no luo-rfc subtree", d_kho_no_luo, NULL },
-	{ "kho-dup-subtree", KIND_KHO, "two luo-rfc subtree nodes", d_kho_dup_subtree, NULL },
-	{ "kho-no-blob-size", KIND_KHO, "subtree without blob-size", d_kho_no_blob_size, NULL },
-	{ "kho-blob-size-zero", KIND_KHO, "subtree blob-size 0", d_kho_blob_size_zero, NULL },
-	{ "kho-blob-wraps", KIND_KHO, "preserved-data + blob-size wraps", d_kho_blob_wraps, NULL },
-	{ "kho-blob-beyond-ram", KIND_KHO, "subtree blob runs past the end of RAM", d_kho_blob_beyond_ram, NULL },
-	{ "kho-subtree-unknown-prop", KIND_KHO, "unknown subtree property", d_kho_subtree_unknown_prop, NULL },
+	DEFECT_TREE("kho-old-compatible", KIND_KHO, "root compatible \"kho-v3\"", d_kho_old_compatible),
+	DEFECT_TREE("kho-no-memory-map", KIND_KHO, "no preserved-memory-map", d_kho_no_memory_map),
+	DEFECT_TREE("kho-memory-map-u32", KIND_KHO, "preserved-memory-map is 4 bytes", d_kho_memory_map_u32),
+	DEFECT_TREE("kho-memory-map-unaligned", KIND_KHO, "preserved-memory-map not page aligned", d_kho_memory_map_unaligned),
+	DEFECT_TREE("kho-memory-map-reserved", KIND_KHO, "preserved-memory-map in reserved memory", d_kho_memory_map_reserved),
+	DEFECT_TREE("kho-unknown-prop", KIND_KHO, "unknown root property", d_kho_unknown_prop),
+	DEFECT_TREE("kho-dup-prop", KIND_KHO, "preserved-memory-map twice", d_kho_dup_prop),
+	DEFECT_TREE("kho-no-luo", KIND_KHO, "no luo-rfc subtree", d_kho_no_luo),
+	DEFECT_TREE("kho-dup-subtree", KIND_KHO, "two luo-rfc subtree nodes", d_kho_dup_subtree),
+	DEFECT_TREE("kho-no-blob-size", KIND_KHO, "subtree without blob-size", d_kho_no_blob_size),
+	DEFECT_TREE("kho-blob-size-zero", KIND_KHO, "subtree blob-size 0", d_kho_blob_size_zero),
+	DEFECT_TREE("kho-blob-wraps", KIND_KHO, "preserved-data + blob-size wraps", d_kho_blob_wraps),
+	DEFECT_TREE("kho-blob-beyond-ram", KIND_KHO, "subtree blob runs past the end of RAM", d_kho_blob_beyond_ram),
+	DEFECT_TREE("kho-subtree-unknown-prop", KIND_KHO, "unknown subtree property", d_kho_subtree_unknown_prop),
 	/* luo-rfc-v1 */
-	{ "luo-count-zero", KIND_LUO, "liveupdate-count 0", d_luo_count_zero, NULL },
-	{ "luo-no-sessions", KIND_LUO, "no /sessions node", d_luo_no_sessions, NULL },
-	{ "luo-unknown-node", KIND_LUO, "unknown node /handlers", d_luo_unknown_node, NULL },
-	{ "luo-dup-node", KIND_LUO, "/subsystems twice", d_luo_dup_node, NULL },
-	{ "luo-session-upper", KIND_LUO, "session node named \"A\"", d_luo_session_upper, NULL },
-	{ "luo-session-zero-pad", KIND_LUO, "session node named \"01\"", d_luo_session_zero_pad, NULL },
-	{ "luo-name-empty", KIND_LUO, "session name \"\"", d_luo_name_empty, NULL },
-	{ "luo-name-long", KIND_LUO, "session name of 64 bytes", d_luo_name_long, NULL },
-	{ "luo-name-no-nul", KIND_LUO, "session name without its NUL", d_luo_name_no_nul, NULL },
-	{ "luo-name-embedded-nul", KIND_LUO, "session name with a NUL inside", d_luo_name_embedded_nul, NULL },
-	{ "luo-dup-session-name", KIND_LUO, "two sessions named session-0", d_luo_dup_session_name, NULL },
-	{ "luo-bad-session-ref", KIND_LUO, "file in session 0x77 (no such node)", d_luo_bad_session_ref, NULL },
-	{ "luo-session-u64", KIND_LUO, "file's session is 8 bytes", d_luo_session_u64, NULL },
-	{ "luo-dup-token", KIND_LUO, "two files of session 0 with one token", d_luo_dup_token, NULL },
-	{ "luo-no-token", KIND_LUO, "file without token", d_luo_no_token, NULL },
-	{ "luo-data-reserved", KIND_LUO, "file data in reserved memory", d_luo_data_reserved, NULL },
-	{ "luo-subsystem-no-compatible", KIND_LUO, "subsystem without compatible", d_luo_subsystem_no_compatible, NULL },
+	DEFECT_TREE("luo-count-zero", KIND_LUO, "liveupdate-count 0", d_luo_count_zero),
+	DEFECT_TREE("luo-no-sessions", KIND_LUO, "no /sessions node", d_luo_no_sessions),
+	DEFECT_TREE("luo-unknown-node", KIND_LUO, "unknown node /handlers", d_luo_unknown_node),
+	DEFECT_TREE("luo-dup-node", KIND_LUO, "/subsystems twice", d_luo_dup_node),
+	DEFECT_TREE("luo-session-upper", KIND_LUO, "session node named \"A\"", d_luo_session_upper),
+	DEFECT_TREE("luo-session-zero-pad", KIND_LUO, "session node named \"01\"", d_luo_session_zero_pad),
+	DEFECT_TREE("luo-name-empty", KIND_LUO, "session name \"\"", d_luo_name_empty),
+	DEFECT_TREE("luo-name-long", KIND_LUO, "session name of 64 bytes", d_luo_name_long),
+	DEFECT_TREE("luo-name-no-nul", KIND_LUO, "session name without its NUL", d_luo_name_no_nul),
+	DEFECT_TREE("luo-name-embedded-nul", KIND_LUO, "session name with a NUL inside", d_luo_name_embedded_nul),
+	DEFECT_TREE("luo-dup-session-name", KIND_LUO, "two sessions named session-0", d_luo_dup_session_name),
+	DEFECT_TREE("luo-bad-session-ref", KIND_LUO, "file in session 0x77 (no such node)", d_luo_bad_session_ref),
+	DEFECT_TREE("luo-session-u64", KIND_LUO, "file's session is 8 bytes", d_luo_session_u64),
+	DEFECT_TREE("luo-dup-token", KIND_LUO, "two files of session 0 with one token", d_luo_dup_token),
+	DEFECT_TREE("luo-no-token", KIND_LUO, "file without token", d_luo_no_token),
+	DEFECT_TREE("luo-data-reserved", KIND_LUO, "file data in reserved memory", d_luo_data_reserved),
+	DEFECT_TREE("luo-subsystem-no-compatible", KIND_LUO, "subsystem without compatible", d_luo_subsystem_no_compatible),
 	/* memfd-v1 */
-	{ "memfd-seals", KIND_MEMFD, "seals 0x40 (unknown F_SEAL bit)", d_memfd_seals, NULL },
-	{ "memfd-no-size", KIND_MEMFD, "no size", d_memfd_no_size, NULL },
-	{ "memfd-folios-no-count", KIND_MEMFD, "folios set, nr-folios 0", d_memfd_folios_no_count, NULL },
-	{ "memfd-count-no-folios", KIND_MEMFD, "nr-folios 3, folios 0", d_memfd_count_no_folios, NULL },
-	{ "memfd-folios-reserved", KIND_MEMFD, "folio table in reserved memory", d_memfd_folios_reserved, NULL },
-	{ "memfd-unknown-prop", KIND_MEMFD, "unknown property flags", d_memfd_unknown_prop, NULL },
+	DEFECT_TREE("memfd-seals", KIND_MEMFD, "seals 0x40 (unknown F_SEAL bit)", d_memfd_seals),
+	DEFECT_TREE("memfd-no-size", KIND_MEMFD, "no size", d_memfd_no_size),
+	DEFECT_TREE("memfd-folios-no-count", KIND_MEMFD, "folios set, nr-folios 0", d_memfd_folios_no_count),
+	DEFECT_TREE("memfd-count-no-folios", KIND_MEMFD, "nr-folios 3, folios 0", d_memfd_count_no_folios),
+	DEFECT_TREE("memfd-folios-reserved", KIND_MEMFD, "folio table in reserved memory", d_memfd_folios_reserved),
+	DEFECT_TREE("memfd-unknown-prop", KIND_MEMFD, "unknown property flags", d_memfd_unknown_prop),
+	/* Only seen when blobs are followed: gen --out-dir, check --phys. */
+	DEFECT_TREE("kho-blob-size-small", KIND_KHO, "blob-size 64, less than the LUO FDT", d_kho_blob_size_small),
+	DEFECT_TREE("luo-data-unmapped", KIND_LUO, "file data where no blob is", d_luo_data_unmapped),
+	DEFECT_TABLE("folio-unsorted", "folio table not sorted by index", d_folio_unsorted),
+	DEFECT_TABLE("folio-overlap", "two folios cover page 1", d_folio_overlap),
+	DEFECT_TABLE("folio-unaligned", "8 KiB folio at a 4 KiB boundary", d_folio_unaligned),
+	DEFECT_TABLE("folio-order", "folio order above the maximum", d_folio_order),
+	DEFECT_TABLE("folio-flags", "folio flag bit 2", d_folio_flags),
+	DEFECT_TABLE("folio-beyond-size", "folio past the file size", d_folio_beyond_size),
+	DEFECT_TABLE("folio-reserved", "folio in reserved memory", d_folio_reserved),
 };
 
 #define NDEFECTS (sizeof(defects) / sizeof(defects[0]))
@@ -703,14 +809,19 @@ static const struct defect defects[] = {
 
 static const char gen_usage[] =
 "Usage: " PROG " gen [--kind kho|luo|memfd] [--defect NAME] [--files N]\n"
-"                   [--sessions N] [--folios N] [--memmap-out FILE] [-o FILE]\n"
+"                   [--sessions N] [--folios N] [--memmap-out FILE]\n"
+"                   [-o FILE | --out-dir DIR]\n"
 "       " PROG " gen --list-defects\n"
 "Write a synthetic handover FDT (default: a valid kho-v4 root) to FILE or\n"
 "stdout. --kind picks the blob: kho (KHO root), luo (luo-rfc-v1), memfd\n"
 "(memfd-v1); a kind-specific defect implies its kind. --files (default 2),\n"
 "--sessions (default 1) and --folios (default 4) size the blob.\n"
 "--memmap-out writes the memory map the blob's addresses assume, for\n"
-"\"" PROG " check --memmap\".\n";
+"\"" PROG " check --memmap\".\n"
+"--out-dir writes the whole handover: DIR/kho.dtb, DIR/memmap.txt and the\n"
+"blobs it reaches as DIR/phys/<address>.bin, for \"" PROG " check --memmap\n"
+"DIR/memmap.txt --phys DIR/phys DIR/kho.dtb\"; the defect goes into the\n"
+"blob of its kind (file 0's for memfd and folio defects).\n";
 
 static int parse_count(const char *opt, const char *s, unsigned int *v)
 {
@@ -735,6 +846,117 @@ static void list_defects(void)
 		       kind_names[defects[i].kind], defects[i].help);
 }
 
+/* Serialise root (freed) with d applied when apply; exits on failure. */
+static struct blob make_blob(struct gnode *root, const struct defect *d,
+			     bool apply)
+{
+	struct blob b;
+
+	if (apply && d && d->tree)
+		d->tree(root);
+	b.fdt = serialise(root, &b.size);
+	node_free(root);
+	if (apply && d && d->bytes)
+		d->bytes(&b);
+	return b;
+}
+
+static int write_one(const char *out, const struct gen_opts *o,
+		     const struct defect *d)
+{
+	struct blob b, luo;
+	int rc = EXIT_OK;
+
+	switch (o->kind) {
+	case KIND_LUO:
+		b = make_blob(build_luo(o), d, true);
+		break;
+	case KIND_MEMFD:
+		b = make_blob(build_memfd(o, 0), d, true);
+		break;
+	default:
+		luo = make_blob(build_luo(o), NULL, false);
+		free(luo.fdt);
+		b = make_blob(build_kho(luo.size), d, true);
+		break;
+	}
+	if (write_file(out, b.fdt, b.size))
+		rc = EXIT_USAGE;
+	free(b.fdt);
+	return rc;
+}
+
+/* DIR/phys/<addr>.bin, the layout "check --phys DIR/phys" reads. */
+static int write_phys(const char *dir, uint64_t addr, const void *buf,
+		      size_t size)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/phys/0x%" PRIx64 ".bin", dir, addr);
+	return write_file(path, buf, size);
+}
+
+/* File k's memfd FDT at addr and its folio table. */
+static int write_memfd(const char *dir, const struct gen_opts *o,
+		       const struct defect *d, unsigned int k, uint64_t addr)
+{
+	bool mine = k == 0 && o->kind == KIND_MEMFD;
+	struct ho_memfd_folio *t;
+	struct blob b;
+	int err;
+
+	b = make_blob(build_memfd(o, k), d, mine);
+	err = write_phys(dir, addr, b.fdt, b.size);
+	free(b.fdt);
+	if (err || !o->folios)
+		return err;
+	t = build_table(o, k);
+	if (mine && d && d->table)
+		d->table(t, o->folios);
+	err = write_phys(dir, table_addr(o, k), t, table_bytes(o));
+	free(t);
+	return err;
+}
+
+/*
+ * The whole handover under dir: kho.dtb, memmap.txt and phys/: the LUO blob,
+ * a memfd FDT and a folio table for each of the --files files at the
+ * addresses build_luo() gives them (a defect that moves a file's data
+ * finds nothing there).
+ */
+static int write_handover(const char *dir, const struct gen_opts *o,
+			  const struct defect *d)
+{
+	struct blob luo, kho;
+	char path[4096];
+	unsigned int k;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/phys", dir);
+	if ((mkdir(dir, 0777) && errno != EEXIST) ||
+	    (mkdir(path, 0777) && errno != EEXIST)) {
+		errmsg("gen: %s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+
+	for (k = 0; k < o->files && !err; k++)
+		err = write_memfd(dir, o, d, k, GEN_MEMFD_ADDR(k));
+	luo = make_blob(build_luo(o), d, o->kind == KIND_LUO);
+	if (!err)
+		err = write_phys(dir, GEN_LUO_ADDR, luo.fdt, luo.size);
+
+	kho = make_blob(build_kho(luo.size), d, o->kind == KIND_KHO);
+	snprintf(path, sizeof(path), "%s/kho.dtb", dir);
+	if (!err)
+		err = write_file(path, kho.fdt, kho.size);
+	snprintf(path, sizeof(path), "%s/memmap.txt", dir);
+	if (!err)
+		err = write_file(path, gen_memmap, sizeof(gen_memmap) - 1);
+	free(luo.fdt);
+	free(kho.fdt);
+	return err ? EXIT_USAGE : EXIT_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -744,6 +966,7 @@ int cmd_gen(int argc, char **argv)
 		{ "sessions", required_argument, NULL, 's' },
 		{ "folios", required_argument, NULL, 'F' },
 		{ "memmap-out", required_argument, NULL, 'm' },
+		{ "out-dir", required_argument, NULL, 'O' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list-defects", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
@@ -751,11 +974,9 @@ int cmd_gen(int argc, char **argv)
 	};
 	struct gen_opts o = { .kind = KIND_ANY, .files = 2, .sessions = 1,
 			      .folios = 4 };
-	const char *out = "-", *memmap_out = NULL;
+	const char *out = "-", *memmap_out = NULL, *out_dir = NULL;
 	const struct defect *d = NULL;
 	bool sessions_set = false;
-	struct gnode *root;
-	struct blob b;
 	int c, k, rc;
 	size_t i;
 
@@ -803,6 +1024,9 @@ int cmd_gen(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'O':
+			out_dir = optarg;
+			break;
 		case 'l':
 			list_defects();
 			return EXIT_OK;
@@ -841,30 +1065,27 @@ int cmd_gen(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	switch (o.kind) {
-	case KIND_LUO:
-		root = build_luo(&o);
-		break;
-	case KIND_MEMFD:
-		root = build_memfd(&o);
-		break;
-	default:
-		root = build_kho(&o);
-		break;
+	if (d && d->table && (!out_dir || o.files < 1 || o.folios < 2)) {
+		errmsg("gen: defect %s needs --out-dir, --files >= 1 and "
+		       "--folios >= 2", d->name);
+		return EXIT_USAGE;
 	}
-	if (d && d->tree)
-		d->tree(root);
-	b.fdt = serialise(root, &b.size);
-	node_free(root);
-	if (d && d->bytes)
-		d->bytes(&b);
+	if ((uint64_t)o.files * o.folios > GEN_MAX_PAGES) {
+		errmsg("gen: --files x --folios must be at most %d",
+		       GEN_MAX_PAGES);
+		return EXIT_USAGE;
+	}
+	if (out_dir && strcmp(out, "-")) {
+		errmsg("gen: -o and --out-dir exclude each other");
+		return EXIT_USAGE;
+	}
 
-	rc = EXIT_OK;
-	if (write_file(out, b.fdt, b.size))
+	if (out_dir)
+		rc = write_handover(out_dir, &o, d);
+	else
+		rc = write_one(out, &o, d);
+	if (!rc && memmap_out &&
+	    write_file(memmap_out, gen_memmap, sizeof(gen_memmap) - 1))
 		rc = EXIT_USAGE;
-	else if (memmap_out &&
-		 write_file(memmap_out, gen_memmap, sizeof(gen_memmap) - 1))
-		rc = EXIT_USAGE;
-	free(b.fdt);
 	return rc;
 }

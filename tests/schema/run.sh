@@ -116,14 +116,13 @@ expect "every defect of gen has a test row and vice versa" $? \
 
 while read -r defect errname mode; do
 	[[ -z "$defect" || "$defect" == \#* ]] && continue
+	[ "${mode:-}" = followed ] && continue
 	f=$T/d-$defect.dtb
 	if ! "$LUO_FDT" gen --defect "$defect" -o "$f"; then
 		fail "defect $defect: gen" "luo-fdt gen --defect $defect failed"
 		continue
 	fi
-	args=(--memmap "$MM")
-	[ "${mode:-}" = schema ] && args+=(--schema-only)
-	run_check "${args[@]}" "$f"
+	run_check --memmap "$MM" "$f"
 	if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]] &&
 	   [[ "$out" == "luo-fdt: "* ]]; then
 		pass "defect $defect: check exits 1 with $errname"
@@ -137,6 +136,45 @@ for defect in kho-memory-map-reserved luo-data-reserved memfd-folios-reserved; d
 	run_check "$T/d-$defect.dtb"
 	expect "defect $defect: valid without a memory map" "$rc" "exit $rc" "$out"
 done
+
+# Whole handovers: the KHO root checked with every blob it reaches, each
+# defect in the blob of its kind. Run under ASan + UBSan.
+echo "# whole handovers: gen --out-dir -> check --phys (luo-fdt-san)"
+export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
+# run_whole DIR: check DIR/kho.dtb with DIR's memory map and blobs.
+run_whole() {
+	out=$("$LUO_FDT_SAN" check --memmap "$1/memmap.txt" --phys "$1/phys" \
+		"$1/kho.dtb" 2>&1)
+	rc=$?
+}
+while read -r name args; do
+	[[ -z "$name" || "$name" == \#* ]] && continue
+	# shellcheck disable=SC2086
+	"$LUO_FDT" gen $args --out-dir "$T/h-$name" || { fail "whole $name: gen"; continue; }
+	run_whole "$T/h-$name"
+	[ "$rc" -eq 0 ] && [[ "$out" == *"nested blobs followed"* ]]
+	expect "whole handover $name ($args): valid" $? "exit $rc" "$out"
+done <<'EOF'
+default
+no-files --files 0
+many --files 300 --sessions 7 --folios 100
+no-folios --folios 0
+EOF
+while read -r defect errname mode; do
+	[[ -z "$defect" || "$defect" == \#* ]] && continue
+	h=$T/h-$defect
+	if ! "$LUO_FDT" gen --defect "$defect" --out-dir "$h"; then
+		fail "whole handover with $defect: gen" "gen --out-dir failed"
+		continue
+	fi
+	run_whole "$h"
+	if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]]; then
+		pass "whole handover with $defect: check exits 1 with $errname"
+	else
+		fail "whole handover with $defect: check exits 1 with $errname" \
+			"exit $rc" "$out"
+	fi
+done < "$HERE/defects.txt"
 
 # ---- 4. schema tables alone: a valid and an invalid example per node type ----
 
@@ -281,6 +319,10 @@ gen --kind memfd --defect luo-dup-token|2|is for --kind luo
 gen --files 1 --sessions 0|2|at least one session
 gen --files 99999|2|--files wants a number
 gen -o /nonexistent/dir/x.dtb|2|No such file
+gen --defect folio-order|2|needs --out-dir
+gen --files 100 --folios 1000|2|must be at most
+gen --out-dir h -o x.dtb|2|exclude each other
+check --phys no-such-dir v-kho.dtb|2|No such file
 EOF
 
 # A memory map given as a /sys/firmware/memmap-like directory.
@@ -321,7 +363,7 @@ v-kho.dtb|preserved-data = phys 0x1001000; /* [0x1001000, 0x1001
 v-luo.dtb|liveupdate-count = 1;
 v-luo.dtb|session = 0;
 v-luo.dtb|name = "session-0";
-v-memfd.dtb|folios = phys 0x1100000; /* [0x1100000, 0x1100060) */
+v-memfd.dtb|folios = phys 0x2100000; /* [0x2100000, 0x2100060) */
 v-memfd.dtb|seals = 9;
 d-luo-name-no-nul.dtb|name = "session" /* no NUL */;
 d-kho-memory-map-u32.dtb|/* 4 bytes, not a u64 */
@@ -331,7 +373,6 @@ EOF
 # ---- 8. robustness: broken blobs under ASan + UBSan -----------------------
 
 echo "# robustness: luo-fdt-san check and dump on defect blobs and mutants"
-export ASAN_OPTIONS=exitcode=86 UBSAN_OPTIONS=exitcode=86:print_stacktrace=1
 # san_run FILE...: each through check --memmap and dump; exit 0 or 1 only,
 # no sanitizer report. Sets $bad to the offenders.
 san_run() {
