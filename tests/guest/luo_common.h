@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * luo_common.h: helpers shared by the luo_* VM test programs (header only, so
+ * that every tests/guest/luo_*.c stays one program).
+ *
+ * Deterministic patterns: a pattern is a stream of 64-bit words (xorshift, a
+ * constant or a counter) taken as little-endian bytes, so a stage can recreate
+ * what an earlier kernel wrote and compare SHA-256 digests without carrying
+ * any data across the kexec.
+ */
+#ifndef LUO_COMMON_H
+#define LUO_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/liveupdate.h>
+#include <linux/liveupdate_rfc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ho/sha256.h>
+
+#include "guestlib.h"
+
+#define LUO_DEV		"/dev/liveupdate"
+#define LUO_CHUNK	(1u << 20)
+#define LUO_HEX		(2 * HO_SHA256_SIZE + 1)
+
+enum luo_pattern { PAT_RANDOM, PAT_ZERO, PAT_ONES, PAT_COUNTER };
+
+struct luo_gen {
+	enum luo_pattern pat;
+	uint64_t x;
+};
+
+static inline void luo_gen_init(struct luo_gen *g, enum luo_pattern pat,
+				uint64_t seed)
+{
+	g->pat = pat;
+	g->x = seed ? seed : 0x9e3779b97f4a7c15ULL;
+}
+
+static inline uint64_t luo_gen_word(struct luo_gen *g)
+{
+	switch (g->pat) {
+	case PAT_ZERO:
+		return 0;
+	case PAT_ONES:
+		return ~0ULL;
+	case PAT_COUNTER:
+		return g->x++;
+	default:
+		g->x ^= g->x << 13;
+		g->x ^= g->x >> 7;
+		g->x ^= g->x << 17;
+		return g->x;
+	}
+}
+
+/* Next @len bytes of the stream (@len a multiple of 8 except at the end). */
+static inline void luo_gen_fill(struct luo_gen *g, uint8_t *buf, size_t len)
+{
+	size_t i;
+	uint64_t w;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		w = luo_gen_word(g);
+		memcpy(buf + i, &w, 8);
+	}
+	if (i < len) {
+		w = luo_gen_word(g);
+		memcpy(buf + i, &w, len - i);
+	}
+}
+
+static inline void luo_hex(const uint8_t *d, char *out)
+{
+	int i;
+
+	for (i = 0; i < HO_SHA256_SIZE; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* ioctl() as 0 or -errno. */
+static inline int luo_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+static inline const char *luo_why(int err)
+{
+	return err ? strerror(-err) : "ok";
+}
+
+/* SHA-256 of @len bytes of @fd read from offset 0. 0 or -errno. */
+static inline int luo_fd_sha(int fd, size_t len, char *out)
+{
+	uint8_t *buf = malloc(LUO_CHUNK), d[HO_SHA256_SIZE];
+	struct ho_sha256 s;
+	size_t off = 0;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	ho_sha256_init(&s);
+	while (off < len) {
+		size_t want = len - off < LUO_CHUNK ? len - off : LUO_CHUNK;
+
+		n = pread(fd, buf, want, off);
+		if (n <= 0) {
+			free(buf);
+			return n < 0 ? -errno : -EIO;
+		}
+		ho_sha256_update(&s, buf, n);
+		off += n;
+	}
+	ho_sha256_final(&s, d);
+	free(buf);
+	luo_hex(d, out);
+	return 0;
+}
+
+static inline int luo_state(int luo)
+{
+	struct liveupdate_ioctl_get_state gs = { .size = sizeof(gs) };
+	int err = luo_ioctl(luo, LIVEUPDATE_IOCTL_GET_STATE, &gs);
+
+	return err ? err : (int)gs.state;
+}
+
+static inline int luo_phase(int luo, unsigned long cmd)
+{
+	struct liveupdate_ioctl_phase ph = { .size = sizeof(ph) };
+
+	return luo_ioctl(luo, cmd, &ph);
+}
+
+/* Contents of /sys/kernel/liveupdate/<attr> without the newline. */
+static inline const char *luo_sysfs(const char *attr)
+{
+	static char val[32];
+	char path[64];
+	void *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/liveupdate/%s", attr);
+	n = gl_read_file(path, &buf);
+	if (n < 0)
+		return "(unreadable)";
+	snprintf(val, sizeof(val), "%.*s", (int)n, (char *)buf);
+	val[strcspn(val, "\n")] = 0;
+	free(buf);
+	return val;
+}
+
+/* Create (retrieve = 0) or retrieve a session; its fd or -errno. */
+static inline int luo_session(int luo, const char *name, int retrieve)
+{
+	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
+	int err;
+
+	snprintf((char *)cs.name, sizeof(cs.name), "%s", name);
+	err = luo_ioctl(luo, retrieve ? LIVEUPDATE_IOCTL_RETRIEVE_SESSION :
+			LIVEUPDATE_IOCTL_CREATE_SESSION, &cs);
+	return err ? err : cs.fd;
+}
+
+static inline int luo_preserve(int sfd, int fd, uint64_t token)
+{
+	struct liveupdate_session_preserve_fd pf = {
+		.size = sizeof(pf), .fd = fd, .token = token,
+	};
+
+	return luo_ioctl(sfd, LIVEUPDATE_SESSION_PRESERVE_FD, &pf);
+}
+
+/* The retrieved fd or -errno. */
+static inline int luo_retrieve(int sfd, uint64_t token)
+{
+	struct liveupdate_session_retrieve_fd rf = {
+		.size = sizeof(rf), .token = token,
+	};
+	int err = luo_ioctl(sfd, LIVEUPDATE_SESSION_RETRIEVE_FD, &rf);
+
+	return err ? err : rf.fd;
+}
+
+static inline int luo_finish_session(int sfd)
+{
+	struct liveupdate_session_finish fin = { .size = sizeof(fin) };
+
+	return luo_ioctl(sfd, LIVEUPDATE_SESSION_FINISH, &fin);
+}
+
+/* A value from /proc/meminfo in KiB, or -1. */
+static inline long luo_meminfo(const char *key)
+{
+	char line[128];
+	size_t klen = strlen(key);
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			val = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/*
+ * Keep the session fds open until the kexec: a child that inherits them
+ * sleeps forever; the parent returns (and exits) so /init can kexec.
+ */
+static inline int luo_hold_sessions(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid > 0 ? 0 : -errno;
+}
+
+#endif /* LUO_COMMON_H */
