@@ -56,6 +56,20 @@ python3 "$GEN_TABLES" -c "$T/b.c" -m "$T/b.md" "$TOP"/fdt-schema/*.yaml &&
 cmp -s "$T/a.c" "$T/b.c" && cmp -s "$T/a.md" "$T/b.md"
 expect "generator output is reproducible" $?
 
+# Every table constant of schema.h can be reached from YAML: a test schema
+# using every key generates C that names them all, and compiles.
+python3 "$GEN_TABLES" -c "$T/vocab.c" -m "$T/vocab.md" "$HERE/yaml/vocab-test-v1.yaml" &&
+	# shellcheck disable=SC2086
+	$CC $HOST_CFLAGS -I"$HO_INCLUDE" -c -o "$T/vocab.o" "$T/vocab.c"
+expect "every key of the schema language generates C that compiles" $?
+want=$(grep -oE '^\s+HO_(PROP|NAME)_[A-Z0-9_]+|#define HO_(PROP|NODE)_[A-Z0-9_]+' \
+	"$HO_INCLUDE/ho/schema.h" | awk '{ print $NF }' | sort -u)
+have=$(grep -oE 'HO_[A-Z0-9_]+' "$T/vocab.c" | sort -u)
+unused=$(comm -23 <(echo "$want") <(echo "$have") | tr '\n' ' ')
+[ -n "$want" ] && [ -z "$unused" ]
+expect "every type, match and flag of schema.h is reachable from YAML" $? \
+	"not generated from tests/schema/yaml/vocab-test-v1.yaml: $unused"
+
 # Malformed YAML: each row edits a copy of one schema (Python str.replace of
 # the first OLD by NEW, \n for newlines) and names the expected message.
 # name ~ file ~ old ~ new ~ message
@@ -208,76 +222,33 @@ build_checker() {	# DIR: DIR/*.yaml -> DIR/luo-fdt
 	# shellcheck disable=SC2086
 	$CC $HOST_CFLAGS -o "$1/luo-fdt" $LUO_FDT_OBJS "$1/tables.o" $HO_LIBS
 }
-edit_yaml() {	# FILE OLD NEW
-	python3 - "$@" <<'EOF'
-import sys
-f, old, new = sys.argv[1:4]
-s = open(f).read()
-if old not in s:
-    sys.exit("edit does not apply: %r" % old)
-open(f, "w").write(s.replace(old, new, 1))
-EOF
+# verdict NAME CHECKER BLOB WANT: WANT is - (valid) or an error name.
+verdict() {
+	local o r
+	o=$("$2" check --memmap "$MM" "$3" 2>&1); r=$?
+	if [ "$4" = - ]; then
+		expect "$1: valid" "$r" "exit $r" "$o"
+	elif [ "$r" -eq 1 ] && [[ "$o" == *": $4: "* ]]; then
+		pass "$1: $4"
+	else
+		fail "$1: $4" "exit $r" "$o"
+	fi
 }
-
-M=$T/modified
-mkdir -p "$M"
-cp "$TOP"/fdt-schema/*.yaml "$M"/
-# (a) luo-rfc-v1: a new root property "generation", required.
-edit_yaml "$M/luo-rfc-v1.yaml" "  subsystems:
-    type: object" "  generation:
-    x-type: u64
-    description: Test only.
-
-  subsystems:
-    type: object" &&
-edit_yaml "$M/luo-rfc-v1.yaml" "  - liveupdate-count
-" "  - liveupdate-count
-  - generation
-" &&
-# (b) memfd-v1: seals tightened from 0x3f to 0x7.
-edit_yaml "$M/memfd-v1.yaml" "maximum: 0x3f" "maximum: 0x7" &&
-# (c) kho-v4: preserved-data must now be page aligned.
-edit_yaml "$M/kho-v4.yaml" "      preserved-data:
-        x-type: phys" "      preserved-data:
-        x-type: phys
-        x-page-aligned: true"
-expect "edited copies of the YAML" $?
-
-if build_checker "$M" > "$T/build.log" 2>&1; then
-	pass "checker built against tables from the edited YAML"
-	"$LUO_FDT" gen --kind luo -o "$T/m-luo.dtb"
-	"$LUO_FDT" gen --kind memfd -o "$T/m-memfd.dtb"	# seals 0x9
-	"$LUO_FDT" gen --kind kho -o "$T/m-kho.dtb"
-	# The KHO blob's preserved-data is page aligned: make one that is not,
-	# still valid for the real schema.
-	python3 - "$T/m-kho.dtb" "$T/m-kho-odd.dtb" <<'EOF'
-import struct, sys
-b = bytearray(open(sys.argv[1], "rb").read())
-old = struct.pack("<Q", 0x1001000)
-i = b.index(old)
-b[i:i + 8] = struct.pack("<Q", 0x1001010)
-open(sys.argv[2], "wb").write(b)
-EOF
-	# case | blob | expected error
-	while read -r what blob errname; do
-		[[ -z "$what" ]] && continue
-		run_check --memmap "$MM" "$blob"
-		expect "$what: passes with the committed YAML" "$rc" "exit $rc" "$out"
-		out=$("$M/luo-fdt" check --memmap "$MM" "$blob" 2>&1)
-		rc=$?
-		if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]]; then
-			pass "$what: fails with the edited YAML ($errname)"
-		else
-			fail "$what: fails with the edited YAML ($errname)" "exit $rc" "$out"
-		fi
-	done <<EOF
-property-made-required $T/m-luo.dtb HO_ERR_MISSING_PROP
-maximum-lowered $T/m-memfd.dtb HO_ERR_PROP_RANGE
-page-alignment-added $T/m-kho-odd.dtb HO_ERR_PROP_UNALIGNED
-EOF
-else
-	fail "checker built against tables from the edited YAML" "$(tail -n 5 "$T/build.log")"
-fi
+while IFS='~' read -r name file edit args before after; do
+	[[ -z "$name" || "$name" == \#* ]] && continue
+	M=$T/edit-$name
+	mkdir -p "$M"
+	cp "$TOP"/fdt-schema/*.yaml "$M"/
+	if ! python3 "$HERE/edit-yaml.py" "$M/$file" "$edit" ||
+	   ! build_checker "$M" > "$M/build.log" 2>&1; then
+		fail "$name: checker from the edited YAML" "$(tail -n 5 "$M/build.log")"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	"$LUO_FDT" gen $args -o "$M/blob.dtb"
+	verdict "$name: committed YAML" "$LUO_FDT" "$M/blob.dtb" "$before"
+	verdict "$name: edited YAML" "$M/luo-fdt" "$M/blob.dtb" "$after"
+done < "$HERE/yaml-edits.txt"
 
 # ---- 6. the command line ------------------------------------------------------
 
