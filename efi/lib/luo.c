@@ -4,7 +4,8 @@
  *
  * The schema tables (when env->schemas has them) check each node on its own;
  * the rules here need several nodes at once: session names are unique,
- * every file names an existing session, tokens are unique per session, and a
+ * every file names an existing session, tokens are unique per session (see
+ * check_tokens() for how that stays fast), and a
  * memfd-v1 file's data is a memfd-v1 FDT whose folio table is in RAM, sorted
  * by index, non-overlapping, aligned, and within the file size. The code
  * reads every property it uses with its size checked, so it is safe without
@@ -95,13 +96,13 @@ static int check_memfd_data(uint64_t data, const struct ho_env *env,
 	return err;
 }
 
-static int check_file(const void *fdt, int sessions, int fds, int node,
+static int check_file(const void *fdt, int sessions, int node,
 		      const struct ho_env *env, const char *where,
 		      struct ho_report *rep)
 {
-	struct luo_file f, g;
+	struct luo_file f;
 	char name[20];
-	int other, err;
+	int err;
 
 	err = read_file(fdt, node, &f, where, rep);
 	if (err)
@@ -110,16 +111,126 @@ static int check_file(const void *fdt, int sessions, int fds, int node,
 	if (fdt_subnode_offset(fdt, sessions, name) < 0)
 		return ho_fail_val(rep, HO_ERR_BAD_SESSION_REF, where, fdt,
 				   node, "session", f.session);
-	for (other = fdt_first_subnode(fdt, fds); other != node;
-	     other = fdt_next_subnode(fdt, other)) {
-		if (read_file(fdt, other, &g, where, rep))
-			return HO_ERR_FDT_STRUCTURE;
-		if (g.session == f.session && g.token == f.token)
-			return ho_fail_val(rep, HO_ERR_DUP_TOKEN, where, fdt,
-					   node, "token", f.token);
-	}
 	if (!ho_strcmp(f.compat, HO_MEMFD_COMPATIBLE))
 		return check_memfd_data(f.data, env, rep);
+	return HO_OK;
+}
+
+/*
+ * Tokens unique per session. Files were read by check_file() already, so
+ * their properties exist with the right sizes. Three ways, same verdict:
+ * tokens in strictly increasing order (linear), sorting (session, token)
+ * pairs in env->work (n log n), or comparing all pairs.
+ */
+struct tok {
+	uint64_t token;
+	uint32_t session;
+	int32_t node;
+};
+
+static struct tok read_tok(const void *fdt, int node)
+{
+	struct tok t = { 0, 0, node };
+
+	t.token = ho_get_u64(fdt_getprop(fdt, node, "token", 0));
+	t.session = ho_get_u32(fdt_getprop(fdt, node, "session", 0));
+	return t;
+}
+
+static bool tok_less(const struct tok *a, const struct tok *b)
+{
+	if (a->session != b->session)
+		return a->session < b->session;
+	if (a->token != b->token)
+		return a->token < b->token;
+	return a->node < b->node;
+}
+
+static void sift_down(struct tok *t, uint64_t root, uint64_t n)
+{
+	struct tok tmp;
+	uint64_t child;
+
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n && tok_less(&t[child], &t[child + 1]))
+			child++;
+		if (!tok_less(&t[root], &t[child]))
+			return;
+		tmp = t[root];
+		t[root] = t[child];
+		t[child] = tmp;
+		root = child;
+	}
+}
+
+static void heap_sort(struct tok *t, uint64_t n)
+{
+	struct tok tmp;
+	uint64_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(t, i, n);
+	for (i = n; i-- > 1;) {
+		tmp = t[0];
+		t[0] = t[i];
+		t[i] = tmp;
+		sift_down(t, 0, i);
+	}
+}
+
+static int dup_token(const void *fdt, const struct tok *t, const char *where,
+		     struct ho_report *rep)
+{
+	return ho_fail_val(rep, HO_ERR_DUP_TOKEN, where, fdt, t->node, "token",
+			   t->token);
+}
+
+static int tokens_sorted(const void *fdt, int fds, const struct ho_env *env,
+			 const char *where, struct ho_report *rep,
+			 uint64_t n)
+{
+	struct tok *t = env->work;
+	uint64_t i = 0;
+	int node;
+
+	fdt_for_each_subnode(node, fdt, fds)
+		t[i++] = read_tok(fdt, node);
+	heap_sort(t, n);
+	for (i = 1; i < n; i++)
+		if (t[i].session == t[i - 1].session &&
+		    t[i].token == t[i - 1].token)
+			return dup_token(fdt, &t[i], where, rep);
+	return HO_OK;
+}
+
+static int check_tokens(const void *fdt, int fds, const struct ho_env *env,
+			const char *where, struct ho_report *rep)
+{
+	struct tok a, b;
+	bool increasing = true;
+	uint64_t n = 0;
+	int node, other;
+
+	fdt_for_each_subnode(node, fdt, fds) {
+		b = read_tok(fdt, node);
+		if (n++ && b.token <= a.token)
+			increasing = false;
+		a = b;
+	}
+	if (increasing)
+		return HO_OK;
+	if (env->work && !((uintptr_t)env->work & 7) &&
+	    n <= env->work_size / sizeof(struct tok))
+		return tokens_sorted(fdt, fds, env, where, rep, n);
+	fdt_for_each_subnode(node, fdt, fds) {
+		a = read_tok(fdt, node);
+		for (other = fdt_first_subnode(fdt, fds); other != node;
+		     other = fdt_next_subnode(fdt, other)) {
+			b = read_tok(fdt, other);
+			if (a.session == b.session && a.token == b.token)
+				return dup_token(fdt, &a, where, rep);
+		}
+	}
 	return HO_OK;
 }
 
@@ -155,11 +266,11 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	if (err)
 		return err;
 	fdt_for_each_subnode(node, fdt, fds) {
-		err = check_file(fdt, sessions, fds, node, env, where, rep);
+		err = check_file(fdt, sessions, node, env, where, rep);
 		if (err)
 			return err;
 	}
-	return HO_OK;
+	return check_tokens(fdt, fds, env, where, rep);
 }
 
 /* memfd-v1 */

@@ -57,8 +57,9 @@ static inline int fuzz_setup(struct fuzz_ctx *c, const uint8_t *data,
 	c->mm = (struct ho_memmap){ c->ranges, 3 };
 	c->win = (struct ho_window){ base, c->buf, size };
 	c->phys = (struct ho_phys){ ho_phys_window_map, &c->win, 1 };
-	c->env = (struct ho_env){ &c->mm, &c->phys, FUZZ_SCHEMAS,
-				  HO_CHECK_REQUIRE_LUO };
+	c->env = (struct ho_env){ .memmap = &c->mm, .phys = &c->phys,
+				  .schemas = FUZZ_SCHEMAS,
+				  .flags = HO_CHECK_REQUIRE_LUO };
 	return 0;
 }
 

@@ -33,6 +33,7 @@ void hb_params_default(struct hb_params *p)
 	p->nfiles = 6;
 	p->nfolios = 4;
 	p->nscratch = 4;
+	p->shuffle_tokens = 0;
 	p->kho_space = HB_KHO_SPACE;
 	p->luo_space = 16u << 10;
 }
@@ -195,6 +196,9 @@ static int build_file(struct hb *h, void *fdt, int i)
 {
 	enum hb_defect d = h->defect;
 	uint64_t token = 1000 + i, data;
+
+	if (h->p.shuffle_tokens)	/* a permutation: 7919 is prime */
+		token = 1000 + (uint64_t)i * 7919 % h->p.nfiles;
 	uint32_t session = i % h->p.nsessions;
 	const char *compat = "memfd-v1";
 	char name[20];
@@ -512,8 +516,9 @@ static void build_env(struct hb *h, const struct ho_schema *const *schemas)
 	h->mm = (struct ho_memmap){ h->ranges, 4 };
 	h->win = (struct ho_window){ HB_ARENA_PHYS, h->arena, HB_ARENA_SIZE };
 	h->phys = (struct ho_phys){ ho_phys_window_map, &h->win, 1 };
-	h->env = (struct ho_env){ &h->mm, &h->phys, schemas,
-				  HO_CHECK_REQUIRE_LUO };
+	h->env = (struct ho_env){ .memmap = &h->mm, .phys = &h->phys,
+				  .schemas = schemas,
+				  .flags = HO_CHECK_REQUIRE_LUO };
 }
 
 int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,

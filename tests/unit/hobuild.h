@@ -68,6 +68,7 @@ struct hb_params {
 	int nfiles;		/* >= 0 */
 	int nfolios;		/* per file */
 	int nscratch;		/* >= 4 */
+	int shuffle_tokens;	/* tokens in no particular order */
 	uint64_t kho_space;	/* bytes for the KHO FDT (<= HB_KHO_SPACE) */
 	uint64_t luo_space;	/* bytes for the LUO FDT (<= HB_LUO_SPACE) */
 };

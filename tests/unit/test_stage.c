@@ -181,6 +181,8 @@ static void run_handover_cases(const char *set,
 /* Rows whose defect only a memory map / schema / phys access can see. */
 static void run_env_variants(void)
 {
+	static uint64_t work[128];
+	struct hb_params shuffled;
 	struct ho_report r;
 	int err;
 
@@ -202,6 +204,32 @@ static void run_env_variants(void)
 	tap(err == HO_ERR_DUP_TOKEN, "no schemas: C rules still apply (%s)",
 	    ho_errname(err));
 
+	hb_build(&hb, &params, HB_LUO_DUP_TOKEN, test_schemas);
+	hb.env.work = work;
+	hb.env.work_size = sizeof(work);
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_DUP_TOKEN &&
+	    !strcmp(r.path, "luo:/file-descriptors/103"),
+	    "duplicate token found by sorting in env->work (%s at %s)",
+	    ho_errname(err), r.path);
+
+	shuffled = params;
+	shuffled.shuffle_tokens = 1;
+	shuffled.nfiles = 50;
+	hb_build(&hb, &shuffled, HB_NONE, test_schemas);
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "unordered tokens without work area (%s)",
+	    ho_errname(err));
+	hb.env.work = work;
+	hb.env.work_size = sizeof(work);
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "unordered tokens with work area (%s)",
+	    ho_errname(err));
+	hb.env.work_size = 49 * 16;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "unordered tokens, work area one entry short (%s)",
+	    ho_errname(err));
+
 	hb_build(&hb, &params, HB_NONE, test_schemas);
 	hb.env.schemas = (const struct ho_schema *const[]){ &test_kho_schema,
 							    NULL };
@@ -212,7 +240,8 @@ static void run_env_variants(void)
 
 	hb_build(&hb, &params, HB_MEMFD_BAD_MAGIC, test_schemas);
 	err = ho_kho_check(hb_ptr(&hb, hb.kd.fdt_addr), hb.kd.fdt_size,
-			   &(struct ho_env){ &hb.mm, NULL, test_schemas, 0 },
+			   &(struct ho_env){ .memmap = &hb.mm,
+					     .schemas = test_schemas },
 			   &r);
 	tap(err == HO_OK, "no phys access: nested blobs not followed (%s)",
 	    ho_errname(err));

@@ -43,6 +43,13 @@ struct ho_env {
 	const struct ho_phys *phys;		/* NULL: nested blobs not followed */
 	const struct ho_schema *const *schemas;	/* NULL-terminated; NULL: none */
 	uint32_t flags;				/* HO_CHECK_* */
+	/*
+	 * Optional scratch memory for checks that are quadratic without it
+	 * (token uniqueness over files in arbitrary order needs 16 bytes per
+	 * file). NULL or too small: slower, same verdicts.
+	 */
+	void *work;
+	uint64_t work_size;
 };
 
 /* x86 SETUP_KEXEC_KHO payload (arch/x86/include/uapi/asm/setup_data.h). */
