@@ -380,6 +380,39 @@ static int luo_write_blob(void *fdt, size_t size)
 	return err;
 }
 
+#ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
+/*
+ * luo_rfc_fault=compatible|truncate damages the outgoing blob on purpose,
+ * so that tests can check how the next kernel rejects it.
+ */
+static char *luo_fault;
+
+static int __init luo_fault_param(char *p)
+{
+	luo_fault = p;
+	return 1;
+}
+__setup("luo_rfc_fault=", luo_fault_param);
+
+static size_t luo_inject_fault(void *blob, size_t size)
+{
+	if (!luo_fault)
+		return size;
+	pr_warn("fault injection: %s\n", luo_fault);
+	if (!strcmp(luo_fault, "compatible"))
+		fdt_setprop_inplace(blob, 0, "compatible", "luo-rfc-v9",
+				    sizeof(LUO_FDT_COMPATIBLE));
+	else if (!strcmp(luo_fault, "truncate"))
+		size = 64;
+	return size;
+}
+#else
+static size_t luo_inject_fault(void *blob, size_t size)
+{
+	return size;
+}
+#endif
+
 /* Build the blob in preserved memory and hand it to KHO. */
 static int luo_publish_blob(void)
 {
@@ -404,7 +437,8 @@ static int luo_publish_blob(void)
 		goto err_free_blob;
 	}
 
-	err = kho_add_subtree(LUO_KHO_SUBTREE, blob, fdt_totalsize(blob));
+	err = kho_add_subtree(LUO_KHO_SUBTREE, blob,
+			      luo_inject_fault(blob, fdt_totalsize(blob)));
 	if (err) {
 		pr_err("cannot add KHO subtree %s: %pe\n", LUO_KHO_SUBTREE,
 		       ERR_PTR(err));
