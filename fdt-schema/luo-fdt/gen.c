@@ -50,6 +50,8 @@
 #define GEN_TABLE_BASE		(GEN_BASE + 0x1100000)
 #define GEN_FOLIO_BASE		0x20000000ull
 #define GEN_MAX_PAGES		65536	/* --files x --folios: folios fit RAM */
+/* In RAM, but --out-dir never puts a blob there. */
+#define GEN_UNMAPPED_ADDR	(GEN_FOLIO_BASE - GEN_PAGE)
 /* In the memory map below: not RAM, and the last usable RAM page. */
 #define GEN_RESERVED_ADDR	0x3fff0000ull
 #define GEN_RAM_END		0x3ffe0000ull
@@ -689,9 +691,7 @@ static void d_kho_blob_size_small(struct gnode *r)
 
 static void d_luo_data_unmapped(struct gnode *r)
 {
-	/* In RAM, but gen puts nothing there. */
-	prop_u64(node_path(r, "/file-descriptors/0"), "data",
-		 GEN_FOLIO_BASE - GEN_PAGE);
+	prop_u64(node_path(r, "/file-descriptors/0"), "data", GEN_UNMAPPED_ADDR);
 }
 
 static void d_folio_unsorted(struct ho_memfd_folio *t, unsigned int n)
@@ -920,16 +920,19 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 
 /*
  * The whole handover under dir: kho.dtb, memmap.txt and phys/: the LUO blob,
- * a memfd FDT and a folio table for each of the --files files at the
- * addresses build_luo() gives them (a defect that moves a file's data
- * finds nothing there).
+ * then a memfd FDT and a folio table for every file node of the (possibly
+ * defective) LUO tree, at its data address unless that is
+ * GEN_UNMAPPED_ADDR.
  */
 static int write_handover(const char *dir, const struct gen_opts *o,
 			  const struct defect *d)
 {
+	struct gnode *luo_root, *fds, *n;
 	struct blob luo, kho;
+	struct gprop *p;
 	char path[4096];
-	unsigned int k;
+	unsigned int k = 0;
+	uint64_t addr;
 	int err = 0;
 
 	snprintf(path, sizeof(path), "%s/phys", dir);
@@ -939,9 +942,22 @@ static int write_handover(const char *dir, const struct gen_opts *o,
 		return EXIT_USAGE;
 	}
 
-	for (k = 0; k < o->files && !err; k++)
-		err = write_memfd(dir, o, d, k, GEN_MEMFD_ADDR(k));
-	luo = make_blob(build_luo(o), d, o->kind == KIND_LUO);
+	luo_root = build_luo(o);
+	if (o->kind == KIND_LUO && d && d->tree)
+		d->tree(luo_root);
+	fds = node_get(luo_root, "file-descriptors");
+	for (n = fds ? fds->kids : NULL; n && !err; n = n->next, k++) {
+		for (p = n->props; p && strcmp(p->name, "data"); p = p->next)
+			;
+		if (!p || p->len != sizeof(addr))
+			continue;
+		memcpy(&addr, p->val, sizeof(addr));
+		if (addr != GEN_UNMAPPED_ADDR)
+			err = write_memfd(dir, o, d, k, addr);
+	}
+	luo = make_blob(luo_root, d, false);
+	if (o->kind == KIND_LUO && d && d->bytes)
+		d->bytes(&luo);
 	if (!err)
 		err = write_phys(dir, GEN_LUO_ADDR, luo.fdt, luo.size);
 
