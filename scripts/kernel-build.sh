@@ -146,11 +146,10 @@ done
 log "building $arch/$variant in $obj (make -j$jobs, ccache)"
 start=$(date +%s)
 rm -f "$obj/$image"
-set +o pipefail
-mk "$target" 2>&1 | grep -v -E '^(  |\s*$)' >&2
-rc=${PIPESTATUS[0]}
-set -o pipefail
-[ "$rc" = 0 ] || die "kernel build of $arch/$variant failed (make exit $rc)"
+rc=0
+mk "$target" > "$obj/build.log" 2>&1 || rc=$?
+grep -v -E '^(  |\s*$)' "$obj/build.log" >&2 || true
+[ "$rc" = 0 ] || die "kernel build of $arch/$variant failed (make exit $rc, log $obj/build.log)"
 [ -f "$obj/$image" ] || die "kernel build produced no $image"
 log "built $arch/$variant in $(( $(date +%s) - start )) s"
 

@@ -12,7 +12,8 @@ GUEST_BINS := $(addprefix $(GUEST_B)/,$(GUEST_PROGS))
 GUEST_EXTRA_BINS ?=
 # Kernel uapi headers: ours from the overlay (kernel/include/uapi) first, then
 # the 7.3 tree's (headers_install of the upstream variant, built on demand).
-UAPI_UPSTREAM = $(shell $(TOP)/scripts/kernel-build.sh upstream x86_64 --uapi)
+# Evaluated once, on first use (it may build the kernel).
+UAPI_UPSTREAM = $(eval UAPI_UPSTREAM := $(shell $(TOP)/scripts/kernel-build.sh upstream x86_64 --uapi))$(UAPI_UPSTREAM)
 GUEST_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -I$(GUEST_DIR) \
 	$(LIBFDT_CFLAGS) -isystem $(TOP)/kernel/include/uapi -isystem $(UAPI_UPSTREAM)
 
@@ -31,5 +32,5 @@ $(GUEST_B)/%: $(GUEST_DIR)/%.c $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/hos
 guest: $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
 
 # Kernel + initramfs of a variant for the VM tests: build/vm/<variant>/.
-vm-image-%: guest
+vm-image-ours vm-image-upstream: vm-image-%: guest
 	@$(TOP)/tests/vm/mkimage.sh $* $(B)/vm/$* $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
