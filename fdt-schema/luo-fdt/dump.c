@@ -191,7 +191,7 @@ static void print_range(const void *fdt, int node, const char *compatible,
 	int slen;
 	size_t i;
 
-	for (i = 0; i < sizeof(range_rules) / sizeof(range_rules[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(range_rules); i++) {
 		rr = &range_rules[i];
 		if (strcmp(rr->compatible, compatible) || strcmp(rr->addr, name))
 			continue;

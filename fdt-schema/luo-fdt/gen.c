@@ -803,7 +803,7 @@ static const struct defect defects[] = {
 	DEFECT_TABLE("folio-reserved", "folio in reserved memory", d_folio_reserved),
 };
 
-#define NDEFECTS (sizeof(defects) / sizeof(defects[0]))
+#define NDEFECTS ARRAY_SIZE(defects)
 
 /* ---- the command -------------------------------------------------------- */
 

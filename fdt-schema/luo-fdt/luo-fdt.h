@@ -17,6 +17,8 @@
 
 #define PROG "luo-fdt"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Exit codes, as documented in --help. */
 #define EXIT_OK		0
 #define EXIT_INVALID	1	/* check: the blob is not valid; others: failure */

@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 		putchar('\n');
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
 	errmsg("unknown command '%s' (try --help)", argv[1]);

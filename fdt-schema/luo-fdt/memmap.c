@@ -39,7 +39,7 @@ uint32_t memmap_type(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(mem_types) / sizeof(mem_types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mem_types); i++)
 		if (!strcmp(name, mem_types[i].name))
 			return mem_types[i].type;
 	/* Anything else (persistent memory, soft reserved...) is not RAM. */
@@ -50,7 +50,7 @@ const char *memmap_type_name(uint32_t type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(mem_types) / sizeof(mem_types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mem_types); i++)
 		if (mem_types[i].type == type)
 			return mem_types[i].name;
 	return "Reserved";
