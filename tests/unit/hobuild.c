@@ -153,9 +153,12 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 	CK(prop_u32(fdt, "seals", d == HB_MEMFD_SEALS_RANGE ? 0x40 : 0x5));
 	if (d == HB_MEMFD_TABLE_OUTSIDE_RAM)
 		table = RESV;
+	if (d == HB_MEMFD_TABLE_UNMAPPED)
+		table = UNMAPPED_RAM;
 	CK(prop_u64(fdt, "folios", table));
 	CK(prop_u64(fdt, "nr-folios",
-		    d == HB_MEMFD_TABLE_NO_COUNT ? 0 : nfolios));
+		    d == HB_MEMFD_TABLE_NO_COUNT ? 0 :
+		    d == HB_MEMFD_NR_HUGE ? 1ull << 62 : (uint64_t)nfolios));
 	CK(fdt_end_node(fdt));
 	CK(fdt_finish(fdt));
 	if (d == HB_MEMFD_BAD_MAGIC)
@@ -213,6 +216,8 @@ static int build_file(struct hb *h, void *fdt, int i)
 		token = 1000;
 	if (i == 0 && d == HB_LUO_BAD_SESSION_REF)
 		session = 99;
+	if (i == 0 && d == HB_MEMFD_DATA_UNMAPPED)
+		data = UNMAPPED_RAM;
 	if (i == 0 && d == HB_MEMFD_DATA_MISALIGNED)
 		data += 4;
 	if (i == 0 && d == HB_LUO_DATA_OUTSIDE_RAM)
@@ -253,6 +258,8 @@ static int build_luo(struct hb *h)
 	CK(prop_u64(fdt, "liveupdate-count", d == HB_LUO_COUNT_ZERO ? 0 : 2));
 	if (d == HB_LUO_UNKNOWN_PROP)
 		CK(prop_u64(fdt, "extra", 1));
+	if (d == HB_LUO_DUP_PROP)
+		CK(prop_u64(fdt, "liveupdate-count", 2));
 	CK(fdt_begin_node(fdt, "subsystems"));
 	CK(fdt_begin_node(fdt, "files"));
 	CK(fdt_property_string(fdt, "compatible", "luo-files-v1"));
@@ -415,6 +422,9 @@ static void damage_kho(struct hb *h)
 		break;
 	case HB_KD_FDT_OUTSIDE_RAM:
 		h->kd.fdt_addr = RESV;
+		break;
+	case HB_KD_FDT_OVERFLOW:
+		h->kd.fdt_addr = ~0ull - 0x10;
 		break;
 	default:
 		break;

@@ -111,6 +111,10 @@ static const struct hcase handover_cases[] = {
 	C(MEMFD_BEYOND_SIZE, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", NULL),
 	C(MEMFD_BAD_MAGIC, HO_ERR_BAD_MAGIC, "memfd@", "magic"),
 	C(MEMFD_DATA_MISALIGNED, HO_ERR_FDT_ALIGNMENT, "memfd@", NULL),
+	C(MEMFD_DATA_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@", "FDT header"),
+	C(MEMFD_TABLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@", "folios"),
+	C(MEMFD_NR_HUGE, HO_ERR_FOLIO_TABLE, "memfd@", "nr-folios"),
+	C(LUO_DUP_PROP, HO_ERR_DUP_PROP, "luo:/", "liveupdate-count"),
 
 	C(SCRATCH_EMPTY, HO_ERR_SCRATCH_EMPTY, "kho_data", "scratch_size"),
 	C(SCRATCH_SIZE, HO_ERR_SCRATCH_SIZE, "scratch", NULL),
@@ -131,6 +135,7 @@ static const struct hcase handover_cases[] = {
 	  "fdt_addr"),
 	C(KD_SCRATCH_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "kho_data",
 	  "scratch_addr"),
+	C(KD_FDT_OVERFLOW, HO_ERR_ADDR_OVERFLOW, "kho_data", "fdt_addr"),
 };
 #undef C
 
