@@ -411,6 +411,18 @@ def md_constraints(p):
     return c
 
 
+def md_size(p):
+    """The Size column: fixed, exact (const), bounded or variable."""
+    size = PROP_TYPES[p.xtype][1]
+    if size is not None:
+        return "%d bytes" % size
+    if p.const is not None:
+        return "%d bytes" % (len(p.const.encode()) + 1)
+    if p.max_len is not None:
+        return "at most %d bytes" % p.c_max_len()
+    return "variable"
+
+
 def md_num(v):
     return str(v) if v < 16 else "%#x" % v
 
@@ -446,23 +458,25 @@ def emit_md(schemas, out):
     def node(s, n, path, pattern_note):
         w("### `%s` node `%s`" % (s.compatible, path))
         w("")
+        notes = []
         if pattern_note:
-            w("Name: %s." % pattern_note)
+            notes.append("Name: %s." % pattern_note)
         elif n is not s.root:
-            w("Required." if n.required else "Optional.")
+            notes.append("Required." if n.required else "Optional.")
         if n.max_count:
-            w("At most %d such nodes." % n.max_count)
+            notes.append("At most %d such nodes." % n.max_count)
         if n.extra:
-            w("Properties and child nodes not listed are allowed.")
-        w("")
+            notes.append("Properties and child nodes not listed are allowed.")
+        if notes:
+            w(" ".join(notes))
+            w("")
         if n is not s.root:
             w(md_text(n.description))
         if n.props:
             w("| Property | Type | Size | Required | Constraints |")
             w("|---|---|---|---|---|")
             for p in n.props:
-                size = PROP_TYPES[p.xtype][1]
-                size = "%d bytes" % size if size is not None else "variable"
+                size = md_size(p)
                 w("| `%s` | %s | %s | %s | %s |" % (
                     p.name, PROP_TYPES[p.xtype][2], size,
                     "yes" if p.required else "no",
