@@ -2,8 +2,9 @@
 /*
  * The four functions a compiler may call on its own even with
  * -ffreestanding (struct copies, large initializers). Built only into
- * $(B)/free/libho-libc.a (and free-pic) for front ends without a libc (the purgatory);
- * the EFI app gets memcpy/memset from gnu-efi and must not link this.
+ * $(B)/free/libho-libc.a and $(B)/free-pic/libho-libc.a, for front ends
+ * without a libc (the purgatory); the EFI app gets memcpy/memset from
+ * gnu-efi and must not link this.
  */
 #include "ho/string.h"
 

@@ -43,7 +43,7 @@ struct ho_memmap {
  */
 bool ho_mem_usable(const struct ho_memmap *mm, uint64_t addr, uint64_t size);
 
-/* addr + size without wrap-around (the end may be exactly 2^64: not allowed). */
+/* addr + size does not wrap (an end of exactly 2^64 counts as a wrap). */
 static inline bool ho_range_ok(uint64_t addr, uint64_t size)
 {
 	return addr + size >= addr;
@@ -74,7 +74,8 @@ struct ho_phys {
 /* map for a struct ho_phys over .win[0 .. nwin): range must fit one window. */
 void *ho_phys_window_map(const struct ho_phys *p, uint64_t addr, uint64_t size);
 /* map for identity-mapped physical memory (purgatory). */
-void *ho_phys_identity_map(const struct ho_phys *p, uint64_t addr, uint64_t size);
+void *ho_phys_identity_map(const struct ho_phys *p, uint64_t addr,
+			   uint64_t size);
 /* NULL-safe call of p->map; also rejects size 0 and wrap-around. */
 void *ho_phys_map(const struct ho_phys *p, uint64_t addr, uint64_t size);
 

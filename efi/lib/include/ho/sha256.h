@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* SHA-256 (FIPS 180-4), freestanding; the purgatory verifies segments with it. */
+/* SHA-256 (FIPS 180-4), freestanding: the purgatory verifies segments. */
 #ifndef HO_SHA256_H
 #define HO_SHA256_H
 
