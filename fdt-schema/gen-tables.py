@@ -407,7 +407,7 @@ def md_constraints(p):
     if p.page_aligned:
         c.append("4 KiB aligned")
     if p.in_ram:
-        c.append("inside usable RAM when a memory map is given")
+        c.append("if not 0, inside usable RAM when a memory map is given")
     return c
 
 
