@@ -52,7 +52,7 @@
 #define GEN_MAX_PAGES		65536	/* --files x --folios: folios fit RAM */
 /* In RAM, but --out-dir never puts a blob there. */
 #define GEN_UNMAPPED_ADDR	(GEN_FOLIO_BASE - GEN_PAGE)
-/* In the memory map below: not RAM, and the last usable RAM page. */
+/* In the memory map below: an address that is not RAM, and the end of RAM. */
 #define GEN_RESERVED_ADDR	0x3fff0000ull
 #define GEN_RAM_END		0x3ffe0000ull
 #define GEN_MAX_COUNT		4096	/* --files, --sessions, --folios */

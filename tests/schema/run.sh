@@ -11,6 +11,10 @@ set -uo pipefail
 
 : "${TOP:?}" "${B:?}" "${LUO_FDT:?}" "${CC:?}" "${HOST_CFLAGS:?}"
 : "${HO_INCLUDE:?}" "${LUO_FDT_OBJS:?}" "${HO_LIBS:?}" "${LUO_FDT_SAN:?}"
+read -ra CC_A <<< "$CC"
+read -ra CFLAGS_A <<< "$HOST_CFLAGS"
+read -ra OBJS_A <<< "$LUO_FDT_OBJS"
+read -ra LIBS_A <<< "$HO_LIBS"
 GEN_TABLES=$TOP/fdt-schema/gen-tables.py
 HERE=$TOP/tests/schema
 T=$B/tests/schema
@@ -59,8 +63,7 @@ expect "generator output is reproducible" $?
 # Every table constant of schema.h can be reached from YAML: a test schema
 # using every key generates C that names them all, and compiles.
 python3 "$GEN_TABLES" -c "$T/vocab.c" -m "$T/vocab.md" "$HERE/yaml/vocab-test-v1.yaml" &&
-	# shellcheck disable=SC2086
-	$CC $HOST_CFLAGS -I"$HO_INCLUDE" -c -o "$T/vocab.o" "$T/vocab.c"
+	"${CC_A[@]}" "${CFLAGS_A[@]}" -I"$HO_INCLUDE" -c -o "$T/vocab.o" "$T/vocab.c"
 expect "every key of the schema language generates C that compiles" $?
 want=$(grep -oE '^\s+HO_(PROP|NAME)_[A-Z0-9_]+|#define HO_(PROP|NODE)_[A-Z0-9_]+' \
 	"$HO_INCLUDE/ho/schema.h" | awk '{ print $NF }' | sort -u)
@@ -76,7 +79,7 @@ expect "every type, match and flag of schema.h is reachable from YAML" $? \
 while IFS='~' read -r name file old new msg; do
 	[[ -z "$name" || "$name" == \#* ]] && continue
 	mkdir -p "$T/bad/$name"
-	python3 - "$TOP/fdt-schema/$file" "$T/bad/$name/$file" "$old" "$new" <<'EOF'
+	if ! python3 - "$TOP/fdt-schema/$file" "$T/bad/$name/$file" "$old" "$new" <<'EOF'
 import sys
 src, dst, old, new = sys.argv[1:5]
 old = old.replace("\\n", "\n")
@@ -86,7 +89,10 @@ if old not in s:
     sys.exit("edit does not apply: %r" % old)
 open(dst, "w").write(s.replace(old, new, 1))
 EOF
-	[ $? -eq 0 ] || { fail "generator rejects: $name" "test row does not apply"; continue; }
+	then
+		fail "generator rejects: $name" "test row does not apply"
+		continue
+	fi
 	err=$(python3 "$GEN_TABLES" -c "$T/bad/$name/t.c" "$T/bad/$name/$file" 2>&1)
 	st=$?
 	if [ $st -eq 1 ] && [[ "$err" == *"$msg"* ]] && [ ! -e "$T/bad/$name/t.c" ]; then
@@ -217,10 +223,10 @@ echo "# changing the YAML changes validation"
 # objects, linked against tables generated from the copies.
 build_checker() {	# DIR: DIR/*.yaml -> DIR/luo-fdt
 	python3 "$GEN_TABLES" -c "$1/tables.c" "$1"/*.yaml &&
-	# shellcheck disable=SC2086
-	$CC $HOST_CFLAGS -I"$HO_INCLUDE" -c -o "$1/tables.o" "$1/tables.c" &&
-	# shellcheck disable=SC2086
-	$CC $HOST_CFLAGS -o "$1/luo-fdt" $LUO_FDT_OBJS "$1/tables.o" $HO_LIBS
+	"${CC_A[@]}" "${CFLAGS_A[@]}" -I"$HO_INCLUDE" -c -o "$1/tables.o" \
+		"$1/tables.c" &&
+	"${CC_A[@]}" "${CFLAGS_A[@]}" -o "$1/luo-fdt" "${OBJS_A[@]}" \
+		"$1/tables.o" "${LIBS_A[@]}"
 }
 # verdict NAME CHECKER BLOB WANT: WANT is - (valid) or an error name.
 verdict() {
