@@ -24,7 +24,7 @@ linux_source_dir() {
 		deb=$(ls "$dl/${LINUX_PKG}_${LINUX_PKG_VERSION/:/%3a}_all.deb" 2>/dev/null || true)
 		if [ -z "$deb" ]; then
 			log "downloading $LINUX_PKG=$LINUX_PKG_VERSION"
-			(cd "$dl" && apt-get download -q "$LINUX_PKG=$LINUX_PKG_VERSION" 2>/dev/null >&2) ||
+			(cd "$dl" && apt-get download -q "$LINUX_PKG=$LINUX_PKG_VERSION" >&2) ||
 				die "apt-get download $LINUX_PKG failed (did 'make deps' run?)"
 			deb=$(ls "$dl/${LINUX_PKG}_"*_all.deb)
 		fi
