@@ -2,7 +2,9 @@
 /*
  * x86 boot protocol helpers (ho/x86.h): the setup_data chain, read and
  * unlinked through struct ho_phys, and bounded command line appends.
- * Chains are walked at most HO_SETUP_DATA_MAX entries, so a cycle ends.
+ * Every operation first checks that the whole chain is readable and ends
+ * within HO_SETUP_DATA_MAX entries, so a cycle is an error, never a hang,
+ * and an unlink never works on a chain that is broken further down.
  */
 #include "internal.h"
 
@@ -17,8 +19,23 @@ static struct ho_setup_data *sd_map(const struct ho_phys *p, uint64_t addr)
 	return (uintptr_t)sd & 7 ? 0 : sd;
 }
 
+/* The chain is readable and ends within HO_SETUP_DATA_MAX entries. */
+static int sd_chain_ok(const struct ho_phys *p, uint64_t head)
+{
+	struct ho_setup_data *sd;
+	int i;
+
+	for (i = 0; i < HO_SETUP_DATA_MAX && head; i++) {
+		sd = sd_map(p, head);
+		if (!sd)
+			return HO_ERR_SETUP_DATA_BAD;
+		head = sd->next;
+	}
+	return head ? HO_ERR_SETUP_DATA_LOOP : HO_OK;
+}
+
 /*
- * Walk to the first entry of type. *link = where the pointer to it lives
+ * Walk a chain that passed sd_chain_ok() to the first entry of type. *link = where the pointer to it lives
  * (head or the previous entry's next field), *addr = the entry.
  */
 static int sd_walk(const struct ho_phys *p, uint64_t *head, uint32_t type,
@@ -26,20 +43,20 @@ static int sd_walk(const struct ho_phys *p, uint64_t *head, uint32_t type,
 {
 	struct ho_setup_data *sd;
 	uint64_t *l = head;
-	int i;
+	int err;
 
-	for (i = 0; i < HO_SETUP_DATA_MAX && *l; i++) {
+	err = sd_chain_ok(p, *head);
+	if (err)
+		return err;
+	for (; *l; l = &sd->next) {
 		sd = sd_map(p, *l);
-		if (!sd)
-			return HO_ERR_SETUP_DATA_BAD;
 		if (sd->type == type) {
 			*link = l;
 			*addr = *l;
 			return HO_OK;
 		}
-		l = &sd->next;
 	}
-	return *l ? HO_ERR_SETUP_DATA_LOOP : HO_ERR_NOT_FOUND;
+	return HO_ERR_NOT_FOUND;
 }
 
 int ho_sd_find(const struct ho_phys *p, uint64_t head, uint32_t type,

@@ -2,7 +2,8 @@
 /*
  * Write the fuzz seed corpus: for every builder defect, the image each
  * fuzzer reads (fuzz_common.h): the KHO image, the LUO image and the scratch
- * table. Usage: mkseeds <dir>; writes <dir>/{kho,luo,scratch}/<defect>.
+ * table; plus setup_data chains for the x86 target.
+ * Usage: mkseeds <dir>; writes <dir>/{kho,luo,scratch,x86}/<name>.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,9 +27,39 @@ static int write_file(const char *dir, const char *t, const char *name,
 	return 0;
 }
 
+/*
+ * Memory at phys 0x1000: head pointer, then entries of types 1, 10
+ * (kho_data) and 3, then a command line.
+ */
+static int x86_seeds(const char *dir)
+{
+	uint64_t m[40] = { 0 };
+	struct ho_setup_data sd[3] = {
+		{ 0x1000 + 8 * 4, 1, 8 },
+		{ 0x1000 + 8 * 10, HO_SETUP_KEXEC_KHO, 32 },
+		{ 0, 3, 0 },
+	};
+	const char line[] = "console=ttyS0 kho=on";
+	int ret;
+
+	m[0] = 0x1008;
+	memcpy(&m[1], &sd[0], 16);
+	memcpy(&m[4], &sd[1], 16);
+	m[6] = 0x1000000;	/* kho_data payload */
+	m[7] = 0x1000;
+	m[8] = 0x2000000;
+	m[9] = 0x40;
+	memcpy(&m[10], &sd[2], 16);
+	memcpy(&m[12], line, sizeof(line));
+	ret = write_file(dir, "x86", "chain", m, sizeof(m));
+	m[10] = 0x1008;		/* cycle */
+	ret |= write_file(dir, "x86", "cycle", m, sizeof(m));
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const targets[] = { "kho", "luo", "scratch" };
+	static const char *const targets[] = { "kho", "luo", "scratch", "x86" };
 	struct hb_params p;
 	struct hb h = { 0 };
 	char path[512];
@@ -38,7 +69,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkseeds <dir>\n");
 		return 2;
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/%s", argv[1], targets[i]);
 		mkdir(argv[1], 0755);
 		mkdir(path, 0755);
@@ -71,5 +102,6 @@ int main(int argc, char **argv)
 	ret |= write_file(argv[1], "scratch", "64-ranges",
 			  hb_ptr(&h, h.kd.scratch_addr), h.kd.scratch_size);
 	hb_free(&h);
+	ret |= x86_seeds(argv[1]);
 	return ret ? 1 : 0;
 }

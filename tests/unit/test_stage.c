@@ -693,6 +693,16 @@ static void run_setup_data_cases(void)
 	sd[4].next = 0x1044;
 	tap(ho_sd_find(&p, 0x1000, 9, &addr) == HO_ERR_SETUP_DATA_BAD,
 	    "setup_data misaligned next -> HO_ERR_SETUP_DATA_BAD");
+	sd[0] = (struct ho_setup_data){ 0x1000, HO_SETUP_KEXEC_KHO, 32 };
+	head = 0x1000;
+	tap(ho_sd_unlink(&p, &head, HO_SETUP_KEXEC_KHO, &addr) ==
+	    HO_ERR_SETUP_DATA_LOOP && head == 0x1000,
+	    "setup_data unlink from a self-loop -> HO_ERR_SETUP_DATA_LOOP");
+	sd[0] = (struct ho_setup_data){ 0x1040, HO_SETUP_KEXEC_KHO, 32 };
+	sd[4] = (struct ho_setup_data){ 0x900000, 2, 0 };
+	tap(ho_sd_find(&p, 0x1000, HO_SETUP_KEXEC_KHO, &addr) ==
+	    HO_ERR_SETUP_DATA_BAD, "setup_data find with a broken tail -> "
+	    "HO_ERR_SETUP_DATA_BAD");
 }
 
 static void run_cmdline_cases(void)

@@ -24,7 +24,11 @@ struct ho_setup_data {
 	uint32_t len;
 };
 
-/* Find the first entry of type; *addr = its physical address. */
+/*
+ * Find the first entry of type; *addr = its physical address. The whole
+ * chain must be readable (else HO_ERR_SETUP_DATA_BAD) and end within
+ * HO_SETUP_DATA_MAX entries (else HO_ERR_SETUP_DATA_LOOP).
+ */
 int ho_sd_find(const struct ho_phys *p, uint64_t head, uint32_t type,
 	       uint64_t *addr);
 /*
