@@ -120,6 +120,12 @@ while read -r name args; do
 	expect "valid $name: check --schema-only exits 0" "$rc" "exit $rc" "$out"
 done < "$HERE/valid.txt"
 
+# A blob in a larger buffer (debugfs may show a whole page): still valid.
+cp "$T/v-kho.dtb" "$T/v-kho-page.dtb"
+truncate -s 4096 "$T/v-kho-page.dtb"
+run_check --memmap "$MM" "$T/v-kho-page.dtb"
+expect "valid kho padded to a page: check exits 0" "$rc" "exit $rc" "$out"
+
 # ---- 3. defects ---------------------------------------------------------------
 
 echo "# defects: gen --defect -> check fails with the error's name"
