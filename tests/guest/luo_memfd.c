@@ -16,6 +16,7 @@
  * (default 64; 512 in a 1 GiB VM is the large test).
  */
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "luo_common.h"
 
@@ -153,9 +154,18 @@ err:
 	return -EIO;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int stage_preserve(int luo, int stage)
 {
 	int sfd[NR_SESSIONS], fd, err, empty;
+	double t0, t1, t2;
 	char name[64], sha[LUO_HEX];
 	unsigned int i;
 	int s;
@@ -186,6 +196,17 @@ static int stage_preserve(int luo, int stage)
 		/* the session holds its own reference */
 		close(fd);
 	}
+	/* Explicit phases here (the kexec hook path is luo_cancel's). */
+	t0 = now_ms();
+	err = luo_phase(luo, LIVEUPDATE_IOCTL_PREPARE);
+	t1 = now_ms();
+	if (!err)
+		err = luo_phase(luo, LIVEUPDATE_IOCTL_FREEZE);
+	t2 = now_ms();
+	gl_ok(!err && luo_state(luo) == LIVEUPDATE_STATE_FROZEN,
+	      "stage %d: PREPARE + FREEZE: %s", stage, luo_why(err));
+	gl_diag("perf: PREPARE %.1f ms, FREEZE %.1f ms (big case %zu MiB)", t1 - t0,
+		t2 - t1, big_size >> 20);
 	close(luo);
 	err = luo_hold_sessions();
 	gl_ok(!err, "stage %d: sessions held open until the kexec", stage);
@@ -198,8 +219,13 @@ static void check_case(int sfd, const struct mcase *c, int prev, unsigned int i)
 	size_t size = case_size(c);
 	struct stat st, st2;
 	int fd, fd2, seals;
+	double t0;
 
+	t0 = now_ms();
 	fd = luo_retrieve(sfd, case_token(prev, i));
+	if (size >= (1u << 20))
+		gl_diag("perf: RETRIEVE_FD %s (%zu MiB) %.1f ms", c->name, size >> 20,
+			now_ms() - t0);
 	if (!gl_ok(fd >= 0, "retrieve %s (token %#llx): %s", c->name,
 		   (unsigned long long)case_token(prev, i), luo_why(fd < 0 ? fd : 0)))
 		return;
