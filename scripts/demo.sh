@@ -9,9 +9,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/common.sh"
-# Our LUO (issue 4) is still being built; until it serves /dev/liveupdate the
-# demo runs on Linux's own LUO, through the same userspace interface.
-variant=${DEMO_VARIANT:-upstream}
+# "ours" is our LUO (kernel/); "upstream" is Linux's own, through the same
+# userspace interface, for comparison.
+variant=${DEMO_VARIANT:-ours}
 boot=${DEMO_BOOT:-direct}
 mb=${DEMO_MB:-64}
 
@@ -37,10 +37,12 @@ grep -E '^demo: old kernel' <<<"$clean" | sed 's/^demo: /  /' || true
 
 say "Step 2: kernel A hands over: kexec with the KHO device tree + scratch memory"
 grep -E 'luo-vm: stage 1: (next kernel loaded|kexec)' <<<"$clean" | sed 's/^# luo-vm: /  /' || true
-grep -m1 -E 'Linux version' <<<"$clean" | sed 's/^\[[^]]*\] /  kernel A was: /' || true
+grep -m1 -aoE 'Linux version [^ ]+' <<<"$clean" | sed 's/^/  kernel A: /' || true
+grep -aE 'Starting new kernel' <<<"$clean" | sed 's/^.*\] /  kernel A says: /' || true
 
 say "Step 3: kernel B starts and finds the handover"
-grep -E 'KHO: (found kexec handover data|exec from)' <<<"$clean" | sed 's/^\[[^]]*\] /  kernel B says: /' || true
+sed -n '/Starting new kernel/,$p' <<<"$clean" |
+	grep -aE '\] (KHO|luo[a-z_]*|liveupdate[a-z_]*): ' | sed 's/^.*\] /  kernel B says: /' || true
 grep -E '^demo: new kernel' <<<"$clean" | sed 's/^demo: /  /' || true
 
 say "Result"

@@ -29,7 +29,9 @@ $(GUEST_B)/%: $(GUEST_DIR)/%.c $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/hos
 		$(B)/host/libho.a $(B)/host/libfdt.a
 
 .PHONY: guest vm-image-ours vm-image-upstream
-guest: $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
+# GUEST_EXTRA_BINS is filled by .mk files included after this one.
+.SECONDEXPANSION:
+guest: $(GUEST_B)/init $(GUEST_BINS) $$(GUEST_EXTRA_BINS)
 
 # Kernel + initramfs of a variant for the VM tests: build/vm/<variant>/.
 vm-image-ours vm-image-upstream: vm-image-%: guest

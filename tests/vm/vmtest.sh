@@ -49,7 +49,7 @@ if [ -z "$timeout_s" ]; then
 	[ "$boot" = ovmf ] && timeout_s=$((timeout_s + 60))
 fi
 
-cmdline="console=ttyS0 panic=-1 oops=panic retain_initrd loglevel=6"
+cmdline="console=ttyS0 panic=-1 oops=panic retain_initrd loglevel=7"
 cmdline+=" luo_test=$prog luo_stages=$stages luo_stage=1 $append"
 
 qemu=(qemu-system-x86_64 -accel "$accel" -m 1G -smp 2 -nographic -no-reboot
