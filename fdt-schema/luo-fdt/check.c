@@ -30,9 +30,10 @@
 
 static const char check_usage[] =
 "Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--phys DIR]\n"
-"                     [--no-luo] [--schema-only] [-q] FILE\n"
-"Validate the handover FDT in FILE ('-' for stdin), recognised by its root\n"
-"compatible. With a memory map, physical addresses must lie in usable RAM.\n"
+"                     [--no-luo] [--schema-only] [-q] FILE...\n"
+"Validate the handover FDT in each FILE ('-' for stdin), recognised by its\n"
+"root compatible. With a memory map, physical addresses must lie in usable\n"
+"RAM.\n"
 "  --memmap FILE        \"START END TYPE\" lines (inclusive, as in sysfs)\n"
 "  --memmap-sysfs DIR   a directory like /sys/firmware/memmap\n"
 "  --no-luo             accept a kho-v4 root without a luo-rfc subtree\n"
@@ -41,7 +42,7 @@ static const char check_usage[] =
 "  --phys DIR           follow physical addresses into DIR/<address>.bin\n"
 "                       files (as written by gen --out-dir)\n"
 "  -q, --quiet          print nothing on success\n"
-"Exit status: 0 valid, 1 invalid, 2 usage or I/O error.\n";
+"Exit status: 0 all valid, 1 one is invalid, 2 usage or I/O error.\n";
 
 /* Physical memory made of files: DIR/<address>.bin, one window each. */
 struct phys_files {
@@ -215,15 +216,14 @@ int cmd_check(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
-		errmsg("check: expected one FILE (try check --help)");
+	if (argc - optind < 1) {
+		errmsg("check: expected a FILE (try check --help)");
 		return EXIT_USAGE;
 	}
 	if (memmap_file && memmap_dir) {
 		errmsg("check: --memmap and --memmap-sysfs exclude each other");
 		return EXIT_USAGE;
 	}
-	file = argv[optind];
 	if ((memmap_file && memmap_read_file(memmap_file, &mm)) ||
 	    (memmap_dir && memmap_read_sysfs(memmap_dir, &mm)))
 		return EXIT_USAGE;
@@ -236,25 +236,28 @@ int cmd_check(int argc, char **argv)
 		}
 		env.phys = &pf.phys;
 	}
-	if (read_file(file, &fdt, &size)) {
-		phys_free(&pf);
-		memmap_free(&mm);
-		return EXIT_USAGE;
-	}
 
-	memset(&rep, 0, sizeof(rep));
-	err = check_blob(fdt, size, &env, schema_only, &compat, &rep);
-	if (err) {
-		print_report(file, err, &rep);
-		rc = EXIT_INVALID;
-	} else {
-		if (!quiet)
+	/* Every file is checked; the worst outcome decides the exit status. */
+	rc = EXIT_OK;
+	for (; optind < argc; optind++) {
+		file = argv[optind];
+		if (read_file(file, &fdt, &size)) {
+			rc = EXIT_USAGE;
+			continue;
+		}
+		memset(&rep, 0, sizeof(rep));
+		err = check_blob(fdt, size, &env, schema_only, &compat, &rep);
+		if (err) {
+			print_report(file, err, &rep);
+			if (rc == EXIT_OK)
+				rc = EXIT_INVALID;
+		} else if (!quiet) {
 			printf("%s: valid %s%s%s\n", file, compat,
 			       env.memmap ? ", addresses checked" : "",
 			       env.phys ? ", nested blobs followed" : "");
-		rc = EXIT_OK;
+		}
+		free(fdt);
 	}
-	free(fdt);
 	phys_free(&pf);
 	memmap_free(&mm);
 	return rc;

@@ -289,7 +289,7 @@ while IFS='|' read -r args want text; do
 	fi
 done <<'EOF'
 frobnicate|2|unknown command
-check|2|expected one FILE
+check|2|expected a FILE
 check no-such-file.dtb|2|No such file
 check --memmap no-such-map v-kho.dtb|2|No such file
 check --memmap bad-memmap.txt v-kho.dtb|2|expected "START END TYPE"
@@ -326,6 +326,15 @@ expect "check --memmap-sysfs DIR finds an address outside RAM" $? "exit $rc" "$o
 
 "$LUO_FDT" gen | "$LUO_FDT" check -q -
 expect "gen | check - (stdin, stdout)" $?
+
+# Several files: every one reported, the worst decides the exit status.
+run_check --memmap "$MM" "$T/v-kho.dtb" "$T/d-luo-dup-token.dtb" "$T/v-memfd.dtb"
+[ "$rc" -eq 1 ] && [ "$(grep -c ': valid ' <<< "$out")" -eq 2 ] &&
+	[[ "$out" == *"d-luo-dup-token.dtb: luo:/file-descriptors/fff: HO_ERR_DUP_TOKEN: "* ]]
+expect "check FILE... reports every file, exit 1 if one is invalid" $? "exit $rc" "$out"
+run_check "$T/v-kho.dtb" "$T/no-such.dtb" "$T/d-bad-magic.dtb"
+[ "$rc" -eq 2 ] && [[ "$out" == *HO_ERR_BAD_MAGIC* ]]
+expect "check FILE... exits 2 when a file is unreadable" $? "exit $rc" "$out"
 
 # ---- 7. dump -----------------------------------------------------------------
 
