@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Run the stage library unit tests: the ASan+UBSan build prints the TAP
-# lines; the plain build and the freestanding archives add one line each.
+# lines; the plain build, the build against free/libho.a and the link
+# checks of the freestanding archives add one line each.
 set -uo pipefail
 b=$1
 out=$(mktemp)
@@ -20,6 +21,11 @@ tap() {
 r=$?
 grep -q '^not ok' "$out" && r=1
 tap "$r" "same tests without sanitizers"
+
+"$b/unit/test-stage-free" > "$out" 2>&1
+r=$?
+grep -q '^not ok' "$out" && r=1
+tap "$r" "same tests against the freestanding free/libho.a"
 
 # The freestanding archives must need nothing from outside themselves.
 for v in free free-pic; do

@@ -2,7 +2,8 @@
 # tests/unit: host unit tests of the stage library (efi/lib), TAP output.
 #
 #   make check-unit-stage   run them (ASan + UBSan build; the plain build
-#                           must pass too and reports as one line)
+#                           and the build against the freestanding
+#                           free/libho.a must pass too, one line each)
 #
 # hobuild.c (the handover builder) is shared with tests/fuzz and bench/.
 
@@ -31,8 +32,17 @@ $(B)/unit/test-stage-san: $(UNIT_SRCS) $(UNIT_GEN) $(B)/host-san/libho.a \
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) \
 		$(UNIT_GEN) $(B)/host-san/libho.a
 
+# The freestanding objects (-mcmodel=large, no PIC) run on the host too.
+$(B)/unit/test-stage-free: $(UNIT_SRCS) $(UNIT_GEN) $(B)/free/libho.a \
+		$(wildcard $(UNIT_DIR)/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -no-pie $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) \
+		$(UNIT_GEN) $(B)/free/libho.a
+
 .PHONY: check-unit-stage
-check-unit-stage: $(B)/unit/test-stage $(B)/unit/test-stage-san $(B)/free/libho.a $(B)/free-pic/libho.a
+check-unit-stage: $(B)/unit/test-stage $(B)/unit/test-stage-san \
+		$(B)/unit/test-stage-free $(B)/free/libho.a \
+		$(B)/free-pic/libho.a
 	@$(UNIT_DIR)/run.sh $(B)
 
 CHECK_SUITES += unit-stage
