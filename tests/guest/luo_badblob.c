@@ -2,7 +2,7 @@
 /*
  * luo_badblob: the next kernel rejects a damaged handover blob cleanly.
  *
- * Run with luo_rfc_fault=compatible|truncate on the command line (needs
+ * Run with luo_rfc.fault=compatible|truncate on the command line (needs
  * CONFIG_LIVEUPDATE_RFC_FAULT_INJECT): stage 1 preserves a memfd and lets
  * the kexec hook freeze, which damages the blob on its way into KHO.
  * Stage 2 must be running at all (no panic), report LUO as disabled in
@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 	int stage = gl_stage(argc, argv), luo, sfd, fd, err;
 	char fault[32] = "";
 
-	gl_cmdline_get("luo_rfc_fault", fault, sizeof(fault));
+	gl_cmdline_get("luo_rfc.fault", fault, sizeof(fault));
 	gl_diag("luo_badblob: stage %d, fault '%s'", stage, fault);
 	luo = open(LUO_DEV, O_RDWR);
 	err = luo < 0 ? -errno : 0;

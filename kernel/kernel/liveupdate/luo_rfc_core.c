@@ -64,6 +64,7 @@
 #include <linux/libfdt.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -382,17 +383,12 @@ static int luo_write_blob(void *fdt, size_t size)
 
 #ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
 /*
- * luo_rfc_fault=compatible|truncate damages the outgoing blob on purpose,
+ * luo_rfc.fault=compatible|truncate damages the outgoing blob on purpose,
  * so that tests can check how the next kernel rejects it.
  */
 static char *luo_fault;
-
-static int __init luo_fault_param(char *p)
-{
-	luo_fault = p;
-	return 1;
-}
-__setup("luo_rfc_fault=", luo_fault_param);
+module_param_named(fault, luo_fault, charp, 0444);
+MODULE_PARM_DESC(fault, "damage the handover blob: compatible or truncate");
 
 static size_t luo_inject_fault(void *blob, size_t size)
 {
