@@ -258,6 +258,10 @@ class Node:
                  subpath, "patternProperties entries must be nodes "
                  "('type: object')")
             self.children.append(Node(lab, match, sub, subpath))
+        idents = [child_ident("", c) for c in self.children]
+        want(len(set(idents)) == len(idents), path,
+             "child node names clash as C identifiers: %s" % ", ".join(
+                 c.label for c in self.children))
 
     def c_flags(self):
         f = []
@@ -302,6 +306,12 @@ def c_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def child_ident(parent, child):
+    """C identifier of a child rule: the parent's plus the child's name."""
+    name = {"<hex>": "hex", "<name>": "any"}.get(child.label, child.label)
+    return parent + "_" + re.sub(r"[^A-Za-z0-9]", "_", name)
+
+
 def emit_c(schemas, out):
     w = out.append
     w("/* SPDX-License-Identifier: GPL-2.0-only */")
@@ -316,8 +326,8 @@ def emit_c(schemas, out):
 
     def node(s, n, ident):
         # Children first: C needs them defined before they are referenced.
-        for i, c in enumerate(n.children):
-            node(s, c, "%s_%d" % (ident, i))
+        for c in n.children:
+            node(s, c, child_ident(ident, c))
         if n.props:
             w("")
             w("static const struct ho_prop_rule %s_props[] = {" % ident)
@@ -341,8 +351,8 @@ def emit_c(schemas, out):
         if n.children:
             w("")
             w("static const struct ho_node_rule %s_children[] = {" % ident)
-            for i, c in enumerate(n.children):
-                cid = "%s_%d" % (ident, i)
+            for c in n.children:
+                cid = child_ident(ident, c)
                 w("\t{")
                 w("\t\t.name = %s," % c_str(c.label))
                 w("\t\t.match = %s," % c.match)
