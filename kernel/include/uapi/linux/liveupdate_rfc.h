@@ -115,8 +115,11 @@ struct liveupdate_kho_range {
  * Everything a userspace kexec_load() loader needs to hand KHO over by
  * itself: on x86 it builds a SETUP_KEXEC_KHO setup_data entry from
  * @fdt_phys/@fdt_size and a copy of the scratch ranges, and places every
- * segment inside a scratch range. Fails with ENOSPC (after filling
- * @nr_scratch) when @max_ranges is too small, and ENODEV when KHO is off.
+ * segment inside a scratch range. The ranges are the kernel's scratch
+ * table exactly as kexec_file_load() hands it over, which may contain
+ * entries of size 0 (an empty per-node area). Fails with ENOSPC (after
+ * filling @nr_scratch) when @max_ranges is too small, and ENODEV when KHO
+ * is off.
  */
 struct liveupdate_ioctl_kho_info {
 	__u32		size;
