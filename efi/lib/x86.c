@@ -7,6 +7,7 @@
  * and an unlink never works on a chain that is broken further down.
  */
 #include "internal.h"
+#include "ho/fixup.h"
 
 /* Entries are 8-byte aligned (the kernel's own chain is). */
 static struct ho_setup_data *sd_map(const struct ho_phys *p, uint64_t addr)
@@ -92,12 +93,59 @@ int ho_sd_kho_data(const struct ho_phys *p, uint64_t addr,
 		return HO_ERR_SETUP_DATA_BAD;
 	if (sd->type != HO_SETUP_KEXEC_KHO)
 		return HO_ERR_NOT_FOUND;
-	if (sd->len != sizeof(*kd))
+	if (sd->len < sizeof(*kd))
 		return HO_ERR_KHO_DATA_SIZE;
 	payload = ho_phys_map(p, addr + sizeof(*sd), sizeof(*kd));
 	if (!payload)
 		return HO_ERR_SETUP_DATA_BAD;
 	ho_memcpy(kd, payload, sizeof(*kd));
+	return HO_OK;
+}
+
+int ho_sd_insert(const struct ho_phys *p, uint64_t *head, uint64_t addr)
+{
+	struct ho_setup_data *sd = sd_map(p, addr);
+
+	if (!sd)
+		return HO_ERR_SETUP_DATA_BAD;
+	sd->next = *head;
+	*head = addr;
+	return HO_OK;
+}
+
+#define KHO_ENTRY_HDR	(sizeof(struct ho_setup_data) + sizeof(struct ho_kho_data))
+
+uint64_t ho_sd_kho_size(const struct ho_kho_data *kd)
+{
+	uint64_t n = ho_reloc_size(kd);
+
+	if (!n || n > UINT32_MAX - KHO_ENTRY_HDR)
+		return 0;
+	return KHO_ENTRY_HDR + n;
+}
+
+int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
+		   struct ho_kho_data *kd, const void *fdt,
+		   const void *scratch)
+{
+	struct ho_setup_data sd = { 0, HO_SETUP_KEXEC_KHO, 0 };
+	uint64_t need = ho_sd_kho_size(kd);
+	uint8_t *e = entry;
+	int err;
+
+	if (!need || !entry)
+		return HO_ERR_INVAL;
+	if (need > entry_size)
+		return HO_ERR_NO_SPACE;
+	if (!ho_range_ok(entry_phys, KHO_ENTRY_HDR))
+		return HO_ERR_ADDR_OVERFLOW;
+	err = ho_relocate(kd, fdt, scratch, e + KHO_ENTRY_HDR,
+			  entry_phys + KHO_ENTRY_HDR, need - KHO_ENTRY_HDR);
+	if (err)
+		return err;
+	sd.len = (uint32_t)(need - sizeof(sd));
+	ho_memcpy(e, &sd, sizeof(sd));
+	ho_memcpy(e + sizeof(sd), kd, sizeof(*kd));
 	return HO_OK;
 }
 

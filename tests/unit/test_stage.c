@@ -673,6 +673,9 @@ static void run_setup_data_cases(void)
 	sd[4].len = 24;
 	tap(ho_sd_kho_data(&p, 0x1040, &got) == HO_ERR_KHO_DATA_SIZE,
 	    "kho_data payload of 24 bytes -> HO_ERR_KHO_DATA_SIZE");
+	sd[4].len = 40;
+	tap(ho_sd_kho_data(&p, 0x1040, &got) == HO_OK,
+	    "kho_data payload longer than 32 bytes is fine");
 	sd[4].len = 32;
 	err = ho_sd_unlink(&p, &head, HO_SETUP_KEXEC_KHO, &addr);
 	tap(err == HO_OK && addr == 0x1040 && sd[0].next == 0x1080 &&
@@ -703,6 +706,59 @@ static void run_setup_data_cases(void)
 	tap(ho_sd_find(&p, 0x1000, HO_SETUP_KEXEC_KHO, &addr) ==
 	    HO_ERR_SETUP_DATA_BAD, "setup_data find with a broken tail -> "
 	    "HO_ERR_SETUP_DATA_BAD");
+}
+
+/* Relocate into a new SETUP_KEXEC_KHO entry and swap it into the chain. */
+static void run_kho_entry_cases(void)
+{
+	static uint64_t mem[(HB_KHO_SPACE + 8192) / 8];
+	const uint64_t mphys = 0x7000000;
+	struct ho_window w[2] = { { 0 }, { mphys, mem, sizeof(mem) } };
+	struct ho_phys p = { ho_phys_window_map, w, 2 };
+	struct ho_setup_data *old = (void *)mem;
+	struct ho_kho_data kd, got;
+	struct ho_report r;
+	uint64_t head, addr, need, entry = mphys + 64;
+	uint8_t *fdt, *scr;
+	int err;
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	w[0] = hb.win;
+	kd = hb.kd;
+	fdt = hb_ptr(&hb, kd.fdt_addr);
+	scr = hb_ptr(&hb, kd.scratch_addr);
+	/* chain: old SETUP_KEXEC_KHO entry at mphys with the original kd */
+	*old = (struct ho_setup_data){ 0, HO_SETUP_KEXEC_KHO, 32 };
+	memcpy(old + 1, &kd, sizeof(kd));
+	head = mphys;
+	need = ho_sd_kho_size(&kd);
+	tap(need == 48 + ho_reloc_size(&kd), "ho_sd_kho_size = 48 + "
+	    "ho_reloc_size");
+	err = ho_sd_make_kho((uint8_t *)mem + 64, entry, need - 1, &kd, fdt,
+			     scr);
+	tap(err == HO_ERR_NO_SPACE, "make kho entry one byte short -> "
+	    "HO_ERR_NO_SPACE");
+	err = ho_sd_make_kho((uint8_t *)mem + 64, entry, need, &kd, fdt, scr);
+	tap(err == HO_OK && kd.fdt_addr == entry + 48 &&
+	    !memcmp((uint8_t *)mem + 64 + 48, fdt, kd.fdt_size),
+	    "make kho entry: FDT copied after header and kho_data");
+	err = ho_sd_unlink(&p, &head, HO_SETUP_KEXEC_KHO, &addr);
+	if (!err)
+		err = ho_sd_insert(&p, &head, entry);
+	if (!err)
+		err = ho_sd_find(&p, head, HO_SETUP_KEXEC_KHO, &addr);
+	if (!err)
+		err = ho_sd_kho_data(&p, addr, &got);
+	tap(err == HO_OK && head == entry && addr == entry &&
+	    !memcmp(&got, &kd, sizeof(kd)),
+	    "old entry unlinked, new one inserted and found (%s)",
+	    ho_errname(err));
+	hb.env.phys = &p;
+	memset(fdt, 0, hb.kd.fdt_size);
+	memset(scr, 0, hb.kd.scratch_size);
+	err = ho_check_handover(&got, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_OK, "handover from the new entry passes (%s)",
+	    ho_errname(err));
 }
 
 static void run_cmdline_cases(void)
@@ -766,6 +822,7 @@ int main(void)
 	run_normalize_cases();
 	run_reloc_cases();
 	run_setup_data_cases();
+	run_kho_entry_cases();
 	run_cmdline_cases();
 	run_phys_cases();
 	hb_free(&hb);
