@@ -8,6 +8,12 @@
  * aligned, non-zero, no wrap-around, no overlaps, inside usable RAM.
  * Overlap is checked in linear time for a sorted table (the usual case) and
  * pairwise otherwise; nothing here allocates.
+ *
+ * Linux itself writes entries of size 0 (a per-node area of size 0, e.g.
+ * kho_scratch=16M,64M,0); they are harmless to the receiving kernel but
+ * break the contract's "size > 0". ho_scratch_check() reports them
+ * (HO_ERR_SCRATCH_ZERO); ho_scratch_normalize() drops them, so a stage that
+ * normalizes before checking accepts the kernel's own tables.
  */
 #include "internal.h"
 
@@ -38,10 +44,12 @@ static int fail_entry(struct ho_report *rep, int err, uint64_t i,
 }
 
 static int check_entry(struct ho_scratch s, uint64_t i,
-		       const struct ho_memmap *mm, struct ho_report *rep)
+		       const struct ho_memmap *mm, bool allow_zero,
+		       struct ho_report *rep)
 {
 	if (!s.size)
-		return fail_entry(rep, HO_ERR_SCRATCH_ZERO, i, s.addr);
+		return allow_zero ? HO_OK :
+		       fail_entry(rep, HO_ERR_SCRATCH_ZERO, i, s.addr);
 	if ((s.addr | s.size) & (HO_PAGE_SIZE - 1))
 		return fail_entry(rep, HO_ERR_SCRATCH_UNALIGNED, i, s.addr);
 	if (!ho_range_ok(s.addr, s.size))
@@ -51,30 +59,39 @@ static int check_entry(struct ho_scratch s, uint64_t i,
 	return HO_OK;
 }
 
+/* Non-empty entries in address order? (Empty ones never overlap.) */
 static bool sorted(const void *table, uint64_t n)
 {
-	uint64_t i;
+	struct ho_scratch s;
+	uint64_t i, last = 0;
 
-	for (i = 1; i < n; i++)
-		if (entry(table, i - 1).addr > entry(table, i).addr)
+	for (i = 0; i < n; i++) {
+		s = entry(table, i);
+		if (!s.size)
+			continue;
+		if (s.addr < last)
 			return false;
+		last = s.addr;
+	}
 	return true;
 }
 
-/* Entries are known non-zero and not wrapping. */
+/* Entries are known not to wrap; empty ones are skipped. */
 static int check_overlaps(const void *table, uint64_t n,
 			  struct ho_report *rep)
 {
-	struct ho_scratch a, b;
+	struct ho_scratch a = { 0, 0 }, b;
 	uint64_t i, j;
 
 	if (sorted(table, n)) {
-		for (i = 1; i < n; i++) {
-			a = entry(table, i - 1);
+		for (i = 0; i < n; i++) {
 			b = entry(table, i);
-			if (a.addr + a.size > b.addr)
+			if (!b.size)
+				continue;
+			if (a.size && a.addr + a.size > b.addr)
 				return fail_entry(rep, HO_ERR_SCRATCH_OVERLAP,
 						  i, b.addr);
+			a = b;
 		}
 		return HO_OK;
 	}
@@ -90,13 +107,13 @@ static int check_overlaps(const void *table, uint64_t n,
 	return HO_OK;
 }
 
-int ho_scratch_check(const void *table, uint64_t size,
-		     const struct ho_memmap *memmap, struct ho_report *rep)
+static int scratch_check(const void *table, uint64_t size,
+			 const struct ho_memmap *memmap, bool allow_zero,
+			 struct ho_report *rep)
 {
 	uint64_t n = size / sizeof(struct ho_scratch), i;
 	int err;
 
-	ho_report_clear(rep);
 	if (!size)
 		return ho_fail_at(rep, HO_ERR_SCRATCH_EMPTY, where_scratch, 0,
 				  -1, "scratch_size");
@@ -107,11 +124,32 @@ int ho_scratch_check(const void *table, uint64_t size,
 		return ho_fail_at(rep, HO_ERR_INVAL, where_scratch, 0, -1,
 				  "NULL");
 	for (i = 0; i < n; i++) {
-		err = check_entry(entry(table, i), i, memmap, rep);
+		err = check_entry(entry(table, i), i, memmap, allow_zero, rep);
 		if (err)
 			return err;
 	}
 	return check_overlaps(table, n, rep);
+}
+
+int ho_scratch_check(const void *table, uint64_t size,
+		     const struct ho_memmap *memmap, struct ho_report *rep)
+{
+	ho_report_clear(rep);
+	return scratch_check(table, size, memmap, false, rep);
+}
+
+/* Drop empty entries in place; returns the new count. */
+static uint64_t drop_empty(uint8_t *t, uint64_t n)
+{
+	struct ho_scratch s;
+	uint64_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		s = entry(t, i);
+		if (s.size)
+			ho_memcpy(t + out++ * sizeof(s), &s, sizeof(s));
+	}
+	return out;
 }
 
 int ho_scratch_normalize(void *table, uint64_t *size, struct ho_report *rep)
@@ -121,10 +159,14 @@ int ho_scratch_normalize(void *table, uint64_t *size, struct ho_report *rep)
 	uint64_t n, i, j, out;
 	int err;
 
-	err = ho_scratch_check(table, *size, 0, rep);
+	ho_report_clear(rep);
+	err = scratch_check(table, *size, 0, true, rep);
 	if (err)
 		return err;
-	n = *size / sizeof(a);
+	n = drop_empty(t, *size / sizeof(a));
+	if (!n)
+		return ho_fail_at(rep, HO_ERR_SCRATCH_EMPTY, where_scratch, 0,
+				  -1, "only empty entries");
 	/* insertion sort: tables are short and often sorted already */
 	for (i = 1; i < n; i++) {
 		a = entry(t, i);

@@ -567,7 +567,19 @@ static void run_normalize_cases(void)
 		{ 0x1000, 0x5000 }, { 0x9000, 0x1000 },
 	};
 	struct ho_scratch bad[] = { { 0x1000, 0x2000 }, { 0x2000, 0x1000 } };
-	struct ho_scratch copy[2];
+	/* lowmem, global, node 0 of size 0 at the top of RAM (as Linux) */
+	struct ho_scratch kernel[] = {
+		{ 0x1000000, 0x1000000 }, { 0x3c000000, 0x4000000 },
+		{ 0x40000000, 0 },
+	};
+	const struct ho_scratch kernel_want[] = {
+		{ 0x1000000, 0x1000000 }, { 0x3c000000, 0x4000000 },
+	};
+	struct ho_scratch empties[] = { { 0x1000, 0 }, { 0x2000, 0 } };
+	struct ho_scratch zero_overlap[] = {
+		{ 0x1000, 0x2000 }, { 0x1800, 0 }, { 0x2000, 0x1000 },
+	};
+	struct ho_scratch copy[3];
 	uint64_t size = sizeof(t);
 	struct ho_report r;
 	int err;
@@ -581,12 +593,32 @@ static void run_normalize_cases(void)
 	memcpy(copy, bad, sizeof(bad));
 	size = sizeof(bad);
 	err = ho_scratch_normalize(bad, &size, &r);
-	tap(err == HO_ERR_SCRATCH_OVERLAP && size == sizeof(copy) &&
-	    !memcmp(bad, copy, sizeof(copy)),
+	tap(err == HO_ERR_SCRATCH_OVERLAP && size == sizeof(bad) &&
+	    !memcmp(bad, copy, sizeof(bad)),
 	    "normalize refuses overlapping table, leaves it unchanged");
 	size = 0;
 	tap(ho_scratch_normalize(t, &size, &r) == HO_ERR_SCRATCH_EMPTY,
 	    "normalize empty table -> HO_ERR_SCRATCH_EMPTY");
+	size = sizeof(kernel);
+	tap(ho_scratch_check(kernel, size, NULL, &r) == HO_ERR_SCRATCH_ZERO &&
+	    !strcmp(r.path, "scratch[2]"),
+	    "kernel-style table with an empty per-node entry -> "
+	    "HO_ERR_SCRATCH_ZERO at scratch[2]");
+	err = ho_scratch_normalize(kernel, &size, &r);
+	tap(err == HO_OK && size == sizeof(kernel_want) &&
+	    !memcmp(kernel, kernel_want, sizeof(kernel_want)) &&
+	    ho_scratch_check(kernel, size, NULL, &r) == HO_OK,
+	    "normalize drops empty entries, then the table passes");
+	size = sizeof(empties);
+	tap(ho_scratch_normalize(empties, &size, &r) == HO_ERR_SCRATCH_EMPTY &&
+	    size == sizeof(empties), "normalize table of only empty entries "
+	    "-> HO_ERR_SCRATCH_EMPTY");
+	size = sizeof(zero_overlap);
+	memcpy(copy, zero_overlap, sizeof(copy));
+	tap(ho_scratch_normalize(zero_overlap, &size, &r) ==
+	    HO_ERR_SCRATCH_OVERLAP && !memcmp(zero_overlap, copy, sizeof(copy)),
+	    "normalize: overlap behind an empty entry still found, table "
+	    "unchanged");
 }
 
 static void run_reloc_cases(void)

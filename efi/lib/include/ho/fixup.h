@@ -17,9 +17,11 @@
 #include "ho/check.h"
 
 /*
- * Sort the scratch table by address and merge touching ranges, in place.
- * The table must pass ho_scratch_check() without memory map first (overlap
- * is an error, not something to merge). *size is updated.
+ * Drop entries of size 0, sort the scratch table by address and merge
+ * touching ranges, in place; *size is updated. Apart from the empty
+ * entries it drops, the table must pass ho_scratch_check() without a
+ * memory map (overlap is an error, not something to merge); on error
+ * nothing is changed. A table of only empty entries is HO_ERR_SCRATCH_EMPTY.
  */
 int ho_scratch_normalize(void *table, uint64_t *size, struct ho_report *rep);
 
