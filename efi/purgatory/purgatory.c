@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * x86_64 purgatory: the stage between the old kernel and the new one.
+ *
+ * entry64.S calls purgatory_main() on our own stack, then jumps to the
+ * kernel with the registers in purgatory_regs. purgatory_main():
+ *
+ *  1. verifies the SHA-256 of every loaded segment (purgatory_segs); a
+ *     mismatch means a corrupted image, the one case where we stop (with a
+ *     message, halted, never spinning hot);
+ *  2. finds the SETUP_KEXEC_KHO entry in the boot_params setup_data chain
+ *     and asks the stage library (efi/lib, freestanding) for a verdict on
+ *     the whole handover, with the memory map from boot_params' e820;
+ *  3. on any failure unlinks the entry (the new kernel then boots clean, as
+ *     without handover), appends luo_stage.err=<HO_ERR_NAME> to the command
+ *     line and prints one line; on success appends luo_stage.cycles=<TSC
+ *     cycles spent here> and prints one line.
+ *
+ * Parameters are plain globals the loader pokes (purgatory.h).
+ */
+#include <asm/bootparam.h>
+
+#include <libfdt.h>
+
+#include <ho/ho.h>
+
+#include "purgatory.h"
+
+struct purg_regs purgatory_regs;
+struct purg_seg purgatory_segs[PURG_MAX_SEGS];
+uint32_t purgatory_nsegs;
+uint32_t purgatory_fault;
+
+void purgatory_main(void);
+
+static struct ho_mem_range mem_ranges[E820_MAX_ENTRIES_ZEROPAGE];
+static uint8_t check_work[64 << 10];
+
+#define COM1 0x3f8
+
+static inline void outb(uint8_t v, uint16_t port)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The old kernel left the UART set up; bounded wait, never a hang. */
+static void serial_putc(char c)
+{
+	int i;
+
+	for (i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
+		;
+	outb((uint8_t)c, COM1);
+}
+
+static void serial_line(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			serial_putc('\r');
+		serial_putc(*s);
+	}
+}
+
+static void __attribute__((noreturn)) stop(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static const struct ho_phys phys = { .map = ho_phys_identity_map };
+
+static struct boot_params *boot_params(void)
+{
+	return (struct boot_params *)(uintptr_t)purgatory_regs.rsi;
+}
+
+static char *cmdline(size_t *cap)
+{
+	struct boot_params *bp = boot_params();
+	uint64_t a = bp->hdr.cmd_line_ptr | (uint64_t)bp->ext_cmd_line_ptr << 32;
+
+	*cap = bp->hdr.cmdline_size + 1;
+	return (char *)(uintptr_t)a;
+}
+
+static void verify_segments(void)
+{
+	uint8_t digest[HO_SHA256_SIZE];
+	char line[128];
+	struct ho_sbuf sb;
+	uint32_t i;
+
+	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++) {
+		const struct purg_seg *s = &purgatory_segs[i];
+
+		if (s->flags & PURG_SEG_SELF)
+			continue;
+		ho_sha256((const void *)(uintptr_t)s->mem, s->len, digest);
+		if (!ho_memcmp(digest, s->sha256, sizeof(digest)))
+			continue;
+		ho_sb_init(&sb, line, sizeof(line));
+		ho_sb_puts(&sb, "luo-purgatory: segment ");
+		ho_sb_dec(&sb, i);
+		ho_sb_puts(&sb, " at ");
+		ho_sb_hex(&sb, s->mem);
+		ho_sb_puts(&sb, ": SHA-256 mismatch, image corrupted: stopping\n");
+		serial_line(line);
+		stop();
+	}
+}
+
+/* Test-only: damage the handover the way purgatory_fault says. */
+static void inject_fault(uint64_t sd_addr)
+{
+	struct ho_setup_data *sd = (void *)(uintptr_t)sd_addr;
+	struct ho_kho_data *kd = (void *)(sd + 1);
+	struct ho_scratch *sc = (void *)(uintptr_t)kd->scratch_addr;
+	uint64_t nsc = kd->scratch_size / sizeof(*sc);
+	const void *fdt = (const void *)(uintptr_t)kd->fdt_addr;
+	const uint64_t *pd;
+	char *compat;
+	int off, len;
+
+	switch (purgatory_fault) {
+	case PURG_FAULT_FDT_MAGIC:
+		*(uint8_t *)(uintptr_t)kd->fdt_addr ^= 1;
+		break;
+	case PURG_FAULT_SCRATCH_OVERLAP:
+		if (nsc >= 2) {
+			sc[1].addr = sc[0].addr;
+			break;
+		}
+		/* One range cannot overlap another: misalign it instead. */
+		sc[0].addr += 16;
+		break;
+	case PURG_FAULT_SCRATCH_UNALIGNED:
+		sc[0].addr += 16;
+		break;
+	case PURG_FAULT_KHO_DATA_SIZE:
+		sd->len = sizeof(*kd) / 2;
+		break;
+	case PURG_FAULT_LUO_COMPATIBLE:
+		off = fdt_subnode_offset(fdt, 0, HO_LUO_SUBTREE);
+		pd = off < 0 ? 0 : fdt_getprop(fdt, off, "preserved-data", &len);
+		if (!pd || len != 8)
+			break;
+		compat = fdt_getprop_w((void *)(uintptr_t)ho_get_u64(pd), 0,
+				       "compatible", &len);
+		if (compat && len > 1)
+			compat[0] ^= 0x20;	/* "luo-rfc-v1" -> "Luo-rfc-v1" */
+		break;
+	case PURG_FAULT_IMAGE_CHECKSUM:
+		if (purgatory_nsegs)
+			*(uint8_t *)(uintptr_t)purgatory_segs[0].mem ^= 1;
+		break;
+	}
+}
+
+static void say(const char *what, int err, const struct ho_report *rep,
+		uint64_t cycles)
+{
+	char line[320];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, "luo-purgatory: ");
+	ho_sb_puts(&sb, what);
+	if (err) {
+		ho_sb_puts(&sb, ": ");
+		ho_sb_puts(&sb, ho_errname(err));
+		ho_sb_puts(&sb, " (");
+		ho_sb_puts(&sb, ho_strerror(err));
+		ho_sb_puts(&sb, ")");
+		if (rep && rep->path[0]) {
+			ho_sb_puts(&sb, " at ");
+			ho_sb_puts(&sb, rep->path);
+		}
+		if (rep && rep->detail[0]) {
+			ho_sb_puts(&sb, " ");
+			ho_sb_puts(&sb, rep->detail);
+		}
+		ho_sb_puts(&sb, "; booting without it");
+	} else {
+		ho_sb_puts(&sb, ", ");
+		ho_sb_dec(&sb, cycles);
+		ho_sb_puts(&sb, " cycles");
+	}
+	ho_sb_puts(&sb, "\n");
+	serial_line(line);
+}
+
+void purgatory_main(void)
+{
+	struct boot_params *bp = boot_params();
+	struct ho_segment segs[PURG_MAX_SEGS];
+	struct ho_memmap mm = { .ranges = mem_ranges };
+	struct ho_env env = {
+		.memmap = &mm, .phys = &phys, .schemas = ho_schemas,
+		.work = check_work, .work_size = sizeof(check_work),
+	};
+	struct ho_report rep = { 0 };
+	struct ho_kho_data kd;
+	uint64_t t0 = rdtsc(), sd = 0, dropped, head;
+	uint32_t i, n = 0;
+	size_t cap;
+	char *cl = cmdline(&cap);
+	int err;
+
+	if (purgatory_fault == PURG_FAULT_IMAGE_CHECKSUM)
+		inject_fault(0);
+	verify_segments();
+
+	err = ho_sd_find(&phys, bp->hdr.setup_data, HO_SETUP_KEXEC_KHO, &sd);
+	if (err == HO_ERR_NOT_FOUND) {
+		say("no handover", 0, 0, rdtsc() - t0);
+		return;
+	}
+	if (!err && purgatory_fault)
+		inject_fault(sd);
+	for (i = 0; i < bp->e820_entries && i < E820_MAX_ENTRIES_ZEROPAGE; i++) {
+		mem_ranges[i].addr = bp->e820_table[i].addr;
+		mem_ranges[i].size = bp->e820_table[i].size;
+		mem_ranges[i].type = bp->e820_table[i].type;
+	}
+	mm.count = i;
+	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++) {
+		segs[n].mem = purgatory_segs[i].mem;
+		segs[n++].memsz = purgatory_segs[i].memsz;
+	}
+	if (!err)
+		err = ho_sd_kho_data(&phys, sd, &kd);
+	if (!err)
+		err = ho_check_handover(&kd, segs, n, &env, &rep);
+	if (!err) {
+		uint64_t cycles = rdtsc() - t0;
+
+		ho_cmdline_append_u64(cl, cap, "luo_stage.cycles", cycles);
+		say("handover ok", 0, 0, cycles);
+		return;
+	}
+	/* Fall back to a clean boot: no handover, the error passed on. */
+	head = bp->hdr.setup_data;
+	if (ho_sd_unlink(&phys, &head, HO_SETUP_KEXEC_KHO, &dropped))
+		head = 0;			/* chain broken: drop it all */
+	bp->hdr.setup_data = head;
+	ho_cmdline_append(cl, cap, "luo_stage.err", ho_errname(err));
+	say("handover rejected", err, &rep, 0);
+}
