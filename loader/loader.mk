@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# loader/: luo-kexec, a kexec_load loader for x86_64 bzImages that carries
+# the KHO handover (and the purgatory from efi/purgatory).
+#
+#   $(B)/loader/luo-kexec         static, host build (no /dev/liveupdate
+#                                 query unless the 7.3 uapi is installed)
+#   $(B)/loader/guest/luo-kexec   static, for the test VM (GUEST_EXTRA_BINS)
+#   make check-unit-loader        planner unit tests (tests/loader) + CLI
+#
+# Pure planning (LD_PURE) is separate from the few functions that make
+# system calls (sys.c) and the command line (main.c).
+
+include $(TOP)/efi/lib/lib.mk
+
+LDR_DIR := $(TOP)/loader
+LDR_B := $(B)/loader
+LD_PURE := err bzimage place bootparams elf plan
+LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) -I$(TOP)/fdt-schema/luo-fdt -MMD -MP
+LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h
+
+$(LDR_B)/host/%.o: $(LDR_DIR)/%.c $(LDR_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -c -o $@ $<
+
+$(LDR_B)/san/%.o: $(LDR_DIR)/%.c $(LDR_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) -c -o $@ $<
+
+# The memory map reader of luo-fdt (one copy of the sysfs/file parser).
+$(LDR_B)/host/memmap.o: $(TOP)/fdt-schema/luo-fdt/memmap.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -c -o $@ $<
+
+$(LDR_B)/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_RO)
+	@mkdir -p $(@D)
+	$(CC) -DPURGATORY_RO='"$(PURGATORY_RO)"' -c -o $@ $<
+
+LDR_OBJS_host := $(LD_PURE:%=$(LDR_B)/host/%.o)
+LDR_OBJS_san := $(LD_PURE:%=$(LDR_B)/san/%.o)
+LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(TOP)/fdt-schema/luo-fdt/memmap.c
+
+$(LDR_B)/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
+		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
+	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -static -o $@ $(LDR_TOOL_SRCS) \
+		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a
+
+# The guest build sees the 7.3 uapi (and ours): /dev/liveupdate KHO query.
+$(LDR_B)/guest/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
+		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -isystem $(TOP)/kernel/include/uapi \
+		-isystem $(UAPI_UPSTREAM) -static -o $@ $(LDR_TOOL_SRCS) \
+		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a
+
+GUEST_EXTRA_BINS += $(LDR_B)/guest/luo-kexec
+
+# Unit tests (tests/loader), with ASan + UBSan.
+LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c
+$(LDR_B)/test-loader: $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a \
+		$(LDR_HDRS) $(TOP)/tests/unit/tap.h
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(LIBFDT_CFLAGS) \
+		-I$(TOP)/tests/unit -o $@ $(LDR_TEST_SRCS) $(LDR_OBJS_san) \
+		$(B)/host-san/libho.a
+
+.PHONY: check-unit-loader
+check-unit-loader: $(LDR_B)/test-loader $(LDR_B)/luo-kexec $(PURGATORY_RO)
+	@$(TOP)/tests/loader/run.sh $(B)
+
+CHECK_SUITES += unit-loader
+
+-include $(wildcard $(LDR_B)/host/*.d $(LDR_B)/san/*.d)
+ALL_TARGETS += $(LDR_B)/luo-kexec

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * luo-kexec: load an x86_64 bzImage with kexec_load and carry the running
+ * kernel's KHO handover (live update) to it through our purgatory.
+ * Options follow kexec-tools; see usage().
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ho/check.h>
+#include <ho/err.h>
+
+#include "ld.h"
+#include "luo-fdt.h"
+#include "sys.h"
+
+#undef PROG
+#define PROG		"luo-kexec"
+#define VERSION		"0.1"
+#define CMDLINE_MAX	4096
+
+extern const char ld_purgatory[], ld_purgatory_end[];
+
+static int debug;
+
+/* Declared by luo-fdt.h, whose memory map reader we link. */
+void errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+__attribute__((format(printf, 1, 2)))
+static void dbg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!debug)
+		return;
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: " PROG " [OPTION]... -l KERNEL | -e | -u\n"
+"Load an x86_64 bzImage for kexec, carrying the live-update handover (KHO).\n"
+"\n"
+"  -l, --load KERNEL       load KERNEL (kexec_load with our purgatory)\n"
+"  -e, --exec              boot the loaded kernel now\n"
+"  -u, --unload            unload the loaded kernel\n"
+"  -s, --kexec-file-syscall  use kexec_file_load instead (for comparison)\n"
+"      --initrd=FILE       initial ramdisk (also --ramdisk=)\n"
+"      --append=STRING     append STRING to the command line\n"
+"      --command-line=STRING  use STRING as the command line\n"
+"      --reuse-cmdline     start from the running kernel's command line\n"
+"      --handover          carry the KHO handover (default when available)\n"
+"      --no-handover       do not carry it\n"
+"      --dry-run           print the segment plan and the handover, load nothing\n"
+"  -d, --debug             say what is done\n"
+"  -h, --help              this help\n"
+"  -v, --version           version\n"
+"Testing: --memmap=FILE|DIR, --kho-info=FDT:SIZE,ADDR:SIZE..., --test-fault=NAME\n"
+"(" PROG " --test-fault=list names them). Exit status 0 only on success.\n");
+}
+
+int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static const char *const fault_names[] = {
+#define FN_(name, num, msg) [num] = #name,
+	PURG_FAULT_LIST(FN_)
+#undef FN_
+};
+static const char *const fault_msgs[] = {
+#define FM_(name, num, msg) [num] = msg,
+	PURG_FAULT_LIST(FM_)
+#undef FM_
+};
+#define NFAULTS (sizeof(fault_names) / sizeof(fault_names[0]))
+
+/* "scratch-overlap" or "SCRATCH_OVERLAP" */
+static int fault_parse(const char *s, uint32_t *f)
+{
+	char up[64];
+	size_t i;
+
+	for (i = 0; s[i] && i < sizeof(up) - 1; i++)
+		up[i] = s[i] == '-' ? '_' : (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	up[i] = 0;
+	for (i = 0; i < NFAULTS; i++)
+		if (fault_names[i] && !strcmp(up, fault_names[i])) {
+			*f = (uint32_t)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int reuse_cmdline(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/cmdline", "re");
+	char line[CMDLINE_MAX], *tok, *save = NULL;
+	size_t used = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	out[0] = 0;
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		/* What a boot loader or our own stage put there is not reused. */
+		if (!strncmp(tok, "BOOT_IMAGE=", 11) || !strncmp(tok, "luo_stage.", 10))
+			continue;
+		used += (size_t)snprintf(out + used, used < size ? size - used : 0,
+					 "%s%s", used ? " " : "", tok);
+	}
+	return used < size ? 0 : -E2BIG;
+}
+
+static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
+		       const char *cmdline)
+{
+	unsigned int i;
+
+	printf("kexec_load plan: entry 0x%llx (purgatory), kernel entry 0x%llx, "
+	       "boot_params 0x%llx\n", (unsigned long long)p->entry,
+	       (unsigned long long)p->kernel_entry,
+	       (unsigned long long)p->seg[p->nseg - 1].mem);
+	printf("  %-12s %-18s %-18s %12s %12s\n", "segment", "start", "end",
+	       "memsz", "bufsz");
+	for (i = 0; i < p->nseg; i++) {
+		const struct ld_seg *s = &p->seg[i];
+
+		printf("  %-12s 0x%016llx 0x%016llx %12llu %12llu\n", s->name,
+		       (unsigned long long)s->mem,
+		       (unsigned long long)(s->mem + s->memsz - 1),
+		       (unsigned long long)s->memsz,
+		       (unsigned long long)s->bufsz);
+	}
+	if (in->handover) {
+		printf("handover: SETUP_KEXEC_KHO fdt 0x%llx size %llu, scratch table "
+		       "at 0x%llx (%u ranges)\n", (unsigned long long)in->fdt_addr,
+		       (unsigned long long)in->fdt_size,
+		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->bp.scratch),
+		       in->nscratch);
+		for (i = 0; i < in->nscratch; i++)
+			printf("  scratch 0x%016llx 0x%016llx %12llu\n",
+			       (unsigned long long)in->scratch[i].addr,
+			       (unsigned long long)(in->scratch[i].addr + in->scratch[i].size - 1),
+			       (unsigned long long)in->scratch[i].size);
+	} else {
+		printf("handover: none\n");
+	}
+	if (p->bp.efi_sd)
+		printf("efi: SETUP_EFI + runtime map (%u bytes)\n", in->efi_map_size);
+	if (in->fault)
+		printf("test fault: %s\n", fault_names[in->fault]);
+	printf("command line: \"%s\"\n", cmdline);
+}
+
+/* Load-time look at the KHO FDT bytes (debugfs), when they can be read. */
+static int precheck_fdt(const struct ho_memmap *mm)
+{
+	struct ho_env env = { .memmap = mm };
+	struct ho_report rep;
+	size_t len;
+	void *fdt;
+	int err;
+
+	if (sys_read_file("/sys/kernel/debug/kho/out/fdt", &fdt, &len))
+		return 0;
+	err = ho_kho_check(fdt, len, &env, &rep);
+	free(fdt);
+	if (err) {
+		errmsg("handover rejected at load time: %s (%s) at %s %s",
+			ho_errname(err), ho_strerror(err), rep.path, rep.detail);
+		return -EINVAL;
+	}
+	dbg("KHO FDT (debugfs) passes the stage library's check");
+	return 0;
+}
+
+enum { OPT_INITRD = 256, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
+       OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "load", no_argument, 0, 'l' },
+		{ "exec", no_argument, 0, 'e' },
+		{ "unload", no_argument, 0, 'u' },
+		{ "kexec-file-syscall", no_argument, 0, 's' },
+		{ "kexec-syscall", no_argument, 0, 'c' },
+		{ "initrd", required_argument, 0, OPT_INITRD },
+		{ "ramdisk", required_argument, 0, OPT_INITRD },
+		{ "append", required_argument, 0, OPT_APPEND },
+		{ "command-line", required_argument, 0, OPT_CMDLINE },
+		{ "reuse-cmdline", no_argument, 0, OPT_REUSE },
+		{ "handover", no_argument, 0, OPT_HANDOVER },
+		{ "no-handover", no_argument, 0, OPT_NO_HANDOVER },
+		{ "dry-run", no_argument, 0, OPT_DRY_RUN },
+		{ "memmap", required_argument, 0, OPT_MEMMAP },
+		{ "kho-info", required_argument, 0, OPT_KHO_INFO },
+		{ "test-fault", required_argument, 0, OPT_FAULT },
+		{ "debug", no_argument, 0, 'd' },
+		{ "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'v' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *initrd = NULL, *append = NULL, *cmdarg = NULL;
+	const char *memmap_path = NULL, *kho_info = NULL, *kernel = NULL;
+	int load = 0, exec = 0, unload = 0, file = 0, reuse = 0, dry = 0;
+	int handover = -1;	/* -1: when available */
+	char cmdline[CMDLINE_MAX] = "";
+	struct ld_plan_in in = { 0 };
+	struct sys_handover h = { 0 };
+	struct sys_efi efi = { 0 };
+	struct ld_plan plan = { 0 };
+	void *kbuf = NULL, *ibuf = NULL;
+	size_t klen = 0, ilen = 0;
+	int c, err, rc = 1;
+
+	opterr = 0;	/* our own messages, with our name */
+	while ((c = getopt_long(argc, argv, "leuscdhv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': load = 1; break;
+		case 'e': exec = 1; break;
+		case 'u': unload = 1; break;
+		case 's': file = 1; break;
+		case 'c': file = 0; break;
+		case 'd': debug = 1; break;
+		case OPT_INITRD: initrd = optarg; break;
+		case OPT_APPEND: append = optarg; break;
+		case OPT_CMDLINE: cmdarg = optarg; break;
+		case OPT_REUSE: reuse = 1; break;
+		case OPT_HANDOVER: handover = 1; break;
+		case OPT_NO_HANDOVER: handover = 0; break;
+		case OPT_DRY_RUN: dry = 1; break;
+		case OPT_MEMMAP: memmap_path = optarg; break;
+		case OPT_KHO_INFO: kho_info = optarg; break;
+		case OPT_FAULT:
+			if (!strcmp(optarg, "list")) {
+				for (size_t i = 1; i < NFAULTS; i++)
+					printf("%-20s %s\n", fault_names[i], fault_msgs[i]);
+				return 0;
+			}
+			if (fault_parse(optarg, &in.fault)) {
+				errmsg("unknown fault '%s' (--test-fault=list)", optarg);
+				return 2;
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'v': printf(PROG " " VERSION "\n"); return 0;
+		default:
+			if (optopt && optopt < 256)
+				errmsg("unknown option '-%c' or missing argument", optopt);
+			else
+				errmsg("unknown option or missing argument: '%s'",
+				       argv[optind - 1]);
+			fprintf(stderr, "Try '" PROG " --help'.\n");
+			return 2;
+		}
+	}
+	if (load && optind == argc - 1)
+		kernel = argv[optind++];
+	if (optind < argc) {
+		errmsg("unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	if (load + exec + unload == 0 || (load && !kernel)) {
+		errmsg(load ? "-l needs a KERNEL" : "nothing to do: give -l KERNEL, -e or -u");
+		fprintf(stderr, "Try '" PROG " --help'.\n");
+		return 2;
+	}
+	if (load + unload > 1) {
+		errmsg("-l and -u exclude each other");
+		return 2;
+	}
+
+	if (unload) {
+		err = dry ? 0 : sys_kexec_unload(file);
+		if (err) {
+			errmsg("unload: %s", strerror(-err));
+			return 1;
+		}
+		return 0;
+	}
+	if (!load)
+		goto do_exec;
+
+	/* Command line: --command-line, else --reuse-cmdline, then --append. */
+	if (cmdarg) {
+		snprintf(cmdline, sizeof(cmdline), "%s", cmdarg);
+	} else if (reuse) {
+		err = reuse_cmdline(cmdline, sizeof(cmdline));
+		if (err) {
+			errmsg("/proc/cmdline: %s", strerror(-err));
+			return 1;
+		}
+	}
+	if (append && (size_t)snprintf(cmdline + strlen(cmdline),
+				       sizeof(cmdline) - strlen(cmdline), "%s%s",
+				       cmdline[0] ? " " : "", append) >=
+			      sizeof(cmdline) - strlen(cmdline)) {
+		errmsg("command line too long");
+		return 1;
+	}
+
+	if (file && !dry) {
+		if (handover == 1)
+			dbg("kexec_file_load carries the handover by itself");
+		err = sys_kexec_file_load(kernel, initrd, cmdline);
+		if (err) {
+			errmsg("kexec_file_load: %s", strerror(-err));
+			return 1;
+		}
+		dbg("loaded %s with kexec_file_load", kernel);
+		goto do_exec;
+	}
+
+	err = sys_read_file(kernel, &kbuf, &klen);
+	if (err) {
+		errmsg("%s: %s", kernel, strerror(-err));
+		goto out;
+	}
+	if (initrd) {
+		err = sys_read_file(initrd, &ibuf, &ilen);
+		if (err) {
+			errmsg("%s: %s", initrd, strerror(-err));
+			goto out;
+		}
+	}
+	{
+		const char *mp = memmap_path ? memmap_path : "/sys/firmware/memmap";
+		struct stat st;
+
+		/* The readers say what is wrong themselves. */
+		if (!stat(mp, &st) && !S_ISDIR(st.st_mode))
+			err = memmap_read_file(mp, &in.memmap);
+		else
+			err = memmap_read_sysfs(mp, &in.memmap);
+		if (err)
+			goto out;
+	}
+
+	if (handover != 0) {
+		err = kho_info ? sys_handover_parse(kho_info, &h) : sys_handover_query(&h);
+		if (err && handover == 1) {
+			errmsg("--handover: no KHO handover available (%s)",
+				err == -ENODEV ? "KHO off, or no /dev/liveupdate KHO query" :
+				strerror(-err));
+			goto out;
+		}
+		if (!err) {
+			dbg("handover from %s: fdt 0x%llx (%llu bytes), %u scratch ranges",
+			    h.source, (unsigned long long)h.fdt_addr,
+			    (unsigned long long)h.fdt_size, h.nscratch);
+			in.handover = true;
+			in.fdt_addr = h.fdt_addr;
+			in.fdt_size = h.fdt_size;
+			in.scratch = h.scratch;
+			in.nscratch = h.nscratch;
+		} else {
+			dbg("no handover to carry (%s)", strerror(-err));
+		}
+	}
+	if (in.fault && !in.handover) {
+		errmsg("--test-fault needs a handover");
+		goto out;
+	}
+	if (!memmap_path && !sys_efi_query(&efi)) {
+		dbg("EFI: runtime map of %u bytes, ACPI RSDP 0x%llx", efi.map_size,
+		    (unsigned long long)efi.acpi_rsdp);
+		in.efi_info = efi.efi_info;
+		in.efi_map = efi.map;
+		in.efi_map_size = efi.map_size;
+		in.efi_sd = efi.sd;
+		in.efi_sd_size = sizeof(efi.sd);
+		in.acpi_rsdp = efi.acpi_rsdp;
+	}
+	in.kernel = kbuf;
+	in.kernel_size = klen;
+	in.initrd = ibuf;
+	in.initrd_size = ilen;
+	in.cmdline = cmdline;
+	in.purgatory = ld_purgatory;
+	in.purgatory_size = (size_t)(ld_purgatory_end - ld_purgatory);
+
+	err = ld_plan_build(&in, &plan);
+	if (err) {
+		errmsg("%s: %s", ld_errname(err), plan.why);
+		goto out;
+	}
+	if (in.handover && !kho_info && precheck_fdt(&in.memmap))
+		goto out;
+	if (dry || debug)
+		print_plan(&plan, &in, cmdline);
+	if (dry) {
+		rc = 0;
+		goto out;
+	}
+	err = sys_kexec_load(&plan);
+	if (err) {
+		errmsg("kexec_load: %s", strerror(-err));
+		goto out;
+	}
+	dbg("loaded %s with kexec_load%s", kernel, in.handover ? " and the handover" : "");
+do_exec:
+	if (exec && !dry) {
+		err = sys_kexec_exec();
+		errmsg("kexec: %s", strerror(-err));
+		goto out;
+	}
+	rc = 0;
+out:
+	ld_plan_free(&plan);
+	free(kbuf);
+	free(ibuf);
+	free(h.scratch);
+	free(efi.map);
+	if (in.memmap.ranges)
+		memmap_free(&in.memmap);
+	return rc;
+}

@@ -1,0 +1,619 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests of luo-kexec's planning (loader/ld.h), table-driven, TAP.
+ *
+ *   test-loader PURGATORY.ro
+ *
+ * bzImage header parsing, placement into scratch (sizes, fragmentation,
+ * huge initrd, overlaps, holes, alignment), the boot_params segment read
+ * back through the stage library's setup_data helpers, the purgatory ELF
+ * relocation, and whole plans whose handover the stage library accepts (and
+ * rejects once damaged, as the purgatory's fault injection does).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include <ho/ho.h>
+
+#include "ld.h"
+#include "tap.h"
+
+#define MiB (1ull << 20)
+#define KiB (1ull << 10)
+
+/* ---- fake bzImage ------------------------------------------------------ */
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+struct bz_opts {
+	uint16_t version, xlf, boot_flag;
+	uint8_t reloc, loadflags;
+	const char *magic;
+	uint32_t align, init_size, cmdline_size;
+	uint64_t pref;
+};
+
+static const struct bz_opts bz_ok = {
+	.version = 0x020f, .xlf = 3, .boot_flag = 0xaa55, .reloc = 1,
+	.loadflags = 1, .magic = "HdrS", .align = 2 * MiB,
+	.init_size = 12 * MiB, .cmdline_size = 2047, .pref = 16 * MiB,
+};
+
+/* Setup sectors (4 + 1) + len bytes of "kernel" after them. */
+static uint8_t *mk_bz(const struct bz_opts *o, size_t len, size_t *size)
+{
+	size_t n = 5 * 512 + len;
+	uint8_t *b = calloc(1, n);
+	size_t i;
+
+	b[0x1f1] = 4;
+	put16(b + 0x1fe, o->boot_flag);
+	b[0x201] = 0x6a;			/* header ends at 0x26c */
+	memcpy(b + 0x202, o->magic, 4);
+	put16(b + 0x206, o->version);
+	b[0x211] = o->loadflags;
+	put32(b + 0x22c, 0x7fffffff);
+	put32(b + 0x230, o->align);
+	b[0x234] = o->reloc;
+	put16(b + 0x236, o->xlf);
+	put32(b + 0x238, o->cmdline_size);
+	put32(b + 0x258, (uint32_t)o->pref);
+	put32(b + 0x260, o->init_size);
+	for (i = 5 * 512; i < n; i++)
+		b[i] = (uint8_t)(i * 7);
+	*size = n;
+	return b;
+}
+
+static void test_bzimage(void)
+{
+	static const struct {
+		const char *name;
+		int field;	/* which option to spoil */
+		size_t len;
+		int err;
+	} rows[] = {
+		{ "valid 2.15 bzImage", 0, 64 * KiB, LD_OK },
+		{ "too short", 0, 0, LD_ERR_BZ_SHORT },
+		{ "no 0xaa55 boot flag", 1, 64 * KiB, LD_ERR_BZ_MAGIC },
+		{ "no HdrS magic", 2, 64 * KiB, LD_ERR_BZ_MAGIC },
+		{ "protocol 2.11", 3, 64 * KiB, LD_ERR_BZ_PROTOCOL },
+		{ "no 64-bit entry", 4, 64 * KiB, LD_ERR_BZ_NOT_64BIT },
+		{ "not loadable above 4 GiB", 5, 64 * KiB, LD_ERR_BZ_NOT_RELOCATABLE },
+		{ "not relocatable", 6, 64 * KiB, LD_ERR_BZ_NOT_RELOCATABLE },
+		{ "zImage (no LOADED_HIGH)", 7, 64 * KiB, LD_ERR_BZ_MAGIC },
+		{ "alignment not a power of two", 8, 64 * KiB, LD_ERR_BZ_MAGIC },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct bz_opts o = bz_ok;
+		struct ld_bzimage bz;
+		size_t size;
+		uint8_t *img;
+		int err;
+
+		switch (rows[i].field) {
+		case 1: o.boot_flag = 0x1234; break;
+		case 2: o.magic = "HdrX"; break;
+		case 3: o.version = 0x020b; break;
+		case 4: o.xlf = 2; break;
+		case 5: o.xlf = 1; break;
+		case 6: o.reloc = 0; break;
+		case 7: o.loadflags = 0; break;
+		case 8: o.align = 3 * MiB; break;
+		}
+		img = mk_bz(&o, rows[i].len, &size);
+		if (!rows[i].len)
+			size = 1000;
+		err = ld_bzimage_parse(img, size, &bz);
+		if (tap(err == rows[i].err, "bzimage: %s -> %s", rows[i].name,
+			ld_errname(rows[i].err)) && !err)
+			tap(bz.setup_size == 5 * 512 && bz.init_size == 12 * MiB &&
+			    bz.pref_address == 16 * MiB && bz.cmdline_size == 2047 &&
+			    bz.hdr_size == 0x26c - 0x1f1,
+			    "bzimage: %s: header fields", rows[i].name);
+		else if (err != rows[i].err)
+			printf("# got %s\n", ld_errname(err));
+		free(img);
+	}
+}
+
+/* ---- placement --------------------------------------------------------- */
+
+/* A 1 GiB QEMU guest, plus a reserved hole at 512 MiB in the second map. */
+static const struct ho_mem_range qemu_ranges[] = {
+	{ 0, 0x9fc00, HO_MEM_RAM },
+	{ 0x9fc00, 0x400, HO_MEM_RESERVED },
+	{ 0xf0000, 0x10000, HO_MEM_RESERVED },
+	{ 0x100000, 0x3fee0000, HO_MEM_RAM },
+	{ 0x3ffe0000, 0x20000, HO_MEM_RESERVED },
+};
+static const struct ho_mem_range holey_ranges[] = {
+	{ 0x100000, 0x1ff00000, HO_MEM_RAM },
+	{ 0x20000000, 0x100000, HO_MEM_ACPI },
+	{ 0x20100000, 0x1fee0000, HO_MEM_RAM },
+	{ 0x80000000, 0x40000000, HO_MEM_RESERVED },
+};
+static const struct ho_memmap qemu_mm = { qemu_ranges, 5 };
+static const struct ho_memmap holey_mm = { holey_ranges, 4 };
+
+#define MAX_Z 64
+
+struct place_row {
+	const char *name;
+	const struct ho_memmap *mm;
+	unsigned int nz;		/* 0: no handover (all RAM) */
+	struct ho_scratch z[8];
+	unsigned int frag;		/* >0: nz ranges of frag bytes, 2 MiB apart */
+	uint64_t kernel, initrd;
+	int err;
+	int bad_seg;			/* on NO_SPACE */
+};
+
+static const struct place_row place_rows[] = {
+	{ "one 224 MiB scratch", &qemu_mm, 1, { { 0x30000000, 224 * MiB } }, 0,
+	  16 * MiB, 10 * MiB, LD_OK, 0 },
+	{ "three scratch ranges (lowmem, global, node)", &qemu_mm, 3,
+	  { { 0x1000000, 16 * MiB }, { 0x20000000, 64 * MiB }, { 0x38000000, 64 * MiB } }, 0,
+	  16 * MiB, 60 * MiB, LD_OK, 0 },
+	{ "no handover: all usable RAM", &qemu_mm, 0, { { 0 } }, 0,
+	  16 * MiB, 10 * MiB, LD_OK, 0 },
+	{ "huge initrd (900 MiB) without handover", &qemu_mm, 0, { { 0 } }, 0,
+	  16 * MiB, 900 * MiB, LD_OK, 0 },
+	{ "huge initrd (900 MiB) in 224 MiB scratch", &qemu_mm, 1,
+	  { { 0x30000000, 224 * MiB } }, 0, 16 * MiB, 900 * MiB, LD_ERR_NO_SPACE, 1 },
+	{ "scratch too small for the kernel", &qemu_mm, 1,
+	  { { 0x1000000, 8 * MiB } }, 0, 16 * MiB, 1 * MiB, LD_ERR_NO_SPACE, 0 },
+	{ "scratch too small for the purgatory after the kernel", &qemu_mm, 1,
+	  { { 0x2000000, 16 * MiB + 3 * 4096 } }, 0, 16 * MiB, 0,
+	  LD_ERR_NO_SPACE, 1 },
+	{ "scratch too small for boot_params, the last segment", &qemu_mm, 1,
+	  { { 0x2000000, 16 * MiB + 184 * KiB } }, 0, 16 * MiB, 0,
+	  LD_ERR_NO_SPACE, 2 },
+	{ "fragmented: 64 x 1 MiB cannot hold a 16 MiB kernel", &qemu_mm, 64,
+	  { { 0 } }, 1 * MiB, 16 * MiB, 0, LD_ERR_NO_SPACE, 0 },
+	{ "fragmented: 64 x 1 MiB holds small segments", &qemu_mm, 64,
+	  { { 0 } }, 1 * MiB, 512 * KiB, 900 * KiB, LD_OK, 0 },
+	{ "fragmented: 8 x 20 MiB, kernel 2 MiB aligned", &qemu_mm, 8,
+	  { { 0 } }, 20 * MiB, 16 * MiB, 18 * MiB, LD_OK, 0 },
+	{ "alignment: 16 MiB range at 17 MiB cannot hold a 16 MiB kernel", &qemu_mm, 1,
+	  { { 17 * MiB, 16 * MiB } }, 0, 16 * MiB, 0, LD_ERR_NO_SPACE, 0 },
+	{ "scratch across an ACPI hole: segments avoid it", &holey_mm, 1,
+	  { { 0x1f000000, 48 * MiB } }, 0, 16 * MiB, 12 * MiB, LD_OK, 0 },
+	{ "scratch partly outside RAM: only the RAM part is used", &holey_mm, 1,
+	  { { 0x3c000000, 128 * MiB } }, 0, 16 * MiB, 20 * MiB, LD_OK, 0 },
+	{ "scratch entirely outside RAM", &holey_mm, 1,
+	  { { 0x80000000, 64 * MiB } }, 0, 16 * MiB, 0, LD_ERR_NO_ALLOWED_MEMORY, 0 },
+	{ "overlapping scratch ranges are joined", &qemu_mm, 2,
+	  { { 0x10000000, 32 * MiB }, { 0x11000000, 32 * MiB } }, 0,
+	  16 * MiB, 20 * MiB, LD_OK, 0 },
+	{ "scratch below 1 MiB only", &qemu_mm, 1, { { 0x10000, 0x80000 } }, 0,
+	  1 * MiB, 0, LD_ERR_NO_SPACE, 0 },
+};
+
+static bool inside_allowed(const struct place_row *r, const struct ho_scratch *z,
+			   unsigned int nz, uint64_t a, uint64_t sz)
+{
+	unsigned int i;
+	bool in_zone = !nz;
+
+	for (i = 0; i < nz; i++)
+		/* Joined overlapping zones: the union is what counts. */
+		if (a >= z[i].addr && a + sz <= z[i].addr + z[i].size)
+			in_zone = true;
+	if (!in_zone && nz == 2 && a >= z[0].addr &&
+	    a + sz <= z[1].addr + z[1].size && z[1].addr <= z[0].addr + z[0].size)
+		in_zone = true;
+	return in_zone && ho_mem_usable(r->mm, a, sz);
+}
+
+static void test_place(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(place_rows) / sizeof(place_rows[0]); i++) {
+		const struct place_row *r = &place_rows[i];
+		struct ho_scratch z[MAX_Z];
+		struct ld_seg s[4];
+		struct ld_place_diag d;
+		unsigned int n = 0, j, k, nz = r->nz;
+		uint64_t total = 0;
+		bool ok = true;
+		int err;
+
+		memset(s, 0, sizeof(s));
+		if (r->frag) {
+			for (j = 0; j < nz; j++) {
+				z[j].addr = 0x10000000 + j * (r->frag + 2 * MiB);
+				z[j].size = r->frag;
+			}
+		} else {
+			memcpy(z, r->z, sizeof(r->z));
+		}
+		s[n++] = (struct ld_seg){ .name = "kernel", .bufsz = 4 * KiB,
+					  .memsz = r->kernel, .align = 2 * MiB };
+		if (r->initrd)
+			s[n++] = (struct ld_seg){ .name = "initrd", .bufsz = r->initrd };
+		s[n++] = (struct ld_seg){ .name = "purgatory", .bufsz = 180 * KiB };
+		s[n++] = (struct ld_seg){ .name = "boot_params", .bufsz = 6 * KiB };
+		err = ld_place(s, n, nz ? z : NULL, nz, r->mm, &d);
+		for (j = 0; j < n; j++)
+			total += s[j].memsz;
+		if (!tap(err == r->err, "place: %s -> %s", r->name, ld_errname(r->err))) {
+			printf("# got %s\n", ld_errname(err));
+			continue;
+		}
+		if (err == LD_ERR_NO_SPACE) {
+			char why[256];
+
+			ld_place_explain(s, n, &d, why, sizeof(why));
+			printf("# %s\n", why);
+			tap(d.seg == r->bad_seg && d.needed == total &&
+			    strstr(why, "needed") && strstr(why, "available") &&
+			    strstr(why, s[r->bad_seg].name),
+			    "place: %s: says which segment, needed and available", r->name);
+			continue;
+		}
+		if (err)
+			continue;
+		for (j = 0; j < n; j++) {
+			ok &= !(s[j].mem & (s[j].align - 1)) && s[j].mem >= MiB;
+			ok &= inside_allowed(r, z, nz, s[j].mem, s[j].memsz);
+			for (k = 0; k < j; k++)
+				ok &= !ho_ranges_overlap(s[j].mem, s[j].memsz,
+							 s[k].mem, s[k].memsz);
+		}
+		tap(ok, "place: %s: aligned, inside scratch and RAM, no overlaps", r->name);
+	}
+}
+
+/* ---- boot_params ------------------------------------------------------- */
+
+static void test_bootparams(void)
+{
+	static const struct ho_scratch sc[] = {
+		{ 0x1000000, 16 * MiB }, { 0x30000000, 224 * MiB },
+	};
+	static const uint64_t bp_phys = 0x3dfd2000;
+	struct ld_bzimage bz;
+	struct ld_bp_in in = {
+		.bz = &bz, .cmdline = "console=ttyS0 kho=on", .kernel_mem = 0x3d400000,
+		.initrd_mem = 0x1234567000ull, .initrd_size = 0x1000001,
+		.e820 = &qemu_mm, .handover = true, .fdt_addr = 0x3000000,
+		.fdt_size = 4096, .scratch = sc, .nscratch = 2,
+	};
+	struct ld_bp_layout lay;
+	struct ho_window win;
+	struct ho_phys ph = { .map = ho_phys_window_map, .win = &win, .nwin = 1 };
+	struct ho_kho_data kd;
+	uint64_t sd = 0;
+	size_t size;
+	uint8_t *img = mk_bz(&bz_ok, 4096, &size), *buf;
+	const char *cl;
+	char *longcl;
+	int err;
+
+	ld_bzimage_parse(img, size, &bz);
+	err = ld_bp_layout(&in, &lay);
+	tap(!err && lay.cmdline == 4096 && lay.cmdline_cap == 2048 &&
+	    lay.kho_sd && lay.scratch && !lay.efi_sd && !(lay.scratch & 15),
+	    "boot_params: layout (zero page, 2048-byte command line, KHO entry, scratch table)");
+	buf = calloc(1, lay.size);
+	err = ld_bp_build(&in, &lay, buf, bp_phys);
+	win = (struct ho_window){ bp_phys, buf, lay.size };
+	cl = (const char *)buf + lay.cmdline;
+	tap(!err && !strcmp(cl, in.cmdline) &&
+	    ho_get_u32(buf + 0x228) == (uint32_t)(bp_phys + 4096) &&
+	    ho_get_u32(buf + 0xc8) == 0,
+	    "boot_params: command line and cmd_line_ptr");
+	tap(ho_get_u32(buf + 0x218) == 0x34567000 && buf[0xc0] == 0x12 &&
+	    ho_get_u32(buf + 0x21c) == 0x1000001,
+	    "boot_params: initrd above 4 GiB uses ext_ramdisk_image");
+	tap(buf[0x1e8] == 5 && ho_get_u64(buf + 0x2d0 + 3 * 20) == 0x100000 &&
+	    ho_get_u32(buf + 0x2d0 + 3 * 20 + 16) == HO_MEM_RAM &&
+	    buf[0x210] == 0xd0 && !memcmp(buf + 0x202, "HdrS", 4),
+	    "boot_params: e820 table, loader type, setup header copied");
+	err = ho_sd_find(&ph, ho_get_u64(buf + 0x250), HO_SETUP_KEXEC_KHO, &sd);
+	if (!err)
+		err = ho_sd_kho_data(&ph, sd, &kd);
+	tap(!err && kd.fdt_addr == 0x3000000 && kd.fdt_size == 4096 &&
+	    kd.scratch_size == 32 && kd.scratch_addr == bp_phys + lay.scratch &&
+	    !memcmp(buf + lay.scratch, sc, sizeof(sc)),
+	    "boot_params: SETUP_KEXEC_KHO found by the stage library, scratch table copied");
+	{
+		uint64_t head = ho_get_u64(buf + 0x250), gone;
+
+		err = ho_sd_unlink(&ph, &head, HO_SETUP_KEXEC_KHO, &gone);
+		tap(!err && gone == sd && head == 0 &&
+		    !ho_cmdline_append((char *)buf + lay.cmdline, lay.cmdline_cap,
+				       "luo_stage.err", "HO_ERR_BAD_MAGIC") &&
+		    !strcmp(cl, "console=ttyS0 kho=on luo_stage.err=HO_ERR_BAD_MAGIC"),
+		    "boot_params: the stage can unlink the entry and append its verdict");
+	}
+	free(buf);
+
+	in.handover = false;
+	err = ld_bp_layout(&in, &lay);
+	buf = calloc(1, lay.size);
+	if (!err)
+		err = ld_bp_build(&in, &lay, buf, bp_phys);
+	tap(!err && !lay.kho_sd && !ho_get_u64(buf + 0x250) && lay.size == 4096 + 2048,
+	    "boot_params: without handover, no setup_data");
+	free(buf);
+
+	longcl = malloc(3000);
+	memset(longcl, 'a', 2999);
+	longcl[2999] = 0;
+	in.cmdline = longcl;
+	tap(ld_bp_layout(&in, &lay) == LD_ERR_CMDLINE_TOO_LONG,
+	    "boot_params: command line longer than cmdline_size -> LD_ERR_CMDLINE_TOO_LONG");
+	free(longcl);
+	in.cmdline = "x";
+	{
+		struct ho_memmap big = { qemu_ranges, 129 };
+
+		in.e820 = &big;
+		tap(ld_bp_layout(&in, &lay) == LD_ERR_TOO_MANY_E820,
+		    "boot_params: 129 memory map entries -> LD_ERR_TOO_MANY_E820");
+	}
+	free(img);
+}
+
+/* ---- purgatory ELF ----------------------------------------------------- */
+
+static void *purg;
+static size_t purg_size;
+
+static void test_elf(void)
+{
+	struct ld_elf e;
+	uint8_t *a, *b, *bad;
+	uint64_t off, sz, diffs = 0, i;
+	uint32_t n = 7, back = 0;
+	int err;
+
+	err = ld_elf_open(&e, purg, purg_size);
+	if (!tap(!err && e.memsz && !(e.memsz & 4095), "elf: purgatory.ro opens (%llu bytes loaded)",
+		 (unsigned long long)e.memsz))
+		return;
+	tap(!ld_elf_symbol(&e, "purgatory_start", &off, NULL) &&
+	    !ld_elf_symbol(&e, "purgatory_stack_end", &off, NULL) &&
+	    !ld_elf_symbol(&e, "purgatory_regs", &off, &sz) &&
+	    sz == sizeof(struct purg_regs) &&
+	    !ld_elf_symbol(&e, "purgatory_segs", &off, &sz) &&
+	    sz == sizeof(struct purg_seg) * PURG_MAX_SEGS,
+	    "elf: entry, stack and parameter symbols with the sizes of purgatory.h");
+	tap(ld_elf_symbol(&e, "no_such_symbol", &off, NULL) == LD_ERR_ELF_SYMBOL &&
+	    ld_elf_symbol(&e, "mem_ranges", &off, NULL) == LD_ERR_ELF_SYMBOL,
+	    "elf: missing and local symbols are not found");
+	a = malloc(e.memsz);
+	b = malloc(e.memsz);
+	err = ld_elf_relocate(&e, a, 0x10000000);
+	if (!err)
+		err = ld_elf_relocate(&e, b, 0x3dfd4000);
+	for (i = 0; !err && i + 8 <= e.memsz; i += 8)
+		if (ho_get_u64(a + i) != ho_get_u64(b + i) &&
+		    ho_get_u64(b + i) - ho_get_u64(a + i) == 0x3dfd4000 - 0x10000000)
+			diffs++;
+	tap(!err && diffs > 10, "elf: relocated at two addresses, %llu absolute addresses moved",
+	    (unsigned long long)diffs);
+	tap(ld_elf_relocate(&e, a, 0x10000010) == LD_ERR_INVAL,
+	    "elf: misaligned load address refused");
+	err = ld_elf_poke(&e, a, "purgatory_nsegs", &n, sizeof(n));
+	ld_elf_symbol(&e, "purgatory_nsegs", &off, NULL);
+	memcpy(&back, a + off, sizeof(back));
+	tap(!err && back == 7 &&
+	    ld_elf_poke(&e, a, "purgatory_nsegs", &diffs, 8) == LD_ERR_ELF_SYMBOL,
+	    "elf: poke writes a symbol and refuses to overflow it");
+	free(a);
+	free(b);
+
+	bad = malloc(purg_size);
+	memcpy(bad, purg, purg_size);
+	bad[18] = 3;				/* e_machine = EM_386 */
+	tap(ld_elf_open(&e, bad, purg_size) == LD_ERR_ELF &&
+	    ld_elf_open(&e, purg, 63) == LD_ERR_ELF &&
+	    ld_elf_open(&e, purg, purg_size / 2) == LD_ERR_ELF,
+	    "elf: wrong machine and truncated objects refused");
+	free(bad);
+}
+
+/* ---- whole plans ------------------------------------------------------- */
+
+/* A minimal valid kho-v4 FDT (no subtrees). */
+static void mk_kho_fdt(void *buf, size_t size)
+{
+	uint64_t zero = 0;
+
+	fdt_create(buf, (int)size);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_string(buf, "compatible", "kho-v4");
+	fdt_property(buf, "preserved-memory-map", &zero, sizeof(zero));
+	fdt_end_node(buf);
+	fdt_finish(buf);
+}
+
+struct plan_row {
+	const char *name;
+	unsigned int nz;
+	struct ho_scratch z[4];
+	uint64_t pref;
+	size_t cmdline_len;
+	int err;
+};
+
+static const struct plan_row plan_rows[] = {
+	{ "handover, three scratch ranges", 3,
+	  { { 0x1000000, 16 * MiB }, { 0x20000000, 64 * MiB }, { 0x38000000, 64 * MiB } },
+	  16 * MiB, 20, LD_OK },
+	{ "pref_address above all scratch: kernel placed lower", 1,
+	  { { 0x400000, 20 * MiB } }, 512 * MiB, 20, LD_OK },
+	{ "scratch table rejected by the stage library (unaligned)", 1,
+	  { { 0x1000800, 64 * MiB } }, 16 * MiB, 20, LD_ERR_HANDOVER },
+	{ "scratch table rejected (overlapping ranges)", 2,
+	  { { 0x10000000, 64 * MiB }, { 0x12000000, 64 * MiB } }, 16 * MiB, 20,
+	  LD_ERR_HANDOVER },
+	{ "scratch too small: nothing planned", 1, { { 0x1000000, 4 * MiB } },
+	  16 * MiB, 20, LD_ERR_NO_SPACE },
+	{ "command line too long", 1, { { 0x30000000, 224 * MiB } }, 16 * MiB,
+	  3000, LD_ERR_CMDLINE_TOO_LONG },
+	{ "no handover", 0, { { 0 } }, 16 * MiB, 20, LD_OK },
+};
+
+static void test_plan(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(plan_rows) / sizeof(plan_rows[0]); i++) {
+		const struct plan_row *r = &plan_rows[i];
+		struct bz_opts o = bz_ok;
+		struct ld_plan p;
+		struct ld_plan_in in = { 0 };
+		struct ld_elf e;
+		struct purg_regs regs;
+		struct purg_seg segs[PURG_MAX_SEGS];
+		uint8_t initrd[10000], digest[32];
+		char *cl = malloc(r->cmdline_len + 1);
+		size_t size;
+		uint8_t *img;
+		uint64_t off;
+		unsigned int j;
+		bool ok;
+		int err;
+
+		o.pref = r->pref;
+		img = mk_bz(&o, 300 * KiB, &size);
+		memset(cl, 'c', r->cmdline_len);
+		cl[r->cmdline_len] = 0;
+		memset(initrd, 0x5a, sizeof(initrd));
+		in.kernel = img;
+		in.kernel_size = size;
+		in.initrd = initrd;
+		in.initrd_size = sizeof(initrd);
+		in.cmdline = cl;
+		in.memmap = qemu_mm;
+		in.handover = r->nz > 0;
+		in.fdt_addr = 0x3000000;
+		in.fdt_size = 4096;
+		in.scratch = r->z;
+		in.nscratch = r->nz;
+		in.purgatory = purg;
+		in.purgatory_size = purg_size;
+		err = ld_plan_build(&in, &p);
+		if (!tap(err == r->err, "plan: %s -> %s", r->name, ld_errname(r->err)))
+			printf("# got %s: %s\n", ld_errname(err), p.why);
+		else if (err)
+			printf("# %s\n", p.why);
+		if (err) {
+			ld_plan_free(&p);
+			free(img);
+			free(cl);
+			continue;
+		}
+		ld_elf_open(&e, purg, purg_size);
+		ld_elf_symbol(&e, "purgatory_regs", &off, NULL);
+		memcpy(&regs, (uint8_t *)p.purg_buf + off, sizeof(regs));
+		ld_elf_symbol(&e, "purgatory_segs", &off, NULL);
+		memcpy(segs, (uint8_t *)p.purg_buf + off, sizeof(segs));
+		ok = regs.rsi == p.seg[p.nseg - 1].mem && regs.rip == p.seg[0].mem + 0x200 &&
+		     regs.rsp > p.purg_mem && regs.rsp <= p.purg_mem + p.seg[p.nseg - 2].memsz &&
+		     p.entry >= p.purg_mem && p.entry < p.purg_mem + p.seg[p.nseg - 2].memsz;
+		for (j = 0; j < p.nseg; j++) {
+			if (segs[j].flags & PURG_SEG_SELF) {
+				ok &= p.seg[j].buf == p.purg_buf;
+				continue;
+			}
+			ho_sha256(p.seg[j].buf, p.seg[j].bufsz, digest);
+			ok &= segs[j].mem == p.seg[j].mem && segs[j].len == p.seg[j].bufsz &&
+			      !memcmp(digest, segs[j].sha256, 32);
+		}
+		tap(ok, "plan: %s: purgatory registers and segment SHA-256 table", r->name);
+		if (r->pref > 16 * MiB)
+			tap(p.seg[0].mem < r->pref, "plan: %s: kernel at 0x%llx", r->name,
+			    (unsigned long long)p.seg[0].mem);
+		if (in.handover) {
+			/* What the purgatory will see: the stage library's verdict. */
+			static uint8_t fdt[4096] __attribute__((aligned(8)));
+			struct ho_window w[2] = {
+				{ p.seg[p.nseg - 1].mem, p.bp_buf, p.bp.size },
+				{ 0x3000000, fdt, sizeof(fdt) },
+			};
+			struct ho_phys ph = { .map = ho_phys_window_map, .win = w, .nwin = 2 };
+			struct ho_env env = { .memmap = &qemu_mm, .phys = &ph };
+			struct ho_segment hs[LD_NSEG];
+			struct ho_kho_data kd;
+			struct ho_report rep;
+			struct ho_scratch *tbl;
+			uint64_t sd;
+
+			mk_kho_fdt(fdt, sizeof(fdt));
+			for (j = 0; j < p.nseg; j++) {
+				hs[j].mem = p.seg[j].mem;
+				hs[j].memsz = p.seg[j].memsz;
+			}
+			err = ho_sd_find(&ph, ho_get_u64((uint8_t *)p.bp_buf + 0x250),
+					 HO_SETUP_KEXEC_KHO, &sd);
+			if (!err)
+				err = ho_sd_kho_data(&ph, sd, &kd);
+			if (!err)
+				err = ho_check_handover(&kd, hs, p.nseg, &env, &rep);
+			tap(!err, "plan: %s: the stage library accepts the handover (%s)",
+			    r->name, ho_errname(err));
+			tbl = (void *)((uint8_t *)p.bp_buf + p.bp.scratch);
+			tbl[0].addr += 16;	/* PURG_FAULT_SCRATCH_UNALIGNED */
+			err = ho_check_handover(&kd, hs, p.nseg, &env, &rep);
+			tap(err == HO_ERR_SCRATCH_UNALIGNED,
+			    "plan: %s: damaged after loading -> HO_ERR_SCRATCH_UNALIGNED", r->name);
+		}
+		ld_plan_free(&p);
+		free(img);
+		free(cl);
+	}
+}
+
+static void test_names(void)
+{
+	tap(!strcmp(ld_errname(LD_ERR_NO_SPACE), "LD_ERR_NO_SPACE") &&
+	    !strcmp(ld_errname(0), "LD_OK") &&
+	    !strcmp(ld_errname(-999), "LD_ERR_UNKNOWN") &&
+	    strlen(ld_strerror(LD_ERR_ELF)) > 5,
+	    "errors: names and messages");
+}
+
+int main(int argc, char **argv)
+{
+	FILE *f;
+	long n;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: test-loader PURGATORY.ro\n");
+		return 2;
+	}
+	f = fopen(argv[1], "rb");
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0) {
+		fprintf(stderr, "test-loader: %s: %s\n", argv[1], strerror(errno));
+		return 2;
+	}
+	rewind(f);
+	purg_size = (size_t)n;
+	purg = malloc(purg_size);
+	if (fread(purg, 1, purg_size, f) != purg_size)
+		return 2;
+	fclose(f);
+
+	test_names();
+	test_bzimage();
+	test_place();
+	test_bootparams();
+	test_elf();
+	test_plan();
+	free(purg);
+	return tap_done();
+}
