@@ -96,19 +96,49 @@ static int check_memfd_data(uint64_t data, const struct ho_env *env,
 	return err;
 }
 
-static int check_file(const void *fdt, int sessions, int node,
-		      const struct ho_env *env, const char *where,
+/*
+ * Number of sessions when they are exactly "0", "1", ... in order (the
+ * kernel writes them so): then a reference is valid iff it is below it.
+ * -1 otherwise, and references are looked up by name.
+ */
+static int64_t dense_sessions(const void *fdt, int sessions)
+{
+	char want[20];
+	const char *name;
+	int64_t n = 0;
+	int s;
+
+	fdt_for_each_subnode(s, fdt, sessions) {
+		name = fdt_get_name(fdt, s, 0);
+		hex_name(want, sizeof(want), n++);
+		if (!name || ho_strcmp(name, want))
+			return -1;
+	}
+	return n;
+}
+
+static bool session_exists(const void *fdt, int sessions, int64_t dense,
+			   uint32_t session)
+{
+	char name[20];
+
+	if (dense >= 0)
+		return session < dense;
+	hex_name(name, sizeof(name), session);
+	return fdt_subnode_offset(fdt, sessions, name) >= 0;
+}
+
+static int check_file(const void *fdt, int sessions, int64_t dense,
+		      int node, const struct ho_env *env, const char *where,
 		      struct ho_report *rep)
 {
 	struct luo_file f;
-	char name[20];
 	int err;
 
 	err = read_file(fdt, node, &f, where, rep);
 	if (err)
 		return err;
-	hex_name(name, sizeof(name), f.session);
-	if (fdt_subnode_offset(fdt, sessions, name) < 0)
+	if (!session_exists(fdt, sessions, dense, f.session))
 		return ho_fail_val(rep, HO_ERR_BAD_SESSION_REF, where, fdt,
 				   node, "session", f.session);
 	if (!ho_strcmp(f.compat, HO_MEMFD_COMPATIBLE))
@@ -240,6 +270,7 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	const struct ho_schema *schema;
 	int sessions, fds, node, err;
 	const char *compat;
+	int64_t dense;
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)
@@ -265,8 +296,9 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 		err = check_sessions(fdt, sessions, where, rep);
 	if (err)
 		return err;
+	dense = dense_sessions(fdt, sessions);
 	fdt_for_each_subnode(node, fdt, fds) {
-		err = check_file(fdt, sessions, node, env, where, rep);
+		err = check_file(fdt, sessions, dense, node, env, where, rep);
 		if (err)
 			return err;
 	}
