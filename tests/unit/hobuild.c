@@ -168,6 +168,13 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 
 /* LUO FDT */
 
+/* Sessions named 0, 2, 4, ... instead of 0, 1, 2, ... */
+static int sparse(const struct hb *h)
+{
+	return h->defect == HB_LUO_SPARSE_SESSIONS ||
+	       h->defect == HB_LUO_SPARSE_BAD_REF;
+}
+
 static int build_sessions(struct hb *h, void *fdt)
 {
 	char name[80];
@@ -177,7 +184,7 @@ static int build_sessions(struct hb *h, void *fdt)
 		return 0;
 	CK(fdt_begin_node(fdt, "sessions"));
 	for (i = 0; i < h->p.nsessions; i++) {
-		hex(name, i);
+		hex(name, sparse(h) ? 2 * i : i);
 		if (i == 1 && h->defect == HB_LUO_SESSION_NAME_HEX)
 			strcpy(name, "01");
 		CK(fdt_begin_node(fdt, name));
@@ -202,7 +209,7 @@ static int build_file(struct hb *h, void *fdt, int i)
 
 	if (h->p.shuffle_tokens)	/* a permutation: 7919 is prime */
 		token = 1000 + (uint64_t)i * 7919 % h->p.nfiles;
-	uint32_t session = i % h->p.nsessions;
+	uint32_t session = (i % h->p.nsessions) * (sparse(h) ? 2 : 1);
 	const char *compat = "memfd-v1";
 	char name[20];
 
@@ -216,6 +223,8 @@ static int build_file(struct hb *h, void *fdt, int i)
 		token = 1000;
 	if (i == 0 && d == HB_LUO_BAD_SESSION_REF)
 		session = 99;
+	if (i == 0 && d == HB_LUO_SPARSE_BAD_REF)
+		session = 1;
 	if (i == 0 && d == HB_MEMFD_DATA_UNMAPPED)
 		data = UNMAPPED_RAM;
 	if (i == 0 && d == HB_MEMFD_DATA_MISALIGNED)
