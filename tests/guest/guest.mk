@@ -28,6 +28,12 @@ $(GUEST_B)/%: $(GUEST_DIR)/%.c $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/hos
 	$(CC) $(GUEST_CFLAGS) -I$(TOP)/efi/lib/include -o $@ $< $(GUEST_B)/guestlib.o \
 		$(B)/host/libho.a $(B)/host/libfdt.a
 
+# The host's luo-fdt tool, linked static for the guest (kho_blob_check runs it
+# on the blobs the kernel emits).
+$(GUEST_B)/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/host/libho.a $(B)/host/libfdt.a
+	$(CC) -static -o $@ $^
+GUEST_EXTRA_BINS += $(GUEST_B)/luo-fdt
+
 .PHONY: guest vm-image-ours vm-image-upstream
 # GUEST_EXTRA_BINS is filled by .mk files included after this one.
 .SECONDEXPANSION:
