@@ -62,7 +62,10 @@ union luo_dev_ucmd {
 	struct liveupdate_ioctl_kho_info kho;
 };
 
-/* Open a session (create or retrieve) and return its new fd in *@fdp. */
+/*
+ * CREATE_SESSION / RETRIEVE_SESSION: open the session named @uname, install
+ * it as a new fd and copy the structure (with the fd) back to @uarg.
+ */
 static int luo_dev_session(unsigned int cmd, const u8 *uname, void __user *uarg,
 			   void *kbuf, size_t len)
 {

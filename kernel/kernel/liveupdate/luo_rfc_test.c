@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live Update Orchestrator, RFC design: test hooks.
+ */
+
+/**
+ * DOC: LUO self-test subsystem
+ *
+ * With CONFIG_LIVEUPDATE_RFC_FAULT_INJECT a subsystem "selftest"
+ * (compatible "luo-selftest-v1") takes part in every transition, after the
+ * files subsystem. It shows the subsystem interface end to end: prepare
+ * preserves one page with a magic value and hands its physical address
+ * over; freeze marks it; the next kernel checks it when the subsystem
+ * registers and releases it on finish. The verdict is the read-only
+ * parameter /sys/module/luo_rfc/parameters/selftest: "none" (nothing came
+ * in), "ok" or "bad".
+ *
+ * The writable parameter /sys/module/luo_rfc/parameters/fail set to
+ * "prepare" or "freeze" makes that callback fail with EAGAIN, so tests can
+ * check that the participants already done are cancelled in reverse order
+ * and that the errno reaches userspace; "none" switches it off.
+ */
+
+#define pr_fmt(fmt) "luo selftest: " fmt
+
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "luo_rfc_internal.h"
+
+#define LUO_SELFTEST_MAGIC	0x4c554f5246435354ULL	/* "LUORFCST" */
+
+/* The preserved page. */
+struct luo_selftest_page {
+	u64 magic;
+	u64 frozen;
+};
+
+static char luo_selftest_fail[16] = "none";
+module_param_string(fail, luo_selftest_fail, sizeof(luo_selftest_fail), 0644);
+MODULE_PARM_DESC(fail, "make the selftest subsystem fail: prepare, freeze or none");
+
+static char luo_selftest_result[8] = "none";
+module_param_string(selftest, luo_selftest_result, sizeof(luo_selftest_result),
+		    0444);
+MODULE_PARM_DESC(selftest, "incoming selftest data: none, ok or bad");
+
+static bool luo_selftest_fails(const char *phase)
+{
+	return sysfs_streq(luo_selftest_fail, phase);
+}
+
+static int luo_selftest_prepare(void *data, u64 *sdata)
+{
+	struct luo_selftest_page *page;
+
+	if (luo_selftest_fails("prepare")) {
+		pr_warn("failing prepare on request\n");
+		return -EAGAIN;
+	}
+	page = kho_alloc_preserve(sizeof(*page));
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	page->magic = LUO_SELFTEST_MAGIC;
+	*sdata = virt_to_phys(page);
+	return 0;
+}
+
+static int luo_selftest_freeze(void *data, u64 *sdata)
+{
+	struct luo_selftest_page *page = phys_to_virt(*sdata);
+
+	if (luo_selftest_fails("freeze")) {
+		pr_warn("failing freeze on request\n");
+		return -EAGAIN;
+	}
+	page->frozen = 1;
+	return 0;
+}
+
+static void luo_selftest_cancel(void *data, u64 sdata)
+{
+	if (sdata)
+		kho_unpreserve_free(phys_to_virt(sdata));
+}
+
+static bool luo_selftest_valid(u64 sdata)
+{
+	return sdata && PAGE_ALIGNED(sdata) && pfn_valid(PHYS_PFN(sdata));
+}
+
+static void luo_selftest_finish(void *data, u64 sdata)
+{
+	if (luo_selftest_valid(sdata))
+		kho_restore_free(phys_to_virt(sdata));
+}
+
+static const struct luo_subsystem_ops luo_selftest_ops = {
+	.prepare = luo_selftest_prepare,
+	.freeze = luo_selftest_freeze,
+	.cancel = luo_selftest_cancel,
+	.finish = luo_selftest_finish,
+};
+
+static int __init luo_selftest_init(void)
+{
+	const struct luo_selftest_page *page;
+	struct luo_subsystem *ss;
+	u64 sdata;
+
+	ss = liveupdate_register_subsystem("selftest", "luo-selftest-v1",
+					   &luo_selftest_ops, NULL);
+	if (IS_ERR(ss))
+		return 0;
+	if (liveupdate_subsystem_incoming(ss, &sdata))
+		return 0;
+	page = luo_selftest_valid(sdata) ? phys_to_virt(sdata) : NULL;
+	if (page && page->magic == LUO_SELFTEST_MAGIC && page->frozen)
+		strscpy(luo_selftest_result, "ok");
+	else
+		strscpy(luo_selftest_result, "bad");
+	pr_info("incoming data at %#llx: %s\n", sdata, luo_selftest_result);
+	return 0;
+}
+late_initcall(luo_selftest_init);
