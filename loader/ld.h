@@ -221,6 +221,8 @@ struct ld_plan {
 	struct ld_bp_layout bp;
 	void *bp_buf;			/* malloc()ed: boot_params segment */
 	void *purg_buf;			/* malloc()ed: relocated purgatory */
+	struct ho_scratch *scratch;	/* malloc()ed: the table passed on */
+	uint32_t nscratch;
 	uint64_t purg_mem;		/* where the purgatory segment goes */
 	uint64_t entry;			/* purgatory entry (kexec start) */
 	uint64_t kernel_entry;		/* 64-bit entry: kernel + 0x200 */
@@ -230,8 +232,10 @@ struct ld_plan {
 
 /*
  * Plan a kexec: parse, place, build boot_params, relocate and parametrize
- * the purgatory (SHA-256 of every other segment). Allocates plan buffers
- * (free with ld_plan_free) but does no I/O.
+ * the purgatory (SHA-256 of every other segment). The scratch table passed
+ * on is the running kernel's without empty ranges (Linux 7.3 reports a
+ * zero-sized per-node range; the handover contract has none). Allocates
+ * plan buffers (free with ld_plan_free) but does no I/O.
  */
 int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *plan);
 void ld_plan_free(struct ld_plan *plan);

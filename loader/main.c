@@ -167,12 +167,15 @@ static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 		       "at 0x%llx (%u ranges)\n", (unsigned long long)in->fdt_addr,
 		       (unsigned long long)in->fdt_size,
 		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->bp.scratch),
-		       in->nscratch);
-		for (i = 0; i < in->nscratch; i++)
+		       p->nscratch);
+		for (i = 0; i < p->nscratch; i++)
 			printf("  scratch 0x%016llx 0x%016llx %12llu\n",
-			       (unsigned long long)in->scratch[i].addr,
-			       (unsigned long long)(in->scratch[i].addr + in->scratch[i].size - 1),
-			       (unsigned long long)in->scratch[i].size);
+			       (unsigned long long)p->scratch[i].addr,
+			       (unsigned long long)(p->scratch[i].addr + p->scratch[i].size - 1),
+			       (unsigned long long)p->scratch[i].size);
+		if (p->nscratch < in->nscratch)
+			printf("  (%u empty range%s dropped)\n", in->nscratch - p->nscratch,
+			       in->nscratch - p->nscratch == 1 ? "" : "s");
 	} else {
 		printf("handover: none\n");
 	}

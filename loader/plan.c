@@ -76,15 +76,15 @@ static int check_handover(const struct ld_plan_in *in, struct ld_plan *p)
 	unsigned int i;
 	int err;
 
-	err = ho_scratch_check(in->scratch, (uint64_t)in->nscratch * 16,
+	err = ho_scratch_check(p->scratch, (uint64_t)p->nscratch * 16,
 			       &in->memmap, &rep);
 	for (i = 0; !err && i < p->nseg; i++) {
 		hs[i].mem = p->seg[i].mem;
 		hs[i].memsz = p->seg[i].memsz;
 	}
 	if (!err)
-		err = ho_segments_check(hs, p->nseg, in->scratch,
-					(uint64_t)in->nscratch * 16, &rep);
+		err = ho_segments_check(hs, p->nseg, p->scratch,
+					(uint64_t)p->nscratch * 16, &rep);
 	if (err) {
 		snprintf(p->why, sizeof(p->why), "handover: %s (%s) at %s %s",
 			 ho_errname(err), ho_strerror(err), rep.path, rep.detail);
@@ -110,6 +110,19 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 	if (err)
 		return fail(p, err, NULL);
 
+	if (in->handover) {
+		uint32_t i;
+
+		p->scratch = calloc(in->nscratch ? in->nscratch : 1, sizeof(*p->scratch));
+		if (!p->scratch)
+			return fail(p, LD_ERR_INVAL, "out of memory");
+		for (i = 0; i < in->nscratch; i++)
+			if (in->scratch[i].size)
+				p->scratch[p->nscratch++] = in->scratch[i];
+		if (!p->nscratch)
+			return fail(p, LD_ERR_NO_ALLOWED_MEMORY, "handover: every scratch range is empty");
+	}
+
 	memset(&bpi, 0, sizeof(bpi));
 	bpi.bz = &p->bz;
 	bpi.cmdline = in->cmdline;
@@ -119,8 +132,8 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 	bpi.handover = in->handover;
 	bpi.fdt_addr = in->fdt_addr;
 	bpi.fdt_size = in->fdt_size;
-	bpi.scratch = in->scratch;
-	bpi.nscratch = in->nscratch;
+	bpi.scratch = p->scratch;
+	bpi.nscratch = p->nscratch;
 	bpi.efi_info = in->efi_info;
 	bpi.efi_map = in->efi_map;
 	bpi.efi_map_size = in->efi_map_size;
@@ -158,14 +171,13 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 		.memsz = p->bp.size,
 	};
 
-	err = ld_place(p->seg, p->nseg, in->handover ? in->scratch : NULL,
-		       in->handover ? in->nscratch : 0, &in->memmap, &p->diag);
+	err = ld_place(p->seg, p->nseg, p->scratch, p->nscratch, &in->memmap,
+		       &p->diag);
 	if (err == LD_ERR_NO_SPACE && p->diag.seg == 0 && k->min > LD_MIN_LOAD_ADDR) {
 		/* Relocatable: below pref_address is fine when nothing else is. */
 		k->min = 0;
-		err = ld_place(p->seg, p->nseg, in->handover ? in->scratch : NULL,
-			       in->handover ? in->nscratch : 0, &in->memmap,
-			       &p->diag);
+		err = ld_place(p->seg, p->nseg, p->scratch, p->nscratch,
+			       &in->memmap, &p->diag);
 	}
 	if (err == LD_ERR_NO_SPACE) {
 		ld_place_explain(p->seg, p->nseg, &p->diag, p->why, sizeof(p->why));
@@ -199,5 +211,7 @@ void ld_plan_free(struct ld_plan *p)
 		return;
 	free(p->bp_buf);
 	free(p->purg_buf);
+	free(p->scratch);
 	p->bp_buf = p->purg_buf = NULL;
+	p->scratch = NULL;
 }

@@ -464,6 +464,11 @@ static const struct plan_row plan_rows[] = {
 	  16 * MiB, 20, LD_ERR_NO_SPACE },
 	{ "command line too long", 1, { { 0x30000000, 224 * MiB } }, 16 * MiB,
 	  3000, LD_ERR_CMDLINE_TOO_LONG },
+	{ "a zero-sized scratch range (as Linux 7.3 reports) is dropped", 3,
+	  { { 0x1000000, 16 * MiB }, { 0x3f000000, 0 }, { 0x30000000, 64 * MiB } },
+	  16 * MiB, 20, LD_OK },
+	{ "only zero-sized scratch ranges", 1, { { 0x1000000, 0 } }, 16 * MiB, 20,
+	  LD_ERR_NO_ALLOWED_MEMORY },
 	{ "no handover", 0, { { 0 } }, 16 * MiB, 20, LD_OK },
 };
 
