@@ -5,13 +5,15 @@
  * Grammar (as upstream's tools/testing/selftests/liveupdate/init.c):
  * the kernel command line names the program and the stages,
  *
- *	luo_test=<prog> luo_stages=<N> [luo_stage=<K>] [luo_loader=file|none]
+ *	luo_test=<prog> luo_stages=<N> [luo_stage=<K>] [luo_loader=file|exec|none]
  *
  * In stage K < N, init first loads the next kernel (the same bzImage, from
  * /boot, and the same initramfs, read back from /sys/firmware/initrd, which
  * exists because the harness boots with retain_initrd) with luo_stage=K+1,
  * then runs "/bin/<prog> -s K". If the program exits 0, init kexecs. In the
  * last stage it runs the program and reboots, which ends QEMU (-no-reboot).
+ * luo_loader=exec loads with /bin/luo-kexec (kexec_load, loader/) instead
+ * of kexec_file_load; luo_kexec_args=a,b,... adds arguments to it.
  *
  * The host decides from these lines on the console:
  *	# luo-vm: stage K of N ...       progress
@@ -125,7 +127,38 @@ static int initrd_copy(void)
 	return 0;
 }
 
-static int load_next_kernel(void)
+/* luo_loader=exec: /bin/luo-kexec -l ... with the same inputs. */
+static int load_with_luo_kexec(const char *cmdline)
+{
+	char cl[CMDLINE_MAX + 16], extra[256], *argv[24], *save = NULL, *tok;
+	char *const envp[] = { "PATH=/bin", NULL };
+	int argc = 0, status;
+	pid_t pid;
+
+	snprintf(cl, sizeof(cl), "--command-line=%s", cmdline);
+	argv[argc++] = "/bin/luo-kexec";
+	argv[argc++] = "-l";
+	argv[argc++] = KERNEL_IMAGE;
+	argv[argc++] = "--initrd=" INITRD_COPY;
+	argv[argc++] = cl;
+	if (gl_cmdline_get("luo_kexec_args", extra, sizeof(extra)))
+		for (tok = strtok_r(extra, ",", &save); tok && argc < 23;
+		     tok = strtok_r(NULL, ",", &save))
+			argv[argc++] = tok;
+	argv[argc] = NULL;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ENOEXEC;
+}
+
+static int load_next_kernel(int exec)
 {
 	char cmdline[CMDLINE_MAX];
 	int kfd = -1, ifd = -1, err;
@@ -136,6 +169,10 @@ static int load_next_kernel(void)
 	err = initrd_copy();
 	if (err)
 		return err;
+	if (exec) {
+		err = load_with_luo_kexec(cmdline);
+		goto out;
+	}
 	kfd = open(KERNEL_IMAGE, O_RDONLY);
 	ifd = open(INITRD_COPY, O_RDONLY);
 	if (kfd < 0 || ifd < 0) {
@@ -201,11 +238,13 @@ int main(void)
 		finish(0, "bad stage %d of %d", stage, stages);
 
 	printf("# luo-vm: stage %d of %d: %s\n", stage, stages, prog);
-	if (stage < stages && strcmp(loader, "file") == 0) {
-		rc = load_next_kernel();
+	if (stage < stages && (!strcmp(loader, "file") || !strcmp(loader, "exec"))) {
+		const char *how = strcmp(loader, "exec") ? "kexec_file_load" : "luo-kexec";
+
+		rc = load_next_kernel(!strcmp(loader, "exec"));
 		if (rc)
-			finish(0, "kexec_file_load: %s", strerror(-rc));
-		printf("# luo-vm: stage %d: next kernel loaded (kexec_file_load)\n", stage);
+			finish(0, "%s: %s", how, strerror(-rc));
+		printf("# luo-vm: stage %d: next kernel loaded (%s)\n", stage, how);
 	}
 
 	rc = run_test(prog);
