@@ -137,6 +137,7 @@ static struct {
 	int open_err;		/* errno for open() when disabled at runtime */
 	u64 count;		/* live updates before this boot */
 	void *blob;		/* outgoing blob while frozen */
+	void *in_blob;		/* incoming blob, kept until finish */
 } luo = {
 	.state = LIVEUPDATE_STATE_DISABLED,
 	.enabled = true,
@@ -546,6 +547,11 @@ int luo_finish(void)
 		list_del(&in->list);
 		kfree(in);
 	}
+	/* kept until now for debugfs kho/in/sub_fdts/luo-rfc */
+	if (luo.in_blob) {
+		kho_restore_free(luo.in_blob);
+		luo.in_blob = NULL;
+	}
 	luo_set_state(LIVEUPDATE_STATE_NORMAL);
 	pr_info("live update %llu finished\n", luo.count);
 	return 0;
@@ -795,9 +801,9 @@ static int __init luo_rfc_init(void)
 		mutex_unlock(&luo_lock);
 		goto err_disable;
 	}
+	luo.in_blob = phys_to_virt(phys);
 	luo_set_state(LIVEUPDATE_STATE_UPDATED);
 	mutex_unlock(&luo_lock);
-	kho_restore_free(phys_to_virt(phys));
 	pr_info("live update %llu: handover blob accepted\n", luo.count);
 	return 0;
 
