@@ -70,3 +70,11 @@ CHECK_SUITES += unit-loader
 
 -include $(wildcard $(LDR_B)/host/*.d $(LDR_B)/san/*.d)
 ALL_TARGETS += $(LDR_B)/luo-kexec
+
+# Debian's kexec-tools as a peer in the test VM (tests/guest/loader_check.c
+# runs it through its dynamic loader with --library-path /bin).
+KEXEC_PEER := $(wildcard /usr/sbin/kexec)
+ifneq ($(KEXEC_PEER),)
+GUEST_EXTRA_BINS += $(KEXEC_PEER) $(shell ldd $(KEXEC_PEER) 2>/dev/null | \
+	awk '$$2 == "=>" && $$3 ~ /^\// {print $$3} $$1 ~ /^\/.*ld-linux/ {print $$1}')
+endif

@@ -144,7 +144,7 @@ static void inject_fault(uint64_t sd_addr)
 		break;
 	case PURG_FAULT_SCRATCH_OVERLAP:
 		if (nsc >= 2) {
-			sc[1].addr = sc[0].addr;
+			sc[1] = sc[0];		/* same range twice, inside RAM */
 			break;
 		}
 		/* One range cannot overlap another: misalign it instead. */

@@ -46,7 +46,7 @@ struct purg_seg {
 	X(NONE,			0, "no fault") \
 	X(FDT_MAGIC,		1, "KHO FDT magic flipped (HO_ERR_BAD_MAGIC)") \
 	X(SCRATCH_UNALIGNED,	2, "first scratch range moved by 16 bytes (HO_ERR_SCRATCH_UNALIGNED)") \
-	X(SCRATCH_OVERLAP,	3, "second scratch range made to overlap the first (HO_ERR_SCRATCH_OVERLAP)") \
+	X(SCRATCH_OVERLAP,	3, "second scratch range made equal to the first (HO_ERR_SCRATCH_OVERLAP)") \
 	X(KHO_DATA_SIZE,	4, "SETUP_KEXEC_KHO length shortened (HO_ERR_KHO_DATA_SIZE)") \
 	X(LUO_COMPATIBLE,	5, "LUO FDT compatible changed (HO_ERR_BAD_COMPATIBLE)") \
 	X(IMAGE_CHECKSUM,	6, "one kernel byte changed: checksum mismatch, the purgatory stops")
