@@ -376,7 +376,8 @@ int main(int argc, char **argv)
 		if (err && handover == 1) {
 			errmsg("--handover: no KHO handover available (%s)",
 				err == -ENODEV ? "KHO off, or no /dev/liveupdate KHO query" :
-				strerror(-err));
+				err == -EBUSY ? "/dev/liveupdate is held open by another "
+				"process: load before opening it" : strerror(-err));
 			goto out;
 		}
 		if (!err) {

@@ -92,7 +92,7 @@ int sys_handover_query(struct sys_handover *h)
 
 	memset(h, 0, sizeof(*h));
 	if (fd < 0)
-		return errno == ENOENT ? -ENODEV : -errno;
+		return errno == ENOENT ? -ENODEV : -errno;	/* EBUSY: held open */
 	if (ioctl(fd, LIVEUPDATE_IOCTL_GET_KHO_INFO, &q) && errno != ENOSPC) {
 		err = -errno;
 		goto out;

@@ -7,6 +7,10 @@
  * with Debian's kexec-tools (run through its own dynamic loader from /bin):
  *   luo_loader_peer=kexec-l     kexec -l   (kexec_load, no handover)
  *   luo_loader_peer=kexec-s     kexec -s -l (kexec_file_load, KHO by the kernel)
+ *   luo_loader_peer=luo-kexec   luo-kexec -l --handover, and after preserving
+ *                               luo-kexec -e (the session still open)
+ * The next kernel is loaded before /dev/liveupdate is opened: the device has
+ * one opener at a time, and the loader's KHO query needs it.
  * (otherwise init loads it, e.g. luo_loader=exec: luo-kexec).
  *
  * Stage 2 checks luo_loader_expect=:
@@ -69,14 +73,23 @@ static int run(char *const argv[])
 }
 
 /* kexec-tools loads the next kernel: same kernel, initrd, command line. */
-static int peer_load(const char *peer)
+static int peer_load(const char *peer, bool exec_now)
 {
 	char line[2048], cl[2100], *p, *tok, *save = NULL;
 	size_t used = 0;
 	void *buf;
-	long len = gl_read_file("/sys/firmware/initrd", &buf);
+	long len;
 	int fd, rc;
 
+	if (exec_now) {
+		char *argv_e[] = { "/bin/luo-kexec", "-e", NULL };
+
+		gl_diag("luo-kexec -e");
+		fflush(stdout);
+		rc = run(argv_e);
+		return gl_ok(0, "luo-kexec -e returned %d", rc), 1;
+	}
+	len = gl_read_file("/sys/firmware/initrd", &buf);
 	if (!gl_ok(len > 0, "read back the initrd: %ld", len))
 		return 1;
 	fd = open("/tmp/initrd", O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -94,7 +107,12 @@ static int peer_load(const char *peer)
 		if (strncmp(tok, "luo_stage=", 10) && strncmp(tok, "luo_stage.", 10))
 			used += snprintf(cl + used, sizeof(cl) - used, "%s ", tok);
 	snprintf(cl + used, sizeof(cl) - used, "luo_stage=2");
-	{
+	if (!strcmp(peer, "luo-kexec")) {
+		char *argv_l[] = { "/bin/luo-kexec", "-l", "/boot/bzImage", "--handover",
+				   "--initrd=/tmp/initrd", cl, NULL };
+		rc = run(argv_l);
+		return gl_ok(rc == 0, "luo-kexec -l --handover exited %d", rc) ? 0 : 1;
+	} else {
 		char *argv_l[] = { "/bin/ld-linux-x86-64.so.2", "--library-path", "/bin",
 				   "/bin/kexec", "-l", "/boot/bzImage",
 				   "--initrd=/tmp/initrd", cl, NULL };
@@ -112,11 +130,14 @@ static int stage1(void)
 {
 	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
 	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
-	char peer[16];
-	int luo = open("/dev/liveupdate", O_RDWR), mfd, err;
+	char peer[16] = "";
+	int luo, mfd, err;
 	uint8_t *map;
 	pid_t pid;
 
+	if (gl_cmdline_get("luo_loader_peer", peer, sizeof(peer)) && peer_load(peer, false))
+		return 1;
+	luo = open("/dev/liveupdate", O_RDWR);
 	if (!gl_ok(luo >= 0, "open /dev/liveupdate"))
 		return 1;
 	mfd = memfd_create("loader-data", 0);
@@ -136,8 +157,8 @@ static int stage1(void)
 	err = xioctl(cs.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pf);
 	if (!gl_ok(!err, "preserve the memfd: %s", strerror(-err)))
 		return 1;
-	if (gl_cmdline_get("luo_loader_peer", peer, sizeof(peer)) && peer_load(peer))
-		return 1;
+	if (!strcmp(peer, "luo-kexec"))
+		return peer_load(peer, true);	/* returns only on failure */
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
