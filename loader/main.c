@@ -334,7 +334,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (file && !dry) {
+	if (file && dry) {
+		printf("kexec_file_load(\"%s\", %s%s%s, \"%s\"): the kernel places the "
+		       "segments and carries the handover itself\n", kernel,
+		       initrd ? "\"" : "", initrd ? initrd : "no initrd",
+		       initrd ? "\"" : "", cmdline);
+		rc = 0;
+		goto out;
+	}
+	if (file) {
 		if (handover == 1)
 			dbg("kexec_file_load carries the handover by itself");
 		err = sys_kexec_file_load(kernel, initrd, cmdline);

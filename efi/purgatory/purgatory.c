@@ -174,7 +174,7 @@ static void inject_fault(uint64_t sd_addr)
 }
 
 static void say(const char *what, int err, const struct ho_report *rep,
-		uint64_t cycles)
+		uint64_t cycles, uint64_t sha_cycles)
 {
 	char line[320];
 	struct ho_sbuf sb;
@@ -200,7 +200,9 @@ static void say(const char *what, int err, const struct ho_report *rep,
 	} else {
 		ho_sb_puts(&sb, ", ");
 		ho_sb_dec(&sb, cycles);
-		ho_sb_puts(&sb, " cycles");
+		ho_sb_puts(&sb, " cycles (SHA-256 of the segments ");
+		ho_sb_dec(&sb, sha_cycles);
+		ho_sb_puts(&sb, ")");
 	}
 	ho_sb_puts(&sb, "\n");
 	serial_line(line);
@@ -217,7 +219,7 @@ void purgatory_main(void)
 	};
 	struct ho_report rep = { 0 };
 	struct ho_kho_data kd;
-	uint64_t t0 = rdtsc(), sd = 0, dropped, head;
+	uint64_t t0 = rdtsc(), t_sha, sd = 0, dropped, head;
 	uint32_t i, n = 0;
 	size_t cap;
 	char *cl = cmdline(&cap);
@@ -226,10 +228,11 @@ void purgatory_main(void)
 	if (purgatory_fault == PURG_FAULT_IMAGE_CHECKSUM)
 		inject_fault(0);
 	verify_segments();
+	t_sha = rdtsc() - t0;
 
 	err = ho_sd_find(&phys, bp->hdr.setup_data, HO_SETUP_KEXEC_KHO, &sd);
 	if (err == HO_ERR_NOT_FOUND) {
-		say("no handover", 0, 0, rdtsc() - t0);
+		say("no handover", 0, 0, rdtsc() - t0, t_sha);
 		return;
 	}
 	if (!err && purgatory_fault)
@@ -252,7 +255,7 @@ void purgatory_main(void)
 		uint64_t cycles = rdtsc() - t0;
 
 		ho_cmdline_append_u64(cl, cap, "luo_stage.cycles", cycles);
-		say("handover ok", 0, 0, cycles);
+		say("handover ok", 0, 0, cycles, t_sha);
 		return;
 	}
 	/* Fall back to a clean boot: no handover, the error passed on. */
@@ -261,5 +264,5 @@ void purgatory_main(void)
 		head = 0;			/* chain broken: drop it all */
 	bp->hdr.setup_data = head;
 	ho_cmdline_append(cl, cap, "luo_stage.err", ho_errname(err));
-	say("handover rejected", err, &rep, 0);
+	say("handover rejected", err, &rep, 0, 0);
 }

@@ -102,6 +102,8 @@ run "--test-fault=list" 0 "out:^SCRATCH_OVERLAP" "out:^LUO_COMPATIBLE" -- --test
 run "--test-fault with an unknown name" 2 "err:^luo-kexec: unknown fault" -- --test-fault=nope
 run "--test-fault shown in the plan" 0 "out:^test fault: FDT_MAGIC" -- \
 	--dry-run -l "$t/bz" --memmap="$t/mm" --kho-info=$kho --test-fault=fdt-magic
+run "-s --dry-run names kexec_file_load" 0 "out:^kexec_file_load\(" -- \
+	-s --dry-run -l "$t/bz" --append=quiet
 run "-u --dry-run" 0 noout -- -u --dry-run
 echo "1..$n"
 exit "$rc"
