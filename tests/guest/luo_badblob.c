@@ -8,6 +8,8 @@
  * Stage 2 must be running at all (no panic), report LUO as disabled in
  * /sys/kernel/liveupdate/state, and fail open(/dev/liveupdate) with EBADMSG.
  * The kernel log has the reason (pr_err "luo: incoming blob: ...").
+ * With liveupdate=off instead: there is no /dev/liveupdate and the state is
+ * "disabled".
  */
 #include "luo_common.h"
 
@@ -16,6 +18,16 @@ int main(int argc, char **argv)
 	int stage = gl_stage(argc, argv), luo, sfd, fd, err;
 	char fault[32] = "";
 
+	if (gl_cmdline_get("liveupdate", fault, sizeof(fault)) &&
+	    !strcmp(fault, "off")) {
+		/* liveupdate=off: no device at all, state disabled */
+		luo = open(LUO_DEV, O_RDWR);
+		gl_ok(luo < 0 && errno == ENOENT, "liveupdate=off: no %s (%s)",
+		      LUO_DEV, luo < 0 ? strerror(errno) : "it opened");
+		gl_ok(!strcmp(luo_sysfs("state"), "disabled"),
+		      "liveupdate=off: state disabled (%s)", luo_sysfs("state"));
+		return gl_exit_status();
+	}
 	gl_cmdline_get("luo_rfc.fault", fault, sizeof(fault));
 	gl_diag("luo_badblob: stage %d, fault '%s'", stage, fault);
 	luo = open(LUO_DEV, O_RDWR);
