@@ -54,13 +54,15 @@ $(LDR_B)/guest/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-b
 
 GUEST_EXTRA_BINS += $(LDR_B)/guest/luo-kexec
 
-# Unit tests (tests/loader), with ASan + UBSan.
-LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c
+# Unit tests (tests/loader), with ASan + UBSan; the purgatory's C part runs
+# on the host too (PURGATORY_HOST_TEST), over tests/unit's handover builder.
+LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c $(TOP)/efi/purgatory/purgatory.c \
+	$(TOP)/tests/unit/hobuild.c $(B)/gen/ho_schema_tables.c
 $(LDR_B)/test-loader: $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a \
-		$(LDR_HDRS) $(TOP)/tests/unit/tap.h
+		$(LDR_HDRS) $(TOP)/tests/unit/tap.h $(TOP)/tests/unit/hobuild.h
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(LIBFDT_CFLAGS) \
-		-I$(TOP)/tests/unit -o $@ $(LDR_TEST_SRCS) $(LDR_OBJS_san) \
-		$(B)/host-san/libho.a
+		-DPURGATORY_HOST_TEST -I$(TOP)/tests/unit -I$(TOP)/efi/purgatory \
+		-o $@ $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a
 
 .PHONY: check-unit-loader
 check-unit-loader: $(LDR_B)/test-loader $(LDR_B)/luo-kexec $(PURGATORY_RO)

@@ -36,8 +36,17 @@ void purgatory_main(void);
 static struct ho_mem_range mem_ranges[E820_MAX_ENTRIES_ZEROPAGE];
 static uint8_t check_work[64 << 10];
 
-#define COM1 0x3f8
-
+#ifdef PURGATORY_HOST_TEST
+/*
+ * tests/loader/test_purgatory.c runs this file on the host, in memory mapped
+ * at the "physical" addresses of its plan: it supplies the port I/O, the
+ * clock and stop() (which returns there instead of halting).
+ */
+void outb(uint8_t v, uint16_t port);
+uint8_t inb(uint16_t port);
+uint64_t rdtsc(void);
+void __attribute__((noreturn)) stop(void);
+#else
 static inline void outb(uint8_t v, uint16_t port)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -59,6 +68,15 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+static void __attribute__((noreturn)) stop(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+#endif
+
+#define COM1 0x3f8
+
 /* The old kernel left the UART set up; bounded wait, never a hang. */
 static void serial_putc(char c)
 {
@@ -76,12 +94,6 @@ static void serial_line(const char *s)
 			serial_putc('\r');
 		serial_putc(*s);
 	}
-}
-
-static void __attribute__((noreturn)) stop(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt");
 }
 
 static const struct ho_phys phys = { .map = ho_phys_identity_map };
@@ -126,18 +138,31 @@ static void verify_segments(void)
 	}
 }
 
-/* Test-only: damage the handover the way purgatory_fault says. */
+/*
+ * Test-only: damage the handover (the SETUP_KEXEC_KHO entry at sd_addr) the
+ * way purgatory_fault says, or one byte of the kernel (sd_addr unused).
+ */
 static void inject_fault(uint64_t sd_addr)
 {
 	struct ho_setup_data *sd = (void *)(uintptr_t)sd_addr;
 	struct ho_kho_data *kd = (void *)(sd + 1);
-	struct ho_scratch *sc = (void *)(uintptr_t)kd->scratch_addr;
-	uint64_t nsc = kd->scratch_size / sizeof(*sc);
-	const void *fdt = (const void *)(uintptr_t)kd->fdt_addr;
+	struct ho_scratch *sc;
+	const void *fdt;
 	const uint64_t *pd;
+	uint64_t nsc;
 	char *compat;
 	int off, len;
 
+	if (purgatory_fault == PURG_FAULT_IMAGE_CHECKSUM) {
+		if (purgatory_nsegs)
+			*(uint8_t *)(uintptr_t)purgatory_segs[0].mem ^= 1;
+		return;
+	}
+	if (!sd_addr)
+		return;
+	sc = (void *)(uintptr_t)kd->scratch_addr;
+	nsc = kd->scratch_size / sizeof(*sc);
+	fdt = (const void *)(uintptr_t)kd->fdt_addr;
 	switch (purgatory_fault) {
 	case PURG_FAULT_FDT_MAGIC:
 		*(uint8_t *)(uintptr_t)kd->fdt_addr ^= 1;
@@ -165,10 +190,6 @@ static void inject_fault(uint64_t sd_addr)
 				       "compatible", &len);
 		if (compat && len > 1)
 			compat[0] ^= 0x20;	/* "luo-rfc-v1" -> "Luo-rfc-v1" */
-		break;
-	case PURG_FAULT_IMAGE_CHECKSUM:
-		if (purgatory_nsegs)
-			*(uint8_t *)(uintptr_t)purgatory_segs[0].mem ^= 1;
 		break;
 	}
 }
