@@ -10,7 +10,10 @@
  * before, was cancelled). The same for freeze. Then the kexec hook prepares
  * and freezes with no failure. Stage 2: the selftest subsystem found its
  * page ("ok"), the memfd is there, and finishing the last session finishes
- * the update.
+ * the update. With luo_stages=3, stage 2 instead preserves the retrieved
+ * memfd again in a new session of the same name and kexecs without any
+ * finish: the kexec hook finishes the pending update, then prepares the
+ * next one; stage 3 checks the same things again.
  */
 #include "luo_common.h"
 
@@ -67,9 +70,11 @@ static void fail_in(int luo, int fd, const char *phase)
 
 int main(int argc, char **argv)
 {
-	int stage = gl_stage(argc, argv), luo, sfd, fd, err;
-	char buf[8] = "";
+	int stage = gl_stage(argc, argv), stages = 2, luo, sfd, fd, err, s2;
+	char buf[8] = "", val[16];
 
+	if (gl_cmdline_get("luo_stages", val, sizeof(val)))
+		stages = atoi(val);
 	luo = open(LUO_DEV, O_RDWR);
 	if (!gl_ok(luo >= 0, "open %s", LUO_DEV))
 		return 1;
@@ -98,6 +103,21 @@ int main(int argc, char **argv)
 	fd = sfd < 0 ? sfd : luo_retrieve(sfd, TOKEN);
 	gl_ok(fd >= 0 && pread(fd, buf, 6, 0) == 6 && !memcmp(buf, "subsys", 6),
 	      "memfd retrieved with its contents");
+	if (stage < stages) {
+		/*
+		 * Carry the retrieved memfd on without finishing: a new
+		 * outgoing session of the same name, then kexec. The hook
+		 * finishes this update first, then prepares the next.
+		 */
+		s2 = luo_session(luo, SESSION, 0);
+		err = s2 < 0 ? s2 : luo_preserve(s2, fd, TOKEN);
+		gl_ok(!err, "stage %d: re-preserve the retrieved memfd in a new session "
+		      "\"%s\" without finishing: %s", stage, SESSION, luo_why(err));
+		close(fd);
+		close(luo);
+		gl_ok(!luo_hold_sessions(), "sessions held until the kexec");
+		return gl_exit_status();
+	}
 	err = sfd < 0 ? sfd : luo_finish_session(sfd);
 	gl_ok(!err && luo_state(luo) == LIVEUPDATE_STATE_NORMAL,
 	      "finish the last session: update finished (%s)", luo_why(err));
