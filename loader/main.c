@@ -118,8 +118,32 @@ static int fault_parse(const char *s, uint32_t *f)
 	return -EINVAL;
 }
 
-static int reuse_cmdline(char *out, size_t size)
+/* Does the word list `words` set the key of `word` ("k=v" or "k")? */
+static int key_in(const char *word, const char *words)
 {
+	size_t klen = strcspn(word, "=");
+	const char *w = words;
+
+	while (w && *w) {
+		w += strspn(w, " ");
+		if (!strncmp(w, word, klen) && (w[klen] == '=' || w[klen] == ' ' || !w[klen]))
+			return 1;
+		w = strchr(w, ' ');
+	}
+	return 0;
+}
+
+/*
+ * The running kernel's command line without what a boot loader or our stage
+ * added, and without the words --append sets again (so --reuse-cmdline
+ * --append=luo_stage=2 replaces luo_stage=1).
+ */
+static int reuse_cmdline(char *out, size_t size, const char *append,
+			 char *init_args, size_t init_size)
+{
+	size_t iused = 0;
+	int after_dashes = 0;
+
 	FILE *f = fopen("/proc/cmdline", "re");
 	char line[CMDLINE_MAX], *tok, *save = NULL;
 	size_t used = 0;
@@ -132,14 +156,24 @@ static int reuse_cmdline(char *out, size_t size)
 	}
 	fclose(f);
 	out[0] = 0;
+	init_args[0] = 0;
 	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		/* After "--": arguments for init, kept apart (they stay last). */
+		if (after_dashes || !strcmp(tok, "--")) {
+			if (after_dashes++)
+				iused += (size_t)snprintf(init_args + iused,
+							  iused < init_size ? init_size - iused : 0,
+							  "%s%s", iused ? " " : "", tok);
+			continue;
+		}
 		/* What a boot loader or our own stage put there is not reused. */
-		if (!strncmp(tok, "BOOT_IMAGE=", 11) || !strncmp(tok, "luo_stage.", 10))
+		if (!strncmp(tok, "BOOT_IMAGE=", 11) || !strncmp(tok, "luo_stage.", 10) ||
+		    (append && key_in(tok, append)))
 			continue;
 		used += (size_t)snprintf(out + used, used < size ? size - used : 0,
 					 "%s%s", used ? " " : "", tok);
 	}
-	return used < size ? 0 : -E2BIG;
+	return used < size && iused < init_size ? 0 : -E2BIG;
 }
 
 static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
@@ -239,7 +273,7 @@ int main(int argc, char **argv)
 	const char *memmap_path = NULL, *kho_info = NULL, *kernel = NULL;
 	int load = 0, exec = 0, unload = 0, file = 0, reuse = 0, dry = 0;
 	int handover = -1;	/* -1: when available */
-	char cmdline[CMDLINE_MAX] = "";
+	char cmdline[CMDLINE_MAX] = "", init_args[CMDLINE_MAX] = "";
 	struct ld_plan_in in = { 0 };
 	struct sys_handover h = { 0 };
 	struct sys_efi efi = { 0 };
@@ -320,7 +354,8 @@ int main(int argc, char **argv)
 	if (cmdarg) {
 		snprintf(cmdline, sizeof(cmdline), "%s", cmdarg);
 	} else if (reuse) {
-		err = reuse_cmdline(cmdline, sizeof(cmdline));
+		err = reuse_cmdline(cmdline, sizeof(cmdline), append, init_args,
+				    sizeof(init_args));
 		if (err) {
 			errmsg("/proc/cmdline: %s", strerror(-err));
 			return 1;
@@ -330,6 +365,12 @@ int main(int argc, char **argv)
 				       sizeof(cmdline) - strlen(cmdline), "%s%s",
 				       cmdline[0] ? " " : "", append) >=
 			      sizeof(cmdline) - strlen(cmdline)) {
+		errmsg("command line too long");
+		return 1;
+	}
+	if (init_args[0] && (size_t)snprintf(cmdline + strlen(cmdline),
+					     sizeof(cmdline) - strlen(cmdline), " -- %s",
+					     init_args) >= sizeof(cmdline) - strlen(cmdline)) {
 		errmsg("command line too long");
 		return 1;
 	}

@@ -104,6 +104,14 @@ run "--test-fault shown in the plan" 0 "out:^test fault: FDT_MAGIC" -- \
 	--dry-run -l "$t/bz" --memmap="$t/mm" --kho-info=$kho --test-fault=fdt-magic
 run "-s --dry-run names kexec_file_load" 0 "out:^kexec_file_load\(" -- \
 	-s --dry-run -l "$t/bz" --append=quiet
+# --reuse-cmdline: --append replaces words with the same key, init's
+# arguments after "--" stay last.
+w=$(awk '{print $1}' /proc/cmdline) k=${w%%=*}
+if [ -n "$k" ] && [ "$k" != -- ]; then
+	run "--reuse-cmdline --append replaces $k=" 0 "out:[ \"]$k=zzz luo_stage=2( --|\")" -- \
+		-s --dry-run -l "$t/bz" --reuse-cmdline --append="$k=zzz luo_stage=2"
+	! grep -qF -- "\"$w " "$t/o"; tap $? "cli: --reuse-cmdline drops the replaced $w"
+fi
 run "-u --dry-run" 0 noout -- -u --dry-run
 echo "1..$n"
 exit "$rc"
