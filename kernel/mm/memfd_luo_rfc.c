@@ -19,7 +19,8 @@
  *   records size, seals, the table's address and length; its physical
  *   address is the file's handover data.
  * - freeze: refuses (EBUSY) if folios appeared since prepare, e.g. by a
- *   write into a hole: such data would be lost.
+ *   write into a hole: such data would be lost. Records seals added since
+ *   prepare.
  * - cancel: unpreserves and unpins everything and thaws the mapping.
  * - retrieve: validates the FDT and the whole table first, then builds a
  *   new memfd of the same size, inserts each restored folio at its index,
@@ -306,12 +307,23 @@ err_unlock:
 static int memfd_rfc_freeze(struct luo_file_args *args)
 {
 	struct memfd_rfc_out *out = args->private_data;
+	u32 seals;
+	int ret;
 
 	if (args->file->f_mapping->nrpages != out->nrpages) {
 		pr_err("memfd changed after prepare (%lu pages, was %lu): cancel and prepare again\n",
 		       args->file->f_mapping->nrpages, out->nrpages);
 		return -EBUSY;
 	}
+	/* seals may have been added since prepare (never removed) */
+	ret = memfd_get_seals(args->file);
+	if (ret < 0)
+		return ret;
+	if (ret & ~MEMFD_RFC_SEALS)
+		return -EOPNOTSUPP;
+	seals = ret;
+	if (fdt_setprop_inplace(out->fdt, 0, "seals", &seals, sizeof(seals)))
+		return -EINVAL;
 	return 0;
 }
 

@@ -30,21 +30,24 @@ struct mcase {
 	size_t size;		/* 0 in the table for "big": from the command line */
 	enum luo_pattern pat;
 	int sparse;		/* data only in the pages of sparse_pages[] */
-	unsigned int seals;
+	unsigned int seals;	/* all seals it ends up with */
+	unsigned int late;	/* those of @seals added after PREPARE */
 };
 
 static const struct mcase cases[] = {
-	{ "empty",        0,                 PAT_RANDOM,  0, 0 },
-	{ "one-byte",     1,                 PAT_RANDOM,  0, 0 },
-	{ "page-minus-1", 4095,              PAT_COUNTER, 0, 0 },
-	{ "page",         4096,              PAT_ONES,    0, 0 },
-	{ "page-plus-1",  4097,              PAT_RANDOM,  0, 0 },
-	{ "zeros-128k",   128 << 10,         PAT_ZERO,    0, 0 },
-	{ "1m-plus-123",  (1 << 20) + 123,   PAT_COUNTER, 0, 0 },
-	{ "big",          0,                 PAT_RANDOM,  0, 0 },
-	{ "sparse-32m",   SPARSE_SIZE,       PAT_RANDOM,  1, 0 },
-	{ "sealed-64k",   64 << 10,          PAT_RANDOM,  0, SEALS_ALL },
-	{ "sealed-empty", 0,                 PAT_RANDOM,  0, F_SEAL_SEAL | F_SEAL_GROW },
+	{ "empty",        0,                 PAT_RANDOM,  0, 0, 0 },
+	{ "one-byte",     1,                 PAT_RANDOM,  0, 0, 0 },
+	{ "page-minus-1", 4095,              PAT_COUNTER, 0, 0, 0 },
+	{ "page",         4096,              PAT_ONES,    0, 0, 0 },
+	{ "page-plus-1",  4097,              PAT_RANDOM,  0, 0, 0 },
+	{ "zeros-128k",   128 << 10,         PAT_ZERO,    0, 0, 0 },
+	{ "1m-plus-123",  (1 << 20) + 123,   PAT_COUNTER, 0, 0, 0 },
+	{ "big",          0,                 PAT_RANDOM,  0, 0, 0 },
+	{ "sparse-32m",   SPARSE_SIZE,       PAT_RANDOM,  1, 0, 0 },
+	{ "sealed-64k",   64 << 10,          PAT_RANDOM,  0, SEALS_ALL, 0 },
+	{ "sealed-empty", 0,                 PAT_RANDOM,  0, F_SEAL_SEAL | F_SEAL_GROW, 0 },
+	{ "sealed-late",  8192,              PAT_COUNTER, 0, F_SEAL_SHRINK | F_SEAL_GROW,
+	  F_SEAL_GROW },
 };
 
 #define NR_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -144,7 +147,7 @@ static int make_memfd(const struct mcase *c, int stage, unsigned int i)
 				goto err;
 		}
 	}
-	if (c->seals && fcntl(fd, F_ADD_SEALS, c->seals))
+	if ((c->seals & ~c->late) && fcntl(fd, F_ADD_SEALS, c->seals & ~c->late))
 		goto err;
 	free(buf);
 	return fd;
@@ -164,7 +167,7 @@ static double now_ms(void)
 
 static int stage_preserve(int luo, int stage)
 {
-	int sfd[NR_SESSIONS], fd, err, empty;
+	int sfd[NR_SESSIONS], fd, err, empty, late_fd[NR_CASES];
 	double t0, t1, t2;
 	char name[64], sha[LUO_HEX];
 	unsigned int i;
@@ -194,11 +197,23 @@ static int stage_preserve(int luo, int stage)
 		gl_ok(!err, "stage %d: preserve %s with token %#llx: %s", stage,
 		      c->name, (unsigned long long)case_token(stage, i), luo_why(err));
 		/* the session holds its own reference */
-		close(fd);
+		if (c->late)
+			late_fd[i] = fd;
+		else
+			close(fd);
 	}
 	/* Explicit phases here (the kexec hook path is luo_cancel's). */
 	t0 = now_ms();
 	err = luo_phase(luo, LIVEUPDATE_IOCTL_PREPARE);
+	t1 = now_ms();
+	for (i = 0; i < NR_CASES; i++) {
+		if (!cases[i].late)
+			continue;
+		gl_ok(!fcntl(late_fd[i], F_ADD_SEALS, cases[i].late),
+		      "stage %d: %s: add seals %#x after PREPARE", stage, cases[i].name,
+		      cases[i].late);
+		close(late_fd[i]);
+	}
 	t1 = now_ms();
 	if (!err)
 		err = luo_phase(luo, LIVEUPDATE_IOCTL_FREEZE);
