@@ -1,4 +1,6 @@
-# Upstream Linux 7.3 LUO selftests (tools/testing/selftests/liveupdate), built
+# Upstream Linux 7.3 LUO selftests (tools/testing/selftests/liveupdate:
+# liveupdate, luo_kexec_simple, luo_multi_session, luo_stress_sessions with
+# 2000 sessions, luo_stress_files with 500 memfds), built
 # unmodified from the kernel source against the "ours" kernel's installed uapi
 # headers, and run in the VM on our kernel.
 #
@@ -9,7 +11,7 @@
 # "-s N", so its case runs it through tests/guest/luo_selftest.c.
 
 UST_B := $(B)/upstream-selftests
-UST_PROGS := liveupdate luo_kexec_simple luo_multi_session
+UST_PROGS := liveupdate luo_kexec_simple luo_multi_session luo_stress_sessions luo_stress_files
 UST_BINS := $(addprefix $(UST_B)/,$(UST_PROGS))
 GUEST_EXTRA_BINS += $(UST_BINS)
 UST_DIR = $(LINUX_SRC)/tools/testing/selftests/liveupdate
@@ -27,6 +29,8 @@ define UST_CASES
 upstream-liveupdate        ours direct 1 luo_selftest pass luo_selftest=liveupdate
 upstream-luo-kexec-simple  ours direct 2 luo_kexec_simple pass
 upstream-luo-multi-session ours direct 2 luo_multi_session pass
+upstream-luo-stress-sessions ours direct 2 luo_stress_sessions pass
+upstream-luo-stress-files  ours direct 2 luo_stress_files pass
 endef
 export UST_CASES
 
