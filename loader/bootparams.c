@@ -9,12 +9,16 @@
  *	4096	command line, cmdline_size + 1 bytes (room for the stage's
  *		luo_stage.* words)
  *	...	EFI runtime map, SETUP_EFI entry, SETUP_KEXEC_KHO entry,
- *		scratch table ({u64 addr, u64 size}[])
+ *		scratch table ({u64 addr, u64 size}[]), and a SETUP_NONE entry
+ *		whose payload can take the KHO FDT and the scratch table when
+ *		the purgatory relocates them (the kernel reserves every
+ *		setup_data entry and ignores this type)
  */
 #include <asm/bootparam.h>
 #include <stddef.h>
 #include <string.h>
 
+#include <ho/fixup.h>
 #include <ho/x86.h>
 
 #include "ld.h"
@@ -57,6 +61,20 @@ int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
 			   sizeof(struct ho_kho_data));
 		lay->scratch = (uint32_t)off;
 		off = up16(off + (uint64_t)in->nscratch * sizeof(struct ho_scratch));
+		if (in->reloc_area) {
+			struct ho_kho_data kd = {
+				.fdt_size = in->fdt_size,
+				.scratch_size = (uint64_t)in->nscratch *
+						sizeof(struct ho_scratch),
+			};
+			uint64_t need = ho_reloc_size(&kd);
+
+			if (!need || need > (64u << 20))
+				return LD_ERR_INVAL;
+			lay->reloc_sd = (uint32_t)off;
+			lay->reloc_size = (uint32_t)need;
+			off = up16(off + sizeof(struct setup_data) + need);
+		}
 	}
 	lay->size = (uint32_t)off;
 	return LD_OK;
@@ -150,6 +168,15 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 		a = phys + lay->kho_sd;
 		memcpy(base + link, &a, sizeof(a));
 		link = lay->kho_sd + offsetof(struct setup_data, next);
+	}
+	if (lay->reloc_sd) {
+		struct setup_data *sd = (void *)(base + lay->reloc_sd);
+
+		sd->type = 0;			/* SETUP_NONE */
+		sd->len = lay->reloc_size;
+		a = phys + lay->reloc_sd;
+		memcpy(base + link, &a, sizeof(a));
+		link = lay->reloc_sd + offsetof(struct setup_data, next);
 	}
 	a = 0;
 	memcpy(base + link, &a, sizeof(a));

@@ -132,6 +132,8 @@ struct ld_bp_in {
 	uint64_t fdt_addr, fdt_size;
 	const struct ho_scratch *scratch;
 	uint32_t nscratch;
+	/* room (a SETUP_NONE entry) for the purgatory to relocate the handover */
+	bool reloc_area;
 	/* EFI: efi_info + the runtime map + SETUP_EFI payload (any NULL: none) */
 	const void *efi_info;			/* struct efi_info, 32 bytes */
 	const void *efi_map;
@@ -145,6 +147,7 @@ struct ld_bp_layout {
 	uint32_t cmdline, cmdline_cap;		/* cap includes the NUL */
 	uint32_t efi_map, efi_sd;		/* 0: absent */
 	uint32_t kho_sd, scratch;		/* 0: absent */
+	uint32_t reloc_sd, reloc_size;		/* 0: absent (payload size) */
 	uint32_t size;
 };
 
@@ -212,6 +215,7 @@ struct ld_plan_in {
 	const void *purgatory;
 	size_t purgatory_size;
 	uint32_t fault;			/* PURG_FAULT_* (tests only) */
+	bool relocate;			/* purgatory moves the handover always */
 };
 
 struct ld_plan {

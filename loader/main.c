@@ -70,6 +70,9 @@ static void usage(FILE *f)
 "      --reuse-cmdline     start from the running kernel's command line\n"
 "      --handover          carry the KHO handover (default when available)\n"
 "      --no-handover       do not carry it\n"
+"      --relocate-handover have the purgatory move the KHO FDT and scratch table\n"
+"                          into reserved setup_data (done anyway when the\n"
+"                          FDT lies in scratch)\n"
 "      --dry-run           print the segment plan and the handover, load nothing\n"
 "  -d, --debug             say what is done\n"
 "  -h, --help              this help\n"
@@ -213,6 +216,10 @@ static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 	} else {
 		printf("handover: none\n");
 	}
+	if (p->bp.reloc_sd)
+		printf("relocation area: SETUP_NONE payload at 0x%llx, %u bytes%s\n",
+		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->bp.reloc_sd + 16),
+		       p->bp.reloc_size, in->relocate ? " (relocate always)" : " (when the FDT is in scratch)");
 	if (p->bp.efi_sd)
 		printf("efi: SETUP_EFI + runtime map (%u bytes)\n", in->efi_map_size);
 	if (in->fault)
@@ -243,7 +250,8 @@ static int precheck_fdt(const struct ho_memmap *mm)
 }
 
 enum { OPT_INITRD = 256, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
-       OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT };
+       OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
+       OPT_RELOCATE };
 
 int main(int argc, char **argv)
 {
@@ -260,6 +268,7 @@ int main(int argc, char **argv)
 		{ "reuse-cmdline", no_argument, 0, OPT_REUSE },
 		{ "handover", no_argument, 0, OPT_HANDOVER },
 		{ "no-handover", no_argument, 0, OPT_NO_HANDOVER },
+		{ "relocate-handover", no_argument, 0, OPT_RELOCATE },
 		{ "dry-run", no_argument, 0, OPT_DRY_RUN },
 		{ "memmap", required_argument, 0, OPT_MEMMAP },
 		{ "kho-info", required_argument, 0, OPT_KHO_INFO },
@@ -297,6 +306,7 @@ int main(int argc, char **argv)
 		case OPT_REUSE: reuse = 1; break;
 		case OPT_HANDOVER: handover = 1; break;
 		case OPT_NO_HANDOVER: handover = 0; break;
+		case OPT_RELOCATE: in.relocate = true; break;
 		case OPT_DRY_RUN: dry = 1; break;
 		case OPT_MEMMAP: memmap_path = optarg; break;
 		case OPT_KHO_INFO: kho_info = optarg; break;

@@ -26,6 +26,7 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		       const struct ld_elf *e)
 {
 	struct purg_regs regs = { 0 };
+	struct purg_reloc reloc = { 0 };
 	struct purg_seg segs[PURG_MAX_SEGS];
 	uint64_t stack, start;
 	uint32_t n = 0;
@@ -63,6 +64,14 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 	if (!err)
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_fault", &in->fault,
 				  sizeof(in->fault));
+	if (p->bp.reloc_sd) {
+		reloc.addr = p->seg[p->nseg - 1].mem + p->bp.reloc_sd + 16;
+		reloc.size = p->bp.reloc_size;
+		reloc.flags = in->relocate ? PURG_RELOC_ALWAYS : 0;
+	}
+	if (!err)
+		err = ld_elf_poke(e, p->purg_buf, "purgatory_reloc", &reloc,
+				  sizeof(reloc));
 	if (err)
 		return fail(p, err, "purgatory parameter symbols missing or too small");
 	return LD_OK;
@@ -134,6 +143,7 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 	bpi.fdt_size = in->fdt_size;
 	bpi.scratch = p->scratch;
 	bpi.nscratch = p->nscratch;
+	bpi.reloc_area = in->handover;
 	bpi.efi_info = in->efi_info;
 	bpi.efi_map = in->efi_map;
 	bpi.efi_map_size = in->efi_map_size;

@@ -30,6 +30,7 @@ struct purg_regs purgatory_regs;
 struct purg_seg purgatory_segs[PURG_MAX_SEGS];
 uint32_t purgatory_nsegs;
 uint32_t purgatory_fault;
+struct purg_reloc purgatory_reloc;
 
 void purgatory_main(void);
 
@@ -194,6 +195,49 @@ static void inject_fault(uint64_t sd_addr)
 	}
 }
 
+/*
+ * Move the KHO FDT and scratch table into the area the loader reserved, when
+ * asked, or when the FDT lies in scratch: the new kernel allocates from
+ * scratch before it reserves preserved pages, and only the scratch table is
+ * reserved by then (a segment over either was caught by the checksums or
+ * ho_check_handover already). kd and its setup_data copy follow the move.
+ */
+static bool fdt_in_scratch(const struct ho_kho_data *kd)
+{
+	const struct ho_scratch *sc = (const void *)(uintptr_t)kd->scratch_addr;
+	uint64_t i;
+
+	for (i = 0; i < kd->scratch_size / sizeof(*sc); i++)
+		if (ho_ranges_overlap(kd->fdt_addr, kd->fdt_size, sc[i].addr,
+				      sc[i].size))
+			return true;
+	return false;
+}
+
+static int relocate(struct ho_kho_data *kd, uint64_t sd,
+		    const struct ho_segment *segs, uint32_t n,
+		    const struct ho_env *env, struct ho_report *rep)
+{
+	const struct purg_reloc *r = &purgatory_reloc;
+	struct ho_kho_data moved = *kd;
+	int err;
+
+	if (!r->addr || !r->size ||
+	    (!(r->flags & PURG_RELOC_ALWAYS) && !fdt_in_scratch(kd)))
+		return HO_OK;
+	err = ho_relocate(&moved, (const void *)(uintptr_t)kd->fdt_addr,
+			  (const void *)(uintptr_t)kd->scratch_addr,
+			  (void *)(uintptr_t)r->addr, r->addr, r->size);
+	if (!err)
+		err = ho_check_handover(&moved, segs, n, env, rep);
+	if (err)
+		return err;
+	*kd = moved;
+	ho_memcpy((void *)(uintptr_t)(sd + sizeof(struct ho_setup_data)), kd,
+		  sizeof(*kd));
+	return HO_OK;
+}
+
 static void say(const char *what, int err, const struct ho_report *rep,
 		uint64_t cycles, uint64_t sha_cycles)
 {
@@ -272,11 +316,14 @@ void purgatory_main(void)
 		err = ho_sd_kho_data(&phys, sd, &kd);
 	if (!err)
 		err = ho_check_handover(&kd, segs, n, &env, &rep);
+	if (!err)
+		err = relocate(&kd, sd, segs, n, &env, &rep);
 	if (!err) {
 		uint64_t cycles = rdtsc() - t0;
 
 		ho_cmdline_append_u64(cl, cap, "luo_stage.cycles", cycles);
-		say("handover ok", 0, 0, cycles, t_sha);
+		say(kd.fdt_addr == purgatory_reloc.addr && kd.fdt_addr ?
+		    "handover ok, relocated" : "handover ok", 0, 0, cycles, t_sha);
 		return;
 	}
 	/* Fall back to a clean boot: no handover, the error passed on. */

@@ -13,6 +13,11 @@
  *                       loaded bytes (the purgatory's own segment has
  *                       flags PURG_SEG_SELF and is not hashed)
  *   purgatory_nsegs     entries used in purgatory_segs
+ *   purgatory_reloc     a setup_data payload the loader reserved for the
+ *                       KHO FDT and scratch table: the purgatory copies them
+ *                       there (ho_relocate) when asked (PURG_RELOC_ALWAYS)
+ *                       or when the FDT lies in scratch; the new kernel
+ *                       keeps every setup_data entry reserved
  *   purgatory_fault     test-only fault injection (PURG_FAULT_*), 0 normally
  */
 #ifndef PURGATORY_H
@@ -36,6 +41,15 @@ struct purg_seg {
 	uint32_t flags;
 	uint32_t reserved;
 	uint8_t sha256[32];
+};
+
+#define PURG_RELOC_ALWAYS	(1u << 0)
+
+struct purg_reloc {
+	uint64_t addr;			/* payload address, 0: no area */
+	uint64_t size;
+	uint32_t flags;			/* PURG_RELOC_* */
+	uint32_t reserved;
 };
 
 /*

@@ -596,6 +596,7 @@ void purgatory_main(void);
 extern struct purg_regs purgatory_regs;
 extern struct purg_seg purgatory_segs[PURG_MAX_SEGS];
 extern uint32_t purgatory_nsegs, purgatory_fault;
+extern struct purg_reloc purgatory_reloc;
 
 static char serial[1024];
 static size_t serial_len;
@@ -633,25 +634,31 @@ struct purg_row {
 	bool handover;
 	const char *verdict;	/* HO_ERR_* on the command line, "ok", "stop", "none" */
 	const char *line;	/* expected in the serial line */
+	bool relocate;		/* --relocate-handover */
+	bool low_scratch;	/* scratch starts at the arena: the FDT is in it */
 };
 
 static const struct purg_row purg_rows[] = {
-	{ "valid handover", PURG_FAULT_NONE, 0, true, "ok", "handover ok, " },
-	{ "no handover", PURG_FAULT_NONE, 0, false, "none", "no handover" },
+	{ "valid handover", PURG_FAULT_NONE, 0, true, "ok", "handover ok, ", false, false },
+	{ "valid handover, relocated on request", PURG_FAULT_NONE, 0, true, "ok",
+	  "handover ok, relocated, ", true, false },
+	{ "FDT in scratch: relocated without asking", PURG_FAULT_NONE, 0, true, "ok",
+	  "handover ok, relocated, ", false, true },
+	{ "no handover", PURG_FAULT_NONE, 0, false, "none", "no handover", false, false },
 	{ "fault FDT_MAGIC", PURG_FAULT_FDT_MAGIC, 0, true, "HO_ERR_BAD_MAGIC",
-	  "handover rejected: HO_ERR_BAD_MAGIC" },
+	  "handover rejected: HO_ERR_BAD_MAGIC", false, false },
 	{ "fault SCRATCH_UNALIGNED", PURG_FAULT_SCRATCH_UNALIGNED, 0, true,
-	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it" },
+	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it", false, false },
 	{ "fault SCRATCH_OVERLAP", PURG_FAULT_SCRATCH_OVERLAP, 0, true,
-	  "HO_ERR_SCRATCH_OVERLAP", "booting without it" },
+	  "HO_ERR_SCRATCH_OVERLAP", "booting without it", false, false },
 	{ "fault KHO_DATA_SIZE", PURG_FAULT_KHO_DATA_SIZE, 0, true,
-	  "HO_ERR_KHO_DATA_SIZE", "booting without it" },
+	  "HO_ERR_KHO_DATA_SIZE", "booting without it", false, false },
 	{ "fault LUO_COMPATIBLE", PURG_FAULT_LUO_COMPATIBLE, 0, true,
-	  "HO_ERR_BAD_COMPATIBLE", "at luo:/" },
+	  "HO_ERR_BAD_COMPATIBLE", "at luo:/", false, false },
 	{ "setup_data chain loops (loader bug): whole chain dropped", PURG_FAULT_NONE, 1, true,
-	  "HO_ERR_SETUP_DATA_LOOP", "booting without it" },
+	  "HO_ERR_SETUP_DATA_LOOP", "booting without it", false, false },
 	{ "fault IMAGE_CHECKSUM stops", PURG_FAULT_IMAGE_CHECKSUM, 0, true, "stop",
-	  "SHA-256 mismatch, image corrupted: stopping" },
+	  "SHA-256 mismatch, image corrupted: stopping", false, false },
 };
 
 static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
@@ -663,6 +670,9 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	};
 	static const struct ho_scratch sc[] = {
 		{ P_BASE + (8 << 20), 64 << 20 }, { P_BASE + (80 << 20), 32 << 20 },
+	};
+	static const struct ho_scratch sc_low[] = {
+		{ P_BASE, 72 << 20 }, { P_BASE + (80 << 20), 32 << 20 },
 	};
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p;
@@ -690,11 +700,12 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	in.handover = r->handover;
 	in.fdt_addr = h->kd.fdt_addr;
 	in.fdt_size = h->kd.fdt_size;
-	in.scratch = sc;
+	in.scratch = r->low_scratch ? sc_low : sc;
 	in.nscratch = 2;
 	in.purgatory = purg;
 	in.purgatory_size = purg_size;
 	in.fault = r->fault;
+	in.relocate = r->relocate;
 	err = ld_plan_build(&in, &p);
 	if (!tap(!err, "purgatory: %s: planned (%s)", r->name, ld_errname(err))) {
 		printf("# %s\n", p.why);
@@ -713,6 +724,8 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	memcpy(&purgatory_nsegs, (uint8_t *)p.purg_buf + off, sizeof(purgatory_nsegs));
 	ld_elf_symbol(&e, "purgatory_fault", &off, NULL);
 	memcpy(&purgatory_fault, (uint8_t *)p.purg_buf + off, sizeof(purgatory_fault));
+	ld_elf_symbol(&e, "purgatory_reloc", &off, NULL);
+	memcpy(&purgatory_reloc, (uint8_t *)p.purg_buf + off, sizeof(purgatory_reloc));
 
 	head = ho_get_u64(mem + (purgatory_regs.rsi - P_BASE) + 0x250);
 	if (r->loop && head) {
@@ -744,8 +757,20 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	} else if (!strcmp(v, "none")) {
 		ok = !stopped && !strcmp(cl, "console=ttyS0") && !head;
 	} else if (!strcmp(v, "ok")) {
+		struct ho_kho_data kd;
+		uint64_t area = p.seg[p.nseg - 1].mem + p.bp.reloc_sd + 16;
+
 		ok = !stopped && linked && !strncmp(cl, "console=ttyS0 luo_stage.cycles=", 31) &&
 		     strtoull(cl + 31, NULL, 10) > 0;
+		memcpy(&kd, mem + (sd - P_BASE) + 16, sizeof(kd));
+		if (r->relocate || r->low_scratch)	/* the copies, byte for byte */
+			ok &= kd.fdt_addr == area && kd.scratch_addr > area &&
+			      !memcmp(mem + (area - P_BASE), h->arena + (h->kd.fdt_addr - P_BASE),
+				      h->kd.fdt_size) &&
+			      !memcmp(mem + (kd.scratch_addr - P_BASE), p.scratch,
+				      kd.scratch_size);
+		else
+			ok &= kd.fdt_addr == h->kd.fdt_addr;
 	} else {
 		snprintf(want, sizeof(want), "console=ttyS0 luo_stage.err=%s", v);
 		ok = !stopped && !linked && !strcmp(cl, want) && (!r->loop || !head);
