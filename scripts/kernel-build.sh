@@ -63,29 +63,32 @@ if [ -f "$out/$(basename $image)" ]; then
 	exit 0
 fi
 
-# The source tree this variant builds from. "upstream" builds the pristine
-# tree; "ours" builds a hard-linked copy with our overlay and patches. Files
-# we touch are copied first (never written through a hard link), and every
-# file we touched in the previous build is refreshed so make sees it changed.
-tree=$src
+# The source tree this variant builds from: a hard-linked copy of the
+# pristine tree per variant; "ours" gets our overlay and patches on top.
+# Files we touch are copied first (never written through a hard link), and
+# every file we touched in the previous build is restored, so make sees what
+# changed. Objects go to $tree/.obj: a build directory directly below the
+# source makes Kbuild use the relative srctree "..", so compiler command
+# lines are the same for both variants and ccache shares their objects.
+tree="$LUO_CACHE/tree/$arch-$variant"
+stamp="$tree/.luo-touched"
+if [ ! -d "$tree" ]; then
+	log "creating hard-linked tree $tree"
+	mkdir -p "$(dirname "$tree")"
+	rm -rf "$tree.tmp"
+	cp -al "$src" "$tree.tmp" && mv "$tree.tmp" "$tree"
+fi
+# Restore every file touched last time to its pristine content.
+if [ -f "$stamp" ]; then
+	while read -r f; do
+		rm -f "$tree/$f"
+		if [ -f "$src/$f" ]; then
+			cp -p "$src/$f" "$tree/$f" && touch "$tree/$f"
+		fi
+	done < "$stamp"
+	rm -f "$stamp"
+fi
 if [ "$variant" = ours ]; then
-	tree="$LUO_CACHE/tree/$arch-ours"
-	stamp="$tree/.luo-touched"
-	if [ ! -d "$tree" ]; then
-		log "creating hard-linked tree $tree"
-		mkdir -p "$(dirname "$tree")"
-		cp -al "$src" "$tree.tmp" && mv "$tree.tmp" "$tree"
-	fi
-	# Restore every file touched last time to its pristine content.
-	if [ -f "$stamp" ]; then
-		while read -r f; do
-			rm -f "$tree/$f"
-			if [ -f "$src/$f" ]; then
-				cp -p "$src/$f" "$tree/$f" && touch "$tree/$f"
-			fi
-		done < "$stamp"
-		rm -f "$stamp"
-	fi
 	touched=$(mktemp)
 	for f in $(overlay_files); do
 		f=${f#./}
@@ -108,7 +111,7 @@ if [ "$variant" = ours ]; then
 	while read -r f; do [ -f "$tree/$f" ] && touch "$tree/$f"; done < "$stamp"
 fi
 
-obj="$LUO_CACHE/obj/$arch-$variant"
+obj="$tree/.obj"
 mkdir -p "$obj"
 export CCACHE_DIR=${CCACHE_DIR:-$LUO_CACHE/ccache}
 export CCACHE_BASEDIR=$LUO_CACHE
