@@ -9,8 +9,9 @@
  * (debugfs kho/out/sub_fdts/luo-rfc). As a control, a copy of that blob with
  * one byte of its compatible changed must be rejected. The session is kept
  * open and the kexec goes ahead from the frozen state.
- * Stage 2 checks the KHO root FDT kernel B received (kho/in/fdt) and that the
- * session and the memfd arrived. Addresses are not followed (no physical
+ * Stage 2 checks what kernel B received, the KHO root FDT (kho/in/fdt) and
+ * the LUO FDT (kho/in/sub_fdts/luo-rfc, kept by our LUO until finish), and
+ * that the session and the memfd arrived. Addresses are not followed (no physical
  * memory access from userspace here).
  */
 #include <errno.h>
@@ -145,10 +146,13 @@ static int stage2(void)
 	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
 	struct liveupdate_session_retrieve_fd rf = { .size = sizeof(rf) };
 	const char *kho_args[] = { "check", "--no-luo", KHO_IN "/fdt", NULL };
+	const char *luo_args[] = { "check", KHO_IN "/sub_fdts/luo-rfc", NULL };
 	int luo, rc;
 
 	rc = luo_fdt(kho_args);
 	gl_ok(rc == 0, "luo-fdt check: KHO root FDT kernel B received is valid (exit %d)", rc);
+	rc = luo_fdt(luo_args);
+	gl_ok(rc == 0, "luo-fdt check: LUO FDT kernel B received is valid (exit %d)", rc);
 	luo = open("/dev/liveupdate", O_RDWR);
 	snprintf((char *)rs.name, sizeof(rs.name), SESSION);
 	rc = ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &rs) ? -errno : 0;
