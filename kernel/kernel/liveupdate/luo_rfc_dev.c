@@ -136,6 +136,31 @@ static int luo_dev_kho_info(struct liveupdate_ioctl_kho_info *info)
 	return 0;
 }
 
+/**
+ * luo_copy_ucmd - copy an extensible ioctl argument from userspace
+ * @dst:     kernel copy of the argument
+ * @ksize:   size of the kernel's structure
+ * @minsize: smallest size userspace may pass (up to the last needed field)
+ * @uarg:    userspace pointer; the structure starts with its u32 size
+ * @usize:   returns the size userspace passed
+ *
+ * The argument structures of /dev/liveupdate and session ioctls start with
+ * their own size, as in upstream's uapi: a shorter structure than @minsize is
+ * refused, a longer one must have only zeroes beyond @ksize.
+ *
+ * Context: process context, may fault.
+ * Return: 0, -EFAULT, -EINVAL (too short) or -E2BIG (non-zero tail).
+ */
+int luo_copy_ucmd(void *dst, size_t ksize, size_t minsize,
+		  void __user *uarg, u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < minsize)
+		return -EINVAL;
+	return copy_struct_from_user(dst, ksize, uarg, *usize);
+}
+
 static long luo_dev_ioctl(struct file *filep, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -169,11 +194,7 @@ static long luo_dev_ioctl(struct file *filep, unsigned int cmd,
 	default:
 		return -ENOTTY;
 	}
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < minsize)
-		return -EINVAL;
-	err = copy_struct_from_user(&u, ksize, uarg, usize);
+	err = luo_copy_ucmd(&u, ksize, minsize, uarg, &usize);
 	if (err)
 		return err;
 	outlen = min_t(size_t, usize, ksize);

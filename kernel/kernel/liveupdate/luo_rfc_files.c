@@ -791,11 +791,7 @@ static long luo_session_ioctl(struct file *filep, unsigned int cmd,
 	default:
 		return -ENOTTY;
 	}
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < minsize)
-		return -EINVAL;
-	err = copy_struct_from_user(&u, ksize, uarg, usize);
+	err = luo_copy_ucmd(&u, ksize, minsize, uarg, &usize);
 	if (err)
 		return err;
 

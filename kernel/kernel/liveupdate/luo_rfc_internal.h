@@ -45,6 +45,8 @@ int luo_fdt_get_u64(const void *fdt, int off, const char *name, u64 *val);
 int luo_fdt_get_u32(const void *fdt, int off, const char *name, u32 *val);
 
 /* Files subsystem (luo_rfc_files.c). */
+int luo_copy_ucmd(void *dst, size_t ksize, size_t minsize,
+		  void __user *uarg, u32 *usize);
 int luo_files_register(void);
 int luo_files_serialize(void *fdt);
 int luo_files_deserialize(const void *fdt);
