@@ -1,10 +1,10 @@
 #!/bin/bash
 # Build a Linux kernel image for one variant, cached by content hash.
 #
-#   scripts/kernel-build.sh VARIANT [ARCH] [--uapi]    VARIANT: ours | upstream
+#   scripts/kernel-build.sh VARIANT [ARCH]     VARIANT: ours | upstream
 #
-# Prints the path of the built image on stdout (last line); with --uapi the
-# directory of the variant's installed uapi headers (make headers_install). The image lives in
+# Prints the path of the built image on stdout (last line). Userspace gets the
+# uapi headers from scripts/linux-uapi.sh, without a kernel build. The image lives in
 # $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source version,
 # the config fragments, our overlay (kernel/ in this repo), our patches and
 # this script. An unchanged tree rebuilds nothing.
@@ -12,8 +12,6 @@ set -euo pipefail
 
 variant=${1:?usage: kernel-build.sh ours|upstream [x86_64|arm64]}
 arch=${2:-x86_64}
-want=image
-[ "${3:-}" = --uapi ] && want=uapi
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/common.sh
 . "$top/scripts/common.sh"
@@ -54,12 +52,9 @@ key=$({
 } | sha256sum | cut -c1-16)
 
 out="$LUO_CACHE/out/$arch-$variant-$key"
-result() {
-	if [ $want = uapi ]; then echo "$out/usr/include"; else echo "$out/$(basename $image)"; fi
-}
 if [ -f "$out/$(basename $image)" ]; then
-	[ $want = uapi ] || log "kernel $arch/$variant is cached: $out"
-	result
+	log "kernel $arch/$variant is cached: $out"
+	echo "$out/$(basename $image)"
 	exit 0
 fi
 
@@ -157,8 +152,7 @@ grep -v -E '^(  |\s*$)' "$obj/build.log" >&2 || true
 log "built $arch/$variant in $(( $(date +%s) - start )) s"
 
 rm -rf "$out.tmp"; mkdir -p "$out.tmp"
-mk headers_install INSTALL_HDR_PATH="$out.tmp/usr" >/dev/null
 cp "$obj/$image" "$obj/.config" "$out.tmp/"
 cp "$obj/vmlinux" "$out.tmp/" 2>/dev/null || true
 rm -rf "$out"; mv "$out.tmp" "$out"
-result
+echo "$out/$(basename $image)"

@@ -1,8 +1,8 @@
 # Upstream Linux 7.3 LUO selftests (tools/testing/selftests/liveupdate:
 # liveupdate, luo_kexec_simple, luo_multi_session, luo_stress_sessions with
 # 2000 sessions, luo_stress_files with 500 memfds), built
-# unmodified from the kernel source against the "ours" kernel's installed uapi
-# headers, and run in the VM on our kernel.
+# unmodified from the kernel source against the 7.3 uapi headers (with our
+# overlay's first), and run in the VM on our kernel.
 #
 #   make check-upstream-selftests      TAP, one line per program
 #
@@ -15,10 +15,9 @@ UST_PROGS := liveupdate luo_kexec_simple luo_multi_session luo_stress_sessions l
 UST_BINS := $(addprefix $(UST_B)/,$(UST_PROGS))
 GUEST_EXTRA_BINS += $(UST_BINS)
 UST_DIR = $(LINUX_SRC)/tools/testing/selftests/liveupdate
-# Evaluated once, on first use (it may build the kernel).
-UAPI_OURS = $(eval UAPI_OURS := $(shell $(TOP)/scripts/kernel-build.sh ours x86_64 --uapi))$(UAPI_OURS)
+# Our uapi (overlay) over the 7.3 tree's, as for the other guest programs.
 UST_CFLAGS = -D_GNU_SOURCE= -O2 -Wall -Wno-unused-function -static \
-	-isystem $(UAPI_OURS) -I$(UST_DIR)/lib/include -I$(UST_DIR)/..
+	$(UAPI_CFLAGS) -I$(UST_DIR)/lib/include -I$(UST_DIR)/..
 
 $(UST_B)/%: $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	@mkdir -p $(@D)

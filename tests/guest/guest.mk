@@ -11,11 +11,12 @@ GUEST_PROGS := $(filter-out init guestlib,$(basename $(notdir $(wildcard $(GUEST
 GUEST_BINS := $(addprefix $(GUEST_B)/,$(GUEST_PROGS))
 GUEST_EXTRA_BINS ?=
 # Kernel uapi headers: ours from the overlay (kernel/include/uapi) first, then
-# the 7.3 tree's (headers_install of the upstream variant, built on demand).
-# Evaluated once, on first use (it may build the kernel).
-UAPI_UPSTREAM = $(eval UAPI_UPSTREAM := $(shell $(TOP)/scripts/kernel-build.sh upstream x86_64 --uapi))$(UAPI_UPSTREAM)
+# the 7.3 tree's (headers_install of the pristine tree, no kernel build).
+# LINUX_UAPI is evaluated once, on first use.
+LINUX_UAPI = $(eval LINUX_UAPI := $(shell $(TOP)/scripts/linux-uapi.sh x86_64))$(LINUX_UAPI)
+UAPI_CFLAGS = -isystem $(TOP)/kernel/include/uapi -isystem $(LINUX_UAPI)
 GUEST_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -I$(GUEST_DIR) \
-	$(LIBFDT_CFLAGS) -isystem $(TOP)/kernel/include/uapi -isystem $(UAPI_UPSTREAM)
+	$(LIBFDT_CFLAGS) $(UAPI_CFLAGS)
 
 $(GUEST_B)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
 	@mkdir -p $(@D)
