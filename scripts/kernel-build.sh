@@ -3,11 +3,11 @@
 #
 #   scripts/kernel-build.sh VARIANT [ARCH]     VARIANT: ours | upstream
 #
-# Prints the path of the built image on stdout (last line). Userspace gets the
-# uapi headers from scripts/linux-uapi.sh, without a kernel build. The image lives in
-# $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source version,
-# the config fragments, our overlay (kernel/ in this repo), our patches and
-# this script. An unchanged tree rebuilds nothing.
+# Prints the path of the built image on stdout (last line). The image lives
+# in $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source
+# version, the config fragments, our overlay (kernel/ in this repo), our
+# patches and this script. An unchanged tree rebuilds nothing. (Userspace
+# gets uapi headers from scripts/linux-uapi.sh, without a kernel build.)
 set -euo pipefail
 
 variant=${1:?usage: kernel-build.sh ours|upstream [x86_64|arm64]}
