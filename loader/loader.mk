@@ -44,13 +44,15 @@ $(LDR_B)/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o 
 	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -static -o $@ $(LDR_TOOL_SRCS) \
 		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a
 
-# The guest build sees the 7.3 uapi (and ours): /dev/liveupdate KHO query.
+# The guest build sees the 7.3 uapi (and ours, UAPI_CFLAGS of guest.mk):
+# /dev/liveupdate KHO query.
 $(LDR_B)/guest/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
 		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -isystem $(TOP)/kernel/include/uapi \
-		-isystem $(UAPI_UPSTREAM) -static -o $@ $(LDR_TOOL_SRCS) \
-		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a
+	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -DLD_REQUIRE_KHO_INFO -static -o $@ \
+		$(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
+		$(B)/host/libho.a
+	@file $@ | grep -q 'statically linked' || { echo "$@: not static" >&2; exit 1; }
 
 GUEST_EXTRA_BINS += $(LDR_B)/guest/luo-kexec
 

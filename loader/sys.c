@@ -17,6 +17,8 @@
 #if __has_include(<linux/liveupdate.h>)
 #include <linux/liveupdate_rfc.h>
 #define HAVE_KHO_INFO 1
+#elif defined(LD_REQUIRE_KHO_INFO)
+#error "the guest build needs the 7.3 uapi (<linux/liveupdate.h>) for the KHO query"
 #endif
 
 #include "ld.h"
@@ -234,9 +236,8 @@ int sys_efi_query(struct sys_efi *e)
 
 		memcpy(e->efi_info + 8, &ds, sizeof(ds));
 	}
-	/* struct efi_setup_data: fw_vendor, __unused, tables, smbios. */
+	/* struct efi_setup_data: fw_vendor, __unused (0), tables, smbios. */
 	read_u64(EFI_DIR "/fw_vendor", &e->sd[0]);
-	read_u64(EFI_DIR "/runtime", &e->sd[1]);
 	read_u64(EFI_DIR "/config_table", &e->sd[2]);
 	f = fopen(EFI_DIR "/systab", "re");
 	while (f && fgets(line, sizeof(line), f)) {
