@@ -100,6 +100,9 @@ static int check_struct(const void *fdt, const char *where,
 		tag = fdt_next_tag(fdt, off, &next);
 		if (next < 0)
 			goto bad;
+		/* libfdt looks the root up at offset 0: nothing may precede it */
+		if (off == 0 && tag != FDT_BEGIN_NODE)
+			goto bad;
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			if (done)

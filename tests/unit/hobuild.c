@@ -425,6 +425,16 @@ static void damage_kho(struct hb *h)
 		/* BEGIN_NODE "" = 8 bytes, then PROP tag, len, nameoff */
 		set_be32(fdt, st + 16, fdt_size_dt_strings(fdt) + 100);
 		break;
+	case HB_FDT_NOP_BEFORE_ROOT:
+		/* an FDT_NOP before the root node: libfdt wants the root at 0 */
+		memmove((uint8_t *)fdt + st + 4, (uint8_t *)fdt + st, total - st);
+		set_be32(fdt, st, FDT_NOP);
+		set_be32(fdt, 36, sts + 4);
+		set_be32(fdt, 12, fdt_off_dt_strings(fdt) + 4);
+		set_be32(fdt, 4, total + 4);
+		if (h->kd.fdt_size == total)
+			h->kd.fdt_size = total + 4;
+		break;
 	case HB_FDT_MISALIGNED:
 		memmove((uint8_t *)fdt + 4, fdt, total);
 		h->kd.fdt_addr += 4;
