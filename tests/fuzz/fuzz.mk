@@ -45,7 +45,7 @@ FUZZ_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz-%)
 
 .PHONY: check-fuzz-stage fuzz
 check-fuzz-stage: $(FUZZ_BINS) $(B)/fuzz/seeds/.stamp
-	@$(FUZZ_DIR)/run.sh $(B)/fuzz $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_SEED=1 $(FUZZ_DIR)/run.sh $(B)/fuzz $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
 
 fuzz: $(FUZZ_BINS) $(B)/fuzz/seeds/.stamp
 	@$(FUZZ_DIR)/run.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -3,6 +3,8 @@
 # Run stage fuzzers for a bounded time each: run.sh <dir> <seconds> <target>...
 # One TAP line per target; not ok on a crash, leak, timeout or sanitizer
 # report (libFuzzer exits non-zero and leaves <dir>/crash-<target>-*).
+# FUZZ_SEED fixes libFuzzer's seed (make check uses one, so CI explores the
+# same inputs every time); without it each run explores new ones (make fuzz).
 set -uo pipefail
 dir=$1 secs=$2
 shift 2
@@ -12,6 +14,7 @@ for t in "$@"; do
 	corpus="$dir/corpus/$t" log="$dir/$t.log"
 	mkdir -p "$corpus"
 	"$dir/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
 		-print_final_stats=1 -artifact_prefix="$dir/crash-$t-" \
 		"$corpus" "$dir/seeds/$t" > "$log" 2>&1
 	r=$?
