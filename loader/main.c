@@ -81,17 +81,6 @@ static void usage(FILE *f)
 "(" PROG " --test-fault=list names them). Exit status 0 only on success.\n");
 }
 
-int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
-}
-
 static const char *const fault_names[] = {
 #define FN_(name, num, msg) [num] = #name,
 	PURG_FAULT_LIST(FN_)

@@ -124,17 +124,6 @@ int write_file(const char *path, const void *buf, size_t size)
 	return 0;
 }
 
-int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct {

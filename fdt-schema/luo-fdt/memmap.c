@@ -23,6 +23,18 @@
 
 #include "luo-fdt.h"
 
+/* A whole string as an unsigned number (0x hex or decimal); -1 if it is not. */
+int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
 static const struct {
 	const char *name;
 	uint32_t type;
