@@ -25,7 +25,7 @@ $(GUEST_B)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
 $(GUEST_B)/init: $(GUEST_DIR)/init.c $(GUEST_B)/guestlib.o
 	$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_B)/guestlib.o
 
-$(GUEST_B)/%: $(GUEST_DIR)/%.c $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/host/libho.a
+$(GUEST_B)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/host/libho.a
 	$(CC) $(GUEST_CFLAGS) -I$(TOP)/efi/lib/include -o $@ $< $(GUEST_B)/guestlib.o \
 		$(B)/host/libho.a $(B)/host/libfdt.a
 

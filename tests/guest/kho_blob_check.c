@@ -14,19 +14,9 @@
  * that the session and the memfd arrived. Addresses are not followed (no physical
  * memory access from userspace here).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/liveupdate.h>
-#include <linux/liveupdate_rfc.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include "guestlib.h"
+#include "luo_common.h"
 
 #define KHO_IN		"/sys/kernel/debug/kho/in"
 #define LUO_BLOB	"/sys/kernel/debug/kho/out/sub_fdts/luo-rfc"
@@ -69,13 +59,6 @@ static int luo_fdt(const char *const *args)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static int phase(int luo, unsigned long cmd)
-{
-	struct liveupdate_ioctl_phase ph = { .size = sizeof(ph) };
-
-	return ioctl(luo, cmd, &ph) ? -errno : 0;
-}
-
 /* luo-fdt on the outgoing LUO FDT, and on a copy with a damaged compatible. */
 static void check_out_blob(void)
 {
@@ -108,58 +91,44 @@ static void check_out_blob(void)
 
 static int stage1(void)
 {
-	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
-	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
-	int luo, mfd, rc;
-	pid_t pid;
+	int luo, mfd, sfd, rc;
 
-	luo = open("/dev/liveupdate", O_RDWR);
+	luo = open(LUO_DEV, O_RDWR);
 	mfd = memfd_create("blob-check", 0);
 	if (!gl_ok(luo >= 0 && mfd >= 0 && ftruncate(mfd, 1 << 20) == 0,
-		   "open /dev/liveupdate, 1 MiB memfd"))
+		   "open " LUO_DEV ", 1 MiB memfd"))
 		return 1;
-	snprintf((char *)cs.name, sizeof(cs.name), SESSION);
-	rc = ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &cs) ? -errno : 0;
-	if (!gl_ok(rc == 0, "create session \"%s\" (%d)", SESSION, rc))
+	sfd = luo_session(luo, SESSION, 0);
+	if (!gl_ok(sfd >= 0, "create session \"%s\" (%d)", SESSION, sfd < 0 ? sfd : 0))
 		return 1;
-	pf.fd = mfd;
-	pf.token = TOKEN;
-	rc = ioctl(cs.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pf) ? -errno : 0;
+	rc = luo_preserve(sfd, mfd, TOKEN);
 	if (!gl_ok(rc == 0, "preserve the memfd, token %#x (%d)", TOKEN, rc))
 		return 1;
-	rc = phase(luo, LIVEUPDATE_IOCTL_PREPARE);
+	rc = luo_phase(luo, LIVEUPDATE_IOCTL_PREPARE);
 	gl_ok(rc == 0, "LUO prepare (%d)", rc);
-	rc = phase(luo, LIVEUPDATE_IOCTL_FREEZE);
+	rc = luo_phase(luo, LIVEUPDATE_IOCTL_FREEZE);
 	gl_ok(rc == 0, "LUO freeze: handover blob written (%d)", rc);
 	check_out_blob();
-	pid = fork();
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
-	gl_ok(pid > 0, "session held open until the kexec");
+	rc = luo_hold_sessions();
+	gl_ok(rc == 0, "session held open until the kexec");
 	return gl_exit_status();
 }
 
 static int stage2(void)
 {
-	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
-	struct liveupdate_session_retrieve_fd rf = { .size = sizeof(rf) };
 	const char *kho_args[] = { "check", "--no-luo", KHO_IN "/fdt", NULL };
 	const char *luo_args[] = { "check", KHO_IN "/sub_fdts/luo-rfc", NULL };
-	int luo, rc;
+	int luo, sfd, fd, rc;
 
 	rc = luo_fdt(kho_args);
 	gl_ok(rc == 0, "luo-fdt check: KHO root FDT kernel B received is valid (exit %d)", rc);
 	rc = luo_fdt(luo_args);
 	gl_ok(rc == 0, "luo-fdt check: LUO FDT kernel B received is valid (exit %d)", rc);
-	luo = open("/dev/liveupdate", O_RDWR);
-	snprintf((char *)rs.name, sizeof(rs.name), SESSION);
-	rc = ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &rs) ? -errno : 0;
-	if (gl_ok(rc == 0, "session \"%s\" arrived (%d)", SESSION, rc)) {
-		rf.token = TOKEN;
-		rc = ioctl(rs.fd, LIVEUPDATE_SESSION_RETRIEVE_FD, &rf) ? -errno : 0;
-		gl_ok(rc == 0, "memfd with token %#x arrived (%d)", TOKEN, rc);
+	luo = open(LUO_DEV, O_RDWR);
+	sfd = luo_session(luo, SESSION, 1);
+	if (gl_ok(sfd >= 0, "session \"%s\" arrived (%d)", SESSION, sfd < 0 ? sfd : 0)) {
+		fd = luo_retrieve(sfd, TOKEN);
+		gl_ok(fd >= 0, "memfd with token %#x arrived (%d)", TOKEN, fd < 0 ? fd : 0);
 	}
 	return gl_exit_status();
 }
