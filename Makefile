@@ -23,7 +23,8 @@ HOST_CFLAGS := -std=c11 -O2 -g $(WARN) -D_GNU_SOURCE
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Linux source (pristine, extracted from the pinned Debian package on demand).
-LINUX_SRC = $(shell $(TOP)/scripts/linux-src.sh)
+# Evaluated once, on first use.
+LINUX_SRC = $(eval LINUX_SRC := $(shell $(TOP)/scripts/linux-src.sh))$(LINUX_SRC)
 
 CHECK_SUITES :=
 BENCHES :=
