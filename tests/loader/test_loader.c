@@ -71,6 +71,7 @@ static uint8_t *mk_bz(const struct bz_opts *o, size_t len, size_t *size)
 	put32(b + 0x238, o->cmdline_size);
 	put32(b + 0x258, (uint32_t)o->pref);
 	put32(b + 0x260, o->init_size);
+	put32(b + 0x1f4, (uint32_t)(len / 16));	/* syssize */
 	for (i = 5 * 512; i < n; i++)
 		b[i] = (uint8_t)(i * 7);
 	*size = n;
@@ -94,7 +95,7 @@ static void test_bzimage(void)
 		{ "not loadable above 4 GiB", 5, 64 * KiB, LD_ERR_BZ_NOT_RELOCATABLE },
 		{ "not relocatable", 6, 64 * KiB, LD_ERR_BZ_NOT_RELOCATABLE },
 		{ "zImage (no LOADED_HIGH)", 7, 64 * KiB, LD_ERR_BZ_MAGIC },
-		{ "alignment not a power of two", 8, 64 * KiB, LD_ERR_BZ_MAGIC },
+		{ "alignment not a power of two", 8, 64 * KiB, LD_ERR_BZ_HEADER },
 	};
 	size_t i;
 
@@ -201,7 +202,7 @@ static const struct place_row place_rows[] = {
 	  { { 0x10000000, 32 * MiB }, { 0x11000000, 32 * MiB } }, 0,
 	  16 * MiB, 20 * MiB, LD_OK, 0 },
 	{ "scratch below 1 MiB only", &qemu_mm, 1, { { 0x10000, 0x80000 } }, 0,
-	  1 * MiB, 0, LD_ERR_NO_SPACE, 0 },
+	  1 * MiB, 0, LD_ERR_NO_ALLOWED_MEMORY, 0 },
 };
 
 static bool inside_allowed(const struct place_row *r, const struct ho_scratch *z,
