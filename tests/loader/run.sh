@@ -320,7 +320,7 @@ rows() {
 tool=$b/loader/luo-kexec label=cli rows
 # The sanitizer build is the same sources (loader.mk); make sure it is one.
 tool=$b/loader/san/luo-kexec label=cli-san
-nm "$tool" | grep -q __asan_init && nm "$tool" | grep -q __ubsan_handle
+nm "$tool" > "$t/nm" && grep -q __asan_init "$t/nm" && grep -q __ubsan_handle "$t/nm"
 tap $? "$label: $tool has ASan and UBSan"
 ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 rows
 echo "1..$n"
