@@ -194,6 +194,14 @@ rows() {
 		run "header: $name -> $code" 1 "err:^luo-kexec: $code: " "err:$msg" noout -- \
 			$(dry "$t/bz-$name") --kho-info=$kho
 	done < "$t/hdr-rows"
+	# Before the bound: a heap overflow without handover (the block was only
+	# the zero page), the command line under SETUP_KEXEC_KHO with one.
+	run "header: cmdline_size 0xffffffff, a command line, no handover" 1 \
+		"err:^luo-kexec: LD_ERR_BZ_HEADER: cmdline_size 0xffffffff" noout -- \
+		$(dry "$t/bz-cmdline_size-ffffffff") --no-handover --command-line=console=ttyS0
+	run "header: cmdline_size 0xffffffff, a command line, handover" 1 \
+		"err:^luo-kexec: LD_ERR_BZ_HEADER: cmdline_size 0xffffffff" noout -- \
+		$(dry "$t/bz-cmdline_size-ffffffff") --kho-info=$kho --command-line=console=ttyS0
 	run "header: cmdline_size 0xffff (the limit) with a 3000-byte command line" 0 \
 		"out:^  boot_params" -- $(dry "$t/bz-clmax") --kho-info=$kho --command-line="$(long 3000)"
 
