@@ -92,8 +92,9 @@ int ld_bzimage_parse(const void *buf, size_t len, struct ld_bzimage *bz)
 	if (len < 2 * 512)
 		return bad(bz, LD_ERR_BZ_SHORT, "%zu bytes, a bzImage has at least 1024", len);
 	if (get16(img + 0x1fe) != 0xaa55 || memcmp(img + 0x202, "HdrS", 4))
-		return bad(bz, LD_ERR_BZ_MAGIC, "boot_flag 0x%x, header magic \"%.4s\"",
-			   get16(img + 0x1fe), (const char *)img + 0x202);
+		return bad(bz, LD_ERR_BZ_MAGIC, "boot_flag 0x%04x, header magic 0x%08x "
+			   "(want 0xaa55, 0x53726448 \"HdrS\")", get16(img + 0x1fe),
+			   get32(img + 0x202));
 	bz->version = get16(img + 0x206);
 	if (bz->version < 0x020c || bz->version >> 8 != 2)
 		return bad(bz, LD_ERR_BZ_PROTOCOL, "version 0x%04x, need 2.12 to 2.255",
