@@ -550,6 +550,22 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (file) {
+		/* The kernel says EINVAL for a command line too long; say more. */
+		struct ld_bzimage bz;
+
+		err = sys_read_file(kernel, &kbuf, &klen);
+		if (err) {
+			errmsg("%s: %s", kernel, strerror(-err));
+			goto out;
+		}
+		if (!ld_bzimage_parse(kbuf, klen, &bz) && strlen(cmdline) > bz.cmdline_size) {
+			errmsg("%s: command line is %zu bytes, the kernel accepts at most %u "
+			       "(setup header cmdline_size)", ld_errname(LD_ERR_CMDLINE_TOO_LONG),
+			       strlen(cmdline), bz.cmdline_size);
+			goto out;
+		}
+	}
 	if (file && dry) {
 		printf("kexec_file_load(\"%s\", %s%s%s, \"%s\"): the kernel places the "
 		       "segments and carries the handover itself\n", kernel,
@@ -564,7 +580,7 @@ int main(int argc, char **argv)
 		err = sys_kexec_file_load(kernel, initrd, cmdline);
 		if (err) {
 			errmsg("kexec_file_load: %s", strerror(-err));
-			return 1;
+			goto out;
 		}
 		dbg("loaded %s with kexec_file_load", kernel);
 		goto do_exec;

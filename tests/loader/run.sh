@@ -225,6 +225,11 @@ rows() {
 		$(dry "$bz") --no-handover --command-line="$(long 70000)"
 	run "command line: --append of 70000 bytes" 1 "err:more than any kernel accepts \(65535" -- \
 		$(dry "$bz") --no-handover --append="$(long 70000)"
+	run "command line: -s checks it against the kernel too" 1 \
+		"err:LD_ERR_CMDLINE_TOO_LONG: command line is 101 bytes, the kernel accepts at most 100" noout -- \
+		-s --dry-run -l "$t/bz-cl100" --command-line="$(long 101)"
+	run "command line: -s with 100 bytes and cmdline_size 100" 0 "out:^kexec_file_load" -- \
+		-s --dry-run -l "$t/bz-cl100" --command-line="$(long 100)"
 	if [ -r /proc/cmdline ]; then
 		run "command line: --reuse-cmdline + a long --append" 1 \
 			"err:command line is [0-9]+ bytes, the kernel accepts at most 2047" -- \
