@@ -46,6 +46,10 @@ static int check_sizes(struct ld_bzimage *bz, unsigned int sects)
 
 	if (!bz->syssize)
 		return bad(bz, LD_ERR_BZ_HEADER, "syssize is 0 (no protected-mode code)");
+	if (sys <= 0x200)
+		return bad(bz, LD_ERR_BZ_HEADER,
+			   "syssize 0x%x: %llu bytes of code do not reach the 64-bit entry at 0x200",
+			   bz->syssize, (unsigned long long)sys);
 	if (sys > code)
 		return bad(bz, LD_ERR_BZ_TRUNCATED,
 			   "syssize 0x%x says %llu bytes of protected-mode code, the file has %llu "
