@@ -266,7 +266,7 @@ static const struct option opts[] = {
 	{ 0, 0, 0, 0 },
 };
 
-/* "--load" for 'l', "--kho-info" for OPT_KHO_INFO. */
+/* "-l/--load" for 'l', "--kho-info" for OPT_KHO_INFO (a static buffer). */
 static const char *optname(int c)
 {
 	static char buf[40];
@@ -522,7 +522,7 @@ int main(int argc, char **argv)
 		if (strlen(cmdarg) >= sizeof(cmdline)) {
 			errmsg("--command-line is %zu bytes, more than any kernel accepts (%u)",
 			       strlen(cmdarg), LD_CMDLINE_SIZE_MAX);
-			return 1;
+			goto out;
 		}
 		snprintf(cmdline, sizeof(cmdline), "%s", cmdarg);
 	} else if (reuse) {
@@ -531,7 +531,7 @@ int main(int argc, char **argv)
 		if (err) {
 			errmsg("--reuse-cmdline: /proc/cmdline: %s", err == -E2BIG ?
 			       "more than any kernel accepts" : strerror(-err));
-			return 1;
+			goto out;
 		}
 	}
 	if (append && (size_t)snprintf(cmdline + strlen(cmdline),
@@ -540,14 +540,14 @@ int main(int argc, char **argv)
 			      sizeof(cmdline) - strlen(cmdline)) {
 		errmsg("command line with --append is more than any kernel accepts (%u bytes)",
 		       LD_CMDLINE_SIZE_MAX);
-		return 1;
+		goto out;
 	}
 	if (init_args[0] && (size_t)snprintf(cmdline + strlen(cmdline),
 					     sizeof(cmdline) - strlen(cmdline), " -- %s",
 					     init_args) >= sizeof(cmdline) - strlen(cmdline)) {
 		errmsg("command line with init's arguments is more than any kernel accepts "
 		       "(%u bytes)", LD_CMDLINE_SIZE_MAX);
-		return 1;
+		goto out;
 	}
 
 	if (file) {

@@ -223,6 +223,9 @@ rows() {
 	run "command line: 70000 bytes, more than any kernel accepts" 1 \
 		"err:--command-line is 70000 bytes, more than any kernel accepts \(65535\)" noout -- \
 		$(dry "$bz") --no-handover --command-line="$(long 70000)"
+	run "command line: 70000 bytes with --kho-info (nothing leaked)" 1 \
+		"err:--command-line is 70000 bytes" -- \
+		$(dry "$bz") --kho-info=$kho --command-line="$(long 70000)"
 	run "command line: --append of 70000 bytes" 1 "err:more than any kernel accepts \(65535" -- \
 		$(dry "$bz") --no-handover --append="$(long 70000)"
 	run "command line: -s checks it against the kernel too" 1 \
