@@ -9,6 +9,10 @@
  *   ld_bp_*             boot_params (zero page), command line, setup_data
  *   ld_elf_*            relocate the purgatory object and poke its symbols
  *   ld_plan_build       all of the above for one kexec
+ *   ld_plan_check       the plan's invariant (nothing overlaps), before loading
+ *
+ * Every input is untrusted: setup header fields are bounded (LD_*_MAX,
+ * LD_PHYS_LIMIT), sizes computed in 64 bits.
  */
 #ifndef LD_H
 #define LD_H
