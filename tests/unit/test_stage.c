@@ -103,7 +103,7 @@ static const struct hcase handover_cases[] = {
 	  "luo:/file-descriptors/100", "compatible"),
 
 	C(MEMFD_BAD_COMPAT, HO_ERR_BAD_COMPATIBLE, "memfd@", "compatible"),
-	C(MEMFD_SEALS_RANGE, HO_ERR_PROP_RANGE, "memfd@", "seals"),
+	C(MEMFD_SEALS_RANGE, HO_ERR_MEMFD_SEALS, "memfd@", "seals = 0x40"),
 	C(MEMFD_TABLE_NO_COUNT, HO_ERR_FOLIO_TABLE, "memfd@", "nr-folios"),
 	C(MEMFD_TABLE_OUTSIDE_RAM, HO_ERR_ADDR_OUTSIDE_RAM, "memfd@",
 	  "folios"),
@@ -112,12 +112,13 @@ static const struct hcase handover_cases[] = {
 	C(MEMFD_UNALIGNED, HO_ERR_FOLIO_UNALIGNED, "memfd@", "folio = 0x0"),
 	C(MEMFD_ORDER, HO_ERR_FOLIO_ORDER, "memfd@", "folio = 0x3"),
 	C(MEMFD_FLAGS, HO_ERR_FOLIO_FLAGS, "memfd@", "folio = 0x0"),
-	C(MEMFD_BEYOND_SIZE, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", NULL),
+	C(MEMFD_BEYOND_SIZE, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", "folio = 0x3"),
 	C(MEMFD_BAD_MAGIC, HO_ERR_BAD_MAGIC, "memfd@", "magic"),
-	C(MEMFD_DATA_MISALIGNED, HO_ERR_FDT_ALIGNMENT, "memfd@", NULL),
+	C(MEMFD_DATA_MISALIGNED, HO_ERR_MEMFD_DATA_UNALIGNED,
+	  "luo:/file-descriptors/100", "data"),
 	C(MEMFD_DATA_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@", "FDT header"),
 	C(MEMFD_TABLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@", "folios"),
-	C(MEMFD_NR_HUGE, HO_ERR_FOLIO_TABLE, "memfd@", "nr-folios"),
+	C(MEMFD_NR_HUGE, HO_ERR_TOO_MANY_FOLIOS, "memfd@", "nr-folios"),
 	C(LUO_DUP_PROP, HO_ERR_DUP_PROP, "luo:/", "liveupdate-count"),
 
 	C(SCRATCH_EMPTY, HO_ERR_SCRATCH_EMPTY, "kho_data", "scratch_size"),
@@ -140,6 +141,73 @@ static const struct hcase handover_cases[] = {
 	C(KD_SCRATCH_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "kho_data",
 	  "scratch_addr"),
 	C(KD_FDT_OVERFLOW, HO_ERR_ADDR_OVERFLOW, "kho_data", "fdt_addr"),
+
+	/* issue 11: lookups select what the kernel selects, or are refused */
+	C(KHO_LUO_UNIT_BEFORE, HO_ERR_AMBIGUOUS_NODE, "kho:/luo-rfc", NULL),
+	C(KHO_LUO_UNIT_AFTER, HO_ERR_AMBIGUOUS_NODE, "kho:/luo-rfc@2", NULL),
+	C(KHO_LUO_UNIT_ONLY, HO_OK, NULL, NULL),
+	C(KHO_LUO_UNIT_ONLY_BAD, HO_ERR_ADDR_UNMAPPED, "kho:/luo-rfc@1",
+	  "preserved-data"),
+	C(KHO_OTHER_UNIT_DUP, HO_ERR_AMBIGUOUS_NODE, "kho:/other@1", NULL),
+	C(KHO_MEMMAP_ZERO, HO_ERR_PROP_ZERO, "kho:/", "preserved-memory-map"),
+	C(LUO_SESSIONS_UNIT, HO_ERR_AMBIGUOUS_NODE, "luo:/sessions@1", NULL),
+	C(LUO_FDS_UNIT, HO_ERR_AMBIGUOUS_NODE, "luo:/file-descriptors@0",
+	  NULL),
+	C(LUO_SUBSYSTEMS_UNIT, HO_ERR_AMBIGUOUS_NODE, "luo:/subsystems@0",
+	  NULL),
+	C(LUO_NO_SUBSYSTEMS, HO_ERR_MISSING_NODE, "luo:/", "subsystems"),
+	C(LUO_SESSION_INDEX_BIG, HO_ERR_BAD_NODE_NAME,
+	  "luo:/sessions/100000001", NULL),
+	C(LUO_FD_NAME_BAD, HO_ERR_BAD_NODE_NAME, "luo:/file-descriptors/0101",
+	  NULL),
+	C(LUO_COMPAT_LONG, HO_ERR_STRING_TOO_LONG,
+	  "luo:/file-descriptors/100", "compatible"),
+	C(LUO_SUBSYS_NAME_LONG, HO_ERR_BAD_NODE_NAME, "luo:/subsystems/files",
+	  NULL),
+
+	/* issues 11 + 16: what memfd_rfc_parse() and shmem rely on */
+	C(MEMFD_INDEX_UNALIGNED, HO_ERR_FOLIO_INDEX_UNALIGNED, "memfd@",
+	  "folio = 0x0"),
+	C(MEMFD_INDEX_UNALIGNED_LAST, HO_ERR_FOLIO_INDEX_UNALIGNED, "memfd@",
+	  "folio = 0x3"),
+	C(MEMFD_INDEX_UNALIGNED_ORDER2, HO_ERR_FOLIO_INDEX_UNALIGNED, "memfd@",
+	  "folio = 0x3"),
+	C(MEMFD_INDEX_WRAP, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", "folio = 0x3"),
+	C(MEMFD_INDEX_MAX, HO_ERR_FOLIO_BEYOND_SIZE, "memfd@", "folio = 0x3"),
+	C(MEMFD_ORDER_11, HO_ERR_FOLIO_ORDER, "memfd@", "folio = 0x3"),
+	C(MEMFD_FLAGS_HIGH, HO_ERR_FOLIO_FLAGS, "memfd@", "folio = 0x1"),
+	C(MEMFD_NR_OVER_PAGES, HO_ERR_FOLIO_TABLE, "memfd@", "nr-folios = 0x4"),
+	C(MEMFD_NR_OVER_LIMIT, HO_ERR_TOO_MANY_FOLIOS, "memfd@", "nr-folios"),
+	C(MEMFD_SIZE_HUGE, HO_ERR_MEMFD_SIZE, "memfd@", "size"),
+	C(MEMFD_SIZE_MAX, HO_ERR_MEMFD_SIZE, "memfd@", "size"),
+	C(MEMFD_SIZE_LFS_MAX, HO_OK, NULL, NULL),
+	C(MEMFD_SEALS_HIGH, HO_ERR_MEMFD_SEALS, "memfd@", "seals"),
+	C(MEMFD_TABLE_UNALIGNED, HO_ERR_FOLIO_TABLE_UNALIGNED, "memfd@",
+	  "folios"),
+	C(MEMFD_DATA_ZERO, HO_ERR_PHYS_ZERO, "luo:/file-descriptors/100",
+	  "data"),
+	C(MEMFD_FDT_BIG, HO_ERR_MEMFD_FDT_SIZE, "memfd@", "totalsize"),
+	C(MEMFD_FOLIO_PHYS_ZERO, HO_ERR_PHYS_ZERO, "memfd@", "folio = 0x0"),
+
+	/* issue 11: every preserved range disjoint, none in scratch */
+	C(OVL_FOLIO_SAME, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	C(OVL_FOLIO_OTHER_FILE, HO_ERR_RANGE_OVERLAP, "preserved",
+	  "range 0x40004000+0x2000"),
+	C(OVL_FOLIO_TABLE, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	C(OVL_FOLIO_LUO, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	C(OVL_FOLIO_PARTIAL, HO_ERR_RANGE_OVERLAP, "preserved",
+	  "range 0x40001000+0x1000"),
+	C(OVL_SUBTREE_IN_LUO, HO_ERR_RANGE_OVERLAP, "preserved", NULL),
+	C(OVL_SHARED_MEMFD, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	C(OVL_FOLIO_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
+	  "scratch 0x3000000"),
+	C(OVL_MEMMAP_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
+	  "scratch 0x1000000"),
+	C(OVL_SUBTREE_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
+	  "scratch 0x1000000"),
+	C(OVL_MEMMAP_KHO_FDT, HO_ERR_RANGE_SHARED, "preserved", "fdt_addr"),
+	C(OVL_FOLIO_SCRATCH_TABLE, HO_ERR_RANGE_SHARED, "preserved",
+	  "scratch_addr"),
 };
 #undef C
 
@@ -201,10 +269,29 @@ static void run_env_variants(void)
 	tap(err == HO_OK, "no memory map: address checks skipped (%s)",
 	    ho_errname(err));
 
-	hb_build(&hb, &params, HB_LUO_COUNT_ZERO, test_schemas);
+	hb_build(&hb, &params, HB_LUO_UNKNOWN_PROP, test_schemas);
 	hb.env.schemas = NULL;
 	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
 	tap(err == HO_OK, "no schemas: schema-only rules skipped (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_LUO_COUNT_ZERO, test_schemas);
+	hb.env.schemas = NULL;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_PROP_RANGE,
+	    "no schemas: liveupdate-count 0 still refused, as the kernel does "
+	    "(%s)", ho_errname(err));
+
+	hb_build(&hb, &params, HB_MEMFD_SEALS_HIGH, test_schemas);
+	hb.env.schemas = NULL;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_MEMFD_SEALS, "no schemas: unknown seals refused (%s)",
+	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_LUO_SESSIONS_UNIT, NULL);
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_AMBIGUOUS_NODE,
+	    "no schemas: sessions@1 beside sessions refused (%s)",
 	    ho_errname(err));
 
 	hb_build(&hb, &params, HB_LUO_DUP_TOKEN, test_schemas);
@@ -219,7 +306,7 @@ static void run_env_variants(void)
 	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
 	tap(err == HO_ERR_DUP_TOKEN &&
 	    !strcmp(r.path, "luo:/file-descriptors/103"),
-	    "duplicate token found by sorting in env->work (%s at %s)",
+	    "duplicate token found by sorting in a 1 KiB env->work (%s at %s)",
 	    ho_errname(err), r.path);
 
 	shuffled = params;
@@ -227,17 +314,41 @@ static void run_env_variants(void)
 	shuffled.nfiles = 50;
 	hb_build(&hb, &shuffled, HB_NONE, test_schemas);
 	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_OK, "unordered tokens without work area (%s)",
+	tap(err == HO_OK, "50 files, unordered tokens, 1 MiB work area (%s)",
 	    ho_errname(err));
+	hb.env.work = NULL;
+	hb.env.work_size = 0;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_WORK_SPACE,
+	    "50 files without a work area: the %d-byte stack fallback is too "
+	    "small -> HO_ERR_WORK_SPACE (%s %s)", HO_WORK_STACK,
+	    ho_errname(err), r.detail);
 	hb.env.work = work;
 	hb.env.work_size = sizeof(work);
 	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_OK, "unordered tokens with work area (%s)",
-	    ho_errname(err));
-	hb.env.work_size = 49 * 16;
+	tap(err == HO_ERR_WORK_SPACE,
+	    "50 files, 1 KiB work area -> HO_ERR_WORK_SPACE, no slower "
+	    "fallback (%s)", ho_errname(err));
+	hb.env.work = (uint8_t *)hb.work + 1;	/* unaligned: rounded up */
+	hb.env.work_size = HB_WORK_SIZE - 1;
 	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_OK, "unordered tokens, work area one entry short (%s)",
+	tap(err == HO_OK, "unaligned work area is aligned by the library (%s)",
 	    ho_errname(err));
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	hb.env.max_folio_order = 0;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	hb.env.max_folio_order = 1;
+	tap(err == HO_OK && ho_check_handover(&hb.kd, hb.seg, hb.nseg,
+					      &hb.env, &r) == HO_OK,
+	    "order-1 folios pass with max_folio_order 0 (default) and 1");
+	hb.env.max_folio_order = 0;
+	hb_build(&hb, &params, HB_MEMFD_ORDER_11, test_schemas);
+	hb.env.max_folio_order = 11;
+	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	tap(err == HO_ERR_FOLIO_UNALIGNED,
+	    "order 11 allowed with max_folio_order 11 (then caught as "
+	    "unaligned: %s)", ho_errname(err));
 
 	hb_build(&hb, &params, HB_NONE, test_schemas);
 	hb.env.schemas = (const struct ho_schema *const[]){ &test_kho_schema,
