@@ -323,13 +323,16 @@ static int check_memfd_data(const void *fdt, int node, uint64_t data,
 	ho_sb_init(&sb, where, sizeof(where));
 	ho_sb_puts(&sb, "memfd@");
 	ho_sb_hex(&sb, data);
-	if (!env->phys)
-		return HO_OK;
+	/* two files with one blob: found by the sweep even without phys */
+	err = ho_check_addr(0, data, HO_PAGE_SIZE, lwhere, fdt, node, "data",
+			    rep);
+	if (!err)
+		err = ho_work_add(w, data, HO_PAGE_SIZE, where, rep);
+	if (err || !env->phys)
+		return err;
 	err = ho_map_fdt(env, data, HO_FDT_MAX_SIZE, &mfdt, &size, where, rep);
 	if (!err)
 		err = ho_memfd_check_at(mfdt, size, env, w, where, rep);
-	if (!err)
-		err = ho_work_add(w, data, HO_PAGE_SIZE, where, rep);
 	return err;
 }
 
