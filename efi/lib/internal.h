@@ -116,7 +116,7 @@ int ho_work_disjoint(struct ho_work *w, struct ho_report *rep);
 bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
 		  struct ho_range *hit);
 
-/* In-place heap sort of n elements of size bytes (<= 32). */
+/* In-place heap sort of n elements of a multiple of 8 bytes, 8-aligned. */
 typedef int (*ho_cmp_fn)(const void *a, const void *b, const void *ctx);
 void ho_sort(void *base, uint64_t n, uint64_t size, ho_cmp_fn cmp,
 	     const void *ctx);
@@ -129,6 +129,38 @@ int ho_scratch_check_at(const void *table, uint64_t size,
 int ho_segments_check_at(const struct ho_segment *seg, uint32_t nseg,
 			 const void *scratch, uint64_t scratch_size,
 			 struct ho_report *rep);
+
+/* A name with its node, for sorting names without going back to libfdt. */
+struct ho_name_key {
+	const char *s;
+	uint32_t len;
+	int32_t node;
+};
+
+/*
+ * Order by length, then bytes, then node offset (a ho_cmp_fn). Static: in
+ * the PIC build the address of a global function would need a GOT.
+ */
+static inline int ho_name_key_cmp(const void *a, const void *b,
+				  const void *ctx)
+{
+	const struct ho_name_key *x = a, *y = b;
+	int c;
+
+	(void)ctx;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	c = ho_memcmp(x->s, y->s, x->len);
+	if (c)
+		return c;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static inline bool ho_name_key_eq(const struct ho_name_key *a,
+				  const struct ho_name_key *b)
+{
+	return a->len == b->len && !ho_memcmp(a->s, b->s, a->len);
+}
 
 /* The largest folio order env allows. */
 uint32_t ho_max_folio_order(const struct ho_env *env);

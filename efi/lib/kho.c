@@ -153,57 +153,39 @@ static int check_subtree(const void *fdt, int node, const struct ho_env *env,
 	return HO_OK;
 }
 
-/* Subtree names sorted by base name, then by full name. */
-struct sub_key {
-	int32_t node;
-	int32_t len;
-};
-
-static int sub_cmp(const void *a, const void *b, const void *fdt)
-{
-	const struct sub_key *x = a, *y = b;
-	const char *nx = fdt_get_name(fdt, x->node, 0);
-	const char *ny = fdt_get_name(fdt, y->node, 0);
-	int bx = base_len(nx, x->len), by = base_len(ny, y->len);
-	int c = ho_memcmp(nx, ny, bx < by ? bx : by);
-
-	if (c || bx != by)
-		return c ? c : (bx < by ? -1 : 1);
-	c = ho_memcmp(nx, ny, x->len < y->len ? x->len : y->len);
-	if (c || x->len != y->len)
-		return c ? c : (x->len < y->len ? -1 : 1);
-	return x->node < y->node ? -1 : x->node > y->node;
-}
-
-/* No two subtrees the kernel could confuse: O(n log n) in the work area. */
+/*
+ * No two subtrees the kernel could confuse: their base names sorted in the
+ * work area, O(n log n).
+ */
 static int check_names(const void *fdt, uint64_t n, struct ho_work *w,
 		       struct ho_report *rep)
 {
 	uint64_t top = w->top, i = 0;
-	struct sub_key *k;
+	struct ho_name_key *k;
+	int node, la, lb;
 	const char *a, *b;
-	int node, la, lb, later;
 
 	k = ho_work_take(w, n, sizeof(*k), where_kho, rep);
 	if (!k)
 		return HO_ERR_WORK_SPACE;
 	fdt_for_each_subnode(node, fdt, 0) {
-		if (!fdt_get_name(fdt, node, &la))
+		a = fdt_get_name(fdt, node, &la);
+		if (!a)
 			return ho_fail_at(rep, HO_ERR_FDT_STRUCTURE, where_kho,
 					  fdt, node, "name");
-		k[i++] = (struct sub_key){ node, la };
+		k[i++] = (struct ho_name_key){ a, (uint32_t)base_len(a, la),
+					       node };
 	}
-	ho_sort(k, n, sizeof(*k), sub_cmp, fdt);
+	ho_sort(k, n, sizeof(*k), ho_name_key_cmp, 0);
 	for (i = 1; i < n; i++) {
+		if (!ho_name_key_eq(&k[i - 1], &k[i]))
+			continue;
+		/* sorted by node within one base name: k[i] is the later */
 		a = fdt_get_name(fdt, k[i - 1].node, &la);
 		b = fdt_get_name(fdt, k[i].node, &lb);
-		if (base_len(a, la) != base_len(b, lb) ||
-		    ho_memcmp(a, b, base_len(a, la)))
-			continue;
-		later = k[i].node > k[i - 1].node ? k[i].node : k[i - 1].node;
 		return ho_fail_at(rep, la == lb && !ho_memcmp(a, b, la) ?
 				  HO_ERR_DUP_NODE : HO_ERR_AMBIGUOUS_NODE,
-				  where_kho, fdt, later, 0);
+				  where_kho, fdt, k[i].node, 0);
 	}
 	ho_work_put(w, top);
 	return HO_OK;

@@ -147,17 +147,6 @@ static int sess_cmp(const void *a, const void *b, const void *ctx)
 	return x->node < y->node ? -1 : x->node > y->node;
 }
 
-static int name_cmp(const void *a, const void *b, const void *fdt)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	int c = ho_strcmp(fdt_getprop(fdt, x, "name", 0),
-			  fdt_getprop(fdt, y, "name", 0));
-
-	if (c)
-		return c;
-	return x < y ? -1 : x > y;
-}
-
 static uint64_t count_children(const void *fdt, int node)
 {
 	uint64_t n = 0;
@@ -174,8 +163,8 @@ static int check_sessions(const void *fdt, int sessions, uint64_t n,
 			  const char *where, struct ho_report *rep)
 {
 	uint64_t top = w->top, i = 0, idx;
+	struct ho_name_key *names;
 	const char *name;
-	int32_t *names;
 	int s, err;
 
 	names = ho_work_take(w, n, sizeof(*names), where, rep);
@@ -190,16 +179,14 @@ static int check_sessions(const void *fdt, int sessions, uint64_t n,
 		if (err)
 			return err;
 		keys[i] = (struct sess_key){ (uint32_t)idx, s };
-		names[i++] = s;
+		names[i++] = (struct ho_name_key){ name,
+			(uint32_t)ho_strlen(name), s };
 	}
-	ho_sort(names, n, sizeof(*names), name_cmp, fdt);
+	ho_sort(names, n, sizeof(*names), ho_name_key_cmp, 0);
 	for (i = 1; i < n; i++)
-		if (!ho_strcmp(fdt_getprop(fdt, names[i - 1], "name", 0),
-			       fdt_getprop(fdt, names[i], "name", 0)))
+		if (ho_name_key_eq(&names[i - 1], &names[i]))
 			return ho_fail_at(rep, HO_ERR_DUP_SESSION_NAME, where,
-					  fdt, names[i],
-					  fdt_getprop(fdt, names[i], "name",
-						      0));
+					  fdt, names[i].node, names[i].s);
 	ho_work_put(w, top);
 	ho_sort(keys, n, sizeof(*keys), sess_cmp, 0);
 	for (i = 1; i < n; i++)
@@ -394,8 +381,21 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where, fdt, 0,
 				  "compatible");
 	err = check_lookups(fdt, where, rep);
+	if (!err)
+		err = find_node(fdt, "sessions", where, rep, &sessions);
+	if (!err)
+		err = find_node(fdt, "file-descriptors", where, rep, &fds);
 	if (err)
 		return err;
+	/* the limits first: nothing below walks more than them */
+	nsess = count_children(fdt, sessions);
+	nfiles = count_children(fdt, fds);
+	if (nsess > HO_LUO_MAX_SESSIONS)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_SESSIONS, where, fdt,
+				   sessions, "limit", HO_LUO_MAX_SESSIONS);
+	if (nfiles > HO_LUO_MAX_FILES)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_FILES, where, fdt, fds,
+				   "limit", HO_LUO_MAX_FILES);
 	if (env->schemas) {
 		schema = ho_schema_find(env->schemas, HO_LUO_COMPATIBLE);
 		if (!schema)
@@ -407,20 +407,8 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 			return err;
 	}
 	err = check_root(fdt, where, rep);
-	if (!err)
-		err = find_node(fdt, "sessions", where, rep, &sessions);
-	if (!err)
-		err = find_node(fdt, "file-descriptors", where, rep, &fds);
 	if (err)
 		return err;
-	nsess = count_children(fdt, sessions);
-	nfiles = count_children(fdt, fds);
-	if (nsess > HO_LUO_MAX_SESSIONS)
-		return ho_fail_val(rep, HO_ERR_TOO_MANY_SESSIONS, where, fdt,
-				   sessions, "limit", HO_LUO_MAX_SESSIONS);
-	if (nfiles > HO_LUO_MAX_FILES)
-		return ho_fail_val(rep, HO_ERR_TOO_MANY_FILES, where, fdt, fds,
-				   "limit", HO_LUO_MAX_FILES);
 	keys = ho_work_take(w, nsess, sizeof(*keys), where, rep);
 	if (!keys)
 		return HO_ERR_WORK_SPACE;

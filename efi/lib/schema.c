@@ -213,26 +213,12 @@ static int name_cmp(const char *a, int alen, const char *b, int blen)
 	return ho_memcmp(a, b, alen);
 }
 
-static int child_cmp(const void *a, const void *b, const void *fdt)
-{
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	int xl, yl, c;
-	const char *xn = fdt_get_name(fdt, x, &xl);
-	const char *yn = fdt_get_name(fdt, y, &yl);
-
-	c = name_cmp(xn, xl, yn, yl);
-	if (c)
-		return c;
-	return x < y ? -1 : x > y;
-}
-
-/* Siblings not in name order: sort their offsets in the work buffer. */
+/* Siblings not in name order: sort their names in the work buffer. */
 static int check_dup_names(const struct schema_walk *w, int node)
 {
 	uint64_t top = w->work->top, n = 0, i;
-	const char *a, *b;
-	int32_t *k;
-	int c, alen, blen;
+	struct ho_name_key *k;
+	int c, len;
 
 	fdt_for_each_subnode(c, w->fdt, node)
 		n++;
@@ -240,16 +226,16 @@ static int check_dup_names(const struct schema_walk *w, int node)
 	if (!k)
 		return HO_ERR_WORK_SPACE;
 	i = 0;
-	fdt_for_each_subnode(c, w->fdt, node)
-		k[i++] = c;
-	ho_sort(k, n, sizeof(*k), child_cmp, w->fdt);
-	for (i = 1; i < n; i++) {
-		a = fdt_get_name(w->fdt, k[i - 1], &alen);
-		b = fdt_get_name(w->fdt, k[i], &blen);
-		if (!name_cmp(a, alen, b, blen))
-			return ho_fail_at(w->rep, HO_ERR_DUP_NODE, w->where,
-					  w->fdt, k[i], 0);
+	fdt_for_each_subnode(c, w->fdt, node) {
+		k[i].s = fdt_get_name(w->fdt, c, &len);
+		k[i].len = (uint32_t)len;
+		k[i++].node = c;
 	}
+	ho_sort(k, n, sizeof(*k), ho_name_key_cmp, 0);
+	for (i = 1; i < n; i++)
+		if (ho_name_key_eq(&k[i - 1], &k[i]))
+			return ho_fail_at(w->rep, HO_ERR_DUP_NODE, w->where,
+					  w->fdt, k[i].node, 0);
 	ho_work_put(w->work, top);
 	return HO_OK;
 }

@@ -67,14 +67,15 @@ nospace:
 	return 0;
 }
 
+/* Elements are 8-byte multiples in 8-byte aligned arrays (ho_work_take). */
 static void swap_bytes(uint8_t *a, uint8_t *b, uint64_t size)
 {
-	uint8_t t;
+	uint64_t *x = (uint64_t *)(void *)a, *y = (uint64_t *)(void *)b, t;
 
-	while (size--) {
-		t = *a;
-		*a++ = *b;
-		*b++ = t;
+	for (size /= 8; size--; x++, y++) {
+		t = *x;
+		*x = *y;
+		*y = t;
 	}
 }
 
