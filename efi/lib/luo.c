@@ -556,6 +556,9 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	if (table & (HO_PAGE_SIZE - 1))
 		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE_UNALIGNED, where,
 				   fdt, 0, "folios", table);
+	if (nr > HO_MEMFD_MAX_FOLIOS)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
+				   "nr-folios", nr);
 	if (env->schemas) {
 		schema = ho_schema_find(env->schemas, HO_MEMFD_COMPATIBLE);
 		if (!schema)

@@ -38,8 +38,8 @@
 #define HO_FDT_MAX_NODES	(1u << 20)	/* per FDT */
 #define HO_FDT_MAX_PROPS	(1u << 20)	/* per FDT */
 #define HO_KHO_MAX_SUBTREES	1024
-#define HO_LUO_MAX_SESSIONS	(1u << 16)
-#define HO_LUO_MAX_FILES	(1u << 16)
+#define HO_LUO_MAX_SESSIONS	65535u		/* fits the schema's x-max-count */
+#define HO_LUO_MAX_FILES	65535u
 #define HO_SCRATCH_MAX		4096		/* scratch table entries */
 /* Kernel limits the receiving side applies (Linux 7.3, x86_64, 4 KiB). */
 #define HO_FOLIO_MAX_ORDER	10		/* MAX_PAGE_ORDER */
