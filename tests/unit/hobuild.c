@@ -615,8 +615,10 @@ static void build_scratch_entries(struct hb *h, struct ho_scratch *s, int n)
 	struct ho_scratch t;
 	int i;
 
+	/* four below the arena, any more in high RAM: never on preserved data */
 	for (i = 0; i < n; i++) {
-		s[i].addr = SCRATCH_BASE + i * SCRATCH_STEP;
+		s[i].addr = i < 4 ? SCRATCH_BASE + i * SCRATCH_STEP :
+			    RAM_HI + (uint64_t)(i - 4) * SCRATCH_STEP;
 		s[i].size = SCRATCH_SIZE;
 	}
 	switch (h->defect) {
@@ -725,8 +727,10 @@ int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 		h->work = aligned_alloc(4096, HB_WORK_SIZE);
 		if (!h->arena || !h->work)
 			return -1;
+		h->used = HB_ARENA_SIZE;
 	}
-	memset(h->arena, 0, HB_ARENA_SIZE);
+	/* what the last build used (all of it the first time) */
+	memset(h->arena, 0, h->used < HB_ARENA_SIZE ? h->used : HB_ARENA_SIZE);
 	h->p = *p;
 	h->defect = d;
 	h->used = p->kho_space;		/* KHO FDT first, built last */

@@ -16,7 +16,7 @@
 #include "ho/ho.h"
 
 #define HB_ARENA_PHYS	0x10000000ull
-#define HB_ARENA_SIZE	(4u << 20)
+#define HB_ARENA_SIZE	(16u << 20)
 #define HB_KHO_SPACE	(64u << 10)
 #define HB_LUO_SPACE	(256u << 10)
 #define HB_FOLIO_PHYS	0x40000000ull	/* where folios "are": RAM, unread */

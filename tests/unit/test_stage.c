@@ -958,9 +958,9 @@ static void run_phys_cases(void)
  * Scaling and limits (issue 11): big blobs built here, checked with the
  * generated (or test) schemas, a work buffer and no memory map. Times are
  * printed (CPU time of this process, so other load does not count); the
- * only timing assertion is loose (twice the nodes in less than
- * three times the time, best of two runs each), so a busy machine does
- * not make it fail, while a quadratic check (four times) does.
+ * only timing assertion is loose (four times the nodes in less than ten
+ * times the time, best of three runs each), so a busy machine does not
+ * make it fail, while a quadratic check (sixteen times) does.
  */
 #define SCALE_CK(x) do { if ((x) < 0) goto fail; } while (0)
 
@@ -1119,7 +1119,7 @@ static void scale_env_init(struct scale_env *e, uint64_t work_size)
 				  .work = e->work, .work_size = work_size };
 }
 
-/* Best of two runs of ho_luo_check / ho_kho_check, in ms. */
+/* Best of three runs of ho_luo_check / ho_kho_check, in ms. */
 static double time_check(bool kho, const void *fdt, size_t size,
 			 const struct ho_env *env, int *err)
 {
@@ -1127,7 +1127,7 @@ static double time_check(bool kho, const void *fdt, size_t size,
 	double best = 1e12, t;
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		t = now_ms();
 		*err = kho ? ho_kho_check(fdt, size, env, &r) :
 			     ho_luo_check(fdt, size, env, &r);
@@ -1162,11 +1162,14 @@ static void run_scale_luo(void)
 		    nodes[i], size >> 10, ms[i], ho_errname(err));
 		free(fdt);
 	}
-	/* 25k fits the caches better than 50k: compare 50k with 100k */
-	tap(ms[2] < 3 * ms[1] + 2,
-	    "scale: twice the nodes, less than three times the CPU time "
-	    "(%.1f -> %.1f -> %.1f ms; quadratic would be 4x)", ms[0], ms[1],
-	    ms[2]);
+	/*
+	 * Four times the nodes: n log n is about 4.5x, measured 5-7x (25k
+	 * fits the caches better), quadratic 16x. Below 10x passes.
+	 */
+	tap(ms[2] < 10 * ms[0] + 5,
+	    "scale: four times the nodes, less than ten times the CPU time "
+	    "(%.1f -> %.1f -> %.1f ms; quadratic would be 16x)", ms[0],
+	    ms[1], ms[2]);
 	e.env.work_size = 1u << 16;
 	fdt = build_big_luo(40000, 60000, &size);
 	err = fdt ? ho_luo_check(fdt, size, &e.env, NULL) : -1;
