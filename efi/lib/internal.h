@@ -116,7 +116,7 @@ int ho_work_disjoint(struct ho_work *w, struct ho_report *rep);
 bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
 		  struct ho_range *hit);
 
-/* In-place heap sort of n elements of a multiple of 8 bytes, 8-aligned. */
+/* In-place heap sort of n elements of size bytes (fastest: 8-aligned). */
 typedef int (*ho_cmp_fn)(const void *a, const void *b, const void *ctx);
 void ho_sort(void *base, uint64_t n, uint64_t size, ho_cmp_fn cmp,
 	     const void *ctx);

@@ -67,11 +67,20 @@ nospace:
 	return 0;
 }
 
-/* Elements are 8-byte multiples in 8-byte aligned arrays (ho_work_take). */
+/* 8 bytes at a time when both are aligned (the work buffer's arrays). */
 static void swap_bytes(uint8_t *a, uint8_t *b, uint64_t size)
 {
 	uint64_t *x = (uint64_t *)(void *)a, *y = (uint64_t *)(void *)b, t;
+	uint8_t c;
 
+	if (((uintptr_t)a | (uintptr_t)b | size) & 7) {
+		while (size--) {
+			c = *a;
+			*a++ = *b;
+			*b++ = c;
+		}
+		return;
+	}
 	for (size /= 8; size--; x++, y++) {
 		t = *x;
 		*x = *y;
