@@ -8,7 +8,8 @@
  * bounds, the reservation map ends, the structure block is one root node of
  * well-formed tags (properties before subnodes, names NUL-terminated, no '/'
  * or '@'-less emptiness), every property name is a terminated string in the
- * strings block, and nesting is bounded by HO_FDT_MAX_DEPTH.
+ * strings block, and nesting is bounded by HO_FDT_MAX_DEPTH, the number of
+ * nodes by HO_FDT_MAX_NODES and of properties by HO_FDT_MAX_PROPS.
  */
 #include "internal.h"
 
@@ -93,6 +94,7 @@ static int check_struct(const void *fdt, const char *where,
 {
 	bool has_child[HO_FDT_MAX_DEPTH + 1] = { false };
 	int off = 0, next, depth = 0, err;
+	uint64_t nodes = 0, props = 0;
 	bool done = false;
 	uint32_t tag;
 
@@ -112,6 +114,10 @@ static int check_struct(const void *fdt, const char *where,
 						   where, 0, -1,
 						   "node at offset",
 						   (uint64_t)off);
+			if (++nodes > HO_FDT_MAX_NODES)
+				return ho_fail_val(rep, HO_ERR_FDT_TOO_MANY_NODES,
+						   where, 0, -1, "limit",
+						   HO_FDT_MAX_NODES);
 			err = check_node_name(fdt, off, depth, where, rep);
 			if (err)
 				return err;
@@ -128,6 +134,10 @@ static int check_struct(const void *fdt, const char *where,
 			/* libfdt does not see properties after a subnode */
 			if (depth == 0 || has_child[depth])
 				goto bad;
+			if (++props > HO_FDT_MAX_PROPS)
+				return ho_fail_val(rep, HO_ERR_FDT_TOO_MANY_PROPS,
+						   where, 0, -1, "limit",
+						   HO_FDT_MAX_PROPS);
 			err = check_prop(fdt, off, where, rep);
 			if (err)
 				return err;

@@ -57,14 +57,16 @@ int ho_check_addr(const struct ho_memmap *mm, uint64_t addr, uint64_t size,
 		  const char *where, const void *fdt, int node,
 		  const char *what, struct ho_report *rep);
 
+struct ho_work;
+
 /* ho_fdt_check() reporting failures under the name where. */
 int ho_fdt_check_at(const void *fdt, uint64_t bufsize, const char *where,
 		    struct ho_report *rep);
 
 /* ho_schema_check() on an FDT that passed ho_fdt_check_at(). */
 int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
-		       const struct ho_memmap *mm, const char *where,
-		       struct ho_report *rep);
+		       const struct ho_memmap *mm, struct ho_work *w,
+		       const char *where, struct ho_report *rep);
 
 /*
  * Map an FDT at physical addr through env->phys: its header, then
@@ -75,13 +77,102 @@ int ho_map_fdt(const struct ho_env *env, uint64_t addr, uint64_t max,
 	       const void **fdt, uint64_t *size, const char *where,
 	       struct ho_report *rep);
 
+/*
+ * The work buffer of one top-level check (ho/check.h, HO_WORK_PER_RANGE):
+ * preserved ranges grow from the bottom, temporary sort arrays are taken
+ * from the top and given back in reverse order.
+ */
+struct ho_range {
+	uint64_t addr, size;
+};
+
+struct ho_work {
+	uint8_t *base;
+	uint64_t size;		/* bytes */
+	uint64_t nranges;	/* struct ho_range at base */
+	uint64_t top;		/* temporaries live in [top, size) */
+};
+
+/* From env->work, or from stack (HO_WORK_STACK bytes) when there is none. */
+void ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
+		  uint64_t stack_size);
+/* Record a preserved range (addr + size checked not to wrap already). */
+int ho_work_add(struct ho_work *w, uint64_t addr, uint64_t size,
+		const char *where, struct ho_report *rep);
+/* n * size bytes from the top, 8-byte aligned; NULL + WORK_SPACE report. */
+void *ho_work_take(struct ho_work *w, uint64_t n, uint64_t size,
+		   const char *where, struct ho_report *rep);
+/* Give back everything taken since top was old_top. */
+static inline void ho_work_put(struct ho_work *w, uint64_t old_top)
+{
+	w->top = old_top;
+}
+/*
+ * Sort the ranges and require them pairwise disjoint (RANGE_SHARED for two
+ * at one address, RANGE_OVERLAP otherwise). O(n log n).
+ */
+int ho_work_disjoint(struct ho_work *w, struct ho_report *rep);
+/* After ho_work_disjoint(): does [addr, addr + size) meet a range? */
+bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
+		  struct ho_range *hit);
+
+/* In-place heap sort of n elements of size bytes (fastest: 8-aligned). */
+typedef int (*ho_cmp_fn)(const void *a, const void *b, const void *ctx);
+void ho_sort(void *base, uint64_t n, uint64_t size, ho_cmp_fn cmp,
+	     const void *ctx);
+
+/* Scratch table and segment checks with the caller's work buffer. */
+int ho_scratch_check_at(const void *table, uint64_t size,
+			const struct ho_memmap *memmap, struct ho_work *w,
+			struct ho_report *rep);
+/* Segments against a scratch table already known to be disjoint. */
+int ho_segments_check_at(const struct ho_segment *seg, uint32_t nseg,
+			 const void *scratch, uint64_t scratch_size,
+			 struct ho_report *rep);
+
+/* A name with its node, for sorting names without going back to libfdt. */
+struct ho_name_key {
+	const char *s;
+	uint32_t len;
+	int32_t node;
+};
+
+/*
+ * Order by length, then bytes, then node offset (a ho_cmp_fn). Static: in
+ * the PIC build the address of a global function would need a GOT.
+ */
+static inline int ho_name_key_cmp(const void *a, const void *b,
+				  const void *ctx)
+{
+	const struct ho_name_key *x = a, *y = b;
+	int c;
+
+	(void)ctx;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	c = ho_memcmp(x->s, y->s, x->len);
+	if (c)
+		return c;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static inline bool ho_name_key_eq(const struct ho_name_key *a,
+				  const struct ho_name_key *b)
+{
+	return a->len == b->len && !ho_memcmp(a->s, b->s, a->len);
+}
+
+/* The largest folio order env allows. */
+uint32_t ho_max_folio_order(const struct ho_env *env);
+
 /* The blob checks without clearing the report; env is not NULL. */
 int ho_kho_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
-		    struct ho_report *rep);
+		    struct ho_work *w, struct ho_report *rep);
 int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
-		    const char *where, struct ho_report *rep);
+		    struct ho_work *w, const char *where,
+		    struct ho_report *rep);
 int ho_memfd_check_at(const void *fdt, uint64_t size,
-		      const struct ho_env *env, const char *where,
-		      struct ho_report *rep);
+		      const struct ho_env *env, struct ho_work *w,
+		      const char *where, struct ho_report *rep);
 
 #endif /* HO_INTERNAL_H */

@@ -2,11 +2,17 @@
 /*
  * KHO root FDT check ("kho-v4", include/linux/kho/abi/kexec_handover.h).
  *
- * The root carries compatible and preserved-memory-map (u64, 0 allowed, else
- * a page in RAM); each child is a subtree with exactly preserved-data (u64
- * phys) and blob-size (u64, > 0), the blob inside RAM. The subtree named
- * "luo-rfc" holds our LUO FDT, which is checked in turn when env->phys can
- * reach it. A kho-v4 schema in env->schemas is applied on top.
+ * The root carries compatible and preserved-memory-map (u64, a page in RAM,
+ * or 0 only when there is no subtree: kho_populate() ignores a handover whose
+ * map is 0); each child is a subtree
+ * with exactly preserved-data (u64 phys) and blob-size (u64, > 0), the blob
+ * inside RAM. The kernel looks subtrees up with fdt_subnode_offset(), which
+ * also matches "name@unit": two subtrees with one base name are rejected
+ * (DUP_NODE if the names are equal, AMBIGUOUS_NODE otherwise), so the one
+ * whose base name is "luo-rfc" is exactly the one the kernel reads; it holds
+ * our LUO FDT, checked in turn when env->phys can reach it. The map page and
+ * every blob go into the work buffer's preserved ranges. A kho-v4 schema in
+ * env->schemas is applied on top.
  */
 #include "internal.h"
 
@@ -38,7 +44,7 @@ static int props_allowed(const void *fdt, int node, const char *const *names,
 }
 
 static int check_root(const void *fdt, const struct ho_env *env,
-		      struct ho_report *rep)
+		      struct ho_work *w, struct ho_report *rep)
 {
 	static const char *const names[] = {
 		"compatible", "preserved-memory-map",
@@ -57,20 +63,29 @@ static int check_root(const void *fdt, const struct ho_env *env,
 			  rep);
 	if (err)
 		return err;
+	/*
+	 * kho_populate() ignores the whole handover when it reads 0: fine
+	 * for an empty one (nothing preserved), data lost otherwise.
+	 */
+	if (!map && fdt_first_subnode(fdt, 0) >= 0)
+		return ho_fail_at(rep, HO_ERR_PROP_ZERO, where_kho, fdt, 0,
+				  "preserved-memory-map");
 	if (map & (HO_PAGE_SIZE - 1))
 		return ho_fail_val(rep, HO_ERR_PROP_UNALIGNED, where_kho, fdt,
 				   0, "preserved-memory-map", map);
-	if (map) {
+	if (map)
 		err = ho_check_addr(env->memmap, map, HO_PAGE_SIZE, where_kho,
 				    fdt, 0, "preserved-memory-map", rep);
-		if (err)
-			return err;
-	}
-	return props_allowed(fdt, 0, names, 2, rep);
+	if (!err && map)
+		err = ho_work_add(w, map, HO_PAGE_SIZE, where_kho, rep);
+	if (!err)
+		err = props_allowed(fdt, 0, names, 2, rep);
+	return err;
 }
 
 static int follow_luo(const void *fdt, int node, uint64_t addr, uint64_t size,
-		      const struct ho_env *env, struct ho_report *rep)
+		      const struct ho_env *env, struct ho_work *w,
+		      struct ho_report *rep)
 {
 	const void *blob;
 
@@ -80,15 +95,36 @@ static int follow_luo(const void *fdt, int node, uint64_t addr, uint64_t size,
 	if (!blob)
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where_kho, fdt,
 				   node, "preserved-data", addr);
-	return ho_luo_check_at(blob, size, env, "luo", rep);
+	return ho_luo_check_at(blob, size, env, w, "luo", rep);
+}
+
+/* Length of name up to its unit address ("luo-rfc@0" -> 7). */
+static int base_len(const char *name, int len)
+{
+	const char *at = ho_memchr(name, '@', len);
+
+	return at ? (int)(at - name) : len;
+}
+
+/*
+ * The kernel finds a subtree with fdt_subnode_offset(root, name), which
+ * takes the first node called name or name@<anything>: this is the node
+ * whose base name is luo-rfc.
+ */
+static bool is_luo(const void *fdt, int node)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, &len);
+
+	return name && base_len(name, len) == (int)sizeof(HO_LUO_SUBTREE) - 1 &&
+	       !ho_memcmp(name, HO_LUO_SUBTREE, sizeof(HO_LUO_SUBTREE) - 1);
 }
 
 static int check_subtree(const void *fdt, int node, const struct ho_env *env,
-			 struct ho_report *rep)
+			 struct ho_work *w, struct ho_report *rep)
 {
 	static const char *const names[] = { "preserved-data", "blob-size" };
 	uint64_t addr, size;
-	const char *name;
 	int err;
 
 	err = props_allowed(fdt, node, names, 2, rep);
@@ -108,33 +144,72 @@ static int check_subtree(const void *fdt, int node, const struct ho_env *env,
 				  node, "blob-size");
 	err = ho_check_addr(env->memmap, addr, size, where_kho, fdt, node,
 			    "preserved-data", rep);
+	if (!err)
+		err = ho_work_add(w, addr, size, where_kho, rep);
 	if (err)
 		return err;
-	name = fdt_get_name(fdt, node, 0);
-	if (name && !ho_strcmp(name, HO_LUO_SUBTREE))
-		return follow_luo(fdt, node, addr, size, env, rep);
+	if (is_luo(fdt, node))
+		return follow_luo(fdt, node, addr, size, env, w, rep);
+	return HO_OK;
+}
+
+/*
+ * No two subtrees the kernel could confuse: their base names sorted in the
+ * work area, O(n log n).
+ */
+static int check_names(const void *fdt, uint64_t n, struct ho_work *w,
+		       struct ho_report *rep)
+{
+	uint64_t top = w->top, i = 0;
+	struct ho_name_key *k;
+	int node, la, lb;
+	const char *a, *b;
+
+	k = ho_work_take(w, n, sizeof(*k), where_kho, rep);
+	if (!k)
+		return HO_ERR_WORK_SPACE;
+	fdt_for_each_subnode(node, fdt, 0) {
+		a = fdt_get_name(fdt, node, &la);
+		if (!a)
+			return ho_fail_at(rep, HO_ERR_FDT_STRUCTURE, where_kho,
+					  fdt, node, "name");
+		k[i++] = (struct ho_name_key){ a, (uint32_t)base_len(a, la),
+					       node };
+	}
+	ho_sort(k, n, sizeof(*k), ho_name_key_cmp, 0);
+	for (i = 1; i < n; i++) {
+		if (!ho_name_key_eq(&k[i - 1], &k[i]))
+			continue;
+		/* sorted by node within one base name: k[i] is the later */
+		a = fdt_get_name(fdt, k[i - 1].node, &la);
+		b = fdt_get_name(fdt, k[i].node, &lb);
+		return ho_fail_at(rep, la == lb && !ho_memcmp(a, b, la) ?
+				  HO_ERR_DUP_NODE : HO_ERR_AMBIGUOUS_NODE,
+				  where_kho, fdt, k[i].node, 0);
+	}
+	ho_work_put(w, top);
 	return HO_OK;
 }
 
 static int check_subtrees(const void *fdt, const struct ho_env *env,
-			  struct ho_report *rep)
+			  struct ho_work *w, struct ho_report *rep)
 {
-	const char *a, *b;
 	bool luo = false;
-	int node, other, err;
+	uint64_t n = 0;
+	int node, err;
 
+	fdt_for_each_subnode(node, fdt, 0)
+		if (++n > HO_KHO_MAX_SUBTREES)
+			return ho_fail_val(rep, HO_ERR_TOO_MANY_SUBTREES,
+					   where_kho, fdt, node, "limit",
+					   HO_KHO_MAX_SUBTREES);
+	err = check_names(fdt, n, w, rep);
+	if (err)
+		return err;
 	fdt_for_each_subnode(node, fdt, 0) {
-		a = fdt_get_name(fdt, node, 0);
-		for (other = fdt_first_subnode(fdt, 0); other != node;
-		     other = fdt_next_subnode(fdt, other)) {
-			b = fdt_get_name(fdt, other, 0);
-			if (a && b && !ho_strcmp(a, b))
-				return ho_fail_at(rep, HO_ERR_DUP_NODE,
-						  where_kho, fdt, node, 0);
-		}
-		if (a && !ho_strcmp(a, HO_LUO_SUBTREE))
+		if (is_luo(fdt, node))
 			luo = true;
-		err = check_subtree(fdt, node, env, rep);
+		err = check_subtree(fdt, node, env, w, rep);
 		if (err)
 			return err;
 	}
@@ -145,22 +220,22 @@ static int check_subtrees(const void *fdt, const struct ho_env *env,
 }
 
 int ho_kho_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
-		    struct ho_report *rep)
+		    struct ho_work *w, struct ho_report *rep)
 {
 	const struct ho_schema *schema;
 	int err;
 
 	err = ho_fdt_check_at(fdt, size, where_kho, rep);
 	if (!err)
-		err = check_root(fdt, env, rep);
+		err = check_root(fdt, env, w, rep);
 	if (!err)
-		err = check_subtrees(fdt, env, rep);
+		err = check_subtrees(fdt, env, w, rep);
 	if (err)
 		return err;
 	schema = ho_schema_find(env->schemas, HO_KHO_COMPATIBLE);
 	if (schema)
-		err = ho_schema_check_at(fdt, schema, env->memmap, where_kho,
-					 rep);
+		err = ho_schema_check_at(fdt, schema, env->memmap, w,
+					 where_kho, rep);
 	return err;
 }
 
@@ -168,7 +243,15 @@ int ho_kho_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		 struct ho_report *rep)
 {
 	static const struct ho_env none;
+	uint64_t stack[HO_WORK_STACK / 8];
+	struct ho_work w;
+	int err;
 
 	ho_report_clear(rep);
-	return ho_kho_check_at(fdt, size, env ? env : &none, rep);
+	env = env ? env : &none;
+	ho_work_init(&w, env, stack, sizeof(stack));
+	err = ho_kho_check_at(fdt, size, env, &w, rep);
+	if (!err)
+		err = ho_work_disjoint(&w, rep);
+	return err;
 }

@@ -3,24 +3,101 @@
  * LUO FDT ("luo-rfc-v1") and memfd handler data ("memfd-v1") checks.
  *
  * The schema tables (when env->schemas has them) check each node on its own;
- * the rules here need several nodes at once: session names are unique,
- * every file names an existing session, tokens are unique per session (see
- * check_tokens() for how that stays fast), and a
- * memfd-v1 file's data is a memfd-v1 FDT whose folio table is in RAM, sorted
- * by index, non-overlapping, aligned, and within the file size. The code
- * reads every property it uses with its size checked, so it is safe without
- * schemas too.
+ * the rules here are those the receiving kernel applies (kernel/liveupdate/
+ * luo_rfc_core.c, luo_rfc_files.c, mm/memfd_luo_rfc.c), with or without
+ * schemas, and the rules that need several nodes at once:
+ *
+ * - lookups: the kernel finds /sessions, /file-descriptors and /subsystems
+ *   with fdt_subnode_offset(), which also matches "sessions@1": any such
+ *   unit-address variant is AMBIGUOUS_NODE;
+ * - liveupdate-count != 0, /subsystems present, names and compatibles
+ *   within LUO_NAME_MAX, session and file node names canonical hex (a
+ *   session index fits 32 bits);
+ * - session names and indices unique, every file names an existing session,
+ *   tokens unique per session: each by one sort in the work buffer, so the
+ *   whole check is O(n log n) with at most HO_LUO_MAX_SESSIONS sessions and
+ *   HO_LUO_MAX_FILES files;
+ * - a memfd-v1 file's data is one page holding a memfd-v1 FDT whose folio
+ *   table (one kho_alloc_preserve() allocation, page aligned, at most
+ *   HO_MEMFD_MAX_FOLIOS entries and no more than the file has pages) lists
+ *   folios sorted by index, non-overlapping, each aligned in memory and in
+ *   the file to its size, of order <= MAX_PAGE_ORDER, known flags, within
+ *   size <= MAX_LFS_FILESIZE, with known seals.
+ *
+ * Every preserved range met on the way (memfd FDT page, table allocation,
+ * folio) is recorded in the work buffer for the caller's disjointness sweep.
  */
 #include "internal.h"
 
-/* Lower-case hex without leading zeros, as the node names under /sessions. */
-static void hex_name(char *buf, size_t size, uint64_t v)
+/* Lower-case hex without leading zeros, at most 16 digits. */
+static bool parse_hex_name(const char *name, int len, uint64_t *v)
 {
-	struct ho_sbuf sb;
+	int i;
 
-	ho_sb_init(&sb, buf, size);
-	ho_sb_hex(&sb, v);
-	ho_memmove(buf, buf + 2, ho_strlen(buf + 2) + 1);
+	if (!name || len < 1 || len > 16 || (len > 1 && name[0] == '0'))
+		return false;
+	*v = 0;
+	for (i = 0; i < len; i++) {
+		if (name[i] >= '0' && name[i] <= '9')
+			*v = *v << 4 | (uint64_t)(name[i] - '0');
+		else if (name[i] >= 'a' && name[i] <= 'f')
+			*v = *v << 4 | (uint64_t)(name[i] - 'a' + 10);
+		else
+			return false;
+	}
+	return true;
+}
+
+static int hex_node(const void *fdt, int node, uint64_t max, uint64_t *v,
+		    const char *where, struct ho_report *rep)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, &len);
+
+	if (!parse_hex_name(name, len, v) || *v > max)
+		return ho_fail_at(rep, HO_ERR_BAD_NODE_NAME, where, fdt, node,
+				  0);
+	return HO_OK;
+}
+
+/* A string property of at most max bytes with its NUL (luo_fdt_get_string). */
+static int prop_str_max(const void *fdt, int node, const char *name,
+			int max, const char **val, const char *where,
+			struct ho_report *rep)
+{
+	int err = ho_prop_str(fdt, node, name, val, where, rep);
+
+	if (!err && (int)ho_strlen(*val) + 1 > max)
+		return ho_fail_val(rep, HO_ERR_STRING_TOO_LONG, where, fdt,
+				   node, name, ho_strlen(*val) + 1);
+	return err;
+}
+
+static const char *const luo_lookups[] = {
+	"subsystems", "sessions", "file-descriptors",
+};
+
+/* No "sessions@x" beside (or instead of) the "sessions" the kernel reads. */
+static int check_lookups(const void *fdt, const char *where,
+			 struct ho_report *rep)
+{
+	const char *name, *at;
+	int node, len;
+	size_t i, n;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		name = fdt_get_name(fdt, node, &len);
+		at = name ? ho_memchr(name, '@', len) : 0;
+		if (!at)
+			continue;
+		n = (size_t)(at - name);
+		for (i = 0; i < sizeof(luo_lookups) / sizeof(*luo_lookups); i++)
+			if (ho_strlen(luo_lookups[i]) == n &&
+			    !ho_memcmp(luo_lookups[i], name, n))
+				return ho_fail_at(rep, HO_ERR_AMBIGUOUS_NODE,
+						  where, fdt, node, 0);
+	}
+	return HO_OK;
 }
 
 static int find_node(const void *fdt, const char *name, const char *where,
@@ -32,26 +109,108 @@ static int find_node(const void *fdt, const char *name, const char *where,
 	return HO_OK;
 }
 
-static int check_sessions(const void *fdt, int sessions, const char *where,
-			  struct ho_report *rep)
+static int check_subsystems(const void *fdt, int subs, const char *where,
+			    struct ho_report *rep)
 {
-	const char *a, *b;
-	int s, t, err;
+	const char *name, *compat;
+	uint64_t data;
+	int s, len, err;
 
-	fdt_for_each_subnode(s, fdt, sessions) {
-		err = ho_prop_str(fdt, s, "name", &a, where, rep);
+	fdt_for_each_subnode(s, fdt, subs) {
+		name = fdt_get_name(fdt, s, &len);
+		if (!name || len + 1 > HO_LUO_NAME_MAX)
+			return ho_fail_at(rep, HO_ERR_BAD_NODE_NAME, where, fdt,
+					  s, 0);
+		err = prop_str_max(fdt, s, "compatible", HO_LUO_NAME_MAX,
+				   &compat, where, rep);
+		if (!err)
+			err = ho_prop_u64(fdt, s, "data", &data, where, rep);
 		if (err)
 			return err;
-		for (t = fdt_first_subnode(fdt, sessions); t != s;
-		     t = fdt_next_subnode(fdt, t)) {
-			if (ho_prop_str(fdt, t, "name", &b, where, rep))
-				return HO_ERR_FDT_STRUCTURE;
-			if (!ho_strcmp(a, b))
-				return ho_fail_at(rep, HO_ERR_DUP_SESSION_NAME,
-						  where, fdt, s, a);
-		}
 	}
 	return HO_OK;
+}
+
+/* Sessions by index (kept while files are checked) and by name. */
+struct sess_key {
+	uint32_t index;
+	int32_t node;
+};
+
+static int sess_cmp(const void *a, const void *b, const void *ctx)
+{
+	const struct sess_key *x = a, *y = b;
+
+	(void)ctx;
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static uint64_t count_children(const void *fdt, int node)
+{
+	uint64_t n = 0;
+	int c;
+
+	fdt_for_each_subnode(c, fdt, node)
+		n++;
+	return n;
+}
+
+/* Fills keys[0..n) sorted by index; names unique, indices unique. */
+static int check_sessions(const void *fdt, int sessions, uint64_t n,
+			  struct sess_key *keys, struct ho_work *w,
+			  const char *where, struct ho_report *rep)
+{
+	uint64_t top = w->top, i = 0, idx;
+	struct ho_name_key *names;
+	const char *name;
+	int s, err;
+
+	names = ho_work_take(w, n, sizeof(*names), where, rep);
+	if (!names)
+		return HO_ERR_WORK_SPACE;
+	fdt_for_each_subnode(s, fdt, sessions) {
+		err = hex_node(fdt, s, UINT32_MAX, &idx, where, rep);
+		if (!err)
+			err = prop_str_max(fdt, s, "name",
+					   HO_LUO_SESSION_NAME_MAX, &name,
+					   where, rep);
+		if (err)
+			return err;
+		keys[i] = (struct sess_key){ (uint32_t)idx, s };
+		names[i++] = (struct ho_name_key){ name,
+			(uint32_t)ho_strlen(name), s };
+	}
+	ho_sort(names, n, sizeof(*names), ho_name_key_cmp, 0);
+	for (i = 1; i < n; i++)
+		if (ho_name_key_eq(&names[i - 1], &names[i]))
+			return ho_fail_at(rep, HO_ERR_DUP_SESSION_NAME, where,
+					  fdt, names[i].node, names[i].s);
+	ho_work_put(w, top);
+	ho_sort(keys, n, sizeof(*keys), sess_cmp, 0);
+	for (i = 1; i < n; i++)
+		if (keys[i].index == keys[i - 1].index)
+			return ho_fail_at(rep, HO_ERR_DUP_NODE, where, fdt,
+					  keys[i].node, 0);
+	return HO_OK;
+}
+
+static bool session_exists(const struct sess_key *keys, uint64_t n,
+			   uint32_t index)
+{
+	uint64_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (keys[mid].index == index)
+			return true;
+		if (keys[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 struct luo_file {
@@ -63,9 +222,13 @@ struct luo_file {
 static int read_file(const void *fdt, int node, struct luo_file *f,
 		     const char *where, struct ho_report *rep)
 {
+	uint64_t id;
 	int err;
 
-	err = ho_prop_str(fdt, node, "compatible", &f->compat, where, rep);
+	err = hex_node(fdt, node, UINT64_MAX, &id, where, rep);
+	if (!err)
+		err = prop_str_max(fdt, node, "compatible", HO_LUO_NAME_MAX,
+				   &f->compat, where, rep);
 	if (!err)
 		err = ho_prop_u64(fdt, node, "token", &f->token, where, rep);
 	if (!err)
@@ -76,8 +239,60 @@ static int read_file(const void *fdt, int node, struct luo_file *f,
 	return err;
 }
 
-static int check_memfd_data(uint64_t data, const struct ho_env *env,
-			    struct ho_report *rep)
+/* Tokens unique per session: (session, token, node) sorted. */
+struct tok {
+	uint64_t token;
+	uint32_t session;
+	int32_t node;
+};
+
+static int tok_cmp(const void *a, const void *b, const void *ctx)
+{
+	const struct tok *x = a, *y = b;
+
+	(void)ctx;
+	if (x->session != y->session)
+		return x->session < y->session ? -1 : 1;
+	if (x->token != y->token)
+		return x->token < y->token ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+static int check_files(const void *fdt, int fds, uint64_t n,
+		       const struct sess_key *keys, uint64_t nsess,
+		       struct ho_work *w, const char *where,
+		       struct ho_report *rep)
+{
+	uint64_t top = w->top, i = 0;
+	struct luo_file f;
+	struct tok *t;
+	int node, err;
+
+	t = ho_work_take(w, n, sizeof(*t), where, rep);
+	if (!t)
+		return HO_ERR_WORK_SPACE;
+	fdt_for_each_subnode(node, fdt, fds) {
+		err = read_file(fdt, node, &f, where, rep);
+		if (err)
+			return err;
+		if (!session_exists(keys, nsess, f.session))
+			return ho_fail_val(rep, HO_ERR_BAD_SESSION_REF, where,
+					   fdt, node, "session", f.session);
+		t[i++] = (struct tok){ f.token, f.session, node };
+	}
+	ho_sort(t, n, sizeof(*t), tok_cmp, 0);
+	for (i = 1; i < n; i++)
+		if (t[i].session == t[i - 1].session &&
+		    t[i].token == t[i - 1].token)
+			return ho_fail_val(rep, HO_ERR_DUP_TOKEN, where, fdt,
+					   t[i].node, "token", t[i].token);
+	ho_work_put(w, top);
+	return HO_OK;
+}
+
+static int check_memfd_data(const void *fdt, int node, uint64_t data,
+			    const struct ho_env *env, struct ho_work *w,
+			    const char *lwhere, struct ho_report *rep)
 {
 	char where[32];
 	struct ho_sbuf sb;
@@ -85,192 +300,77 @@ static int check_memfd_data(uint64_t data, const struct ho_env *env,
 	uint64_t size;
 	int err;
 
+	/* memfd_rfc_parse(): one page of its own (kho_alloc_preserve) */
+	if (!data)
+		return ho_fail_at(rep, HO_ERR_PHYS_ZERO, lwhere, fdt, node,
+				  "data");
+	if (data & (HO_PAGE_SIZE - 1))
+		return ho_fail_val(rep, HO_ERR_MEMFD_DATA_UNALIGNED, lwhere,
+				   fdt, node, "data", data);
 	ho_sb_init(&sb, where, sizeof(where));
 	ho_sb_puts(&sb, "memfd@");
 	ho_sb_hex(&sb, data);
-	if (!env->phys)
-		return HO_OK;
+	/* two files with one blob: found by the sweep even without phys */
+	err = ho_check_addr(0, data, HO_PAGE_SIZE, lwhere, fdt, node, "data",
+			    rep);
+	if (!err)
+		err = ho_work_add(w, data, HO_PAGE_SIZE, where, rep);
+	if (err || !env->phys)
+		return err;
 	err = ho_map_fdt(env, data, HO_FDT_MAX_SIZE, &mfdt, &size, where, rep);
 	if (!err)
-		err = ho_memfd_check_at(mfdt, size, env, where, rep);
+		err = ho_memfd_check_at(mfdt, size, env, w, where, rep);
 	return err;
 }
 
-/*
- * Number of sessions when they are exactly "0", "1", ... in order (the
- * kernel writes them so): then a reference is valid iff it is below it.
- * -1 otherwise, and references are looked up by name.
- */
-static int64_t dense_sessions(const void *fdt, int sessions)
+static int follow_files(const void *fdt, int fds, const struct ho_env *env,
+			struct ho_work *w, const char *where,
+			struct ho_report *rep)
 {
-	char want[20];
-	const char *name;
-	int64_t n = 0;
-	int s;
+	const char *compat;
+	int node, err;
 
-	fdt_for_each_subnode(s, fdt, sessions) {
-		name = fdt_get_name(fdt, s, 0);
-		hex_name(want, sizeof(want), n++);
-		if (!name || ho_strcmp(name, want))
-			return -1;
+	fdt_for_each_subnode(node, fdt, fds) {
+		compat = fdt_getprop(fdt, node, "compatible", 0);
+		if (ho_strcmp(compat, HO_MEMFD_COMPATIBLE))
+			continue;
+		err = check_memfd_data(fdt, node,
+				       ho_get_u64(fdt_getprop(fdt, node,
+							      "data", 0)),
+				       env, w, where, rep);
+		if (err)
+			return err;
 	}
-	return n;
+	return HO_OK;
 }
 
-static bool session_exists(const void *fdt, int sessions, int64_t dense,
-			   uint32_t session)
-{
-	char name[20];
-
-	if (dense >= 0)
-		return session < dense;
-	hex_name(name, sizeof(name), session);
-	return fdt_subnode_offset(fdt, sessions, name) >= 0;
-}
-
-static int check_file(const void *fdt, int sessions, int64_t dense,
-		      int node, const struct ho_env *env, const char *where,
+static int check_root(const void *fdt, const char *where,
 		      struct ho_report *rep)
 {
-	struct luo_file f;
-	int err;
+	uint64_t count;
+	int subs, err;
 
-	err = read_file(fdt, node, &f, where, rep);
+	err = ho_prop_u64(fdt, 0, "liveupdate-count", &count, where, rep);
 	if (err)
 		return err;
-	if (!session_exists(fdt, sessions, dense, f.session))
-		return ho_fail_val(rep, HO_ERR_BAD_SESSION_REF, where, fdt,
-				   node, "session", f.session);
-	if (!ho_strcmp(f.compat, HO_MEMFD_COMPATIBLE))
-		return check_memfd_data(f.data, env, rep);
-	return HO_OK;
-}
-
-/*
- * Tokens unique per session. Files were read by check_file() already, so
- * their properties exist with the right sizes. Three ways, same verdict:
- * tokens in strictly increasing order (linear), sorting (session, token)
- * pairs in env->work (n log n), or comparing all pairs.
- */
-struct tok {
-	uint64_t token;
-	uint32_t session;
-	int32_t node;
-};
-
-static struct tok read_tok(const void *fdt, int node)
-{
-	struct tok t = { 0, 0, node };
-
-	t.token = ho_get_u64(fdt_getprop(fdt, node, "token", 0));
-	t.session = ho_get_u32(fdt_getprop(fdt, node, "session", 0));
-	return t;
-}
-
-static bool tok_less(const struct tok *a, const struct tok *b)
-{
-	if (a->session != b->session)
-		return a->session < b->session;
-	if (a->token != b->token)
-		return a->token < b->token;
-	return a->node < b->node;
-}
-
-static void sift_down(struct tok *t, uint64_t root, uint64_t n)
-{
-	struct tok tmp;
-	uint64_t child;
-
-	while ((child = 2 * root + 1) < n) {
-		if (child + 1 < n && tok_less(&t[child], &t[child + 1]))
-			child++;
-		if (!tok_less(&t[root], &t[child]))
-			return;
-		tmp = t[root];
-		t[root] = t[child];
-		t[child] = tmp;
-		root = child;
-	}
-}
-
-static void heap_sort(struct tok *t, uint64_t n)
-{
-	struct tok tmp;
-	uint64_t i;
-
-	for (i = n / 2; i-- > 0;)
-		sift_down(t, i, n);
-	for (i = n; i-- > 1;) {
-		tmp = t[0];
-		t[0] = t[i];
-		t[i] = tmp;
-		sift_down(t, 0, i);
-	}
-}
-
-static int dup_token(const void *fdt, const struct tok *t, const char *where,
-		     struct ho_report *rep)
-{
-	return ho_fail_val(rep, HO_ERR_DUP_TOKEN, where, fdt, t->node, "token",
-			   t->token);
-}
-
-static int tokens_sorted(const void *fdt, int fds, const struct ho_env *env,
-			 const char *where, struct ho_report *rep,
-			 uint64_t n)
-{
-	struct tok *t = env->work;
-	uint64_t i = 0;
-	int node;
-
-	fdt_for_each_subnode(node, fdt, fds)
-		t[i++] = read_tok(fdt, node);
-	heap_sort(t, n);
-	for (i = 1; i < n; i++)
-		if (t[i].session == t[i - 1].session &&
-		    t[i].token == t[i - 1].token)
-			return dup_token(fdt, &t[i], where, rep);
-	return HO_OK;
-}
-
-static int check_tokens(const void *fdt, int fds, const struct ho_env *env,
-			const char *where, struct ho_report *rep)
-{
-	struct tok a, b;
-	bool increasing = true;
-	uint64_t n = 0;
-	int node, other;
-
-	fdt_for_each_subnode(node, fdt, fds) {
-		b = read_tok(fdt, node);
-		if (n++ && b.token <= a.token)
-			increasing = false;
-		a = b;
-	}
-	if (increasing)
-		return HO_OK;
-	if (env->work && !((uintptr_t)env->work & 7) &&
-	    n <= env->work_size / sizeof(struct tok))
-		return tokens_sorted(fdt, fds, env, where, rep, n);
-	fdt_for_each_subnode(node, fdt, fds) {
-		a = read_tok(fdt, node);
-		for (other = fdt_first_subnode(fdt, fds); other != node;
-		     other = fdt_next_subnode(fdt, other)) {
-			b = read_tok(fdt, other);
-			if (a.session == b.session && a.token == b.token)
-				return dup_token(fdt, &a, where, rep);
-		}
-	}
-	return HO_OK;
+	if (!count)
+		return ho_fail_val(rep, HO_ERR_PROP_RANGE, where, fdt, 0,
+				   "liveupdate-count", count);
+	err = find_node(fdt, "subsystems", where, rep, &subs);
+	if (!err)
+		err = check_subsystems(fdt, subs, where, rep);
+	return err;
 }
 
 int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
-		    const char *where, struct ho_report *rep)
+		    struct ho_work *w, const char *where,
+		    struct ho_report *rep)
 {
 	const struct ho_schema *schema;
-	int sessions, fds, node, err;
+	uint64_t nsess, nfiles, top = w->top;
+	int sessions, fds, err;
+	struct sess_key *keys;
 	const char *compat;
-	int64_t dense;
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)
@@ -280,29 +380,45 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	if (ho_strcmp(compat, HO_LUO_COMPATIBLE))
 		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where, fdt, 0,
 				  "compatible");
+	err = check_lookups(fdt, where, rep);
+	if (!err)
+		err = find_node(fdt, "sessions", where, rep, &sessions);
+	if (!err)
+		err = find_node(fdt, "file-descriptors", where, rep, &fds);
+	if (err)
+		return err;
+	/* the limits first: nothing below walks more than them */
+	nsess = count_children(fdt, sessions);
+	nfiles = count_children(fdt, fds);
+	if (nsess > HO_LUO_MAX_SESSIONS)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_SESSIONS, where, fdt,
+				   sessions, "limit", HO_LUO_MAX_SESSIONS);
+	if (nfiles > HO_LUO_MAX_FILES)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_FILES, where, fdt, fds,
+				   "limit", HO_LUO_MAX_FILES);
 	if (env->schemas) {
 		schema = ho_schema_find(env->schemas, HO_LUO_COMPATIBLE);
 		if (!schema)
 			return ho_fail_at(rep, HO_ERR_NO_SCHEMA, where, fdt, 0,
 					  HO_LUO_COMPATIBLE);
-		err = ho_schema_check_at(fdt, schema, env->memmap, where, rep);
+		err = ho_schema_check_at(fdt, schema, env->memmap, w, where,
+					 rep);
 		if (err)
 			return err;
 	}
-	err = find_node(fdt, "sessions", where, rep, &sessions);
-	if (!err)
-		err = find_node(fdt, "file-descriptors", where, rep, &fds);
-	if (!err)
-		err = check_sessions(fdt, sessions, where, rep);
+	err = check_root(fdt, where, rep);
 	if (err)
 		return err;
-	dense = dense_sessions(fdt, sessions);
-	fdt_for_each_subnode(node, fdt, fds) {
-		err = check_file(fdt, sessions, dense, node, env, where, rep);
-		if (err)
-			return err;
-	}
-	return check_tokens(fdt, fds, env, where, rep);
+	keys = ho_work_take(w, nsess, sizeof(*keys), where, rep);
+	if (!keys)
+		return HO_ERR_WORK_SPACE;
+	err = check_sessions(fdt, sessions, nsess, keys, w, where, rep);
+	if (!err)
+		err = check_files(fdt, fds, nfiles, keys, nsess, w, where, rep);
+	if (err)
+		return err;
+	ho_work_put(w, top);
+	return follow_files(fdt, fds, env, w, where, rep);
 }
 
 /* memfd-v1 */
@@ -313,16 +429,23 @@ static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 {
 	uint64_t bytes;
 
-	if (f->order > HO_FOLIO_MAX_ORDER)
+	if (f->order > ho_max_folio_order(env))
 		return ho_fail_val(rep, HO_ERR_FOLIO_ORDER, where, fdt, 0,
 				   "folio", i);
 	if (f->flags & ~(uint32_t)(HO_FOLIO_UPTODATE | HO_FOLIO_DIRTY))
 		return ho_fail_val(rep, HO_ERR_FOLIO_FLAGS, where, fdt, 0,
 				   "folio", i);
+	if (!f->phys)
+		return ho_fail_val(rep, HO_ERR_PHYS_ZERO, where, fdt, 0,
+				   "folio", i);
 	bytes = HO_PAGE_SIZE << f->order;
 	if (f->phys & (bytes - 1))
 		return ho_fail_val(rep, HO_ERR_FOLIO_UNALIGNED, where, fdt, 0,
 				   "folio", i);
+	/* shmem_add_to_page_cache(): VM_BUG_ON unless aligned */
+	if (f->index & ((1ull << f->order) - 1))
+		return ho_fail_val(rep, HO_ERR_FOLIO_INDEX_UNALIGNED, where,
+				   fdt, 0, "folio", i);
 	if (f->index > pages || pages - f->index < (1ull << f->order))
 		return ho_fail_val(rep, HO_ERR_FOLIO_BEYOND_SIZE, where, fdt,
 				   0, "folio", i);
@@ -330,9 +453,20 @@ static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 			     "folio", rep);
 }
 
+/* Bytes of the kho_alloc_preserve() allocation holding bytes. */
+static uint64_t alloc_size(uint64_t bytes)
+{
+	uint64_t a = HO_PAGE_SIZE;
+
+	while (a < bytes)
+		a <<= 1;
+	return a;
+}
+
 static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 			uint64_t fsize, const struct ho_env *env,
-			const char *where, struct ho_report *rep)
+			struct ho_work *w, const char *where,
+			struct ho_report *rep)
 {
 	const uint8_t *t;
 	struct ho_memfd_folio f;
@@ -344,39 +478,47 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 				   "nr-folios", nr);
 	if (!nr)
 		return HO_OK;
-	if (nr > UINT64_MAX / sizeof(f))
+	pages = fsize / HO_PAGE_SIZE + !!(fsize % HO_PAGE_SIZE);
+	if (nr > HO_MEMFD_MAX_FOLIOS)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
+				   "nr-folios", nr);
+	if (nr > pages)
 		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE, where, fdt, 0,
 				   "nr-folios", nr);
 	bytes = nr * sizeof(f);
 	err = ho_check_addr(env->memmap, table, bytes, where, fdt, 0,
 			    "folios", rep);
+	if (!err && ho_range_ok(table, alloc_size(bytes)))
+		err = ho_work_add(w, table, alloc_size(bytes), where, rep);
 	if (err || !env->phys)
 		return err;
 	t = ho_phys_map(env->phys, table, bytes);
 	if (!t)
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where, fdt, 0,
 				   "folios", table);
-	pages = fsize / HO_PAGE_SIZE + !!(fsize % HO_PAGE_SIZE);
 	for (i = 0; i < nr; i++) {
 		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
 		err = check_folio(&f, pages, env, fdt, where, rep, i);
 		if (err)
 			return err;
-		if (i && f.index < prev)
-			return ho_fail_val(rep, HO_ERR_FOLIO_UNSORTED, where,
-					   fdt, 0, "folio", i);
-		if (f.index < end)
-			return ho_fail_val(rep, HO_ERR_FOLIO_OVERLAP, where,
-					   fdt, 0, "folio", i);
+		if (i && f.index < end)
+			return ho_fail_val(rep, f.index < prev ?
+					   HO_ERR_FOLIO_UNSORTED :
+					   HO_ERR_FOLIO_OVERLAP, where, fdt,
+					   0, "folio", i);
 		prev = f.index;
 		end = f.index + (1ull << f.order);
+		err = ho_work_add(w, f.phys, HO_PAGE_SIZE << f.order, where,
+				  rep);
+		if (err)
+			return err;
 	}
 	return HO_OK;
 }
 
 int ho_memfd_check_at(const void *fdt, uint64_t size,
-		      const struct ho_env *env, const char *where,
-		      struct ho_report *rep)
+		      const struct ho_env *env, struct ho_work *w,
+		      const char *where, struct ho_report *rep)
 {
 	const struct ho_schema *schema;
 	uint64_t fsize, table, nr;
@@ -385,6 +527,9 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	int err;
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
+	if (!err && fdt_totalsize(fdt) > HO_MEMFD_FDT_MAX)
+		return ho_fail_val(rep, HO_ERR_MEMFD_FDT_SIZE, where, fdt, 0,
+				   "totalsize", fdt_totalsize(fdt));
 	if (!err)
 		err = ho_prop_str(fdt, 0, "compatible", &compat, where, rep);
 	if (err)
@@ -392,15 +537,7 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	if (ho_strcmp(compat, HO_MEMFD_COMPATIBLE))
 		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where, fdt, 0,
 				  "compatible");
-	if (env->schemas) {
-		schema = ho_schema_find(env->schemas, HO_MEMFD_COMPATIBLE);
-		if (!schema)
-			return ho_fail_at(rep, HO_ERR_NO_SCHEMA, where, fdt, 0,
-					  HO_MEMFD_COMPATIBLE);
-		err = ho_schema_check_at(fdt, schema, env->memmap, where, rep);
-		if (err)
-			return err;
-	}
+	/* memfd_rfc_parse()'s rules first: the same code with or without schema */
 	err = ho_prop_u64(fdt, 0, "size", &fsize, where, rep);
 	if (!err)
 		err = ho_prop_u32(fdt, 0, "seals", &seals, where, rep);
@@ -408,9 +545,31 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 		err = ho_prop_u64(fdt, 0, "folios", &table, where, rep);
 	if (!err)
 		err = ho_prop_u64(fdt, 0, "nr-folios", &nr, where, rep);
-	if (!err)
-		err = check_folios(fdt, table, nr, fsize, env, where, rep);
-	return err;
+	if (err)
+		return err;
+	if (seals & ~HO_MEMFD_SEALS)
+		return ho_fail_val(rep, HO_ERR_MEMFD_SEALS, where, fdt, 0,
+				   "seals", seals);
+	if (fsize > HO_MEMFD_MAX_SIZE)
+		return ho_fail_val(rep, HO_ERR_MEMFD_SIZE, where, fdt, 0,
+				   "size", fsize);
+	if (table & (HO_PAGE_SIZE - 1))
+		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE_UNALIGNED, where,
+				   fdt, 0, "folios", table);
+	if (nr > HO_MEMFD_MAX_FOLIOS)
+		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
+				   "nr-folios", nr);
+	if (env->schemas) {
+		schema = ho_schema_find(env->schemas, HO_MEMFD_COMPATIBLE);
+		if (!schema)
+			return ho_fail_at(rep, HO_ERR_NO_SCHEMA, where, fdt, 0,
+					  HO_MEMFD_COMPATIBLE);
+		err = ho_schema_check_at(fdt, schema, env->memmap, w, where,
+					 rep);
+		if (err)
+			return err;
+	}
+	return check_folios(fdt, table, nr, fsize, env, w, where, rep);
 }
 
 static const struct ho_env *env_or_none(const struct ho_env *env)
@@ -423,13 +582,31 @@ static const struct ho_env *env_or_none(const struct ho_env *env)
 int ho_luo_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		 struct ho_report *rep)
 {
+	uint64_t stack[HO_WORK_STACK / 8];
+	struct ho_work w;
+	int err;
+
 	ho_report_clear(rep);
-	return ho_luo_check_at(fdt, size, env_or_none(env), "luo", rep);
+	env = env_or_none(env);
+	ho_work_init(&w, env, stack, sizeof(stack));
+	err = ho_luo_check_at(fdt, size, env, &w, "luo", rep);
+	if (!err)
+		err = ho_work_disjoint(&w, rep);
+	return err;
 }
 
 int ho_memfd_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		   struct ho_report *rep)
 {
+	uint64_t stack[HO_WORK_STACK / 8];
+	struct ho_work w;
+	int err;
+
 	ho_report_clear(rep);
-	return ho_memfd_check_at(fdt, size, env_or_none(env), "memfd", rep);
+	env = env_or_none(env);
+	ho_work_init(&w, env, stack, sizeof(stack));
+	err = ho_memfd_check_at(fdt, size, env, &w, "memfd", rep);
+	if (!err)
+		err = ho_work_disjoint(&w, rep);
+	return err;
 }

@@ -9,7 +9,8 @@
  * the first child rule whose name matcher accepts it (unknown ones are errors
  * unless HO_NODE_EXTRA_NODES), counted against max_count and checked
  * recursively; required child rules must match at least once; sibling names
- * are unique. The FDT must have passed ho_fdt_check() first.
+ * are unique (linear when they come sorted, else one sort of their offsets
+ * in the work buffer). The FDT must have passed ho_fdt_check() first.
  */
 #include "internal.h"
 
@@ -19,6 +20,7 @@
 struct schema_walk {
 	const void *fdt;
 	const struct ho_memmap *mm;
+	struct ho_work *work;
 	const char *where;
 	struct ho_report *rep;
 };
@@ -211,22 +213,30 @@ static int name_cmp(const char *a, int alen, const char *b, int blen)
 	return ho_memcmp(a, b, alen);
 }
 
-/* Quadratic fallback when siblings are not in name order. */
+/* Siblings not in name order: sort their names in the work buffer. */
 static int check_dup_names(const struct schema_walk *w, int node)
 {
-	const char *a, *b;
-	int ca, cb, alen, blen;
+	uint64_t top = w->work->top, n = 0, i;
+	struct ho_name_key *k;
+	int c, len;
 
-	fdt_for_each_subnode(ca, w->fdt, node) {
-		a = fdt_get_name(w->fdt, ca, &alen);
-		cb = ca;
-		while ((cb = fdt_next_subnode(w->fdt, cb)) >= 0) {
-			b = fdt_get_name(w->fdt, cb, &blen);
-			if (a && b && !name_cmp(a, alen, b, blen))
-				return ho_fail_at(w->rep, HO_ERR_DUP_NODE,
-						  w->where, w->fdt, cb, 0);
-		}
+	fdt_for_each_subnode(c, w->fdt, node)
+		n++;
+	k = ho_work_take(w->work, n, sizeof(*k), w->where, w->rep);
+	if (!k)
+		return HO_ERR_WORK_SPACE;
+	i = 0;
+	fdt_for_each_subnode(c, w->fdt, node) {
+		k[i].s = fdt_get_name(w->fdt, c, &len);
+		k[i].len = (uint32_t)len;
+		k[i++].node = c;
 	}
+	ho_sort(k, n, sizeof(*k), ho_name_key_cmp, 0);
+	for (i = 1; i < n; i++)
+		if (ho_name_key_eq(&k[i - 1], &k[i]))
+			return ho_fail_at(w->rep, HO_ERR_DUP_NODE, w->where,
+					  w->fdt, k[i].node, 0);
+	ho_work_put(w->work, top);
 	return HO_OK;
 }
 
@@ -308,10 +318,10 @@ static int check_node(const struct schema_walk *w, int node,
 }
 
 int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
-		       const struct ho_memmap *mm, const char *where,
-		       struct ho_report *rep)
+		       const struct ho_memmap *mm, struct ho_work *work,
+		       const char *where, struct ho_report *rep)
 {
-	struct schema_walk w = { fdt, mm, where, rep };
+	struct schema_walk w = { fdt, mm, work, where, rep };
 
 	if (!schema || !schema->root)
 		return ho_fail_at(rep, HO_ERR_SCHEMA, where, 0, -1, "schema");
@@ -324,11 +334,15 @@ int ho_schema_check(const void *fdt, uint64_t size,
 {
 	const char *where = schema && schema->compatible ?
 			    schema->compatible : "schema";
+	static const struct ho_env none;
+	uint64_t stack[HO_WORK_STACK / 8];
+	struct ho_work w;
 	int err;
 
 	ho_report_clear(rep);
+	ho_work_init(&w, &none, stack, sizeof(stack));
 	err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)
-		err = ho_schema_check_at(fdt, schema, memmap, where, rep);
+		err = ho_schema_check_at(fdt, schema, memmap, &w, where, rep);
 	return err;
 }

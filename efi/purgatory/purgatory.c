@@ -35,7 +35,7 @@ struct purg_reloc purgatory_reloc;
 void purgatory_main(void);
 
 static struct ho_mem_range mem_ranges[E820_MAX_ENTRIES_ZEROPAGE];
-static uint8_t check_work[64 << 10];
+static uint8_t check_work[1 << 20];	/* 16 B per preserved range (ho/check.h) */
 
 #ifdef PURGATORY_HOST_TEST
 /*

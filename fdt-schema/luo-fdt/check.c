@@ -30,13 +30,20 @@
 
 static const char check_usage[] =
 "Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--phys DIR]\n"
-"                     [--no-luo] [--schema-only] [-q] FILE...\n"
+"                     [--require-luo] [--schema-only] [-q] FILE...\n"
+"       " PROG " check [--memmap FILE] --phys DIR --kho-data FILE...\n"
 "Validate the handover FDT in each FILE ('-' for stdin), recognised by its\n"
 "root compatible. With a memory map, physical addresses must lie in usable\n"
-"RAM.\n"
+"RAM. With --kho-data, each FILE is an x86 struct kho_data (32 bytes) whose\n"
+"KHO FDT and scratch table are read from the --phys DIR, and the whole\n"
+"handover is checked as the purgatory checks it (ho_check_handover). The\n"
+"verdict is the purgatory's by default: a kho-v4 root without a luo-rfc\n"
+"subtree is valid (KHO is used without LUO too).\n"
 "  --memmap FILE        \"START END TYPE\" lines (inclusive, as in sysfs)\n"
 "  --memmap-sysfs DIR   a directory like /sys/firmware/memmap\n"
-"  --no-luo             accept a kho-v4 root without a luo-rfc subtree\n"
+"  --require-luo        a kho-v4 root must have a luo-rfc subtree\n"
+"  --no-luo             the default; kept for old scripts\n"
+"  --kho-data           FILEs are struct kho_data (needs --phys)\n"
 "  --schema-only        apply only the tables generated from fdt-schema/,\n"
 "                       not the library's C rules (schema tests)\n"
 "  --phys DIR           follow physical addresses into DIR/<address>.bin\n"
@@ -122,6 +129,44 @@ static void print_report(const char *file, int err,
 	       rep->detail[0] ? ")" : "");
 }
 
+/*
+ * Work buffer for the library's sorts: 16 bytes per preserved range or
+ * name, and every range or name costs at least 12 input bytes, so twice the
+ * input (the file plus everything --phys holds) is always enough.
+ */
+static void *work_alloc(struct ho_env *env, size_t file_size,
+			const struct phys_files *pf)
+{
+	uint64_t total = file_size + (1u << 20);
+	uint32_t i;
+
+	for (i = 0; i < pf->nwin; i++)
+		total += pf->win[i].size;
+	env->work_size = 2 * total;
+	env->work = malloc(env->work_size);
+	if (!env->work)
+		errmsg("out of memory (%llu bytes of work buffer)",
+		       (unsigned long long)env->work_size);
+	return env->work;
+}
+
+static int check_kho_data(const void *buf, size_t size,
+			  const struct ho_env *env, const char **compat,
+			  struct ho_report *rep)
+{
+	struct ho_kho_data kd;
+
+	*compat = "kho_data";
+	if (size != sizeof(kd)) {
+		memset(rep, 0, sizeof(*rep));
+		snprintf(rep->path, sizeof(rep->path), "kho_data");
+		snprintf(rep->detail, sizeof(rep->detail), "%zu bytes", size);
+		return HO_ERR_KHO_DATA_SIZE;
+	}
+	memcpy(&kd, buf, sizeof(kd));
+	return ho_check_handover(&kd, NULL, 0, env, rep);
+}
+
 static int check_blob(const void *fdt, size_t size, const struct ho_env *env,
 		      bool schema_only, const char **compat,
 		      struct ho_report *rep)
@@ -169,20 +214,22 @@ int cmd_check(int argc, char **argv)
 		{ "memmap", required_argument, NULL, 'm' },
 		{ "memmap-sysfs", required_argument, NULL, 'M' },
 		{ "no-luo", no_argument, NULL, 'n' },
+		{ "require-luo", no_argument, NULL, 'r' },
+		{ "kho-data", no_argument, NULL, 'k' },
 		{ "phys", required_argument, NULL, 'p' },
 		{ "schema-only", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ho_env env = { .schemas = ho_schemas,
-			      .flags = HO_CHECK_REQUIRE_LUO };
+	/* the purgatory's flags (efi/purgatory/purgatory.c): none */
+	struct ho_env env = { .schemas = ho_schemas };
 	const char *memmap_file = NULL, *memmap_dir = NULL, *phys_dir = NULL;
 	const char *file, *compat;
 	struct phys_files pf = { 0 };
 	struct ho_memmap mm = { NULL, 0 };
 	struct ho_report rep;
-	bool quiet = false, schema_only = false;
+	bool quiet = false, schema_only = false, kho_data = false;
 	int c, err, rc;
 	size_t size;
 	void *fdt;
@@ -198,6 +245,12 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'n':
 			env.flags &= ~HO_CHECK_REQUIRE_LUO;
+			break;
+		case 'r':
+			env.flags |= HO_CHECK_REQUIRE_LUO;
+			break;
+		case 'k':
+			kho_data = true;
 			break;
 		case 'p':
 			phys_dir = optarg;
@@ -218,6 +271,10 @@ int cmd_check(int argc, char **argv)
 	}
 	if (argc - optind < 1) {
 		errmsg("check: expected a FILE (try check --help)");
+		return EXIT_USAGE;
+	}
+	if (kho_data && (!phys_dir || schema_only)) {
+		errmsg("check: --kho-data needs --phys and no --schema-only");
 		return EXIT_USAGE;
 	}
 	if (memmap_file && memmap_dir) {
@@ -246,7 +303,18 @@ int cmd_check(int argc, char **argv)
 			continue;
 		}
 		memset(&rep, 0, sizeof(rep));
-		err = check_blob(fdt, size, &env, schema_only, &compat, &rep);
+		if (!work_alloc(&env, size, &pf)) {
+			free(fdt);
+			rc = EXIT_USAGE;
+			continue;
+		}
+		if (kho_data)
+			err = check_kho_data(fdt, size, &env, &compat, &rep);
+		else
+			err = check_blob(fdt, size, &env, schema_only, &compat,
+					 &rep);
+		free(env.work);
+		env.work = NULL;
 		if (err) {
 			print_report(file, err, &rep);
 			if (rc == EXIT_OK)

@@ -16,6 +16,8 @@
  *   17 MiB + i * 4 KiB         memfd-v1 FDT of file i
  *   33 MiB + i * table pages   folio table of file i
  *   512 MiB + ...              folios, one 4 KiB page each
+ *   15 MiB                     KHO root FDT (--out-dir: phys/ and kho_data.bin)
+ *   15 MiB + 64 KiB            scratch table: one range, 64 MiB at 64 MiB
  *
  * With --out-dir, gen writes the whole handover: the KHO root, every blob
  * it reaches by physical address (LUO blob, memfd FDTs, folio tables) as
@@ -56,6 +58,10 @@
 #define GEN_RESERVED_ADDR	0x3fff0000ull
 #define GEN_RAM_END		0x3ffe0000ull
 #define GEN_MAX_COUNT		4096	/* --files, --sessions, --folios */
+/* --out-dir: the KHO FDT and scratch table, and the one scratch range */
+#define GEN_KHO_ADDR		0x00f00000ull
+#define GEN_SCRATCH_ADDR	0x00f10000ull
+#define GEN_SCRATCH_RANGE	0x04000000ull	/* 64 MiB at 64 MiB */
 
 /* The memory map of a 1 GiB QEMU q35 guest, as in /sys/firmware/memmap. */
 static const char gen_memmap[] =
@@ -314,11 +320,14 @@ static uint64_t table_bytes(const struct gen_opts *o)
 	return (uint64_t)o->folios * sizeof(struct ho_memfd_folio);
 }
 
+/* One kho_alloc_preserve() each: a power of two of pages. */
 static uint64_t table_addr(const struct gen_opts *o, unsigned int k)
 {
-	uint64_t stride = (table_bytes(o) + GEN_PAGE - 1) & ~(GEN_PAGE - 1);
+	uint64_t stride = GEN_PAGE;
 
-	return GEN_TABLE_BASE + k * (stride ? stride : GEN_PAGE);
+	while (stride < table_bytes(o))
+		stride <<= 1;
+	return GEN_TABLE_BASE + k * stride;
 }
 
 /* File k's folio table: one uptodate order-0 folio per page, in order. */
@@ -737,6 +746,145 @@ static void d_folio_reserved(struct ho_memfd_folio *t, unsigned int n)
 	t[0].phys = GEN_RESERVED_ADDR;
 }
 
+static void d_kho_luo_unit_before(struct gnode *r)
+{
+	struct gnode *n = node_path(r, "/luo-rfc"), *m;
+
+	/* the first match of fdt_subnode_offset("luo-rfc") is the kernel's */
+	free(n->name);
+	n->name = xstrdup("luo-rfc@0");
+	m = node_add(r, "luo-rfc");
+	prop_u64(m, "preserved-data", GEN_UNMAPPED_ADDR);
+	prop_u64(m, "blob-size", 4096);
+}
+
+static void d_kho_other_unit_dup(struct gnode *r)
+{
+	struct gnode *n = node_add(r, "other");
+
+	prop_u64(n, "preserved-data", GEN_FOLIO_BASE - 2 * GEN_PAGE);
+	prop_u64(n, "blob-size", 64);
+	n = node_add(r, "other@1");
+	prop_u64(n, "preserved-data", GEN_FOLIO_BASE - 3 * GEN_PAGE);
+	prop_u64(n, "blob-size", 64);
+}
+
+static void d_kho_memory_map_zero(struct gnode *r)
+{
+	prop_u64(r, "preserved-memory-map", 0);
+}
+
+static void d_kho_subtree_in_luo(struct gnode *r)
+{
+	struct gnode *n = node_add(r, "other");
+
+	prop_u64(n, "preserved-data", GEN_LUO_ADDR + 64);
+	prop_u64(n, "blob-size", 64);
+}
+
+static void d_luo_sessions_unit(struct gnode *r)
+{
+	node_add(r, "sessions@1");
+}
+
+static void d_luo_no_subsystems(struct gnode *r)
+{
+	node_del(r, "subsystems");
+}
+
+static void d_luo_session_index_big(struct gnode *r)
+{
+	struct gnode *n = node_path(r, "/sessions/0");
+
+	free(n->name);
+	n->name = xstrdup("100000000");	/* U32_MAX + 1 */
+}
+
+static void d_luo_compat_long(struct gnode *r)
+{
+	prop_str(node_path(r, "/file-descriptors/0"), "compatible",
+		 "memfd-v1-and-a-compatible-past-32-bytes");
+}
+
+static void d_luo_data_unaligned(struct gnode *r)
+{
+	prop_u64(node_path(r, "/file-descriptors/0"), "data",
+		 GEN_MEMFD_ADDR(0) + 8);
+}
+
+static void d_luo_data_zero(struct gnode *r)
+{
+	prop_u64(node_path(r, "/file-descriptors/0"), "data", 0);
+}
+
+static void d_luo_shared_memfd(struct gnode *r)
+{
+	struct gnode *n = node_add(node_path(r, "/file-descriptors"), "77");
+
+	prop_str(n, "compatible", "memfd-v1");
+	prop_u64(n, "token", 0x77);
+	prop_u32(n, "session", 0);
+	prop_u64(n, "data", GEN_MEMFD_ADDR(0));
+}
+
+static void d_memfd_size_huge(struct gnode *r)
+{
+	prop_u64(r, "size", 1ull << 63);
+}
+
+static void d_memfd_seals_high(struct gnode *r)
+{
+	prop_u32(r, "seals", 0x80000001u);
+}
+
+static void d_memfd_folios_unaligned(struct gnode *r)
+{
+	struct gprop *p;
+	uint64_t v;
+
+	for (p = r->props; p && strcmp(p->name, "folios"); p = p->next)
+		;
+	memcpy(&v, p->val, sizeof(v));
+	prop_u64(r, "folios", v + 8);
+}
+
+static void d_folio_index_unaligned(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[1].order = 1;		/* pages 1-2: not a multiple of 2 */
+	t[1].phys = GEN_FOLIO_BASE + 0x8000000;
+	t[1].index = 1;
+}
+
+static void d_folio_index_wrap(struct ho_memfd_folio *t, unsigned int n)
+{
+	t[n - 1].index = ~0ull;	/* index + 1 wraps to 0 */
+}
+
+static void d_folio_same_phys(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[1].phys = t[0].phys;
+}
+
+static void d_folio_on_luo(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].phys = GEN_LUO_ADDR;
+}
+
+static void d_folio_on_table(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].phys = GEN_TABLE_BASE;	/* file 0's own table */
+}
+
+static void d_folio_zero(struct ho_memfd_folio *t, unsigned int n)
+{
+	(void)n;
+	t[0].phys = 0;
+}
+
 #define DEFECT_TREE(n, k, h, fn) { .name = n, .kind = k, .help = h, .tree = fn }
 #define DEFECT_BYTES(n, h, fn) { .name = n, .kind = KIND_ANY, .help = h, .bytes = fn }
 #define DEFECT_TABLE(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .table = fn }
@@ -801,6 +949,27 @@ static const struct defect defects[] = {
 	DEFECT_TABLE("folio-flags", "folio flag bit 2", d_folio_flags),
 	DEFECT_TABLE("folio-beyond-size", "folio past the file size", d_folio_beyond_size),
 	DEFECT_TABLE("folio-reserved", "folio in reserved memory", d_folio_reserved),
+	/* What the receiving kernel relies on (issues 11 and 16). */
+	DEFECT_TREE("kho-luo-unit-before", KIND_KHO, "luo-rfc@0 before luo-rfc", d_kho_luo_unit_before),
+	DEFECT_TREE("kho-other-unit-dup", KIND_KHO, "subtrees other and other@1", d_kho_other_unit_dup),
+	DEFECT_TREE("kho-memory-map-zero", KIND_KHO, "preserved-memory-map 0 with a subtree", d_kho_memory_map_zero),
+	DEFECT_TREE("kho-subtree-in-luo", KIND_KHO, "a subtree blob inside the LUO blob", d_kho_subtree_in_luo),
+	DEFECT_TREE("luo-sessions-unit", KIND_LUO, "node sessions@1 beside sessions", d_luo_sessions_unit),
+	DEFECT_TREE("luo-no-subsystems", KIND_LUO, "no /subsystems node", d_luo_no_subsystems),
+	DEFECT_TREE("luo-session-index-big", KIND_LUO, "session node 100000000 (> U32_MAX)", d_luo_session_index_big),
+	DEFECT_TREE("luo-compat-long", KIND_LUO, "file compatible past LUO_NAME_MAX", d_luo_compat_long),
+	DEFECT_TREE("luo-data-unaligned", KIND_LUO, "memfd data not page aligned", d_luo_data_unaligned),
+	DEFECT_TREE("luo-data-zero", KIND_LUO, "memfd data 0", d_luo_data_zero),
+	DEFECT_TREE("luo-shared-memfd", KIND_LUO, "two files with one memfd blob", d_luo_shared_memfd),
+	DEFECT_TREE("memfd-size-huge", KIND_MEMFD, "size 2^63 (> MAX_LFS_FILESIZE)", d_memfd_size_huge),
+	DEFECT_TREE("memfd-seals-high", KIND_MEMFD, "seals bit 31", d_memfd_seals_high),
+	DEFECT_TREE("memfd-folios-unaligned", KIND_MEMFD, "folio table not page aligned", d_memfd_folios_unaligned),
+	DEFECT_TABLE("folio-index-unaligned", "order-1 folio at index 1", d_folio_index_unaligned),
+	DEFECT_TABLE("folio-index-wrap", "folio index 2^64-1", d_folio_index_wrap),
+	DEFECT_TABLE("folio-same-phys", "two folios at one address", d_folio_same_phys),
+	DEFECT_TABLE("folio-on-luo", "a folio on the LUO blob", d_folio_on_luo),
+	DEFECT_TABLE("folio-on-table", "a folio on its own folio table", d_folio_on_table),
+	DEFECT_TABLE("folio-zero", "a folio at physical address 0", d_folio_zero),
 };
 
 #define NDEFECTS ARRAY_SIZE(defects)
@@ -821,7 +990,9 @@ static const char gen_usage[] =
 "--out-dir writes the whole handover: DIR/kho.dtb, DIR/memmap.txt and the\n"
 "blobs it reaches as DIR/phys/<address>.bin, for \"" PROG " check --memmap\n"
 "DIR/memmap.txt --phys DIR/phys DIR/kho.dtb\"; the defect goes into the\n"
-"blob of its kind (file 0's for memfd and folio defects).\n";
+"blob of its kind (file 0's for memfd and folio defects). It also writes\n"
+"DIR/kho_data.bin (x86 struct kho_data; the KHO FDT and a one-range scratch\n"
+"table in DIR/phys) for \"check --kho-data\".\n";
 
 static int parse_count(const char *opt, const char *s, unsigned int *v)
 {
@@ -919,7 +1090,26 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 }
 
 /*
- * The whole handover under dir: kho.dtb, memmap.txt and phys/: the LUO blob,
+ * What the stage sees on x86 (struct kho_data, as in SETUP_KEXEC_KHO):
+ * DIR/kho_data.bin, with the KHO FDT and the scratch table in phys/.
+ */
+static int write_kho_data(const char *dir, const struct blob *kho)
+{
+	const struct ho_scratch sc = { GEN_SCRATCH_RANGE, GEN_SCRATCH_RANGE };
+	const struct ho_kho_data kd = { GEN_KHO_ADDR, kho->size,
+					GEN_SCRATCH_ADDR, sizeof(sc) };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/kho_data.bin", dir);
+	if (write_phys(dir, GEN_KHO_ADDR, kho->fdt, kho->size) ||
+	    write_phys(dir, GEN_SCRATCH_ADDR, &sc, sizeof(sc)))
+		return -1;
+	return write_file(path, &kd, sizeof(kd));
+}
+
+/*
+ * The whole handover under dir: kho.dtb, kho_data.bin, memmap.txt and phys/:
+ * the KHO FDT and scratch table, the LUO blob,
  * then a memfd FDT and a folio table for every file node of the (possibly
  * defective) LUO tree, at its data address unless that is
  * GEN_UNMAPPED_ADDR.
@@ -965,6 +1155,8 @@ static int write_handover(const char *dir, const struct gen_opts *o,
 	snprintf(path, sizeof(path), "%s/kho.dtb", dir);
 	if (!err)
 		err = write_file(path, kho.fdt, kho.size);
+	if (!err)
+		err = write_kho_data(dir, &kho);
 	snprintf(path, sizeof(path), "%s/memmap.txt", dir);
 	if (!err)
 		err = write_file(path, gen_memmap, sizeof(gen_memmap) - 1);

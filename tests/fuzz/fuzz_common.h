@@ -27,7 +27,8 @@
 #define FUZZ_LUO_BASE	(HB_ARENA_PHYS + FUZZ_KHO_SPACE)
 #define FUZZ_KHO_SPACE	(4u << 10)
 #define FUZZ_LUO_SPACE	(8u << 10)
-#define FUZZ_MAX_INPUT	(256u << 10)
+/* run.sh gives kho and luo -max_len=FUZZ_MAX_INPUT: past HO_KHO_MAX_SUBTREES */
+#define FUZZ_MAX_INPUT	(1u << 20)
 
 struct fuzz_ctx {
 	uint8_t *buf;			/* 8-byte aligned copy of the input */
@@ -36,6 +37,7 @@ struct fuzz_ctx {
 	struct ho_window win;
 	struct ho_phys phys;
 	struct ho_env env;
+	void *work;			/* env.work: 2 bytes per input byte + 64K */
 };
 
 /* Copy data (aligned) and describe it as RAM at base inside a bigger map. */
@@ -45,8 +47,12 @@ static inline int fuzz_setup(struct fuzz_ctx *c, const uint8_t *data,
 	if (size > FUZZ_MAX_INPUT)
 		return -1;
 	c->buf = malloc(size ? size : 1);
-	if (!c->buf)
+	c->work = malloc(2 * size + (64u << 10));
+	if (!c->buf || !c->work) {
+		free(c->buf);
+		free(c->work);
 		return -1;
+	}
 	memcpy(c->buf, data, size);
 	c->ranges[0] = (struct ho_mem_range){ 0x100000, 0x7ff00000,
 					      HO_MEM_RAM };
@@ -59,8 +65,16 @@ static inline int fuzz_setup(struct fuzz_ctx *c, const uint8_t *data,
 	c->phys = (struct ho_phys){ ho_phys_window_map, &c->win, 1 };
 	c->env = (struct ho_env){ .memmap = &c->mm, .phys = &c->phys,
 				  .schemas = FUZZ_SCHEMAS,
-				  .flags = HO_CHECK_REQUIRE_LUO };
+				  .flags = HO_CHECK_REQUIRE_LUO,
+				  .work = c->work,
+				  .work_size = 2 * size + (64u << 10) };
 	return 0;
+}
+
+static inline void fuzz_free(struct fuzz_ctx *c)
+{
+	free(c->buf);
+	free(c->work);
 }
 
 /* Every verdict must be a known code with a NUL-terminated report. */

@@ -65,6 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		err = ho_check_handover(&kd, &seg, 1, &c.env, &r);
 		fuzz_verdict(err, &r);
 	}
-	free(c.buf);
+	fuzz_free(&c);
 	return 0;
 }

@@ -26,6 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	err = ho_memfd_check(c.buf, size, &c.env, &r);
 	fuzz_verdict(err, &r);
-	free(c.buf);
+	fuzz_free(&c);
 	return 0;
 }

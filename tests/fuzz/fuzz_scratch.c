@@ -63,6 +63,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ho_segments_check(seg, 2, c.buf, nsize, &r))
 			abort();
 	}
-	free(c.buf);
+	fuzz_free(&c);
 	return 0;
 }

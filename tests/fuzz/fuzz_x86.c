@@ -59,6 +59,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(&head, c.buf, 8);
 	chain(&c, head);
 	cmdline(data, size);
-	free(c.buf);
+	fuzz_free(&c);
 	return 0;
 }

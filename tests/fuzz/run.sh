@@ -5,7 +5,11 @@
 # report (libFuzzer exits non-zero and leaves <dir>/crash-<target>-*).
 # FUZZ_SEED fixes libFuzzer's seed (make check uses one, so CI explores the
 # same inputs every time); without it each run explores new ones (make fuzz).
+# kho and luo get tests/fuzz/luo.dict (FDT tags, the names and values of the
+# LUO and memfd rules) and -max_len=1 MiB (FUZZ_MAX_INPUT in fuzz_common.h),
+# enough for more KHO subtrees than HO_KHO_MAX_SUBTREES.
 set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 dir=$1 secs=$2
 shift 2
 n=0 rc=0
@@ -13,8 +17,12 @@ for t in "$@"; do
 	n=$((n + 1))
 	corpus="$dir/corpus/$t" log="$dir/$t.log"
 	mkdir -p "$corpus"
+	extra=()
+	case $t in
+	kho|luo) extra=(-dict="$here/luo.dict" -max_len=1048576) ;;
+	esac
 	"$dir/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
-		${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
+		${FUZZ_SEED:+-seed="$FUZZ_SEED"} "${extra[@]}" \
 		-print_final_stats=1 -artifact_prefix="$dir/crash-$t-" \
 		"$corpus" "$dir/seeds/$t" > "$log" 2>&1
 	r=$?

@@ -967,7 +967,7 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 		{ P_BASE + (8 << 20), 64 << 20 }, { P_BASE + (80 << 20), 32 << 20 },
 	};
 	static const struct ho_scratch sc_low[] = {
-		{ P_BASE, 72 << 20 }, { P_BASE + (80 << 20), 32 << 20 },
+		{ P_BASE, 64 << 10 }, { P_BASE + (8 << 20), 64 << 20 },
 	};
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p;

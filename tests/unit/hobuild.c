@@ -53,6 +53,13 @@ static uint64_t hb_alloc(struct hb *h, uint64_t size)
 	return HB_ARENA_PHYS + off;
 }
 
+/* Page-aligned, as kho_alloc_preserve() hands out. */
+static uint64_t hb_alloc_page(struct hb *h, uint64_t size)
+{
+	h->used = (h->used + 4095) & ~4095ull;
+	return hb_alloc(h, (size + 4095) & ~4095ull);
+}
+
 static int prop_u64(void *fdt, const char *name, uint64_t v)
 {
 	return fdt_property(fdt, name, &v, sizeof(v));
@@ -87,6 +94,71 @@ static void set_be32(void *fdt, size_t off, uint32_t v)
 
 /* memfd-v1 */
 
+static void folio_defects(struct hb *h, struct ho_memfd_folio *f, int n)
+{
+	switch (h->defect) {
+	case HB_MEMFD_UNSORTED:
+		f[1].index = 2 * 2;
+		f[2].index = 2 * 1;
+		break;
+	case HB_MEMFD_OVERLAP:
+		f[1].index = 1;
+		f[1].order = 0;
+		break;
+	case HB_MEMFD_UNALIGNED:
+		f[0].phys += 4096;
+		break;
+	case HB_MEMFD_ORDER:
+		f[n - 1].order = 40;
+		break;
+	case HB_MEMFD_ORDER_11:
+		f[n - 1].order = 11;
+		break;
+	case HB_MEMFD_FLAGS:
+		f[0].flags = 8;
+		break;
+	case HB_MEMFD_FLAGS_HIGH:
+		f[1].flags = 0x80000001u;
+		break;
+	case HB_MEMFD_INDEX_UNALIGNED:
+		f[0].index = 1;
+		break;
+	case HB_MEMFD_INDEX_UNALIGNED_LAST:
+		f[n - 1].index = 2 * (n - 1) + 1;
+		break;
+	case HB_MEMFD_INDEX_UNALIGNED_ORDER2:
+		f[n - 1].order = 2;
+		f[n - 1].phys = HB_FOLIO_PHYS + 0x100000;
+		break;
+	case HB_MEMFD_INDEX_WRAP:
+		f[n - 1].index = ~0ull - 1;	/* + 2 wraps to 0 */
+		break;
+	case HB_MEMFD_INDEX_MAX:
+		f[n - 1].order = 0;
+		f[n - 1].index = ~0ull;
+		break;
+	case HB_MEMFD_FOLIO_PHYS_ZERO:
+		f[0].phys = 0;
+		break;
+	case HB_OVL_FOLIO_SAME:
+		f[1].phys = f[0].phys;
+		break;
+	case HB_OVL_FOLIO_TABLE:
+		f[0].order = 0;
+		f[0].phys = h->table0;
+		break;
+	case HB_OVL_FOLIO_LUO:
+		f[0].order = 0;
+		f[0].phys = h->luo_phys & ~4095ull;
+		break;
+	case HB_OVL_FOLIO_IN_SCRATCH:
+		f[0].phys = 0x01000000ull + 2 * 0x01000000ull;
+		break;
+	default:
+		break;
+	}
+}
+
 static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 {
 	struct ho_memfd_folio *f;
@@ -95,7 +167,7 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 	*table = 0;
 	if (!n)
 		return 0;
-	*table = hb_alloc(h, n * sizeof(*f));
+	*table = hb_alloc_page(h, n * sizeof(*f));
 	if (!*table)
 		return -1;
 	f = hb_ptr(h, *table);
@@ -105,43 +177,76 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 		f[k].order = 1;
 		f[k].flags = k & 1 ? HO_FOLIO_DIRTY : HO_FOLIO_UPTODATE;
 	}
+	if (file == 1 && h->defect == HB_OVL_FOLIO_OTHER_FILE)
+		f[2].phys = HB_FOLIO_PHYS + 2 * 8192;
+	if (file == 1 && h->defect == HB_OVL_FOLIO_PARTIAL) {
+		f[0].order = 0;		/* one page inside file 0's first */
+		f[0].phys = HB_FOLIO_PHYS + 4096;
+	}
 	if (file)
 		return 0;
-	switch (h->defect) {
-	case HB_MEMFD_UNSORTED:
-		f[1].index = 2 * 2;
-		f[2].index = 2 * 1;
-		break;
-	case HB_MEMFD_OVERLAP:
-		f[1].index = 1;
-		break;
-	case HB_MEMFD_UNALIGNED:
-		f[0].phys += 4096;
-		break;
-	case HB_MEMFD_ORDER:
-		f[n - 1].order = 40;
-		break;
-	case HB_MEMFD_FLAGS:
-		f[0].flags = 8;
-		break;
-	default:
-		break;
-	}
+	h->table0 = *table;
+	folio_defects(h, f, n);
 	return 0;
+}
+
+static uint64_t memfd_size(enum hb_defect d, int nfolios)
+{
+	switch (d) {
+	case HB_MEMFD_BEYOND_SIZE:	/* the last folio's second page */
+		return (uint64_t)(2 * nfolios - 1) * 4096;
+	case HB_MEMFD_NR_OVER_PAGES:
+		return 4096;
+	case HB_MEMFD_NR_OVER_LIMIT:
+		return 1ull << 40;
+	case HB_MEMFD_SIZE_HUGE:
+		return 1ull << 63;
+	case HB_MEMFD_SIZE_MAX:
+		return ~0ull;
+	case HB_MEMFD_SIZE_LFS_MAX:
+		return 0x7fffffffffffffffull;
+	default:
+		return (uint64_t)nfolios * 2 * 4096;
+	}
+}
+
+static uint64_t memfd_nr(enum hb_defect d, int nfolios)
+{
+	switch (d) {
+	case HB_MEMFD_TABLE_NO_COUNT:
+		return 0;
+	case HB_MEMFD_NR_HUGE:
+		return 1ull << 62;
+	case HB_MEMFD_NR_OVER_LIMIT:
+		return HO_MEMFD_MAX_FOLIOS + 1;
+	default:
+		return (uint64_t)nfolios;
+	}
+}
+
+static uint32_t memfd_seals(enum hb_defect d)
+{
+	if (d == HB_MEMFD_SEALS_RANGE)
+		return 0x40;
+	if (d == HB_MEMFD_SEALS_HIGH)
+		return 0x80000005u;
+	return 0x5;
 }
 
 static int build_memfd(struct hb *h, int file, uint64_t *phys)
 {
-	const uint64_t space = 1024;
 	enum hb_defect d = file ? HB_NONE : h->defect;
+	const uint64_t space = d == HB_MEMFD_FDT_BIG ? 8192 : 4096;
 	int nfolios = d == HB_MEMFD_NO_FOLIOS ? 0 : h->p.nfolios;
-	uint64_t table, size = (uint64_t)nfolios * 2 * 4096;
+	uint64_t table;
 	void *fdt;
 
 	CK(build_folios(h, file, nfolios, &table));
-	*phys = hb_alloc(h, space);
+	*phys = hb_alloc_page(h, space);
 	if (!*phys)
 		return -1;
+	if (!file)
+		h->data0 = *phys;
 	fdt = hb_ptr(h, *phys);
 	CK(fdt_create(fdt, space));
 	CK(fdt_finish_reservemap(fdt));
@@ -149,16 +254,21 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 	CK(fdt_property_string(fdt, "compatible",
 			       d == HB_MEMFD_BAD_COMPAT ? "memfd-v2" :
 			       "memfd-v1"));
-	CK(prop_u64(fdt, "size", d == HB_MEMFD_BEYOND_SIZE ? 4096 : size));
-	CK(prop_u32(fdt, "seals", d == HB_MEMFD_SEALS_RANGE ? 0x40 : 0x5));
+	CK(prop_u64(fdt, "size", memfd_size(d, nfolios)));
+	CK(prop_u32(fdt, "seals", memfd_seals(d)));
 	if (d == HB_MEMFD_TABLE_OUTSIDE_RAM)
 		table = RESV;
 	if (d == HB_MEMFD_TABLE_UNMAPPED)
 		table = UNMAPPED_RAM;
+	if (d == HB_MEMFD_TABLE_UNALIGNED)
+		table += 8;
 	CK(prop_u64(fdt, "folios", table));
-	CK(prop_u64(fdt, "nr-folios",
-		    d == HB_MEMFD_TABLE_NO_COUNT ? 0 :
-		    d == HB_MEMFD_NR_HUGE ? 1ull << 62 : (uint64_t)nfolios));
+	CK(prop_u64(fdt, "nr-folios", memfd_nr(d, nfolios)));
+	if (d == HB_MEMFD_FDT_BIG) {
+		static const uint8_t pad[5000];
+
+		CK(fdt_property(fdt, "pad", pad, sizeof(pad)));
+	}
 	CK(fdt_end_node(fdt));
 	CK(fdt_finish(fdt));
 	if (d == HB_MEMFD_BAD_MAGIC)
@@ -187,6 +297,8 @@ static int build_sessions(struct hb *h, void *fdt)
 		hex(name, sparse(h) ? 2 * i : i);
 		if (i == 1 && h->defect == HB_LUO_SESSION_NAME_HEX)
 			strcpy(name, "01");
+		if (i == 1 && h->defect == HB_LUO_SESSION_INDEX_BIG)
+			strcpy(name, "100000001");	/* > U32_MAX */
 		CK(fdt_begin_node(fdt, name));
 		strcpy(name, "session-");
 		hex(name + 8, i);
@@ -217,6 +329,14 @@ static int build_file(struct hb *h, void *fdt, int i)
 	hex(name, 0x100 + i);
 	if (i == 1 && d == HB_LUO_DUP_FD_NODE)
 		hex(name, 0x100);
+	if (i == 1 && d == HB_LUO_FD_NAME_BAD)
+		strcpy(name, "0101");
+	if (i == 1 && d == HB_OVL_SHARED_MEMFD)
+		data = h->data0;
+	if (i == 0 && d == HB_MEMFD_DATA_ZERO)
+		data = 0;
+	if (i == 0 && d == HB_LUO_COMPAT_LONG)
+		compat = "memfd-v1-with-a-name-past-32-bytes";
 	if (i == 3 && d == HB_LUO_DUP_TOKEN)
 		token = 1000;
 	if (i == 1 && d == HB_LUO_SAME_TOKEN_OTHER_SESSION)
@@ -269,13 +389,29 @@ static int build_luo(struct hb *h)
 		CK(prop_u64(fdt, "extra", 1));
 	if (d == HB_LUO_DUP_PROP)
 		CK(prop_u64(fdt, "liveupdate-count", 2));
-	CK(fdt_begin_node(fdt, "subsystems"));
-	CK(fdt_begin_node(fdt, "files"));
-	CK(fdt_property_string(fdt, "compatible", "luo-files-v1"));
-	CK(prop_u64(fdt, "data", 0));
-	CK(fdt_end_node(fdt));
-	CK(fdt_end_node(fdt));
+	if (d != HB_LUO_NO_SUBSYSTEMS) {
+		CK(fdt_begin_node(fdt, "subsystems"));
+		CK(fdt_begin_node(fdt, d == HB_LUO_SUBSYS_NAME_LONG ?
+				  "files-and-a-name-of-32-characters" :
+				  "files"));
+		CK(fdt_property_string(fdt, "compatible", "luo-files-v1"));
+		CK(prop_u64(fdt, "data", 0));
+		CK(fdt_end_node(fdt));
+		CK(fdt_end_node(fdt));
+	}
+	if (d == HB_LUO_SUBSYSTEMS_UNIT) {
+		CK(fdt_begin_node(fdt, "subsystems@0"));
+		CK(fdt_end_node(fdt));
+	}
+	if (d == HB_LUO_SESSIONS_UNIT) {	/* before: what the kernel reads */
+		CK(fdt_begin_node(fdt, "sessions@1"));
+		CK(fdt_end_node(fdt));
+	}
 	CK(build_sessions(h, fdt));
+	if (d == HB_LUO_FDS_UNIT) {
+		CK(fdt_begin_node(fdt, "file-descriptors@0"));
+		CK(fdt_end_node(fdt));
+	}
 	CK(fdt_begin_node(fdt, "file-descriptors"));
 	for (i = 0; i < h->p.nfiles; i++)
 		CK(build_file(h, fdt, i));
@@ -317,7 +453,13 @@ static int build_luo_subtree(struct hb *h, void *fdt)
 		size -= 8;
 	if (d == HB_KHO_BLOB_SIZE_ZERO)
 		size = 0;
-	CK(fdt_begin_node(fdt, "luo-rfc"));
+	if (d == HB_KHO_LUO_UNIT_BEFORE)	/* first: what the kernel reads */
+		CK(subtree(fdt, "luo-rfc@0", UNMAPPED_RAM, size));
+	if (d == HB_KHO_LUO_UNIT_ONLY_BAD)
+		addr = UNMAPPED_RAM;
+	CK(fdt_begin_node(fdt, d == HB_KHO_LUO_UNIT_ONLY ? "luo-rfc@0" :
+			  d == HB_KHO_LUO_UNIT_ONLY_BAD ? "luo-rfc@1" :
+			  "luo-rfc"));
 	CK(prop_u64(fdt, "preserved-data", addr));
 	if (d == HB_KHO_BLOB_SIZE_SIZE)
 		CK(prop_u32(fdt, "blob-size", size));
@@ -343,6 +485,12 @@ static int build_kho_root_props(struct hb *h, void *fdt)
 		CK(fdt_property_string(fdt, "compatible", "kho-v4"));
 	if (d == HB_KHO_MEMMAP_UNALIGNED)
 		map += 8;
+	if (d == HB_KHO_MEMMAP_ZERO)
+		map = 0;
+	if (d == HB_OVL_MEMMAP_IN_SCRATCH)
+		map = SCRATCH_BASE + 0x1000;
+	if (d == HB_OVL_MEMMAP_KHO_FDT)
+		map = h->kd.fdt_addr;
 	if (d == HB_KHO_MEMMAP_OUTSIDE_RAM)
 		map = RESV;
 	if (d == HB_KHO_MEMMAP_SIZE)
@@ -375,6 +523,16 @@ static int build_kho(struct hb *h)
 		CK(subtree(fdt, "other", OTHER_BLOB, 100));
 	if (d == HB_KHO_DUP_SUBTREE)
 		CK(subtree(fdt, "luo-rfc", h->luo_phys, h->luo_size));
+	if (d == HB_KHO_LUO_UNIT_AFTER)
+		CK(subtree(fdt, "luo-rfc@2", OTHER_BLOB, 100));
+	if (d == HB_KHO_OTHER_UNIT_DUP) {
+		CK(subtree(fdt, "other", OTHER_BLOB, 100));
+		CK(subtree(fdt, "other@1", OTHER_BLOB + 0x1000, 100));
+	}
+	if (d == HB_OVL_SUBTREE_IN_LUO)
+		CK(subtree(fdt, "other", h->luo_phys + 64, 100));
+	if (d == HB_OVL_SUBTREE_IN_SCRATCH)
+		CK(subtree(fdt, "other", SCRATCH_BASE + 0x100, 100));
 	if (d == HB_FDT_NODE_NAME_SLASH)
 		CK(subtree(fdt, "bad/name", OTHER_BLOB, 100));
 	if (d == HB_FDT_TOO_DEEP) {
@@ -457,8 +615,10 @@ static void build_scratch_entries(struct hb *h, struct ho_scratch *s, int n)
 	struct ho_scratch t;
 	int i;
 
+	/* four below the arena, any more in high RAM: never on preserved data */
 	for (i = 0; i < n; i++) {
-		s[i].addr = SCRATCH_BASE + i * SCRATCH_STEP;
+		s[i].addr = i < 4 ? SCRATCH_BASE + i * SCRATCH_STEP :
+			    RAM_HI + (uint64_t)(i - 4) * SCRATCH_STEP;
 		s[i].size = SCRATCH_SIZE;
 	}
 	switch (h->defect) {
@@ -503,10 +663,16 @@ static int build_scratch(struct hb *h)
 	int n = h->p.nscratch;
 
 	h->kd.scratch_size = n * sizeof(struct ho_scratch);
-	h->kd.scratch_addr = hb_alloc(h, h->kd.scratch_size);
+	h->kd.scratch_addr = hb_alloc_page(h, h->kd.scratch_size);
 	if (!h->kd.scratch_addr)
 		return -1;
 	build_scratch_entries(h, hb_ptr(h, h->kd.scratch_addr), n);
+	if (h->defect == HB_OVL_FOLIO_SCRATCH_TABLE) {
+		struct ho_memfd_folio *f = hb_ptr(h, h->table0);
+
+		f[0].order = 0;
+		f[0].phys = h->kd.scratch_addr;
+	}
 	if (h->defect == HB_SCRATCH_EMPTY)
 		h->kd.scratch_size = 0;
 	if (h->defect == HB_SCRATCH_SIZE)
@@ -547,7 +713,8 @@ static void build_env(struct hb *h, const struct ho_schema *const *schemas)
 	h->phys = (struct ho_phys){ ho_phys_window_map, &h->win, 1 };
 	h->env = (struct ho_env){ .memmap = &h->mm, .phys = &h->phys,
 				  .schemas = schemas,
-				  .flags = HO_CHECK_REQUIRE_LUO };
+				  .flags = HO_CHECK_REQUIRE_LUO,
+				  .work = h->work, .work_size = HB_WORK_SIZE };
 }
 
 int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
@@ -557,10 +724,13 @@ int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 
 	if (!h->arena) {
 		h->arena = aligned_alloc(4096, HB_ARENA_SIZE);
-		if (!h->arena)
+		h->work = aligned_alloc(4096, HB_WORK_SIZE);
+		if (!h->arena || !h->work)
 			return -1;
+		h->used = HB_ARENA_SIZE;
 	}
-	memset(h->arena, 0, HB_ARENA_SIZE);
+	/* what the last build used (all of it the first time) */
+	memset(h->arena, 0, h->used < HB_ARENA_SIZE ? h->used : HB_ARENA_SIZE);
 	h->p = *p;
 	h->defect = d;
 	h->used = p->kho_space;		/* KHO FDT first, built last */
@@ -582,5 +752,7 @@ int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 void hb_free(struct hb *h)
 {
 	free(h->arena);
+	free(h->work);
 	h->arena = NULL;
+	h->work = NULL;
 }

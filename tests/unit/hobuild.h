@@ -16,7 +16,7 @@
 #include "ho/ho.h"
 
 #define HB_ARENA_PHYS	0x10000000ull
-#define HB_ARENA_SIZE	(4u << 20)
+#define HB_ARENA_SIZE	(16u << 20)
 #define HB_KHO_SPACE	(64u << 10)
 #define HB_LUO_SPACE	(256u << 10)
 #define HB_FOLIO_PHYS	0x40000000ull	/* where folios "are": RAM, unread */
@@ -60,7 +60,27 @@
 	X(SCRATCH_HITS_RESERVED) X(SCRATCH_UNSORTED) \
 	X(SEGMENT_OUTSIDE) X(SEGMENT_OVERFLOW) X(SEGMENT_SPANS_TWO) \
 	/* kho_data */ \
-	X(KD_FDT_OUTSIDE_RAM) X(KD_SCRATCH_UNMAPPED) X(KD_FDT_OVERFLOW)
+	X(KD_FDT_OUTSIDE_RAM) X(KD_SCRATCH_UNMAPPED) X(KD_FDT_OVERFLOW) \
+	/* lookups the kernel does with fdt_subnode_offset() */ \
+	X(KHO_LUO_UNIT_BEFORE) X(KHO_LUO_UNIT_AFTER) X(KHO_LUO_UNIT_ONLY) \
+	X(KHO_LUO_UNIT_ONLY_BAD) X(KHO_OTHER_UNIT_DUP) X(KHO_MEMMAP_ZERO) \
+	X(LUO_SESSIONS_UNIT) X(LUO_FDS_UNIT) X(LUO_SUBSYSTEMS_UNIT) \
+	X(LUO_NO_SUBSYSTEMS) X(LUO_SESSION_INDEX_BIG) X(LUO_FD_NAME_BAD) \
+	X(LUO_COMPAT_LONG) X(LUO_SUBSYS_NAME_LONG) \
+	/* memfd-v1 rules of the receiving kernel */ \
+	X(MEMFD_INDEX_UNALIGNED) X(MEMFD_INDEX_UNALIGNED_LAST) \
+	X(MEMFD_INDEX_UNALIGNED_ORDER2) X(MEMFD_INDEX_WRAP) \
+	X(MEMFD_INDEX_MAX) X(MEMFD_ORDER_11) X(MEMFD_FLAGS_HIGH) \
+	X(MEMFD_NR_OVER_PAGES) X(MEMFD_NR_OVER_LIMIT) X(MEMFD_SIZE_HUGE) \
+	X(MEMFD_SIZE_MAX) X(MEMFD_SEALS_HIGH) X(MEMFD_TABLE_UNALIGNED) \
+	X(MEMFD_DATA_ZERO) X(MEMFD_FDT_BIG) X(MEMFD_FOLIO_PHYS_ZERO) \
+	X(MEMFD_SIZE_LFS_MAX) \
+	/* preserved ranges must be disjoint, and outside scratch */ \
+	X(OVL_FOLIO_SAME) X(OVL_FOLIO_OTHER_FILE) X(OVL_FOLIO_TABLE) \
+	X(OVL_FOLIO_LUO) X(OVL_SUBTREE_IN_LUO) X(OVL_SHARED_MEMFD) \
+	X(OVL_FOLIO_IN_SCRATCH) X(OVL_MEMMAP_IN_SCRATCH) X(OVL_MEMMAP_KHO_FDT) \
+	X(OVL_FOLIO_SCRATCH_TABLE) X(OVL_FOLIO_PARTIAL) \
+	X(OVL_SUBTREE_IN_SCRATCH)
 
 #define HB_ENUM_(n) HB_##n,
 enum hb_defect { HB_DEFECTS(HB_ENUM_) HB_NDEFECTS };
@@ -91,7 +111,11 @@ struct hb {
 	struct ho_window win;
 	struct ho_phys phys;
 	struct ho_env env;
+	void *work;		/* env.work: HB_WORK_SIZE bytes */
+	uint64_t data0, table0;	/* file 0's memfd FDT and folio table */
 };
+
+#define HB_WORK_SIZE	(1u << 20)
 
 extern const char *const hb_defect_names[];
 

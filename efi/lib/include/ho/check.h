@@ -29,10 +29,37 @@
 #define HO_MEMFD_COMPATIBLE	"memfd-v1"
 #define HO_LUO_SUBTREE		"luo-rfc"
 
-/* Limits that keep every check bounded. */
+/*
+ * Limits that keep every check bounded (docs/handover-format.md, "Limits").
+ * Each has its own error code.
+ */
 #define HO_FDT_MAX_DEPTH	16
 #define HO_FDT_MAX_SIZE		(16u << 20)	/* any FDT we follow */
-#define HO_FOLIO_MAX_ORDER	18		/* 1 GiB folios */
+#define HO_FDT_MAX_NODES	(1u << 20)	/* per FDT */
+#define HO_FDT_MAX_PROPS	(1u << 20)	/* per FDT */
+#define HO_KHO_MAX_SUBTREES	1024
+#define HO_LUO_MAX_SESSIONS	65535u		/* fits the schema's x-max-count */
+#define HO_LUO_MAX_FILES	65535u
+#define HO_SCRATCH_MAX		4096		/* scratch table entries */
+/* Kernel limits the receiving side applies (Linux 7.3, x86_64, 4 KiB). */
+#define HO_FOLIO_MAX_ORDER	10		/* MAX_PAGE_ORDER */
+#define HO_MEMFD_MAX_SIZE	0x7fffffffffffffffull	/* MAX_LFS_FILESIZE */
+#define HO_MEMFD_SEALS		0x3fu		/* F_SEAL_SEAL .. F_SEAL_EXEC */
+#define HO_MEMFD_FDT_MAX	4096u		/* one page (kho_alloc_preserve) */
+/* The table is one kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER */
+#define HO_MEMFD_MAX_FOLIOS	((HO_PAGE_SIZE << HO_FOLIO_MAX_ORDER) / 24)
+#define HO_LUO_NAME_MAX		32		/* LUO_NAME_MAX, with the NUL */
+#define HO_LUO_SESSION_NAME_MAX	64		/* with the NUL */
+
+/*
+ * Work buffer: HO_WORK_PER_RANGE bytes per preserved range (every blob,
+ * table and folio; physically contiguous neighbours share one) plus, at the
+ * same time, 16 bytes per file or session or subtree of the blob being
+ * checked. Without env->work the checks use HO_WORK_STACK bytes of stack.
+ * Too small: HO_ERR_WORK_SPACE (never a slower fallback).
+ */
+#define HO_WORK_PER_RANGE	16
+#define HO_WORK_STACK		512
 
 /* ho_env.flags */
 #define HO_CHECK_REQUIRE_LUO	(1u << 0)	/* KHO without luo-rfc is an error */
@@ -44,12 +71,14 @@ struct ho_env {
 	const struct ho_schema *const *schemas;	/* NULL-terminated; NULL: none */
 	uint32_t flags;				/* HO_CHECK_* */
 	/*
-	 * Optional scratch memory for checks that are quadratic without it
-	 * (token uniqueness over files in arbitrary order needs 16 bytes per
-	 * file). NULL or too small: slower, same verdicts.
+	 * 8-byte aligned scratch memory for the sorts that keep every check
+	 * O(n log n): duplicate names, sessions, tokens, and the disjointness
+	 * of every preserved range (see HO_WORK_PER_RANGE).
 	 */
 	void *work;
 	uint64_t work_size;
+	/* Largest folio order the receiving kernel accepts; 0: HO_FOLIO_MAX_ORDER */
+	uint32_t max_folio_order;
 };
 
 /* x86 SETUP_KEXEC_KHO payload (arch/x86/include/uapi/asm/setup_data.h). */

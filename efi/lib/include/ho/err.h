@@ -79,7 +79,26 @@
 	X(KHO_DATA_SIZE,		60, "kho_data payload has the wrong size") \
 	X(HANDOVER_OUTSIDE_RAM,		61, "KHO FDT or scratch table not inside RAM") \
 	X(FDT_SIZE,			62, "kho_data fdt_size disagrees with the FDT") \
-	X(STRING_TOO_LONG,		63, "string property longer than allowed")
+	X(STRING_TOO_LONG,		63, "string property longer than allowed") \
+	X(AMBIGUOUS_NODE,		64, "node name the kernel looks up matches more than one node") \
+	X(FOLIO_INDEX_UNALIGNED,	65, "memfd folio index not a multiple of its size") \
+	X(MEMFD_SIZE,			66, "memfd size above MAX_LFS_FILESIZE") \
+	X(MEMFD_SEALS,			67, "memfd seals has unknown bits") \
+	X(MEMFD_DATA_UNALIGNED,		68, "memfd-v1 FDT not page aligned") \
+	X(MEMFD_FDT_SIZE,		69, "memfd-v1 FDT larger than one page") \
+	X(FOLIO_TABLE_UNALIGNED,	70, "memfd folio table not page aligned") \
+	X(PHYS_ZERO,			71, "physical address 0 where the kernel needs a page") \
+	X(RANGE_OVERLAP,		72, "two preserved ranges overlap") \
+	X(RANGE_SHARED,			73, "two preserved objects at one address") \
+	X(PRESERVED_IN_SCRATCH,		74, "preserved range inside a scratch range") \
+	X(WORK_SPACE,			75, "work buffer too small for this handover") \
+	X(FDT_TOO_MANY_NODES,		76, "FDT has more nodes than the limit") \
+	X(FDT_TOO_MANY_PROPS,		77, "FDT has more properties than the limit") \
+	X(TOO_MANY_SUBTREES,		78, "KHO FDT has more subtrees than the limit") \
+	X(TOO_MANY_SESSIONS,		79, "LUO FDT has more sessions than the limit") \
+	X(TOO_MANY_FILES,		80, "LUO FDT has more files than the limit") \
+	X(TOO_MANY_FOLIOS,		81, "memfd folio table larger than the kernel can allocate") \
+	X(TOO_MANY_SCRATCH,		82, "scratch table has more entries than the limit")
 
 #define HO_ERR_ENUM_(name, num, msg) HO_ERR_##name = -(num),
 enum ho_err {
@@ -89,7 +108,7 @@ enum ho_err {
 #undef HO_ERR_ENUM_
 
 /* Most negative code + 1; codes are HO_ERR_LAST_ .. -1. */
-#define HO_ERR_COUNT 63
+#define HO_ERR_COUNT 82
 
 /* Where a check failed. Any field may be left empty. */
 struct ho_report {

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The work buffer (internal.h): preserved ranges, temporary sort arrays, a
+ * heap sort (no recursion, no allocation, O(n log n) worst case) and the
+ * disjointness sweep over every preserved range of a handover.
+ */
+#include "internal.h"
+
+void ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
+		  uint64_t stack_size)
+{
+	uintptr_t p = (uintptr_t)env->work, a = (p + 7) & ~(uintptr_t)7;
+
+	w->nranges = 0;
+	if (env->work && env->work_size > a - p) {
+		w->base = (uint8_t *)a;
+		w->size = (env->work_size - (a - p)) & ~7ull;
+	} else {
+		w->base = stack;
+		w->size = stack_size & ~7ull;
+	}
+	w->top = w->size;
+}
+
+static int no_space(const char *where, struct ho_report *rep, uint64_t need)
+{
+	return ho_fail_val(rep, HO_ERR_WORK_SPACE, where, 0, -1,
+			   "bytes needed at least", need);
+}
+
+int ho_work_add(struct ho_work *w, uint64_t addr, uint64_t size,
+		const char *where, struct ho_report *rep)
+{
+	struct ho_range *r = (struct ho_range *)w->base;
+
+	if (!size)
+		return HO_OK;
+	/* a physically contiguous neighbour: one range, same verdicts */
+	if (w->nranges && r[w->nranges - 1].addr + r[w->nranges - 1].size ==
+			  addr) {
+		r[w->nranges - 1].size += size;
+		return HO_OK;
+	}
+	if ((w->nranges + 1) * sizeof(*r) > w->top)
+		return no_space(where, rep, (w->nranges + 1) * sizeof(*r) +
+				(w->size - w->top));
+	r[w->nranges].addr = addr;
+	r[w->nranges].size = size;
+	w->nranges++;
+	return HO_OK;
+}
+
+void *ho_work_take(struct ho_work *w, uint64_t n, uint64_t size,
+		   const char *where, struct ho_report *rep)
+{
+	uint64_t used = w->nranges * sizeof(struct ho_range), bytes;
+
+	if (n > (w->size + 1) / (size ? size : 1))
+		goto nospace;
+	bytes = (n * size + 7) & ~7ull;
+	if (bytes > w->top - used)
+		goto nospace;
+	w->top -= bytes;
+	return w->base + w->top;
+nospace:
+	no_space(where, rep, used + (w->size - w->top) + n * size);
+	return 0;
+}
+
+/* 8 bytes at a time when both are aligned (the work buffer's arrays). */
+static void swap_bytes(uint8_t *a, uint8_t *b, uint64_t size)
+{
+	uint64_t *x = (uint64_t *)(void *)a, *y = (uint64_t *)(void *)b, t;
+	uint8_t c;
+
+	if (((uintptr_t)a | (uintptr_t)b | size) & 7) {
+		while (size--) {
+			c = *a;
+			*a++ = *b;
+			*b++ = c;
+		}
+		return;
+	}
+	for (size /= 8; size--; x++, y++) {
+		t = *x;
+		*x = *y;
+		*y = t;
+	}
+}
+
+static void sift_down(uint8_t *base, uint64_t root, uint64_t n, uint64_t size,
+		      ho_cmp_fn cmp, const void *ctx)
+{
+	uint64_t child;
+
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n &&
+		    cmp(base + child * size, base + (child + 1) * size, ctx) < 0)
+			child++;
+		if (cmp(base + root * size, base + child * size, ctx) >= 0)
+			return;
+		swap_bytes(base + root * size, base + child * size, size);
+		root = child;
+	}
+}
+
+void ho_sort(void *base, uint64_t n, uint64_t size, ho_cmp_fn cmp,
+	     const void *ctx)
+{
+	uint8_t *b = base;
+	uint64_t i;
+
+	for (i = n / 2; i-- > 0;)
+		sift_down(b, i, n, size, cmp, ctx);
+	for (i = n; i-- > 1;) {
+		swap_bytes(b, b + i * size, size);
+		sift_down(b, 0, i, size, cmp, ctx);
+	}
+}
+
+static int range_cmp(const void *a, const void *b, const void *ctx)
+{
+	const struct ho_range *x = a, *y = b;
+
+	(void)ctx;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return 0;
+}
+
+int ho_work_disjoint(struct ho_work *w, struct ho_report *rep)
+{
+	struct ho_range *r = (struct ho_range *)w->base;
+	struct ho_sbuf sb;
+	uint64_t i;
+	int err;
+
+	ho_sort(r, w->nranges, sizeof(*r), range_cmp, 0);
+	for (i = 1; i < w->nranges; i++) {
+		if (r[i].addr - r[i - 1].addr >= r[i - 1].size)
+			continue;
+		err = r[i].addr == r[i - 1].addr ? HO_ERR_RANGE_SHARED :
+		      HO_ERR_RANGE_OVERLAP;
+		ho_fail_val(rep, err, "preserved", 0, -1, "range", r[i].addr);
+		if (rep) {
+			ho_sb_init(&sb, rep->detail, sizeof(rep->detail));
+			ho_sb_puts(&sb, "range ");
+			ho_sb_hex(&sb, r[i].addr);
+			ho_sb_puts(&sb, "+");
+			ho_sb_hex(&sb, r[i].size);
+			ho_sb_puts(&sb, " meets ");
+			ho_sb_hex(&sb, r[i - 1].addr);
+			ho_sb_puts(&sb, "+");
+			ho_sb_hex(&sb, r[i - 1].size);
+		}
+		return err;
+	}
+	return HO_OK;
+}
+
+bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
+		  struct ho_range *hit)
+{
+	const struct ho_range *r = (const struct ho_range *)w->base;
+	uint64_t lo = 0, hi = w->nranges, mid;
+
+	if (!size)
+		return false;
+	/* first range starting at or after addr */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->nranges && r[lo].addr - addr < size) {
+		*hit = r[lo];
+		return true;
+	}
+	if (lo && addr - r[lo - 1].addr < r[lo - 1].size) {
+		*hit = r[lo - 1];
+		return true;
+	}
+	return false;
+}
+
+uint32_t ho_max_folio_order(const struct ho_env *env)
+{
+	return env->max_folio_order ? env->max_folio_order :
+	       HO_FOLIO_MAX_ORDER;
+}
