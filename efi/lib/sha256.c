@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* SHA-256 (FIPS 180-4), written for clarity; no tables besides K. */
+/*
+ * SHA-256 (FIPS 180-4): padding and buffering for every implementation, and
+ * the generic C block function, written for clarity; no tables besides K.
+ * The instruction-set block functions live in sha256_<arch>.c.
+ */
 #include "ho/sha256.h"
 #include "ho/string.h"
+#include "sha256_impl.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -48,15 +53,71 @@ static void block(uint32_t h[8], const uint8_t *p)
 	h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
-void ho_sha256_init(struct ho_sha256 *s)
+bool ho_sha256_have(enum ho_sha256_impl impl)
+{
+	switch (impl) {
+	case HO_SHA256_AUTO:
+	case HO_SHA256_C:
+		return true;
+	case HO_SHA256_NI:
+#ifdef HO_SHA256_HAVE_X86
+		return ho_sha256_x86_has_ni();
+#else
+		return false;
+#endif
+	}
+	return false;
+}
+
+const char *ho_sha256_name(enum ho_sha256_impl impl)
+{
+	switch (impl) {
+	case HO_SHA256_AUTO:
+		return "auto";
+	case HO_SHA256_C:
+		return "c";
+	case HO_SHA256_NI:
+		return "ni";
+	}
+	return "?";
+}
+
+/* Hash n whole blocks with the state's implementation. */
+static void blocks(struct ho_sha256 *s, const uint8_t *p, size_t n)
+{
+#ifdef HO_SHA256_HAVE_X86
+	if (s->impl == HO_SHA256_NI) {
+		ho_sha256_x86_blocks(s->h, p, n);
+		return;
+	}
+#endif
+	for (; n; n--, p += 64)
+		block(s->h, p);
+}
+
+enum ho_sha256_impl ho_sha256_init_impl(struct ho_sha256 *s,
+					enum ho_sha256_impl impl)
 {
 	static const uint32_t iv[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
 
+#if __STDC_HOSTED__
+	if (impl == HO_SHA256_AUTO)
+		impl = HO_SHA256_NI;
+#endif
+	if (impl != HO_SHA256_NI || !ho_sha256_have(HO_SHA256_NI))
+		impl = HO_SHA256_C;
 	ho_memcpy(s->h, iv, sizeof(iv));
 	s->len = 0;
+	s->impl = (uint8_t)impl;
+	return impl;
+}
+
+void ho_sha256_init(struct ho_sha256 *s)
+{
+	ho_sha256_init_impl(s, HO_SHA256_AUTO);
 }
 
 void ho_sha256_update(struct ho_sha256 *s, const void *data, size_t len)
@@ -72,11 +133,11 @@ void ho_sha256_update(struct ho_sha256 *s, const void *data, size_t len)
 		len -= n;
 		if (fill + n < 64)
 			return;
-		block(s->h, s->buf);
+		blocks(s, s->buf, 1);
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		block(s->h, p);
-	ho_memcpy(s->buf, p, len);
+	blocks(s, p, len / 64);
+	p += len / 64 * 64;
+	ho_memcpy(s->buf, p, len % 64);
 }
 
 void ho_sha256_final(struct ho_sha256 *s, uint8_t out[HO_SHA256_SIZE])
@@ -88,13 +149,13 @@ void ho_sha256_final(struct ho_sha256 *s, uint8_t out[HO_SHA256_SIZE])
 	s->buf[fill++] = 0x80;
 	if (fill > 56) {
 		ho_memset(s->buf + fill, 0, 64 - fill);
-		block(s->h, s->buf);
+		blocks(s, s->buf, 1);
 		fill = 0;
 	}
 	ho_memset(s->buf + fill, 0, 56 - fill);
 	for (i = 0; i < 8; i++)
 		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	block(s->h, s->buf);
+	blocks(s, s->buf, 1);
 	for (i = 0; i < 32; i++)
 		out[i] = (uint8_t)(s->h[i / 4] >> (24 - 8 * (i % 4)));
 }
