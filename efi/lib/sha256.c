@@ -8,7 +8,7 @@
 #include "ho/string.h"
 #include "sha256_impl.h"
 
-static const uint32_t K[64] = {
+const uint32_t ho_sha256_k[64] __attribute__((aligned(16))) = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
 	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -43,7 +43,7 @@ static void block(uint32_t h[8], const uint8_t *p)
 	e = h[4]; f = h[5]; g = h[6]; k = h[7];
 	for (i = 0; i < 64; i++) {
 		t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-		     ((e & f) ^ (~e & g)) + K[i] + w[i];
+		     ((e & f) ^ (~e & g)) + ho_sha256_k[i] + w[i];
 		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
 		     ((a & b) ^ (a & c) ^ (b & c));
 		k = g; g = f; f = e; e = d + t1;

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The round constants, 16-byte aligned (vector loads); hidden: no GOT in PIC. */
+extern const uint32_t ho_sha256_k[64] __attribute__((visibility("hidden")));
+
 #if defined(__x86_64__)
 #define HO_SHA256_HAVE_X86 1
 /* cpuid: SHA (leaf 7 ebx bit 29), SSSE3 and SSE4.1 (leaf 1 ecx 9, 19). */
