@@ -64,7 +64,7 @@ RE_CPU = re.compile(r"^# cpu: /proc/cpuinfo (has|lacks) sha_ni")
 
 def parse(stamps):
     """One run's numbers from its stamped serial log, or None."""
-    r = {"tsc_mhz": None, "stage_cycles": None, "sha": None,
+    r = {"tsc_mhz": None, "stage_cycles": None, "sha": None, "to_purg": None,
          "sha_cycles": None, "cpu_sha_ni": None}
     t0 = t1 = t_init = c0 = c1 = None
     refined, detected = [], []
@@ -89,6 +89,7 @@ def parse(stamps):
             m = RE_PURG.search(text)
             if m:
                 r["sha_cycles"], r["sha"] = int(m.group(1)), m.group(2)
+                r["to_purg"] = t - t0 if t0 is not None else None
             if t0 is not None and "Kernel command line:" in text:
                 m = RE_STAGE.search(text)
                 if m:
@@ -187,6 +188,9 @@ def main():
         for cfg in cfgs[k:] + cfgs[:k]:
             t = time.monotonic()
             r, err = run_one(cfg, rnd + 1, logdir, env)
+            if err:		# a loaded TCG host can fail a boot: once more
+                errors.append(err)
+                r, err = run_one(cfg, rnd + 1, logdir, env)
             print("# round %d %-18s %s (%.0f s wall)" %
                   (rnd + 1, cfg[0], err or "host %.3f s, guest %s s" %
                    (r["host"], "%.3f" % r["guest"] if r["guest"] else "?"),
@@ -258,8 +262,8 @@ def write_report(a, cfgs, res, errors, accel, started, load0, load1):
     L.append("The stage in the purgatory (luo_stage.cycles= on kernel B's command line; "
              "SHA-256 of the segments from its serial line), TSC cycles:")
     L.append("")
-    L.append("| configuration | SHA-256 | stage cycles | of which SHA-256 | stage / blackout |")
-    L.append("|---|---|---|---|---|")
+    L.append("| configuration | SHA-256 | stage cycles | of which SHA-256 | stage / blackout | kexec to purgatory's line (host, s) |")
+    L.append("|---|---|---|---|---|---|")
     for c in cfgs:
         rs = [r for r in res[c[0]] if r["stage_cycles"]]
         if not rs:
@@ -268,12 +272,13 @@ def write_report(a, cfgs, res, errors, accel, started, load0, load1):
         sh = stats([r["sha_cycles"] for r in rs])
         frac = statistics.median([r["stage_cycles"] / (r["tsc_mhz"] * 1e6) / r["host"]
                                   for r in rs if r["tsc_mhz"]])
-        L.append("| %s | %s | %s | %s | %.2f%% |" % (
+        L.append("| %s | %s | %s | %s | %.2f%% | %s |" % (
             c[1], ",".join(sorted({r["sha"] or "?" for r in rs})),
-            fmt3(st, prec=0), fmt3(sh, prec=0), 100 * frac))
+            fmt3(st, prec=0), fmt3(sh, prec=0), 100 * frac,
+            fmt3(stats([r["to_purg"] for r in rs]))))
     if errors:
         L.append("")
-        L.append("Failed runs (left out): " + "; ".join(errors))
+        L.append("Failed runs (each retried once; left out): " + "; ".join(errors))
     L.append("")
     L.append("Data: `%s.dat`; logs in build/bench/blackout/. Under TCG absolute "
              "times mean little; compare the ratios." % os.path.basename(base))
