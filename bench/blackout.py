@@ -66,7 +66,7 @@ def parse(stamps):
     """One run's numbers from its stamped serial log, or None."""
     r = {"tsc_mhz": None, "stage_cycles": None, "sha": None, "to_purg": None,
          "sha_cycles": None, "cpu_sha_ni": None}
-    t0 = t1 = t_init = c0 = c1 = None
+    t0 = t1 = t_init = t_linux = c0 = c1 = None
     refined, detected = [], []
     with open(stamps, errors="replace") as f:
         for line in f:
@@ -80,6 +80,8 @@ def parse(stamps):
                 t1, c1 = t, int(m.group(1))
             if RE_INIT2.match(text) and t0 is not None and t_init is None:
                 t_init = t
+            if t0 is not None and t_linux is None and "] Linux version " in text:
+                t_linux = t		# kernel B's console is up
             m = RE_REFINED.search(text)
             if m:
                 refined.append(float(m.group(1)))
@@ -111,6 +113,7 @@ def parse(stamps):
         r["tsc_mhz"] = max(detected)
     r["host"] = t1 - t0
     r["to_init"] = t_init - t0
+    r["to_linux"] = t_linux - t0 if t_linux is not None else None
     r["init_to_done"] = t1 - t_init
     r["guest"] = ((c1 - c0) / (r["tsc_mhz"] * 1e6)) if r["tsc_mhz"] else None
     return r
@@ -233,13 +236,14 @@ def write_report(a, cfgs, res, errors, accel, started, load0, load1):
     L.append("")
     L.append("min / **median** / max, seconds:")
     L.append("")
-    L.append("| # | configuration | host clock | guest clock | kexec to B's /init (host) | /init to checked (host) | runs |")
-    L.append("|---|---|---|---|---|---|---|")
+    L.append("| # | configuration | host clock | guest clock | kexec to B's first console line (host) | kexec to B's /init (host) | /init to checked (host) | runs |")
+    L.append("|---|---|---|---|---|---|---|---|")
     for i, c in enumerate(cfgs, 1):
         rs = res[c[0]]
-        L.append("| %d | %s | %s | %s | %s | %s | %d |" % (
+        L.append("| %d | %s | %s | %s | %s | %s | %s | %d |" % (
             i, c[1], fmt3(stats([r["host"] for r in rs])),
             fmt3(stats([r["guest"] for r in rs])),
+            fmt3(stats([r["to_linux"] for r in rs])),
             fmt3(stats([r["to_init"] for r in rs])),
             fmt3(stats([r["init_to_done"] for r in rs])), len(rs)))
     L.append("")
