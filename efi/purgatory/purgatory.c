@@ -7,14 +7,18 @@
  *
  *  1. verifies the SHA-256 of every loaded segment (purgatory_segs); a
  *     mismatch means a corrupted image, the one case where we stop (with a
- *     message, halted, never spinning hot);
+ *     message, halted, never spinning hot). With the CPU's SHA extensions
+ *     when cpuid has them (see sha_begin), else the generic C code;
  *  2. finds the SETUP_KEXEC_KHO entry in the boot_params setup_data chain
  *     and asks the stage library (efi/lib, freestanding) for a verdict on
  *     the whole handover, with the memory map from boot_params' e820;
  *  3. on any failure unlinks the entry (the new kernel then boots clean, as
  *     without handover), appends luo_stage.err=<HO_ERR_NAME> to the command
  *     line and prints one line; on success appends luo_stage.cycles=<TSC
- *     cycles spent here> and prints one line.
+ *     cycles spent here> luo_stage.sha=<ni|c> and prints one line.
+ *
+ * Test-only: luo_purgatory.sha=c (or ni) on the new kernel's command line
+ * picks the SHA-256 implementation (ni only where the CPU has it).
  *
  * Parameters are plain globals the loader pokes (purgatory.h).
  */
@@ -46,6 +50,9 @@ static uint8_t check_work[1 << 20];	/* 16 B per preserved range (ho/check.h) */
 void outb(uint8_t v, uint16_t port);
 uint8_t inb(uint16_t port);
 uint64_t rdtsc(void);
+uint64_t read_cr0(void);
+uint64_t read_cr4(void);
+void write_cr4(uint64_t v);
 void __attribute__((noreturn)) stop(void);
 #else
 static inline void outb(uint8_t v, uint16_t port)
@@ -67,6 +74,27 @@ static inline uint64_t rdtsc(void)
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
 static void __attribute__((noreturn)) stop(void)
@@ -113,9 +141,67 @@ static char *cmdline(size_t *cap)
 	return (char *)(uintptr_t)a;
 }
 
-static void verify_segments(void)
+/* Test-only: the value of luo_purgatory.sha= on the command line, or AUTO. */
+static enum ho_sha256_impl sha_requested(const char *cl, size_t cap)
+{
+	static const char key[] = "luo_purgatory.sha=";
+	size_t i, k;
+
+	for (i = 0; i < cap && cl[i]; i++) {
+		if (i && cl[i - 1] != ' ')
+			continue;
+		for (k = 0; key[k] && i + k < cap && cl[i + k] == key[k]; k++)
+			;
+		if (key[k])
+			continue;
+		if (i + k + 1 < cap && cl[i + k] == 'c' &&
+		    (cl[i + k + 1] == ' ' || !cl[i + k + 1]))
+			return HO_SHA256_C;
+		return HO_SHA256_NI;
+	}
+	return HO_SHA256_AUTO;
+}
+
+#define CR0_TS		(1ull << 3)
+#define CR0_EM		(1ull << 2)
+#define CR4_OSFXSR	(1ull << 9)
+
+/*
+ * The SHA-256 implementation for the segments, and SSE made usable for it.
+ * Kernel A's relocate_kernel sets CR4 to PAE (+LA57, +MCE on TDX) before
+ * jumping here, so OSFXSR is clear and any SSE instruction would fault
+ * (#UD); it clears CR0.EM and CR0.TS. With NI we set OSFXSR for the hashing
+ * and sha_end() puts CR4 back, so the kernel is entered with the CR4 kernel
+ * A gave. Nothing else uses XMM registers (the rest of the purgatory is
+ * built -mgeneral-regs-only), so there is no state to save.
+ */
+static enum ho_sha256_impl sha_begin(const char *cl, size_t cap,
+				     uint64_t *cr4, bool *sse_set)
+{
+	enum ho_sha256_impl want = sha_requested(cl, cap);
+
+	*sse_set = false;
+	if (want == HO_SHA256_C || !ho_sha256_have(HO_SHA256_NI) ||
+	    (read_cr0() & (CR0_EM | CR0_TS)))
+		return HO_SHA256_C;
+	*cr4 = read_cr4();
+	if (!(*cr4 & CR4_OSFXSR)) {
+		write_cr4(*cr4 | CR4_OSFXSR);
+		*sse_set = true;
+	}
+	return HO_SHA256_NI;
+}
+
+static void sha_end(uint64_t cr4, bool sse_set)
+{
+	if (sse_set)
+		write_cr4(cr4);
+}
+
+static void verify_segments(enum ho_sha256_impl impl)
 {
 	uint8_t digest[HO_SHA256_SIZE];
+	struct ho_sha256 st;
 	char line[128];
 	struct ho_sbuf sb;
 	uint32_t i;
@@ -125,7 +211,9 @@ static void verify_segments(void)
 
 		if (s->flags & PURG_SEG_SELF)
 			continue;
-		ho_sha256((const void *)(uintptr_t)s->mem, s->len, digest);
+		ho_sha256_init_impl(&st, impl);
+		ho_sha256_update(&st, (const void *)(uintptr_t)s->mem, s->len);
+		ho_sha256_final(&st, digest);
 		if (!ho_memcmp(digest, s->sha256, sizeof(digest)))
 			continue;
 		ho_sb_init(&sb, line, sizeof(line));
@@ -238,8 +326,14 @@ static int relocate(struct ho_kho_data *kd, uint64_t sd,
 	return HO_OK;
 }
 
+struct sha_run {
+	enum ho_sha256_impl impl;
+	uint64_t cycles;
+	bool sse_set;		/* CR4.OSFXSR was clear: set for the hashing */
+};
+
 static void say(const char *what, int err, const struct ho_report *rep,
-		uint64_t cycles, uint64_t sha_cycles)
+		uint64_t cycles, const struct sha_run *sha)
 {
 	char line[320];
 	struct ho_sbuf sb;
@@ -266,7 +360,11 @@ static void say(const char *what, int err, const struct ho_report *rep,
 		ho_sb_puts(&sb, ", ");
 		ho_sb_dec(&sb, cycles);
 		ho_sb_puts(&sb, " cycles (SHA-256 of the segments ");
-		ho_sb_dec(&sb, sha_cycles);
+		ho_sb_dec(&sb, sha->cycles);
+		ho_sb_puts(&sb, ", sha=");
+		ho_sb_puts(&sb, ho_sha256_name(sha->impl));
+		if (sha->sse_set)
+			ho_sb_puts(&sb, ", SSE enabled for it");
 		ho_sb_puts(&sb, ")");
 	}
 	ho_sb_puts(&sb, "\n");
@@ -284,7 +382,8 @@ void purgatory_main(void)
 	};
 	struct ho_report rep = { 0 };
 	struct ho_kho_data kd;
-	uint64_t t0 = rdtsc(), t_sha, sd = 0, dropped, head;
+	struct sha_run sha;
+	uint64_t t0 = rdtsc(), cr4 = 0, sd = 0, dropped, head;
 	uint32_t i, n = 0;
 	size_t cap;
 	char *cl = cmdline(&cap);
@@ -292,12 +391,14 @@ void purgatory_main(void)
 
 	if (purgatory_fault == PURG_FAULT_IMAGE_CHECKSUM)
 		inject_fault(0);
-	verify_segments();
-	t_sha = rdtsc() - t0;
+	sha.impl = sha_begin(cl, cap, &cr4, &sha.sse_set);
+	verify_segments(sha.impl);
+	sha_end(cr4, sha.sse_set);
+	sha.cycles = rdtsc() - t0;
 
 	err = ho_sd_find(&phys, bp->hdr.setup_data, HO_SETUP_KEXEC_KHO, &sd);
 	if (err == HO_ERR_NOT_FOUND) {
-		say("no handover", 0, 0, rdtsc() - t0, t_sha);
+		say("no handover", 0, 0, rdtsc() - t0, &sha);
 		return;
 	}
 	if (!err && purgatory_fault)
@@ -322,8 +423,10 @@ void purgatory_main(void)
 		uint64_t cycles = rdtsc() - t0;
 
 		ho_cmdline_append_u64(cl, cap, "luo_stage.cycles", cycles);
+		ho_cmdline_append(cl, cap, "luo_stage.sha",
+				  ho_sha256_name(sha.impl));
 		say(kd.fdt_addr == purgatory_reloc.addr && kd.fdt_addr ?
-		    "handover ok, relocated" : "handover ok", 0, 0, cycles, t_sha);
+		    "handover ok, relocated" : "handover ok", 0, 0, cycles, &sha);
 		return;
 	}
 	/* Fall back to a clean boot: no handover, the error passed on. */
@@ -332,5 +435,5 @@ void purgatory_main(void)
 		head = 0;			/* chain broken: drop it all */
 	bp->hdr.setup_data = head;
 	ho_cmdline_append(cl, cap, "luo_stage.err", ho_errname(err));
-	say("handover rejected", err, &rep, 0, 0);
+	say("handover rejected", err, &rep, 0, &sha);
 }

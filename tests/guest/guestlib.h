@@ -39,4 +39,25 @@ int gl_exit_status(void);
  */
 long gl_read_file(const char *path, void **buf);
 
+/*
+ * The CPU's free-running counter (x86 TSC, arm64 CNTVCT): it runs on across
+ * a kexec, so stamps from two kernels of one VM subtract (bench/blackout).
+ */
+static inline unsigned long long gl_cycles(void)
+{
+#if defined(__x86_64__)
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (unsigned long long)hi << 32 | lo;
+#elif defined(__aarch64__)
+	unsigned long long v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+#else
+	return 0;
+#endif
+}
+
 #endif /* GUESTLIB_H */

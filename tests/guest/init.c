@@ -254,7 +254,7 @@ int main(void)
 	if (stage == stages)
 		finish(1, NULL);
 
-	printf("# luo-vm: stage %d: kexec\n", stage);
+	printf("# luo-vm: stage %d: kexec (cycles %llu)\n", stage, gl_cycles());
 	fflush(stdout);
 	sync();
 	reboot(RB_KEXEC);

@@ -133,8 +133,16 @@ static int stage1(void)
 	char peer[16] = "";
 	int luo, mfd, err;
 	uint8_t *map;
+	void *buf;
+	long len;
 	pid_t pid;
 
+	len = gl_read_file("/proc/cpuinfo", &buf);
+	if (len > 0) {
+		gl_diag("cpu: /proc/cpuinfo %s sha_ni", memmem(buf, len, " sha_ni", 7) ?
+			"has" : "lacks");
+		free(buf);
+	}
 	if (gl_cmdline_get("luo_loader_peer", peer, sizeof(peer)) && peer_load(peer, false))
 		return 1;
 	luo = open("/dev/liveupdate", O_RDWR);
@@ -213,6 +221,7 @@ static int stage2(void)
 		has_err ? err_word : "(none)", has_cyc ? cyc : "(none)",
 		kho_in ? "received" : "not received");
 	r = restore();
+	gl_diag("memfd check done (cycles %llu)", gl_cycles());
 	if (!strcmp(expect, "ok") || !strcmp(expect, "restored")) {
 		gl_ok(!has_err, "no luo_stage.err on the command line");
 		if (!strcmp(expect, "ok"))

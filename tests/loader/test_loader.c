@@ -914,6 +914,26 @@ uint64_t rdtsc(void)
 	return fake_tsc += 1000;
 }
 
+/* CR0/CR4 as kernel A's relocate_kernel leaves them: PG PE, PAE only. */
+#define FAKE_CR4	(1ull << 5)
+static uint64_t fake_cr4 = FAKE_CR4, cr4_max;
+
+uint64_t read_cr0(void)
+{
+	return 0x80000001;
+}
+
+uint64_t read_cr4(void)
+{
+	return fake_cr4;
+}
+
+void write_cr4(uint64_t v)
+{
+	fake_cr4 = v;
+	cr4_max |= v;
+}
+
 void stop(void)
 {
 	longjmp(stop_jmp, 1);
@@ -956,8 +976,16 @@ static const struct purg_row purg_rows[] = {
 	  "SHA-256 mismatch, image corrupted: stopping", false, false },
 };
 
-static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
+/*
+ * sha: "c" runs the row with luo_purgatory.sha=c (the generic code), NULL
+ * with the default (SHA-NI where this CPU has it, SSE enabled around it).
+ */
+static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
+		     const char *sha)
 {
+	const char *base = sha ? "console=ttyS0 luo_purgatory.sha=c" : "console=ttyS0";
+	const char *want_sha = sha ? "c" : ho_sha256_have(HO_SHA256_NI) ? "ni" : "c";
+	char want_cl[128], want_line[64];
 	static const struct ho_mem_range e820[] = {
 		{ P_BASE, P_SIZE, HO_MEM_RAM },
 		/* hobuild's preserved-memory-map and folios: checked, never read */
@@ -989,7 +1017,7 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	in.kernel_size = size;
 	in.initrd = initrd;
 	in.initrd_size = sizeof(initrd);
-	in.cmdline = "console=ttyS0";
+	in.cmdline = base;
 	/* Without handover all RAM is allowed: keep to the mapped part. */
 	in.memmap = (struct ho_memmap){ e820, r->handover ? 2 : 1 };
 	in.handover = r->handover;
@@ -1002,7 +1030,8 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	in.fault = r->fault;
 	in.relocate = r->relocate;
 	err = ld_plan_build(&in, &p);
-	if (!tap(!err, "purgatory: %s: planned (%s)", r->name, ld_errname(err))) {
+	if (!tap(!err, "purgatory (sha=%s): %s: planned (%s)", want_sha, r->name,
+		 ld_errname(err))) {
 		printf("# %s\n", p.why);
 		goto out;
 	}
@@ -1032,6 +1061,8 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	}
 	serial_len = 0;
 	memset(serial, 0, sizeof(serial));
+	fake_cr4 = FAKE_CR4;
+	cr4_max = 0;
 	if (setjmp(stop_jmp))
 		stopped = true;
 	else
@@ -1047,16 +1078,25 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 	printf("# serial: %.*s", (int)serial_len, serial);
 	printf("# command line: %s\n", cl);
 	v = r->verdict;
+	/* SSE (CR4.OSFXSR) enabled only for SHA-NI; CR4 as found after it. */
+	ok = (stopped || fake_cr4 == FAKE_CR4) &&
+	     !!(cr4_max & (1ull << 9)) == !strcmp(want_sha, "ni");
+	snprintf(want_line, sizeof(want_line), "sha=%s", want_sha);
 	if (!strcmp(v, "stop")) {
-		ok = stopped && !strcmp(cl, "console=ttyS0");
+		ok &= stopped && !strcmp(cl, base);
 	} else if (!strcmp(v, "none")) {
-		ok = !stopped && !strcmp(cl, "console=ttyS0") && !head;
+		ok &= !stopped && !strcmp(cl, base) && !head && strstr(serial, want_line);
 	} else if (!strcmp(v, "ok")) {
 		struct ho_kho_data kd;
 		uint64_t area = p.seg[p.nseg - 1].mem + p.bp.reloc_sd + 16;
+		size_t bl = strlen(base);
+		char *end;
 
-		ok = !stopped && linked && !strncmp(cl, "console=ttyS0 luo_stage.cycles=", 31) &&
-		     strtoull(cl + 31, NULL, 10) > 0;
+		snprintf(want_cl, sizeof(want_cl), " luo_stage.sha=%s", want_sha);
+		ok &= !stopped && linked && !strncmp(cl, base, bl) &&
+		      !strncmp(cl + bl, " luo_stage.cycles=", 18) &&
+		      strtoull(cl + bl + 18, &end, 10) > 0 && !strcmp(end, want_cl) &&
+		      strstr(serial, want_line);
 		memcpy(&kd, mem + (sd - P_BASE) + 16, sizeof(kd));
 		if (r->relocate || r->low_scratch)	/* the copies, byte for byte */
 			ok &= kd.fdt_addr == area && kd.scratch_addr > area &&
@@ -1067,12 +1107,13 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h)
 		else
 			ok &= kd.fdt_addr == h->kd.fdt_addr;
 	} else {
-		snprintf(want, sizeof(want), "console=ttyS0 luo_stage.err=%s", v);
-		ok = !stopped && !linked && !strcmp(cl, want) && (!r->loop || !head);
+		snprintf(want, sizeof(want), "%s luo_stage.err=%s", base, v);
+		ok &= !stopped && !linked && !strcmp(cl, want) && (!r->loop || !head);
 	}
 	tap(ok && strstr(serial, r->line) && !strncmp(serial, "luo-purgatory: ", 15) &&
 	    strchr(serial, '\n') == serial + serial_len - 1,
-	    "purgatory: %s -> %s, one line \"...%s...\"", r->name, v, r->line);
+	    "purgatory (sha=%s): %s -> %s, one line \"...%s...\"", want_sha, r->name, v,
+	    r->line);
 out:
 	ld_plan_free(&p);
 	free(img);
@@ -1094,8 +1135,10 @@ static void test_purgatory(void)
 	}
 	hb_params_default(&hp);
 	if (tap(!hb_build(&h, &hp, HB_NONE, ho_schemas), "purgatory: hobuild handover"))
-		for (i = 0; i < sizeof(purg_rows) / sizeof(purg_rows[0]); i++)
-			purg_run(&purg_rows[i], mem, &h);
+		for (i = 0; i < sizeof(purg_rows) / sizeof(purg_rows[0]); i++) {
+			purg_run(&purg_rows[i], mem, &h, NULL);
+			purg_run(&purg_rows[i], mem, &h, "c");
+		}
 	hb_free(&h);
 	munmap(mem, P_SIZE);
 }

@@ -13,17 +13,20 @@
 #   APPEND   extra kernel command-line words
 #
 # Options: --timeout S (default: 60 + 60 per stage, doubled under TCG),
-#          --log FILE (default build/vm/logs/NAME.log), --quiet.
+#          --log FILE (default build/vm/logs/NAME.log), --quiet,
+#          --stamp FILE: also write each serial line to FILE, prefixed with
+#          the host's monotonic time of its arrival (tests/vm/serial-stamp.py).
 # Exit 0 when the outcome matches EXPECT. A failing run keeps its log and
 # prints its path. Environment: LUO_ACCEL=kvm|tcg forces an accelerator.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
 
-timeout_s= logf= quiet=0
+timeout_s= logf= quiet=0 stampf=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=$2; shift 2 ;;
+	--stamp) stampf=$2; shift 2 ;;
 	--log) logf=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--) shift; break ;;
@@ -71,8 +74,15 @@ fi
 
 [ $quiet = 1 ] || log "$name: $variant kernel, $boot boot, $stages stage(s), $accel, timeout ${timeout_s}s"
 start=$(date +%s.%N)
-timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1
-qrc=$?
+if [ -n "$stampf" ]; then
+	qemu=("${qemu[@]/#file:$logf/stdio}")
+	timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" </dev/null 2>"$logf.qemu" |
+		"$top/tests/vm/serial-stamp.py" "$logf" "$stampf"
+	qrc=${PIPESTATUS[0]}
+else
+	timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1
+	qrc=$?
+fi
 secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
 [ -n "$vars" ] && rm -f "$vars"
 

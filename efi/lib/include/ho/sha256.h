@@ -1,20 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* SHA-256 (FIPS 180-4), freestanding: the purgatory verifies segments. */
+/*
+ * SHA-256 (FIPS 180-4), freestanding: the purgatory verifies segments.
+ *
+ * One implementation per instruction set, chosen per hash state:
+ *   HO_SHA256_C     generic C, everywhere
+ *   HO_SHA256_NI    x86 SHA extensions (SHA-NI + SSSE3 + SSE4.1), when cpuid
+ *                   says the CPU has them (ho_sha256_have)
+ *   HO_SHA256_AUTO  hosted builds (the OS enables SSE): NI when the CPU has
+ *                   it, else C; freestanding builds: C, because SSE may be
+ *                   off (CR4.OSFXSR clear: kexec's relocate_kernel clears it
+ *                   before the purgatory), and only the caller can know.
+ *                   The purgatory enables SSE itself and asks for NI.
+ * Every implementation gives the same digest for the same bytes.
+ */
 #ifndef HO_SHA256_H
 #define HO_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define HO_SHA256_SIZE	32
 
+enum ho_sha256_impl {
+	HO_SHA256_AUTO,
+	HO_SHA256_C,
+	HO_SHA256_NI,
+};
+
 struct ho_sha256 {
 	uint32_t h[8];
 	uint64_t len;		/* bytes hashed so far */
 	uint8_t buf[64];
+	uint8_t impl;		/* enum ho_sha256_impl, never AUTO */
 };
 
-void ho_sha256_init(struct ho_sha256 *s);
+/* The CPU can run impl (C: always; AUTO: what AUTO resolves to can). */
+bool ho_sha256_have(enum ho_sha256_impl impl);
+/* "c", "ni", "auto"; "?" for anything else. */
+const char *ho_sha256_name(enum ho_sha256_impl impl);
+
+void ho_sha256_init(struct ho_sha256 *s);		/* HO_SHA256_AUTO */
+/*
+ * Start a hash with impl; one the CPU lacks falls back to C. Returns the
+ * implementation in use (HO_SHA256_C or HO_SHA256_NI).
+ */
+enum ho_sha256_impl ho_sha256_init_impl(struct ho_sha256 *s,
+					enum ho_sha256_impl impl);
 void ho_sha256_update(struct ho_sha256 *s, const void *data, size_t len);
 void ho_sha256_final(struct ho_sha256 *s, uint8_t out[HO_SHA256_SIZE]);
 void ho_sha256(const void *data, size_t len, uint8_t out[HO_SHA256_SIZE]);
