@@ -121,6 +121,12 @@ struct ld_place_diag {
 	uint64_t available;		/* allowed bytes in all */
 	uint64_t largest_free;		/* largest free hole when it failed */
 	uint32_t nallowed;		/* allowed ranges */
+	/*
+	 * On success: the largest allowed range no segment took (page
+	 * aligned; size 0 when none). The purgatory uses it as the stage
+	 * library's work area: after the jump nothing else lives there.
+	 */
+	uint64_t spare_addr, spare_size;
 };
 
 #define LD_MAX_FREE	256

@@ -245,6 +245,18 @@ int ld_place(struct ld_seg *segs, unsigned int n,
 		if (err)
 			return err;
 	}
+	if (diag) {
+		for (i = 0; i < fl.n; i++) {
+			uint64_t start = (fl.v[i].start + HO_PAGE_SIZE - 1) &
+					 ~(HO_PAGE_SIZE - 1);
+			uint64_t end = fl.v[i].end & ~(HO_PAGE_SIZE - 1);
+
+			if (end > start && end - start > diag->spare_size) {
+				diag->spare_addr = start;
+				diag->spare_size = end - start;
+			}
+		}
+	}
 	return 0;
 }
 

@@ -34,6 +34,7 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 {
 	struct purg_regs regs = { 0 };
 	struct purg_reloc reloc = { 0 };
+	struct purg_work work = { 0 };
 	struct purg_seg segs[PURG_MAX_SEGS];
 	uint64_t stack, start;
 	uint32_t n = 0;
@@ -80,6 +81,14 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 	if (!err)
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_reloc", &reloc,
 				  sizeof(reloc));
+	if (in->handover && p->diag.spare_size) {
+		work.addr = p->diag.spare_addr;
+		work.size = p->diag.spare_size < PURG_WORK_MAX ?
+			    p->diag.spare_size : PURG_WORK_MAX;
+	}
+	if (!err)
+		err = ld_elf_poke(e, p->purg_buf, "purgatory_work", &work,
+				  sizeof(work));
 	if (err)
 		return fail(p, err, "purgatory parameter symbols missing or too small");
 	return LD_OK;

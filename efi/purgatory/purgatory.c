@@ -35,6 +35,7 @@ struct purg_seg purgatory_segs[PURG_MAX_SEGS];
 uint32_t purgatory_nsegs;
 uint32_t purgatory_fault;
 struct purg_reloc purgatory_reloc;
+struct purg_work purgatory_work;
 
 void purgatory_main(void);
 
@@ -371,6 +372,28 @@ static void say(const char *what, int err, const struct ho_report *rep,
 	serial_line(line);
 }
 
+/*
+ * The stage library's work area: the loader's spare scratch range when it
+ * gave one that no segment touches (nothing else lives there once the
+ * segments are in place), else the small buffer of our own.
+ */
+static void work_area(struct ho_env *env)
+{
+	const struct purg_work *w = &purgatory_work;
+	uint32_t i;
+
+	env->work = check_work;
+	env->work_size = sizeof(check_work);
+	if (!w->addr || w->size <= sizeof(check_work) || !ho_range_ok(w->addr, w->size))
+		return;
+	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++)
+		if (ho_ranges_overlap(w->addr, w->size, purgatory_segs[i].mem,
+				      purgatory_segs[i].memsz))
+			return;
+	env->work = (void *)(uintptr_t)w->addr;
+	env->work_size = w->size;
+}
+
 void purgatory_main(void)
 {
 	struct boot_params *bp = boot_params();
@@ -378,7 +401,6 @@ void purgatory_main(void)
 	struct ho_memmap mm = { .ranges = mem_ranges };
 	struct ho_env env = {
 		.memmap = &mm, .phys = &phys, .schemas = ho_schemas,
-		.work = check_work, .work_size = sizeof(check_work),
 	};
 	struct ho_report rep = { 0 };
 	struct ho_kho_data kd;
@@ -389,6 +411,7 @@ void purgatory_main(void)
 	char *cl = cmdline(&cap);
 	int err;
 
+	work_area(&env);
 	if (purgatory_fault == PURG_FAULT_IMAGE_CHECKSUM)
 		inject_fault(0);
 	sha.impl = sha_begin(cl, cap, &cr4, &sha.sse_set);

@@ -18,6 +18,10 @@
  *                       there (ho_relocate) when asked (PURG_RELOC_ALWAYS)
  *                       or when the FDT lies in scratch; the new kernel
  *                       keeps every setup_data entry reserved
+ *   purgatory_work      memory for the stage library's sorts (ho_env.work):
+ *                       the largest part of scratch no segment took, which
+ *                       nothing uses after the jump; size 0: the
+ *                       purgatory's own small buffer
  *   purgatory_fault     test-only fault injection (PURG_FAULT_*), 0 normally
  */
 #ifndef PURGATORY_H
@@ -50,6 +54,14 @@ struct purg_reloc {
 	uint64_t size;
 	uint32_t flags;			/* PURG_RELOC_* */
 	uint32_t reserved;
+};
+
+/* The loader caps the work area: 16 B per preserved range (ho/check.h). */
+#define PURG_WORK_MAX	(64ull << 20)
+
+struct purg_work {
+	uint64_t addr;			/* page aligned, 0: none */
+	uint64_t size;
 };
 
 /*

@@ -677,6 +677,22 @@ static void test_plan(void)
 								 in.fdt_addr, in.fdt_size);
 		tap(ok && !ld_plan_check(&in, &p), "plan: %s: invariant holds, no segment on the FDT",
 		    r->name);
+		if (in.handover) {
+			/* The purgatory's work area: spare scratch, off every segment and the FDT. */
+			struct purg_work w;
+
+			ld_elf_symbol(&e, "purgatory_work", &off, NULL);
+			memcpy(&w, (uint8_t *)p.purg_buf + off, sizeof(w));
+			ok = w.size && w.size <= PURG_WORK_MAX && !(w.addr % HO_PAGE_SIZE) &&
+			     !ho_ranges_overlap(w.addr, w.size, in.fdt_addr, in.fdt_size);
+			for (j = 0; j < p.nseg; j++)
+				ok &= !ho_ranges_overlap(w.addr, w.size, p.seg[j].mem, p.seg[j].memsz);
+			for (j = 0, off = 0; j < p.nscratch; j++)
+				off |= p.scratch[j].addr <= w.addr &&
+				       w.addr + w.size <= p.scratch[j].addr + p.scratch[j].size;
+			tap(ok && off, "plan: %s: purgatory work area 0x%llx+0x%llx in spare scratch",
+			    r->name, (unsigned long long)w.addr, (unsigned long long)w.size);
+		}
 		if (r->pref > 16 * MiB)
 			tap(p.seg[0].mem < r->pref, "plan: %s: kernel at 0x%llx", r->name,
 			    (unsigned long long)p.seg[0].mem);
