@@ -27,9 +27,9 @@ _Static_assert(sizeof(struct boot_params) == LD_ZERO_PAGE, "zero page size");
 _Static_assert(sizeof(struct ho_setup_data) == sizeof(struct setup_data),
 	       "setup_data header");
 
-static uint32_t up16(uint64_t v)
+static uint64_t up16(uint64_t v)
 {
-	return (uint32_t)((v + 15) & ~15ull);
+	return (v + 15) & ~15ull;
 }
 
 int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
@@ -39,33 +39,41 @@ int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
 	if (!in || !in->bz || !lay || !in->e820)
 		return LD_ERR_INVAL;
 	memset(lay, 0, sizeof(*lay));
+	/* All arithmetic in 64 bits on bounded inputs; the sum is checked. */
 	len = in->cmdline ? strlen(in->cmdline) : 0;
 	if (len > in->bz->cmdline_size)
 		return LD_ERR_CMDLINE_TOO_LONG;
+	if (in->bz->cmdline_size > LD_CMDLINE_SIZE_MAX)
+		return LD_ERR_INVAL;
 	if (in->e820->count > LD_MAX_E820)
 		return LD_ERR_TOO_MANY_E820;
-	lay->cmdline = LD_ZERO_PAGE;
+	off = LD_ZERO_PAGE;
+	lay->cmdline = (uint32_t)off;
 	lay->cmdline_cap = in->bz->cmdline_size + 1;
-	off = up16(lay->cmdline + lay->cmdline_cap);
+	off = up16(off + lay->cmdline_cap);
 	if (in->efi_info && in->efi_map && in->efi_map_size && in->efi_sd) {
+		if (in->efi_map_size > LD_BP_MAX || in->efi_sd_size > LD_BP_MAX)
+			return LD_ERR_INVAL;
 		lay->efi_map = (uint32_t)off;
+		lay->efi_map_size = in->efi_map_size;
 		off = up16(off + in->efi_map_size);
 		lay->efi_sd = (uint32_t)off;
+		lay->efi_sd_size = in->efi_sd_size;
 		off = up16(off + sizeof(struct setup_data) + in->efi_sd_size);
 	}
 	if (in->handover) {
-		if (!in->scratch || !in->nscratch || in->nscratch > 4096)
+		if (!in->scratch || !in->nscratch || in->nscratch > LD_MAX_SCRATCH)
 			return LD_ERR_INVAL;
 		lay->kho_sd = (uint32_t)off;
 		off = up16(off + sizeof(struct setup_data) +
 			   sizeof(struct ho_kho_data));
 		lay->scratch = (uint32_t)off;
-		off = up16(off + (uint64_t)in->nscratch * sizeof(struct ho_scratch));
+		lay->scratch_size = in->nscratch * (uint32_t)sizeof(struct ho_scratch);
+		off = up16(off + lay->scratch_size);
 		if (in->reloc_area) {
 			struct ho_kho_data kd = {
 				.fdt_size = in->fdt_size,
-				.scratch_size = (uint64_t)in->nscratch *
-						sizeof(struct ho_scratch),
+				.scratch_size = lay->scratch_size,
 			};
 			uint64_t need = ho_reloc_size(&kd);
 
@@ -76,8 +84,16 @@ int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
 			off = up16(off + sizeof(struct setup_data) + need);
 		}
 	}
+	if (off > LD_BP_MAX)
+		return LD_ERR_INVAL;
 	lay->size = (uint32_t)off;
 	return LD_OK;
+}
+
+/* A piece of the layout at off, size bytes, lies after the zero page. */
+static bool piece_fits(const struct ld_bp_layout *lay, uint64_t off, uint64_t size)
+{
+	return off >= LD_ZERO_PAGE && off <= lay->size && size <= lay->size - off;
 }
 
 static void setup_e820(struct boot_params *bp, const struct ho_memmap *mm)
@@ -112,8 +128,25 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 
 	if (!in || !lay || !buf || !in->bz || lay->size < LD_ZERO_PAGE)
 		return LD_ERR_INVAL;
+	if (!piece_fits(lay, lay->cmdline, lay->cmdline_cap) ||
+	    (lay->efi_sd && (lay->efi_map_size != in->efi_map_size ||
+			     lay->efi_sd_size != in->efi_sd_size ||
+			     !piece_fits(lay, lay->efi_map, lay->efi_map_size) ||
+			     !piece_fits(lay, lay->efi_sd, 16ull + lay->efi_sd_size))) ||
+	    (lay->kho_sd && (lay->scratch_size != (uint64_t)in->nscratch * 16 ||
+			     !piece_fits(lay, lay->kho_sd, 16ull + sizeof(struct ho_kho_data)) ||
+			     !piece_fits(lay, lay->scratch, lay->scratch_size))) ||
+	    (lay->reloc_sd && !piece_fits(lay, lay->reloc_sd, 16ull + lay->reloc_size)))
+		return LD_ERR_INVAL;
 	memset(buf, 0, lay->size);
-	memcpy(&bp->hdr, in->bz->image + LD_SETUP_HDR_OFF, in->bz->hdr_size);
+	if (in->bz->hdr_size > LD_HDR_END_MAX - LD_SETUP_HDR_OFF ||
+	    in->bz->size < LD_SETUP_HDR_OFF + in->bz->hdr_size)
+		return LD_ERR_INVAL;
+	if (in->cmdline && strlen(in->cmdline) >= lay->cmdline_cap)
+		return LD_ERR_CMDLINE_TOO_LONG;
+	_Static_assert(offsetof(struct boot_params, hdr) == LD_SETUP_HDR_OFF, "hdr offset");
+	memcpy((uint8_t *)bp + LD_SETUP_HDR_OFF, in->bz->image + LD_SETUP_HDR_OFF,
+	       in->bz->hdr_size);
 	bp->hdr.type_of_loader = 0xd0;		/* kexec (0x0D << 4) */
 	bp->hdr.loadflags = 0;
 	bp->hdr.setup_data = 0;
@@ -157,8 +190,7 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 			.fdt_addr = in->fdt_addr,
 			.fdt_size = in->fdt_size,
 			.scratch_addr = phys + lay->scratch,
-			.scratch_size = (uint64_t)in->nscratch *
-					sizeof(struct ho_scratch),
+			.scratch_size = lay->scratch_size,
 		};
 
 		sd->type = HO_SETUP_KEXEC_KHO;

@@ -9,6 +9,10 @@
  *   ld_bp_*             boot_params (zero page), command line, setup_data
  *   ld_elf_*            relocate the purgatory object and poke its symbols
  *   ld_plan_build       all of the above for one kexec
+ *   ld_plan_check       the plan's invariant (nothing overlaps), before loading
+ *
+ * Every input is untrusted: setup header fields are bounded (LD_*_MAX,
+ * LD_PHYS_LIMIT), sizes computed in 64 bits.
  */
 #ifndef LD_H
 #define LD_H
@@ -38,7 +42,11 @@
 	X(ELF_SYMBOL,		15, "purgatory symbol missing or too small") \
 	X(MEMMAP,		16, "memory map unreadable or malformed") \
 	X(HANDOVER,		17, "handover rejected by the stage library") \
-	X(INITRD_TOO_HIGH,	18, "initrd does not fit below the kernel's initrd_addr_max")
+	X(INITRD_TOO_HIGH,	18, "initrd does not fit below the kernel's initrd_addr_max") \
+	X(BZ_HEADER,		19, "setup header field out of range or inconsistent") \
+	X(BZ_TRUNCATED,		20, "kernel image shorter than its setup header says") \
+	X(PLAN_OVERLAP,		21, "two pieces of the plan overlap") \
+	X(PLAN_OUTSIDE,		22, "a piece of the plan lies outside its place")
 
 #define LD_ERR_ENUM_(name, num, msg) LD_ERR_##name = -(num),
 enum ld_err {
@@ -58,6 +66,17 @@ const char *ld_strerror(int err);
 #define LD_XLF_ABOVE_4G		(1u << 1)
 #define LD_MIN_LOAD_ADDR	0x100000ull	/* nothing goes below 1 MiB */
 
+/*
+ * Limits on setup header fields (every field is untrusted input). x86's
+ * COMMAND_LINE_SIZE is 2048 (cmdline_size 2047); CONFIG_PHYSICAL_ALIGN is
+ * at most 16 MiB; physical addresses have at most 52 bits.
+ */
+#define LD_CMDLINE_SIZE_MAX	0xffffu
+#define LD_KERNEL_ALIGN_MAX	(1u << 30)
+#define LD_PHYS_LIMIT		(1ull << 52)
+#define LD_HDR_END_MIN		0x268		/* 2.12 header: through handover_offset */
+#define LD_HDR_END_MAX		0x290		/* setup header area of boot_params */
+
 struct ld_bzimage {
 	const uint8_t *image;
 	size_t size;
@@ -70,10 +89,17 @@ struct ld_bzimage {
 	uint32_t init_size;
 	uint32_t cmdline_size;		/* max length without the NUL */
 	uint32_t initrd_addr_max;
+	uint32_t syssize;		/* protected-mode code, 16-byte units */
+	uint32_t payload_offset, payload_length;
 	size_t setup_size;		/* real-mode part: (setup_sects + 1) * 512 */
 	size_t hdr_size;		/* bytes of setup header to copy from 0x1f1 */
+	char why[160];			/* on failure: the field and its values */
 };
 
+/*
+ * Parse and bound the setup header of buf[0..len). Returns LD_OK or an
+ * LD_ERR_BZ_* code with bz->why naming the field and the values.
+ */
 int ld_bzimage_parse(const void *buf, size_t len, struct ld_bzimage *bz);
 
 /* ---- placement -------------------------------------------------------- */
@@ -142,15 +168,25 @@ struct ld_bp_in {
 	uint32_t efi_sd_size;
 };
 
-/* Offsets inside the boot_params segment. */
+/* Offsets (and sizes) inside the boot_params segment. */
 struct ld_bp_layout {
 	uint32_t cmdline, cmdline_cap;		/* cap includes the NUL */
 	uint32_t efi_map, efi_sd;		/* 0: absent */
+	uint32_t efi_map_size, efi_sd_size;	/* efi_sd_size: payload */
 	uint32_t kho_sd, scratch;		/* 0: absent */
+	uint32_t scratch_size;
 	uint32_t reloc_sd, reloc_size;		/* 0: absent (payload size) */
 	uint32_t size;
 };
 
+/* The most the boot_params block may take (zero page to the last entry). */
+#define LD_BP_MAX		(128u << 20)
+#define LD_MAX_SCRATCH		4096
+
+/*
+ * Lay the block out; LD_ERR_CMDLINE_TOO_LONG when the command line is
+ * longer than the kernel's cmdline_size.
+ */
 int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay);
 /* Fill buf (lay->size bytes) for loading at phys. */
 int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
@@ -229,6 +265,7 @@ struct ld_plan {
 	uint32_t nscratch;
 	uint64_t purg_mem;		/* where the purgatory segment goes */
 	uint64_t entry;			/* purgatory entry (kexec start) */
+	uint64_t purg_stack;		/* its stack top (rsp) */
 	uint64_t kernel_entry;		/* 64-bit entry: kernel + 0x200 */
 	struct ld_place_diag diag;	/* filled on LD_ERR_NO_SPACE */
 	char why[256];			/* one line on failure */
@@ -243,5 +280,17 @@ struct ld_plan {
  */
 int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *plan);
 void ld_plan_free(struct ld_plan *plan);
+
+/*
+ * The plan's invariant, checked by ld_plan_build before anything is
+ * loaded: segments (and the KHO FDT they must not cover) pairwise disjoint,
+ * page aligned, not wrapping, at or above 1 MiB, in usable RAM of
+ * in->memmap; the pieces inside them (zero page, command line, EFI map and
+ * setup_data entries, scratch table, relocation area; kernel bytes and
+ * entry; purgatory entry and stack) pairwise disjoint and each inside its
+ * segment. LD_ERR_PLAN_OVERLAP or LD_ERR_PLAN_OUTSIDE with plan->why
+ * naming both pieces and their ranges.
+ */
+int ld_plan_check(const struct ld_plan_in *in, struct ld_plan *plan);
 
 #endif /* LD_H */

@@ -82,3 +82,12 @@ ifneq ($(KEXEC_PEER),)
 GUEST_EXTRA_BINS += $(KEXEC_PEER) $(shell ldd $(KEXEC_PEER) 2>/dev/null | \
 	awk '$$2 == "=>" && $$3 ~ /^\// {print $$3} $$1 ~ /^\/.*ld-linux/ {print $$1}')
 endif
+
+# The real CLI built with ASan + UBSan from the same sources, for the CLI
+# table of check-unit-loader (tests/loader/run.sh): not static (sanitizers).
+$(LDR_B)/san/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o \
+		$(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) -o $@ $(LDR_TOOL_SRCS) \
+		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/host-san/libho.a
+check-unit-loader: $(LDR_B)/san/luo-kexec

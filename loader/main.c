@@ -22,7 +22,7 @@
 #undef PROG
 #define PROG		"luo-kexec"
 #define VERSION		"0.1"
-#define CMDLINE_MAX	4096
+#define CMDLINE_MAX	(LD_CMDLINE_SIZE_MAX + 1)	/* the most any kernel may say */
 
 extern const char ld_purgatory[], ld_purgatory_end[];
 
@@ -142,7 +142,7 @@ static int reuse_cmdline(char *out, size_t size, const char *append,
 
 	if (!f)
 		return -errno;
-	if (!fgets(line, sizeof(line), f)) {
+	if (!fgets(line, sizeof(line), f) || (!strchr(line, '\n') && !feof(f))) {
 		fclose(f);
 		return -EIO;
 	}
@@ -240,33 +240,196 @@ static int precheck_fdt(const struct ho_memmap *mm)
 
 enum { OPT_INITRD = 256, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
        OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-       OPT_RELOCATE };
+       OPT_RELOCATE, OPT_MAX };
+
+static const struct option opts[] = {
+	{ "load", no_argument, 0, 'l' },
+	{ "exec", no_argument, 0, 'e' },
+	{ "unload", no_argument, 0, 'u' },
+	{ "kexec-file-syscall", no_argument, 0, 's' },
+	{ "kexec-syscall", no_argument, 0, 'c' },
+	{ "initrd", required_argument, 0, OPT_INITRD },
+	{ "ramdisk", required_argument, 0, OPT_INITRD },
+	{ "append", required_argument, 0, OPT_APPEND },
+	{ "command-line", required_argument, 0, OPT_CMDLINE },
+	{ "reuse-cmdline", no_argument, 0, OPT_REUSE },
+	{ "handover", no_argument, 0, OPT_HANDOVER },
+	{ "no-handover", no_argument, 0, OPT_NO_HANDOVER },
+	{ "relocate-handover", no_argument, 0, OPT_RELOCATE },
+	{ "dry-run", no_argument, 0, OPT_DRY_RUN },
+	{ "memmap", required_argument, 0, OPT_MEMMAP },
+	{ "kho-info", required_argument, 0, OPT_KHO_INFO },
+	{ "test-fault", required_argument, 0, OPT_FAULT },
+	{ "debug", no_argument, 0, 'd' },
+	{ "help", no_argument, 0, 'h' },
+	{ "version", no_argument, 0, 'v' },
+	{ 0, 0, 0, 0 },
+};
+
+/* "-l/--load" for 'l', "--kho-info" for OPT_KHO_INFO (a static buffer). */
+static const char *optname(int c)
+{
+	static char buf[40];
+	size_t i;
+
+	for (i = 0; opts[i].name; i++)
+		if (opts[i].val == c) {
+			if (c < 256)	/* "-l/--load" */
+				snprintf(buf, sizeof(buf), "-%c/--%s", c, opts[i].name);
+			else
+				snprintf(buf, sizeof(buf), "--%s", opts[i].name);
+			return buf;
+		}
+	return "?";
+}
+
+/*
+ * Options that exclude each other: an error, never "the last one wins".
+ * kexec-tools' habits where it has them (-l/-e/-u are separate steps).
+ */
+static const int exclusive[][2] = {
+	{ 'l', 'e' }, { 'l', 'u' }, { 'e', 'u' }, { 's', 'c' },
+	{ OPT_HANDOVER, OPT_NO_HANDOVER },
+	{ OPT_CMDLINE, OPT_REUSE },
+	{ OPT_NO_HANDOVER, OPT_KHO_INFO }, { OPT_NO_HANDOVER, OPT_FAULT },
+	{ OPT_NO_HANDOVER, OPT_RELOCATE },
+	/* kexec_file_load: the kernel places and carries the handover itself */
+	{ 's', OPT_NO_HANDOVER }, { 's', OPT_KHO_INFO }, { 's', OPT_MEMMAP },
+	{ 's', OPT_FAULT }, { 's', OPT_RELOCATE },
+};
+
+/* Options that only mean something with -l. */
+static const int load_only[] = {
+	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
+	OPT_NO_HANDOVER, OPT_RELOCATE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
+};
+
+/* Options that take a value, which may be given once. */
+static const int once[] = {
+	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
+};
+
+#define N_(a) (sizeof(a) / sizeof((a)[0]))
+
+/* 0, or 2 (a bad command line) with the message printed. */
+static int check_options(const unsigned int *seen)
+{
+	char a[40];
+	size_t i;
+
+	for (i = 0; i < N_(once); i++)
+		if (seen[once[i]] > 1) {
+			errmsg("%s given %u times: give it once", optname(once[i]),
+			       seen[once[i]]);
+			return 2;
+		}
+	for (i = 0; i < N_(exclusive); i++)
+		if (seen[exclusive[i][0]] && seen[exclusive[i][1]]) {
+			snprintf(a, sizeof(a), "%s", optname(exclusive[i][0]));
+			errmsg("%s and %s exclude each other", a, optname(exclusive[i][1]));
+			return 2;
+		}
+	if (seen['l'])
+		return 0;
+	for (i = 0; i < N_(load_only); i++)
+		if (seen[load_only[i]]) {
+			errmsg("%s needs -l KERNEL", optname(load_only[i]));
+			return 2;
+		}
+	return 0;
+}
+
+/* One number of a numeric option; 0, or -1 with the message printed. */
+static int num_arg(const char *opt, const char *what, const char *s, uint64_t *v)
+{
+	if (!parse_u64(s, v))
+		return 0;
+	if (*s == '-')
+		errmsg("%s: %s '%s' is negative", opt, what, s);
+	else if (!*s)
+		errmsg("%s: %s missing", opt, what);
+	else
+		errmsg("%s: %s '%s' is not a number (0x hex or decimal, nothing after it)",
+		       opt, what, s);
+	return -1;
+}
+
+/*
+ * --kho-info=FDT:SIZE,ADDR:SIZE,...: the KHO FDT, then the scratch ranges
+ * (a size-0 range is allowed: Linux 7.3 reports one, the plan drops it).
+ * 0, or -1 with the message printed.
+ */
+static int kho_info_parse(const char *spec, struct sys_handover *h)
+{
+	static const char opt[] = "--kho-info";
+	char *dup = strdup(spec), *item = dup, *next, *colon;
+	unsigned int n = 0;
+	uint64_t a, sz;
+	int err = -1;
+
+	memset(h, 0, sizeof(*h));
+	if (!dup)
+		return -1;
+	h->scratch = calloc(LD_MAX_SCRATCH, sizeof(*h->scratch));
+	if (!h->scratch)
+		goto out;
+	for (; item; item = next, n++) {
+		char what[40];
+
+		next = strchr(item, ',');
+		if (next)
+			*next++ = 0;
+		colon = strchr(item, ':');
+		if (!colon || strchr(colon + 1, ':')) {
+			errmsg("%s: '%s' is not ADDR:SIZE (item %u)", opt, item, n + 1);
+			goto out;
+		}
+		*colon = 0;
+		snprintf(what, sizeof(what), n ? "scratch %u address" : "FDT address", n);
+		if (num_arg(opt, what, item, &a))
+			goto out;
+		snprintf(what, sizeof(what), n ? "scratch %u size" : "FDT size", n);
+		if (num_arg(opt, what, colon + 1, &sz))
+			goto out;
+		if (!ho_range_ok(a, sz)) {
+			errmsg("%s: %s 0x%llx + 0x%llx wraps around", opt,
+			       n ? "scratch range" : "FDT", (unsigned long long)a,
+			       (unsigned long long)sz);
+			goto out;
+		}
+		if (!n) {
+			if (!sz) {
+				errmsg("%s: FDT size is 0", opt);
+				goto out;
+			}
+			h->fdt_addr = a;
+			h->fdt_size = sz;
+			continue;
+		}
+		if (n > LD_MAX_SCRATCH) {
+			errmsg("%s: more than %u scratch ranges", opt, LD_MAX_SCRATCH);
+			goto out;
+		}
+		h->scratch[n - 1] = (struct ho_scratch){ a, sz };
+	}
+	if (n < 2) {
+		errmsg("%s: no scratch range after the FDT (FDT:SIZE,ADDR:SIZE,...)", opt);
+		goto out;
+	}
+	h->nscratch = n - 1;
+	h->source = opt;
+	err = 0;
+out:
+	free(dup);
+	if (err) {
+		free(h->scratch);
+		h->scratch = NULL;
+	}
+	return err;
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "load", no_argument, 0, 'l' },
-		{ "exec", no_argument, 0, 'e' },
-		{ "unload", no_argument, 0, 'u' },
-		{ "kexec-file-syscall", no_argument, 0, 's' },
-		{ "kexec-syscall", no_argument, 0, 'c' },
-		{ "initrd", required_argument, 0, OPT_INITRD },
-		{ "ramdisk", required_argument, 0, OPT_INITRD },
-		{ "append", required_argument, 0, OPT_APPEND },
-		{ "command-line", required_argument, 0, OPT_CMDLINE },
-		{ "reuse-cmdline", no_argument, 0, OPT_REUSE },
-		{ "handover", no_argument, 0, OPT_HANDOVER },
-		{ "no-handover", no_argument, 0, OPT_NO_HANDOVER },
-		{ "relocate-handover", no_argument, 0, OPT_RELOCATE },
-		{ "dry-run", no_argument, 0, OPT_DRY_RUN },
-		{ "memmap", required_argument, 0, OPT_MEMMAP },
-		{ "kho-info", required_argument, 0, OPT_KHO_INFO },
-		{ "test-fault", required_argument, 0, OPT_FAULT },
-		{ "debug", no_argument, 0, 'd' },
-		{ "help", no_argument, 0, 'h' },
-		{ "version", no_argument, 0, 'v' },
-		{ 0, 0, 0, 0 },
-	};
 	const char *initrd = NULL, *append = NULL, *cmdarg = NULL;
 	const char *memmap_path = NULL, *kho_info = NULL, *kernel = NULL;
 	int load = 0, exec = 0, unload = 0, file = 0, reuse = 0, dry = 0;
@@ -278,10 +441,13 @@ int main(int argc, char **argv)
 	struct ld_plan plan = { 0 };
 	void *kbuf = NULL, *ibuf = NULL;
 	size_t klen = 0, ilen = 0;
+	unsigned int seen[OPT_MAX] = { 0 };
 	int c, err, rc = 1;
 
 	opterr = 0;	/* our own messages, with our name */
 	while ((c = getopt_long(argc, argv, "leuscdhv", opts, NULL)) != -1) {
+		if (c > 0 && c < OPT_MAX)
+			seen[c]++;
 		switch (c) {
 		case 'l': load = 1; break;
 		case 'e': exec = 1; break;
@@ -333,10 +499,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Try '" PROG " --help'.\n");
 		return 2;
 	}
-	if (load + unload > 1) {
-		errmsg("-l and -u exclude each other");
+	rc = check_options(seen);
+	if (rc)
+		return rc;
+	rc = 1;
+	if (kho_info && kho_info_parse(kho_info, &h))
 		return 2;
-	}
 
 	if (unload) {
 		err = dry ? 0 : sys_kexec_unload(file);
@@ -351,29 +519,53 @@ int main(int argc, char **argv)
 
 	/* Command line: --command-line, else --reuse-cmdline, then --append. */
 	if (cmdarg) {
+		if (strlen(cmdarg) >= sizeof(cmdline)) {
+			errmsg("--command-line is %zu bytes, more than any kernel accepts (%u)",
+			       strlen(cmdarg), LD_CMDLINE_SIZE_MAX);
+			goto out;
+		}
 		snprintf(cmdline, sizeof(cmdline), "%s", cmdarg);
 	} else if (reuse) {
 		err = reuse_cmdline(cmdline, sizeof(cmdline), append, init_args,
 				    sizeof(init_args));
 		if (err) {
-			errmsg("/proc/cmdline: %s", strerror(-err));
-			return 1;
+			errmsg("--reuse-cmdline: /proc/cmdline: %s", err == -E2BIG ?
+			       "more than any kernel accepts" : strerror(-err));
+			goto out;
 		}
 	}
 	if (append && (size_t)snprintf(cmdline + strlen(cmdline),
 				       sizeof(cmdline) - strlen(cmdline), "%s%s",
 				       cmdline[0] ? " " : "", append) >=
 			      sizeof(cmdline) - strlen(cmdline)) {
-		errmsg("command line too long");
-		return 1;
+		errmsg("command line with --append is more than any kernel accepts (%u bytes)",
+		       LD_CMDLINE_SIZE_MAX);
+		goto out;
 	}
 	if (init_args[0] && (size_t)snprintf(cmdline + strlen(cmdline),
 					     sizeof(cmdline) - strlen(cmdline), " -- %s",
 					     init_args) >= sizeof(cmdline) - strlen(cmdline)) {
-		errmsg("command line too long");
-		return 1;
+		errmsg("command line with init's arguments is more than any kernel accepts "
+		       "(%u bytes)", LD_CMDLINE_SIZE_MAX);
+		goto out;
 	}
 
+	if (file) {
+		/* The kernel says EINVAL for a command line too long; say more. */
+		struct ld_bzimage bz;
+
+		err = sys_read_file(kernel, &kbuf, &klen);
+		if (err) {
+			errmsg("%s: %s", kernel, strerror(-err));
+			goto out;
+		}
+		if (!ld_bzimage_parse(kbuf, klen, &bz) && strlen(cmdline) > bz.cmdline_size) {
+			errmsg("%s: command line is %zu bytes, the kernel accepts at most %u "
+			       "(setup header cmdline_size)", ld_errname(LD_ERR_CMDLINE_TOO_LONG),
+			       strlen(cmdline), bz.cmdline_size);
+			goto out;
+		}
+	}
 	if (file && dry) {
 		printf("kexec_file_load(\"%s\", %s%s%s, \"%s\"): the kernel places the "
 		       "segments and carries the handover itself\n", kernel,
@@ -388,7 +580,7 @@ int main(int argc, char **argv)
 		err = sys_kexec_file_load(kernel, initrd, cmdline);
 		if (err) {
 			errmsg("kexec_file_load: %s", strerror(-err));
-			return 1;
+			goto out;
 		}
 		dbg("loaded %s with kexec_file_load", kernel);
 		goto do_exec;
@@ -417,10 +609,14 @@ int main(int argc, char **argv)
 			err = memmap_read_sysfs(mp, &in.memmap);
 		if (err)
 			goto out;
+		if (!in.memmap.count) {
+			errmsg("%s: the memory map has no entries", mp);
+			goto out;
+		}
 	}
 
 	if (handover != 0) {
-		err = kho_info ? sys_handover_parse(kho_info, &h) : sys_handover_query(&h);
+		err = kho_info ? 0 : sys_handover_query(&h);
 		if (err && handover == 1) {
 			errmsg("--handover: no KHO handover available (%s)",
 				err == -ENODEV ? "KHO off, or no /dev/liveupdate KHO query" :

@@ -2,10 +2,11 @@
 /*
  * Segment placement: the allowed memory is the usable RAM of the memory map
  * (touching RAM entries joined, anything another entry calls reserved cut
- * out) intersected with the zones (the KHO scratch ranges when a handover is
- * carried: everything outside scratch may hold preserved pages). Segments
- * are placed in the order given, each top-down at the highest aligned
- * address that fits, and what they take is cut out of the free list.
+ * out, and nothing below 1 MiB) intersected with the zones (the KHO scratch
+ * ranges when a handover is carried: everything outside scratch may hold
+ * preserved pages). Segments are placed in the order given, each top-down
+ * at the highest aligned address that fits, and what they take is cut out
+ * of the free list.
  */
 #include <stdio.h>
 #include <string.h>
@@ -112,6 +113,10 @@ static int allowed_memory(struct ivlist *out, const struct ho_scratch *zones,
 			return err;
 	}
 	iv_normalize(&ram);
+	/* Nothing is ever placed below 1 MiB: not available memory either. */
+	err = iv_cut(&ram, 0, LD_MIN_LOAD_ADDR);
+	if (err)
+		return err;
 	for (i = 0; i < mm->count; i++) {
 		const struct ho_mem_range *r = &mm->ranges[i];
 

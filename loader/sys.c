@@ -137,34 +137,6 @@ out:
 #endif
 }
 
-int sys_handover_parse(const char *spec, struct sys_handover *h)
-{
-	uint64_t v[2 * 64 + 2];
-	unsigned int n = 0;
-	const char *p = spec;
-	char *end;
-
-	memset(h, 0, sizeof(*h));
-	while (*p && n < sizeof(v) / sizeof(v[0])) {
-		errno = 0;
-		v[n++] = strtoull(p, &end, 0);
-		if (errno || end == p || (*end && *end != ':' && *end != ','))
-			return -EINVAL;
-		p = *end ? end + 1 : end;
-	}
-	if (*p || n < 4 || n % 2)
-		return -EINVAL;
-	h->fdt_addr = v[0];
-	h->fdt_size = v[1];
-	h->nscratch = (n - 2) / 2;
-	h->scratch = calloc(h->nscratch, sizeof(*h->scratch));
-	if (!h->scratch)
-		return -ENOMEM;
-	memcpy(h->scratch, v + 2, h->nscratch * sizeof(*h->scratch));
-	h->source = "--kho-info";
-	return 0;
-}
-
 /* efi_memory_desc_t as the kernel and kexec-tools lay it out. */
 struct efi_desc {
 	uint32_t type, pad;

@@ -25,8 +25,6 @@ struct sys_handover {
 
 /* The running kernel's KHO state; -ENODEV when there is none to carry. */
 int sys_handover_query(struct sys_handover *h);
-/* "0x1000:4096,0x2000:8192" style test override: FDT first, then scratch. */
-int sys_handover_parse(const char *spec, struct sys_handover *h);
 
 /* EFI data for the next kernel (kexec-tools' x86 EFI handover). */
 struct sys_efi {

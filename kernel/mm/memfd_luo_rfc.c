@@ -10,22 +10,36 @@
  * copy: the shmem folios themselves are handed over.
  *
  * - prepare: with the inode lock held the mapping is frozen (no truncate,
- *   no growth, no fallocate; see shmem_freeze()). The folios present in
- *   the page cache are looked up, then pinned range by range with
- *   memfd_pin_folios(): holes are never filled, and pinning migrates any
- *   folio out of CMA, hence out of KHO scratch. Each folio is preserved with
- *   kho_preserve_folio(), marked dirty and uptodate, and described in the
- *   folio table (preserved memory). A small "memfd-v1" FDT (preserved too)
- *   records size, seals, the table's address and length; its physical
- *   address is the file's handover data.
- * - freeze: refuses (EBUSY) if folios appeared since prepare, e.g. by a
- *   write into a hole: such data would be lost. Records seals added since
- *   prepare.
- * - cancel: unpreserves and unpins everything and thaws the mapping.
- * - retrieve: validates the FDT and the whole table first, then builds a
- *   new memfd of the same size, inserts each restored folio at its index,
- *   and applies the seals last.
+ *   no growth, no fallocate; see shmem_freeze()) and the number of pages in
+ *   the page cache is noted; it bounds the pin array, so memory use follows
+ *   the pages present, not the size (a sparse 1 TiB memfd with 4 pages
+ *   needs 4 entries). The folios present are looked up, then pinned range
+ *   by range with memfd_pin_folios(): holes are never filled, and pinning
+ *   migrates any folio out of CMA, hence out of KHO scratch. If the page
+ *   count moved meanwhile (a fault into a hole through a shared mapping) or
+ *   the memfd has swapped-out pages (which the page-cache walk cannot see),
+ *   prepare fails with EBUSY rather than lose them. Each folio is preserved
+ *   with kho_preserve_folio(), marked dirty and uptodate, and described in
+ *   the folio table (preserved memory). A small "memfd-v1" FDT (preserved
+ *   too) records size, seals, the table's address and length; its physical
+ *   address is the file's handover data. A large folio that straddles the
+ *   end of the file is handed over whole.
+ * - freeze: refuses (EBUSY) if the memfd changed since prepare (page count,
+ *   swapped pages, size): such data would be lost. Records the seals.
+ * - verify (kexec hook): the same checks again, and the seals must be the
+ *   ones freeze recorded; otherwise EBUSY and the kexec is refused.
+ * - cancel: unpreserves and unpins everything and thaws the mapping; the
+ *   contents, including writes made meanwhile, stay as they are.
+ * - retrieve: restores the FDT and the table through KHO (which proves they
+ *   were preserved, and their size), validates the whole description, then
+ *   builds a new memfd of the same size, inserts each restored folio at its
+ *   index, and applies the seals last. A bad description refuses the file
+ *   (EINVAL) and frees the FDT and the table; the folios it names stay
+ *   reserved, since a bad table cannot be trusted to free them.
  * - finish without retrieve: restores and frees every folio.
+ *
+ * The rules the next kernel enforces on the incoming description are
+ * listed at memfd_rfc_parse().
  */
 
 #define pr_fmt(fmt) "luo memfd: " fmt
@@ -41,9 +55,11 @@
 #include <linux/memcontrol.h>
 #include <linux/memfd.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/pagemap.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/swap.h>
 #include <linux/unaligned.h>
 #include <uapi/linux/memfd.h>
@@ -52,6 +68,8 @@
 
 #define MEMFD_RFC_FOLIO_UPTODATE	BIT(0)
 #define MEMFD_RFC_FOLIO_DIRTY		BIT(1)
+#define MEMFD_RFC_FOLIO_FLAGS		(MEMFD_RFC_FOLIO_UPTODATE | \
+					 MEMFD_RFC_FOLIO_DIRTY)
 
 #define MEMFD_RFC_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)
@@ -70,31 +88,39 @@ static_assert(sizeof(struct memfd_rfc_folio) == 24);
  * struct memfd_rfc_out - runtime state of one prepared memfd
  * @folios:  the pinned folios, in index order
  * @nr:      entries in @folios and @table
+ * @max:     room in @folios: the pages in the page cache at prepare
  * @table:   the folio table (preserved memory), or NULL when @nr is 0
  * @fdt:     the memfd-v1 FDT (preserved memory)
- * @nrpages: pages in the page cache at prepare time
+ * @nrpages: pages in the page cache when prepare began
+ * @size:    file size at prepare
+ * @seals:   seals recorded by freeze
  */
 struct memfd_rfc_out {
 	struct folio **folios;
 	unsigned long nr;
+	unsigned long max;
 	struct memfd_rfc_folio *table;
 	void *fdt;
 	unsigned long nrpages;
+	loff_t size;
+	u32 seals;
 };
 
 /* Pin the folios present in [first, last] pages (all present). */
 static int memfd_rfc_pin_run(struct file *file, pgoff_t first, pgoff_t last,
-			     struct memfd_rfc_out *out, unsigned long max)
+			     struct memfd_rfc_out *out)
 {
-	loff_t size = i_size_read(file_inode(file));
 	loff_t start = (loff_t)first << PAGE_SHIFT;
-	loff_t end = min_t(loff_t, ((loff_t)(last + 1) << PAGE_SHIFT), size) - 1;
+	loff_t end = min_t(loff_t, ((loff_t)(last + 1) << PAGE_SHIFT),
+			   out->size) - 1;
+	unsigned long max = out->max;
 	pgoff_t offset;
 	long n;
 
 	while (start <= end) {
+		/* more folios than pages were present: it changed meanwhile */
 		if (out->nr >= max)
-			return -EFBIG;
+			return -EBUSY;
 		n = memfd_pin_folios(file, start, end, out->folios + out->nr,
 				     min_t(unsigned long, max - out->nr, UINT_MAX),
 				     &offset);
@@ -108,12 +134,11 @@ static int memfd_rfc_pin_run(struct file *file, pgoff_t first, pgoff_t last,
 }
 
 /* Pin every folio of @file up to its size, leaving holes alone. */
-static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out,
-				 unsigned long max)
+static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out)
 {
 	struct address_space *mapping = file->f_mapping;
 	pgoff_t run_first = 0, run_next = 0, index = 0;
-	pgoff_t last = max - 1;
+	pgoff_t last = DIV_ROUND_UP_ULL(out->size, PAGE_SIZE) - 1;
 	struct folio_batch fbatch;
 	bool in_run = false;
 	unsigned int i;
@@ -130,7 +155,7 @@ static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out,
 			}
 			if (in_run) {
 				err = memfd_rfc_pin_run(file, run_first,
-							run_next - 1, out, max);
+							run_next - 1, out);
 				if (err)
 					break;
 			}
@@ -144,7 +169,7 @@ static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out,
 	if (!err && in_run)
 		err = memfd_rfc_pin_run(file, run_first,
 					min_t(pgoff_t, run_next - 1, last),
-					out, max);
+					out);
 	return err;
 }
 
@@ -188,6 +213,28 @@ static void memfd_rfc_release_out(struct memfd_rfc_out *out,
 	kfree(out);
 }
 
+/*
+ * Has @file changed since prepare in a way the handover would lose? New
+ * pages (a fault into a hole), pages gone to swap (the page-cache walk does
+ * not see them), another size.
+ */
+static int memfd_rfc_check_unchanged(struct file *file,
+				     struct memfd_rfc_out *out)
+{
+	struct inode *inode = file_inode(file);
+	unsigned long nrpages = READ_ONCE(file->f_mapping->nrpages);
+	unsigned long swapped = READ_ONCE(SHMEM_I(inode)->swapped);
+
+	if (nrpages != out->nrpages || swapped ||
+	    i_size_read(inode) != out->size) {
+		pr_err("memfd changed after prepare (%lu pages, was %lu; %lu swapped; size %lld, was %lld): cancel and prepare again\n",
+		       nrpages, out->nrpages, swapped, i_size_read(inode),
+		       out->size);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 static bool memfd_rfc_can_preserve(void *handler_data, struct file *file)
 {
 	return shmem_file(file) && !file_inode(file)->i_nlink;
@@ -198,8 +245,7 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 	struct file *file = args->file;
 	struct inode *inode = file_inode(file);
 	struct memfd_rfc_out *out;
-	unsigned long i, max;
-	loff_t size;
+	unsigned long i;
 	int seals, err;
 
 	out = kzalloc_obj(*out);
@@ -216,26 +262,30 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 		err = -EOPNOTSUPP;
 		goto err_unlock;
 	}
-	size = i_size_read(inode);
-	max = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
-	if (max) {
-		out->folios = kvmalloc_array(max, sizeof(*out->folios),
+	shmem_freeze(inode, true);
+	out->size = i_size_read(inode);
+	/* before the walk: a page faulted in during it shows as a change */
+	out->nrpages = READ_ONCE(file->f_mapping->nrpages);
+	out->max = out->nrpages;
+	if (out->max) {
+		out->folios = kvmalloc_array(out->max, sizeof(*out->folios),
 					     GFP_KERNEL);
 		if (!out->folios) {
 			err = -ENOMEM;
-			goto err_unlock;
+			goto err_thaw_free;
 		}
 	}
-	shmem_freeze(inode, true);
-
-	if (max) {
-		err = memfd_rfc_pin_present(file, out, max);
+	if (out->max && out->size) {
+		err = memfd_rfc_pin_present(file, out);
 		if (err) {
 			pr_err("cannot pin folios: %pe\n", ERR_PTR(err));
 			goto err_unpin;
 		}
 	}
-	out->nrpages = file->f_mapping->nrpages;
+	/* pinned folios stay; anything new or swapped out would be lost */
+	err = memfd_rfc_check_unchanged(file, out);
+	if (err)
+		goto err_unpin;
 
 	if (out->nr) {
 		out->table = kho_alloc_preserve(out->nr * sizeof(*out->table));
@@ -273,7 +323,7 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 		out->fdt = NULL;
 		goto err_unpreserve;
 	}
-	err = memfd_rfc_write_fdt(out->fdt, size, seals,
+	err = memfd_rfc_write_fdt(out->fdt, out->size, seals,
 				  out->table ? virt_to_phys(out->table) : 0,
 				  out->nr);
 	if (err)
@@ -296,32 +346,99 @@ err_thaw:
 	shmem_freeze(inode, false);
 	inode_unlock(inode);
 	return err;
+err_thaw_free:
+	shmem_freeze(inode, false);
 err_unlock:
 	inode_unlock(inode);
 	kfree(out);
 	return err;
 }
 
+#ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
+/*
+ * luo_rfc.fault=memfd-*: damage the description of the first memfd frozen
+ * that has folios, so that tests see the next kernel refuse it.
+ */
+static void memfd_rfc_inject_fault(struct memfd_rfc_out *out)
+{
+	static bool done;
+	struct memfd_rfc_folio *last;
+	u64 val;
+
+	if (done || !out->nr)
+		return;
+	done = true;
+	last = &out->table[out->nr - 1];
+	if (liveupdate_rfc_fault("memfd-index-overflow")) {
+		last->index = U64_MAX;
+	} else if (liveupdate_rfc_fault("memfd-index-unaligned")) {
+		last->order = 1;
+		last->index |= 1;
+	} else if (liveupdate_rfc_fault("memfd-order")) {
+		out->table[0].order = 31;
+	} else if (liveupdate_rfc_fault("memfd-flags")) {
+		out->table[0].flags |= BIT(31);
+	} else if (liveupdate_rfc_fault("memfd-count")) {
+		val = folio_size(virt_to_folio(out->table)) /
+		      sizeof(*out->table) + 1;
+		fdt_setprop_inplace(out->fdt, 0, "nr-folios", &val, sizeof(val));
+	} else if (liveupdate_rfc_fault("memfd-size")) {
+		val = (u64)MAX_LFS_FILESIZE + 1;
+		fdt_setprop_inplace(out->fdt, 0, "size", &val, sizeof(val));
+	} else {
+		return;
+	}
+	pr_warn("fault injection: %s\n", "memfd description damaged");
+}
+#else
+static void memfd_rfc_inject_fault(struct memfd_rfc_out *out)
+{
+}
+#endif
+
+/* Unchanged since prepare? Then the seals now (0 or more), or -errno. */
+static int memfd_rfc_seals_now(struct luo_file_args *args)
+{
+	int ret = memfd_rfc_check_unchanged(args->file, args->private_data);
+
+	if (ret)
+		return ret;
+	ret = memfd_get_seals(args->file);
+	if (ret >= 0 && ret & ~MEMFD_RFC_SEALS)
+		return -EOPNOTSUPP;
+	return ret;
+}
+
 static int memfd_rfc_freeze(struct luo_file_args *args)
 {
 	struct memfd_rfc_out *out = args->private_data;
-	u32 seals;
 	int ret;
 
-	if (args->file->f_mapping->nrpages != out->nrpages) {
-		pr_err("memfd changed after prepare (%lu pages, was %lu): cancel and prepare again\n",
-		       args->file->f_mapping->nrpages, out->nrpages);
-		return -EBUSY;
-	}
 	/* seals may have been added since prepare (never removed) */
-	ret = memfd_get_seals(args->file);
+	ret = memfd_rfc_seals_now(args);
 	if (ret < 0)
 		return ret;
-	if (ret & ~MEMFD_RFC_SEALS)
-		return -EOPNOTSUPP;
-	seals = ret;
-	if (fdt_setprop_inplace(out->fdt, 0, "seals", &seals, sizeof(seals)))
+	out->seals = ret;
+	if (fdt_setprop_inplace(out->fdt, 0, "seals", &out->seals,
+				sizeof(out->seals)))
 		return -EINVAL;
+	memfd_rfc_inject_fault(out);
+	return 0;
+}
+
+static int memfd_rfc_verify(struct luo_file_args *args)
+{
+	struct memfd_rfc_out *out = args->private_data;
+	int ret;
+
+	ret = memfd_rfc_seals_now(args);
+	if (ret < 0)
+		return ret;
+	if (ret != out->seals) {
+		pr_err("memfd seals changed after freeze (%#x, was %#x)\n", ret,
+		       out->seals);
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -340,10 +457,10 @@ static void memfd_rfc_cancel(struct luo_file_args *args)
 
 /**
  * struct memfd_rfc_in - a validated incoming memfd-v1 description
- * @fdt:   the memfd FDT
+ * @fdt:   the memfd FDT (restored from KHO)
  * @size:  file size
  * @seals: F_SEAL_* bits
- * @table: the folio table, or NULL
+ * @table: the folio table (restored from KHO), or NULL
  * @nr:    entries in @table
  */
 struct memfd_rfc_in {
@@ -352,6 +469,12 @@ struct memfd_rfc_in {
 	u32 seals;
 	struct memfd_rfc_folio *table;
 	u64 nr;
+};
+
+/* A physical range [start, end) for the overlap check. */
+struct memfd_rfc_range {
+	u64 start;
+	u64 end;
 };
 
 static int memfd_rfc_get_u64(const void *fdt, const char *name, u64 *val)
@@ -366,23 +489,138 @@ static int memfd_rfc_get_u64(const void *fdt, const char *name, u64 *val)
 	return 0;
 }
 
-static bool memfd_rfc_phys_ok(u64 phys, u64 len)
+/*
+ * Take over the block that holds the FDT or the table from KHO. Its magic
+ * check proves that the block was preserved and not restored before, and
+ * gives its size. NULL if not.
+ */
+static struct folio *memfd_rfc_restore_block(u64 phys)
 {
-	return phys && PAGE_ALIGNED(phys) && pfn_valid(PHYS_PFN(phys)) &&
-	       pfn_valid(PHYS_PFN(phys + len - 1));
+	if (!phys || !PAGE_ALIGNED(phys))
+		return NULL;
+	return kho_restore_folio(phys);
 }
 
-/* Check everything before touching a single folio. */
+static void memfd_rfc_free_block(void *mem)
+{
+	if (mem)
+		folio_put(virt_to_folio(mem));
+}
+
+static int memfd_rfc_range_cmp(const void *a, const void *b)
+{
+	const struct memfd_rfc_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * No two of the folios, the FDT and the table may share a byte: the second
+ * restore of a block would fail. O(n log n).
+ */
+static int memfd_rfc_check_overlap(struct memfd_rfc_in *in, u64 fdt,
+				   u64 table)
+{
+	struct memfd_rfc_range *r;
+	u64 i, n = in->nr + 2;
+	int err = 0;
+
+	r = kvmalloc_array(n, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	for (i = 0; i < in->nr; i++) {
+		r[i].start = in->table[i].phys;
+		r[i].end = r[i].start + (PAGE_SIZE << in->table[i].order);
+	}
+	r[i].start = fdt;
+	r[i].end = fdt + folio_size(virt_to_folio(in->fdt));
+	r[i + 1].start = table;
+	r[i + 1].end = table + folio_size(virt_to_folio(in->table));
+	sort(r, n, sizeof(*r), memfd_rfc_range_cmp, NULL);
+	for (i = 1; i < n; i++) {
+		if (r[i].start < r[i - 1].end) {
+			pr_err("memory at %#llx is named twice\n", r[i].start);
+			err = -EINVAL;
+			break;
+		}
+	}
+	kvfree(r);
+	return err;
+}
+
+/* Check one table entry; @next is the first index after the previous one. */
+static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
+				       u64 pages, u64 *next)
+{
+	u64 nr_pages, end, pend;
+
+	if (e->flags & ~MEMFD_RFC_FOLIO_FLAGS)
+		return "unknown flags";
+	if (e->order > min_t(unsigned int, MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER))
+		return "order too large";
+	nr_pages = 1ULL << e->order;
+	if (!IS_ALIGNED(e->index, nr_pages))
+		return "index not aligned to the folio size";
+	if (check_add_overflow(e->index, nr_pages, &end))
+		return "index overflows";
+	if (e->index < *next)
+		return "index not above the previous folio";
+	if (e->index >= pages)
+		return "index past the end of the file";
+	if (!e->phys || !IS_ALIGNED(e->phys, PAGE_SIZE << e->order) ||
+	    check_add_overflow(e->phys, PAGE_SIZE << e->order, &pend))
+		return "address not aligned to the folio size";
+	*next = end;
+	return NULL;
+}
+
+/**
+ * memfd_rfc_parse - take over and validate an incoming memfd-v1 description
+ * @data: the file's handover data: physical address of its memfd-v1 FDT
+ * @in:   the description, on success
+ *
+ * Everything is checked before a single folio is touched:
+ *
+ * - @data is page aligned and a block preserved with KHO (restored here);
+ *   the FDT passes fdt_check_header(), its totalsize fits the block, its
+ *   root is compatible "memfd-v1";
+ * - "size" (u64) is at most MAX_LFS_FILESIZE; "seals" (u32) has no bits
+ *   outside F_SEAL_SEAL|SHRINK|GROW|WRITE|FUTURE_WRITE|EXEC; "folios" (u64)
+ *   and "nr-folios" (u64) are both zero or both non-zero, nr-folios is at
+ *   most the file's pages (size rounded up to pages);
+ * - "folios" is page aligned and a block preserved with KHO (restored
+ *   here), large enough for nr-folios entries of 24 bytes;
+ * - each entry: flags only UPTODATE|DIRTY; order at most
+ *   min(MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER); index aligned to 2^order;
+ *   index + 2^order does not overflow; index at or above the end of the
+ *   previous entry (ascending, no overlap); index below the file's pages (a
+ *   large folio may straddle the end of the file); phys non-zero and
+ *   aligned to the folio size;
+ * - no two folios, the FDT and the table overlap in physical memory.
+ *
+ * On failure the FDT and the table are freed again.
+ *
+ * Context: process context.
+ * Return: 0, -EINVAL for a bad description, -ENOMEM.
+ */
 static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 {
-	u64 table, pages, next = 0, i;
+	u64 table, pages, next = 0, bytes, i;
+	struct folio *folio;
+	const char *why;
 	const void *p;
-	int len;
+	int len, err;
 
-	if (!memfd_rfc_phys_ok(data, PAGE_SIZE))
+	memset(in, 0, sizeof(*in));
+	folio = memfd_rfc_restore_block(data);
+	if (!folio) {
+		pr_err("handover data at %#llx is not preserved memory\n", data);
 		return -EINVAL;
-	in->fdt = phys_to_virt(data);
-	if (fdt_check_header(in->fdt) || fdt_totalsize(in->fdt) > PAGE_SIZE ||
+	}
+	in->fdt = folio_address(folio);
+	err = -EINVAL;
+	if (fdt_check_header(in->fdt) ||
+	    fdt_totalsize(in->fdt) > folio_size(folio) ||
 	    fdt_node_check_compatible(in->fdt, 0, MEMFD_RFC_COMPATIBLE))
 		goto err_bad;
 	p = fdt_getprop(in->fdt, 0, "seals", &len);
@@ -398,28 +636,44 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 	pages = DIV_ROUND_UP_ULL(in->size, PAGE_SIZE);
 	if (in->nr > pages || !in->nr != !table)
 		goto err_bad;
-	in->table = NULL;
 	if (!in->nr)
 		return 0;
-	if (!memfd_rfc_phys_ok(table, in->nr * sizeof(*in->table)))
-		goto err_bad;
-	in->table = phys_to_virt(table);
-	for (i = 0; i < in->nr; i++) {
-		const struct memfd_rfc_folio *e = &in->table[i];
 
-		if (e->order > MAX_PAGE_ORDER || e->index < next ||
-		    e->index + (1ULL << e->order) > pages ||
-		    !IS_ALIGNED(e->phys, PAGE_SIZE << e->order) ||
-		    !memfd_rfc_phys_ok(e->phys, PAGE_SIZE << e->order))
-			goto err_bad;
-		next = e->index + (1ULL << e->order);
+	folio = memfd_rfc_restore_block(table);
+	if (!folio) {
+		pr_err("folio table at %#llx is not preserved memory\n", table);
+		goto err_bad;
 	}
+	in->table = folio_address(folio);
+	if (check_mul_overflow(in->nr, (u64)sizeof(*in->table), &bytes) ||
+	    bytes > folio_size(folio)) {
+		pr_err("%llu folios do not fit the table's %zu bytes\n", in->nr,
+		       folio_size(folio));
+		goto err_bad;
+	}
+	for (i = 0; i < in->nr; i++) {
+		why = memfd_rfc_bad_entry(&in->table[i], pages, &next);
+		if (why) {
+			pr_err("folio %llu (index %#llx, order %u, flags %#x): %s\n",
+			       i, in->table[i].index, in->table[i].order,
+			       in->table[i].flags, why);
+			goto err_bad;
+		}
+	}
+	err = memfd_rfc_check_overlap(in, data, table);
+	if (err)
+		goto err_free;
 	return 0;
 
 err_bad:
 	pr_err("handover data at %#llx is not a valid %s description\n", data,
 	       MEMFD_RFC_COMPATIBLE);
-	return -EINVAL;
+err_free:
+	memfd_rfc_free_block(in->table);
+	memfd_rfc_free_block(in->fdt);
+	in->table = NULL;
+	in->fdt = NULL;
+	return err;
 }
 
 /* Free the folios of entries [from, nr) and the table and FDT themselves. */
@@ -436,9 +690,8 @@ static void memfd_rfc_discard(struct memfd_rfc_in *in, u64 from)
 			pr_warn_ratelimited("folio at %#llx was not preserved\n",
 					    in->table[i].phys);
 	}
-	if (in->table)
-		kho_restore_free(in->table);
-	kho_restore_free(in->fdt);
+	memfd_rfc_free_block(in->table);
+	memfd_rfc_free_block(in->fdt);
 }
 
 static int memfd_rfc_insert(struct file *file, struct folio *folio, u64 index,
@@ -528,9 +781,8 @@ static int memfd_rfc_retrieve(struct luo_file_args *args)
 		pr_err("cannot add seals %#x: %pe\n", in.seals, ERR_PTR(err));
 		goto err_fput;
 	}
-	if (in.table)
-		kho_restore_free(in.table);
-	kho_restore_free(in.fdt);
+	memfd_rfc_free_block(in.table);
+	memfd_rfc_free_block(in.fdt);
 	args->file = file;
 	return 0;
 
@@ -557,6 +809,7 @@ static const struct luo_file_ops memfd_rfc_ops = {
 	.can_preserve = memfd_rfc_can_preserve,
 	.prepare = memfd_rfc_prepare,
 	.freeze = memfd_rfc_freeze,
+	.verify = memfd_rfc_verify,
 	.cancel = memfd_rfc_cancel,
 	.retrieve = memfd_rfc_retrieve,
 	.finish = memfd_rfc_finish,

@@ -41,28 +41,9 @@
 
 static int make_memfd(size_t size, uint64_t seed, int holes)
 {
-	uint8_t *buf = malloc(LUO_CHUNK);
-	struct luo_gen g;
-	size_t off;
-	int fd;
-
-	fd = memfd_create("luo-cancel", MFD_ALLOW_SEALING);
-	if (fd < 0 || !buf || ftruncate(fd, size))
-		goto err;
-	luo_gen_init(&g, PAT_RANDOM, seed);
 	/* with holes: data only in the first half */
-	for (off = 0; off < (holes ? size / 2 : size); off += LUO_CHUNK) {
-		luo_gen_fill(&g, buf, LUO_CHUNK);
-		if (pwrite(fd, buf, LUO_CHUNK, off) != LUO_CHUNK)
-			goto err;
-	}
-	free(buf);
-	return fd;
-err:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	return luo_memfd_random("luo-cancel", size, holes ? size / 2 : size, seed,
+				MFD_ALLOW_SEALING);
 }
 
 static void check_blob(int round)
@@ -282,10 +263,5 @@ static int stage2(int luo)
 
 int main(int argc, char **argv)
 {
-	int stage = gl_stage(argc, argv), luo;
-
-	luo = open(LUO_DEV, O_RDWR);
-	if (!gl_ok(luo >= 0, "open %s: %s", LUO_DEV, luo_why(luo < 0 ? -errno : 0)))
-		return 1;
-	return stage == 1 ? stage1(luo) : stage2(luo);
+	return luo_main(argc, argv, stage1, stage2);
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -233,6 +234,74 @@ static inline int luo_hold_sessions(void)
 			pause();
 	}
 	return pid > 0 ? 0 : -errno;
+}
+
+/*
+ * A memfd of @size bytes whose first @fill bytes (a multiple of LUO_CHUNK,
+ * or all of a smaller @size) are the PAT_RANDOM stream of @seed; the rest is
+ * a hole. Its fd, or -1.
+ */
+static inline int luo_memfd_random(const char *name, size_t size, size_t fill,
+				   uint64_t seed, unsigned int flags)
+{
+	size_t chunk = size < LUO_CHUNK ? size : LUO_CHUNK, off;
+	uint8_t *buf = malloc(LUO_CHUNK);
+	struct luo_gen g;
+	int fd;
+
+	fd = memfd_create(name, flags);
+	if (fd < 0 || !buf || ftruncate(fd, size))
+		goto err;
+	luo_gen_init(&g, PAT_RANDOM, seed);
+	for (off = 0; off < fill; off += chunk) {
+		luo_gen_fill(&g, buf, chunk);
+		if (pwrite(fd, buf, chunk, off) != (ssize_t)chunk)
+			goto err;
+	}
+	free(buf);
+	return fd;
+err:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* main() of a program in stages: open /dev/liveupdate, run stage 1 or 2. */
+static inline int luo_main(int argc, char **argv, int (*stage1)(int luo),
+			   int (*stage2)(int luo))
+{
+	int stage = gl_stage(argc, argv), luo = open(LUO_DEV, O_RDWR);
+
+	if (!gl_ok(luo >= 0, "open %s: %s", LUO_DEV, luo_why(luo < 0 ? -errno : 0)))
+		return 1;
+	return stage == 1 ? stage1(luo) : stage2(luo);
+}
+
+/*
+ * Count the kernel log lines that contain @needle (e.g. "WARNING:" or
+ * "BUG:"), or -errno. The log holds everything since boot.
+ */
+static inline int luo_klog_count(const char *needle)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0), n, hits = 0;
+	char *buf, *p;
+
+	if (size <= 0)
+		return size < 0 ? -errno : 0;
+	buf = malloc(size + 1);
+	if (!buf)
+		return -ENOMEM;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	if (n < 0) {
+		free(buf);
+		return -errno;
+	}
+	buf[n] = 0;
+	for (p = strstr(buf, needle); p; p = strstr(p + 1, needle))
+		hits++;
+	free(buf);
+	return hits;
 }
 
 #endif /* LUO_COMMON_H */

@@ -51,6 +51,43 @@ static int e_twice_dup(void)
 	return err;
 }
 
+/* Another struct file of the same memfd: a reopen through /proc. */
+static int e_twice_reopen(void)
+{
+	char path[64];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", good);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return 1000 + errno;
+	err = luo_preserve(sess2, fd, 0x18);
+	close(fd);
+	return err;
+}
+
+/*
+ * CREATE_SESSION whose result cannot be copied back (read-only argument):
+ * EFAULT, and no session is left behind under that name.
+ */
+static int e_create_efault(void)
+{
+	struct liveupdate_ioctl_create_session *cs;
+	int err;
+
+	cs = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (cs == MAP_FAILED)
+		return 1000 + errno;
+	cs->size = sizeof(*cs);
+	snprintf((char *)cs->name, sizeof(cs->name), "luo-errors-efault");
+	mprotect(cs, 4096, PROT_READ);
+	err = luo_ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, cs);
+	munmap(cs, 4096);
+	return err;
+}
+
+static int e_efault_name_free(void) { return create_named("luo-errors-efault"); }
+
 static int e_dup_token(void) { return luo_preserve(sess, other, GOOD_TOKEN); }
 static int e_dup_session(void) { return create_named("luo-errors"); }
 static int e_empty_name(void) { return create_named(""); }
@@ -146,6 +183,7 @@ static const struct {
 	{ "same memfd twice, same session",	e_twice_same,	-EBUSY },
 	{ "same memfd twice, other session",	e_twice_other,	-EBUSY },
 	{ "same memfd through a dup()ed fd",	e_twice_dup,	-EBUSY },
+	{ "same memfd reopened via /proc/self/fd", e_twice_reopen, -EBUSY },
 	{ "token used twice in a session",	e_dup_token,	-EEXIST },
 	{ "session name used twice",		e_dup_session,	-EEXIST },
 	{ "empty session name",			e_empty_name,	-EINVAL },
@@ -162,6 +200,8 @@ static const struct {
 	{ "reserved field set",			e_reserved,	-EINVAL },
 	{ "unknown ioctl number",		e_unknown_cmd,	-ENOTTY },
 	{ "KHO info with too few ranges",	e_kho_nospace,	-ENOSPC },
+	{ "CREATE_SESSION, result not copyable", e_create_efault, -EFAULT },
+	{ "... and its name is free again",	e_efault_name_free, 0 },
 };
 
 static void check_kho_info(void)

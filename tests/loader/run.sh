@@ -1,11 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # check-unit-loader: the planner unit tests (ASan + UBSan) print their TAP
-# lines; then the purgatory object and the luo-kexec command line, one line
-# each.
+# lines; then the purgatory object, and the luo-kexec command line table, run
+# over two builds of the same sources: the static tool ("cli:") and the
+# ASan + UBSan one ("cli-san:", any sanitizer report fails the row).
+#
+# Row classes: the usual options; hostile setup headers (each field out of
+# range, truncated files); command lines longer than the kernel accepts;
+# --kho-info that does not parse or makes no sense; options that exclude
+# each other; inputs whose error must say what is wrong. Exit status 2 is a
+# bad luo-kexec command line, 1 anything else.
 set -uo pipefail
 b=$1
-tool=$b/loader/luo-kexec
 purg=$b/purgatory/purgatory.ro
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
@@ -25,20 +31,40 @@ undef=$(nm -u "$purg")
 [ $r = 0 ] || echo "# undefined in purgatory.ro: $(echo $undef | tr '\n' ' ')"
 tap $r "purgatory.ro: no undefined symbols"
 
-# A fake bzImage (boot protocol 2.15, 64-bit, relocatable) and a 1 GiB map.
-python3 - "$t/bz" <<'PY'
+# mkbz FILE [FIELD=VALUE]...: a fake bzImage (boot protocol 2.15, 64-bit,
+# relocatable, 256 KiB of "kernel" after 4 + 1 setup sectors) with setup
+# header fields overridden; len=N cuts (or pads) the file to N bytes.
+cat > "$t/mkbz.py" <<'PY'
 import struct, sys
-b = bytearray(5 * 512 + 256 * 1024)
-b[0x1f1] = 4
-struct.pack_into('<H', b, 0x1fe, 0xaa55)
-b[0x201] = 0x6a
+F = {	# name: (offset, struct format)
+	'setup_sects': (0x1f1, 'B'), 'syssize': (0x1f4, 'I'), 'boot_flag': (0x1fe, 'H'),
+	'jump': (0x201, 'B'), 'version': (0x206, 'H'), 'loadflags': (0x211, 'B'),
+	'initrd_addr_max': (0x22c, 'I'), 'kernel_alignment': (0x230, 'I'),
+	'relocatable': (0x234, 'B'), 'xloadflags': (0x236, 'H'),
+	'cmdline_size': (0x238, 'I'), 'payload_offset': (0x248, 'I'),
+	'payload_length': (0x24c, 'I'), 'pref_address': (0x258, 'Q'),
+	'init_size': (0x260, 'I'),
+}
+v = dict(setup_sects=4, syssize=256 * 1024 // 16, boot_flag=0xaa55, jump=0x6a,
+	 version=0x020f, loadflags=1, initrd_addr_max=0x7fffffff,
+	 kernel_alignment=2 << 20, relocatable=1, xloadflags=3, cmdline_size=2047,
+	 payload_offset=0x400, payload_length=0x1000, pref_address=16 << 20,
+	 init_size=8 << 20)
+size = 5 * 512 + 256 * 1024
+for a in sys.argv[2:]:
+	k, x = a.split('=')
+	if k == 'len':
+		size = int(x, 0)
+	else:
+		v[k] = int(x, 0)
+b = bytearray(max(size, 0x300))
 b[0x202:0x206] = b'HdrS'
-struct.pack_into('<H', b, 0x206, 0x020f)
-b[0x211] = 1
-struct.pack_into('<IIBBHI', b, 0x22c, 0x7fffffff, 2 << 20, 1, 21, 3, 2047)
-struct.pack_into('<QI', b, 0x258, 16 << 20, 8 << 20)
-open(sys.argv[1], 'wb').write(b)
+for k, (off, fmt) in F.items():
+	struct.pack_into('<' + fmt, b, off, v[k])
+open(sys.argv[1], 'wb').write(b[:size])
 PY
+mkbz() { python3 "$t/mkbz.py" "$@"; }
+mkbz "$t/bz"
 cat > "$t/mm" <<'MM'
 # START              END                TYPE
 0x0000000000000000 0x000000000009fbff System RAM
@@ -47,9 +73,53 @@ cat > "$t/mm" <<'MM'
 0x0000000000100000 0x000000003ffdffff System RAM
 0x000000003ffe0000 0x000000003fffffff Reserved
 MM
+printf '# nothing but comments\n\n' > "$t/mm-empty"
+mkdir "$t/mm-emptydir"
+printf '0x0 0x9ffff System RAM\n0x100000 0x3fffffff Reserved\n' > "$t/mm-noram"
+printf '0x100000 -0x1000 System RAM\n' > "$t/mm-neg"
+printf '0x100000 0x3fffffffzz System RAM\n' > "$t/mm-junk"
 kho=0x3000000:4096,0x1000000:0x1000000,0x30000000:0xe000000
+scr=0x1000000:0x1000000,0x30000000:0xe000000
+long() { head -c "$1" /dev/zero | tr '\0' "${2:-a}"; }
 
-# run NAME EXPECTED_RC [grep patterns for "out"/"err" as out:PAT err:PAT] -- ARGS
+# Hostile setup headers: NAME|FIELDS|ERROR|what the message must name
+while IFS='|' read -r name fields code msg; do
+	[ -n "$name" ] || continue
+	mkbz "$t/bz-$name" $fields
+	echo "$name|$code|$msg"
+done > "$t/hdr-rows" <<'ROWS'
+cmdline_size-ffffffff|cmdline_size=0xffffffff|LD_ERR_BZ_HEADER|cmdline_size 0xffffffff is above the limit 0xffff
+cmdline_size-10000|cmdline_size=0x10000|LD_ERR_BZ_HEADER|cmdline_size 0x10000 is above
+setup_sects-255-short-file|setup_sects=255 len=100000|LD_ERR_BZ_TRUNCATED|setup_sects 255 means 131072 bytes of setup, the file has 100000
+syssize-past-the-file|syssize=0x4001|LD_ERR_BZ_TRUNCATED|syssize 0x4001 says 262160 bytes .* the file has 262144
+truncated-to-half|len=133632|LD_ERR_BZ_TRUNCATED|syssize 0x4000 says 262144 bytes .* the file has 131072
+truncated-by-one-byte|len=264703|LD_ERR_BZ_TRUNCATED|the file has 262143
+syssize-0|syssize=0|LD_ERR_BZ_HEADER|syssize is 0
+syssize-ffffffff|syssize=0xffffffff|LD_ERR_BZ_TRUNCATED|syssize 0xffffffff says 68719476720 bytes
+init_size-0|init_size=0|LD_ERR_BZ_HEADER|init_size 0x0 is smaller than the protected-mode code
+init_size-below-code|init_size=0x3ffff|LD_ERR_BZ_HEADER|init_size 0x3ffff is smaller
+payload-past-the-file|payload_offset=0x3f000 payload_length=0x2000|LD_ERR_BZ_TRUNCATED|payload_offset 0x3f000 \+ payload_length 0x2000
+payload-wraps-32-bits|payload_offset=0xffffffff payload_length=0xffffffff|LD_ERR_BZ_TRUNCATED|= 8589934590 bytes
+kernel_alignment-0|kernel_alignment=0|LD_ERR_BZ_HEADER|kernel_alignment 0x0 is not a power of two
+kernel_alignment-3MiB|kernel_alignment=0x300000|LD_ERR_BZ_HEADER|kernel_alignment 0x300000
+kernel_alignment-2GiB|kernel_alignment=0x80000000|LD_ERR_BZ_HEADER|kernel_alignment 0x80000000 is not a power of two up to 0x40000000
+pref_address-unaligned|pref_address=0x1001000|LD_ERR_BZ_HEADER|pref_address 0x1001000 is not a multiple of kernel_alignment 0x200000
+pref_address-huge|pref_address=0xffffffffffe00000|LD_ERR_BZ_HEADER|pref_address 0xffffffffffe00000 \+ init_size 0x800000 is beyond
+version-3.0|version=0x0300|LD_ERR_BZ_PROTOCOL|version 0x0300
+version-2.11|version=0x020b|LD_ERR_BZ_PROTOCOL|version 0x020b
+header-ends-too-early|jump=0x40|LD_ERR_BZ_HEADER|jump byte 0x40 ends the header at 0x242
+header-ends-too-late|jump=0xff|LD_ERR_BZ_HEADER|jump byte 0xff ends the header at 0x301
+no-64-bit-entry|xloadflags=2|LD_ERR_BZ_NOT_64BIT|xloadflags 0x0002
+relocatable-2|relocatable=2|LD_ERR_BZ_NOT_RELOCATABLE|relocatable_kernel 2
+not-loaded-high|loadflags=0|LD_ERR_BZ_MAGIC|no LOADED_HIGH
+no-boot-flag|boot_flag=0x1234|LD_ERR_BZ_MAGIC|boot_flag 0x1234
+1000-bytes|len=1000|LD_ERR_BZ_SHORT|1000 bytes
+ROWS
+mkbz "$t/bz-cl100" cmdline_size=100
+mkbz "$t/bz-cl0" cmdline_size=0
+mkbz "$t/bz-clmax" cmdline_size=0xffff
+
+# run NAME EXPECTED_RC [out:PAT err:PAT noout]... -- ARGS
 run() {
 	local name=$1 want=$2 r=0 p
 	shift 2
@@ -59,6 +129,9 @@ run() {
 	"$tool" "$@" > "$t/o" 2> "$t/e"
 	local got=$?
 	[ "$got" = "$want" ] || { echo "# exit $got, wanted $want"; r=1; }
+	if grep -qE 'Sanitizer|runtime error:' "$t/e"; then
+		echo "# sanitizer report"; r=1
+	fi
 	for p in "${pats[@]}"; do
 		case $p in
 		out:*) grep -qE -- "${p#out:}" "$t/o" || { echo "# stdout lacks ${p#out:}"; r=1; } ;;
@@ -66,52 +139,205 @@ run() {
 		noout) [ ! -s "$t/o" ] || { echo "# stdout not empty"; r=1; } ;;
 		esac
 	done
-	[ $r = 0 ] || sed 's/^/# | /' "$t/o" "$t/e" | head -n 12
-	tap $r "cli: $name"
+	[ $r = 0 ] || sed 's/^/# | /' "$t/o" "$t/e" | cut -c1-200 | head -n 12
+	tap $r "$label: $name"
 }
 
-run "--help fits a screen" 0 "out:^Usage: luo-kexec" "out:--dry-run" -- --help
-[ "$("$tool" --help | wc -l)" -le 24 ]; tap $? "cli: --help is at most 24 lines"
-run "--version" 0 "out:^luo-kexec [0-9]" -- --version
-run "unknown option: exit 2, our name first" 2 "err:^luo-kexec: unknown option" noout -- --bogus
-run "nothing to do" 2 "err:^luo-kexec: nothing to do" -- --initrd=x
-run "-l without a kernel" 2 "err:^luo-kexec: -l needs a KERNEL" -- -l
-run "missing kernel file" 1 "err:^luo-kexec: .*nonexistent: No such file" noout -- \
-	--dry-run -l "$t/nonexistent" --memmap="$t/mm" --no-handover
-head -c 8192 /dev/zero > "$t/zero"
-run "not a bzImage" 1 "err:^luo-kexec: LD_ERR_BZ_MAGIC" -- \
-	--dry-run -l "$t/zero" --memmap="$t/mm" --no-handover
-run "--dry-run prints the plan and the handover" 0 \
-	"out:^  kernel +0x" "out:^  purgatory +0x" "out:^  boot_params +0x" \
-	"out:SETUP_KEXEC_KHO fdt 0x3000000 size 4096" "out:^  scratch 0x0000000030000000" \
-	"out:command line: \"console=ttyS0 luo_stage=2\"" -- \
-	--dry-run -l "$t/bz" --memmap="$t/mm" --kho-info=$kho \
-	--command-line="console=ttyS0" --append="luo_stage=2"
-run "--dry-run --no-handover" 0 "out:^handover: none" -- \
-	--dry-run -l "$t/bz" --memmap="$t/mm" --kho-info=$kho --no-handover
-run "scratch too small: needed vs available, nothing loaded" 1 \
-	"err:^luo-kexec: LD_ERR_NO_SPACE: kernel .*needed [0-9]+ bytes.*available [0-9]+ bytes" noout -- \
-	--dry-run -l "$t/bz" --memmap="$t/mm" --kho-info=0x3000000:4096,0x1000000:0x400000
-run "overlapping scratch refused by the stage library" 1 \
-	"err:^luo-kexec: LD_ERR_HANDOVER: handover: HO_ERR_SCRATCH_OVERLAP" -- \
-	--dry-run -l "$t/bz" --memmap="$t/mm" \
-	--kho-info=0x3000000:4096,0x10000000:0x4000000,0x12000000:0x4000000
-run "--handover without one available" 1 "err:^luo-kexec: --handover: no KHO handover" -- \
-	--dry-run --handover -l "$t/bz" --memmap="$t/mm"
-run "--test-fault=list" 0 "out:^SCRATCH_OVERLAP" "out:^LUO_COMPATIBLE" -- --test-fault=list
-run "--test-fault with an unknown name" 2 "err:^luo-kexec: unknown fault" -- --test-fault=nope
-run "--test-fault shown in the plan" 0 "out:^test fault: FDT_MAGIC" -- \
-	--dry-run -l "$t/bz" --memmap="$t/mm" --kho-info=$kho --test-fault=fdt-magic
-run "-s --dry-run names kexec_file_load" 0 "out:^kexec_file_load\(" -- \
-	-s --dry-run -l "$t/bz" --append=quiet
-# --reuse-cmdline: --append replaces words with the same key, init's
-# arguments after "--" stay last.
-w=$(awk '{print $1}' /proc/cmdline) k=${w%%=*}
-if [ -n "$k" ] && [ "$k" != -- ]; then
-	run "--reuse-cmdline --append replaces $k=" 0 "out:[ \"]$k=zzz luo_stage=2( --|\")" -- \
-		-s --dry-run -l "$t/bz" --reuse-cmdline --append="$k=zzz luo_stage=2"
-	! grep -qF -- "\"$w " "$t/o"; tap $? "cli: --reuse-cmdline drops the replaced $w"
-fi
-run "-u --dry-run" 0 noout -- -u --dry-run
+# A dry run of KERNEL with the test map and handover, then more ARGS.
+dry() { echo --dry-run -l "$1" --memmap="$t/mm"; }
+
+rows() {
+	local bz=$t/bz mm=$t/mm
+	# ---- the usual options
+	run "--help fits a screen" 0 "out:^Usage: luo-kexec" "out:--dry-run" -- --help
+	[ "$("$tool" --help | wc -l)" -le 24 ]; tap $? "$label: --help is at most 24 lines"
+	run "--version" 0 "out:^luo-kexec [0-9]" -- --version
+	run "unknown option: exit 2, our name first" 2 "err:^luo-kexec: unknown option" noout -- --bogus
+	run "nothing to do" 2 "err:^luo-kexec: nothing to do" -- --initrd=x
+	run "-l without a kernel" 2 "err:^luo-kexec: -l needs a KERNEL" -- -l
+	run "missing kernel file" 1 "err:^luo-kexec: .*nonexistent: No such file" noout -- \
+		--dry-run -l "$t/nonexistent" --memmap="$mm" --no-handover
+	run "--dry-run prints the plan and the handover" 0 \
+		"out:^  kernel +0x" "out:^  purgatory +0x" "out:^  boot_params +0x" \
+		"out:SETUP_KEXEC_KHO fdt 0x3000000 size 4096" "out:^  scratch 0x0000000030000000" \
+		"out:command line: \"console=ttyS0 luo_stage=2\"" -- \
+		$(dry "$bz") --kho-info=$kho --command-line="console=ttyS0" --append="luo_stage=2"
+	run "--dry-run --no-handover" 0 "out:^handover: none" -- $(dry "$bz") --no-handover
+	run "scratch too small: needed vs available, nothing loaded" 1 \
+		"err:^luo-kexec: LD_ERR_NO_SPACE: kernel .*needed [0-9]+ bytes.*available [0-9]+ bytes" noout -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x1000000:0x400000
+	run "overlapping scratch refused by the stage library" 1 \
+		"err:^luo-kexec: LD_ERR_HANDOVER: handover: HO_ERR_SCRATCH_OVERLAP" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x10000000:0x4000000,0x12000000:0x4000000
+	run "--handover without one available" 1 "err:^luo-kexec: --handover: no KHO handover" -- \
+		--dry-run --handover -l "$bz" --memmap="$mm"
+	run "--test-fault=list" 0 "out:^SCRATCH_OVERLAP" "out:^LUO_COMPATIBLE" -- --test-fault=list
+	run "--test-fault with an unknown name" 2 "err:^luo-kexec: unknown fault" -- --test-fault=nope
+	run "--test-fault shown in the plan" 0 "out:^test fault: FDT_MAGIC" -- \
+		$(dry "$bz") --kho-info=$kho --test-fault=fdt-magic
+	run "-s --dry-run names kexec_file_load" 0 "out:^kexec_file_load\(" -- \
+		-s --dry-run -l "$bz" --append=quiet
+	# --reuse-cmdline: --append replaces words with the same key, init's
+	# arguments after "--" stay last.
+	local w k
+	w=$(awk '{print $1}' /proc/cmdline) k=${w%%=*}
+	if [ -n "$k" ] && [ "$k" != -- ]; then
+		run "--reuse-cmdline --append replaces $k=" 0 "out:[ \"]$k=zzz luo_stage=2( --|\")" -- \
+			-s --dry-run -l "$bz" --reuse-cmdline --append="$k=zzz luo_stage=2"
+		! grep -qF -- "\"$w " "$t/o"; tap $? "$label: --reuse-cmdline drops the replaced $w"
+	fi
+	run "-u --dry-run" 0 noout -- -u --dry-run
+
+	# ---- hostile setup headers: refused, the field and the values named
+	local name code msg
+	while IFS='|' read -r name code msg; do
+		run "header: $name -> $code" 1 "err:^luo-kexec: $code: " "err:$msg" noout -- \
+			$(dry "$t/bz-$name") --kho-info=$kho
+	done < "$t/hdr-rows"
+	# Before the bound: a heap overflow without handover (the block was only
+	# the zero page), the command line under SETUP_KEXEC_KHO with one.
+	run "header: cmdline_size 0xffffffff, a command line, no handover" 1 \
+		"err:^luo-kexec: LD_ERR_BZ_HEADER: cmdline_size 0xffffffff" noout -- \
+		$(dry "$t/bz-cmdline_size-ffffffff") --no-handover --command-line=console=ttyS0
+	run "header: cmdline_size 0xffffffff, a command line, handover" 1 \
+		"err:^luo-kexec: LD_ERR_BZ_HEADER: cmdline_size 0xffffffff" noout -- \
+		$(dry "$t/bz-cmdline_size-ffffffff") --kho-info=$kho --command-line=console=ttyS0
+	run "header: cmdline_size 0xffff (the limit) with a 3000-byte command line" 0 \
+		"out:^  boot_params" -- $(dry "$t/bz-clmax") --kho-info=$kho --command-line="$(long 3000)"
+
+	# ---- command lines longer than the kernel accepts: the limit named
+	run "command line: --command-line of 2048 bytes, cmdline_size 2047" 1 \
+		"err:LD_ERR_CMDLINE_TOO_LONG: command line is 2048 bytes, the kernel accepts at most 2047" noout -- \
+		$(dry "$bz") --kho-info=$kho --command-line="$(long 2048)"
+	run "command line: 2047 bytes fit exactly" 0 "out:^  boot_params" -- \
+		$(dry "$bz") --kho-info=$kho --command-line="$(long 2047)"
+	run "command line: --append pushes it past 2047" 1 \
+		"err:command line is 2051 bytes, the kernel accepts at most 2047" -- \
+		$(dry "$bz") --kho-info=$kho --command-line="$(long 2000)" --append="$(long 50 b)"
+	run "command line: --append alone past 2047" 1 "err:command line is 3000 bytes.*at most 2047" -- \
+		$(dry "$bz") --no-handover --append="$(long 3000)"
+	run "command line: cmdline_size 100, 101 bytes" 1 "err:command line is 101 bytes, the kernel accepts at most 100" -- \
+		$(dry "$t/bz-cl100") --no-handover --command-line="$(long 101)"
+	run "command line: cmdline_size 0 takes only an empty one" 1 "err:is 1 bytes, the kernel accepts at most 0" -- \
+		$(dry "$t/bz-cl0") --no-handover --command-line=x
+	run "command line: 70000 bytes, more than any kernel accepts" 1 \
+		"err:--command-line is 70000 bytes, more than any kernel accepts \(65535\)" noout -- \
+		$(dry "$bz") --no-handover --command-line="$(long 70000)"
+	run "command line: 70000 bytes with --kho-info (nothing leaked)" 1 \
+		"err:--command-line is 70000 bytes" -- \
+		$(dry "$bz") --kho-info=$kho --command-line="$(long 70000)"
+	run "command line: --append of 70000 bytes" 1 "err:more than any kernel accepts \(65535" -- \
+		$(dry "$bz") --no-handover --append="$(long 70000)"
+	run "command line: -s checks it against the kernel too" 1 \
+		"err:LD_ERR_CMDLINE_TOO_LONG: command line is 101 bytes, the kernel accepts at most 100" noout -- \
+		-s --dry-run -l "$t/bz-cl100" --command-line="$(long 101)"
+	run "command line: -s with 100 bytes and cmdline_size 100" 0 "out:^kexec_file_load" -- \
+		-s --dry-run -l "$t/bz-cl100" --command-line="$(long 100)"
+	if [ -r /proc/cmdline ]; then
+		run "command line: --reuse-cmdline + a long --append" 1 \
+			"err:command line is [0-9]+ bytes, the kernel accepts at most 2047" -- \
+			$(dry "$bz") --no-handover --reuse-cmdline --append="$(long 2047)"
+	fi
+
+	# ---- --kho-info that does not parse or makes no sense: exit 2, named
+	local ki="--kho-info: "
+	run "kho-info: not ADDR:SIZE" 2 "err:^luo-kexec: ${ki}'nonsense' is not ADDR:SIZE" noout -- \
+		$(dry "$bz") --kho-info=nonsense
+	run "kho-info: the FDT only, no scratch" 2 "err:${ki}no scratch range" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096
+	run "kho-info: odd count (a scratch address without size)" 2 \
+		"err:${ki}'0x1000000' is not ADDR:SIZE \(item 2\)" -- $(dry "$bz") --kho-info=0x3000000:4096,0x1000000
+	run "kho-info: three numbers in one item" 2 "err:${ki}'1:2:3' is not ADDR:SIZE" -- \
+		$(dry "$bz") --kho-info=1:2:3,$scr
+	run "kho-info: empty item" 2 "err:${ki}'' is not ADDR:SIZE \(item 2\)" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,,$scr
+	run "kho-info: empty" 2 "err:${ki}'' is not ADDR:SIZE" -- $(dry "$bz") --kho-info=
+	run "kho-info: trailing junk in a number" 2 "err:${ki}FDT size '4096k' is not a number" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096k,$scr
+	run "kho-info: trailing junk in a scratch address" 2 "err:${ki}scratch 1 address '0x1000000g' is not a number" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x1000000g:0x1000000
+	run "kho-info: negative FDT address" 2 "err:${ki}FDT address '-1' is negative" -- \
+		$(dry "$bz") --kho-info=-1:4096,$scr
+	run "kho-info: negative scratch size" 2 "err:${ki}scratch 2 size '-0x1000' is negative" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x1000000:0x1000000,0x30000000:-0x1000
+	run "kho-info: a plus sign" 2 "err:${ki}FDT size '\+4096' is not a number" -- \
+		$(dry "$bz") --kho-info=0x3000000:+4096,$scr
+	run "kho-info: a leading space" 2 "err:${ki}FDT address ' 0x3000000' is not a number" -- \
+		$(dry "$bz") "--kho-info= 0x3000000:4096,$scr"
+	run "kho-info: a missing size" 2 "err:${ki}FDT size missing" -- \
+		$(dry "$bz") --kho-info=0x3000000:,$scr
+	run "kho-info: a number past 64 bits" 2 "err:${ki}scratch 1 size '0x10000000000000000' is not a number" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x1000000:0x10000000000000000
+	run "kho-info: FDT size 0" 2 "err:${ki}FDT size is 0" noout -- \
+		$(dry "$bz") --kho-info=0x3000000:0,$scr
+	run "kho-info: FDT range wraps" 2 "err:${ki}FDT 0xfffffffffffff000 \+ 0x2000 wraps around" -- \
+		$(dry "$bz") --kho-info=0xfffffffffffff000:0x2000,$scr
+	run "kho-info: FDT ends exactly at 2^64 (wraps)" 2 "err:${ki}FDT .* wraps around" -- \
+		$(dry "$bz") --kho-info=0xfffffffffffff000:0x1000,$scr
+	run "kho-info: scratch range wraps" 2 "err:${ki}scratch range 0xfffffffffff00000 \+ 0x200000 wraps" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,$scr,0xfffffffffff00000:0x200000
+	run "kho-info: 4097 scratch ranges" 2 "err:${ki}more than 4096 scratch ranges" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096$(printf ',0x%x:0x1000' $(seq 4096 4096 $((4097 * 4096))))
+	run "kho-info: a zero-sized scratch range is dropped (as Linux 7.3 reports one)" 0 \
+		"out:\(1 empty range dropped\)" -- $(dry "$bz") --kho-info=$kho,0x3f000000:0
+
+	# ---- options that exclude each other: exit 2, both named
+	run "conflict: --handover --no-handover" 2 "err:--handover and --no-handover exclude each other" noout -- \
+		$(dry "$bz") --handover --no-handover
+	run "conflict: --no-handover --handover (order does not matter)" 2 \
+		"err:--handover and --no-handover exclude each other" -- $(dry "$bz") --no-handover --handover
+	run "conflict: -l with -e" 2 "err:-l/--load and -e/--exec exclude each other" -- $(dry "$bz") -e
+	run "conflict: -e with -u" 2 "err:-e/--exec and -u/--unload exclude each other" -- -e -u
+	run "conflict: -l with -u" 2 "err:-l/--load and -u/--unload exclude" -- $(dry "$bz") -u
+	run "conflict: -s with -c" 2 "err:-s/--kexec-file-syscall and -c/--kexec-syscall exclude" -- \
+		-s -c --dry-run -l "$bz"
+	run "conflict: --command-line with --reuse-cmdline" 2 "err:--command-line and --reuse-cmdline exclude" -- \
+		$(dry "$bz") --command-line=x --reuse-cmdline
+	run "conflict: --no-handover with --kho-info" 2 "err:--no-handover and --kho-info exclude" -- \
+		$(dry "$bz") --no-handover --kho-info=$kho
+	run "conflict: --no-handover with --test-fault" 2 "err:--no-handover and --test-fault exclude" -- \
+		$(dry "$bz") --no-handover --test-fault=fdt-magic
+	run "conflict: --no-handover with --relocate-handover" 2 "err:--no-handover and --relocate-handover" -- \
+		$(dry "$bz") --no-handover --relocate-handover
+	run "conflict: -s with --kho-info" 2 "err:-s/--kexec-file-syscall and --kho-info exclude" -- \
+		-s --dry-run -l "$bz" --kho-info=$kho
+	run "conflict: -s with --no-handover (the kernel carries it anyway)" 2 \
+		"err:-s/--kexec-file-syscall and --no-handover exclude" -- -s --dry-run -l "$bz" --no-handover
+	run "conflict: --initrd twice" 2 "err:--initrd given 2 times" -- $(dry "$bz") --initrd=a --initrd=b
+	run "conflict: --initrd and --ramdisk" 2 "err:--initrd given 2 times" -- $(dry "$bz") --initrd=a --ramdisk=b
+	run "conflict: --append twice" 2 "err:--append given 2 times" -- $(dry "$bz") --append=a --append=b
+	run "conflict: --command-line twice" 2 "err:--command-line given 2 times" -- \
+		$(dry "$bz") --command-line=a --command-line=b
+	run "conflict: --kho-info twice" 2 "err:--kho-info given 2 times" -- \
+		$(dry "$bz") --kho-info=$kho --kho-info=$kho
+	run "conflict: -e with --initrd (needs -l)" 2 "err:--initrd needs -l KERNEL" -- -e --initrd=x
+	run "conflict: -u with --append (needs -l)" 2 "err:--append needs -l KERNEL" -- -u --append=x
+
+	# ---- errors say what is wrong
+	run "message: empty memory map file" 1 "err:mm-empty: the memory map has no entries" noout -- \
+		--dry-run -l "$bz" --memmap="$t/mm-empty" --kho-info=$kho
+	run "message: empty memory map directory" 1 "err:mm-emptydir: no entries N/\{start,end,type\}" -- \
+		--dry-run -l "$bz" --memmap="$t/mm-emptydir" --no-handover
+	run "message: no usable RAM above 1 MiB" 1 \
+		"err:LD_ERR_NO_ALLOWED_MEMORY: the memory map has no usable RAM at or above 1 MiB" -- \
+		--dry-run -l "$bz" --memmap="$t/mm-noram" --no-handover
+	run "message: scratch outside RAM" 1 "err:LD_ERR_HANDOVER: handover: HO_ERR_SCRATCH_OUTSIDE_RAM" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x80000000:0x10000000
+	run "message: scratch below 1 MiB only" 1 "err:LD_ERR_NO_ALLOWED_MEMORY: no scratch range lies in usable RAM at or above 1 MiB" -- \
+		$(dry "$bz") --kho-info=0x3000000:4096,0x10000:0x80000
+	run "message: negative number in the memory map" 1 "err:mm-neg:1: expected" -- \
+		--dry-run -l "$bz" --memmap="$t/mm-neg" --no-handover
+	run "message: trailing junk in the memory map" 1 "err:mm-junk:1: expected" -- \
+		--dry-run -l "$bz" --memmap="$t/mm-junk" --no-handover
+	run "message: --test-fault without a handover" 1 "err:--test-fault needs a handover" -- \
+		--dry-run -l "$bz" --memmap="$mm" --test-fault=fdt-magic
+}
+
+tool=$b/loader/luo-kexec label=cli rows
+# The sanitizer build is the same sources (loader.mk); make sure it is one.
+tool=$b/loader/san/luo-kexec label=cli-san
+nm "$tool" > "$t/nm" && grep -q __asan_init "$t/nm" && grep -q __ubsan_handle "$t/nm"
+tap $? "$label: $tool has ASan and UBSan"
+ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 rows
 echo "1..$n"
 exit "$rc"

@@ -71,6 +71,7 @@ static uint8_t *mk_bz(const struct bz_opts *o, size_t len, size_t *size)
 	put32(b + 0x238, o->cmdline_size);
 	put32(b + 0x258, (uint32_t)o->pref);
 	put32(b + 0x260, o->init_size);
+	put32(b + 0x1f4, (uint32_t)(len / 16));	/* syssize */
 	for (i = 5 * 512; i < n; i++)
 		b[i] = (uint8_t)(i * 7);
 	*size = n;
@@ -94,7 +95,7 @@ static void test_bzimage(void)
 		{ "not loadable above 4 GiB", 5, 64 * KiB, LD_ERR_BZ_NOT_RELOCATABLE },
 		{ "not relocatable", 6, 64 * KiB, LD_ERR_BZ_NOT_RELOCATABLE },
 		{ "zImage (no LOADED_HIGH)", 7, 64 * KiB, LD_ERR_BZ_MAGIC },
-		{ "alignment not a power of two", 8, 64 * KiB, LD_ERR_BZ_MAGIC },
+		{ "alignment not a power of two", 8, 64 * KiB, LD_ERR_BZ_HEADER },
 	};
 	size_t i;
 
@@ -127,6 +128,102 @@ static void test_bzimage(void)
 			    "bzimage: %s: header fields", rows[i].name);
 		else if (err != rows[i].err)
 			printf("# got %s\n", ld_errname(err));
+		free(img);
+	}
+}
+
+/*
+ * Every setup header field is untrusted: one row per field and bound, the
+ * file 5 * 512 + 256 KiB as mk_bz makes it (syssize 0x4000).
+ */
+static void test_bzimage_fields(void)
+{
+	static const struct {
+		const char *name;
+		unsigned int off, width;	/* width 0: no field changed */
+		uint64_t val;
+		size_t len;			/* file length; 0: as made */
+		int err;
+		const char *why;		/* in bz.why */
+	} rows[] = {
+		{ "cmdline_size 0xffffffff", 0x238, 4, 0xffffffff, 0, LD_ERR_BZ_HEADER,
+		  "cmdline_size 0xffffffff is above the limit 0xffff" },
+		{ "cmdline_size 0x10000", 0x238, 4, 0x10000, 0, LD_ERR_BZ_HEADER, "cmdline_size 0x10000" },
+		{ "cmdline_size 0xffff (the limit)", 0x238, 4, 0xffff, 0, LD_OK, "" },
+		{ "cmdline_size 0", 0x238, 4, 0, 0, LD_OK, "" },
+		{ "setup_sects 255, file shorter", 0x1f1, 1, 255, 100000, LD_ERR_BZ_TRUNCATED,
+		  "setup_sects 255 means 131072 bytes of setup, the file has 100000" },
+		{ "setup_sects 0 means 4", 0x1f1, 1, 0, 0, LD_OK, "" },
+		{ "file ends inside the setup sectors", 0, 0, 0, 2000, LD_ERR_BZ_TRUNCATED,
+		  "setup_sects 4 means 2560 bytes of setup, the file has 2000" },
+		{ "file ends right after the setup sectors", 0, 0, 0, 2560, LD_ERR_BZ_TRUNCATED,
+		  "the file has 2560" },
+		{ "file cut in half", 0, 0, 0, 2560 + 128 * KiB, LD_ERR_BZ_TRUNCATED,
+		  "syssize 0x4000 says 262144 bytes of protected-mode code, the file has 131072" },
+		{ "file one byte short of syssize", 0, 0, 0, 2560 + 256 * KiB - 1,
+		  LD_ERR_BZ_TRUNCATED, "the file has 262143" },
+		{ "file longer than syssize (signed, padded)", 0, 0, 0, 2560 + 256 * KiB + 4096,
+		  LD_OK, "" },
+		{ "syssize 0", 0x1f4, 4, 0, 0, LD_ERR_BZ_HEADER, "syssize is 0" },
+		{ "syssize 0x20: code ends at the 64-bit entry", 0x1f4, 4, 0x20, 0,
+		  LD_ERR_BZ_HEADER, "do not reach the 64-bit entry at 0x200" },
+		{ "syssize 0x21 (just past the entry)", 0x1f4, 4, 0x21, 0, LD_OK, "" },
+		{ "syssize 0xffffffff (16 * it > 32 bits)", 0x1f4, 4, 0xffffffff, 0,
+		  LD_ERR_BZ_TRUNCATED, "says 68719476720 bytes" },
+		{ "init_size 0", 0x260, 4, 0, 0, LD_ERR_BZ_HEADER, "init_size 0x0 is smaller" },
+		{ "init_size one below the code", 0x260, 4, 256 * KiB - 1, 0, LD_ERR_BZ_HEADER,
+		  "init_size 0x3ffff is smaller than the protected-mode code (syssize * 16 = 262144)" },
+		{ "init_size 0xffffffff (placement says no space)", 0x260, 4, 0xffffffff, 0,
+		  LD_OK, "" },
+		{ "payload past the code", 0x248, 4, 256 * KiB + 16, 0, LD_ERR_BZ_TRUNCATED,
+		  "payload_offset 0x40010 + payload_length 0x0 = 262160 bytes, the file has 262144" },
+		{ "payload ends at the code's end", 0x248, 4, 256 * KiB, 0, LD_OK, "" },
+		{ "payload_length 0xffffffff", 0x24c, 4, 0xffffffff, 0, LD_ERR_BZ_TRUNCATED,
+		  "payload_length 0xffffffff = 4294967295 bytes" },
+		{ "kernel_alignment 0", 0x230, 4, 0, 0, LD_ERR_BZ_HEADER, "kernel_alignment 0x0" },
+		{ "kernel_alignment 3 MiB", 0x230, 4, 3 * MiB, 0, LD_ERR_BZ_HEADER,
+		  "kernel_alignment 0x300000 is not a power of two" },
+		{ "kernel_alignment 2 GiB", 0x230, 4, 0x80000000, 0, LD_ERR_BZ_HEADER,
+		  "up to 0x40000000" },
+		{ "kernel_alignment 1 GiB (the limit; pref_address 0 then)", 0x230, 4, 0x40000000,
+		  0, LD_ERR_BZ_HEADER, "pref_address 0x1000000 is not a multiple" },
+		{ "pref_address unaligned", 0x258, 8, 0x1001000, 0, LD_ERR_BZ_HEADER,
+		  "pref_address 0x1001000 is not a multiple of kernel_alignment 0x200000" },
+		{ "pref_address at 2^52", 0x258, 8, 1ull << 52, 0, LD_ERR_BZ_HEADER,
+		  "is beyond physical addresses" },
+		{ "pref_address + init_size past 2^52", 0x258, 8, (1ull << 52) - 2 * MiB, 0,
+		  LD_ERR_BZ_HEADER, "+ init_size 0xc00000" },
+		{ "pref_address 2^64 - 2 MiB (wraps)", 0x258, 8, 0xffffffffffe00000ull, 0,
+		  LD_ERR_BZ_HEADER, "is beyond" },
+		{ "version 3.0", 0x206, 2, 0x0300, 0, LD_ERR_BZ_PROTOCOL, "version 0x0300" },
+		{ "version 0xffff", 0x206, 2, 0xffff, 0, LD_ERR_BZ_PROTOCOL, "version 0xffff" },
+		{ "version 2.12 (the oldest)", 0x206, 2, 0x020c, 0, LD_OK, "" },
+		{ "header ends at 0x242 (jump 0x40)", 0x201, 1, 0x40, 0, LD_ERR_BZ_HEADER,
+		  "ends the header at 0x242" },
+		{ "header ends at 0x301 (jump 0xff)", 0x201, 1, 0xff, 0, LD_ERR_BZ_HEADER,
+		  "ends the header at 0x301" },
+		{ "header ends at 0x290 (jump 0x8e, the most)", 0x201, 1, 0x8e, 0, LD_OK, "" },
+		{ "xloadflags without KERNEL_64", 0x236, 2, 0xfffe, 0, LD_ERR_BZ_NOT_64BIT,
+		  "xloadflags 0xfffe" },
+		{ "relocatable_kernel 2", 0x234, 1, 2, 0, LD_ERR_BZ_NOT_RELOCATABLE,
+		  "relocatable_kernel 2" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ld_bzimage bz;
+		size_t size, len;
+		uint8_t *img = mk_bz(&bz_ok, 256 * KiB + 4096, &size);
+		int err;
+
+		len = rows[i].len ? rows[i].len : size - 4096;
+		put32(img + 0x1f4, 256 * KiB / 16);
+		if (rows[i].width)
+			memcpy(img + rows[i].off, &rows[i].val, rows[i].width);
+		err = ld_bzimage_parse(img, len, &bz);
+		if (!tap(err == rows[i].err && strstr(bz.why, rows[i].why),
+			 "bzimage field: %s -> %s", rows[i].name, ld_errname(rows[i].err)))
+			printf("# got %s: %s\n", ld_errname(err), bz.why);
 		free(img);
 	}
 }
@@ -201,7 +298,7 @@ static const struct place_row place_rows[] = {
 	  { { 0x10000000, 32 * MiB }, { 0x11000000, 32 * MiB } }, 0,
 	  16 * MiB, 20 * MiB, LD_OK, 0 },
 	{ "scratch below 1 MiB only", &qemu_mm, 1, { { 0x10000, 0x80000 } }, 0,
-	  1 * MiB, 0, LD_ERR_NO_SPACE, 0 },
+	  1 * MiB, 0, LD_ERR_NO_ALLOWED_MEMORY, 0 },
 };
 
 static bool inside_allowed(const struct place_row *r, const struct ho_scratch *z,
@@ -454,29 +551,53 @@ struct plan_row {
 	uint64_t pref;
 	size_t cmdline_len;
 	int err;
+	/* optional: the KHO FDT (size 0: 0x3000000, 4096), cmdline_size, map */
+	uint64_t fdt_addr, fdt_size;
+	uint32_t cmdline_size;
+	bool empty_map;
 };
+
+#define FDT_SIZE_0	UINT64_MAX	/* fdt_size: really 0 */
 
 static const struct plan_row plan_rows[] = {
 	{ "handover, three scratch ranges", 3,
 	  { { 0x1000000, 16 * MiB }, { 0x20000000, 64 * MiB }, { 0x38000000, 64 * MiB } },
-	  16 * MiB, 20, LD_OK },
+	  16 * MiB, 20, LD_OK, 0, 0, 0, false },
 	{ "pref_address above all scratch: kernel placed lower", 1,
-	  { { 0x400000, 20 * MiB } }, 512 * MiB, 20, LD_OK },
+	  { { 0x400000, 20 * MiB } }, 512 * MiB, 20, LD_OK, 0, 0, 0, false },
 	{ "scratch table rejected by the stage library (unaligned)", 1,
-	  { { 0x1000800, 64 * MiB } }, 16 * MiB, 20, LD_ERR_HANDOVER },
+	  { { 0x1000800, 64 * MiB } }, 16 * MiB, 20, LD_ERR_HANDOVER, 0, 0, 0, false },
 	{ "scratch table rejected (overlapping ranges)", 2,
 	  { { 0x10000000, 64 * MiB }, { 0x12000000, 64 * MiB } }, 16 * MiB, 20,
-	  LD_ERR_HANDOVER },
+	  LD_ERR_HANDOVER, 0, 0, 0, false },
 	{ "scratch too small: nothing planned", 1, { { 0x1000000, 4 * MiB } },
-	  16 * MiB, 20, LD_ERR_NO_SPACE },
+	  16 * MiB, 20, LD_ERR_NO_SPACE, 0, 0, 0, false },
 	{ "command line too long", 1, { { 0x30000000, 224 * MiB } }, 16 * MiB,
-	  3000, LD_ERR_CMDLINE_TOO_LONG },
+	  3000, LD_ERR_CMDLINE_TOO_LONG, 0, 0, 0, false },
 	{ "a zero-sized scratch range (as Linux 7.3 reports) is dropped", 3,
 	  { { 0x1000000, 16 * MiB }, { 0x3f000000, 0 }, { 0x30000000, 64 * MiB } },
-	  16 * MiB, 20, LD_OK },
+	  16 * MiB, 20, LD_OK, 0, 0, 0, false },
 	{ "only zero-sized scratch ranges", 1, { { 0x1000000, 0 } }, 16 * MiB, 20,
-	  LD_ERR_NO_ALLOWED_MEMORY },
-	{ "no handover", 0, { { 0 } }, 16 * MiB, 20, LD_OK },
+	  LD_ERR_NO_ALLOWED_MEMORY, 0, 0, 0, false },
+	{ "no handover", 0, { { 0 } }, 16 * MiB, 20, LD_OK, 0, 0, 0, false },
+	{ "KHO FDT at the top of scratch, where segments go: placed below it", 1,
+	  { { 0x30000000, 224 * MiB } }, 16 * MiB, 20, LD_OK, 0x30000000 + 224 * MiB - 4096, 4096, 0, false },
+	{ "KHO FDT in the middle of a small scratch: placed around it", 1,
+	  { { 0x1000000, 40 * MiB } }, 16 * MiB, 20, LD_OK, 0x1000000 + 14 * MiB, 4096, 0, false },
+	{ "KHO FDT size 0", 1, { { 0x30000000, 224 * MiB } }, 16 * MiB, 20, LD_ERR_HANDOVER,
+	  0x3000000, FDT_SIZE_0, 0, false },
+	{ "KHO FDT wraps", 1, { { 0x30000000, 224 * MiB } }, 16 * MiB, 20, LD_ERR_HANDOVER,
+	  0xfffffffffffff000ull, 0x2000, 0, false },
+	{ "scratch range wraps", 2, { { 0x30000000, 224 * MiB }, { 0xfffffffffff00000ull, 2 * MiB } },
+	  16 * MiB, 20, LD_ERR_HANDOVER, 0, 0, 0, false },
+	{ "empty memory map", 1, { { 0x30000000, 224 * MiB } }, 16 * MiB, 20, LD_ERR_MEMMAP,
+	  0, 0, 0, true },
+	{ "cmdline_size 0xffffffff: refused, nothing planned", 1, { { 0x30000000, 224 * MiB } },
+	  16 * MiB, 20, LD_ERR_BZ_HEADER, 0, 0, 0xffffffff, false },
+	{ "cmdline_size 0xffff with a 60000-byte command line", 1, { { 0x30000000, 224 * MiB } },
+	  16 * MiB, 60000, LD_OK, 0, 0, 0xffff, false },
+	{ "command line one byte over cmdline_size 100", 0, { { 0 } }, 16 * MiB, 101,
+	  LD_ERR_CMDLINE_TOO_LONG, 0, 0, 100, false },
 };
 
 static void test_plan(void)
@@ -501,6 +622,8 @@ static void test_plan(void)
 		int err;
 
 		o.pref = r->pref;
+		if (r->cmdline_size)
+			o.cmdline_size = r->cmdline_size;
 		img = mk_bz(&o, 300 * KiB, &size);
 		memset(cl, 'c', r->cmdline_len);
 		cl[r->cmdline_len] = 0;
@@ -511,9 +634,11 @@ static void test_plan(void)
 		in.initrd_size = sizeof(initrd);
 		in.cmdline = cl;
 		in.memmap = qemu_mm;
+		if (r->empty_map)
+			in.memmap.count = 0;
 		in.handover = r->nz > 0;
-		in.fdt_addr = 0x3000000;
-		in.fdt_size = 4096;
+		in.fdt_addr = r->fdt_size ? r->fdt_addr : 0x3000000;
+		in.fdt_size = r->fdt_size == FDT_SIZE_0 ? 0 : r->fdt_size ? r->fdt_size : 4096;
 		in.scratch = r->z;
 		in.nscratch = r->nz;
 		in.purgatory = purg;
@@ -547,6 +672,11 @@ static void test_plan(void)
 			      !memcmp(digest, segs[j].sha256, 32);
 		}
 		tap(ok, "plan: %s: purgatory registers and segment SHA-256 table", r->name);
+		for (j = 0, ok = true; j < p.nseg; j++)
+			ok &= !in.handover || !ho_ranges_overlap(p.seg[j].mem, p.seg[j].memsz,
+								 in.fdt_addr, in.fdt_size);
+		tap(ok && !ld_plan_check(&in, &p), "plan: %s: invariant holds, no segment on the FDT",
+		    r->name);
 		if (r->pref > 16 * MiB)
 			tap(p.seg[0].mem < r->pref, "plan: %s: kernel at 0x%llx", r->name,
 			    (unsigned long long)p.seg[0].mem);
@@ -555,7 +685,7 @@ static void test_plan(void)
 			static uint8_t fdt[4096] __attribute__((aligned(8)));
 			struct ho_window w[2] = {
 				{ p.seg[p.nseg - 1].mem, p.bp_buf, p.bp.size },
-				{ 0x3000000, fdt, sizeof(fdt) },
+				{ in.fdt_addr, fdt, sizeof(fdt) },
 			};
 			struct ho_phys ph = { .map = ho_phys_window_map, .win = w, .nwin = 2 };
 			struct ho_env env = { .memmap = &qemu_mm, .phys = &ph };
@@ -588,6 +718,171 @@ static void test_plan(void)
 		free(img);
 		free(cl);
 	}
+}
+
+/*
+ * The plan's invariant (ld_plan_check), one row per collision: a valid plan
+ * (kernel, initrd, purgatory, boot_params with EFI, KHO and relocation
+ * entries) is damaged in one place, as a layout or placement bug would.
+ */
+enum pc_what {
+	PC_NONE, PC_CMDLINE_AT_KHO, PC_CMDLINE_INTO_EFI, PC_EFI_MAP_INTO_SD, PC_SCRATCH_INTO_RELOC,
+	PC_KHO_IN_ZERO_PAGE, PC_RELOC_PAST_END, PC_SCRATCH_FAR, PC_EFI_SD_AT_CMDLINE,
+	PC_KERNEL_ON_INITRD, PC_PURG_ON_BP, PC_SAME_ADDRESS, PC_FDT_IN_INITRD, PC_FDT_ON_BP_END,
+	PC_FDT_EMPTY, PC_FDT_WRAPS, PC_STACK_OUT, PC_PURG_ENTRY_OUT, PC_KERNEL_ENTRY_OUT,
+	PC_SEG_WRAPS, PC_SEG_UNALIGNED, PC_SEG_IN_HOLE, PC_SEG_LOW, PC_BUF_OVER_MEM,
+	PC_BP_BUF_SHORT,
+};
+
+static const struct {
+	const char *name;
+	enum pc_what what;
+	int err;
+	const char *a, *b;	/* both named in plan.why */
+} pc_rows[] = {
+	{ "valid plan", PC_NONE, LD_OK, "", "" },
+	{ "command line and SETUP_KEXEC_KHO at one address (cmdline_size wrap)",
+	  PC_CMDLINE_AT_KHO, LD_ERR_PLAN_OVERLAP, "command line", "SETUP_KEXEC_KHO" },
+	{ "command line runs into the EFI map", PC_CMDLINE_INTO_EFI, LD_ERR_PLAN_OVERLAP,
+	  "command line", "EFI memory map" },
+	{ "EFI map runs into SETUP_EFI", PC_EFI_MAP_INTO_SD, LD_ERR_PLAN_OVERLAP,
+	  "EFI memory map", "SETUP_EFI" },
+	{ "scratch table runs into the relocation area", PC_SCRATCH_INTO_RELOC,
+	  LD_ERR_PLAN_OVERLAP, "scratch table", "relocation area" },
+	{ "SETUP_KEXEC_KHO inside the zero page", PC_KHO_IN_ZERO_PAGE, LD_ERR_PLAN_OVERLAP,
+	  "zero page", "SETUP_KEXEC_KHO" },
+	{ "SETUP_EFI on the command line", PC_EFI_SD_AT_CMDLINE, LD_ERR_PLAN_OVERLAP,
+	  "command line", "SETUP_EFI" },
+	{ "relocation area past the block's end", PC_RELOC_PAST_END, LD_ERR_PLAN_OUTSIDE,
+	  "relocation area", "boot_params" },
+	{ "scratch table 4 GiB away (offset wrap)", PC_SCRATCH_FAR, LD_ERR_PLAN_OUTSIDE,
+	  "scratch table", "boot_params" },
+	{ "kernel segment over the initrd", PC_KERNEL_ON_INITRD, LD_ERR_PLAN_OVERLAP,
+	  "kernel", "initrd" },
+	{ "purgatory over boot_params", PC_PURG_ON_BP, LD_ERR_PLAN_OVERLAP,
+	  "purgatory", "boot_params" },
+	{ "initrd and boot_params at one address", PC_SAME_ADDRESS, LD_ERR_PLAN_OVERLAP,
+	  "initrd", "boot_params" },
+	{ "KHO FDT inside the initrd", PC_FDT_IN_INITRD, LD_ERR_PLAN_OVERLAP, "initrd", "KHO FDT" },
+	{ "KHO FDT over boot_params' last page", PC_FDT_ON_BP_END, LD_ERR_PLAN_OVERLAP,
+	  "boot_params", "KHO FDT" },
+	{ "KHO FDT of size 0", PC_FDT_EMPTY, LD_ERR_PLAN_OUTSIDE, "KHO FDT", "empty" },
+	{ "KHO FDT wraps", PC_FDT_WRAPS, LD_ERR_PLAN_OUTSIDE, "KHO FDT", "wraps" },
+	{ "purgatory stack outside the purgatory", PC_STACK_OUT, LD_ERR_PLAN_OUTSIDE,
+	  "purgatory stack top", "purgatory" },
+	{ "purgatory entry before the purgatory", PC_PURG_ENTRY_OUT, LD_ERR_PLAN_OUTSIDE,
+	  "purgatory entry", "purgatory" },
+	{ "kernel entry past the kernel's bytes", PC_KERNEL_ENTRY_OUT, LD_ERR_PLAN_OUTSIDE,
+	  "kernel entry", "kernel" },
+	{ "segment wraps around 2^64", PC_SEG_WRAPS, LD_ERR_PLAN_OUTSIDE, "boot_params", "wrapping" },
+	{ "segment not page aligned", PC_SEG_UNALIGNED, LD_ERR_PLAN_OUTSIDE, "initrd", "aligned" },
+	{ "segment in a reserved hole", PC_SEG_IN_HOLE, LD_ERR_PLAN_OUTSIDE, "boot_params",
+	  "usable RAM" },
+	{ "segment below 1 MiB", PC_SEG_LOW, LD_ERR_PLAN_OUTSIDE, "purgatory", "1 MiB" },
+	{ "bufsz bigger than memsz", PC_BUF_OVER_MEM, LD_ERR_PLAN_OUTSIDE, "initrd", "bigger" },
+	{ "boot_params bytes shorter than the layout", PC_BP_BUF_SHORT, LD_ERR_PLAN_OUTSIDE,
+	  "command line", "is not inside boot_params" },
+};
+
+static void pc_damage(enum pc_what w, struct ld_plan *p, struct ld_plan_in *in)
+{
+	struct ld_seg *k = &p->seg[0], *ird = &p->seg[1], *pg = &p->seg[2], *bp = &p->seg[3];
+	struct ld_bp_layout *l = &p->bp;
+
+	switch (w) {
+	case PC_NONE: break;
+	case PC_CMDLINE_AT_KHO: l->kho_sd = l->cmdline; break;
+	case PC_CMDLINE_INTO_EFI: l->cmdline_cap = l->efi_map - l->cmdline + 16; break;
+	case PC_EFI_MAP_INTO_SD: l->efi_map_size = l->efi_sd - l->efi_map + 1; break;
+	case PC_SCRATCH_INTO_RELOC: l->scratch_size = l->reloc_sd - l->scratch + 16; break;
+	case PC_KHO_IN_ZERO_PAGE: l->kho_sd = 0x200; break;
+	case PC_EFI_SD_AT_CMDLINE: l->efi_sd = l->cmdline + 64; break;
+	case PC_RELOC_PAST_END: l->reloc_size += 4096; break;
+	case PC_SCRATCH_FAR: l->scratch = 0xfffffff0; break;
+	case PC_KERNEL_ON_INITRD: ird->mem = k->mem + k->memsz - 4096; break;
+	case PC_PURG_ON_BP: bp->mem = pg->mem + 4096; break;
+	case PC_SAME_ADDRESS: ird->mem = bp->mem; break;
+	case PC_FDT_IN_INITRD: in->fdt_addr = ird->mem + 4096; break;
+	case PC_FDT_ON_BP_END: in->fdt_addr = bp->mem + bp->memsz - 16; break;
+	case PC_FDT_EMPTY: in->fdt_size = 0; break;
+	case PC_FDT_WRAPS: in->fdt_addr = 0xfffffffffffff000ull; in->fdt_size = 0x1001; break;
+	case PC_STACK_OUT: p->purg_stack = pg->mem + pg->memsz + 4096; break;
+	case PC_PURG_ENTRY_OUT: p->entry = pg->mem - 1; break;
+	case PC_KERNEL_ENTRY_OUT: p->kernel_entry = k->mem + k->bufsz; break;
+	case PC_SEG_WRAPS: bp->mem = 0xfffffffffffff000ull; break;
+	case PC_SEG_UNALIGNED: ird->mem += 16; break;
+	case PC_SEG_IN_HOLE: bp->mem = 0x3ffe0000; break;
+	case PC_SEG_LOW: pg->mem = 0x80000; break;
+	case PC_BUF_OVER_MEM: ird->bufsz = ird->memsz + 1; break;
+	case PC_BP_BUF_SHORT: bp->bufsz = LD_ZERO_PAGE; break;
+	}
+}
+
+static void test_plan_check(void)
+{
+	static const struct ho_scratch sc[] = { { 0x30000000, 224 * MiB } };
+	static uint8_t efi_info[32], efi_map[3 * 40], efi_sd[96], initrd[50000];
+	struct ld_plan_in in = { 0 };
+	struct ld_plan p, d;
+	size_t size, i;
+	uint8_t *img = mk_bz(&bz_ok, 300 * KiB, &size);
+	int err;
+
+	memset(initrd, 0x3c, sizeof(initrd));
+	in.kernel = img;
+	in.kernel_size = size;
+	in.initrd = initrd;
+	in.initrd_size = sizeof(initrd);
+	in.cmdline = "console=ttyS0";
+	in.memmap = qemu_mm;
+	in.handover = true;
+	in.fdt_addr = 0x3000000;
+	in.fdt_size = 4096;
+	in.scratch = sc;
+	in.nscratch = 1;
+	in.efi_info = efi_info;
+	in.efi_map = efi_map;
+	in.efi_map_size = sizeof(efi_map);
+	in.efi_sd = efi_sd;
+	in.efi_sd_size = sizeof(efi_sd);
+	in.purgatory = purg;
+	in.purgatory_size = purg_size;
+	err = ld_plan_build(&in, &p);
+	if (!tap(!err && p.nseg == 4 && p.bp.efi_sd && p.bp.kho_sd && p.bp.reloc_sd,
+		 "plan check: a plan with initrd, EFI, KHO and relocation entries (%s)",
+		 ld_errname(err))) {
+		printf("# %s\n", p.why);
+		goto out;
+	}
+	for (i = 0; i < sizeof(pc_rows) / sizeof(pc_rows[0]); i++) {
+		struct ld_plan_in din = in;
+
+		d = p;
+		d.why[0] = 0;
+		pc_damage(pc_rows[i].what, &d, &din);
+		err = ld_plan_check(&din, &d);
+		if (!tap(err == pc_rows[i].err && strstr(d.why, pc_rows[i].a) &&
+			 strstr(d.why, pc_rows[i].b), "plan check: %s -> %s", pc_rows[i].name,
+			 ld_errname(pc_rows[i].err)))
+			printf("# got %s: %s\n", ld_errname(err), d.why);
+		else if (err)
+			printf("# %s\n", d.why);
+	}
+	{
+		/* What the cmdline_size wrap did before the bound: layout refuses it. */
+		struct ld_bzimage bz = p.bz;
+		struct ld_bp_in bpi = { .bz = &bz, .cmdline = "x", .e820 = &qemu_mm,
+					.handover = true, .fdt_addr = 0x3000000, .fdt_size = 4096,
+					.scratch = sc, .nscratch = 1 };
+		struct ld_bp_layout lay;
+
+		bz.cmdline_size = 0xffffffff;
+		tap(ld_bp_layout(&bpi, &lay) == LD_ERR_INVAL,
+		    "plan check: ld_bp_layout with cmdline_size 0xffffffff (unparsed) -> LD_ERR_INVAL");
+	}
+out:
+	ld_plan_free(&p);
+	free(img);
 }
 
 /* ---- the purgatory, on the host ---------------------------------------- */
@@ -837,10 +1132,12 @@ int main(int argc, char **argv)
 
 	test_names();
 	test_bzimage();
+	test_bzimage_fields();
 	test_place();
 	test_bootparams();
 	test_elf();
 	test_plan();
+	test_plan_check();
 	test_purgatory();
 	free(purg);
 	return tap_done();

@@ -29,8 +29,13 @@ struct luo_file_handler;
  *           (e.g. to a physical address) that lands in the handover blob.
  * @freeze:  prepared -> frozen, just before the kexec jump. Final updates;
  *           may change *@sdata. Must be quick.
+ * @verify:  kexec hook, after freeze and before the update is committed:
+ *           the last check that nothing frozen has changed since @freeze
+ *           (userspace may freeze long before it kexecs). Must not change
+ *           anything; a failure refuses the kexec and cancels everything.
  * @cancel:  prepared/frozen -> normal. Undo prepare (and freeze). @sdata is
- *           the value prepare/freeze left.
+ *           the value prepare/freeze left. Never called once the update is
+ *           committed (see liveupdate_rfc_reboot()).
  * @finish:  new kernel, updated -> normal. @sdata is the value handed over
  *           by the previous kernel (0 if the subsystem was not there).
  *
@@ -42,6 +47,7 @@ struct luo_file_handler;
 struct luo_subsystem_ops {
 	int (*prepare)(void *data, u64 *sdata);
 	int (*freeze)(void *data, u64 *sdata);
+	int (*verify)(void *data, u64 sdata);
 	void (*cancel)(void *data, u64 sdata);
 	void (*finish)(void *data, u64 sdata);
 };
@@ -69,6 +75,9 @@ struct luo_file_args {
  * @can_preserve: cheap test whether @file is of this handler's type
  * @prepare:      serialize the file (no data copy), set @args->data
  * @freeze:       last check/update before kexec; optional
+ * @verify:       kexec hook, after @freeze: fail (e.g. -EBUSY) if the file
+ *                changed since @freeze in a way the handover would lose;
+ *                must not change anything; optional
  * @cancel:       undo @prepare (and @freeze)
  * @retrieve:     new kernel: rebuild the file from @args->data, set
  *                @args->file (with one reference for the orchestrator)
@@ -79,6 +88,7 @@ struct luo_file_ops {
 	bool (*can_preserve)(void *handler_data, struct file *file);
 	int (*prepare)(struct luo_file_args *args);
 	int (*freeze)(struct luo_file_args *args);
+	int (*verify)(struct luo_file_args *args);
 	void (*cancel)(struct luo_file_args *args);
 	int (*retrieve)(struct luo_file_args *args);
 	void (*finish)(struct luo_file_args *args);
@@ -141,5 +151,14 @@ static inline void liveupdate_unregister_file_ops(struct luo_file_handler *fh)
 }
 
 #endif /* CONFIG_LIVEUPDATE_RFC */
+
+#ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
+bool liveupdate_rfc_fault(const char *name);
+#else
+static inline bool liveupdate_rfc_fault(const char *name)
+{
+	return false;
+}
+#endif
 
 #endif /* _LINUX_LUO_RFC_H */

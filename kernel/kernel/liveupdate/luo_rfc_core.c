@@ -32,7 +32,20 @@
  * "luo-rfc-v1" (docs/handover-format.md), into KHO-preserved memory and
  * registers it as the KHO subtree "luo-rfc". kernel_kexec() calls
  * liveupdate_rfc_reboot(), which prepares and freezes on its own when
- * userspace did not; if that fails the kexec is refused with the error.
+ * userspace did not, then asks every participant to verify that nothing
+ * changed since freeze; if any of that fails, everything is cancelled and
+ * the kexec is refused with the error.
+ *
+ * The commit point: once liveupdate_rfc_reboot() has returned 0 the update
+ * is committed. The kexec goes ahead with exactly the handover that was
+ * verified, while other tasks may still run until machine_shutdown(). To
+ * keep them from editing it, liveupdate_rfc_reboot() keeps luo_lock held for
+ * good, as upstream LUO keeps its serialization lock after a successful
+ * serialize: cancel, finish, session release (close), new sessions and
+ * preserves, and (un)registration all wait on the lock and never touch the
+ * KHO subtree, the blob or any preserved memory again. Before the commit
+ * point every one of them is allowed and cancels or edits as described
+ * above.
  *
  * The next kernel finds the subtree early (fs_initcall_sync), validates the
  * whole blob and enters "updated". A blob that fails validation disables LUO:
@@ -40,7 +53,9 @@
  * "disabled" and opening /dev/liveupdate fails with EBADMSG; the kernel keeps
  * running. In "updated", userspace retrieves its sessions and files, then
  * finishes; finish releases every preserved resource nobody retrieved and
- * calls each subsystem's finish callback.
+ * calls each subsystem's finish callback. The incoming blob is restored
+ * from KHO at boot (which proves it was preserved) and kept for the life of
+ * the kernel: debugfs kho/in/sub_fdts/luo-rfc points at it.
  *
  * How kernel code uses it: register a subsystem at boot; in @prepare
  * preserve memory with KHO (kho_preserve_folio(), kho_alloc_preserve()) and
@@ -138,7 +153,6 @@ static struct {
 	int open_err;		/* errno for open() when disabled at runtime */
 	u64 count;		/* live updates before this boot */
 	void *blob;		/* outgoing blob while frozen */
-	void *in_blob;		/* incoming blob, kept until finish */
 } luo = {
 	.state = LIVEUPDATE_STATE_DISABLED,
 	.enabled = true,
@@ -406,18 +420,35 @@ static int luo_write_blob(void *fdt, size_t size)
  */
 static char *luo_fault;
 module_param_named(fault, luo_fault, charp, 0444);
-MODULE_PARM_DESC(fault, "damage the handover blob: compatible or truncate");
+MODULE_PARM_DESC(fault, "damage the outgoing handover: compatible, truncate, dup-data, memfd-index-overflow, memfd-index-unaligned, memfd-order, memfd-count, memfd-flags or memfd-size");
+
+/**
+ * liveupdate_rfc_fault - whether the test fault @name was asked for
+ * @name: one of the names of the luo_rfc.fault= boot parameter
+ *
+ * Test kernels only (CONFIG_LIVEUPDATE_RFC_FAULT_INJECT): the code that
+ * writes a part of the handover damages it on purpose when this returns
+ * true, so that tests can check how the next kernel refuses it.
+ *
+ * Context: any.
+ * Return: true if luo_rfc.fault=@name was given.
+ */
+bool liveupdate_rfc_fault(const char *name)
+{
+	return luo_fault && !strcmp(luo_fault, name);
+}
+EXPORT_SYMBOL_GPL(liveupdate_rfc_fault);
 
 static size_t luo_inject_fault(void *blob, size_t size)
 {
-	if (!luo_fault)
-		return size;
-	pr_warn("fault injection: %s\n", luo_fault);
-	if (!strcmp(luo_fault, "compatible"))
+	if (liveupdate_rfc_fault("compatible")) {
+		pr_warn("fault injection: compatible\n");
 		fdt_setprop_inplace(blob, 0, "compatible", "luo-rfc-v9",
 				    sizeof(LUO_FDT_COMPATIBLE));
-	else if (!strcmp(luo_fault, "truncate"))
+	} else if (liveupdate_rfc_fault("truncate")) {
+		pr_warn("fault injection: truncate\n");
 		size = 64;
+	}
 	return size;
 }
 #else
@@ -564,11 +595,7 @@ int luo_finish(void)
 		list_del(&in->list);
 		kfree(in);
 	}
-	/* kept until now for debugfs kho/in/sub_fdts/luo-rfc */
-	if (luo.in_blob) {
-		kho_restore_free(luo.in_blob);
-		luo.in_blob = NULL;
-	}
+	/* the incoming blob stays: debugfs kho/in/sub_fdts/luo-rfc shows it */
 	luo_set_state(LIVEUPDATE_STATE_NORMAL);
 	pr_info("live update %llu finished\n", luo.count);
 	return 0;
@@ -587,24 +614,29 @@ void luo_maybe_finish(void)
 		luo_finish();
 }
 
-/**
- * liveupdate_rfc_reboot - kexec hook: make sure everything is frozen
- *
- * Called by kernel_kexec() before the point of no return. Finishes a
- * pending incoming update (what was not retrieved is released), then
- * prepares and freezes whatever userspace left undone.
- *
- * Context: process context, kexec lock held.
- * Return: 0 to go ahead, or a negative errno to refuse the kexec; in that
- * case the orchestrator is back in normal with nothing preserved.
- */
-int liveupdate_rfc_reboot(void)
+/* Ask every subsystem whether what it froze is still what it handed over. */
+static int luo_verify(void)
+{
+	struct luo_subsystem *ss;
+	int err;
+
+	list_for_each_entry(ss, &luo_subsystems, list) {
+		if (!ss->ops->verify)
+			continue;
+		err = ss->ops->verify(ss->data, ss->sdata);
+		if (err) {
+			pr_err("subsystem %s changed since freeze: %pe\n",
+			       ss->name, ERR_PTR(err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Finish a pending incoming update, then prepare and freeze what is left. */
+static int luo_freeze_for_kexec(void)
 {
 	int err = 0;
-
-	guard(mutex)(&luo_lock);
-	if (!liveupdate_rfc_enabled())
-		return 0;
 
 	if (luo.state == LIVEUPDATE_STATE_UPDATED) {
 		pr_info("kexec before finish: releasing what was not retrieved\n");
@@ -614,17 +646,48 @@ int liveupdate_rfc_reboot(void)
 		err = luo_prepare();
 	if (!err && luo.state == LIVEUPDATE_STATE_PREPARED)
 		err = luo_freeze();
-	/* the purgatory's checks, while we can still cancel */
-	if (!err) {
-		err = luo_prejump_check();
-		if (err)
-			luo_cancel();
+	return err;
+}
+
+/**
+ * liveupdate_rfc_reboot - kexec hook: freeze, verify and commit the update
+ *
+ * Called by kernel_kexec() before the point of no return. Finishes a
+ * pending incoming update (what was not retrieved is released), prepares
+ * and freezes whatever userspace left undone, and lets every participant
+ * verify that nothing changed since freeze. On success the update is
+ * committed: luo_lock stays held for good, so that no other task can
+ * cancel, finish, close a session or preserve anything while the kexec
+ * goes ahead with the handover as verified here.
+ *
+ * Context: process context, kexec lock held.
+ * Return: 0 to go ahead (committed), or a negative errno to refuse the
+ * kexec; in that case the orchestrator is back in normal with nothing
+ * preserved.
+ */
+int liveupdate_rfc_reboot(void)
+{
+	int err;
+
+	mutex_lock(&luo_lock);
+	if (!liveupdate_rfc_enabled()) {
+		mutex_unlock(&luo_lock);
+		return 0;
 	}
+	err = luo_freeze_for_kexec();
+	if (!err)
+		err = luo_verify();
+	/* frozen and verified: the purgatory's checks, while we can cancel */
+	if (!err)
+		err = luo_prejump_check();
 	if (err) {
+		luo_cancel();
+		mutex_unlock(&luo_lock);
 		pr_err("kexec refused, nothing preserved: %pe\n", ERR_PTR(err));
 		return err;
 	}
-	pr_info("frozen for kexec (live update %llu)\n", luo.count + 1);
+	/* committed: luo_lock is never released (see DOC above) */
+	pr_info("committed to kexec (live update %llu)\n", luo.count + 1);
 	return 0;
 }
 
@@ -785,6 +848,33 @@ static void __init luo_sysfs_init(void)
 }
 
 /*
+ * Take the incoming blob over from KHO before reading a byte of it: the
+ * restore proves that the pages were preserved (and not restored before) and
+ * gives their size. The blob is never freed (debugfs kho/in points at it).
+ */
+static int __init luo_restore_blob(phys_addr_t phys, size_t size)
+{
+	struct folio *folio;
+
+	if (!phys || !PAGE_ALIGNED(phys) || !size) {
+		pr_err("incoming blob: bad address %pa or size %zu\n", &phys,
+		       size);
+		return -EINVAL;
+	}
+	folio = kho_restore_folio(phys);
+	if (!folio) {
+		pr_err("incoming blob at %pa was not preserved\n", &phys);
+		return -EINVAL;
+	}
+	if (size > folio_size(folio)) {
+		pr_err("incoming blob: %zu bytes in a preserved block of %zu\n",
+		       size, folio_size(folio));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * After kho_init() (fs_initcall): KHO's outgoing tree exists and incoming
  * preserved memory can be restored. Subsystems and file handlers register
  * later (device_initcall and after).
@@ -819,6 +909,10 @@ static int __init luo_rfc_init(void)
 		goto err_disable;
 	}
 
+	err = luo_restore_blob(phys, size);
+	if (err)
+		goto err_disable;
+
 	mutex_lock(&luo_lock);
 	err = luo_parse_blob(phys_to_virt(phys), size);
 	if (err) {
@@ -826,7 +920,6 @@ static int __init luo_rfc_init(void)
 		mutex_unlock(&luo_lock);
 		goto err_disable;
 	}
-	luo.in_blob = phys_to_virt(phys);
 	luo_set_state(LIVEUPDATE_STATE_UPDATED);
 	mutex_unlock(&luo_lock);
 	pr_info("live update %llu: handover blob accepted\n", luo.count);

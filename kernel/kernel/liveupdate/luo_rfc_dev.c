@@ -93,8 +93,11 @@ static int luo_dev_session(unsigned int cmd, const u8 *uname, void __user *uarg,
 		goto err_put_fd;
 
 	arg->fd = fd;
-	if (copy_to_user(uarg, arg, len)) {
-		err = -EFAULT;
+	err = copy_to_user(uarg, arg, len) ? -EFAULT : 0;
+	/* a new session takes part only once userspace knows its fd */
+	if (!err && cmd == LIVEUPDATE_IOCTL_CREATE_SESSION)
+		err = luo_session_publish(file);
+	if (err) {
 		fput(file);
 		goto err_put_fd;
 	}

@@ -38,10 +38,20 @@
  *   every remaining session at once. New outgoing sessions may be created
  *   in updated already; the next kexec finishes the pending update first.
  *
+ * - kexec: the kexec hook lets every file handler verify that its file did
+ *   not change since freeze (memfd: no new pages, no new seals); then the
+ *   update is committed and nothing here runs any more (see the DOC block
+ *   of luo_rfc_core.c).
+ *
  * Errors follow upstream: unsupported file type ENOENT, a file preserved
- * twice EBUSY, duplicate token or session name EEXIST, unknown token or
- * session ENOENT, an operation on the wrong kind of session EINVAL, and any
- * change while frozen EBUSY.
+ * twice EBUSY (the same inode, whichever struct file or fd: a reopen through
+ * /proc/self/fd counts), duplicate token or session name EEXIST, unknown
+ * token or session ENOENT, an operation on the wrong kind of session
+ * EINVAL, and any change while frozen EBUSY.
+ *
+ * A new session is published (visible to prepare, freeze, cancel and the
+ * blob) only after CREATE_SESSION has copied its fd number to userspace; a
+ * failed copy leaves nothing behind.
  */
 
 #define pr_fmt(fmt) "luo: " fmt
@@ -170,31 +180,44 @@ err_unlock:
 }
 EXPORT_SYMBOL_GPL(liveupdate_register_file_ops);
 
+/*
+ * Does any file still need @fh: an outgoing file of its type, or an incoming
+ * one that uses it (retrieved) or will (its compatible, not finished yet)?
+ */
+static bool luo_handler_in_use(struct luo_file_handler *fh)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+
+	list_for_each_entry(s, &luo_out_sessions, list)
+		list_for_each_entry(f, &s->files, list)
+			if (f->fh == fh)
+				return true;
+	list_for_each_entry(s, &luo_in_sessions, list)
+		list_for_each_entry(f, &s->files, list)
+			if (f->fh == fh || !strcmp(f->compatible, fh->compatible))
+				return true;
+	return false;
+}
+
 /**
  * liveupdate_unregister_file_ops - remove a file type
  * @fh: handle from liveupdate_register_file_ops()
  *
  * Context: process context. The caller must make sure that no file of this
- * type is preserved any more; a preserved one is reported and the handler
- * stays registered.
+ * type is preserved any more, outgoing or incoming (until its session is
+ * finished); while one is, the call is reported and the handler stays
+ * registered.
  */
 void liveupdate_unregister_file_ops(struct luo_file_handler *fh)
 {
-	struct luo_session *s;
-	struct luo_file *f;
-
 	if (IS_ERR_OR_NULL(fh))
 		return;
 	mutex_lock(&luo_lock);
-	list_for_each_entry(s, &luo_out_sessions, list) {
-		list_for_each_entry(f, &s->files, list) {
-			if (f->fh == fh) {
-				pr_err("%s still has preserved files: kept\n",
-				       fh->compatible);
-				mutex_unlock(&luo_lock);
-				return;
-			}
-		}
+	if (luo_handler_in_use(fh)) {
+		pr_err("%s still has preserved files: kept\n", fh->compatible);
+		mutex_unlock(&luo_lock);
+		return;
 	}
 	list_del(&fh->list);
 	mutex_unlock(&luo_lock);
@@ -280,8 +303,10 @@ err_cancel:
 	return err;
 }
 
-static int luo_files_freeze(void *data, u64 *sdata)
+/* Freeze every outgoing file, or (@verify) check that none changed since. */
+static int luo_files_freeze_or_verify(bool verify)
 {
+	int (*op)(struct luo_file_args *args);
 	struct luo_file_args args;
 	struct luo_session *s;
 	struct luo_file *f;
@@ -289,20 +314,31 @@ static int luo_files_freeze(void *data, u64 *sdata)
 
 	list_for_each_entry(s, &luo_out_sessions, list) {
 		list_for_each_entry(f, &s->files, list) {
-			if (!f->fh->ops->freeze)
+			op = verify ? f->fh->ops->verify : f->fh->ops->freeze;
+			if (!op)
 				continue;
 			luo_file_args_init(&args, f);
-			err = f->fh->ops->freeze(&args);
+			err = op(&args);
 			if (err) {
-				pr_err("%s file (token %#llx) failed to freeze: %pe\n",
+				pr_err("%s file (token %#llx) failed to %s: %pe\n",
 				       f->fh->compatible, f->token,
-				       ERR_PTR(err));
+				       verify ? "verify" : "freeze", ERR_PTR(err));
 				return err;
 			}
 			f->data = args.data;
 		}
 	}
 	return 0;
+}
+
+static int luo_files_freeze(void *data, u64 *sdata)
+{
+	return luo_files_freeze_or_verify(false);
+}
+
+static int luo_files_verify(void *data, u64 sdata)
+{
+	return luo_files_freeze_or_verify(true);
 }
 
 static struct luo_file_handler *luo_find_handler(const char *compatible)
@@ -376,6 +412,7 @@ static void luo_files_finish(void *data, u64 sdata)
 static const struct luo_subsystem_ops luo_files_ops = {
 	.prepare = luo_files_prepare,
 	.freeze = luo_files_freeze,
+	.verify = luo_files_verify,
 	.cancel = luo_files_cancel,
 	.finish = luo_files_finish,
 };
@@ -432,9 +469,9 @@ int luo_files_serialize(void *fdt)
 {
 	struct luo_session *s;
 	struct luo_file *f;
+	u64 id = 0, first_data = 0;
 	char node[24];
 	u32 index = 0;
-	u64 id = 0;
 	int err;
 
 	err = fdt_begin_node(fdt, LUO_FDT_SESSIONS);
@@ -455,6 +492,13 @@ int luo_files_serialize(void *fdt)
 	index = 0;
 	list_for_each_entry(s, &luo_out_sessions, list) {
 		list_for_each_entry(f, &s->files, list) {
+			u64 data = f->data;
+
+			/* test fault: the second file claims the first's data */
+			if (!id)
+				first_data = data;
+			else if (id == 1 && liveupdate_rfc_fault("dup-data"))
+				data = first_data;
 			snprintf(node, sizeof(node), "%llx", id++);
 			if (!err)
 				err = fdt_begin_node(fdt, node);
@@ -468,8 +512,8 @@ int luo_files_serialize(void *fdt)
 				err = fdt_property(fdt, LUO_FDT_SESSION, &index,
 						   sizeof(index));
 			if (!err)
-				err = fdt_property(fdt, LUO_FDT_DATA, &f->data,
-						   sizeof(f->data));
+				err = fdt_property(fdt, LUO_FDT_DATA, &data,
+						   sizeof(data));
 			if (!err)
 				err = fdt_end_node(fdt);
 		}
@@ -559,6 +603,19 @@ static int luo_parse_sessions(const void *fdt)
 	return 0;
 }
 
+/* Has any incoming file (of any session) the handover data @data? */
+static bool luo_in_data_used(u64 data)
+{
+	struct luo_session *s;
+	struct luo_file *f;
+
+	list_for_each_entry(s, &luo_in_sessions, list)
+		list_for_each_entry(f, &s->files, list)
+			if (f->data == data)
+				return true;
+	return false;
+}
+
 static int luo_parse_files(const void *fdt)
 {
 	struct luo_session *s;
@@ -607,6 +664,13 @@ static int luo_parse_files(const void *fdt)
 				return -EINVAL;
 			}
 		}
+		/* one preserved object, two owners: the second would read freed memory */
+		if (luo_in_data_used(f->data)) {
+			pr_err("incoming blob: file %s: data %#llx used by another file\n",
+			       nname, f->data);
+			kfree(f);
+			return -EINVAL;
+		}
 		list_add_tail(&f->list, &s->files);
 	}
 	return 0;
@@ -629,7 +693,10 @@ int luo_files_deserialize(const void *fdt)
 	return err;
 }
 
-/* Is @file preserved in any outgoing session? */
+/*
+ * Is @file preserved in any outgoing session? Keyed on the inode: a reopen
+ * through /proc/self/fd is another struct file of the same memfd.
+ */
 static bool luo_file_is_preserved(struct file *file)
 {
 	struct luo_session *s;
@@ -637,7 +704,7 @@ static bool luo_file_is_preserved(struct file *file)
 
 	list_for_each_entry(s, &luo_out_sessions, list)
 		list_for_each_entry(f, &s->files, list)
-			if (f->file == file)
+			if (file_inode(f->file) == file_inode(file))
 				return true;
 	return false;
 }
@@ -769,6 +836,11 @@ static int luo_session_release(struct inode *inode, struct file *filep)
 			kfree(s);
 		return 0;
 	}
+	/* never published (CREATE_SESSION failed to hand it over) */
+	if (list_empty(&s->list)) {
+		kfree(s);
+		return 0;
+	}
 
 	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN) {
 		pr_warn("session %s closed while frozen: cancelling the live update\n",
@@ -885,9 +957,12 @@ static int luo_session_getfile(struct luo_session *s, struct file **filep)
 }
 
 /**
- * luo_session_create - new outgoing session
+ * luo_session_create - new outgoing session, not yet published
  * @name:  NUL-terminated name, 1..63 characters
  * @filep: the session file on success
+ *
+ * The session takes part in nothing until luo_session_publish(); a file put
+ * before that just frees it.
  *
  * Context: process context.
  * Return: 0, -EINVAL for a bad name, -EEXIST if an outgoing session has the
@@ -905,10 +980,11 @@ int luo_session_create(const char *name, struct file **filep)
 	s = kzalloc_obj(*s);
 	if (!s)
 		return -ENOMEM;
+	INIT_LIST_HEAD(&s->list);
 	INIT_LIST_HEAD(&s->files);
 	memcpy(s->name, name, len);
 
-	guard(mutex)(&luo_lock);
+	mutex_lock(&luo_lock);
 	err = -EBUSY;
 	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN)
 		goto err_free;
@@ -916,15 +992,42 @@ int luo_session_create(const char *name, struct file **filep)
 	list_for_each_entry(it, &luo_out_sessions, list)
 		if (!strcmp(it->name, s->name))
 			goto err_free;
+	mutex_unlock(&luo_lock);
 	err = luo_session_getfile(s, filep);
 	if (err)
-		goto err_free;
-	list_add_tail(&s->list, &luo_out_sessions);
-	return 0;
+		kfree(s);
+	return err;
 
 err_free:
+	mutex_unlock(&luo_lock);
 	kfree(s);
 	return err;
+}
+
+/**
+ * luo_session_publish - make a new session take part in the live update
+ * @file: the session file from luo_session_create()
+ *
+ * Called once userspace has the session's fd number; the checks of
+ * luo_session_create() are made again, since the state or the names may
+ * have changed meanwhile. On failure the caller puts @file.
+ *
+ * Context: process context.
+ * Return: 0, -EBUSY while frozen, -EEXIST if an outgoing session has the
+ * name by now.
+ */
+int luo_session_publish(struct file *file)
+{
+	struct luo_session *s = file->private_data, *it;
+
+	guard(mutex)(&luo_lock);
+	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN)
+		return -EBUSY;
+	list_for_each_entry(it, &luo_out_sessions, list)
+		if (!strcmp(it->name, s->name))
+			return -EEXIST;
+	list_add_tail(&s->list, &luo_out_sessions);
+	return 0;
 }
 
 /**

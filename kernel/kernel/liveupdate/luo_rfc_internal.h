@@ -68,6 +68,7 @@ int luo_files_serialize(void *fdt);
 int luo_files_deserialize(const void *fdt);
 bool luo_files_incoming_pending(void);
 int luo_session_create(const char *name, struct file **filep);
+int luo_session_publish(struct file *file);
 int luo_session_retrieve(const char *name, struct file **filep);
 
 #endif /* _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H */
