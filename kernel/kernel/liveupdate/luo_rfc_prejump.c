@@ -60,6 +60,8 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/pagemap.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -213,18 +215,19 @@ static int luo_prejump_setup(struct luo_prejump *pj,
 	ranges_sz = array_size(pj->max_ranges, sizeof(*pj->ranges));
 	segs_sz = array_size(pj->nsegs, sizeof(*pj->segs));
 	scratch_sz = array_size(ho->nr_scratch, sizeof(*pj->scratch));
-	/* token uniqueness in n log n: 16 bytes per preserved file */
-	pj->work_size = nfiles * 16;
-	buf = kvzalloc(size_add(size_add(ranges_sz, segs_sz),
-				size_add(scratch_sz, pj->work_size)),
+	/*
+	 * The library's sorts take HO_WORK_PER_RANGE bytes per preserved
+	 * range (every folio) and per file: start from the files, grow on
+	 * HO_ERR_WORK_SPACE (luo_prejump_run()).
+	 */
+	pj->work_size = max_t(u64, SZ_64K, size_mul(nfiles, 4 * HO_WORK_PER_RANGE));
+	buf = kvzalloc(size_add(size_add(ranges_sz, segs_sz), scratch_sz),
 		       GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	pj->ranges = (void *)buf;
 	pj->segs = (void *)(buf + ranges_sz);
 	pj->scratch = (void *)(buf + ranges_sz + segs_sz);
-	pj->work = pj->work_size ? buf + ranges_sz + segs_sz + scratch_sz :
-		   NULL;
 
 	pj->memmap.ranges = pj->ranges;
 	walk_system_ram_res(0, U64_MAX, pj, luo_prejump_add_ram);
@@ -236,6 +239,32 @@ static int luo_prejump_setup(struct luo_prejump *pj,
 	pj->scratch_size = scratch_sz;
 	pj->scratch_max = scratch_sz;
 	return 0;
+}
+
+/*
+ * ho_check_handover() with a work area that grows until the sorts fit: it
+ * doubles on HO_ERR_WORK_SPACE, up to 16 bytes per page of RAM (one range
+ * per page is the most there can be).
+ */
+static int luo_prejump_run(struct luo_prejump *pj, struct ho_kho_data *kd,
+			   struct ho_env *env, struct ho_report *rep)
+{
+	u64 cap = size_mul(totalram_pages(), 2 * HO_WORK_PER_RANGE);
+	int herr;
+
+	for (;;) {
+		pj->work = kvmalloc(pj->work_size, GFP_KERNEL);
+		if (!pj->work)
+			return HO_ERR_WORK_SPACE;
+		env->work = pj->work;
+		env->work_size = pj->work_size;
+		herr = ho_check_handover(kd, pj->segs, pj->nsegs, env, rep);
+		if (herr != HO_ERR_WORK_SPACE || pj->work_size >= cap)
+			return herr;
+		kvfree(pj->work);
+		pj->work = NULL;
+		pj->work_size = min(size_mul(pj->work_size, 2), cap);
+	}
 }
 
 /* A private, damaged copy of the blob at @phys, seen by the check instead. */
@@ -415,12 +444,14 @@ int luo_prejump_check(void)
 		.phys = &pj.phys,
 		.schemas = ho_schemas,
 		.flags = HO_CHECK_REQUIRE_LUO,
-		.work = pj.work,
-		.work_size = pj.work_size,
+		/* what memfd_luo_rfc.c accepts from the table */
+		.max_folio_order = min(MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER),
 	};
 	if (!herr)
-		herr = ho_check_handover(&kd, pj.segs, pj.nsegs, &env, &rep);
+		herr = luo_prejump_run(&pj, &kd, &env, &rep);
 	err = luo_prejump_errno(herr);
+	if (herr == HO_ERR_WORK_SPACE && !pj.work)
+		err = -ENOMEM;	/* the work area could not grow */
 	if (err)
 		pr_err("pre-jump check failed: %s (%s) at %s %s: kexec refused (%pe)\n",
 		       ho_errname(herr), ho_strerror(herr),
@@ -429,6 +460,7 @@ int luo_prejump_check(void)
 		pr_info("pre-jump check: handover ok in %lld us (%u RAM ranges, %u segments)\n",
 			ktime_us_delta(ktime_get(), start), pj.memmap.count,
 			pj.nsegs);
+	kvfree(pj.work);
 	kvfree(pj.fault_copy);
 	kvfree(pj.ranges);
 	return err;
