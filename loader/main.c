@@ -478,8 +478,11 @@ int main(int argc, char **argv)
 			in.fdt_size = h.fdt_size;
 			in.scratch = h.scratch;
 			in.nscratch = h.nscratch;
-		} else {
+		} else if (pend.fmt) {
 			errmsg("no handover carried: nothing to hand over (%s)", why);
+		} else {
+			errmsg("no handover carried: %s; this kernel does not say what is "
+			       "preserved (%s)", why, pend.fmt_why);
 		}
 	} else {
 		char words[LD_WHY_MAX + 96];

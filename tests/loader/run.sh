@@ -184,6 +184,10 @@ run "nothing to hand over: loads and says so in one line" 0 "out:^handover: none
 [ "$(wc -l < "$t/e")" = 1 ]; tap $? "cli: nothing to hand over: exactly one line on stderr"
 run "LUO off: loads without and says so" 0 "err:^luo-kexec: no handover carried" -- \
 	"${L[@]}" --sysfs-root="$t/off" -l "$t/bzrec"
+mkdir -p "$t/bare"
+run "a kernel that says nothing (no sysfs files): loads without, says so" 0 "out:^handover: none" \
+	"err:^luo-kexec: no handover carried: .*this kernel does not say what is preserved" -- \
+	"${L[@]}" --sysfs-root="$t/bare" -l "$t/bzrec"
 run "--no-handover says so and what it leaves" 0 "out:^handover: none" \
 	"err:^luo-kexec: --no-handover: loading without the handover; not carried: 1 session" -- \
 	"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzrec" --no-handover
