@@ -32,17 +32,19 @@ ALL_TARGETS :=
 
 include $(sort $(wildcard $(TOP)/*/*.mk $(TOP)/*/*/*.mk $(TOP)/tests/*.mk))
 
-.PHONY: all deps kernel kernel-ours kernel-upstream demo check check-quick bench clean distclean
+# Kernel variants `make kernel` builds: ours-* are ours plus one fragment
+# (scripts/kernel-build.sh), next kernels for the loader's refusal tests.
+KERNEL_VARIANTS := ours upstream ours-nomemfd ours-luov2
+
+.PHONY: all deps kernel $(addprefix kernel-,$(KERNEL_VARIANTS)) demo check check-quick bench clean distclean
 all: $(ALL_TARGETS)
 
 deps:
 	@$(TOP)/scripts/deps.sh
 
-kernel: kernel-ours kernel-upstream
-kernel-ours:
-	@$(TOP)/scripts/kernel-build.sh ours x86_64
-kernel-upstream:
-	@$(TOP)/scripts/kernel-build.sh upstream x86_64
+kernel: $(addprefix kernel-,$(KERNEL_VARIANTS))
+$(addprefix kernel-,$(KERNEL_VARIANTS)): kernel-%:
+	@$(TOP)/scripts/kernel-build.sh $* x86_64
 
 demo:
 	@$(TOP)/scripts/demo.sh

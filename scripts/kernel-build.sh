@@ -1,7 +1,12 @@
 #!/bin/bash
 # Build a Linux kernel image for one variant, cached by content hash.
 #
-#   scripts/kernel-build.sh VARIANT [ARCH]     VARIANT: ours | upstream
+#   scripts/kernel-build.sh VARIANT [ARCH]
+#
+# VARIANT: ours | upstream, or ours-<name>: "ours" plus the fragment
+# kernel/configs/ours-<name>.config (ours-nomemfd: without the memfd
+# handler; ours-luov2: LUO compatible bumped to luo-rfc-v2), built from the
+# same tree as ours so that ccache shares their objects.
 #
 # Prints the path of the built image on stdout (last line). The image lives
 # in $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source
@@ -10,22 +15,29 @@
 # gets uapi headers from scripts/linux-uapi.sh, without a kernel build.)
 set -euo pipefail
 
-variant=${1:?usage: kernel-build.sh ours|upstream [x86_64|arm64]}
+variant=${1:?usage: kernel-build.sh ours|ours-NAME|upstream [x86_64|arm64]}
 arch=${2:-x86_64}
 top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/common.sh
 . "$top/scripts/common.sh"
 
-case "$variant" in ours|upstream) ;; *) die "unknown variant '$variant'";; esac
+case "$variant" in
+ours|upstream) base=$variant ;;
+ours-*) base=ours
+	[ -f "$top/kernel/configs/$variant.config" ] ||
+		die "unknown variant '$variant' (no kernel/configs/$variant.config)" ;;
+*) die "unknown variant '$variant'" ;;
+esac
 case "$arch" in
 x86_64) karch=x86_64; image=arch/x86/boot/bzImage; target=bzImage; cross= ;;
 arm64) karch=arm64; image=arch/arm64/boot/Image; target=Image; cross=aarch64-linux-gnu- ;;
 *) die "unknown arch '$arch'" ;;
 esac
 
-# One build per variant at a time (several engineers and tests share the cache).
+# One build per source tree at a time (several engineers and tests share the
+# cache); ours-* variants build from ours' tree, so they take its lock.
 mkdir -p "$LUO_CACHE"
-exec 9>"$LUO_CACHE/.lock-$arch-$variant"
+exec 9>"$LUO_CACHE/.lock-$arch-$base"
 flock 9
 src=$(linux_source_dir)
 
@@ -38,16 +50,52 @@ overlay_files() {
 patch_files() {
 	(cd "$top/kernel" && { find ./patches -name '*.patch' 2>/dev/null || true; } | LC_ALL=C sort)
 }
+# Config fragments in the order they are merged (later ones win).
+fragment_names() {
+	echo base "$base"
+	[ "$variant" = "$base" ] || echo "$variant"
+	echo "$arch"
+}
+# The stage library (efi/lib), built into ours for the pre-jump check
+# (kernel/liveupdate/luo_rfc_prejump.c): its sources (those the overlay's
+# stage/Makefile names), headers and the schema tables generated from
+# fdt-schema/*.yaml are copied into kernel/liveupdate/stage/ at build time,
+# so there is one copy of the library.
+stage_dir=kernel/liveupdate/stage
+stage_gen=$(mktemp -d)
+trap 'rm -rf "$stage_gen"' EXIT
+stage_files() {
+	# "<source in this repo> <path in the tree>", one per line
+	local n
+	[ -f "$top/kernel/$stage_dir/Makefile" ] || return 0
+	for n in $(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$top/kernel/$stage_dir/Makefile" |
+		sed -n 's/^obj-y :=//p'); do
+		n=${n%.o}
+		if [ "$n" = ho_schema_tables ]; then
+			echo "$stage_gen/$n.c $stage_dir/$n.c"
+		else
+			echo "$top/efi/lib/$n.c $stage_dir/$n.c"
+		fi
+	done
+	echo "$top/efi/lib/internal.h $stage_dir/internal.h"
+	(cd "$top/efi/lib" && find include -name '*.h' | LC_ALL=C sort) |
+		while read -r n; do echo "$top/efi/lib/$n $stage_dir/$n"; done
+}
+if [ "$base" = ours ] && [ -f "$top/kernel/$stage_dir/Makefile" ]; then
+	python3 "$top/fdt-schema/gen-tables.py" -c "$stage_gen/ho_schema_tables.c" \
+		"$top"/fdt-schema/*.yaml || die "schema table generation failed"
+fi
 key=$({
 	echo "$LINUX_VERSION $variant $arch"
 	cat "$top/scripts/kernel-build.sh"
-	for f in base "$variant" "$arch"; do
+	for f in $(fragment_names); do
 		[ -f "$top/kernel/configs/$f.config" ] && cat "$top/kernel/configs/$f.config"
 	done
-	if [ "$variant" = ours ]; then
+	if [ "$base" = ours ]; then
 		for f in $(overlay_files) $(patch_files); do
 			echo "$f"; cat "$top/kernel/$f"
 		done
+		stage_files | while read -r from to; do echo "$to"; cat "$from"; done
 	fi
 } | sha256sum | cut -c1-16)
 
@@ -65,7 +113,7 @@ fi
 # changed. Objects go to $tree/.obj: a build directory directly below the
 # source makes Kbuild use the relative srctree "..", so compiler command
 # lines are the same for both variants and ccache shares their objects.
-tree="$LUO_CACHE/tree/$arch-$variant"
+tree="$LUO_CACHE/tree/$arch-$base"
 stamp="$tree/.luo-touched"
 if [ ! -d "$tree" ]; then
 	log "creating hard-linked tree $tree"
@@ -83,7 +131,7 @@ if [ -f "$stamp" ]; then
 	done < "$stamp"
 	rm -f "$stamp"
 fi
-if [ "$variant" = ours ]; then
+if [ "$base" = ours ]; then
 	touched=$(mktemp)
 	for f in $(overlay_files); do
 		f=${f#./}
@@ -92,6 +140,12 @@ if [ "$variant" = ours ]; then
 		cp "$top/kernel/$f" "$tree/$f"
 		echo "$f" >> "$touched"
 	done
+	while read -r from to; do
+		mkdir -p "$(dirname "$tree/$to")"
+		rm -f "$tree/$to"
+		cp "$from" "$tree/$to"
+		echo "$to" >> "$touched"
+	done < <(stage_files)
 	for p in $(patch_files); do
 		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/kernel/$p"); do
 			if [ -f "$tree/$f" ]; then
@@ -107,6 +161,7 @@ if [ "$variant" = ours ]; then
 fi
 
 obj="$tree/.obj"
+[ "$variant" = "$base" ] || obj="$tree/.obj-$variant"
 mkdir -p "$obj"
 export CCACHE_DIR=${CCACHE_DIR:-$LUO_CACHE/ccache}
 export CCACHE_BASEDIR=$LUO_CACHE
@@ -119,26 +174,28 @@ mk() { make -s -C "$tree" O="$obj" ARCH="$karch" CROSS_COMPILE="$cross" \
 	CC="ccache ${cross}gcc" HOSTCC="ccache gcc" -j"$jobs" "$@"; }
 
 log "configuring $arch/$variant (tinyconfig + fragments)"
-frags=("$top/kernel/configs/base.config" "$top/kernel/configs/$variant.config")
-[ -f "$top/kernel/configs/$arch.config" ] && frags+=("$top/kernel/configs/$arch.config")
+frags=()
+for f in $(fragment_names); do
+	[ -f "$top/kernel/configs/$f.config" ] && frags+=("$top/kernel/configs/$f.config")
+done
 mk tinyconfig >/dev/null
 (cd "$obj" && ARCH=$karch "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" \
 	.config "${frags[@]}" >/dev/null)
 mk olddefconfig >/dev/null
-# Every option a fragment asks for must have survived olddefconfig.
+# Every option the fragments ask for (the last fragment that names it wins)
+# must have survived olddefconfig.
 missing=0
-for f in "${frags[@]}"; do
-	while IFS= read -r line; do
-		case "$line" in
-		CONFIG_*=n) opt=${line%%=*}
-			if grep -q "^$opt=" "$obj/.config"; then
-				warn "$opt is set, fragment wants it off"; missing=1
-			fi ;;
-		CONFIG_*=*) grep -qxF "$line" "$obj/.config" ||
-			{ warn "$line did not survive olddefconfig"; missing=1; } ;;
-		esac
-	done < "$f"
-done
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=n) opt=${line%%=*}
+		if grep -q "^$opt=" "$obj/.config"; then
+			warn "$opt is set, fragment wants it off"; missing=1
+		fi ;;
+	CONFIG_*=*) grep -qxF "$line" "$obj/.config" ||
+		{ warn "$line did not survive olddefconfig"; missing=1; } ;;
+	esac
+done < <(awk -F= '/^CONFIG_/ { if (!($1 in v)) o[n++] = $1; v[$1] = $0 }
+	END { for (i = 0; i < n; i++) print v[o[i]] }' "${frags[@]}")
 [ $missing = 0 ] || die "config fragments are inconsistent (see above)"
 
 log "building $arch/$variant in $obj (make -j$jobs, ccache)"

@@ -50,8 +50,6 @@
 
 #include "internal.h"
 
-#define MEMFD_RFC_COMPATIBLE	"memfd-v1"
-
 #define MEMFD_RFC_FOLIO_UPTODATE	BIT(0)
 #define MEMFD_RFC_FOLIO_DIRTY		BIT(1)
 

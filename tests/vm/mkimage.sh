@@ -5,17 +5,32 @@
 #
 # OUTDIR/bzImage is the variant's cached kernel; OUTDIR/initramfs.cpio holds
 # /init, the test programs in /bin and the kernel itself in /boot (the guest
-# kexecs into the same kernel). The archive is rebuilt only when an input is
-# newer than it.
+# kexecs into the same kernel). Each variant named in $VM_EXTRA_KERNELS
+# (e.g. "ours-nomemfd ours-luov2") is built too and lands in
+# /boot/bzImage-<variant>. The archive is rebuilt only when an input is newer
+# than it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
 variant=$1 out=$2 init=$3
 shift 3
 kernel=$("$top/scripts/kernel-build.sh" "$variant" x86_64)
+extra=()
+for v in ${VM_EXTRA_KERNELS:-}; do
+	extra+=("$v=$("$top/scripts/kernel-build.sh" "$v" x86_64)")
+done
 mkdir -p "$out"
 cpio_out="$out/initramfs.cpio"
-if [ -f "$cpio_out" ] && [ "$(readlink -f "$out/bzImage")" = "$kernel" ]; then
+same_extra() {
+	local e have
+	have=$(cd "$out" && ls bzImage-* 2>/dev/null | LC_ALL=C sort | paste -sd' ')
+	[ "$have" = "$(for e in "${extra[@]}"; do echo "bzImage-${e%%=*}"; done |
+		LC_ALL=C sort | paste -sd' ')" ] || return 1
+	for e in "${extra[@]}"; do
+		[ "$(readlink -f "$out/bzImage-${e%%=*}")" = "${e#*=}" ] || return 1
+	done
+}
+if [ -f "$cpio_out" ] && [ "$(readlink -f "$out/bzImage")" = "$kernel" ] && same_extra; then
 	fresh=1
 	for f in "$init" "$@" "$0"; do
 		[ "$f" -nt "$cpio_out" ] && fresh=0
@@ -23,12 +38,15 @@ if [ -f "$cpio_out" ] && [ "$(readlink -f "$out/bzImage")" = "$kernel" ]; then
 	[ $fresh = 1 ] && exit 0
 fi
 ln -sfn "$kernel" "$out/bzImage"
+rm -f "$out"/bzImage-*
+for e in "${extra[@]}"; do ln -sfn "${e#*=}" "$out/bzImage-${e%%=*}"; done
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,boot,dev,proc,sys,tmp,debugfs}
 install -m 0755 "$init" "$stage/init"
 for b in "$@"; do install -m 0755 "$b" "$stage/bin/"; done
 cp "$kernel" "$stage/boot/bzImage"
+for e in "${extra[@]}"; do cp "${e#*=}" "$stage/boot/bzImage-${e%%=*}"; done
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio --quiet -o -H newc --owner=0:0 --reproducible) > "$cpio_out.tmp"
 mv "$cpio_out.tmp" "$cpio_out"

@@ -70,6 +70,7 @@
 #include <linux/sysfs.h>
 #include <linux/unaligned.h>
 
+#include "luo_rfc_handover.h"
 #include "luo_rfc_internal.h"
 
 /* Serializes state changes, subsystem, session and file list updates. */
@@ -292,6 +293,22 @@ int liveupdate_subsystem_incoming(struct luo_subsystem *ss, u64 *sdata)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(liveupdate_subsystem_incoming);
+
+/**
+ * luo_walk_subsystems - call @fn for every registered subsystem
+ * @fn:  called with @arg, the subsystem's name and compatible
+ * @arg: passed to @fn
+ *
+ * Context: luo_lock held.
+ */
+void luo_walk_subsystems(luo_subsystem_fn fn, void *arg)
+{
+	struct luo_subsystem *ss;
+
+	lockdep_assert_held(&luo_lock);
+	list_for_each_entry(ss, &luo_subsystems, list)
+		fn(arg, ss->name, ss->compatible);
+}
 
 static void luo_cancel_subsystems(void)
 {
@@ -743,6 +760,8 @@ static struct kobj_attribute luo_count_attr = __ATTR_RO(count);
 static struct attribute *luo_attrs[] = {
 	&luo_state_attr.attr,
 	&luo_count_attr.attr,
+	&luo_handover_attr.attr,
+	&luo_formats_attr.attr,
 	NULL,
 };
 

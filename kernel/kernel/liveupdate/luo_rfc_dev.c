@@ -33,6 +33,7 @@
 #include <linux/uaccess.h>
 
 #include "kexec_handover_internal.h"
+#include "luo_rfc_handover.h"
 #include "luo_rfc_internal.h"
 
 static atomic_t luo_dev_in_use = ATOMIC_INIT(0);
@@ -109,27 +110,26 @@ static int luo_dev_kho_info(struct liveupdate_ioctl_kho_info *info)
 {
 	struct liveupdate_kho_range __user *ranges;
 	struct liveupdate_kho_range r;
-	phys_addr_t phys;
-	size_t size;
+	struct luo_kho_handover ho;
 	unsigned int i;
 	int err;
 
 	if (info->reserved)
 		return -EINVAL;
-	err = kho_get_out_fdt(&phys, &size);
+	err = luo_kho_handover(&ho);
 	if (err)
 		return err;
-	info->fdt_phys = phys;
-	info->fdt_size = size;
-	info->nr_scratch = kho_scratch_cnt;
+	info->fdt_phys = ho.fdt_phys;
+	info->fdt_size = ho.fdt_size;
+	info->nr_scratch = ho.nr_scratch;
 	if (!info->ranges)
 		return 0;
-	if (info->max_ranges < kho_scratch_cnt)
+	if (info->max_ranges < ho.nr_scratch)
 		return -ENOSPC;
 	ranges = u64_to_user_ptr(info->ranges);
-	for (i = 0; i < kho_scratch_cnt; i++) {
-		r.addr = kho_scratch[i].addr;
-		r.size = kho_scratch[i].size;
+	for (i = 0; i < ho.nr_scratch; i++) {
+		r.addr = ho.scratch[i].addr;
+		r.size = ho.scratch[i].size;
 		if (copy_to_user(&ranges[i], &r, sizeof(r)))
 			return -EFAULT;
 	}

@@ -389,6 +389,36 @@ int luo_files_register(void)
 	return PTR_ERR_OR_ZERO(ss);
 }
 
+/**
+ * luo_walk_file_handlers - call @fn for every registered file handler
+ * @fn:  called with @arg, the handler's compatible and the number of files
+ *       it preserves in outgoing sessions
+ * @arg: passed to @fn
+ *
+ * Context: luo_lock held.
+ * Return: the number of outgoing sessions.
+ */
+unsigned int luo_walk_file_handlers(luo_file_handler_fn fn, void *arg)
+{
+	struct luo_file_handler *fh;
+	struct luo_session *s;
+	struct luo_file *f;
+	unsigned int n;
+
+	lockdep_assert_held(&luo_lock);
+	list_for_each_entry(fh, &luo_handlers, list) {
+		n = 0;
+		list_for_each_entry(s, &luo_out_sessions, list)
+			list_for_each_entry(f, &s->files, list)
+				n += f->fh == fh;
+		fn(arg, fh->compatible, n);
+	}
+	n = 0;
+	list_for_each_entry(s, &luo_out_sessions, list)
+		n++;
+	return n;
+}
+
 bool luo_files_incoming_pending(void)
 {
 	return !list_empty(&luo_in_sessions);

@@ -12,7 +12,11 @@
 
 /* The KHO subtree and its blob (docs/handover-format.md, section 2). */
 #define LUO_KHO_SUBTREE		"luo-rfc"
+#ifdef CONFIG_LIVEUPDATE_RFC_TEST_BUMP_COMPAT
+#define LUO_FDT_COMPATIBLE	"luo-rfc-v2"	/* test kernels only */
+#else
 #define LUO_FDT_COMPATIBLE	"luo-rfc-v1"
+#endif
 #define LUO_FDT_COUNT		"liveupdate-count"
 #define LUO_FDT_SUBSYSTEMS	"subsystems"
 #define LUO_FDT_SESSIONS	"sessions"
@@ -26,6 +30,10 @@
 #define LUO_FILES_NAME		"files"
 #define LUO_FILES_COMPATIBLE	"luo-files-v1"
 
+/* The self-test subsystem (luo_rfc_test.c, CONFIG_LIVEUPDATE_RFC_FAULT_INJECT). */
+#define LUO_SELFTEST_NAME	"selftest"
+#define LUO_SELFTEST_COMPATIBLE	"luo-selftest-v1"
+
 /* Serializes every state change and every session/file list update. */
 extern struct mutex luo_lock;
 
@@ -37,6 +45,14 @@ int luo_freeze(void);
 int luo_cancel(void);
 int luo_finish(void);
 void luo_maybe_finish(void);
+
+/* What is handed over, for luo_rfc_handover.c and luo_rfc_prejump.c. */
+typedef void (*luo_subsystem_fn)(void *arg, const char *name,
+				 const char *compatible);
+typedef void (*luo_file_handler_fn)(void *arg, const char *compatible,
+				    unsigned int nfiles);
+void luo_walk_subsystems(luo_subsystem_fn fn, void *arg);
+unsigned int luo_walk_file_handlers(luo_file_handler_fn fn, void *arg);
 
 /* Strict readers of blob properties: 0 or -EINVAL. */
 int luo_fdt_get_string(const void *fdt, int off, const char *name,

@@ -112,7 +112,8 @@ static int __init luo_selftest_init(void)
 	struct luo_subsystem *ss;
 	u64 sdata;
 
-	ss = liveupdate_register_subsystem("selftest", "luo-selftest-v1",
+	ss = liveupdate_register_subsystem(LUO_SELFTEST_NAME,
+					   LUO_SELFTEST_COMPATIBLE,
 					   &luo_selftest_ops, NULL);
 	if (IS_ERR(ss))
 		return 0;
