@@ -252,34 +252,27 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
 		char *why, size_t whysize)
 {
-	const uint8_t *p = buf, *end = p + len;
-	size_t mlen = strlen(LD_FMT_MAGIC);
-	int err = -ENOENT;
+	const uint8_t *p = buf, *m, *again, *nul;
+	size_t mlen = strlen(LD_FMT_MAGIC), max;
 
-	while (p < end) {
-		const uint8_t *m = memmem(p, (size_t)(end - p), LD_FMT_MAGIC, mlen);
-		const uint8_t *nul;
-		size_t max;
-
-		if (!m)
-			break;
-		max = (size_t)(end - m) < LD_FMT_MAX_TEXT + 1 ? (size_t)(end - m) :
-			LD_FMT_MAX_TEXT + 1;
-		nul = memchr(m, 0, max);
-		if (!nul) {
-			err = fail(why, whysize, "record at offset %zu: no NUL within %u bytes",
-				   (size_t)(m - (const uint8_t *)buf), LD_FMT_MAX_TEXT);
-		} else {
-			err = ld_fmt_parse((const char *)m, (size_t)(nul - m), true, f,
-					   why, whysize);
-			if (!err)
-				return 0;
-		}
-		p = m + 1;	/* a copy of the magic elsewhere: look on */
-	}
-	if (err == -ENOENT && why && whysize)
+	m = memmem(p, len, LD_FMT_MAGIC, mlen);
+	if (!m) {
 		snprintf(why, whysize, "no %.14s record", LD_FMT_MAGIC);
-	return err;
+		return -ENOENT;
+	}
+	/* The kernel spells the magic once: a second one makes it ambiguous. */
+	again = memmem(m + 1, len - (size_t)(m + 1 - p), LD_FMT_MAGIC, mlen);
+	if (again)
+		return fail(why, whysize, "%.14s twice (offsets %zu and %zu): ambiguous",
+			    LD_FMT_MAGIC, (size_t)(m - p), (size_t)(again - p));
+	max = len - (size_t)(m - p);
+	if (max > LD_FMT_MAX_TEXT + 1)
+		max = LD_FMT_MAX_TEXT + 1;
+	nul = memchr(m, 0, max);
+	if (!nul)
+		return fail(why, whysize, "record at offset %zu: no NUL within %u bytes",
+			    (size_t)(m - p), LD_FMT_MAX_TEXT);
+	return ld_fmt_parse((const char *)m, (size_t)(nul - m), true, f, why, whysize);
 }
 
 int ld_handover_parse(const char *text, size_t len, struct ld_handover_text *h,

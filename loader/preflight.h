@@ -77,8 +77,9 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 
 /*
  * Find the record in a decoded kernel (NUL-terminated string starting with
- * LD_FMT_MAGIC). 0 and *f filled; -ENOENT: no record; -EINVAL: a record
- * that does not parse (why says where).
+ * LD_FMT_MAGIC, which the kernel spells exactly once). 0 and *f filled;
+ * -ENOENT: no record; -EINVAL: a record that does not parse, or the magic
+ * twice (why says where).
  */
 int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
 		char *why, size_t whysize);

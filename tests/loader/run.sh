@@ -223,5 +223,23 @@ run "--check: bumped LUO not compatible" 1 "out:^luo-kexec: NOT compatible: .*ca
 run "--check: no record is unknown" 1 "out:^luo-kexec: unknown" "out:no LUO-FORMATS-V1 record" -- \
 	--sysfs-root="$t/busy" --check "$t/bznorec"
 run "--check with -l" 2 "err:--check KERNEL stands alone" -- --check "$t/bzrec" -l "$t/bzrec"
+
+# The real bzImages (scripts/kernel-build.sh, cached), against what a
+# running "ours" with a preserved memfd hands over.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$t/real/kernel/liveupdate"
+printf 'kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nsubsystem selftest luo-selftest-v1\nfile memfd-v1 1\nsessions 1\n' \
+	> "$t/real/kernel/liveupdate/formats"
+for row in "ours|0|out:^luo-kexec: compatible" \
+	   "ours-luov2|1|out:^  luo +luo-rfc-v1 +luo-rfc-v2 +MISMATCH" \
+	   "ours-nomemfd|1|out:^  file +memfd-v1 \(1 preserved\) +- +MISSING"; do
+	IFS='|' read -r v want pat <<<"$row"
+	if k=$("$top/scripts/kernel-build.sh" "$v" x86_64 2>"$t/kb.err" | tail -n1) && [ -f "$k" ]; then
+		run "--check on the real $v bzImage" "$want" "$pat" -- --sysfs-root="$t/real" --check "$k"
+	else
+		sed 's/^/# /' "$t/kb.err" | tail -n 5
+		tap 1 "cli: --check on the real $v bzImage (kernel build failed)"
+	fi
+done
 echo "1..$n"
 exit "$rc"

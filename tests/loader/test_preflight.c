@@ -220,8 +220,8 @@ static void test_handover(void)
 enum comp { GZIP, XZ, LZMA, ZSTD, RAW };
 static const char *const comp_names[] = { "gzip", "xz", "lzma", "zstd", "raw" };
 
-/* A "kernel": filler, with a record a decoy magic before it, more filler. */
-static uint8_t *mk_kernel(const char *record, size_t *len)
+/* A "kernel": filler, the record (twice: two), more filler. */
+static uint8_t *mk_kernel(const char *record, bool two, size_t *len)
 {
 	size_t n = 3u << 20, off = 1u << 20;
 	uint8_t *k = malloc(n);
@@ -229,10 +229,10 @@ static uint8_t *mk_kernel(const char *record, size_t *len)
 
 	for (i = 0; i < n; i++)
 		k[i] = (uint8_t)((i * 2654435761u) >> 13);
-	if (record) {
-		memcpy(k + 4096, LD_FMT_MAGIC "kho x\n", strlen(LD_FMT_MAGIC) + 6);
+	if (record)
 		memcpy(k + off, record, strlen(record) + 1);
-	}
+	if (record && two)
+		memcpy(k + 2 * off, record, strlen(record) + 1);
 	*len = n;
 	return k;
 }
@@ -315,7 +315,7 @@ static uint8_t *mk_bz(const uint8_t *payload, size_t plen, size_t *len)
 	return b;
 }
 
-enum damage { NONE, FLIP, CUT_STREAM, CUT_FILE, LEN_ZERO, OLD_PROTO, NOT_BZ };
+enum damage { NONE, FLIP, CUT_STREAM, CUT_FILE, LEN_ZERO, OLD_PROTO, NOT_BZ, TWO };
 
 struct img_row {
 	const char *name;
@@ -337,6 +337,7 @@ static const struct img_row img_rows[] = {
 	{ "gzip payload without a record: unknown", GZIP, NULL, NONE, -ENOENT, 0, "no LUO-FORMATS" },
 	{ "zstd payload without a record: unknown", ZSTD, NULL, NONE, -ENOENT, 0, "no LUO-FORMATS" },
 	{ "record without end", GZIP, BAD_REC, NONE, -EINVAL, 0, "no \"end\"" },
+	{ "two records: ambiguous", GZIP, REC_OK, TWO, -EINVAL, 0, "twice" },
 	{ "corrupted gzip payload", GZIP, REC_OK, FLIP, -EINVAL, 0, "gzip payload" },
 	{ "corrupted xz payload", XZ, REC_OK, FLIP, -EINVAL, 0, "xz payload" },
 	{ "corrupted zstd payload", ZSTD, REC_OK, FLIP, -EINVAL, 0, "zstd payload" },
@@ -360,7 +361,7 @@ static void test_images(void)
 		const struct img_row *r = &img_rows[i];
 		char why[LD_WHY_MAX] = "";
 		size_t klen, plen, blen;
-		uint8_t *k = mk_kernel(r->record, &klen);
+		uint8_t *k = mk_kernel(r->record, r->damage == TWO, &klen);
 		uint8_t *p = pack(r->comp, k, klen, &plen);
 		uint8_t *b;
 		int err;
