@@ -5,8 +5,9 @@
 #
 # VARIANT: ours | upstream, or ours-<name>: "ours" plus the fragment
 # kernel/configs/ours-<name>.config (ours-nomemfd: without the memfd
-# handler; ours-luov2: LUO compatible bumped to luo-rfc-v2), built from the
-# same tree as ours so that ccache shares their objects.
+# handler; ours-luov2: LUO compatible bumped to luo-rfc-v2), built in the
+# same tree and object directory as ours, so that a variant rebuilds only
+# the objects its options change.
 #
 # Prints the path of the built image on stdout (last line). The image lives
 # in $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source
@@ -160,8 +161,10 @@ if [ "$base" = ours ]; then
 	while read -r f; do [ -f "$tree/$f" ] && touch "$tree/$f"; done < "$stamp"
 fi
 
+# ours-* variants build in ours' object directory too: Kbuild's per-option
+# dependencies (fixdep, include/config/) then rebuild only what the
+# variant's options change, and switching back costs the same.
 obj="$tree/.obj"
-[ "$variant" = "$base" ] || obj="$tree/.obj-$variant"
 mkdir -p "$obj"
 export CCACHE_DIR=${CCACHE_DIR:-$LUO_CACHE/ccache}
 export CCACHE_BASEDIR=$LUO_CACHE

@@ -10,7 +10,10 @@
 #   PROG     program in the guest's /bin (see tests/guest/init.c)
 #   EXPECT   pass | fail:<text>  fail:<text> is a negative control: the guest
 #                                must fail and the log must contain <text>
-#   APPEND   extra kernel command-line words
+#   APPEND   extra kernel command-line words; luo_vm_log=<ERE> (any number)
+#            also requires a log line matching <ERE> (lines that echo the
+#            command line are not searched), e.g. a kernel message of the
+#            old kernel just before the jump
 #
 # Options: --timeout S (default: 60 + 60 per stage, doubled under TCG),
 #          --log FILE (default build/vm/logs/NAME.log), --quiet.
@@ -88,6 +91,12 @@ elif grep -qx "luo-vm: PASS stages=$stages" <<<"$clean"; then
 		reached=$(grep -cE "^# luo-vm: stage [0-9]+ of $stages:" <<<"$clean")
 		if [ "$reached" = "$stages" ]; then
 			verdict=pass
+			msgs=$(grep -v -- 'luo_vm_log=' <<<"$clean")
+			for w in $append; do
+				[[ $w == luo_vm_log=* ]] || continue
+				grep -qE -- "${w#luo_vm_log=}" <<<"$msgs" ||
+					{ verdict=fail; reason="no log line matches '${w#luo_vm_log=}'"; }
+			done
 		else
 			reason="reached $reached of $stages stages"
 		fi

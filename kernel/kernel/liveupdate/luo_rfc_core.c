@@ -614,6 +614,12 @@ int liveupdate_rfc_reboot(void)
 		err = luo_prepare();
 	if (!err && luo.state == LIVEUPDATE_STATE_PREPARED)
 		err = luo_freeze();
+	/* the purgatory's checks, while we can still cancel */
+	if (!err) {
+		err = luo_prejump_check();
+		if (err)
+			luo_cancel();
+	}
 	if (err) {
 		pr_err("kexec refused, nothing preserved: %pe\n", ERR_PTR(err));
 		return err;

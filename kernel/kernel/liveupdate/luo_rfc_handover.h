@@ -31,6 +31,8 @@ struct luo_kho_handover {
 
 int luo_kho_handover(struct luo_kho_handover *ho);
 
+int luo_prejump_check(void);
+
 /* /sys/kernel/liveupdate/{handover,formats}, in luo_attrs[]. */
 extern struct kobj_attribute luo_handover_attr;
 extern struct kobj_attribute luo_formats_attr;
