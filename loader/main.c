@@ -487,9 +487,19 @@ int main(int argc, char **argv)
 	} else {
 		char words[LD_WHY_MAX + 96];
 
+		/*
+		 * With KHO on, the running kernel accepts only segments inside
+		 * scratch (memory outside may hold preserved pages): keep them
+		 * there, without passing the handover on.
+		 */
+		if (!kho_info && !handover_query(sysfs_root, &h, why, sizeof(why))) {
+			in.scratch = h.scratch;
+			in.nscratch = h.nscratch;
+		}
 		handover_pending_words(&pend, words, sizeof(words));
-		errmsg("--no-handover: loading without the handover%s%s", pend.anything ?
-		       "; not carried: " : "", pend.anything ? words : "");
+		errmsg("--no-handover: loading without the handover%s%s%s", pend.anything ?
+		       "; not carried: " : "", pend.anything ? words : "",
+		       in.nscratch ? " (segments inside KHO scratch)" : "");
 	}
 	if (in.fault && !in.handover) {
 		errmsg("--test-fault needs a handover");

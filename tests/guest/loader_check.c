@@ -29,6 +29,10 @@
  *               the lines of the table below, nothing loaded, memfd intact;
  *               with luo_loader_force, -l --force says so and -e boots it
  *               (luo_loader_target=self, this kernel: a negative control)
+ * luo_loader_expect=refused (one stage): the kexec itself is refused by the
+ * old kernel's pre-jump check (a loader that put the segments outside KHO
+ * scratch, e.g. kexec -l): reboot(RB_KEXEC) fails with ERANGE, the live
+ * update is cancelled (state normal) and the memfd is intact.
  * Stage 2 then also knows luo_loader_expect=lost: nothing restored, and
  * with luo_loader_klog=<text> the kernel log says why (spaces as '_').
  *
@@ -48,6 +52,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -253,6 +258,20 @@ static int stage1(void)
 		return 1;
 	if (!strcmp(peer, "luo-kexec"))
 		return peer_load(peer, true);	/* returns only on failure */
+	if (gl_cmdline_get("luo_loader_expect", cse, sizeof(cse)) && !strcmp(cse, "refused")) {
+		fflush(stdout);
+		sync();
+		err = reboot(RB_KEXEC) ? errno : 0;
+		gl_ok(err == ERANGE, "the old kernel refuses the kexec: %s",
+		      err ? strerror(err) : "it went ahead");
+		gl_ok(!strcmp(luo_sysfs("state"), "normal"), "live update cancelled: state %s",
+		      luo_sysfs("state"));
+		err = data_check(mfd);
+		gl_ok(!err, "the memfd is intact: %s", err ? strerror(-err) : "ok");
+		return gl_exit_status();
+	}
+	cse[0] = 0;
+	gl_cmdline_get("luo_loader_case", cse, sizeof(cse));
 	if (cse[0])
 		return loader_case(cse, mfd);	/* luo stays open: held */
 	fflush(stdout);
