@@ -49,6 +49,7 @@ if [ "$variant" = ours ]; then
 	say "Step 2: kernel A hands over: luo-kexec -l with the handover, then kexec"
 	sed -n '/^demo: old kernel: now the real update/,/luo-vm: stage 1: kexec/p' <<<"$clean" |
 		grep -E '^(demo: |# \| )' | sed 's/^demo: /  /; s/^# | /    /' || true
+	grep -aE '\] luo: (frozen|pre-jump)' <<<"$clean" | sed 's/^.*\] /  kernel A says: /' || true
 	echo "  our purgatory checks the handover just before kernel B starts:"
 	grep -aE 'luo-purgatory: ' <<<"$clean" | sed 's/^.*luo-purgatory: /    luo-purgatory: /' || true
 else

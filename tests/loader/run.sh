@@ -191,6 +191,9 @@ run "a kernel that says nothing (no sysfs files): loads without, says so" 0 "out
 run "--no-handover says so and what it leaves" 0 "out:^handover: none" \
 	"err:^luo-kexec: --no-handover: loading without the handover; not carried: 1 session" -- \
 	"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzrec" --no-handover
+run "--no-handover with KHO on: segments stay inside scratch" 0 "out:^  kernel +0x000000003[0-9a-d]" \
+	"out:^handover: none" "err:\(segments inside KHO scratch\)" -- \
+	"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzrec" --no-handover
 run "--handover, query fails" 1 noout "err:^luo-kexec: --handover: no KHO handover available \(no " -- \
 	"${L[@]}" --sysfs-root="$t/idle" -l "$t/bzrec" --handover
 run "target with a bumped LUO: refused, both sides" 1 noout \
