@@ -245,7 +245,10 @@ struct ld_plan_in {
 	const char *cmdline;
 	struct ho_memmap memmap;	/* running system's map (e820 types) */
 	uint64_t acpi_rsdp;
-	/* handover (scratch ranges become the only allowed memory) */
+	/*
+	 * handover (scratch ranges become the only allowed memory; scratch
+	 * without handover: segments inside it, no SETUP_KEXEC_KHO)
+	 */
 	bool handover;
 	uint64_t fdt_addr, fdt_size;
 	const struct ho_scratch *scratch;

@@ -2,21 +2,28 @@
 # loader/: luo-kexec, a kexec_load loader for x86_64 bzImages that carries
 # the KHO handover (and the purgatory from efi/purgatory).
 #
-#   $(B)/loader/luo-kexec         static, host build (no /dev/liveupdate
-#                                 query unless the 7.3 uapi is installed)
-#   $(B)/loader/guest/luo-kexec   static, for the test VM (GUEST_EXTRA_BINS)
-#   make check-unit-loader        planner unit tests (tests/loader) + CLI
+#   $(B)/loader/luo-kexec         static, built against our uapi
+#                                 (kernel/include/uapi over the 7.3 tree's
+#                                 headers_install, never the host's): the
+#                                 handover query is always in; the test VM
+#                                 runs this same binary (GUEST_EXTRA_BINS)
+#   make check-unit-loader        planner and pre-flight unit tests
+#                                 (tests/loader) + CLI
 #
 # Pure planning (LD_PURE) is separate from the few functions that make
-# system calls (sys.c) and the command line (main.c).
+# system calls (sys.c, handover.c) and the command line (main.c). The
+# pre-flight (LD_PREFLIGHT: handover formats, the record of a kernel image)
+# decodes kernels with Debian's static zlib, liblzma and libzstd.
 
 include $(TOP)/efi/lib/lib.mk
 
 LDR_DIR := $(TOP)/loader
 LDR_B := $(B)/loader
 LD_PURE := err bzimage place bootparams elf plan
+LD_PREFLIGHT := formats image_x86 decompress
 LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) -I$(TOP)/fdt-schema/luo-fdt -MMD -MP
-LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h
+LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h $(LDR_DIR)/preflight.h
+LDR_LIBS := -lz -llzma -lzstd
 
 $(LDR_B)/host/%.o: $(LDR_DIR)/%.c $(LDR_HDRS)
 	@mkdir -p $(@D)
@@ -35,26 +42,22 @@ $(LDR_B)/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_RO)
 	@mkdir -p $(@D)
 	$(CC) -DPURGATORY_RO='"$(PURGATORY_RO)"' -c -o $@ $<
 
-LDR_OBJS_host := $(LD_PURE:%=$(LDR_B)/host/%.o)
-LDR_OBJS_san := $(LD_PURE:%=$(LDR_B)/san/%.o)
-LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(TOP)/fdt-schema/luo-fdt/memmap.c
+LDR_OBJS_host := $(LD_PURE:%=$(LDR_B)/host/%.o) $(LD_PREFLIGHT:%=$(LDR_B)/host/%.o)
+LDR_OBJS_san := $(LD_PURE:%=$(LDR_B)/san/%.o) $(LD_PREFLIGHT:%=$(LDR_B)/san/%.o)
+LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
+	$(TOP)/fdt-schema/luo-fdt/memmap.c
 
+# UAPI_CFLAGS (tests/guest/guest.mk): a missing <linux/liveupdate_rfc.h>
+# fails the build; there is no luo-kexec without the handover query.
 $(LDR_B)/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
-		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
-	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -static -o $@ $(LDR_TOOL_SRCS) \
-		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a
+		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h $(LDR_DIR)/handover.h \
+		$(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -static -o $@.tmp $(LDR_TOOL_SRCS) \
+		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a $(LDR_LIBS)
+	@file $@.tmp | grep -q 'statically linked' || { echo "$@: not static" >&2; exit 1; }
+	@mv $@.tmp $@
 
-# The guest build sees the 7.3 uapi (and ours, UAPI_CFLAGS of guest.mk):
-# /dev/liveupdate KHO query.
-$(LDR_B)/guest/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
-		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -DLD_REQUIRE_KHO_INFO -static -o $@ \
-		$(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
-		$(B)/host/libho.a
-	@file $@ | grep -q 'statically linked' || { echo "$@: not static" >&2; exit 1; }
-
-GUEST_EXTRA_BINS += $(LDR_B)/guest/luo-kexec
+GUEST_EXTRA_BINS += $(LDR_B)/luo-kexec
 
 # Unit tests (tests/loader), with ASan + UBSan; the purgatory's C part runs
 # on the host too (PURGATORY_HOST_TEST), over tests/unit's handover builder.
@@ -64,10 +67,16 @@ $(LDR_B)/test-loader: $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a \
 		$(LDR_HDRS) $(TOP)/tests/unit/tap.h $(TOP)/tests/unit/hobuild.h
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(LIBFDT_CFLAGS) \
 		-DPURGATORY_HOST_TEST -I$(TOP)/tests/unit -I$(TOP)/efi/purgatory \
-		-o $@ $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a
+		-o $@ $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a $(LDR_LIBS)
+
+# Pre-flight unit tests (tests/loader/test_preflight.c), ASan + UBSan.
+$(LDR_B)/test-preflight: $(TOP)/tests/loader/test_preflight.c $(LDR_OBJS_san) \
+		$(B)/host-san/libho.a $(LDR_HDRS) $(TOP)/tests/unit/tap.h
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) -I$(TOP)/tests/unit -o $@ $< \
+		$(LD_PREFLIGHT:%=$(LDR_B)/san/%.o) $(B)/host-san/libho.a $(LDR_LIBS)
 
 .PHONY: check-unit-loader
-check-unit-loader: $(LDR_B)/test-loader $(LDR_B)/luo-kexec $(PURGATORY_RO)
+check-unit-loader: $(LDR_B)/test-loader $(LDR_B)/test-preflight $(LDR_B)/luo-kexec $(PURGATORY_RO)
 	@$(TOP)/tests/loader/run.sh $(B)
 
 CHECK_SUITES += unit-loader

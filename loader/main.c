@@ -15,6 +15,7 @@
 #include <ho/check.h>
 #include <ho/err.h>
 
+#include "handover.h"
 #include "ld.h"
 #include "luo-fdt.h"
 #include "sys.h"
@@ -57,7 +58,7 @@ static void dbg(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: " PROG " [OPTION]... -l KERNEL | -e | -u\n"
+"Usage: " PROG " [OPTION]... -l KERNEL | -e | -u | --check KERNEL\n"
 "Load an x86_64 bzImage for kexec, carrying the live-update handover (KHO).\n"
 "\n"
 "  -l, --load KERNEL       load KERNEL (kexec_load with our purgatory)\n"
@@ -68,8 +69,9 @@ static void usage(FILE *f)
 "      --append=STRING     append STRING to the command line\n"
 "      --command-line=STRING  use STRING as the command line\n"
 "      --reuse-cmdline     start from the running kernel's command line\n"
-"      --handover          carry the KHO handover (default when available)\n"
-"      --no-handover       do not carry it\n"
+"      --handover          require the KHO handover (default: carry it, refuse\n"
+"                          when it is lost), --no-handover: do not carry it\n"
+"      --check KERNEL      can KERNEL read this kernel's handover? (--force: load anyway)\n"
 "      --relocate-handover have the purgatory move the KHO FDT and scratch table\n"
 "                          into reserved setup_data (done anyway when the\n"
 "                          FDT lies in scratch)\n"
@@ -77,7 +79,8 @@ static void usage(FILE *f)
 "  -d, --debug             say what is done\n"
 "  -h, --help              this help\n"
 "  -v, --version           version\n"
-"Testing: --memmap=FILE|DIR, --kho-info=FDT:SIZE,ADDR:SIZE..., --test-fault=NAME\n"
+"Testing: --memmap=FILE|DIR, --kho-info=FDT:SIZE,ADDR:SIZE..., --test-fault=NAME,\n"
+"--sysfs-root=DIR\n"
 "(" PROG " --test-fault=list names them). Exit status 0 only on success.\n");
 }
 
@@ -240,7 +243,7 @@ static int precheck_fdt(const struct ho_memmap *mm)
 
 enum { OPT_INITRD = 256, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
        OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-       OPT_RELOCATE, OPT_MAX };
+       OPT_RELOCATE, OPT_FORCE, OPT_CHECK, OPT_SYSFS_ROOT, OPT_MAX };
 
 static const struct option opts[] = {
 	{ "load", no_argument, 0, 'l' },
@@ -260,6 +263,9 @@ static const struct option opts[] = {
 	{ "memmap", required_argument, 0, OPT_MEMMAP },
 	{ "kho-info", required_argument, 0, OPT_KHO_INFO },
 	{ "test-fault", required_argument, 0, OPT_FAULT },
+	{ "force", no_argument, 0, OPT_FORCE },
+	{ "check", required_argument, 0, OPT_CHECK },
+	{ "sysfs-root", required_argument, 0, OPT_SYSFS_ROOT },
 	{ "debug", no_argument, 0, 'd' },
 	{ "help", no_argument, 0, 'h' },
 	{ "version", no_argument, 0, 'v' },
@@ -293,6 +299,8 @@ static const int exclusive[][2] = {
 	{ OPT_CMDLINE, OPT_REUSE },
 	{ OPT_NO_HANDOVER, OPT_KHO_INFO }, { OPT_NO_HANDOVER, OPT_FAULT },
 	{ OPT_NO_HANDOVER, OPT_RELOCATE },
+	/* --check KERNEL only compares, it loads nothing */
+	{ OPT_CHECK, 'l' }, { OPT_CHECK, 'e' }, { OPT_CHECK, 'u' },
 	/* kexec_file_load: the kernel places and carries the handover itself */
 	{ 's', OPT_NO_HANDOVER }, { 's', OPT_KHO_INFO }, { 's', OPT_MEMMAP },
 	{ 's', OPT_FAULT }, { 's', OPT_RELOCATE },
@@ -302,11 +310,13 @@ static const int exclusive[][2] = {
 static const int load_only[] = {
 	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
 	OPT_NO_HANDOVER, OPT_RELOCATE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
+	OPT_FORCE,
 };
 
 /* Options that take a value, which may be given once. */
 static const int once[] = {
 	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
+	OPT_CHECK, OPT_SYSFS_ROOT,
 };
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
@@ -433,7 +443,11 @@ int main(int argc, char **argv)
 	const char *initrd = NULL, *append = NULL, *cmdarg = NULL;
 	const char *memmap_path = NULL, *kho_info = NULL, *kernel = NULL;
 	int load = 0, exec = 0, unload = 0, file = 0, reuse = 0, dry = 0;
-	int handover = -1;	/* -1: when available */
+	int handover = -1;	/* -1: when available, refuse when it is lost */
+	int force = 0;
+	const char *check = NULL, *sysfs_root = "/sys";
+	struct handover_pending pend = { 0 };
+	char why[LD_WHY_MAX] = "";
 	char cmdline[CMDLINE_MAX] = "", init_args[CMDLINE_MAX] = "";
 	struct ld_plan_in in = { 0 };
 	struct sys_handover h = { 0 };
@@ -465,6 +479,9 @@ int main(int argc, char **argv)
 		case OPT_DRY_RUN: dry = 1; break;
 		case OPT_MEMMAP: memmap_path = optarg; break;
 		case OPT_KHO_INFO: kho_info = optarg; break;
+		case OPT_FORCE: force = 1; break;
+		case OPT_CHECK: check = optarg; break;
+		case OPT_SYSFS_ROOT: sysfs_root = optarg; break;
 		case OPT_FAULT:
 			if (!strcmp(optarg, "list")) {
 				for (size_t i = 1; i < NFAULTS; i++)
@@ -492,6 +509,19 @@ int main(int argc, char **argv)
 		kernel = argv[optind++];
 	if (optind < argc) {
 		errmsg("unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	if (check && !load && !exec && !unload && optind == argc) {
+		handover_pending(sysfs_root, &pend);
+		err = sys_read_file(check, &kbuf, &klen);
+		if (err)
+			errmsg("%s: %s", check, strerror(-err));
+		else
+			rc = handover_preflight(check, kbuf, klen, &pend, false, true);
+		goto out;
+	}
+	if (check) {
+		errmsg("--check KERNEL stands alone");
 		return 2;
 	}
 	if (load + exec + unload == 0 || (load && !kernel)) {
@@ -615,13 +645,25 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/*
+	 * The handover decision (issue 10): carry it when it can be had;
+	 * without it, load only when nothing would be lost or --no-handover
+	 * says so.
+	 */
+	handover_pending(sysfs_root, &pend);
 	if (handover != 0) {
-		err = kho_info ? 0 : sys_handover_query(&h);
+		err = kho_info ? 0 : handover_query(sysfs_root, &h, why, sizeof(why));
 		if (err && handover == 1) {
-			errmsg("--handover: no KHO handover available (%s)",
-				err == -ENODEV ? "KHO off, or no /dev/liveupdate KHO query" :
-				err == -EBUSY ? "/dev/liveupdate is held open by another "
-				"process: load before opening it" : strerror(-err));
+			errmsg("--handover: no KHO handover available (%s)", why);
+			goto out;
+		}
+		if (err && (pend.anything || (!pend.fmt && err == -EBUSY))) {
+			char words[LD_WHY_MAX + 96];
+
+			handover_pending_words(&pend, words, sizeof(words));
+			errmsg("refused: loading without the handover would lose %s; the "
+			       "handover query failed: %s. Nothing loaded (--no-handover "
+			       "loads without it)", words, why);
 			goto out;
 		}
 		if (!err) {
@@ -633,9 +675,28 @@ int main(int argc, char **argv)
 			in.fdt_size = h.fdt_size;
 			in.scratch = h.scratch;
 			in.nscratch = h.nscratch;
+		} else if (pend.fmt) {
+			errmsg("no handover carried: nothing to hand over (%s)", why);
 		} else {
-			dbg("no handover to carry (%s)", strerror(-err));
+			errmsg("no handover carried: %s; this kernel does not say what is "
+			       "preserved (%s)", why, pend.fmt_why);
 		}
+	} else {
+		char words[LD_WHY_MAX + 96];
+
+		/*
+		 * With KHO on, the running kernel accepts only segments inside
+		 * scratch (memory outside may hold preserved pages): keep them
+		 * there, without passing the handover on.
+		 */
+		if (!kho_info && !handover_query(sysfs_root, &h, why, sizeof(why))) {
+			in.scratch = h.scratch;
+			in.nscratch = h.nscratch;
+		}
+		handover_pending_words(&pend, words, sizeof(words));
+		errmsg("--no-handover: loading without the handover%s%s%s", pend.anything ?
+		       "; not carried: " : "", pend.anything ? words : "",
+		       in.nscratch ? " (segments inside KHO scratch)" : "");
 	}
 	if (in.fault && !in.handover) {
 		errmsg("--test-fault needs a handover");
@@ -666,6 +727,9 @@ int main(int argc, char **argv)
 	}
 	if (in.handover && !kho_info && precheck_fdt(&in.memmap))
 		goto out;
+	/* Pre-flight: the target reads every format handed over, or --force. */
+	if (in.handover && handover_preflight(kernel, kbuf, klen, &pend, force, false))
+		goto out;
 	if (dry || debug)
 		print_plan(&plan, &in, cmdline);
 	if (dry) {
@@ -691,6 +755,7 @@ out:
 	free(ibuf);
 	free(h.scratch);
 	free(efi.map);
+	handover_pending_free(&pend);
 	if (in.memmap.ranges)
 		memmap_free(&in.memmap);
 	return rc;

@@ -319,7 +319,8 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 		return LD_ERR_CMDLINE_TOO_LONG;
 	}
 
-	if (in->handover) {
+	/* Scratch given without a handover: segments still go inside it. */
+	if (in->handover || in->nscratch) {
 		uint32_t i;
 
 		err = handover_inputs(in, p);
@@ -348,8 +349,8 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 	bpi.handover = in->handover;
 	bpi.fdt_addr = in->fdt_addr;
 	bpi.fdt_size = in->fdt_size;
-	bpi.scratch = p->scratch;
-	bpi.nscratch = p->nscratch;
+	bpi.scratch = in->handover ? p->scratch : NULL;
+	bpi.nscratch = in->handover ? p->nscratch : 0;
 	bpi.reloc_area = in->handover;
 	bpi.efi_info = in->efi_info;
 	bpi.efi_map = in->efi_map;

@@ -14,12 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if __has_include(<linux/liveupdate.h>)
+/* Our uapi (kernel/include/uapi) over the 7.3 tree's, never the host's. */
 #include <linux/liveupdate_rfc.h>
-#define HAVE_KHO_INFO 1
-#elif defined(LD_REQUIRE_KHO_INFO)
-#error "the guest build needs the 7.3 uapi (<linux/liveupdate.h>) for the KHO query"
-#endif
 
 #include "ld.h"
 #include "sys.h"
@@ -86,9 +82,8 @@ static int read_u64(const char *path, uint64_t *v)
 	return errno || end == line ? -EINVAL : 0;
 }
 
-int sys_handover_query(struct sys_handover *h)
+int sys_handover_ioctl(struct sys_handover *h)
 {
-#ifdef HAVE_KHO_INFO
 	struct liveupdate_ioctl_kho_info q = { .size = sizeof(q) };
 	int fd = open("/dev/liveupdate", O_RDWR | O_CLOEXEC), err = 0;
 
@@ -127,14 +122,6 @@ out:
 		h->scratch = NULL;
 	}
 	return err;
-#else
-	/*
-	 * Without the query ioctl there is no way to learn the KHO FDT's
-	 * physical address (debugfs kho/out has its bytes, not its address).
-	 */
-	memset(h, 0, sizeof(*h));
-	return -ENODEV;
-#endif
 }
 
 /* efi_memory_desc_t as the kernel and kexec-tools lay it out. */

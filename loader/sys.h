@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The few things luo-kexec asks the running system: files, the memory map,
- * the KHO handover (/dev/liveupdate), EFI data, and the kexec system calls.
+ * the KHO handover ioctl (/dev/liveupdate), EFI data, and the kexec system calls.
  * Every function returns 0 or -errno.
  */
 #ifndef LD_SYS_H
@@ -23,8 +23,12 @@ struct sys_handover {
 	const char *source;
 };
 
-/* The running kernel's KHO state; -ENODEV when there is none to carry. */
-int sys_handover_query(struct sys_handover *h);
+/*
+ * The running kernel's KHO state through the /dev/liveupdate ioctl (the
+ * fallback of handover_query(), handover.h); -ENODEV when there is none to
+ * carry, -EBUSY when another process holds the device.
+ */
+int sys_handover_ioctl(struct sys_handover *h);
 
 /* EFI data for the next kernel (kexec-tools' x86 EFI handover). */
 struct sys_efi {

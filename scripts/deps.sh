@@ -35,7 +35,8 @@ ccache python3 python3-yaml git
 qemu-system-x86 qemu-utils ovmf
 gnu-efi clang llvm lld libclang-rt-14-dev
 kexec-tools busybox-static
-device-tree-compiler gnuplot-nox"
+device-tree-compiler gnuplot-nox
+zlib1g-dev liblzma-dev libzstd-dev"
 
 missing=
 for p in $PKGS; do

@@ -44,6 +44,6 @@ guest: $(GUEST_B)/init $(GUEST_BINS) $$(GUEST_EXTRA_BINS)
 # VM_EXTRA_KERNELS_<variant>: further kernel variants put into its initramfs
 # as /boot/bzImage-<name> (next kernels that cannot read our handover, for
 # the loader's refusal tests and make demo).
-VM_EXTRA_KERNELS_ours ?= ours-nomemfd ours-luov2
+VM_EXTRA_KERNELS_ours ?= ours-nomemfd ours-luov2 upstream
 vm-image-ours vm-image-upstream: vm-image-%: guest
 	@VM_EXTRA_KERNELS="$(VM_EXTRA_KERNELS_$*)" $(TOP)/tests/vm/mkimage.sh $* $(B)/vm/$* $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)

@@ -13,6 +13,29 @@
  * one opener at a time, and the loader's KHO query needs it.
  * (otherwise init loads it, e.g. luo_loader=exec: luo-kexec).
  *
+ * Nothing lost (issue 10), luo_loader_case= (luo_loader=none), luo-kexec in
+ * its default mode (neither --handover nor --no-handover), its stderr checked:
+ *   held        the memfd preserved and /dev/liveupdate held open by this
+ *               process (another opener gets EBUSY) while luo-kexec -l and
+ *               -e run: the handover comes from /sys/kernel/liveupdate/handover
+ *   unreadable  that file made unreadable (/dev/null bound over it): -l
+ *               refuses, says what would be lost and why, nothing is loaded
+ *               (kexec_loaded 0), the memfd is intact; then the file comes
+ *               back and the update goes through as "held"
+ *   nothing     no session (kho=off): -l loads and says in one line that no
+ *               handover is carried
+ *   target      -l /boot/bzImage-<luo_loader_target> (a kernel that cannot
+ *               read the handover, or has no format record): refused with
+ *               the lines of the table below, nothing loaded, memfd intact;
+ *               with luo_loader_force, -l --force says so and -e boots it
+ *               (luo_loader_target=self, this kernel: a negative control)
+ * luo_loader_expect=refused (one stage): the kexec itself is refused by the
+ * old kernel's pre-jump check (a loader that put the segments outside KHO
+ * scratch, e.g. kexec -l): reboot(RB_KEXEC) fails with ERANGE, the live
+ * update is cancelled (state normal) and the memfd is intact.
+ * Stage 2 then also knows luo_loader_expect=lost: nothing restored, and
+ * with luo_loader_klog=<text> the kernel log says why (spaces as '_').
+ *
  * Stage 2 checks luo_loader_expect=:
  *   ok          session restored byte-exact, luo_stage.cycles= on the command line
  *   restored    session restored byte-exact, no luo_stage.* (a loader without our stage)
@@ -28,6 +51,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +60,7 @@
 #include <ho/sha256.h>
 
 #include "guestlib.h"
+#include "luo_common.h"
 
 #define SESSION	"loader"
 #define TOKEN	0x10ad
@@ -52,6 +78,21 @@ static void pattern(uint8_t *p, size_t len)
 	}
 }
 
+/* What luo-kexec must say when it refuses a target kernel. */
+static const struct target_row {
+	const char *variant, *words[3];
+} target_rows[] = {
+	{ "ours-luov2", { "refused: /boot/bzImage-ours-luov2 cannot read 1 format",
+			  "MISMATCH", "luo-rfc-v2" } },
+	{ "ours-nomemfd", { "refused: /boot/bzImage-ours-nomemfd cannot read 1 format",
+			    "MISSING", "nothing loaded, the sessions stay" } },
+	{ "upstream", { "handover formats unknown: no LUO-FORMATS-V1 record",
+			"refused: cannot tell whether /boot/bzImage-upstream reads",
+			"--force loads it anyway" } },
+	/* Negative control: this kernel itself (/boot/bzImage) reads it all. */
+	{ "self", { "cannot read 1 format", "MISMATCH", "nothing loaded" } },
+};
+
 static int xioctl(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) ? -errno : 0;
@@ -59,54 +100,19 @@ static int xioctl(int fd, unsigned long cmd, void *arg)
 
 static int run(char *const argv[])
 {
-	char *const envp[] = { "PATH=/bin", NULL };
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execve(argv[0], argv, envp);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return luo_run(argv, NULL);
 }
 
 /* kexec-tools loads the next kernel: same kernel, initrd, command line. */
 static int peer_load(const char *peer, bool exec_now)
 {
-	char line[2048], cl[2100], *p, *tok, *save = NULL;
-	size_t used = 0;
-	void *buf;
-	long len;
-	int fd, rc;
+	char cl[2100], *p;
+	int rc;
 
-	if (exec_now) {
-		char *argv_e[] = { "/bin/luo-kexec", "-e", NULL };
-
-		gl_diag("luo-kexec -e");
-		fflush(stdout);
-		rc = run(argv_e);
-		return gl_ok(0, "luo-kexec -e returned %d", rc), 1;
-	}
-	len = gl_read_file("/sys/firmware/initrd", &buf);
-	if (!gl_ok(len > 0, "read back the initrd: %ld", len))
+	if (exec_now)
+		return luo_kexec_e();
+	if (luo_next_inputs(cl, sizeof(cl)))
 		return 1;
-	fd = open("/tmp/initrd", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || write(fd, buf, len) != len)
-		return gl_ok(0, "write /tmp/initrd"), 1;
-	close(fd);
-	free(buf);
-	len = gl_read_file("/proc/cmdline", &buf);
-	if (len <= 0)
-		return 1;
-	snprintf(line, sizeof(line), "%.*s", (int)len, (char *)buf);
-	free(buf);
-	used = snprintf(cl, sizeof(cl), "--command-line=");
-	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-		if (strncmp(tok, "luo_stage=", 10) && strncmp(tok, "luo_stage.", 10))
-			used += snprintf(cl + used, sizeof(cl) - used, "%s ", tok);
-	snprintf(cl + used, sizeof(cl) - used, "luo_stage=2");
 	if (!strcmp(peer, "luo-kexec")) {
 		char *argv_l[] = { "/bin/luo-kexec", "-l", "/boot/bzImage", "--handover",
 				   "--initrd=/tmp/initrd", cl, NULL };
@@ -126,11 +132,102 @@ static int peer_load(const char *peer, bool exec_now)
 	return gl_ok(rc == 0, "Debian kexec-tools: %s exited %d", p, rc) ? 0 : 1;
 }
 
+static int data_check(int fd);
+
+#define HANDOVER_FILE	"/sys/kernel/liveupdate/handover"
+
+static bool says(const char *err, const char *words)
+{
+	return gl_ok(strstr(err, words) != NULL, "luo-kexec says \"%s\"", words);
+}
+
+/* Refused: exit 1, nothing loaded, the memfd intact in this kernel. */
+static void refused(int rc, int mfd)
+{
+	int r = data_check(mfd);
+
+	gl_ok(rc == 1, "luo-kexec -l refused: exit %d", rc);
+	gl_ok(luo_kexec_loaded() == 0, "nothing loaded: kexec_loaded %d", luo_kexec_loaded());
+	gl_ok(r == 0, "the memfd is intact in the old kernel: %s", r ? strerror(-r) : "ok");
+}
+
+/* luo_loader_case= (see the top of this file); returns only on failure. */
+static int loader_case(const char *cse, int mfd)
+{
+	char target[32] = "", kpath[64], *err = NULL;
+	int rc;
+
+	if (!strcmp(cse, "nothing")) {
+		rc = luo_kexec_l("/boot/bzImage", NULL, &err);
+		gl_ok(rc == 0, "luo-kexec -l with nothing to hand over: exit %d", rc);
+		says(err, "luo-kexec: no handover carried: nothing to hand over (");
+		gl_ok(strchr(err, '\n') == err + strlen(err) - 1, "in one line");
+		gl_ok(luo_kexec_loaded() == 1, "loaded: kexec_loaded %d", luo_kexec_loaded());
+		free(err);
+		return gl_failures() ? 1 : luo_kexec_e();
+	}
+	if (!strcmp(cse, "held")) {
+		int fd = open("/dev/liveupdate", O_RDWR);
+
+		/* This process holds it (luo); a second opener is refused. */
+		gl_ok(fd < 0 && errno == EBUSY, "/dev/liveupdate is held: a second open "
+		      "gets %s", fd < 0 ? strerror(errno) : "a descriptor");
+		if (fd >= 0)
+			close(fd);
+	} else if (!strcmp(cse, "unreadable")) {
+		if (!gl_ok(!mount("/dev/null", HANDOVER_FILE, NULL, MS_BIND, NULL),
+			   "/dev/null bound over " HANDOVER_FILE ": %s", strerror(errno)))
+			return 1;
+		rc = luo_kexec_l("/boot/bzImage", NULL, &err);
+		refused(rc, mfd);
+		says(err, "refused: loading without the handover would lose 1 session, "
+		     "1 preserved file");
+		says(err, "the handover query failed: " HANDOVER_FILE ": ");
+		free(err);
+		if (!gl_ok(!umount(HANDOVER_FILE), "unbind " HANDOVER_FILE ": %s",
+			   strerror(errno)))
+			return 1;
+	} else if (!strcmp(cse, "target")) {
+		const struct target_row *t = NULL;
+		unsigned int i;
+
+		gl_cmdline_get("luo_loader_target", target, sizeof(target));
+		for (i = 0; i < sizeof(target_rows) / sizeof(target_rows[0]); i++)
+			if (!strcmp(target_rows[i].variant, target))
+				t = &target_rows[i];
+		if (!gl_ok(t != NULL, "luo_loader_target=%s is known", target))
+			return 1;
+		snprintf(kpath, sizeof(kpath), strcmp(target, "self") ? "/boot/bzImage-%s" :
+			 "/boot/bzImage", target);
+		rc = luo_kexec_l(kpath, NULL, &err);
+		refused(rc, mfd);
+		for (i = 0; i < 3 && t->words[i]; i++)
+			says(err, t->words[i]);
+		free(err);
+		if (!gl_cmdline_get("luo_loader_force", target, sizeof(target)))
+			return gl_exit_status();	/* the last stage */
+		rc = luo_kexec_l(kpath, "--force", &err);
+		gl_ok(rc == 0, "luo-kexec -l --force: exit %d", rc);
+		says(err, "luo-kexec: --force: loading ");
+		gl_ok(luo_kexec_loaded() == 1, "loaded: kexec_loaded %d", luo_kexec_loaded());
+		free(err);
+		return gl_failures() ? 1 : luo_kexec_e();
+	} else {
+		return gl_ok(0, "unknown luo_loader_case=%s", cse), 1;
+	}
+	rc = luo_kexec_l("/boot/bzImage", NULL, &err);
+	gl_ok(rc == 0, "luo-kexec -l while /dev/liveupdate is held: exit %d", rc);
+	says(err, "luo-kexec: carrying the handover (1 session, 1 preserved file");
+	gl_ok(luo_kexec_loaded() == 1, "loaded: kexec_loaded %d", luo_kexec_loaded());
+	free(err);
+	return gl_failures() ? 1 : luo_kexec_e();
+}
+
 static int stage1(void)
 {
 	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
 	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
-	char peer[16] = "";
+	char peer[16] = "", cse[16] = "";
 	int luo, mfd, err;
 	uint8_t *map;
 	void *buf;
@@ -145,6 +242,8 @@ static int stage1(void)
 	}
 	if (gl_cmdline_get("luo_loader_peer", peer, sizeof(peer)) && peer_load(peer, false))
 		return 1;
+	if (gl_cmdline_get("luo_loader_case", cse, sizeof(cse)) && !strcmp(cse, "nothing"))
+		return loader_case(cse, -1);
 	luo = open("/dev/liveupdate", O_RDWR);
 	if (!gl_ok(luo >= 0, "open /dev/liveupdate"))
 		return 1;
@@ -167,6 +266,22 @@ static int stage1(void)
 		return 1;
 	if (!strcmp(peer, "luo-kexec"))
 		return peer_load(peer, true);	/* returns only on failure */
+	if (gl_cmdline_get("luo_loader_expect", cse, sizeof(cse)) && !strcmp(cse, "refused")) {
+		fflush(stdout);
+		sync();
+		err = reboot(RB_KEXEC) ? errno : 0;
+		gl_ok(err == ERANGE, "the old kernel refuses the kexec: %s",
+		      err ? strerror(err) : "it went ahead");
+		gl_ok(!strcmp(luo_sysfs("state"), "normal"), "live update cancelled: state %s",
+		      luo_sysfs("state"));
+		err = data_check(mfd);
+		gl_ok(!err, "the memfd is intact: %s", err ? strerror(-err) : "ok");
+		return gl_exit_status();
+	}
+	cse[0] = 0;
+	gl_cmdline_get("luo_loader_case", cse, sizeof(cse));
+	if (cse[0])
+		return loader_case(cse, mfd);	/* luo stays open: held */
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
@@ -175,13 +290,31 @@ static int stage1(void)
 	return gl_ok(pid > 0, "session held open until the kexec") ? 0 : 1;
 }
 
+/* 0: the memfd holds the pattern (SHA-256); -EFBIG, -EILSEQ, -errno. */
+static int data_check(int fd)
+{
+	uint8_t want[HO_SHA256_SIZE], got[HO_SHA256_SIZE], *buf, *map;
+	struct stat st;
+
+	if (fstat(fd, &st) || st.st_size != BYTES)
+		return -EFBIG;
+	buf = malloc(BYTES);
+	pattern(buf, BYTES);
+	ho_sha256(buf, BYTES, want);
+	free(buf);
+	map = mmap(NULL, BYTES, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return -errno;
+	ho_sha256(map, BYTES, got);
+	munmap(map, BYTES);
+	return memcmp(want, got, sizeof(want)) ? -EILSEQ : 0;
+}
+
 /* 0: restored byte-exact; -errno of the first step that failed. */
 static int restore(void)
 {
 	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
 	struct liveupdate_session_retrieve_fd rf = { .size = sizeof(rf) };
-	uint8_t want[HO_SHA256_SIZE], got[HO_SHA256_SIZE], *buf, *map;
-	struct stat st;
 	int luo = open("/dev/liveupdate", O_RDWR), err;
 
 	if (luo < 0)
@@ -194,18 +327,49 @@ static int restore(void)
 	err = xioctl(rs.fd, LIVEUPDATE_SESSION_RETRIEVE_FD, &rf);
 	if (err)
 		return err;
-	if (fstat(rf.fd, &st) || st.st_size != BYTES)
-		return -EFBIG;
-	buf = malloc(BYTES);
-	pattern(buf, BYTES);
-	ho_sha256(buf, BYTES, want);
-	free(buf);
-	map = mmap(NULL, BYTES, PROT_READ, MAP_SHARED, rf.fd, 0);
-	if (map == MAP_FAILED)
-		return -errno;
-	ho_sha256(map, BYTES, got);
-	munmap(map, BYTES);
-	return memcmp(want, got, sizeof(want)) ? -EILSEQ : 0;
+	return data_check(rf.fd);
+}
+
+/* Does the kernel log (/dev/kmsg, from the start) have text? */
+static bool klog_has(const char *text)
+{
+	char rec[2048];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	bool found = false;
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	while (!found && ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE))) {
+		if (n <= 0)
+			continue;	/* overwritten records: read on */
+		rec[n] = 0;
+		found = strstr(rec, text) != NULL;
+	}
+	close(fd);
+	return found;
+}
+
+/*
+ * --force took a kernel that cannot read the handover: it booted (this
+ * program runs), nothing is restored, and its log says why.
+ */
+static int stage2_lost(const char *cyc, bool kho_in)
+{
+	char klog[128] = "", *p;
+	int r = restore();
+
+	gl_diag("kernel B after --force: luo_stage.cycles=%s, KHO handover %s",
+		cyc ? cyc : "(none)", kho_in ? "received" : "not received");
+	gl_ok(r != 0, "nothing restored from the handover it cannot read (%s)",
+	      r ? strerror(-r) : "restored!");
+	if (gl_cmdline_get("luo_loader_klog", klog, sizeof(klog))) {
+		for (p = klog; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		gl_ok(klog_has(klog), "the kernel log says \"%s\"", klog);
+	}
+	return gl_exit_status();
 }
 
 static int stage2(void)
@@ -217,6 +381,8 @@ static int stage2(void)
 	int r;
 
 	gl_cmdline_get("luo_loader_expect", expect, sizeof(expect));
+	if (!strcmp(expect, "lost"))
+		return stage2_lost(has_cyc ? cyc : NULL, kho_in);
 	gl_diag("expect %s: luo_stage.err=%s luo_stage.cycles=%s, KHO handover %s", expect,
 		has_err ? err_word : "(none)", has_cyc ? cyc : "(none)",
 		kho_in ? "received" : "not received");

@@ -22,6 +22,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ho/sha256.h>
@@ -302,6 +303,128 @@ static inline int luo_klog_count(const char *needle)
 		hits++;
 	free(buf);
 	return hits;
+/* ---- luo-kexec (loader/) driven from a test: loader_check, luo_demo ---- */
+
+/* A whole file as a NUL-terminated string (malloc()ed), or NULL. */
+static inline char *luo_read_text(const char *path)
+{
+	void *buf;
+	long len = gl_read_file(path, &buf);
+	char *t;
+
+	if (len < 0)
+		return NULL;
+	t = realloc(buf, (size_t)len + 1);
+	if (!t) {
+		free(buf);
+		return NULL;
+	}
+	t[len] = 0;
+	return t;
+}
+
+/* Run argv; with err_file, its stderr goes there (and is shown as "# |"). */
+static inline int luo_run(char *const argv[], const char *err_file)
+{
+	char *const envp[] = { "PATH=/bin", NULL };
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (err_file) {
+			int fd = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+			if (fd < 0 || dup2(fd, 2) < 0)
+				_exit(126);
+		}
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (err_file) {
+		char *buf = luo_read_text(err_file), *line, *save = NULL;
+
+		for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			gl_diag("| %s", line);
+		free(buf);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * The next kernel's inputs: the initrd read back into /tmp/initrd, and
+ * "--command-line=<this one, luo_stage=2>" in cl.
+ */
+static inline int luo_next_inputs(char *cl, size_t size)
+{
+	char line[2048], *tok, *save = NULL;
+	size_t used = 0;
+	void *buf;
+	long len;
+	int fd;
+
+	len = gl_read_file("/sys/firmware/initrd", &buf);
+	if (!gl_ok(len > 0, "read back the initrd: %ld", len))
+		return 1;
+	fd = open("/tmp/initrd", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, buf, len) != len)
+		return gl_ok(0, "write /tmp/initrd"), 1;
+	close(fd);
+	free(buf);
+	len = gl_read_file("/proc/cmdline", &buf);
+	if (len <= 0)
+		return 1;
+	snprintf(line, sizeof(line), "%.*s", (int)len, (char *)buf);
+	free(buf);
+	used = snprintf(cl, size, "--command-line=");
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (strncmp(tok, "luo_stage=", 10) && strncmp(tok, "luo_stage.", 10))
+			used += snprintf(cl + used, size - used, "%s ", tok);
+	snprintf(cl + used, size - used, "luo_stage=2");
+	return 0;
+}
+
+static inline int luo_kexec_e(void)
+{
+	char *argv_e[] = { "/bin/luo-kexec", "-e", NULL };
+	int rc;
+
+	gl_diag("luo-kexec -e");
+	fflush(stdout);
+	rc = luo_run(argv_e, NULL);
+	return gl_ok(0, "luo-kexec -e returned %d", rc), 1;
+}
+/* /sys/kernel/kexec_loaded: 1 when a kernel is loaded, -1 unreadable. */
+static inline int luo_kexec_loaded(void)
+{
+	char *t = luo_read_text("/sys/kernel/kexec_loaded");
+	int v = t ? atoi(t) : -1;
+
+	free(t);
+	return v;
+}
+
+#define LUO_KEXEC_ERR		"/tmp/luo-kexec.err"
+
+/* luo-kexec -l KERNEL (default mode) [extra]; its stderr in *err. */
+static inline int luo_kexec_l(const char *kernel, const char *extra, char **err)
+{
+	char cl[2100], kpath[128];
+	char *argv[] = { "/bin/luo-kexec", "-l", kpath, "--initrd=/tmp/initrd", cl,
+			 (char *)extra, NULL };
+	int rc;
+
+	if (luo_next_inputs(cl, sizeof(cl)))
+		return -1;
+	snprintf(kpath, sizeof(kpath), "%s", kernel);
+	gl_diag("luo-kexec -l %s%s%s", kernel, extra ? " " : "", extra ? extra : "");
+	rc = luo_run(argv, LUO_KEXEC_ERR);
+	*err = luo_read_text(LUO_KEXEC_ERR);
+	if (!*err)
+		*err = strdup("");
+	return rc;
 }
 
 #endif /* LUO_COMMON_H */

@@ -10,6 +10,10 @@
  *
  * Command line: luo_demo_mb=<MiB> (default 64); luo_demo_skip_preserve makes
  * stage 1 not preserve anything, a negative control whose stage 2 must fail.
+ * luo_demo_loader (with luo_loader=none): stage 1 loads the next kernel
+ * itself with luo-kexec while it holds /dev/liveupdate, first one that
+ * cannot read the memfd (/boot/bzImage-ours-nomemfd: refused, nothing
+ * loaded, the memfd checked again), then the real one with the handover.
  */
 #include "luo_common.h"
 
@@ -31,6 +35,34 @@ static int pattern_hash(size_t bytes, char *out)
 	free(buf);
 	luo_hex(d, out);
 	return 0;
+}
+
+/* luo_demo_loader: a refused update, then the real one (see the top). */
+static int demo_load(int mfd, size_t bytes, const char *h)
+{
+	const char *bad = "/boot/bzImage-ours-nomemfd";
+	char h2[LUO_HEX] = "", *err = NULL;
+	int rc;
+
+	printf("demo: old kernel: first a next kernel that cannot read the memfd "
+	       "(built without our memfd handler): luo-kexec -l %s\n", bad);
+	rc = luo_kexec_l(bad, NULL, &err);
+	gl_ok(rc == 1 && strstr(err, "cannot read 1 format"),
+	      "luo-kexec refused it (exit %d)", rc);
+	free(err);
+	gl_ok(luo_kexec_loaded() == 0, "nothing loaded (kexec_loaded %d)", luo_kexec_loaded());
+	luo_fd_sha(mfd, bytes, h2);
+	if (!gl_ok(!strcmp(h, h2), "the memfd is unchanged after the refusal"))
+		return 1;
+	printf("demo: old kernel: refused before anything was loaded; the memfd is still "
+	       "here, sha256 %s\n", h2);
+	printf("demo: old kernel: now the real update: luo-kexec -l /boot/bzImage, "
+	       "carrying the handover\n");
+	rc = luo_kexec_l("/boot/bzImage", NULL, &err);
+	gl_ok(rc == 0 && strstr(err, "carrying the handover"), "luo-kexec loaded it (exit %d)", rc);
+	free(err);
+	return gl_ok(luo_kexec_loaded() == 1, "next kernel loaded (kexec_loaded %d)",
+		     luo_kexec_loaded()) ? 0 : 1;
 }
 
 static int stage1(size_t bytes, int skip)
@@ -71,6 +103,8 @@ static int stage1(size_t bytes, int skip)
 		printf("demo: old kernel: memfd preserved in session \"%s\" (token %#x); "
 		       "handing over to the new kernel\n", DEMO_SESSION, DEMO_TOKEN);
 	}
+	if (gl_cmdline_get("luo_demo_loader", NULL, 0) && demo_load(mfd, bytes, h))
+		return 1;
 	/* The session lives as long as its fd: keep it open until the kexec. */
 	err = luo_hold_sessions();
 	return gl_ok(!err, "session held open until the kexec: %s", luo_why(err)) ? 0 : 1;

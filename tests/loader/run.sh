@@ -14,10 +14,15 @@ set -uo pipefail
 b=$1
 purg=$b/purgatory/purgatory.ro
 t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
+trap '[ -n "${KEEP:-}" ] && echo "# kept $t" || rm -rf "$t"' EXIT
 
 "$b/loader/test-loader" "$purg" | grep -v '^1\.\.' | tee "$t/out"
 rc=${PIPESTATUS[0]}
+# Pre-flight (handover formats, records in synthetic bzImages), numbered on.
+"$b/loader/test-preflight" | grep -v '^1\.\.' |
+	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
+	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 n=$(grep -cE '^(not )?ok ' "$t/out")
 
 tap() {
@@ -143,8 +148,57 @@ run() {
 	tap $r "$label: $name"
 }
 
+# ---- Nothing lost (issue 10): the handover decision and the pre-flight ----
+# bzImages whose gzip payload carries a record (or none, or is corrupt), and
+# sysfs-like trees (--sysfs-root) of a running kernel.
+rec='kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nfile memfd-rfc-v1\n'
+python3 - "$t" "$rec" <<'PY'
+import gzip, struct, sys
+t, rec = sys.argv[1], sys.argv[2].encode().decode('unicode_escape')
+base = bytearray(open(t + '/bz', 'rb').read())
+def bz(name, kernel, corrupt=False):
+    p = bytearray(gzip.compress(kernel, mtime=0)) + struct.pack('<I', len(kernel))
+    if corrupt:
+        for i in range(len(p) // 3, len(p) // 3 + 32):
+            p[i] ^= 0x5a
+    b = bytearray(base)
+    struct.pack_into('<II', b, 0x248, 0x1000, len(p))
+    b[5 * 512 + 0x1000:5 * 512 + 0x1000 + len(p)] = p
+    open(t + '/' + name, 'wb').write(b)
+fill = bytes((i * 7) & 0xff for i in range(200000))
+r = lambda s: fill + b'LUO-FORMATS-V1\n' + s.encode() + b'end\n\0' + fill
+bz('bzrec', r(rec))
+bz('bzluov2', r(rec.replace('luo-rfc-v1', 'luo-rfc-v2')))
+bz('bznomemfd', r(rec.replace('file memfd-rfc-v1\n', '')))
+bz('bznorec', fill + fill)
+bz('bzcorrupt', r(rec), corrupt=True)
+PY
+# sysroot NAME STATE SESSIONS MEMFDS [handover|nohandover|dir]
+sysroot() {
+	local d=$t/$1/kernel/liveupdate
+	mkdir -p "$d"
+	echo "$2" > "$d/state"
+	printf 'kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nfile memfd-rfc-v1 %s\nsessions %s\n' \
+		"$4" "$3" > "$d/formats"
+	case $5 in
+	handover) printf 'fdt 0x3000000 0x1000\nscratch 0x1000000 0x1000000\nscratch 0x30000000 0xe000000\n' \
+		> "$d/handover" ;;
+	dir) mkdir "$d/handover" ;;
+	esac
+}
+sysroot busy normal 1 1 handover
+sysroot lost normal 1 1 nohandover
+sysroot unreadable normal 2 3 dir
+sysroot prepared prepared 0 0 nohandover
+sysroot idle normal 0 0 nohandover
+sysroot off disabled 0 0 nohandover
+sysroot noformats normal 0 0 handover
+rm "$t/noformats/kernel/liveupdate/formats"
+L=(--dry-run --memmap="$t/mm" --command-line=console=ttyS0)
+
 # A dry run of KERNEL with the test map and handover, then more ARGS.
-dry() { echo --dry-run -l "$1" --memmap="$t/mm"; }
+# --force: the fake bzImages carry no format record (pre-flight rows below).
+dry() { echo --dry-run -l "$1" --memmap="$t/mm" --force; }
 
 rows() {
 	local bz=$t/bz mm=$t/mm
@@ -331,6 +385,86 @@ rows() {
 		--dry-run -l "$bz" --memmap="$t/mm-junk" --no-handover
 	run "message: --test-fault without a handover" 1 "err:--test-fault needs a handover" -- \
 		--dry-run -l "$bz" --memmap="$mm" --test-fault=fdt-magic
+
+	# ---- Nothing lost (issue 10): the handover decision and the pre-flight
+	run "handover from sysfs, target reads it: one line" 0 "out:SETUP_KEXEC_KHO fdt 0x3000000 size 4096" \
+		"err:^luo-kexec: carrying the handover \(1 session, 1 preserved file, LUO state normal\)" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzrec"
+	run "something to hand over, query fails: refused, what is lost and why" 1 noout \
+		"err:^luo-kexec: refused: loading without the handover would lose 1 session, 1 preserved file" \
+		"err:handover query failed: no .*/handover; /dev/liveupdate: none, or KHO is off" -- \
+		"${L[@]}" --sysfs-root="$t/lost" -l "$t/bzrec"
+	run "handover file unreadable: refused with the reason" 1 noout \
+		"err:would lose 2 sessions, 3 preserved files.*/handover: Is a directory" -- \
+		"${L[@]}" --sysfs-root="$t/unreadable" -l "$t/bzrec"
+	run "LUO prepared, query fails: refused" 1 noout "err:would lose .*LUO state prepared" -- \
+		"${L[@]}" --sysfs-root="$t/prepared" -l "$t/bzrec"
+	run "nothing to hand over: loads and says so in one line" 0 "out:^handover: none" \
+		"err:^luo-kexec: no handover carried: nothing to hand over \(no .*handover" -- \
+		"${L[@]}" --sysfs-root="$t/idle" -l "$t/bzrec"
+	[ "$(wc -l < "$t/e")" = 1 ]; tap $? "$label: nothing to hand over: exactly one line on stderr"
+	run "LUO off: loads without and says so" 0 "err:^luo-kexec: no handover carried" -- \
+		"${L[@]}" --sysfs-root="$t/off" -l "$t/bzrec"
+	mkdir -p "$t/bare"
+	run "a kernel that says nothing (no sysfs files): loads without, says so" 0 "out:^handover: none" \
+		"err:^luo-kexec: no handover carried: .*this kernel does not say what is preserved" -- \
+		"${L[@]}" --sysfs-root="$t/bare" -l "$t/bzrec"
+	run "--no-handover says so and what it leaves" 0 "out:^handover: none" \
+		"err:^luo-kexec: --no-handover: loading without the handover; not carried: 1 session" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzrec" --no-handover
+	run "--no-handover with KHO on: segments stay inside scratch" 0 "out:^  kernel +0x000000003[0-9a-d]" \
+		"out:^handover: none" "err:\(segments inside KHO scratch\)" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzrec" --no-handover
+	run "--handover, query fails" 1 noout "err:^luo-kexec: --handover: no KHO handover available \(no " -- \
+		"${L[@]}" --sysfs-root="$t/idle" -l "$t/bzrec" --handover
+	run "target with a bumped LUO: refused, both sides" 1 noout \
+		"err:^luo-kexec: refused: .*bzluov2 cannot read 1 format of the handover; nothing loaded" \
+		"err:^  luo +luo-rfc-v1 +luo-rfc-v2 +MISMATCH" "err:^  kho +kho-v4 +kho-v4 +ok" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzluov2"
+	run "target without the memfd handler: refused" 1 noout \
+		"err:^  file +memfd-rfc-v1 \(1 preserved\) +- +MISSING" "err:refused: .*cannot read 1 format" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bznomemfd"
+	run "target without the memfd handler, no memfd preserved: loads" 0 "err:carrying the handover" -- \
+		"${L[@]}" --sysfs-root="$t/idle" -l "$t/bznomemfd" --kho-info=$kho
+	run "target without a record: unknown needs --force" 1 noout \
+		"err:bznorec: handover formats unknown: no LUO-FORMATS-V1 record" "err:refused: cannot tell" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bznorec"
+	run "--force loads the unknown target and says so" 0 "out:SETUP_KEXEC_KHO" \
+		"err:^luo-kexec: --force: loading .*bznorec although its handover formats are unknown" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bznorec" --force
+	run "--force loads the bumped target and says so" 0 \
+		"err:^luo-kexec: --force: loading .*bzluov2 although it cannot read the handover" -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzluov2" --force
+	run "corrupted payload: unknown, with the reason" 1 noout "err:gzip payload: " -- \
+		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzcorrupt"
+	run "running kernel's formats unreadable: needs --force" 1 noout \
+		"err:what this kernel hands over is unknown: .*formats: No such file" -- \
+		"${L[@]}" --sysfs-root="$t/noformats" -l "$t/bzrec"
+	run "--check: compatible" 0 "out:^luo-kexec: compatible" "out:^  file +memfd-rfc-v1 \(1 preserved\) +memfd-rfc-v1 +ok" -- \
+		--sysfs-root="$t/busy" --check "$t/bzrec"
+	run "--check: bumped LUO not compatible" 1 "out:^luo-kexec: NOT compatible: .*cannot read 1 format" \
+		"out:MISMATCH" -- --sysfs-root="$t/busy" --check "$t/bzluov2"
+	run "--check: no record is unknown" 1 "out:^luo-kexec: unknown" "out:no LUO-FORMATS-V1 record" -- \
+		--sysfs-root="$t/busy" --check "$t/bznorec"
+	run "--check with -l" 2 "err:--check KERNEL stands alone" -- --check "$t/bzrec" -l "$t/bzrec"
+
+	# The real bzImages (scripts/kernel-build.sh, cached), against what a
+	# running "ours" with a preserved memfd hands over.
+	top=$(cd "$(dirname "$0")/../.." && pwd)
+	mkdir -p "$t/real/kernel/liveupdate"
+	printf 'kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nsubsystem selftest luo-selftest-v1\nfile memfd-v1 1\nsessions 1\n' \
+		> "$t/real/kernel/liveupdate/formats"
+	for row in "ours|0|out:^luo-kexec: compatible" \
+		   "ours-luov2|1|out:^  luo +luo-rfc-v1 +luo-rfc-v2 +MISMATCH" \
+		   "ours-nomemfd|1|out:^  file +memfd-v1 \(1 preserved\) +- +MISSING"; do
+		IFS='|' read -r v want pat <<<"$row"
+		if k=$("$top/scripts/kernel-build.sh" "$v" x86_64 2>"$t/kb.err" | tail -n1) && [ -f "$k" ]; then
+			run "--check on the real $v bzImage" "$want" "$pat" -- --sysfs-root="$t/real" --check "$k"
+		else
+			sed 's/^/# /' "$t/kb.err" | tail -n 5
+			tap 1 "$label: --check on the real $v bzImage (kernel build failed)"
+		fi
+	done
 }
 
 tool=$b/loader/luo-kexec label=cli rows

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Handover formats: the running kernel's list (/sys/kernel/liveupdate/
+ * formats), the target kernel's record, their comparison, and the handover
+ * ranges file (/sys/kernel/liveupdate/handover). Pure functions.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "preflight.h"
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && size) {
+		va_start(ap, fmt);
+		vsnprintf(why, size, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Split one line into at most 4 space-separated tokens; -1: bad bytes. */
+static int tokens(char *line, char *tok[4])
+{
+	int n = 0;
+	char *p = line;
+
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			return -1;
+	p = line;
+	while (*p) {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (n == 4)
+			return -1;
+		tok[n++] = p;
+		p += strcspn(p, " ");
+		if (*p)
+			*p++ = 0;
+	}
+	return n;
+}
+
+static int parse_count(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static int copy_tok(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!n || n >= size)
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static const struct ld_fmt_entry *find(const struct ld_formats *f,
+				       enum ld_fmt_kind kind, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++) {
+		const struct ld_fmt_entry *e = &f->ent[i];
+
+		if (e->kind != kind)
+			continue;
+		if (kind == LD_FMT_KHO || kind == LD_FMT_LUO)
+			return e;
+		if (!strcmp(kind == LD_FMT_SUBSYSTEM ? e->name : e->compat, key))
+			return e;
+	}
+	return NULL;
+}
+
+int ld_fmt_parse(const char *text, size_t len, bool record,
+		 struct ld_formats *f, char *why, size_t whysize)
+{
+	const char *what = record ? "record" : "formats";
+	size_t off = 0, mlen = strlen(LD_FMT_MAGIC);
+	unsigned int lineno = 0;
+	bool ended = false;
+	char line[LD_FMT_NAME_MAX + LD_FMT_COMPAT_MAX + 64];
+
+	memset(f, 0, sizeof(*f));
+	if (len > LD_FMT_MAX_TEXT)
+		return fail(why, whysize, "%s: longer than %u bytes", what, LD_FMT_MAX_TEXT);
+	if (record) {
+		if (len < mlen || memcmp(text, LD_FMT_MAGIC, mlen))
+			return fail(why, whysize, "record: no %.14s magic", LD_FMT_MAGIC);
+		off = mlen;
+		lineno = 1;
+	}
+	while (off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t l = nl ? (size_t)(nl - (text + off)) : len - off;
+		struct ld_fmt_entry e = { 0 };
+		char *tok[4];
+		int n;
+
+		lineno++;
+		if (ended)
+			return fail(why, whysize, "%s line %u: text after \"end\"", what, lineno);
+		if (!nl && record)
+			return fail(why, whysize, "record line %u: not terminated", lineno);
+		if (l >= sizeof(line))
+			return fail(why, whysize, "%s line %u: too long", what, lineno);
+		memcpy(line, text + off, l);
+		line[l] = 0;
+		off += l + (nl ? 1 : 0);
+		n = tokens(line, tok);
+		if (n < 0)
+			return fail(why, whysize, "%s line %u: bad bytes or too many words",
+				    what, lineno);
+		if (n == 0)
+			return fail(why, whysize, "%s line %u: empty", what, lineno);
+		if (record && n == 1 && !strcmp(tok[0], "end")) {
+			ended = true;
+			continue;
+		}
+		if (!record && n == 2 && !strcmp(tok[0], "sessions")) {
+			if (f->has_sessions || parse_count(tok[1], &f->sessions))
+				return fail(why, whysize, "formats line %u: bad or repeated "
+					    "\"sessions\"", lineno);
+			f->has_sessions = true;
+			continue;
+		}
+		if (n == 2 && (!strcmp(tok[0], "kho") || !strcmp(tok[0], "luo"))) {
+			e.kind = tok[0][0] == 'k' ? LD_FMT_KHO : LD_FMT_LUO;
+			if (copy_tok(e.compat, sizeof(e.compat), tok[1]))
+				return fail(why, whysize, "%s line %u: compatible too long",
+					    what, lineno);
+		} else if (n == 3 && !strcmp(tok[0], "subsystem")) {
+			e.kind = LD_FMT_SUBSYSTEM;
+			if (copy_tok(e.name, sizeof(e.name), tok[1]) ||
+			    copy_tok(e.compat, sizeof(e.compat), tok[2]))
+				return fail(why, whysize, "%s line %u: name or compatible too long",
+					    what, lineno);
+		} else if (!strcmp(tok[0], "file") && n == (record ? 2 : 3)) {
+			e.kind = LD_FMT_FILE;
+			if (copy_tok(e.compat, sizeof(e.compat), tok[1]))
+				return fail(why, whysize, "%s line %u: compatible too long",
+					    what, lineno);
+			if (!record && parse_count(tok[2], &e.count))
+				return fail(why, whysize, "%s line %u: bad file count \"%s\"",
+					    what, lineno, tok[2]);
+		} else {
+			return fail(why, whysize, "%s line %u: unknown line \"%s\"",
+				    what, lineno, tok[0]);
+		}
+		if (find(f, e.kind, e.kind == LD_FMT_SUBSYSTEM ? e.name : e.compat))
+			return fail(why, whysize, "%s line %u: %s given twice", what, lineno,
+				    tok[0]);
+		if (f->n == LD_FMT_MAX_ENTRIES)
+			return fail(why, whysize, "%s: more than %u entries", what,
+				    LD_FMT_MAX_ENTRIES);
+		f->ent[f->n++] = e;
+	}
+	if (record && !ended)
+		return fail(why, whysize, "record: no \"end\" line");
+	return 0;
+}
+
+uint64_t ld_fmt_files(const struct ld_formats *run)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < run->n; i++)
+		if (run->ent[i].kind == LD_FMT_FILE)
+			n += run->ent[i].count;
+	return n;
+}
+
+static const char *const kind_names[] = {
+	[LD_FMT_KHO] = "kho", [LD_FMT_LUO] = "luo",
+	[LD_FMT_SUBSYSTEM] = "subsystem", [LD_FMT_FILE] = "file",
+};
+
+unsigned int ld_fmt_compare(const struct ld_formats *run,
+			    const struct ld_formats *tgt, FILE *out,
+			    const char *prefix)
+{
+	unsigned int i, bad = 0;
+
+	if (out)
+		fprintf(out, "%s%-22s %-26s %-26s %s\n", prefix, "format",
+			"running kernel hands over", "target kernel reads", "verdict");
+	for (i = 0; i < run->n; i++) {
+		const struct ld_fmt_entry *e = &run->ent[i];
+		const struct ld_fmt_entry *t = tgt ? find(tgt, e->kind,
+			e->kind == LD_FMT_SUBSYSTEM ? e->name : e->compat) : NULL;
+		bool needed = e->kind != LD_FMT_FILE || e->count;
+		bool same = t && !strcmp(t->compat, e->compat);
+		char label[LD_FMT_NAME_MAX + 16], have[LD_FMT_COMPAT_MAX + 32];
+		const char *verdict;
+
+		snprintf(label, sizeof(label), "%s%s%s", kind_names[e->kind],
+			 e->kind == LD_FMT_SUBSYSTEM ? " " : "",
+			 e->kind == LD_FMT_SUBSYSTEM ? e->name : "");
+		if (e->kind == LD_FMT_FILE)
+			snprintf(have, sizeof(have), "%s (%" PRIu64 " preserved)",
+				 e->compat, e->count);
+		else
+			snprintf(have, sizeof(have), "%s", e->compat);
+		if (!tgt)
+			verdict = needed ? "unknown" : "not needed";
+		else if (same)
+			verdict = "ok";
+		else if (!needed)
+			verdict = "not needed";
+		else
+			verdict = t ? "MISMATCH" : "MISSING";
+		if (tgt && needed && !same)
+			bad++;
+		if (out)
+			fprintf(out, "%s%-22s %-26s %-26s %s\n", prefix, label, have,
+				!tgt ? "?" : t ? t->compat : "-", verdict);
+	}
+	/* What the target reads and nothing here hands over: for the record. */
+	for (i = 0; out && tgt && i < tgt->n; i++) {
+		const struct ld_fmt_entry *t = &tgt->ent[i];
+		char label[LD_FMT_NAME_MAX + 16];
+
+		if (find(run, t->kind, t->kind == LD_FMT_SUBSYSTEM ? t->name : t->compat))
+			continue;
+		snprintf(label, sizeof(label), "%s%s%s", kind_names[t->kind],
+			 t->kind == LD_FMT_SUBSYSTEM ? " " : "",
+			 t->kind == LD_FMT_SUBSYSTEM ? t->name : "");
+		fprintf(out, "%s%-22s %-26s %-26s %s\n", prefix, label, "-", t->compat,
+			"not needed");
+	}
+	return bad;
+}
+
+int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
+		char *why, size_t whysize)
+{
+	const uint8_t *p = buf, *m, *again, *nul;
+	size_t mlen = strlen(LD_FMT_MAGIC), max;
+
+	m = memmem(p, len, LD_FMT_MAGIC, mlen);
+	if (!m) {
+		snprintf(why, whysize, "no %.14s record", LD_FMT_MAGIC);
+		return -ENOENT;
+	}
+	/* The kernel spells the magic once: a second one makes it ambiguous. */
+	again = memmem(m + 1, len - (size_t)(m + 1 - p), LD_FMT_MAGIC, mlen);
+	if (again)
+		return fail(why, whysize, "%.14s twice (offsets %zu and %zu): ambiguous",
+			    LD_FMT_MAGIC, (size_t)(m - p), (size_t)(again - p));
+	max = len - (size_t)(m - p);
+	if (max > LD_FMT_MAX_TEXT + 1)
+		max = LD_FMT_MAX_TEXT + 1;
+	nul = memchr(m, 0, max);
+	if (!nul)
+		return fail(why, whysize, "record at offset %zu: no NUL within %u bytes",
+			    (size_t)(m - p), LD_FMT_MAX_TEXT);
+	return ld_fmt_parse((const char *)m, (size_t)(nul - m), true, f, why, whysize);
+}
+
+int ld_handover_parse(const char *text, size_t len, struct ld_handover_text *h,
+		      char *why, size_t whysize)
+{
+	size_t off = 0;
+	unsigned int lineno = 0;
+	bool have_fdt = false;
+	uint32_t cap = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (len > LD_FMT_MAX_TEXT)
+		return fail(why, whysize, "longer than %u bytes", LD_FMT_MAX_TEXT);
+	while (off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t l = nl ? (size_t)(nl - (text + off)) : len - off;
+		char line[128], *tok[4];
+		uint64_t a, s;
+		int n;
+
+		lineno++;
+		if (l >= sizeof(line))
+			goto bad;
+		memcpy(line, text + off, l);
+		line[l] = 0;
+		off += l + (nl ? 1 : 0);
+		n = tokens(line, tok);
+		if (n != 3 || strncmp(tok[1], "0x", 2) || strncmp(tok[2], "0x", 2) ||
+		    parse_count(tok[1], &a) || parse_count(tok[2], &s))
+			goto bad;
+		if (!strcmp(tok[0], "fdt")) {
+			if (have_fdt)
+				goto bad;
+			have_fdt = true;
+			h->fdt_addr = a;
+			h->fdt_size = s;
+		} else if (!strcmp(tok[0], "scratch")) {
+			if (h->nscratch == LD_HANDOVER_MAX_SCRATCH) {
+				free(h->scratch);
+				h->scratch = NULL;
+				return fail(why, whysize, "more than %u scratch ranges",
+					    LD_HANDOVER_MAX_SCRATCH);
+			}
+			if (h->nscratch == cap) {
+				struct ho_scratch *ns = realloc(h->scratch,
+					(cap = cap ? 2 * cap : 8) * sizeof(*ns));
+
+				if (!ns) {
+					free(h->scratch);
+					h->scratch = NULL;
+					return -ENOMEM;
+				}
+				h->scratch = ns;
+			}
+			h->scratch[h->nscratch].addr = a;
+			h->scratch[h->nscratch].size = s;
+			h->nscratch++;
+		} else {
+			goto bad;
+		}
+	}
+	if (!have_fdt || !h->nscratch) {
+		free(h->scratch);
+		h->scratch = NULL;
+		h->nscratch = 0;
+		return fail(why, whysize, "no %s line", have_fdt ? "scratch" : "fdt");
+	}
+	return 0;
+bad:
+	free(h->scratch);
+	h->scratch = NULL;
+	h->nscratch = 0;
+	return fail(why, whysize, "line %u: not \"fdt|scratch 0x<addr> 0x<size>\"", lineno);
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The handover query (sysfs first, /dev/liveupdate as fallback). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handover.h"
+
+static void path_of(char *buf, size_t size, const char *root, const char *name)
+{
+	snprintf(buf, size, "%s/kernel/liveupdate/%s", root, name);
+}
+
+int handover_query(const char *root, struct sys_handover *h, char *why,
+		   size_t whysize)
+{
+	struct ld_handover_text t;
+	char path[256], pwhy[200];
+	size_t len;
+	void *buf;
+	int err;
+
+	memset(h, 0, sizeof(*h));
+	path_of(path, sizeof(path), root, "handover");
+	err = sys_read_file(path, &buf, &len);
+	if (err == -ENOENT) {
+		/* An older kernel of ours: the /dev/liveupdate ioctl. */
+		err = sys_handover_ioctl(h);
+		if (err)
+			snprintf(why, whysize, "no %s; /dev/liveupdate: %s", path,
+				 err == -ENODEV ? "none, or KHO is off" :
+				 err == -EBUSY ? "held open by another process" :
+				 err == -ENOTTY || err == -EINVAL ?
+				 "no KHO query in this kernel" : strerror(-err));
+		return err;
+	}
+	if (err) {
+		snprintf(why, whysize, "%s: %s", path,
+			 err == -ENODEV ? "KHO is off" : strerror(-err));
+		return err;
+	}
+	err = ld_handover_parse(buf, len, &t, pwhy, sizeof(pwhy));
+	free(buf);
+	if (err) {
+		snprintf(why, whysize, "%s: %s", path, pwhy);
+		return err;
+	}
+	h->fdt_addr = t.fdt_addr;
+	h->fdt_size = t.fdt_size;
+	h->scratch = t.scratch;
+	h->nscratch = t.nscratch;
+	h->source = "/sys/kernel/liveupdate/handover";
+	return 0;
+}
+
+void handover_pending(const char *root, struct handover_pending *p)
+{
+	char path[256];
+	size_t len;
+	void *buf;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	path_of(path, sizeof(path), root, "state");
+	if (!sys_read_file(path, &buf, &len)) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t l = nl ? (size_t)(nl - (char *)buf) : len;
+
+		if (l < sizeof(p->state))
+			memcpy(p->state, buf, l);
+		free(buf);
+	}
+	path_of(path, sizeof(path), root, "formats");
+	err = sys_read_file(path, &buf, &len);
+	if (err) {
+		snprintf(p->fmt_why, sizeof(p->fmt_why), "%s: %s", path, strerror(-err));
+	} else {
+		char why[200];
+
+		p->fmt = malloc(sizeof(*p->fmt));
+		err = p->fmt ? ld_fmt_parse(buf, len, false, p->fmt, why, sizeof(why)) :
+			-ENOMEM;
+		free(buf);
+		if (err) {
+			snprintf(p->fmt_why, sizeof(p->fmt_why), "%s: %s", path,
+				 err == -ENOMEM ? strerror(ENOMEM) : why);
+			free(p->fmt);
+			p->fmt = NULL;
+		}
+	}
+	if (p->fmt) {
+		p->sessions = p->fmt->sessions;
+		p->files = ld_fmt_files(p->fmt);
+	}
+	/*
+	 * Prepared, frozen: an update is under way; updated: restored state
+	 * may still wait to be retrieved. Normal and disabled (LUO off) hold
+	 * nothing by themselves.
+	 */
+	p->anything = p->sessions || p->files ||
+		(p->state[0] && strcmp(p->state, "normal") && strcmp(p->state, "disabled"));
+}
+
+void handover_pending_free(struct handover_pending *p)
+{
+	free(p->fmt);
+	p->fmt = NULL;
+}
+
+void handover_pending_words(const struct handover_pending *p, char *buf,
+			    size_t size)
+{
+	if (p->fmt)
+		snprintf(buf, size, "%" PRIu64 " session%s, %" PRIu64 " preserved file%s, "
+			 "LUO state %s", p->sessions, p->sessions == 1 ? "" : "s",
+			 p->files, p->files == 1 ? "" : "s", p->state[0] ? p->state : "unknown");
+	else
+		snprintf(buf, size, "LUO state %s, sessions and files unknown (%s)",
+			 p->state[0] ? p->state : "unknown", p->fmt_why);
+}
+
+int handover_preflight(const char *kernel, const void *img, size_t len,
+		       const struct handover_pending *p, bool force, bool check)
+{
+	FILE *out = check ? stdout : stderr;
+	struct ld_formats *tgt = malloc(sizeof(*tgt));
+	char why[LD_WHY_MAX] = "", words[LD_WHY_MAX + 96];
+	unsigned int bad = 0;
+	int err, rc;
+
+	if (!tgt) {
+		fprintf(stderr, "luo-kexec: %s\n", strerror(ENOMEM));
+		return 1;
+	}
+	err = ld_image_formats(img, len, tgt, why, sizeof(why));
+	if (p->fmt)
+		bad = ld_fmt_compare(p->fmt, err ? NULL : tgt, NULL, "");
+	handover_pending_words(p, words, sizeof(words));
+	if (!check && !err && p->fmt && !bad) {
+		fprintf(stderr, "luo-kexec: carrying the handover (%s); %s reads every "
+			"format of it\n", words, kernel);
+		free(tgt);
+		return 0;
+	}
+	if (!p->fmt)
+		fprintf(out, "luo-kexec: what this kernel hands over is unknown: %s\n",
+			p->fmt_why);
+	if (err)
+		fprintf(out, "luo-kexec: %s: handover formats unknown: %s\n", kernel, why);
+	if (p->fmt) {
+		fprintf(out, "luo-kexec: handover of this kernel (%s) vs what %s reads:\n",
+			words, kernel);
+		ld_fmt_compare(p->fmt, err ? NULL : tgt, out, "  ");
+	}
+	free(tgt);
+	rc = err || !p->fmt || bad;
+	if (check) {
+		if (!rc)
+			printf("luo-kexec: compatible: %s reads every format this kernel "
+			       "hands over\n", kernel);
+		else if (bad)
+			printf("luo-kexec: NOT compatible: %s cannot read %u format%s\n",
+			       kernel, bad, bad == 1 ? "" : "s");
+		else
+			printf("luo-kexec: unknown: cannot compare\n");
+		return rc;
+	}
+	if (!rc)
+		return 0;
+	if (force) {
+		fprintf(stderr, "luo-kexec: --force: loading %s %s; what it cannot read "
+			"is lost in the update\n", kernel, bad ?
+			"although it cannot read the handover" :
+			"although its handover formats are unknown");
+		return 0;
+	}
+	if (bad)
+		fprintf(stderr, "luo-kexec: refused: %s cannot read %u format%s of the "
+			"handover; nothing loaded, the sessions stay (--force loads it "
+			"anyway)\n", kernel, bad, bad == 1 ? "" : "s");
+	else
+		fprintf(stderr, "luo-kexec: refused: cannot tell whether %s reads the "
+			"handover; nothing loaded (--force loads it anyway)\n", kernel);
+	return 1;
+}
