@@ -95,8 +95,9 @@ endif
 # The real CLI built with ASan + UBSan from the same sources, for the CLI
 # table of check-unit-loader (tests/loader/run.sh): not static (sanitizers).
 $(LDR_B)/san/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o \
-		$(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h
+		$(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h $(LDR_DIR)/handover.h \
+		$(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) -o $@ $(LDR_TOOL_SRCS) \
-		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/host-san/libho.a
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -o $@ $(LDR_TOOL_SRCS) \
+		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/host-san/libho.a $(LDR_LIBS)
 check-unit-loader: $(LDR_B)/san/luo-kexec

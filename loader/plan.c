@@ -252,7 +252,7 @@ static int check_handover(struct ld_plan *p)
 /* The handover as given: an FDT range that exists, a bounded scratch table. */
 static int handover_inputs(const struct ld_plan_in *in, struct ld_plan *p)
 {
-	if (!in->fdt_size || !ho_range_ok(in->fdt_addr, in->fdt_size)) {
+	if (in->handover && (!in->fdt_size || !ho_range_ok(in->fdt_addr, in->fdt_size))) {
 		snprintf(p->why, sizeof(p->why), "handover: KHO FDT at 0x%llx size 0x%llx %s",
 			 (unsigned long long)in->fdt_addr, (unsigned long long)in->fdt_size,
 			 in->fdt_size ? "wraps around" : "is empty");
@@ -277,8 +277,9 @@ static int place_avoiding_fdt(const struct ld_plan_in *in, struct ld_plan *p)
 	struct ho_memmap mm;
 	int err;
 
-	if (!in->handover)
-		return ld_place(p->seg, p->nseg, NULL, 0, &in->memmap, &p->diag);
+	if (!in->handover)	/* inside scratch when it was given anyway */
+		return ld_place(p->seg, p->nseg, p->nscratch ? p->scratch : NULL,
+				p->nscratch, &in->memmap, &p->diag);
 	r = malloc(((size_t)in->memmap.count + 1) * sizeof(*r));
 	if (!r)
 		return fail(p, LD_ERR_INVAL, "out of memory");
