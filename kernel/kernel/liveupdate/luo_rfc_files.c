@@ -560,17 +560,27 @@ static void luo_files_free_incoming(void)
 	}
 }
 
+/* The node /@name of the incoming blob, or -EINVAL. */
+static int luo_blob_node(const void *fdt, const char *name)
+{
+	int node = fdt_subnode_offset(fdt, 0, name);
+
+	if (node < 0) {
+		pr_err("incoming blob: no /%s node\n", name);
+		return -EINVAL;
+	}
+	return node;
+}
+
 static int luo_parse_sessions(const void *fdt)
 {
 	struct luo_session *s, *it;
 	int node, off;
 	u64 index;
 
-	node = fdt_subnode_offset(fdt, 0, LUO_FDT_SESSIONS);
-	if (node < 0) {
-		pr_err("incoming blob: no /%s node\n", LUO_FDT_SESSIONS);
-		return -EINVAL;
-	}
+	node = luo_blob_node(fdt, LUO_FDT_SESSIONS);
+	if (node < 0)
+		return node;
 	fdt_for_each_subnode(off, fdt, node) {
 		const char *nname = fdt_get_name(fdt, off, NULL);
 
@@ -624,11 +634,9 @@ static int luo_parse_files(const void *fdt)
 	u32 index;
 	u64 id;
 
-	node = fdt_subnode_offset(fdt, 0, LUO_FDT_FILES);
-	if (node < 0) {
-		pr_err("incoming blob: no /%s node\n", LUO_FDT_FILES);
-		return -EINVAL;
-	}
+	node = luo_blob_node(fdt, LUO_FDT_FILES);
+	if (node < 0)
+		return node;
 	fdt_for_each_subnode(off, fdt, node) {
 		const char *nname = fdt_get_name(fdt, off, NULL);
 
@@ -709,22 +717,44 @@ static bool luo_file_is_preserved(struct file *file)
 	return false;
 }
 
-static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
+/* The file of @s with @token, or NULL. */
+static struct luo_file *luo_session_find_file(struct luo_session *s,
+					      u64 token)
+{
+	struct luo_file *f;
+
+	lockdep_assert_held(&luo_lock);
+	list_for_each_entry(f, &s->files, list)
+		if (f->token == token)
+			return f;
+	return NULL;
+}
+
+/* The first handler that can preserve @file, or NULL. */
+static struct luo_file_handler *luo_handler_for(struct file *file)
+{
+	struct luo_file_handler *fh;
+
+	list_for_each_entry(fh, &luo_handlers, list)
+		if (fh->ops->can_preserve(fh->data, file))
+			return fh;
+	return NULL;
+}
+
+/* luo_session_preserve_fd() with luo_lock held. */
+static int luo_session_preserve_fd_locked(struct luo_session *s, int fd,
+					  u64 token)
 {
 	struct luo_file_handler *fh;
 	struct luo_file *f;
 	struct file *file;
 	int err;
 
-	if (s->incoming)
-		return -EINVAL;
-
-	guard(mutex)(&luo_lock);
+	lockdep_assert_held(&luo_lock);
 	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN)
 		return -EBUSY;
-	list_for_each_entry(f, &s->files, list)
-		if (f->token == token)
-			return -EEXIST;
+	if (luo_session_find_file(s, token))
+		return -EEXIST;
 
 	file = fget(fd);
 	if (!file)
@@ -732,15 +762,9 @@ static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
 	err = -EBUSY;
 	if (luo_file_is_preserved(file))
 		goto err_fput;
-
 	err = -ENOENT;
-	list_for_each_entry(fh, &luo_handlers, list) {
-		if (fh->ops->can_preserve(fh->data, file)) {
-			err = 0;
-			break;
-		}
-	}
-	if (err)
+	fh = luo_handler_for(file);
+	if (!fh)
 		goto err_fput;
 
 	err = -ENOMEM;
@@ -765,6 +789,15 @@ err_fput:
 	return err;
 }
 
+static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
+{
+	if (s->incoming)
+		return -EINVAL;
+
+	guard(mutex)(&luo_lock);
+	return luo_session_preserve_fd_locked(s, fd, token);
+}
+
 static int luo_session_retrieve_fd(struct luo_session *s, u64 token,
 				   struct file **filep)
 {
@@ -778,12 +811,9 @@ static int luo_session_retrieve_fd(struct luo_session *s, u64 token,
 	guard(mutex)(&luo_lock);
 	if (s->finished)
 		return -ENOENT;
-	list_for_each_entry(f, &s->files, list)
-		if (f->token == token)
-			goto found;
-	return -ENOENT;
-
-found:
+	f = luo_session_find_file(s, token);
+	if (!f)
+		return -ENOENT;
 	if (f->retrieve_status < 0)
 		return f->retrieve_status;
 	if (f->retrieve_status > 0) {
