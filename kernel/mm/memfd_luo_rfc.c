@@ -201,6 +201,7 @@ static int memfd_rfc_write_fdt(void *fdt, u64 size, u32 seals, u64 table,
 	return err ? -EINVAL : 0;
 }
 
+/* Unpreserve the first @nr_preserved folios, unpin all; @out stays. */
 static void memfd_rfc_release_out(struct memfd_rfc_out *out,
 				  unsigned long nr_preserved)
 {
@@ -210,7 +211,6 @@ static void memfd_rfc_release_out(struct memfd_rfc_out *out,
 		kho_unpreserve_folio(out->folios[i]);
 	unpin_folios(out->folios, out->nr);
 	kvfree(out->folios);
-	kfree(out);
 }
 
 /*
@@ -245,7 +245,7 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 	struct file *file = args->file;
 	struct inode *inode = file_inode(file);
 	struct memfd_rfc_out *out;
-	unsigned long i;
+	unsigned long i = 0;
 	int seals, err;
 
 	out = kzalloc_obj(*out);
@@ -272,7 +272,7 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 					     GFP_KERNEL);
 		if (!out->folios) {
 			err = -ENOMEM;
-			goto err_thaw_free;
+			goto err_unpin;
 		}
 	}
 	if (out->max && out->size) {
@@ -338,15 +338,9 @@ err_free_fdt:
 	kho_unpreserve_free(out->fdt);
 err_unpreserve:
 	kho_unpreserve_free(out->table);
-	memfd_rfc_release_out(out, i);
-	goto err_thaw;
 err_unpin:
-	memfd_rfc_release_out(out, 0);
-err_thaw:
-	shmem_freeze(inode, false);
-	inode_unlock(inode);
-	return err;
-err_thaw_free:
+	/* @i folios preserved so far; none before the loop */
+	memfd_rfc_release_out(out, i);
 	shmem_freeze(inode, false);
 err_unlock:
 	inode_unlock(inode);
@@ -450,6 +444,7 @@ static void memfd_rfc_cancel(struct luo_file_args *args)
 	kho_unpreserve_free(out->fdt);
 	kho_unpreserve_free(out->table);
 	memfd_rfc_release_out(out, out->nr);
+	kfree(out);
 	inode_lock(inode);
 	shmem_freeze(inode, false);
 	inode_unlock(inode);

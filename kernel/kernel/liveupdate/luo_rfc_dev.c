@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) "luo: " fmt
 
 #include <linux/atomic.h>
+#include <linux/cleanup.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/init.h>
@@ -53,60 +54,6 @@ static int luo_dev_release(struct inode *inode, struct file *filep)
 {
 	atomic_set(&luo_dev_in_use, 0);
 	return 0;
-}
-
-union luo_dev_ucmd {
-	struct liveupdate_ioctl_create_session create;
-	struct liveupdate_ioctl_retrieve_session retrieve;
-	struct liveupdate_ioctl_get_state state;
-	struct liveupdate_ioctl_phase phase;
-	struct liveupdate_ioctl_kho_info kho;
-};
-
-/*
- * CREATE_SESSION / RETRIEVE_SESSION: open the session named @uname, install
- * it as a new fd and copy the structure (with the fd) back to @uarg.
- */
-static int luo_dev_session(unsigned int cmd, const u8 *uname, void __user *uarg,
-			   void *kbuf, size_t len)
-{
-	struct liveupdate_ioctl_create_session *arg = kbuf;
-	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
-	struct file *file;
-	int fd, err;
-
-	/* create and retrieve share one layout: size, fd, name */
-	BUILD_BUG_ON(offsetof(struct liveupdate_ioctl_retrieve_session, name) !=
-		     offsetof(struct liveupdate_ioctl_create_session, name));
-	memcpy(name, uname, sizeof(name));
-	if (strnlen(name, sizeof(name)) == sizeof(name))
-		return -EINVAL;
-
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
-	if (cmd == LIVEUPDATE_IOCTL_CREATE_SESSION)
-		err = luo_session_create(name, &file);
-	else
-		err = luo_session_retrieve(name, &file);
-	if (err)
-		goto err_put_fd;
-
-	arg->fd = fd;
-	err = copy_to_user(uarg, arg, len) ? -EFAULT : 0;
-	/* a new session takes part only once userspace knows its fd */
-	if (!err && cmd == LIVEUPDATE_IOCTL_CREATE_SESSION)
-		err = luo_session_publish(file);
-	if (err) {
-		fput(file);
-		goto err_put_fd;
-	}
-	fd_install(fd, file);
-	return 0;
-
-err_put_fd:
-	put_unused_fd(fd);
-	return err;
 }
 
 static int luo_dev_kho_info(struct liveupdate_ioctl_kho_info *info)
@@ -139,7 +86,131 @@ static int luo_dev_kho_info(struct liveupdate_ioctl_kho_info *info)
 	return 0;
 }
 
-/**
+/*
+ * CREATE_SESSION / RETRIEVE_SESSION: open the session named in the argument,
+ * install it as a new fd and copy the argument (with the fd) back.
+ */
+static int luo_dev_session(struct luo_ucmd *ucmd, bool create)
+{
+	struct liveupdate_ioctl_create_session *argp = ucmd->cmd;
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
+	struct file *file;
+	int fd, err;
+
+	/* create and retrieve share one layout: size, fd, name */
+	BUILD_BUG_ON(offsetof(struct liveupdate_ioctl_retrieve_session, name) !=
+		     offsetof(struct liveupdate_ioctl_create_session, name));
+	BUILD_BUG_ON(offsetof(struct liveupdate_ioctl_retrieve_session, fd) !=
+		     offsetof(struct liveupdate_ioctl_create_session, fd));
+	memcpy(name, argp->name, sizeof(name));
+	if (strnlen(name, sizeof(name)) == sizeof(name))
+		return -EINVAL;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	if (create)
+		err = luo_session_create(name, &file);
+	else
+		err = luo_session_retrieve(name, &file);
+	if (err) {
+		put_unused_fd(fd);
+		return err;
+	}
+
+	argp->fd = fd;
+	/* a new session takes part only once userspace knows its fd */
+	return luo_ucmd_install(ucmd, sizeof(*argp), fd, file,
+				create ? luo_session_publish : NULL);
+}
+
+static int luo_ioctl_create_session(struct file *filep, struct luo_ucmd *ucmd)
+{
+	return luo_dev_session(ucmd, true);
+}
+
+static int luo_ioctl_retrieve_session(struct file *filep,
+				      struct luo_ucmd *ucmd)
+{
+	return luo_dev_session(ucmd, false);
+}
+
+static int luo_ioctl_get_state(struct file *filep, struct luo_ucmd *ucmd)
+{
+	struct liveupdate_ioctl_get_state *argp = ucmd->cmd;
+
+	argp->state = luo_get_state();
+	return luo_ucmd_respond(ucmd, sizeof(*argp));
+}
+
+/* PREPARE, FREEZE, CANCEL, FINISH: one state transition under luo_lock. */
+static int luo_dev_phase(struct luo_ucmd *ucmd, int (*transition)(void))
+{
+	struct liveupdate_ioctl_phase *argp = ucmd->cmd;
+
+	if (argp->reserved)
+		return -EINVAL;
+	guard(mutex)(&luo_lock);
+	return transition();
+}
+
+static int luo_ioctl_prepare(struct file *filep, struct luo_ucmd *ucmd)
+{
+	return luo_dev_phase(ucmd, luo_prepare);
+}
+
+static int luo_ioctl_freeze(struct file *filep, struct luo_ucmd *ucmd)
+{
+	return luo_dev_phase(ucmd, luo_freeze);
+}
+
+static int luo_ioctl_cancel(struct file *filep, struct luo_ucmd *ucmd)
+{
+	return luo_dev_phase(ucmd, luo_cancel);
+}
+
+static int luo_ioctl_finish(struct file *filep, struct luo_ucmd *ucmd)
+{
+	return luo_dev_phase(ucmd, luo_finish);
+}
+
+/*
+ * GET_KHO_INFO: the counts are copied back also on -ENOSPC, so that
+ * userspace learns how many ranges to make room for.
+ */
+static int luo_ioctl_get_kho_info(struct file *filep, struct luo_ucmd *ucmd)
+{
+	struct liveupdate_ioctl_kho_info *argp = ucmd->cmd;
+	int err, rerr;
+
+	err = luo_dev_kho_info(argp);
+	if (err && err != -ENOSPC)
+		return err;
+	rerr = luo_ucmd_respond(ucmd, sizeof(*argp));
+	return rerr ? rerr : err;
+}
+
+static const struct luo_ioctl_op luo_dev_ioctl_ops[] = {
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_CREATE_SESSION, luo_ioctl_create_session,
+		     struct liveupdate_ioctl_create_session, name),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_RETRIEVE_SESSION,
+		     luo_ioctl_retrieve_session,
+		     struct liveupdate_ioctl_retrieve_session, name),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_GET_STATE, luo_ioctl_get_state,
+		     struct liveupdate_ioctl_get_state, state),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_PREPARE, luo_ioctl_prepare,
+		     struct liveupdate_ioctl_phase, reserved),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_FREEZE, luo_ioctl_freeze,
+		     struct liveupdate_ioctl_phase, reserved),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_CANCEL, luo_ioctl_cancel,
+		     struct liveupdate_ioctl_phase, reserved),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_FINISH, luo_ioctl_finish,
+		     struct liveupdate_ioctl_phase, reserved),
+	LUO_IOCTL_OP(LIVEUPDATE_IOCTL_GET_KHO_INFO, luo_ioctl_get_kho_info,
+		     struct liveupdate_ioctl_kho_info, reserved),
+};
+
+/*
  * luo_copy_ucmd - copy an extensible ioctl argument from userspace
  * @dst:     kernel copy of the argument
  * @ksize:   size of the kernel's structure
@@ -151,11 +222,10 @@ static int luo_dev_kho_info(struct liveupdate_ioctl_kho_info *info)
  * their own size, as in upstream's uapi: a shorter structure than @minsize is
  * refused, a longer one must have only zeroes beyond @ksize.
  *
- * Context: process context, may fault.
  * Return: 0, -EFAULT, -EINVAL (too short) or -E2BIG (non-zero tail).
  */
-int luo_copy_ucmd(void *dst, size_t ksize, size_t minsize,
-		  void __user *uarg, u32 *usize)
+static int luo_copy_ucmd(void *dst, size_t ksize, size_t minsize,
+			 void __user *uarg, u32 *usize)
 {
 	if (get_user(*usize, (u32 __user *)uarg))
 		return -EFAULT;
@@ -164,80 +234,103 @@ int luo_copy_ucmd(void *dst, size_t ksize, size_t minsize,
 	return copy_struct_from_user(dst, ksize, uarg, *usize);
 }
 
+/**
+ * luo_ucmd_respond - copy an ioctl argument back to userspace
+ * @ucmd:  the call, as luo_ioctl_dispatch() passed it to the handler
+ * @ksize: size of the kernel's structure
+ *
+ * Copies as much of the kernel's structure as userspace's size covers.
+ *
+ * Context: process context, may fault.
+ * Return: 0 or -EFAULT.
+ */
+int luo_ucmd_respond(struct luo_ucmd *ucmd, size_t ksize)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, ksize)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * luo_ucmd_install - hand a new file to userspace as the result of an ioctl
+ * @ucmd:    the call; its argument holds @fd already
+ * @ksize:   size of the kernel's argument structure
+ * @fd:      from get_unused_fd_flags()
+ * @file:    the file @fd is to name
+ * @publish: if not NULL, called once the argument is copied back, before
+ *           @fd is installed
+ *
+ * Copies the argument back (luo_ucmd_respond()), calls @publish and installs
+ * @fd. On failure @file is put and @fd released.
+ *
+ * Context: process context, may fault.
+ * Return: 0, -EFAULT, or what @publish returns.
+ */
+int luo_ucmd_install(struct luo_ucmd *ucmd, size_t ksize, int fd,
+		     struct file *file, int (*publish)(struct file *file))
+{
+	int err;
+
+	err = luo_ucmd_respond(ucmd, ksize);
+	if (!err && publish)
+		err = publish(file);
+	if (err) {
+		fput(file);
+		put_unused_fd(fd);
+		return err;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
+/**
+ * luo_ioctl_dispatch - run one ioctl of an fd type from its table
+ * @ops:    the fd type's ioctls
+ * @nr_ops: entries in @ops
+ * @filep:  the file the ioctl was made on, passed to the handler
+ * @cmd:    the ioctl number
+ * @arg:    the userspace argument
+ *
+ * Looks @cmd up in @ops, copies the argument in (luo_copy_ucmd()) and calls
+ * the handler, which copies back what it returns (luo_ucmd_respond()).
+ *
+ * Context: process context, may fault.
+ * Return: -ENOTTY for an unknown @cmd, -EFAULT, -EINVAL (argument shorter
+ * than the op's minimum), -E2BIG (non-zero bytes past the kernel's
+ * structure), or what the handler returns.
+ */
+long luo_ioctl_dispatch(const struct luo_ioctl_op *ops, size_t nr_ops,
+			struct file *filep, unsigned int cmd,
+			unsigned long arg)
+{
+	struct luo_ucmd ucmd = { .ubuffer = (void __user *)arg };
+	const struct luo_ioctl_op *op;
+	union luo_ucmd_buffer buf;
+	size_t i;
+	int err;
+
+	for (i = 0; i < nr_ops; i++)
+		if (ops[i].cmd == cmd)
+			break;
+	if (i == nr_ops)
+		return -ENOTTY;
+	op = &ops[i];
+
+	err = luo_copy_ucmd(&buf, op->size, op->min_size, ucmd.ubuffer,
+			    &ucmd.user_size);
+	if (err)
+		return err;
+	ucmd.cmd = &buf;
+	return op->execute(filep, &ucmd);
+}
+
 static long luo_dev_ioctl(struct file *filep, unsigned int cmd,
 			  unsigned long arg)
 {
-	void __user *uarg = (void __user *)arg;
-	union luo_dev_ucmd u;
-	size_t ksize, minsize, outlen;
-	u32 usize;
-	int err;
-
-	switch (cmd) {
-	case LIVEUPDATE_IOCTL_CREATE_SESSION:
-	case LIVEUPDATE_IOCTL_RETRIEVE_SESSION:
-		ksize = sizeof(u.create);
-		minsize = offsetofend(typeof(u.create), name);
-		break;
-	case LIVEUPDATE_IOCTL_GET_STATE:
-		ksize = sizeof(u.state);
-		minsize = offsetofend(typeof(u.state), state);
-		break;
-	case LIVEUPDATE_IOCTL_PREPARE:
-	case LIVEUPDATE_IOCTL_FREEZE:
-	case LIVEUPDATE_IOCTL_CANCEL:
-	case LIVEUPDATE_IOCTL_FINISH:
-		ksize = sizeof(u.phase);
-		minsize = offsetofend(typeof(u.phase), reserved);
-		break;
-	case LIVEUPDATE_IOCTL_GET_KHO_INFO:
-		ksize = sizeof(u.kho);
-		minsize = offsetofend(typeof(u.kho), reserved);
-		break;
-	default:
-		return -ENOTTY;
-	}
-	err = luo_copy_ucmd(&u, ksize, minsize, uarg, &usize);
-	if (err)
-		return err;
-	outlen = min_t(size_t, usize, ksize);
-
-	switch (cmd) {
-	case LIVEUPDATE_IOCTL_CREATE_SESSION:
-		return luo_dev_session(cmd, u.create.name, uarg, &u, outlen);
-	case LIVEUPDATE_IOCTL_RETRIEVE_SESSION:
-		return luo_dev_session(cmd, u.retrieve.name, uarg, &u, outlen);
-	case LIVEUPDATE_IOCTL_GET_STATE:
-		u.state.state = luo_get_state();
-		break;
-	case LIVEUPDATE_IOCTL_PREPARE:
-	case LIVEUPDATE_IOCTL_FREEZE:
-	case LIVEUPDATE_IOCTL_CANCEL:
-	case LIVEUPDATE_IOCTL_FINISH:
-		if (u.phase.reserved)
-			return -EINVAL;
-		mutex_lock(&luo_lock);
-		if (cmd == LIVEUPDATE_IOCTL_PREPARE)
-			err = luo_prepare();
-		else if (cmd == LIVEUPDATE_IOCTL_FREEZE)
-			err = luo_freeze();
-		else if (cmd == LIVEUPDATE_IOCTL_CANCEL)
-			err = luo_cancel();
-		else
-			err = luo_finish();
-		mutex_unlock(&luo_lock);
-		return err;
-	case LIVEUPDATE_IOCTL_GET_KHO_INFO:
-		err = luo_dev_kho_info(&u.kho);
-		if (err && err != -ENOSPC)
-			return err;
-		if (copy_to_user(uarg, &u, outlen))
-			return -EFAULT;
-		return err;
-	}
-	if (copy_to_user(uarg, &u, outlen))
-		return -EFAULT;
-	return 0;
+	return luo_ioctl_dispatch(luo_dev_ioctl_ops,
+				  ARRAY_SIZE(luo_dev_ioctl_ops), filep, cmd,
+				  arg);
 }
 
 static const struct file_operations luo_dev_fops = {

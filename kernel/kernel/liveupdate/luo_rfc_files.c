@@ -560,17 +560,27 @@ static void luo_files_free_incoming(void)
 	}
 }
 
+/* The node /@name of the incoming blob, or -EINVAL. */
+static int luo_blob_node(const void *fdt, const char *name)
+{
+	int node = fdt_subnode_offset(fdt, 0, name);
+
+	if (node < 0) {
+		pr_err("incoming blob: no /%s node\n", name);
+		return -EINVAL;
+	}
+	return node;
+}
+
 static int luo_parse_sessions(const void *fdt)
 {
 	struct luo_session *s, *it;
 	int node, off;
 	u64 index;
 
-	node = fdt_subnode_offset(fdt, 0, LUO_FDT_SESSIONS);
-	if (node < 0) {
-		pr_err("incoming blob: no /%s node\n", LUO_FDT_SESSIONS);
-		return -EINVAL;
-	}
+	node = luo_blob_node(fdt, LUO_FDT_SESSIONS);
+	if (node < 0)
+		return node;
 	fdt_for_each_subnode(off, fdt, node) {
 		const char *nname = fdt_get_name(fdt, off, NULL);
 
@@ -624,11 +634,9 @@ static int luo_parse_files(const void *fdt)
 	u32 index;
 	u64 id;
 
-	node = fdt_subnode_offset(fdt, 0, LUO_FDT_FILES);
-	if (node < 0) {
-		pr_err("incoming blob: no /%s node\n", LUO_FDT_FILES);
-		return -EINVAL;
-	}
+	node = luo_blob_node(fdt, LUO_FDT_FILES);
+	if (node < 0)
+		return node;
 	fdt_for_each_subnode(off, fdt, node) {
 		const char *nname = fdt_get_name(fdt, off, NULL);
 
@@ -709,22 +717,44 @@ static bool luo_file_is_preserved(struct file *file)
 	return false;
 }
 
-static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
+/* The file of @s with @token, or NULL. */
+static struct luo_file *luo_session_find_file(struct luo_session *s,
+					      u64 token)
+{
+	struct luo_file *f;
+
+	lockdep_assert_held(&luo_lock);
+	list_for_each_entry(f, &s->files, list)
+		if (f->token == token)
+			return f;
+	return NULL;
+}
+
+/* The first handler that can preserve @file, or NULL. */
+static struct luo_file_handler *luo_handler_for(struct file *file)
+{
+	struct luo_file_handler *fh;
+
+	list_for_each_entry(fh, &luo_handlers, list)
+		if (fh->ops->can_preserve(fh->data, file))
+			return fh;
+	return NULL;
+}
+
+/* luo_session_preserve_fd() with luo_lock held. */
+static int luo_session_preserve_fd_locked(struct luo_session *s, int fd,
+					  u64 token)
 {
 	struct luo_file_handler *fh;
 	struct luo_file *f;
 	struct file *file;
 	int err;
 
-	if (s->incoming)
-		return -EINVAL;
-
-	guard(mutex)(&luo_lock);
+	lockdep_assert_held(&luo_lock);
 	if (luo_get_state() == LIVEUPDATE_STATE_FROZEN)
 		return -EBUSY;
-	list_for_each_entry(f, &s->files, list)
-		if (f->token == token)
-			return -EEXIST;
+	if (luo_session_find_file(s, token))
+		return -EEXIST;
 
 	file = fget(fd);
 	if (!file)
@@ -732,15 +762,9 @@ static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
 	err = -EBUSY;
 	if (luo_file_is_preserved(file))
 		goto err_fput;
-
 	err = -ENOENT;
-	list_for_each_entry(fh, &luo_handlers, list) {
-		if (fh->ops->can_preserve(fh->data, file)) {
-			err = 0;
-			break;
-		}
-	}
-	if (err)
+	fh = luo_handler_for(file);
+	if (!fh)
 		goto err_fput;
 
 	err = -ENOMEM;
@@ -765,6 +789,15 @@ err_fput:
 	return err;
 }
 
+static int luo_session_preserve_fd(struct luo_session *s, int fd, u64 token)
+{
+	if (s->incoming)
+		return -EINVAL;
+
+	guard(mutex)(&luo_lock);
+	return luo_session_preserve_fd_locked(s, fd, token);
+}
+
 static int luo_session_retrieve_fd(struct luo_session *s, u64 token,
 				   struct file **filep)
 {
@@ -778,12 +811,9 @@ static int luo_session_retrieve_fd(struct luo_session *s, u64 token,
 	guard(mutex)(&luo_lock);
 	if (s->finished)
 		return -ENOENT;
-	list_for_each_entry(f, &s->files, list)
-		if (f->token == token)
-			goto found;
-	return -ENOENT;
-
-found:
+	f = luo_session_find_file(s, token);
+	if (!f)
+		return -ENOENT;
 	if (f->retrieve_status < 0)
 		return f->retrieve_status;
 	if (f->retrieve_status > 0) {
@@ -855,85 +885,70 @@ static int luo_session_release(struct inode *inode, struct file *filep)
 	return 0;
 }
 
-union luo_session_ucmd {
-	struct liveupdate_session_preserve_fd preserve;
-	struct liveupdate_session_retrieve_fd retrieve;
-	struct liveupdate_session_finish finish;
-	struct liveupdate_session_get_name get_name;
+static int luo_ioctl_preserve_fd(struct file *filep, struct luo_ucmd *ucmd)
+{
+	struct liveupdate_session_preserve_fd *argp = ucmd->cmd;
+
+	return luo_session_preserve_fd(filep->private_data, argp->fd,
+				       argp->token);
+}
+
+static int luo_ioctl_retrieve_fd(struct file *filep, struct luo_ucmd *ucmd)
+{
+	struct liveupdate_session_retrieve_fd *argp = ucmd->cmd;
+	struct file *file;
+	int err, fd;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	err = luo_session_retrieve_fd(filep->private_data, argp->token, &file);
+	if (err) {
+		put_unused_fd(fd);
+		return err;
+	}
+	argp->fd = fd;
+	return luo_ucmd_install(ucmd, sizeof(*argp), fd, file, NULL);
+}
+
+static int luo_ioctl_session_finish(struct file *filep, struct luo_ucmd *ucmd)
+{
+	struct liveupdate_session_finish *argp = ucmd->cmd;
+
+	if (argp->reserved)
+		return -EINVAL;
+	return luo_session_finish(filep->private_data);
+}
+
+static int luo_ioctl_get_name(struct file *filep, struct luo_ucmd *ucmd)
+{
+	struct liveupdate_session_get_name *argp = ucmd->cmd;
+	struct luo_session *s = filep->private_data;
+
+	if (argp->reserved)
+		return -EINVAL;
+	memset(argp->name, 0, sizeof(argp->name));
+	strscpy(argp->name, s->name);
+	return luo_ucmd_respond(ucmd, sizeof(*argp));
+}
+
+static const struct luo_ioctl_op luo_session_ioctl_ops[] = {
+	LUO_IOCTL_OP(LIVEUPDATE_SESSION_PRESERVE_FD, luo_ioctl_preserve_fd,
+		     struct liveupdate_session_preserve_fd, token),
+	LUO_IOCTL_OP(LIVEUPDATE_SESSION_RETRIEVE_FD, luo_ioctl_retrieve_fd,
+		     struct liveupdate_session_retrieve_fd, token),
+	LUO_IOCTL_OP(LIVEUPDATE_SESSION_FINISH, luo_ioctl_session_finish,
+		     struct liveupdate_session_finish, reserved),
+	LUO_IOCTL_OP(LIVEUPDATE_SESSION_GET_NAME, luo_ioctl_get_name,
+		     struct liveupdate_session_get_name, name),
 };
 
 static long luo_session_ioctl(struct file *filep, unsigned int cmd,
 			      unsigned long arg)
 {
-	struct luo_session *s = filep->private_data;
-	void __user *uarg = (void __user *)arg;
-	union luo_session_ucmd u;
-	size_t ksize, minsize;
-	struct file *file;
-	u32 usize;
-	int err, fd;
-
-	switch (cmd) {
-	case LIVEUPDATE_SESSION_PRESERVE_FD:
-		ksize = sizeof(u.preserve);
-		minsize = offsetofend(typeof(u.preserve), token);
-		break;
-	case LIVEUPDATE_SESSION_RETRIEVE_FD:
-		ksize = sizeof(u.retrieve);
-		minsize = offsetofend(typeof(u.retrieve), token);
-		break;
-	case LIVEUPDATE_SESSION_FINISH:
-		ksize = sizeof(u.finish);
-		minsize = offsetofend(typeof(u.finish), reserved);
-		break;
-	case LIVEUPDATE_SESSION_GET_NAME:
-		ksize = sizeof(u.get_name);
-		minsize = offsetofend(typeof(u.get_name), name);
-		break;
-	default:
-		return -ENOTTY;
-	}
-	err = luo_copy_ucmd(&u, ksize, minsize, uarg, &usize);
-	if (err)
-		return err;
-
-	switch (cmd) {
-	case LIVEUPDATE_SESSION_PRESERVE_FD:
-		return luo_session_preserve_fd(s, u.preserve.fd,
-					       u.preserve.token);
-	case LIVEUPDATE_SESSION_RETRIEVE_FD:
-		fd = get_unused_fd_flags(O_CLOEXEC);
-		if (fd < 0)
-			return fd;
-		err = luo_session_retrieve_fd(s, u.retrieve.token, &file);
-		if (err) {
-			put_unused_fd(fd);
-			return err;
-		}
-		u.retrieve.fd = fd;
-		if (copy_to_user(uarg, &u.retrieve,
-				 min_t(size_t, usize, ksize))) {
-			fput(file);
-			put_unused_fd(fd);
-			return -EFAULT;
-		}
-		fd_install(fd, file);
-		return 0;
-	case LIVEUPDATE_SESSION_FINISH:
-		if (u.finish.reserved)
-			return -EINVAL;
-		return luo_session_finish(s);
-	case LIVEUPDATE_SESSION_GET_NAME:
-		if (u.get_name.reserved)
-			return -EINVAL;
-		memset(u.get_name.name, 0, sizeof(u.get_name.name));
-		strscpy(u.get_name.name, s->name);
-		if (copy_to_user(uarg, &u.get_name,
-				 min_t(size_t, usize, ksize)))
-			return -EFAULT;
-		return 0;
-	}
-	return -ENOTTY;
+	return luo_ioctl_dispatch(luo_session_ioctl_ops,
+				  ARRAY_SIZE(luo_session_ioctl_ops), filep,
+				  cmd, arg);
 }
 
 static const struct file_operations luo_session_fops = {

@@ -6,8 +6,10 @@
 #ifndef _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H
 #define _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H
 
+#include <linux/build_bug.h>
 #include <linux/luo_rfc.h>
 #include <linux/mutex.h>
+#include <linux/stddef.h>
 #include <uapi/linux/liveupdate_rfc.h>
 
 /* The KHO subtree and its blob (docs/handover-format.md, section 2). */
@@ -60,9 +62,69 @@ int luo_fdt_get_string(const void *fdt, int off, const char *name,
 int luo_fdt_get_u64(const void *fdt, int off, const char *name, u64 *val);
 int luo_fdt_get_u32(const void *fdt, int off, const char *name, u32 *val);
 
+/*
+ * ioctl dispatch (luo_rfc_dev.c), shared by /dev/liveupdate and the session
+ * fds: one table of struct luo_ioctl_op per fd type.
+ */
+
+/**
+ * struct luo_ucmd - one ioctl call being handled
+ * @ubuffer:   the userspace argument
+ * @user_size: the size userspace gave in the argument's first u32
+ * @cmd:       the kernel copy of the argument
+ */
+struct luo_ucmd {
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+/**
+ * struct luo_ioctl_op - one ioctl of an fd type
+ * @cmd:      the ioctl number
+ * @size:     size of the kernel's argument structure
+ * @min_size: smallest size userspace may pass (end of the last mandatory
+ *            field)
+ * @execute:  the handler, called with the argument copied in
+ */
+struct luo_ioctl_op {
+	unsigned int cmd;
+	unsigned int size;
+	unsigned int min_size;
+	int (*execute)(struct file *filep, struct luo_ucmd *ucmd);
+};
+
+/* Room for the argument of any LUO ioctl. */
+union luo_ucmd_buffer {
+	struct liveupdate_ioctl_create_session create;
+	struct liveupdate_ioctl_retrieve_session retrieve;
+	struct liveupdate_ioctl_get_state state;
+	struct liveupdate_ioctl_phase phase;
+	struct liveupdate_ioctl_kho_info kho;
+	struct liveupdate_session_preserve_fd preserve_fd;
+	struct liveupdate_session_retrieve_fd retrieve_fd;
+	struct liveupdate_session_finish finish;
+	struct liveupdate_session_get_name get_name;
+};
+
+#define LUO_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
+	{								\
+		.cmd = _ioctl,						\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(union luo_ucmd_buffer) < \
+					  sizeof(_struct)),		\
+		.min_size = offsetofend(_struct, _last),		\
+		.execute = _fn,						\
+	}
+
+long luo_ioctl_dispatch(const struct luo_ioctl_op *ops, size_t nr_ops,
+			struct file *filep, unsigned int cmd,
+			unsigned long arg);
+int luo_ucmd_respond(struct luo_ucmd *ucmd, size_t ksize);
+int luo_ucmd_install(struct luo_ucmd *ucmd, size_t ksize, int fd,
+		     struct file *file, int (*publish)(struct file *file));
+
 /* Files subsystem (luo_rfc_files.c). */
-int luo_copy_ucmd(void *dst, size_t ksize, size_t minsize,
-		  void __user *uarg, u32 *usize);
 int luo_files_register(void);
 int luo_files_serialize(void *fdt);
 int luo_files_deserialize(const void *fdt);
