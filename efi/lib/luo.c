@@ -579,8 +579,13 @@ static const struct ho_env *env_or_none(const struct ho_env *env)
 	return env ? env : &none;
 }
 
-int ho_luo_check(const void *fdt, uint64_t size, const struct ho_env *env,
-		 struct ho_report *rep)
+/*
+ * A LUO (memfd false) or memfd blob checked on its own: a work area on the
+ * stack, then disjointness. A flag, not a function pointer: the freestanding
+ * -fpic library has no GOT to take an address from.
+ */
+static int check_alone(bool memfd, const void *fdt, uint64_t size,
+		       const struct ho_env *env, struct ho_report *rep)
 {
 	uint64_t stack[HO_WORK_STACK / 8];
 	struct ho_work w;
@@ -589,24 +594,21 @@ int ho_luo_check(const void *fdt, uint64_t size, const struct ho_env *env,
 	ho_report_clear(rep);
 	env = env_or_none(env);
 	ho_work_init(&w, env, stack, sizeof(stack));
-	err = ho_luo_check_at(fdt, size, env, &w, "luo", rep);
+	err = memfd ? ho_memfd_check_at(fdt, size, env, &w, "memfd", rep) :
+		      ho_luo_check_at(fdt, size, env, &w, "luo", rep);
 	if (!err)
 		err = ho_work_disjoint(&w, rep);
 	return err;
 }
 
+int ho_luo_check(const void *fdt, uint64_t size, const struct ho_env *env,
+		 struct ho_report *rep)
+{
+	return check_alone(false, fdt, size, env, rep);
+}
+
 int ho_memfd_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		   struct ho_report *rep)
 {
-	uint64_t stack[HO_WORK_STACK / 8];
-	struct ho_work w;
-	int err;
-
-	ho_report_clear(rep);
-	env = env_or_none(env);
-	ho_work_init(&w, env, stack, sizeof(stack));
-	err = ho_memfd_check_at(fdt, size, env, &w, "memfd", rep);
-	if (!err)
-		err = ho_work_disjoint(&w, rep);
-	return err;
+	return check_alone(true, fdt, size, env, rep);
 }
