@@ -313,6 +313,8 @@ static inline int luo_klog_count(const char *needle)
 		hits++;
 	free(buf);
 	return hits;
+}
+
 /* ---- luo-kexec (loader/) driven from a test: loader_check, luo_demo ---- */
 
 /* A whole file as a NUL-terminated string (malloc()ed), or NULL. */
