@@ -49,6 +49,10 @@ int ho_prop_u32(const void *fdt, int node, const char *name, uint32_t *val,
 /* A NUL-terminated, non-empty string without embedded NULs. */
 int ho_prop_str(const void *fdt, int node, const char *name, const char **val,
 		const char *where, struct ho_report *rep);
+/* The root's compatible is want: HO_OK, its ho_prop_str() error, or
+ * HO_ERR_BAD_COMPATIBLE. */
+int ho_root_compat(const void *fdt, const char *want, const char *where,
+		   struct ho_report *rep);
 /* Check a string property's bytes: returns HO_OK or STRING_NO_NUL/BAD. */
 int ho_str_valid(const char *s, int len);
 
@@ -174,5 +178,16 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 int ho_memfd_check_at(const void *fdt, uint64_t size,
 		      const struct ho_env *env, struct ho_work *w,
 		      const char *where, struct ho_report *rep);
+
+/* The blob ho_check_alone() checks. */
+enum ho_blob { HO_BLOB_KHO, HO_BLOB_LUO, HO_BLOB_MEMFD };
+
+/*
+ * ho_kho_check / ho_luo_check / ho_memfd_check: the report cleared, env
+ * NULL meaning none, a work area (env->work or a stack fallback), the blob's
+ * check, then its preserved ranges disjoint.
+ */
+int ho_check_alone(enum ho_blob blob, const void *fdt, uint64_t size,
+		   const struct ho_env *env, struct ho_report *rep);
 
 #endif /* HO_INTERNAL_H */

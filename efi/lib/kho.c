@@ -49,16 +49,12 @@ static int check_root(const void *fdt, const struct ho_env *env,
 	static const char *const names[] = {
 		"compatible", "preserved-memory-map",
 	};
-	const char *compat;
 	uint64_t map;
 	int err;
 
-	err = ho_prop_str(fdt, 0, "compatible", &compat, where_kho, rep);
+	err = ho_root_compat(fdt, HO_KHO_COMPATIBLE, where_kho, rep);
 	if (err)
 		return err;
-	if (ho_strcmp(compat, HO_KHO_COMPATIBLE))
-		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where_kho, fdt,
-				  0, "compatible");
 	err = ho_prop_u64(fdt, 0, "preserved-memory-map", &map, where_kho,
 			  rep);
 	if (err)
@@ -242,16 +238,5 @@ int ho_kho_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 int ho_kho_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		 struct ho_report *rep)
 {
-	static const struct ho_env none;
-	uint64_t stack[HO_WORK_STACK / 8];
-	struct ho_work w;
-	int err;
-
-	ho_report_clear(rep);
-	env = env ? env : &none;
-	ho_work_init(&w, env, stack, sizeof(stack));
-	err = ho_kho_check_at(fdt, size, env, &w, rep);
-	if (!err)
-		err = ho_work_disjoint(&w, rep);
-	return err;
+	return ho_check_alone(HO_BLOB_KHO, fdt, size, env, rep);
 }

@@ -362,25 +362,39 @@ static int check_root(const void *fdt, const char *where,
 	return err;
 }
 
+/*
+ * The schema of compatible, when env has schemas: one missing from them is
+ * HO_ERR_NO_SCHEMA (a LUO or memfd blob is never checked by C rules alone
+ * when schemas are given).
+ */
+static int schema_check(const void *fdt, const char *compatible,
+			const struct ho_env *env, struct ho_work *w,
+			const char *where, struct ho_report *rep)
+{
+	const struct ho_schema *schema;
+
+	if (!env->schemas)
+		return HO_OK;
+	schema = ho_schema_find(env->schemas, compatible);
+	if (!schema)
+		return ho_fail_at(rep, HO_ERR_NO_SCHEMA, where, fdt, 0,
+				  compatible);
+	return ho_schema_check_at(fdt, schema, env->memmap, w, where, rep);
+}
+
 int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 		    struct ho_work *w, const char *where,
 		    struct ho_report *rep)
 {
-	const struct ho_schema *schema;
 	uint64_t nsess, nfiles, top = w->top;
 	int sessions, fds, err;
 	struct sess_key *keys;
-	const char *compat;
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)
-		err = ho_prop_str(fdt, 0, "compatible", &compat, where, rep);
-	if (err)
-		return err;
-	if (ho_strcmp(compat, HO_LUO_COMPATIBLE))
-		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where, fdt, 0,
-				  "compatible");
-	err = check_lookups(fdt, where, rep);
+		err = ho_root_compat(fdt, HO_LUO_COMPATIBLE, where, rep);
+	if (!err)
+		err = check_lookups(fdt, where, rep);
 	if (!err)
 		err = find_node(fdt, "sessions", where, rep, &sessions);
 	if (!err)
@@ -396,17 +410,9 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	if (nfiles > HO_LUO_MAX_FILES)
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_FILES, where, fdt, fds,
 				   "limit", HO_LUO_MAX_FILES);
-	if (env->schemas) {
-		schema = ho_schema_find(env->schemas, HO_LUO_COMPATIBLE);
-		if (!schema)
-			return ho_fail_at(rep, HO_ERR_NO_SCHEMA, where, fdt, 0,
-					  HO_LUO_COMPATIBLE);
-		err = ho_schema_check_at(fdt, schema, env->memmap, w, where,
-					 rep);
-		if (err)
-			return err;
-	}
-	err = check_root(fdt, where, rep);
+	err = schema_check(fdt, HO_LUO_COMPATIBLE, env, w, where, rep);
+	if (!err)
+		err = check_root(fdt, where, rep);
 	if (err)
 		return err;
 	keys = ho_work_take(w, nsess, sizeof(*keys), where, rep);
@@ -520,9 +526,7 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 		      const struct ho_env *env, struct ho_work *w,
 		      const char *where, struct ho_report *rep)
 {
-	const struct ho_schema *schema;
 	uint64_t fsize, table, nr;
-	const char *compat;
 	uint32_t seals;
 	int err;
 
@@ -531,12 +535,9 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 		return ho_fail_val(rep, HO_ERR_MEMFD_FDT_SIZE, where, fdt, 0,
 				   "totalsize", fdt_totalsize(fdt));
 	if (!err)
-		err = ho_prop_str(fdt, 0, "compatible", &compat, where, rep);
+		err = ho_root_compat(fdt, HO_MEMFD_COMPATIBLE, where, rep);
 	if (err)
 		return err;
-	if (ho_strcmp(compat, HO_MEMFD_COMPATIBLE))
-		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where, fdt, 0,
-				  "compatible");
 	/* memfd_rfc_parse()'s rules first: the same code with or without schema */
 	err = ho_prop_u64(fdt, 0, "size", &fsize, where, rep);
 	if (!err)
@@ -559,54 +560,20 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	if (nr > HO_MEMFD_MAX_FOLIOS)
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
 				   "nr-folios", nr);
-	if (env->schemas) {
-		schema = ho_schema_find(env->schemas, HO_MEMFD_COMPATIBLE);
-		if (!schema)
-			return ho_fail_at(rep, HO_ERR_NO_SCHEMA, where, fdt, 0,
-					  HO_MEMFD_COMPATIBLE);
-		err = ho_schema_check_at(fdt, schema, env->memmap, w, where,
-					 rep);
-		if (err)
-			return err;
-	}
+	err = schema_check(fdt, HO_MEMFD_COMPATIBLE, env, w, where, rep);
+	if (err)
+		return err;
 	return check_folios(fdt, table, nr, fsize, env, w, where, rep);
-}
-
-static const struct ho_env *env_or_none(const struct ho_env *env)
-{
-	static const struct ho_env none;
-
-	return env ? env : &none;
 }
 
 int ho_luo_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		 struct ho_report *rep)
 {
-	uint64_t stack[HO_WORK_STACK / 8];
-	struct ho_work w;
-	int err;
-
-	ho_report_clear(rep);
-	env = env_or_none(env);
-	ho_work_init(&w, env, stack, sizeof(stack));
-	err = ho_luo_check_at(fdt, size, env, &w, "luo", rep);
-	if (!err)
-		err = ho_work_disjoint(&w, rep);
-	return err;
+	return ho_check_alone(HO_BLOB_LUO, fdt, size, env, rep);
 }
 
 int ho_memfd_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		   struct ho_report *rep)
 {
-	uint64_t stack[HO_WORK_STACK / 8];
-	struct ho_work w;
-	int err;
-
-	ho_report_clear(rep);
-	env = env_or_none(env);
-	ho_work_init(&w, env, stack, sizeof(stack));
-	err = ho_memfd_check_at(fdt, size, env, &w, "memfd", rep);
-	if (!err)
-		err = ho_work_disjoint(&w, rep);
-	return err;
+	return ho_check_alone(HO_BLOB_MEMFD, fdt, size, env, rep);
 }

@@ -113,6 +113,21 @@ int ho_prop_str(const void *fdt, int node, const char *name, const char **val,
 	return HO_OK;
 }
 
+int ho_root_compat(const void *fdt, const char *want, const char *where,
+		   struct ho_report *rep)
+{
+	const char *compat;
+	int err;
+
+	err = ho_prop_str(fdt, 0, "compatible", &compat, where, rep);
+	if (err)
+		return err;
+	if (ho_strcmp(compat, want))
+		return ho_fail_at(rep, HO_ERR_BAD_COMPATIBLE, where, fdt, 0,
+				  "compatible");
+	return HO_OK;
+}
+
 int ho_check_addr(const struct ho_memmap *mm, uint64_t addr, uint64_t size,
 		  const char *where, const void *fdt, int node,
 		  const char *what, struct ho_report *rep)

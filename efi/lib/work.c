@@ -192,3 +192,31 @@ uint32_t ho_max_folio_order(const struct ho_env *env)
 	return env->max_folio_order ? env->max_folio_order :
 	       HO_FOLIO_MAX_ORDER;
 }
+
+int ho_check_alone(enum ho_blob blob, const void *fdt, uint64_t size,
+		   const struct ho_env *env, struct ho_report *rep)
+{
+	static const struct ho_env none;
+	uint64_t stack[HO_WORK_STACK / 8];
+	struct ho_work w;
+	int err;
+
+	ho_report_clear(rep);
+	env = env ? env : &none;
+	ho_work_init(&w, env, stack, sizeof(stack));
+	/* a switch, not a function pointer: -fpic builds have no GOT */
+	switch (blob) {
+	case HO_BLOB_KHO:
+		err = ho_kho_check_at(fdt, size, env, &w, rep);
+		break;
+	case HO_BLOB_LUO:
+		err = ho_luo_check_at(fdt, size, env, &w, "luo", rep);
+		break;
+	default:
+		err = ho_memfd_check_at(fdt, size, env, &w, "memfd", rep);
+		break;
+	}
+	if (!err)
+		err = ho_work_disjoint(&w, rep);
+	return err;
+}

@@ -142,22 +142,32 @@ static inline int luo_phase(int luo, unsigned long cmd)
 	return luo_ioctl(luo, cmd, &ph);
 }
 
+/*
+ * The first line of a small file (sysfs, module parameters) into val, without
+ * the newline; val, or "(unreadable)".
+ */
+static inline const char *luo_read_line(const char *path, char *val,
+					size_t len)
+{
+	void *buf;
+	long n = gl_read_file(path, &buf);
+
+	if (n < 0)
+		return "(unreadable)";
+	snprintf(val, len, "%.*s", (int)n, (char *)buf);
+	val[strcspn(val, "\n")] = 0;
+	free(buf);
+	return val;
+}
+
 /* Contents of /sys/kernel/liveupdate/<attr> without the newline. */
 static inline const char *luo_sysfs(const char *attr)
 {
 	static char val[32];
 	char path[64];
-	void *buf;
-	long n;
 
 	snprintf(path, sizeof(path), "/sys/kernel/liveupdate/%s", attr);
-	n = gl_read_file(path, &buf);
-	if (n < 0)
-		return "(unreadable)";
-	snprintf(val, sizeof(val), "%.*s", (int)n, (char *)buf);
-	val[strcspn(val, "\n")] = 0;
-	free(buf);
-	return val;
+	return luo_read_line(path, val, sizeof(val));
 }
 
 /* Create (retrieve = 0) or retrieve a session; its fd or -errno. */

@@ -35,15 +35,8 @@ static int set_param(const char *name, const char *val)
 static const char *get_param(const char *name)
 {
 	static char val[32];
-	void *buf;
-	long n = gl_read_file(name, &buf);
 
-	if (n < 0)
-		return "(unreadable)";
-	snprintf(val, sizeof(val), "%.*s", (int)n, (char *)buf);
-	val[strcspn(val, "\n")] = 0;
-	free(buf);
-	return val;
+	return luo_read_line(name, val, sizeof(val));
 }
 
 static void fail_in(int luo, int fd, const char *phase)

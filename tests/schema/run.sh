@@ -43,6 +43,8 @@ run_check() {
 	out=$("$LUO_FDT" check "$@" 2>&1)
 	rc=$?
 }
+# failed_with ERRNAME: the last run exited 1 and named ERRNAME.
+failed_with() { [ "$rc" -eq 1 ] && [[ "$out" == *": $1: "* ]]; }
 
 MM=$T/memmap.txt
 "$LUO_FDT" gen --memmap-out "$MM" -o /dev/null || fail "gen --memmap-out"
@@ -153,17 +155,14 @@ while read -r defect errname mode; do
 		expect "defect $defect: valid by default" "$rc" "exit $rc" "$out"
 		opt=${mode%%=*} want=${mode#*=}
 		run_check --memmap "$MM" "$opt" "$f"
-		[ "$rc" -eq 1 ] && [[ "$out" == *": $want: "* ]]
+		failed_with "$want"
 		expect "defect $defect: check $opt exits 1 with $want" $? \
 			"exit $rc" "$out"
 		continue
 	fi
-	if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]] &&
-	   [[ "$out" == "luo-fdt: "* ]]; then
-		pass "defect $defect: check exits 1 with $errname"
-	else
-		fail "defect $defect: check exits 1 with $errname" "exit $rc" "$out"
-	fi
+	failed_with "$errname" && [[ "$out" == "luo-fdt: "* ]]
+	expect "defect $defect: check exits 1 with $errname" $? \
+		"exit $rc" "$out"
 done < "$HERE/defects.txt"
 
 # Address defects need the memory map: without it the same blob is valid.
@@ -208,12 +207,9 @@ while read -r defect errname mode; do
 			"exit $rc" "$out"
 		continue
 	fi
-	if [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]]; then
-		pass "whole handover with $defect: check exits 1 with $errname"
-	else
-		fail "whole handover with $defect: check exits 1 with $errname" \
-			"exit $rc" "$out"
-	fi
+	failed_with "$errname"
+	expect "whole handover with $defect: check exits 1 with $errname" $? \
+		"exit $rc" "$out"
 done < "$HERE/defects.txt"
 
 # One default verdict: "check" on the KHO root and the purgatory's library
@@ -261,11 +257,10 @@ while IFS='|' read -r node args errname; do
 	errname=${errname// /}
 	if [ "$errname" = - ]; then
 		expect "schema $node: valid example passes" "$rc" "exit $rc" "$out"
-	elif [ "$rc" -eq 1 ] && [[ "$out" == *": $errname: "* ]]; then
-		pass "schema $node: invalid example fails with $errname ($args)"
 	else
-		fail "schema $node: invalid example fails with $errname ($args)" \
-			"exit $rc" "$out"
+		failed_with "$errname"
+		expect "schema $node: invalid example fails with $errname ($args)" \
+			$? "exit $rc" "$out"
 	fi
 done < "$HERE/nodes.txt"
 

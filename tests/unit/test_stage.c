@@ -218,6 +218,12 @@ static const struct hcase handover_cases[] = {
 static struct hb hb;
 static struct hb_params params;
 
+/* ho_check_handover on the handover hb_build made last, with its env. */
+static int hb_check(struct ho_report *r)
+{
+	return ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, r);
+}
+
 static void lower(char *dst, const char *src)
 {
 	while ((*dst++ = (char)tolower((unsigned char)*src++)))
@@ -248,7 +254,7 @@ static void run_handover_cases(const char *set,
 			    set);
 			continue;
 		}
-		err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+		err = hb_check(&r);
 		if (!tap(err == c->err && report_matches(&r, c),
 			 "handover %s -> %s [%s]", name, ho_errname(c->err),
 			 set))
@@ -260,52 +266,47 @@ static void run_handover_cases(const char *set,
 /* Rows whose defect only a memory map / schema / phys access can see. */
 static void run_env_variants(void)
 {
+	/* one defect, checked without the memory map or without schemas */
+	static const struct {
+		enum hb_defect defect;
+		bool no_memmap;		/* false: no schemas */
+		int want;
+		const char *name;
+	} rows[] = {
+		{ HB_SCRATCH_OUTSIDE_RAM, true, HO_OK,
+		  "no memory map: address checks skipped" },
+		{ HB_LUO_UNKNOWN_PROP, false, HO_OK,
+		  "no schemas: schema-only rules skipped" },
+		{ HB_LUO_COUNT_ZERO, false, HO_ERR_PROP_RANGE,
+		  "no schemas: liveupdate-count 0 still refused, as the kernel "
+		  "does" },
+		{ HB_MEMFD_SEALS_HIGH, false, HO_ERR_MEMFD_SEALS,
+		  "no schemas: unknown seals refused" },
+		{ HB_LUO_SESSIONS_UNIT, false, HO_ERR_AMBIGUOUS_NODE,
+		  "no schemas: sessions@1 beside sessions refused" },
+		{ HB_LUO_DUP_TOKEN, false, HO_ERR_DUP_TOKEN,
+		  "no schemas: C rules still apply" },
+	};
 	static uint64_t work[128];
 	struct hb_params shuffled;
 	struct ho_report r;
+	size_t i;
 	int err;
 
-	hb_build(&hb, &params, HB_SCRATCH_OUTSIDE_RAM, test_schemas);
-	hb.env.memmap = NULL;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_OK, "no memory map: address checks skipped (%s)",
-	    ho_errname(err));
-
-	hb_build(&hb, &params, HB_LUO_UNKNOWN_PROP, test_schemas);
-	hb.env.schemas = NULL;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_OK, "no schemas: schema-only rules skipped (%s)",
-	    ho_errname(err));
-
-	hb_build(&hb, &params, HB_LUO_COUNT_ZERO, test_schemas);
-	hb.env.schemas = NULL;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_ERR_PROP_RANGE,
-	    "no schemas: liveupdate-count 0 still refused, as the kernel does "
-	    "(%s)", ho_errname(err));
-
-	hb_build(&hb, &params, HB_MEMFD_SEALS_HIGH, test_schemas);
-	hb.env.schemas = NULL;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_ERR_MEMFD_SEALS, "no schemas: unknown seals refused (%s)",
-	    ho_errname(err));
-
-	hb_build(&hb, &params, HB_LUO_SESSIONS_UNIT, NULL);
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_ERR_AMBIGUOUS_NODE,
-	    "no schemas: sessions@1 beside sessions refused (%s)",
-	    ho_errname(err));
-
-	hb_build(&hb, &params, HB_LUO_DUP_TOKEN, test_schemas);
-	hb.env.schemas = NULL;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
-	tap(err == HO_ERR_DUP_TOKEN, "no schemas: C rules still apply (%s)",
-	    ho_errname(err));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		hb_build(&hb, &params, rows[i].defect,
+			 rows[i].no_memmap ? test_schemas : NULL);
+		if (rows[i].no_memmap)
+			hb.env.memmap = NULL;
+		err = hb_check(&r);
+		tap(err == rows[i].want, "%s (%s)", rows[i].name,
+		    ho_errname(err));
+	}
 
 	hb_build(&hb, &params, HB_LUO_DUP_TOKEN, test_schemas);
 	hb.env.work = work;
 	hb.env.work_size = sizeof(work);
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_ERR_DUP_TOKEN &&
 	    !strcmp(r.path, "luo:/file-descriptors/103"),
 	    "duplicate token found by sorting in a 1 KiB env->work (%s at %s)",
@@ -315,39 +316,38 @@ static void run_env_variants(void)
 	shuffled.shuffle_tokens = 1;
 	shuffled.nfiles = 50;
 	hb_build(&hb, &shuffled, HB_NONE, test_schemas);
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_OK, "50 files, unordered tokens, 1 MiB work area (%s)",
 	    ho_errname(err));
 	hb.env.work = NULL;
 	hb.env.work_size = 0;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_ERR_WORK_SPACE,
 	    "50 files without a work area: the %d-byte stack fallback is too "
 	    "small -> HO_ERR_WORK_SPACE (%s %s)", HO_WORK_STACK,
 	    ho_errname(err), r.detail);
 	hb.env.work = work;
 	hb.env.work_size = sizeof(work);
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_ERR_WORK_SPACE,
 	    "50 files, 1 KiB work area -> HO_ERR_WORK_SPACE, no slower "
 	    "fallback (%s)", ho_errname(err));
 	hb.env.work = (uint8_t *)hb.work + 1;	/* unaligned: rounded up */
 	hb.env.work_size = HB_WORK_SIZE - 1;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_OK, "unaligned work area is aligned by the library (%s)",
 	    ho_errname(err));
 
 	hb_build(&hb, &params, HB_NONE, test_schemas);
 	hb.env.max_folio_order = 0;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	hb.env.max_folio_order = 1;
-	tap(err == HO_OK && ho_check_handover(&hb.kd, hb.seg, hb.nseg,
-					      &hb.env, &r) == HO_OK,
+	tap(err == HO_OK && hb_check(&r) == HO_OK,
 	    "order-1 folios pass with max_folio_order 0 (default) and 1");
 	hb.env.max_folio_order = 0;
 	hb_build(&hb, &params, HB_MEMFD_ORDER_11, test_schemas);
 	hb.env.max_folio_order = 11;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_ERR_FOLIO_UNALIGNED,
 	    "order 11 allowed with max_folio_order 11 (then caught as "
 	    "unaligned: %s)", ho_errname(err));
@@ -355,7 +355,7 @@ static void run_env_variants(void)
 	hb_build(&hb, &params, HB_NONE, test_schemas);
 	hb.env.schemas = (const struct ho_schema *const[]){ &test_kho_schema,
 							    NULL };
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_ERR_NO_SCHEMA && strstr(r.detail, "luo-rfc-v1"),
 	    "schema list without luo-rfc-v1 -> HO_ERR_NO_SCHEMA (%s)",
 	    ho_errname(err));
@@ -370,14 +370,14 @@ static void run_env_variants(void)
 
 	hb_build(&hb, &params, HB_KHO_NO_LUO, test_schemas);
 	hb.env.flags = 0;
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, &r);
+	err = hb_check(&r);
 	tap(err == HO_OK, "luo-rfc optional without HO_CHECK_REQUIRE_LUO (%s)",
 	    ho_errname(err));
 
 	hb_build(&hb, &params, HB_NONE, test_schemas);
 	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, NULL, &r);
 	tap(err == HO_ERR_INVAL, "NULL env -> HO_ERR_INVAL");
-	err = ho_check_handover(&hb.kd, hb.seg, hb.nseg, &hb.env, NULL);
+	err = hb_check(NULL);
 	tap(err == HO_OK, "NULL report is allowed");
 }
 
@@ -991,6 +991,34 @@ static int sw_u32(void *fdt, const char *name, uint32_t v)
 	return fdt_property(fdt, name, &v, sizeof(v));
 }
 
+/* A blob of cap bytes being written, its root node open; NULL on failure. */
+static void *scale_open(size_t cap)
+{
+	void *fdt = malloc(cap);
+
+	if (!fdt)
+		return NULL;
+	SCALE_CK(fdt_create(fdt, (int)cap));
+	SCALE_CK(fdt_finish_reservemap(fdt));
+	SCALE_CK(fdt_begin_node(fdt, ""));
+	return fdt;
+fail:
+	free(fdt);
+	return NULL;
+}
+
+/* Close the root and finish: the blob and its size, or NULL (freed). */
+static void *scale_close(void *fdt, size_t *size)
+{
+	SCALE_CK(fdt_end_node(fdt));
+	SCALE_CK(fdt_finish(fdt));
+	*size = fdt_totalsize(fdt);
+	return fdt;
+fail:
+	free(fdt);
+	return NULL;
+}
+
 /*
  * A LUO blob with nsess sessions and nfiles "other-v1" files (data not
  * followed). Sessions come in a scrambled order, files point at sessions
@@ -1000,14 +1028,11 @@ static void *build_big_luo(uint32_t nsess, uint32_t nfiles, size_t *size)
 {
 	size_t cap = 256 + (size_t)nsess * 64 + (size_t)nfiles * 96;
 	char name[24], sname[32];
-	void *fdt = malloc(cap);
+	void *fdt = scale_open(cap);
 	uint32_t i, k;
 
 	if (!fdt)
 		return NULL;
-	SCALE_CK(fdt_create(fdt, (int)cap));
-	SCALE_CK(fdt_finish_reservemap(fdt));
-	SCALE_CK(fdt_begin_node(fdt, ""));
 	SCALE_CK(fdt_property_string(fdt, "compatible", "luo-rfc-v1"));
 	SCALE_CK(sw_u64(fdt, "liveupdate-count", 3));
 	SCALE_CK(fdt_begin_node(fdt, "subsystems"));
@@ -1038,10 +1063,7 @@ static void *build_big_luo(uint32_t nsess, uint32_t nfiles, size_t *size)
 		SCALE_CK(fdt_end_node(fdt));
 	}
 	SCALE_CK(fdt_end_node(fdt));
-	SCALE_CK(fdt_end_node(fdt));
-	SCALE_CK(fdt_finish(fdt));
-	*size = fdt_totalsize(fdt);
-	return fdt;
+	return scale_close(fdt, size);
 fail:
 	free(fdt);
 	return NULL;
@@ -1051,15 +1073,12 @@ fail:
 static void *build_big_kho(uint32_t n, size_t *size)
 {
 	size_t cap = 256 + (size_t)n * 80;
-	void *fdt = malloc(cap);
+	void *fdt = scale_open(cap);
 	char name[24];
 	uint32_t i;
 
 	if (!fdt)
 		return NULL;
-	SCALE_CK(fdt_create(fdt, (int)cap));
-	SCALE_CK(fdt_finish_reservemap(fdt));
-	SCALE_CK(fdt_begin_node(fdt, ""));
 	SCALE_CK(fdt_property_string(fdt, "compatible", "kho-v4"));
 	SCALE_CK(sw_u64(fdt, "preserved-memory-map", 0x1000));
 	for (i = 0; i < n; i++) {
@@ -1071,10 +1090,7 @@ static void *build_big_kho(uint32_t n, size_t *size)
 		SCALE_CK(sw_u64(fdt, "blob-size", 100));
 		SCALE_CK(fdt_end_node(fdt));
 	}
-	SCALE_CK(fdt_end_node(fdt));
-	SCALE_CK(fdt_finish(fdt));
-	*size = fdt_totalsize(fdt);
-	return fdt;
+	return scale_close(fdt, size);
 fail:
 	free(fdt);
 	return NULL;
@@ -1084,24 +1100,18 @@ fail:
 static void *build_flat(uint32_t nodes, uint32_t props, size_t *size)
 {
 	size_t cap = 256 + (size_t)(nodes + props) * 12;
-	void *fdt = malloc(cap);
+	void *fdt = scale_open(cap);
 	uint32_t i;
 
 	if (!fdt)
 		return NULL;
-	SCALE_CK(fdt_create(fdt, (int)cap));
-	SCALE_CK(fdt_finish_reservemap(fdt));
-	SCALE_CK(fdt_begin_node(fdt, ""));
 	for (i = 0; i < props; i++)
 		SCALE_CK(fdt_property(fdt, "p", "", 0));
 	for (i = 0; i < nodes; i++) {
 		SCALE_CK(fdt_begin_node(fdt, "a"));
 		SCALE_CK(fdt_end_node(fdt));
 	}
-	SCALE_CK(fdt_end_node(fdt));
-	SCALE_CK(fdt_finish(fdt));
-	*size = fdt_totalsize(fdt);
-	return fdt;
+	return scale_close(fdt, size);
 fail:
 	free(fdt);
 	return NULL;
@@ -1141,6 +1151,23 @@ static double time_check(bool kho, const void *fdt, size_t size,
 static void run_scale_luo(void)
 {
 	static const uint32_t nodes[] = { 25000, 50000, 100000 };
+	/* each limit alone; count (0: none) goes before what in the name */
+	static const struct {
+		uint32_t nsess, nfiles;
+		uint64_t work_size;
+		int want;
+		uint32_t count;
+		const char *what;
+	} limits[] = {
+		{ 40000, 60000, 1u << 16, HO_ERR_WORK_SPACE, 0,
+		  "100,000 nodes with a 64 KiB work buffer" },
+		{ HO_LUO_MAX_SESSIONS + 1, 1, 64u << 20,
+		  HO_ERR_TOO_MANY_SESSIONS, HO_LUO_MAX_SESSIONS + 1,
+		  "sessions" },
+		{ 1, HO_LUO_MAX_FILES + 1, 64u << 20, HO_ERR_TOO_MANY_FILES,
+		  HO_LUO_MAX_FILES + 1, "files" },
+	};
+	char num[16];
 	double ms[3];
 	struct scale_env e;
 	size_t size;
@@ -1170,26 +1197,18 @@ static void run_scale_luo(void)
 	    "scale: four times the nodes, less than ten times the CPU time "
 	    "(%.1f -> %.1f -> %.1f ms; quadratic would be 16x)", ms[0],
 	    ms[1], ms[2]);
-	e.env.work_size = 1u << 16;
-	fdt = build_big_luo(40000, 60000, &size);
-	err = fdt ? ho_luo_check(fdt, size, &e.env, NULL) : -1;
-	tap(err == HO_ERR_WORK_SPACE,
-	    "scale: 100,000 nodes with a 64 KiB work buffer -> "
-	    "HO_ERR_WORK_SPACE (%s)", ho_errname(err));
-	free(fdt);
-	e.env.work_size = 64u << 20;
-	fdt = build_big_luo(HO_LUO_MAX_SESSIONS + 1, 1, &size);
-	err = fdt ? ho_luo_check(fdt, size, &e.env, NULL) : -1;
-	tap(err == HO_ERR_TOO_MANY_SESSIONS, "scale: %u sessions -> "
-	    "HO_ERR_TOO_MANY_SESSIONS (%s)", HO_LUO_MAX_SESSIONS + 1,
-	    ho_errname(err));
-	free(fdt);
-	fdt = build_big_luo(1, HO_LUO_MAX_FILES + 1, &size);
-	err = fdt ? ho_luo_check(fdt, size, &e.env, NULL) : -1;
-	tap(err == HO_ERR_TOO_MANY_FILES, "scale: %u files -> "
-	    "HO_ERR_TOO_MANY_FILES (%s)", HO_LUO_MAX_FILES + 1,
-	    ho_errname(err));
-	free(fdt);
+	for (i = 0; i < 3; i++) {
+		e.env.work_size = limits[i].work_size;
+		fdt = build_big_luo(limits[i].nsess, limits[i].nfiles, &size);
+		err = fdt ? ho_luo_check(fdt, size, &e.env, NULL) : -1;
+		num[0] = 0;
+		if (limits[i].count)
+			snprintf(num, sizeof(num), "%u ", limits[i].count);
+		tap(err == limits[i].want, "scale: %s%s -> %s (%s)", num,
+		    limits[i].what, ho_errname(limits[i].want),
+		    ho_errname(err));
+		free(fdt);
+	}
 	free(e.work);
 }
 
