@@ -21,9 +21,12 @@ say() { printf '\n== %s\n' "$*"; }
 
 say "Step 0: building what is missing (Debian packages, kernel, test programs)"
 "$top/scripts/deps.sh" >/dev/null
-make -s -C "$top" "vm-image-$variant" >/dev/null
-kernel=$(readlink -f "$top/build/vm/$variant/bzImage")
-accel=$("$top/tests/vm/accel.sh" "$kernel" "$top/build/vm/$variant/initramfs.cpio")
+# Our LUO's image also carries the next kernels the demo refuses.
+image=$variant
+[ "$variant" = ours ] && image=ours-targets
+make -s -C "$top" "vm-image-$image" >/dev/null
+kernel=$(readlink -f "$top/build/vm/$image/bzImage")
+accel=$("$top/tests/vm/accel.sh" "$kernel" "$top/build/vm/$image/initramfs.cpio")
 echo "kernel: Linux $LINUX_VERSION ($variant LUO), $(du -h "$kernel" | cut -f1) bzImage, cached in $(dirname "$kernel")"
 echo "QEMU: 1 GiB, 2 CPUs, $accel, $boot boot"
 
@@ -34,7 +37,7 @@ set +e
 # kexec_file_load.
 how=()
 [ "$variant" = ours ] && how=(luo_loader=none luo_demo_loader)
-res=$(LUO_ACCEL=$accel "$top/tests/vm/vmtest.sh" --quiet --log "$log" demo "$variant" "$boot" 2 \
+res=$(LUO_ACCEL=$accel "$top/tests/vm/vmtest.sh" --quiet --log "$log" demo "$image" "$boot" 2 \
 	luo_demo pass kho=on liveupdate=on "luo_demo_mb=$mb" "${how[@]}")
 rc=$?
 set -e

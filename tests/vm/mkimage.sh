@@ -1,7 +1,7 @@
 #!/bin/bash
 # Put together the kernel and initramfs of one variant for the VM tests.
 #
-#   tests/vm/mkimage.sh VARIANT OUTDIR INIT BIN...
+#   [VM_KERNEL=V] [VM_EXTRA_KERNELS="V..."] tests/vm/mkimage.sh IMAGE OUTDIR INIT BIN...
 #
 # OUTDIR/bzImage is the variant's cached kernel; OUTDIR/initramfs.cpio holds
 # /init, the test programs in /bin and the kernel itself in /boot (the guest
@@ -14,7 +14,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
 variant=$1 out=$2 init=$3
 shift 3
-kernel=$("$top/scripts/kernel-build.sh" "$variant" x86_64)
+# VM_KERNEL: the kernel variant when the image is named otherwise.
+kernel=$("$top/scripts/kernel-build.sh" "${VM_KERNEL:-$variant}" x86_64)
 extra=()
 for v in ${VM_EXTRA_KERNELS:-}; do
 	extra+=("$v=$("$top/scripts/kernel-build.sh" "$v" x86_64)")
@@ -44,7 +45,9 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,boot,dev,proc,sys,tmp,debugfs}
 install -m 0755 "$init" "$stage/init"
-for b in "$@"; do install -m 0755 "$b" "$stage/bin/"; done
+# Stripped: the initramfs size grows KHO's default scratch (CMA), and with
+# it the memory a preserved memfd cannot be pinned into.
+for b in "$@"; do install -s -m 0755 "$b" "$stage/bin/"; done
 cp "$kernel" "$stage/boot/bzImage"
 for e in "${extra[@]}"; do cp "${e#*=}" "$stage/boot/bzImage-${e%%=*}"; done
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
