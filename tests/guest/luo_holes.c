@@ -187,9 +187,15 @@ static void row_write_during_freeze(int luo)
 				   luo_state(luo) == LIVEUPDATE_STATE_NORMAL;
 			continue;
 		}
-		/* frozen: make sure at least one more hole page is written */
+		/*
+		 * frozen: make sure one more hole page is written, one whose
+		 * write began after FREEZE. The writer counts a page after
+		 * writing it, so the next count may be for a write made
+		 * before PREPARE (writer preempted between the two); the one
+		 * after that is not.
+		 */
 		mark = written;
-		while (written == mark && !writer_done)
+		while (written < mark + 2 && !writer_done)
 			usleep(100);
 		if (writer_done) {
 			/* nothing changes any more: a kexec would go ahead */
