@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * x86 boot protocol helpers (ho/x86.h): the setup_data chain, read and
- * unlinked through struct ho_phys, and bounded command line appends.
+ * unlinked through struct ho_phys.
  * Every operation first checks that the whole chain is readable and ends
  * within HO_SETUP_DATA_MAX entries, so a cycle is an error, never a hang,
  * and an unlink never works on a chain that is broken further down.
@@ -147,38 +147,4 @@ int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
 	ho_memcpy(e, &sd, sizeof(sd));
 	ho_memcpy(e + sizeof(sd), kd, sizeof(*kd));
 	return HO_OK;
-}
-
-int ho_cmdline_append(char *buf, size_t size, const char *key,
-		      const char *value)
-{
-	size_t len, klen, vlen, sep;
-
-	if (!buf || !size || !key || !value)
-		return HO_ERR_INVAL;
-	len = ho_strnlen(buf, size);
-	if (len == size)
-		return HO_ERR_INVAL;	/* not terminated */
-	klen = ho_strlen(key);
-	vlen = ho_strlen(value);
-	sep = len ? 1 : 0;
-	if (klen + vlen + 1 + sep >= size - len)
-		return HO_ERR_NO_SPACE;
-	if (sep)
-		buf[len++] = ' ';
-	ho_memcpy(buf + len, key, klen);
-	buf[len + klen] = '=';
-	ho_memcpy(buf + len + klen + 1, value, vlen + 1);
-	return HO_OK;
-}
-
-int ho_cmdline_append_u64(char *buf, size_t size, const char *key,
-			  uint64_t value)
-{
-	char num[24];
-	struct ho_sbuf sb;
-
-	ho_sb_init(&sb, num, sizeof(num));
-	ho_sb_dec(&sb, value);
-	return ho_cmdline_append(buf, size, key, num);
 }

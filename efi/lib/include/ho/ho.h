@@ -10,6 +10,7 @@
 #include "ho/check.h"
 #include "ho/fixup.h"
 #include "ho/sha256.h"
+#include "ho/cmdline.h"
 #include "ho/x86.h"
 
 #endif /* HO_HO_H */

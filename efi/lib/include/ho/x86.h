@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * x86 boot protocol helpers: the setup_data chain and the command line.
+ * x86 boot protocol helpers: the setup_data chain.
  *
  * The chain starts at boot_params.hdr.setup_data (a physical address, 0 =
  * empty); each entry is struct setup_data {u64 next; u32 type; u32 len;
@@ -61,15 +61,5 @@ uint64_t ho_sd_kho_size(const struct ho_kho_data *kd);
 int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
 		   struct ho_kho_data *kd, const void *fdt,
 		   const void *scratch);
-
-/*
- * Append " key=value" to the NUL-terminated command line in buf[size]
- * (size includes the NUL; on x86 boot_params.hdr.cmdline_size + 1).
- * Nothing is changed when it does not fit.
- */
-int ho_cmdline_append(char *buf, size_t size, const char *key,
-		      const char *value);
-int ho_cmdline_append_u64(char *buf, size_t size, const char *key,
-			  uint64_t value);
 
 #endif /* HO_X86_H */
