@@ -66,12 +66,12 @@ int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
 			return LD_ERR_INVAL;
 		lay->kho_sd = (uint32_t)off;
 		off = up16(off + sizeof(struct setup_data) +
-			   sizeof(struct ho_kho_data));
+			   sizeof(struct ho_sd_kho));
 		lay->scratch = (uint32_t)off;
 		lay->scratch_size = in->nscratch * (uint32_t)sizeof(struct ho_scratch);
 		off = up16(off + lay->scratch_size);
 		if (in->reloc_area) {
-			struct ho_kho_data kd = {
+			struct ho_handover kd = {
 				.fdt_size = in->fdt_size,
 				.scratch_size = lay->scratch_size,
 			};
@@ -134,7 +134,7 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 			     !piece_fits(lay, lay->efi_map, lay->efi_map_size) ||
 			     !piece_fits(lay, lay->efi_sd, 16ull + lay->efi_sd_size))) ||
 	    (lay->kho_sd && (lay->scratch_size != (uint64_t)in->nscratch * 16 ||
-			     !piece_fits(lay, lay->kho_sd, 16ull + sizeof(struct ho_kho_data)) ||
+			     !piece_fits(lay, lay->kho_sd, 16ull + sizeof(struct ho_sd_kho)) ||
 			     !piece_fits(lay, lay->scratch, lay->scratch_size))) ||
 	    (lay->reloc_sd && !piece_fits(lay, lay->reloc_sd, 16ull + lay->reloc_size)))
 		return LD_ERR_INVAL;
@@ -186,16 +186,18 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 	}
 	if (lay->kho_sd) {
 		struct setup_data *sd = (void *)(base + lay->kho_sd);
-		struct ho_kho_data kd = {
+		struct ho_handover kd = {
 			.fdt_addr = in->fdt_addr,
 			.fdt_size = in->fdt_size,
 			.scratch_addr = phys + lay->scratch,
 			.scratch_size = lay->scratch_size,
 		};
+		struct ho_sd_kho k;
 
 		sd->type = HO_SETUP_KEXEC_KHO;
-		sd->len = sizeof(kd);
-		memcpy(sd->data, &kd, sizeof(kd));
+		k = ho_sd_kho_from(&kd);
+		sd->len = sizeof(k);
+		memcpy(sd->data, &k, sizeof(k));
 		memcpy(base + lay->scratch, in->scratch, kd.scratch_size);
 		a = phys + lay->kho_sd;
 		memcpy(base + link, &a, sizeof(a));

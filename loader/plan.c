@@ -12,6 +12,7 @@
 
 #include <ho/check.h>
 #include <ho/sha256.h>
+#include <ho/x86.h>
 
 #include "ld.h"
 
@@ -202,7 +203,7 @@ int ld_plan_check(const struct ld_plan_in *in, struct ld_plan *p)
 	}
 	if (p->bp.kho_sd) {
 		add(sub, &nsub, "SETUP_KEXEC_KHO", bp + p->bp.kho_sd,
-		    16ull + sizeof(struct ho_kho_data), b, false);
+		    16ull + sizeof(struct ho_sd_kho), b, false);
 		add(sub, &nsub, "scratch table", bp + p->bp.scratch, p->bp.scratch_size, b,
 		    false);
 	}

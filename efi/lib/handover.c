@@ -54,7 +54,7 @@ static int fail_range(struct ho_report *rep, int err, const char *what,
  * allocates from scratch before it knows what is preserved). The FDT and
  * the table themselves may lie in scratch: x86 reserves setup_data early.
  */
-static int check_placement(const struct ho_kho_data *kd, const void *scratch,
+static int check_placement(const struct ho_handover *kd, const void *scratch,
 			   const struct ho_work *w, struct ho_report *rep)
 {
 	uint64_t n = kd->scratch_size / sizeof(struct ho_scratch), i;
@@ -85,7 +85,7 @@ static int check_placement(const struct ho_kho_data *kd, const void *scratch,
 	return HO_OK;
 }
 
-int ho_check_handover(const struct ho_kho_data *kd,
+int ho_check_handover(const struct ho_handover *kd,
 		      const struct ho_segment *seg, uint32_t nseg,
 		      const struct ho_env *env, struct ho_report *rep)
 {

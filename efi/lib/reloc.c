@@ -12,7 +12,7 @@
 
 #define SCRATCH_ALIGN	16
 
-bool ho_reloc_needed(const struct ho_kho_data *kd,
+bool ho_reloc_needed(const struct ho_handover *kd,
 		     const struct ho_segment *seg, uint32_t nseg)
 {
 	uint32_t i;
@@ -26,12 +26,12 @@ bool ho_reloc_needed(const struct ho_kho_data *kd,
 	return false;
 }
 
-static uint64_t scratch_offset(const struct ho_kho_data *kd)
+static uint64_t scratch_offset(const struct ho_handover *kd)
 {
 	return (kd->fdt_size + SCRATCH_ALIGN - 1) & ~(uint64_t)(SCRATCH_ALIGN - 1);
 }
 
-uint64_t ho_reloc_size(const struct ho_kho_data *kd)
+uint64_t ho_reloc_size(const struct ho_handover *kd)
 {
 	uint64_t off;
 
@@ -43,7 +43,7 @@ uint64_t ho_reloc_size(const struct ho_kho_data *kd)
 	return off + kd->scratch_size;
 }
 
-int ho_relocate(struct ho_kho_data *kd, const void *fdt, const void *scratch,
+int ho_relocate(struct ho_handover *kd, const void *fdt, const void *scratch,
 		void *dst, uint64_t dst_phys, uint64_t dst_size)
 {
 	uint64_t need = ho_reloc_size(kd), off;

@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 #include "ho/fixup.h"
+#include "ho/x86.h"
 
 /* Entries are 8-byte aligned (the kernel's own chain is). */
 static struct ho_setup_data *sd_map(const struct ho_phys *p, uint64_t addr)
@@ -84,21 +85,26 @@ int ho_sd_unlink(const struct ho_phys *p, uint64_t *head, uint32_t type,
 }
 
 int ho_sd_kho_data(const struct ho_phys *p, uint64_t addr,
-		   struct ho_kho_data *kd)
+		   struct ho_handover *kd)
 {
 	const struct ho_setup_data *sd = sd_map(p, addr);
 	const void *payload;
+	struct ho_sd_kho k;
 
 	if (!sd)
 		return HO_ERR_SETUP_DATA_BAD;
 	if (sd->type != HO_SETUP_KEXEC_KHO)
 		return HO_ERR_NOT_FOUND;
-	if (sd->len < sizeof(*kd))
+	if (sd->len < sizeof(k))
 		return HO_ERR_KHO_DATA_SIZE;
-	payload = ho_phys_map(p, addr + sizeof(*sd), sizeof(*kd));
+	payload = ho_phys_map(p, addr + sizeof(*sd), sizeof(k));
 	if (!payload)
 		return HO_ERR_SETUP_DATA_BAD;
-	ho_memcpy(kd, payload, sizeof(*kd));
+	ho_memcpy(&k, payload, sizeof(k));
+	*kd = (struct ho_handover){
+		.fdt_addr = k.fdt_addr, .fdt_size = k.fdt_size,
+		.scratch_addr = k.scratch_addr, .scratch_size = k.scratch_size,
+	};
 	return HO_OK;
 }
 
@@ -113,9 +119,9 @@ int ho_sd_insert(const struct ho_phys *p, uint64_t *head, uint64_t addr)
 	return HO_OK;
 }
 
-#define KHO_ENTRY_HDR	(sizeof(struct ho_setup_data) + sizeof(struct ho_kho_data))
+#define KHO_ENTRY_HDR	(sizeof(struct ho_setup_data) + sizeof(struct ho_sd_kho))
 
-uint64_t ho_sd_kho_size(const struct ho_kho_data *kd)
+uint64_t ho_sd_kho_size(const struct ho_handover *kd)
 {
 	uint64_t n = ho_reloc_size(kd);
 
@@ -125,10 +131,11 @@ uint64_t ho_sd_kho_size(const struct ho_kho_data *kd)
 }
 
 int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
-		   struct ho_kho_data *kd, const void *fdt,
+		   struct ho_handover *kd, const void *fdt,
 		   const void *scratch)
 {
 	struct ho_setup_data sd = { 0, HO_SETUP_KEXEC_KHO, 0 };
+	struct ho_sd_kho k;
 	uint64_t need = ho_sd_kho_size(kd);
 	uint8_t *e = entry;
 	int err;
@@ -143,8 +150,9 @@ int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
 			  entry_phys + KHO_ENTRY_HDR, need - KHO_ENTRY_HDR);
 	if (err)
 		return err;
+	k = ho_sd_kho_from(kd);
 	sd.len = (uint32_t)(need - sizeof(sd));
 	ho_memcpy(e, &sd, sizeof(sd));
-	ho_memcpy(e + sizeof(sd), kd, sizeof(*kd));
+	ho_memcpy(e + sizeof(sd), &k, sizeof(k));
 	return HO_OK;
 }

@@ -27,6 +27,7 @@
 #include <libfdt.h>
 
 #include <ho/ho.h>
+#include <ho/x86.h>
 
 #include "purgatory.h"
 
@@ -235,7 +236,7 @@ static void verify_segments(enum ho_sha256_impl impl)
 static void inject_fault(uint64_t sd_addr)
 {
 	struct ho_setup_data *sd = (void *)(uintptr_t)sd_addr;
-	struct ho_kho_data *kd = (void *)(sd + 1);
+	struct ho_sd_kho *kd = (void *)(sd + 1);
 	struct ho_scratch *sc;
 	const void *fdt;
 	const uint64_t *pd;
@@ -291,7 +292,7 @@ static void inject_fault(uint64_t sd_addr)
  * reserved by then (a segment over either was caught by the checksums or
  * ho_check_handover already). kd and its setup_data copy follow the move.
  */
-static bool fdt_in_scratch(const struct ho_kho_data *kd)
+static bool fdt_in_scratch(const struct ho_handover *kd)
 {
 	const struct ho_scratch *sc = (const void *)(uintptr_t)kd->scratch_addr;
 	uint64_t i;
@@ -303,12 +304,13 @@ static bool fdt_in_scratch(const struct ho_kho_data *kd)
 	return false;
 }
 
-static int relocate(struct ho_kho_data *kd, uint64_t sd,
+static int relocate(struct ho_handover *kd, uint64_t sd,
 		    const struct ho_segment *segs, uint32_t n,
 		    const struct ho_env *env, struct ho_report *rep)
 {
 	const struct purg_reloc *r = &purgatory_reloc;
-	struct ho_kho_data moved = *kd;
+	struct ho_handover moved = *kd;
+	struct ho_sd_kho k;
 	int err;
 
 	if (!r->addr || !r->size ||
@@ -322,8 +324,9 @@ static int relocate(struct ho_kho_data *kd, uint64_t sd,
 	if (err)
 		return err;
 	*kd = moved;
-	ho_memcpy((void *)(uintptr_t)(sd + sizeof(struct ho_setup_data)), kd,
-		  sizeof(*kd));
+	k = ho_sd_kho_from(kd);
+	ho_memcpy((void *)(uintptr_t)(sd + sizeof(struct ho_setup_data)), &k,
+		  sizeof(k));
 	return HO_OK;
 }
 
@@ -403,7 +406,7 @@ void purgatory_main(void)
 		.memmap = &mm, .phys = &phys, .schemas = ho_schemas,
 	};
 	struct ho_report rep = { 0 };
-	struct ho_kho_data kd;
+	struct ho_handover kd;
 	struct sha_run sha;
 	uint64_t t0 = rdtsc(), cr4 = 0, sd = 0, dropped, head;
 	uint32_t i, n = 0;

@@ -154,7 +154,7 @@ static int check_kho_data(const void *buf, size_t size,
 			  const struct ho_env *env, const char **compat,
 			  struct ho_report *rep)
 {
-	struct ho_kho_data kd;
+	struct ho_handover kd;
 
 	*compat = "kho_data";
 	if (size != sizeof(kd)) {

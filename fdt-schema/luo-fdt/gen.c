@@ -1096,7 +1096,7 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 static int write_kho_data(const char *dir, const struct blob *kho)
 {
 	const struct ho_scratch sc = { GEN_SCRATCH_RANGE, GEN_SCRATCH_RANGE };
-	const struct ho_kho_data kd = { GEN_KHO_ADDR, kho->size,
+	const struct ho_handover kd = { GEN_KHO_ADDR, kho->size,
 					GEN_SCRATCH_ADDR, sizeof(sc) };
 	char path[4096];
 

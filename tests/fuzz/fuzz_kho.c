@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		walk(c.buf);
 	}
 	if (size >= 128) {
-		struct ho_kho_data kd = {
+		struct ho_handover kd = {
 			FUZZ_KHO_BASE, size - 64, FUZZ_KHO_BASE + size - 64, 64
 		};
 		struct ho_segment seg;

@@ -7,12 +7,13 @@
  * last bytes also serve as a command line to append to.
  */
 #include "fuzz_common.h"
+#include "ho/x86.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void chain(struct fuzz_ctx *c, uint64_t head)
 {
-	struct ho_kho_data kd;
+	struct ho_handover kd;
 	uint64_t addr;
 	uint32_t type;
 	int i, err;

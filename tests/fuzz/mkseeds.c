@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
+#include "ho/x86.h"
 
 static int write_file(const char *dir, const char *t, const char *name,
 		      const void *p, size_t n)

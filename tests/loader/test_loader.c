@@ -24,6 +24,7 @@
 #include <libfdt.h>
 
 #include <ho/ho.h>
+#include <ho/x86.h>
 
 #include "hobuild.h"
 #include "ld.h"
@@ -395,7 +396,7 @@ static void test_bootparams(void)
 	struct ld_bp_layout lay;
 	struct ho_window win;
 	struct ho_phys ph = { .map = ho_phys_window_map, .win = &win, .nwin = 1 };
-	struct ho_kho_data kd;
+	struct ho_handover kd;
 	uint64_t sd = 0;
 	size_t size;
 	uint8_t *img = mk_bz(&bz_ok, 4096, &size), *buf;
@@ -706,7 +707,7 @@ static void test_plan(void)
 			struct ho_phys ph = { .map = ho_phys_window_map, .win = w, .nwin = 2 };
 			struct ho_env env = { .memmap = &qemu_mm, .phys = &ph };
 			struct ho_segment hs[LD_NSEG];
-			struct ho_kho_data kd;
+			struct ho_handover kd;
 			struct ho_report rep;
 			struct ho_scratch *tbl;
 			uint64_t sd;
@@ -1103,7 +1104,7 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 	} else if (!strcmp(v, "none")) {
 		ok &= !stopped && !strcmp(cl, base) && !head && strstr(serial, want_line);
 	} else if (!strcmp(v, "ok")) {
-		struct ho_kho_data kd;
+		struct ho_handover kd;
 		uint64_t area = p.seg[p.nseg - 1].mem + p.bp.reloc_sd + 16;
 		size_t bl = strlen(base);
 		char *end;

@@ -12,7 +12,7 @@
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
-	struct ho_kho_data kd = { 0 };
+	struct ho_handover kd = { 0 };
 	struct ho_env env = { 0 };
 	struct ho_report rep;
 

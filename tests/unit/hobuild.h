@@ -102,7 +102,7 @@ struct hb {
 	struct hb_params p;
 	enum hb_defect defect;
 	/* results */
-	struct ho_kho_data kd;
+	struct ho_handover kd;
 	uint64_t luo_phys, luo_size;
 	struct ho_segment seg[4];
 	uint32_t nseg;

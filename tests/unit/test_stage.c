@@ -18,6 +18,7 @@
 #include <libfdt.h>
 
 #include "ho/ho.h"
+#include "ho/x86.h"
 #include "hobuild.h"
 #include "tap.h"
 #include "test_schemas.h"
@@ -742,7 +743,7 @@ static void run_reloc_cases(void)
 {
 	static uint8_t dst[HB_KHO_SPACE + 4096] __attribute__((aligned(16)));
 	struct ho_segment seg;
-	struct ho_kho_data kd, orig;
+	struct ho_handover kd, orig;
 	struct ho_report r;
 	uint64_t need, dphys = 0x7000000;
 	struct ho_window w[2];
@@ -801,14 +802,16 @@ static void run_setup_data_cases(void)
 	struct ho_window w = { 0x1000, mem, sizeof(mem) };
 	struct ho_phys p = { ho_phys_window_map, &w, 1 };
 	struct ho_setup_data *sd = (void *)mem;
-	struct ho_kho_data kd = { 1, 2, 3, 4 }, got;
+	struct ho_handover kd = { 1, 2, 3, 4 }, got;
+	struct ho_sd_kho pl;
 	uint64_t head = 0x1000, addr;
 	int err;
 
 	/* chain: 0x1000 type 1 -> 0x1040 type 10 (kho_data) -> 0x1080 type 3 */
 	sd[0] = (struct ho_setup_data){ 0x1040, 1, 8 };
 	sd[4] = (struct ho_setup_data){ 0x1080, HO_SETUP_KEXEC_KHO, 32 };
-	memcpy(&sd[5], &kd, sizeof(kd));
+	pl = ho_sd_kho_from(&kd);
+	memcpy(&sd[5], &pl, sizeof(pl));
 	sd[8] = (struct ho_setup_data){ 0, 3, 0 };
 	err = ho_sd_find(&p, head, HO_SETUP_KEXEC_KHO, &addr);
 	tap(err == HO_OK && addr == 0x1040, "setup_data find SETUP_KEXEC_KHO");
@@ -865,7 +868,8 @@ static void run_kho_entry_cases(void)
 	struct ho_window w[2] = { { 0 }, { mphys, mem, sizeof(mem) } };
 	struct ho_phys p = { ho_phys_window_map, w, 2 };
 	struct ho_setup_data *old = (void *)mem;
-	struct ho_kho_data kd, got;
+	struct ho_handover kd, got;
+	struct ho_sd_kho pl;
 	struct ho_report r;
 	uint64_t head, addr, need, entry = mphys + 64;
 	uint8_t *fdt, *scr;
@@ -878,7 +882,8 @@ static void run_kho_entry_cases(void)
 	scr = hb_ptr(&hb, kd.scratch_addr);
 	/* chain: old SETUP_KEXEC_KHO entry at mphys with the original kd */
 	*old = (struct ho_setup_data){ 0, HO_SETUP_KEXEC_KHO, 32 };
-	memcpy(old + 1, &kd, sizeof(kd));
+	pl = ho_sd_kho_from(&kd);
+	memcpy(old + 1, &pl, sizeof(pl));
 	head = mphys;
 	need = ho_sd_kho_size(&kd);
 	tap(need == 48 + ho_reloc_size(&kd), "ho_sd_kho_size = 48 + "

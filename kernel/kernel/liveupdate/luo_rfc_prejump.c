@@ -246,7 +246,7 @@ static int luo_prejump_setup(struct luo_prejump *pj,
  * doubles on HO_ERR_WORK_SPACE, up to 16 bytes per page of RAM (one range
  * per page is the most there can be).
  */
-static int luo_prejump_run(struct luo_prejump *pj, struct ho_kho_data *kd,
+static int luo_prejump_run(struct luo_prejump *pj, struct ho_handover *kd,
 			   struct ho_env *env, struct ho_report *rep)
 {
 	u64 cap = size_mul(totalram_pages(), 2 * HO_WORK_PER_RANGE);
@@ -287,7 +287,7 @@ static void *luo_prejump_copy_blob(struct luo_prejump *pj, u64 phys,
 
 #ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
 static void luo_prejump_fault_luo(struct luo_prejump *pj,
-				  const struct ho_kho_data *kd)
+				  const struct ho_handover *kd)
 {
 	const void *root = luo_prejump_map(&pj->phys, kd->fdt_addr,
 					   kd->fdt_size);
@@ -311,7 +311,7 @@ static void luo_prejump_fault_luo(struct luo_prejump *pj,
 }
 
 /* Damage the check's copies as luo_rfc.prejump_fault says. */
-static void luo_prejump_inject(struct luo_prejump *pj, struct ho_kho_data *kd,
+static void luo_prejump_inject(struct luo_prejump *pj, struct ho_handover *kd,
 			       int fault)
 {
 	struct ho_scratch *sc = pj->scratch;
@@ -362,7 +362,7 @@ static void luo_prejump_inject(struct luo_prejump *pj, struct ho_kho_data *kd,
 	}
 }
 #else
-static void luo_prejump_inject(struct luo_prejump *pj, struct ho_kho_data *kd,
+static void luo_prejump_inject(struct luo_prejump *pj, struct ho_handover *kd,
 			       int fault)
 {
 }
@@ -400,7 +400,7 @@ int luo_prejump_check(void)
 	};
 	struct ho_report rep = { 0 };
 	struct luo_kho_handover ho;
-	struct ho_kho_data kd;
+	struct ho_handover kd;
 	struct ho_env env;
 	ktime_t start = ktime_get();
 	int fault = luo_prejump_fault_get_id();
@@ -426,7 +426,7 @@ int luo_prejump_check(void)
 
 	/* The scratch table as the next kernel uses it (as luo-kexec does). */
 	herr = ho_scratch_normalize(pj.scratch, &pj.scratch_size, &rep);
-	kd = (struct ho_kho_data){
+	kd = (struct ho_handover){
 		.fdt_addr = ho.fdt_phys,
 		.fdt_size = ho.fdt_size,
 		.scratch_addr = ho.scratch_phys,

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "ho/err.h"
+#include "ho/handover.h"
 #include "ho/memmap.h"
 #include "ho/schema.h"
 
@@ -81,11 +82,6 @@ struct ho_env {
 	uint32_t max_folio_order;
 };
 
-/* x86 SETUP_KEXEC_KHO payload (arch/x86/include/uapi/asm/setup_data.h). */
-struct ho_kho_data {
-	uint64_t fdt_addr, fdt_size, scratch_addr, scratch_size;
-};
-
 /* One entry of the scratch table (Linux struct kho_scratch). */
 struct ho_scratch {
 	uint64_t addr, size;
@@ -131,7 +127,7 @@ int ho_segments_check(const struct ho_segment *seg, uint32_t nseg,
  * Everything: kd's FDT and scratch table are read through env->phys (which
  * is required), and must lie in RAM when env->memmap is given.
  */
-int ho_check_handover(const struct ho_kho_data *kd,
+int ho_check_handover(const struct ho_handover *kd,
 		      const struct ho_segment *seg, uint32_t nseg,
 		      const struct ho_env *env, struct ho_report *rep);
 

@@ -26,18 +26,18 @@
 int ho_scratch_normalize(void *table, uint64_t *size, struct ho_report *rep);
 
 /* True when any non-empty segment overlaps the KHO FDT or the scratch table. */
-bool ho_reloc_needed(const struct ho_kho_data *kd,
+bool ho_reloc_needed(const struct ho_handover *kd,
 		     const struct ho_segment *seg, uint32_t nseg);
 
 /* Bytes ho_relocate() needs; 0 when the sizes overflow. */
-uint64_t ho_reloc_size(const struct ho_kho_data *kd);
+uint64_t ho_reloc_size(const struct ho_handover *kd);
 
 /*
  * Copy fdt (kd->fdt_size bytes) and scratch (kd->scratch_size bytes) to dst,
  * which is dst_size bytes at physical address dst_phys, and point kd at the
  * copies. The destination must not overlap either source.
  */
-int ho_relocate(struct ho_kho_data *kd, const void *fdt, const void *scratch,
+int ho_relocate(struct ho_handover *kd, const void *fdt, const void *scratch,
 		void *dst, uint64_t dst_phys, uint64_t dst_size);
 
 #endif /* HO_FIXUP_H */

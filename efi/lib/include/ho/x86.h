@@ -15,6 +15,7 @@
 
 #include "ho/check.h"
 #include "ho/fixup.h"
+#include "ho/handover.h"
 
 #define HO_SETUP_KEXEC_KHO	10
 #define HO_SETUP_DATA_MAX	256	/* longest chain we walk */
@@ -24,6 +25,35 @@ struct ho_setup_data {
 	uint32_t type;
 	uint32_t len;
 };
+
+/*
+ * The SETUP_KEXEC_KHO payload (struct kho_data in
+ * arch/x86/include/uapi/asm/setup_data.h): the kernel reads these 32 bytes.
+ * It carries the four fields of struct ho_handover in the same order, so the
+ * two convert field by field (ho_sd_kho_data(), ho_sd_make_kho()).
+ */
+struct ho_sd_kho {
+	uint64_t fdt_addr, fdt_size, scratch_addr, scratch_size;
+};
+_Static_assert(sizeof(struct ho_sd_kho) == 32, "kho_data is 32 bytes");
+_Static_assert(sizeof(struct ho_sd_kho) == sizeof(struct ho_handover) &&
+	       offsetof(struct ho_sd_kho, fdt_addr) ==
+	       offsetof(struct ho_handover, fdt_addr) &&
+	       offsetof(struct ho_sd_kho, fdt_size) ==
+	       offsetof(struct ho_handover, fdt_size) &&
+	       offsetof(struct ho_sd_kho, scratch_addr) ==
+	       offsetof(struct ho_handover, scratch_addr) &&
+	       offsetof(struct ho_sd_kho, scratch_size) ==
+	       offsetof(struct ho_handover, scratch_size),
+	       "kho_data carries struct ho_handover's four u64 in order");
+
+static inline struct ho_sd_kho ho_sd_kho_from(const struct ho_handover *h)
+{
+	return (struct ho_sd_kho){
+		.fdt_addr = h->fdt_addr, .fdt_size = h->fdt_size,
+		.scratch_addr = h->scratch_addr, .scratch_size = h->scratch_size,
+	};
+}
 
 /*
  * Find the first entry of type; *addr = its physical address. The whole
@@ -39,27 +69,27 @@ int ho_sd_find(const struct ho_phys *p, uint64_t head, uint32_t type,
 int ho_sd_unlink(const struct ho_phys *p, uint64_t *head, uint32_t type,
 		 uint64_t *addr);
 /*
- * Read the SETUP_KEXEC_KHO payload of the entry at addr. The payload may be
- * longer than the 32-byte kho_data (the kernel reads only those): that is
+ * Read the SETUP_KEXEC_KHO payload of the entry at addr into *kd. The payload
+ * may be longer than the 32-byte struct ho_sd_kho (the kernel reads only those): that is
  * where ho_sd_make_kho() puts the relocated FDT and scratch table.
  */
 int ho_sd_kho_data(const struct ho_phys *p, uint64_t addr,
-		   struct ho_kho_data *kd);
+		   struct ho_handover *kd);
 /* Link the entry at addr (header already written) in front of *head. */
 int ho_sd_insert(const struct ho_phys *p, uint64_t *head, uint64_t addr);
 
 /*
  * Relocation into one SETUP_KEXEC_KHO entry, which the new kernel reserves
- * as a whole before its early allocator runs: header, kho_data, the KHO FDT
+ * as a whole before its early allocator runs: header, struct ho_sd_kho, the KHO FDT
  * (8-byte aligned), the scratch table (16-byte aligned). ho_sd_kho_size()
  * is the entry size needed (0 on overflow); ho_sd_make_kho() writes the
  * entry (next = 0) at entry/entry_phys, copies fdt and scratch (kd's sizes)
  * and points *kd at the copies. Link it with ho_sd_insert() after
  * unlinking the old entry.
  */
-uint64_t ho_sd_kho_size(const struct ho_kho_data *kd);
+uint64_t ho_sd_kho_size(const struct ho_handover *kd);
 int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
-		   struct ho_kho_data *kd, const void *fdt,
+		   struct ho_handover *kd, const void *fdt,
 		   const void *scratch);
 
 #endif /* HO_X86_H */
