@@ -35,8 +35,12 @@ def defines(text):
     out = {}
     for name, val in re.findall(r"^#define\s+(\w+)\s+(\"[^\"]*\"|\w+)",
                                 text, re.M):
-        out[name] = val[1:-1] if val.startswith('"') else int(val.rstrip("u"), 0) \
-            if re.fullmatch(r"(0x)?[0-9a-fA-F]+u?", val) else val
+        if val.startswith('"'):
+            out[name] = val[1:-1]
+        elif re.fullmatch(r"(0x[0-9a-fA-F]+|[0-9]+)u?", val):
+            out[name] = int(val.rstrip("u"), 0)
+        else:
+            out[name] = val
     return out
 
 
@@ -62,27 +66,34 @@ def checks(abi, schemas):
     def eq(name, got, want):
         return (name, got == want, f"header {want!r}, schema {got!r}")
 
+    def names(macros, *keys):
+        """"compatible" and the names the header's macros keys define."""
+        return sorted(["compatible"] + [macros.get(k) for k in keys])
+
+    def root(tag, props, macros, compat, *keys):
+        """The root's compatible and its property names."""
+        yield eq(f"{tag} compatible", props["compatible"]["const"],
+                 macros.get(compat))
+        yield eq(f"{tag} root properties", sorted(props),
+                 names(macros, *keys))
+
     lp = ly["properties"]
-    yield eq("luo-rfc compatible", lp["compatible"]["const"],
-             luo.get("LUO_RFC_COMPATIBLE"))
-    yield eq("luo-rfc root properties", sorted(lp),
-             sorted(["compatible"] + [luo.get(k) for k in (
-                 "LUO_RFC_PROP_COUNT", "LUO_RFC_NODE_SUBSYSTEMS",
-                 "LUO_RFC_NODE_SESSIONS", "LUO_RFC_NODE_FILES")]))
+    yield from root("luo-rfc", lp, luo, "LUO_RFC_COMPATIBLE",
+                    "LUO_RFC_PROP_COUNT", "LUO_RFC_NODE_SUBSYSTEMS",
+                    "LUO_RFC_NODE_SESSIONS", "LUO_RFC_NODE_FILES")
 
     def child(node):
         return next(iter(lp[node]["patternProperties"].values()))["properties"]
     yield eq("luo-rfc subsystem properties",
              sorted(child(luo.get("LUO_RFC_NODE_SUBSYSTEMS", ""))),
-             sorted(["compatible", luo.get("LUO_RFC_PROP_DATA")]))
+             names(luo, "LUO_RFC_PROP_DATA"))
     yield eq("luo-rfc session properties",
              sorted(child(luo.get("LUO_RFC_NODE_SESSIONS", ""))),
              [luo.get("LUO_RFC_PROP_NAME")])
     yield eq("luo-rfc file properties",
              sorted(child(luo.get("LUO_RFC_NODE_FILES", ""))),
-             sorted(["compatible"] + [luo.get(k) for k in (
-                 "LUO_RFC_PROP_TOKEN", "LUO_RFC_PROP_SESSION",
-                 "LUO_RFC_PROP_DATA")]))
+             names(luo, "LUO_RFC_PROP_TOKEN", "LUO_RFC_PROP_SESSION",
+                   "LUO_RFC_PROP_DATA"))
     desc = ly["description"]
     yield ("luo-rfc KHO subtree name in the schema",
            f'"{luo.get("LUO_RFC_KHO_SUBTREE")}"' in desc,
@@ -93,12 +104,9 @@ def checks(abi, schemas):
            f'"{luo.get("LUO_RFC_FILES_COMPATIBLE")}" in subsystems/compatible')
 
     mp = my["properties"]
-    yield eq("memfd compatible", mp["compatible"]["const"],
-             mem.get("MEMFD_RFC_COMPATIBLE"))
-    yield eq("memfd properties", sorted(mp),
-             sorted(["compatible"] + [mem.get(k) for k in (
-                 "MEMFD_RFC_PROP_SIZE", "MEMFD_RFC_PROP_SEALS",
-                 "MEMFD_RFC_PROP_FOLIOS", "MEMFD_RFC_PROP_NR_FOLIOS")]))
+    yield from root("memfd", mp, mem, "MEMFD_RFC_COMPATIBLE",
+                    "MEMFD_RFC_PROP_SIZE", "MEMFD_RFC_PROP_SEALS",
+                    "MEMFD_RFC_PROP_FOLIOS", "MEMFD_RFC_PROP_NR_FOLIOS")
     yield eq("memfd seals mask", mp.get(mem.get("MEMFD_RFC_PROP_SEALS"), {})
              .get("maximum"), mem.get("MEMFD_RFC_SEALS"))
 
