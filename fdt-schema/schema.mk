@@ -57,3 +57,11 @@ schema-docs: $(SCHEMA_YAML) $(SCHEMA_GEN)
 	python3 $(SCHEMA_GEN) -m $(SCHEMA_DOC) $(SCHEMA_YAML)
 
 ALL_TARGETS += $(B)/gen/ho_schema_tables.o $(B)/bin/luo-fdt
+
+# The schemas against the kernel's ABI headers (kernel/include/linux/kho/abi/),
+# with negative controls. Its own suite: tests/schema/run.sh is not ours to
+# edit; it may call fdt-schema/abi-check.py --tap as well.
+CHECK_SUITES += schema-abi
+.PHONY: check-schema-abi
+check-schema-abi:
+	@python3 $(SCHEMA_DIR)/abi-check.py --tap

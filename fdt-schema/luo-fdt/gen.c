@@ -353,32 +353,32 @@ static struct gnode *build_luo(const struct gen_opts *o)
 	char name[32];
 	unsigned int i;
 
-	prop_str(root, "compatible", "luo-rfc-v1");
-	prop_u64(root, "liveupdate-count", 1);
+	prop_str(root, "compatible", LUO_RFC_COMPATIBLE);
+	prop_u64(root, LUO_RFC_PROP_COUNT, 1);
 
-	sub = node_add(root, "subsystems");
-	n = node_add(sub, "files");
-	prop_str(n, "compatible", "luo-files-v1");
-	prop_u64(n, "data", 0);
+	sub = node_add(root, LUO_RFC_NODE_SUBSYSTEMS);
+	n = node_add(sub, LUO_RFC_FILES_NAME);
+	prop_str(n, "compatible", LUO_RFC_FILES_COMPATIBLE);
+	prop_u64(n, LUO_RFC_PROP_DATA, 0);
 
-	sub = node_add(root, "sessions");
+	sub = node_add(root, LUO_RFC_NODE_SESSIONS);
 	for (i = 0; i < o->sessions; i++) {
 		char sname[32];
 
 		snprintf(name, sizeof(name), "%x", i);
 		snprintf(sname, sizeof(sname), "session-%u", i);
 		n = node_add(sub, name);
-		prop_str(n, "name", sname);
+		prop_str(n, LUO_RFC_PROP_NAME, sname);
 	}
 
-	sub = node_add(root, "file-descriptors");
+	sub = node_add(root, LUO_RFC_NODE_FILES);
 	for (i = 0; i < o->files; i++) {
 		snprintf(name, sizeof(name), "%x", i);
 		n = node_add(sub, name);
-		prop_str(n, "compatible", "memfd-v1");
-		prop_u64(n, "token", 0x1000 + i);
-		prop_u32(n, "session", i % o->sessions);
-		prop_u64(n, "data", GEN_MEMFD_ADDR(i));
+		prop_str(n, "compatible", MEMFD_RFC_COMPATIBLE);
+		prop_u64(n, LUO_RFC_PROP_TOKEN, 0x1000 + i);
+		prop_u32(n, LUO_RFC_PROP_SESSION, i % o->sessions);
+		prop_u64(n, LUO_RFC_PROP_DATA, GEN_MEMFD_ADDR(i));
 	}
 	return root;
 }
@@ -390,7 +390,7 @@ static struct gnode *build_kho(uint64_t luo_size)
 
 	prop_str(root, "compatible", "kho-v4");
 	prop_u64(root, "preserved-memory-map", GEN_MEMMAP_PTR);
-	n = node_add(root, "luo-rfc");
+	n = node_add(root, LUO_RFC_KHO_SUBTREE);
 	prop_u64(n, "preserved-data", GEN_LUO_ADDR);
 	prop_u64(n, "blob-size", luo_size);
 	return root;
@@ -400,12 +400,15 @@ static struct gnode *build_memfd(const struct gen_opts *o, unsigned int k)
 {
 	struct gnode *root = node_add(NULL, "");
 
-	prop_str(root, "compatible", "memfd-v1");
+	prop_str(root, "compatible", MEMFD_RFC_COMPATIBLE);
 	/* One order-0 folio per page, the last page half used. */
-	prop_u64(root, "size", o->folios ? o->folios * GEN_PAGE - 2048 : 0);
-	prop_u32(root, "seals", 0x1 | 0x8);	/* F_SEAL_SEAL | F_SEAL_WRITE */
-	prop_u64(root, "folios", o->folios ? table_addr(o, k) : 0);
-	prop_u64(root, "nr-folios", o->folios);
+	prop_u64(root, MEMFD_RFC_PROP_SIZE,
+		 o->folios ? o->folios * GEN_PAGE - 2048 : 0);
+	/* F_SEAL_SEAL | F_SEAL_WRITE */
+	prop_u32(root, MEMFD_RFC_PROP_SEALS, 0x1 | 0x8);
+	prop_u64(root, MEMFD_RFC_PROP_FOLIOS,
+		 o->folios ? table_addr(o, k) : 0);
+	prop_u64(root, MEMFD_RFC_PROP_NR_FOLIOS, o->folios);
 	return root;
 }
 

@@ -50,6 +50,7 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
+#include <linux/kho/abi/memfd_rfc.h>
 #include <linux/libfdt.h>
 #include <linux/luo_rfc.h>
 #include <linux/memcontrol.h>
@@ -66,23 +67,16 @@
 
 #include "internal.h"
 
-#define MEMFD_RFC_FOLIO_UPTODATE	BIT(0)
-#define MEMFD_RFC_FOLIO_DIRTY		BIT(1)
-#define MEMFD_RFC_FOLIO_FLAGS		(MEMFD_RFC_FOLIO_UPTODATE | \
-					 MEMFD_RFC_FOLIO_DIRTY)
+/* The seals <linux/kho/abi/memfd_rfc.h> allows are exactly these. */
+static_assert(MEMFD_RFC_SEALS ==
+	      (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
+	       F_SEAL_FUTURE_WRITE | F_SEAL_EXEC));
 
-#define MEMFD_RFC_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
-			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)
-
-/* One folio table entry, docs/handover-format.md section 3 (24 bytes). */
-struct memfd_rfc_folio {
-	u64 phys;
-	u64 index;
-	u32 order;
-	u32 flags;
-} __packed;
-
-static_assert(sizeof(struct memfd_rfc_folio) == 24);
+/* The folio table entry's layout, as the stage library asserts it too. */
+static_assert(sizeof(struct memfd_rfc_folio) == MEMFD_RFC_FOLIO_SIZE);
+static_assert(offsetof(struct memfd_rfc_folio, index) == 8);
+static_assert(offsetof(struct memfd_rfc_folio, order) == 16);
+static_assert(offsetof(struct memfd_rfc_folio, flags) == 20);
 
 /**
  * struct memfd_rfc_out - runtime state of one prepared memfd
@@ -187,13 +181,17 @@ static int memfd_rfc_write_fdt(void *fdt, u64 size, u32 seals, u64 table,
 		err = fdt_property_string(fdt, "compatible",
 					  MEMFD_RFC_COMPATIBLE);
 	if (!err)
-		err = fdt_property(fdt, "size", &size, sizeof(size));
+		err = fdt_property(fdt, MEMFD_RFC_PROP_SIZE, &size,
+				   sizeof(size));
 	if (!err)
-		err = fdt_property(fdt, "seals", &seals, sizeof(seals));
+		err = fdt_property(fdt, MEMFD_RFC_PROP_SEALS, &seals,
+				   sizeof(seals));
 	if (!err)
-		err = fdt_property(fdt, "folios", &table, sizeof(table));
+		err = fdt_property(fdt, MEMFD_RFC_PROP_FOLIOS, &table,
+				   sizeof(table));
 	if (!err)
-		err = fdt_property(fdt, "nr-folios", &nr, sizeof(nr));
+		err = fdt_property(fdt, MEMFD_RFC_PROP_NR_FOLIOS, &nr,
+				   sizeof(nr));
 	if (!err)
 		err = fdt_end_node(fdt);
 	if (!err)
@@ -375,10 +373,12 @@ static void memfd_rfc_inject_fault(struct memfd_rfc_out *out)
 	} else if (liveupdate_rfc_fault("memfd-count")) {
 		val = folio_size(virt_to_folio(out->table)) /
 		      sizeof(*out->table) + 1;
-		fdt_setprop_inplace(out->fdt, 0, "nr-folios", &val, sizeof(val));
+		fdt_setprop_inplace(out->fdt, 0, MEMFD_RFC_PROP_NR_FOLIOS,
+				    &val, sizeof(val));
 	} else if (liveupdate_rfc_fault("memfd-size")) {
 		val = (u64)MAX_LFS_FILESIZE + 1;
-		fdt_setprop_inplace(out->fdt, 0, "size", &val, sizeof(val));
+		fdt_setprop_inplace(out->fdt, 0, MEMFD_RFC_PROP_SIZE,
+				    &val, sizeof(val));
 	} else {
 		return;
 	}
@@ -413,7 +413,7 @@ static int memfd_rfc_freeze(struct luo_file_args *args)
 	if (ret < 0)
 		return ret;
 	out->seals = ret;
-	if (fdt_setprop_inplace(out->fdt, 0, "seals", &out->seals,
+	if (fdt_setprop_inplace(out->fdt, 0, MEMFD_RFC_PROP_SEALS, &out->seals,
 				sizeof(out->seals)))
 		return -EINVAL;
 	memfd_rfc_inject_fault(out);
@@ -618,13 +618,13 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 	    fdt_totalsize(in->fdt) > folio_size(folio) ||
 	    fdt_node_check_compatible(in->fdt, 0, MEMFD_RFC_COMPATIBLE))
 		goto err_bad;
-	p = fdt_getprop(in->fdt, 0, "seals", &len);
+	p = fdt_getprop(in->fdt, 0, MEMFD_RFC_PROP_SEALS, &len);
 	if (!p || len != sizeof(u32))
 		goto err_bad;
 	in->seals = get_unaligned((const u32 *)p);
-	if (memfd_rfc_get_u64(in->fdt, "size", &in->size) ||
-	    memfd_rfc_get_u64(in->fdt, "folios", &table) ||
-	    memfd_rfc_get_u64(in->fdt, "nr-folios", &in->nr))
+	if (memfd_rfc_get_u64(in->fdt, MEMFD_RFC_PROP_SIZE, &in->size) ||
+	    memfd_rfc_get_u64(in->fdt, MEMFD_RFC_PROP_FOLIOS, &table) ||
+	    memfd_rfc_get_u64(in->fdt, MEMFD_RFC_PROP_NR_FOLIOS, &in->nr))
 		goto err_bad;
 	if (in->seals & ~MEMFD_RFC_SEALS || in->size > MAX_LFS_FILESIZE)
 		goto err_bad;

@@ -17,9 +17,6 @@ struct file;
 struct luo_subsystem;
 struct luo_file_handler;
 
-/* Compatible of the memfd file handler (mm/memfd_luo_rfc.c). */
-#define MEMFD_RFC_COMPATIBLE	"memfd-v1"
-
 /* Longest subsystem name or compatible string, including the NUL. */
 #define LUO_NAME_MAX		32
 

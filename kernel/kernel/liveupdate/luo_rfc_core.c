@@ -387,9 +387,9 @@ static int luo_write_blob(void *fdt, size_t size)
 	if (!err)
 		err = fdt_property_string(fdt, "compatible", LUO_FDT_COMPATIBLE);
 	if (!err)
-		err = fdt_property(fdt, LUO_FDT_COUNT, &count, sizeof(count));
+		err = fdt_property(fdt, LUO_RFC_PROP_COUNT, &count, sizeof(count));
 	if (!err)
-		err = fdt_begin_node(fdt, LUO_FDT_SUBSYSTEMS);
+		err = fdt_begin_node(fdt, LUO_RFC_NODE_SUBSYSTEMS);
 	list_for_each_entry(ss, &luo_subsystems, list) {
 		if (!err)
 			err = fdt_begin_node(fdt, ss->name);
@@ -397,7 +397,7 @@ static int luo_write_blob(void *fdt, size_t size)
 			err = fdt_property_string(fdt, "compatible",
 						  ss->compatible);
 		if (!err)
-			err = fdt_property(fdt, LUO_FDT_DATA, &ss->sdata,
+			err = fdt_property(fdt, LUO_RFC_PROP_DATA, &ss->sdata,
 					   sizeof(ss->sdata));
 		if (!err)
 			err = fdt_end_node(fdt);
@@ -482,10 +482,10 @@ static int luo_publish_blob(void)
 		goto err_free_blob;
 	}
 
-	err = kho_add_subtree(LUO_KHO_SUBTREE, blob,
+	err = kho_add_subtree(LUO_RFC_KHO_SUBTREE, blob,
 			      luo_inject_fault(blob, fdt_totalsize(blob)));
 	if (err) {
-		pr_err("cannot add KHO subtree %s: %pe\n", LUO_KHO_SUBTREE,
+		pr_err("cannot add KHO subtree %s: %pe\n", LUO_RFC_KHO_SUBTREE,
 		       ERR_PTR(err));
 		goto err_free_blob;
 	}
@@ -745,9 +745,9 @@ static int __init luo_parse_subsystems(const void *fdt)
 	struct luo_subsystem *ss;
 	int node, off;
 
-	node = fdt_subnode_offset(fdt, 0, LUO_FDT_SUBSYSTEMS);
+	node = fdt_subnode_offset(fdt, 0, LUO_RFC_NODE_SUBSYSTEMS);
 	if (node < 0) {
-		pr_err("incoming blob: no /%s node\n", LUO_FDT_SUBSYSTEMS);
+		pr_err("incoming blob: no /%s node\n", LUO_RFC_NODE_SUBSYSTEMS);
 		return -EINVAL;
 	}
 	fdt_for_each_subnode(off, fdt, node) {
@@ -764,7 +764,7 @@ static int __init luo_parse_subsystems(const void *fdt)
 		list_add_tail(&in->list, &luo_incoming_subsystems);
 		if (luo_fdt_get_string(fdt, off, "compatible", in->compatible,
 				       LUO_NAME_MAX) ||
-		    luo_fdt_get_u64(fdt, off, LUO_FDT_DATA, &in->sdata)) {
+		    luo_fdt_get_u64(fdt, off, LUO_RFC_PROP_DATA, &in->sdata)) {
 			pr_err("incoming blob: subsystem %s: bad compatible or data\n",
 			       name);
 			return -EINVAL;
@@ -792,8 +792,8 @@ static int __init luo_parse_blob(const void *fdt, size_t size)
 		       LUO_FDT_COMPATIBLE);
 		return -EINVAL;
 	}
-	if (luo_fdt_get_u64(fdt, 0, LUO_FDT_COUNT, &luo.count) || !luo.count) {
-		pr_err("incoming blob: bad %s\n", LUO_FDT_COUNT);
+	if (luo_fdt_get_u64(fdt, 0, LUO_RFC_PROP_COUNT, &luo.count) || !luo.count) {
+		pr_err("incoming blob: bad %s\n", LUO_RFC_PROP_COUNT);
 		return -EINVAL;
 	}
 	err = luo_parse_subsystems(fdt);
@@ -900,12 +900,12 @@ static int __init luo_rfc_init(void)
 	if (err)
 		goto err_disable;
 
-	err = kho_retrieve_subtree(LUO_KHO_SUBTREE, &phys, &size);
+	err = kho_retrieve_subtree(LUO_RFC_KHO_SUBTREE, &phys, &size);
 	if (err == -ENOENT)
 		return 0;
 	if (err) {
 		pr_err("incoming KHO subtree %s unreadable: %pe\n",
-		       LUO_KHO_SUBTREE, ERR_PTR(err));
+		       LUO_RFC_KHO_SUBTREE, ERR_PTR(err));
 		goto err_disable;
 	}
 

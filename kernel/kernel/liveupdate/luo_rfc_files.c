@@ -421,7 +421,7 @@ int luo_files_register(void)
 {
 	struct luo_subsystem *ss;
 
-	ss = liveupdate_register_subsystem(LUO_FILES_NAME, LUO_FILES_COMPATIBLE,
+	ss = liveupdate_register_subsystem(LUO_RFC_FILES_NAME, LUO_RFC_FILES_COMPATIBLE,
 					   &luo_files_ops, NULL);
 	return PTR_ERR_OR_ZERO(ss);
 }
@@ -474,13 +474,13 @@ int luo_files_serialize(void *fdt)
 	u32 index = 0;
 	int err;
 
-	err = fdt_begin_node(fdt, LUO_FDT_SESSIONS);
+	err = fdt_begin_node(fdt, LUO_RFC_NODE_SESSIONS);
 	list_for_each_entry(s, &luo_out_sessions, list) {
 		snprintf(node, sizeof(node), "%x", index++);
 		if (!err)
 			err = fdt_begin_node(fdt, node);
 		if (!err)
-			err = fdt_property_string(fdt, LUO_FDT_NAME, s->name);
+			err = fdt_property_string(fdt, LUO_RFC_PROP_NAME, s->name);
 		if (!err)
 			err = fdt_end_node(fdt);
 	}
@@ -488,7 +488,7 @@ int luo_files_serialize(void *fdt)
 		err = fdt_end_node(fdt);
 
 	if (!err)
-		err = fdt_begin_node(fdt, LUO_FDT_FILES);
+		err = fdt_begin_node(fdt, LUO_RFC_NODE_FILES);
 	index = 0;
 	list_for_each_entry(s, &luo_out_sessions, list) {
 		list_for_each_entry(f, &s->files, list) {
@@ -506,13 +506,13 @@ int luo_files_serialize(void *fdt)
 				err = fdt_property_string(fdt, "compatible",
 							  f->fh->compatible);
 			if (!err)
-				err = fdt_property(fdt, LUO_FDT_TOKEN, &f->token,
+				err = fdt_property(fdt, LUO_RFC_PROP_TOKEN, &f->token,
 						   sizeof(f->token));
 			if (!err)
-				err = fdt_property(fdt, LUO_FDT_SESSION, &index,
+				err = fdt_property(fdt, LUO_RFC_PROP_SESSION, &index,
 						   sizeof(index));
 			if (!err)
-				err = fdt_property(fdt, LUO_FDT_DATA, &data,
+				err = fdt_property(fdt, LUO_RFC_PROP_DATA, &data,
 						   sizeof(data));
 			if (!err)
 				err = fdt_end_node(fdt);
@@ -578,7 +578,7 @@ static int luo_parse_sessions(const void *fdt)
 	int node, off;
 	u64 index;
 
-	node = luo_blob_node(fdt, LUO_FDT_SESSIONS);
+	node = luo_blob_node(fdt, LUO_RFC_NODE_SESSIONS);
 	if (node < 0)
 		return node;
 	fdt_for_each_subnode(off, fdt, node) {
@@ -594,7 +594,7 @@ static int luo_parse_sessions(const void *fdt)
 		INIT_LIST_HEAD(&s->files);
 		s->incoming = true;
 		s->index = index;
-		if (luo_fdt_get_string(fdt, off, LUO_FDT_NAME, s->name,
+		if (luo_fdt_get_string(fdt, off, LUO_RFC_PROP_NAME, s->name,
 				       sizeof(s->name))) {
 			pr_err("incoming blob: session %s: bad name\n", nname);
 			kfree(s);
@@ -634,7 +634,7 @@ static int luo_parse_files(const void *fdt)
 	u32 index;
 	u64 id;
 
-	node = luo_blob_node(fdt, LUO_FDT_FILES);
+	node = luo_blob_node(fdt, LUO_RFC_NODE_FILES);
 	if (node < 0)
 		return node;
 	fdt_for_each_subnode(off, fdt, node) {
@@ -649,9 +649,9 @@ static int luo_parse_files(const void *fdt)
 			return -ENOMEM;
 		if (luo_fdt_get_string(fdt, off, "compatible", f->compatible,
 				       sizeof(f->compatible)) ||
-		    luo_fdt_get_u64(fdt, off, LUO_FDT_TOKEN, &f->token) ||
-		    luo_fdt_get_u32(fdt, off, LUO_FDT_SESSION, &index) ||
-		    luo_fdt_get_u64(fdt, off, LUO_FDT_DATA, &f->data)) {
+		    luo_fdt_get_u64(fdt, off, LUO_RFC_PROP_TOKEN, &f->token) ||
+		    luo_fdt_get_u32(fdt, off, LUO_RFC_PROP_SESSION, &index) ||
+		    luo_fdt_get_u64(fdt, off, LUO_RFC_PROP_DATA, &f->data)) {
 			pr_err("incoming blob: file %s: missing or bad property\n",
 			       nname);
 			kfree(f);

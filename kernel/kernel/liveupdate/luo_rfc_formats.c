@@ -31,6 +31,7 @@
 #include <linux/compiler.h>
 #include <linux/kconfig.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/abi/memfd_rfc.h>
 #include <linux/luo_rfc.h>
 
 #include "luo_rfc_internal.h"
@@ -52,7 +53,7 @@ static const char luo_formats_record[] __used =
 	"LUO-FORMATS-V1\n"
 	"kho " KHO_FDT_COMPATIBLE "\n"
 	"luo " LUO_FDT_COMPATIBLE "\n"
-	"subsystem " LUO_FILES_NAME " " LUO_FILES_COMPATIBLE "\n"
+	"subsystem " LUO_RFC_FILES_NAME " " LUO_RFC_FILES_COMPATIBLE "\n"
 	LUO_FORMATS_SELFTEST
 	LUO_FORMATS_MEMFD
 	"end\n";

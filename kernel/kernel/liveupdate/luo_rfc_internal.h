@@ -7,30 +7,23 @@
 #define _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H
 
 #include <linux/build_bug.h>
+#include <linux/kho/abi/luo_rfc.h>
 #include <linux/luo_rfc.h>
 #include <linux/mutex.h>
 #include <linux/stddef.h>
 #include <uapi/linux/liveupdate_rfc.h>
 
-/* The KHO subtree and its blob (docs/handover-format.md, section 2). */
-#define LUO_KHO_SUBTREE		"luo-rfc"
+/*
+ * The KHO subtree and its blob (<linux/kho/abi/luo_rfc.h>). Test kernels
+ * may write a bumped compatible, to check that the stage refuses it.
+ */
 #ifdef CONFIG_LIVEUPDATE_RFC_TEST_BUMP_COMPAT
 #define LUO_FDT_COMPATIBLE	"luo-rfc-v2"	/* test kernels only */
 #else
-#define LUO_FDT_COMPATIBLE	"luo-rfc-v1"
+#define LUO_FDT_COMPATIBLE	LUO_RFC_COMPATIBLE
 #endif
-#define LUO_FDT_COUNT		"liveupdate-count"
-#define LUO_FDT_SUBSYSTEMS	"subsystems"
-#define LUO_FDT_SESSIONS	"sessions"
-#define LUO_FDT_FILES		"file-descriptors"
-#define LUO_FDT_DATA		"data"
-#define LUO_FDT_NAME		"name"
-#define LUO_FDT_TOKEN		"token"
-#define LUO_FDT_SESSION		"session"
-
-/* The files subsystem, the first participant of every transition. */
-#define LUO_FILES_NAME		"files"
-#define LUO_FILES_COMPATIBLE	"luo-files-v1"
+/* The name luo_rfc_prejump.c uses. */
+#define LUO_KHO_SUBTREE		LUO_RFC_KHO_SUBTREE
 
 /* The self-test subsystem (luo_rfc_test.c, CONFIG_LIVEUPDATE_RFC_FAULT_INJECT). */
 #define LUO_SELFTEST_NAME	"selftest"

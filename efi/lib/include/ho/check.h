@@ -25,10 +25,23 @@
 #include "ho/memmap.h"
 #include "ho/schema.h"
 
+/*
+ * The wire formats of our LUO are defined once, in the kernel overlay's ABI
+ * headers; the kernel build copies this header next to the kernel's
+ * include/, the library's own builds reach kernel/include/ from here.
+ */
+#ifdef __KERNEL__
+#include <linux/kho/abi/luo_rfc.h>
+#include <linux/kho/abi/memfd_rfc.h>
+#else
+#include "../../../../kernel/include/linux/kho/abi/luo_rfc.h"
+#include "../../../../kernel/include/linux/kho/abi/memfd_rfc.h"
+#endif
+
 #define HO_KHO_COMPATIBLE	"kho-v4"
-#define HO_LUO_COMPATIBLE	"luo-rfc-v1"
-#define HO_MEMFD_COMPATIBLE	"memfd-v1"
-#define HO_LUO_SUBTREE		"luo-rfc"
+#define HO_LUO_COMPATIBLE	LUO_RFC_COMPATIBLE
+#define HO_MEMFD_COMPATIBLE	MEMFD_RFC_COMPATIBLE
+#define HO_LUO_SUBTREE		LUO_RFC_KHO_SUBTREE
 
 /*
  * Limits that keep every check bounded (docs/handover-format.md, "Limits").
@@ -45,10 +58,11 @@
 /* Kernel limits the receiving side applies (Linux 7.3, x86_64, 4 KiB). */
 #define HO_FOLIO_MAX_ORDER	10		/* MAX_PAGE_ORDER */
 #define HO_MEMFD_MAX_SIZE	0x7fffffffffffffffull	/* MAX_LFS_FILESIZE */
-#define HO_MEMFD_SEALS		0x3fu		/* F_SEAL_SEAL .. F_SEAL_EXEC */
+#define HO_MEMFD_SEALS		MEMFD_RFC_SEALS	/* F_SEAL_SEAL .. F_SEAL_EXEC */
 #define HO_MEMFD_FDT_MAX	4096u		/* one page (kho_alloc_preserve) */
 /* The table is one kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER */
-#define HO_MEMFD_MAX_FOLIOS	((HO_PAGE_SIZE << HO_FOLIO_MAX_ORDER) / 24)
+#define HO_MEMFD_MAX_FOLIOS	((HO_PAGE_SIZE << HO_FOLIO_MAX_ORDER) / \
+				 MEMFD_RFC_FOLIO_SIZE)
 #define HO_LUO_NAME_MAX		32		/* LUO_NAME_MAX, with the NUL */
 #define HO_LUO_SESSION_NAME_MAX	64		/* with the NUL */
 
@@ -93,14 +107,14 @@ struct ho_segment {
 };
 
 /* One folio table entry of memfd-v1 (24 bytes, native endian). */
-struct ho_memfd_folio {
-	uint64_t phys;
-	uint64_t index;
-	uint32_t order;
-	uint32_t flags;
-};
-#define HO_FOLIO_UPTODATE	(1u << 0)
-#define HO_FOLIO_DIRTY		(1u << 1)
+#define ho_memfd_folio		memfd_rfc_folio
+#define HO_FOLIO_UPTODATE	MEMFD_RFC_FOLIO_UPTODATE
+#define HO_FOLIO_DIRTY		MEMFD_RFC_FOLIO_DIRTY
+_Static_assert(sizeof(struct ho_memfd_folio) == MEMFD_RFC_FOLIO_SIZE &&
+	       __builtin_offsetof(struct ho_memfd_folio, index) == 8 &&
+	       __builtin_offsetof(struct ho_memfd_folio, order) == 16 &&
+	       __builtin_offsetof(struct ho_memfd_folio, flags) == 20,
+	       "memfd-v1 folio entry: 24 bytes, index at 8, order 16, flags 20");
 
 int ho_fdt_check(const void *fdt, uint64_t bufsize, struct ho_report *rep);
 
