@@ -21,8 +21,9 @@ LDR_DIR := $(TOP)/loader
 LDR_B := $(B)/loader
 # LD_ARCH: the directory of the image and boot protocol (loader/README.md).
 LD_ARCH := arch/x86_64
-LD_PURE := err $(LD_ARCH)/bzimage place $(LD_ARCH)/bootparams $(LD_ARCH)/elf plan
-LD_PREFLIGHT := formats $(LD_ARCH)/image_x86 decompress
+include $(LDR_DIR)/$(LD_ARCH)/arch.mk
+LD_PURE := err place plan $(LD_ARCH_PURE)
+LD_PREFLIGHT := formats decompress $(LD_ARCH_PREFLIGHT)
 LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) -MMD -MP
 LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h $(LDR_DIR)/preflight.h
 LDR_LIBS := -lz -llzma -lzstd
@@ -42,7 +43,7 @@ $(LDR_B)/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_RO)
 LDR_OBJS_host := $(LD_PURE:%=$(LDR_B)/host/%.o) $(LD_PREFLIGHT:%=$(LDR_B)/host/%.o)
 LDR_OBJS_san := $(LD_PURE:%=$(LDR_B)/san/%.o) $(LD_PREFLIGHT:%=$(LDR_B)/san/%.o)
 LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
-	$(LDR_DIR)/$(LD_ARCH)/sys_x86.c
+	$(LD_ARCH_SYS:%=$(LDR_DIR)/%.c)
 
 # UAPI_CFLAGS (tests/guest/guest.mk): a missing <linux/liveupdate_rfc.h>
 # fails the build; there is no luo-kexec without the handover query.
