@@ -16,7 +16,7 @@ HO_INCLUDE := $(TOP)/efi/lib/include
 
 LUO_FDT_SRCS := $(sort $(wildcard $(SCHEMA_DIR)/luo-fdt/*.c))
 LUO_FDT_OBJS := $(patsubst $(SCHEMA_DIR)/luo-fdt/%.c,$(B)/luo-fdt/%.o,$(LUO_FDT_SRCS))
-LUO_FDT_CFLAGS = $(HOST_CFLAGS) -I$(HO_INCLUDE) $(LIBFDT_CFLAGS) -MMD -MP
+LUO_FDT_CFLAGS = $(HOST_CFLAGS) -I$(HO_INCLUDE) $(HOST_LIB_CFLAGS) $(LIBFDT_CFLAGS) -MMD -MP
 
 $(B)/gen/ho_schema_tables.c: $(SCHEMA_YAML) $(SCHEMA_GEN)
 	@mkdir -p $(@D)
@@ -31,7 +31,8 @@ $(B)/luo-fdt/%.o: $(SCHEMA_DIR)/luo-fdt/%.c
 
 # The tables object is linked last but one on purpose: tests/schema relinks
 # the same objects against tables generated from a modified YAML.
-$(B)/bin/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/host/libho.a $(B)/host/libfdt.a
+$(B)/bin/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/hostlib/libhost.a \
+		$(B)/host/libho.a $(B)/host/libfdt.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ $^
 
@@ -46,7 +47,8 @@ $(B)/luo-fdt-san/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c $(HO_INCLUDE)/h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -I$(HO_INCLUDE) -c -o $@ $<
 
-$(B)/bin/luo-fdt-san: $(LUO_FDT_SAN_OBJS) $(B)/luo-fdt-san/ho_schema_tables.o $(B)/host-san/libho.a
+$(B)/bin/luo-fdt-san: $(LUO_FDT_SAN_OBJS) $(B)/luo-fdt-san/ho_schema_tables.o \
+		$(B)/hostlib-san/libhost.a $(B)/host-san/libho.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -o $@ $^
 

@@ -24,7 +24,7 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 
 	memset(h, 0, sizeof(*h));
 	path_of(path, sizeof(path), root, "handover");
-	err = sys_read_file(path, &buf, &len);
+	err = host_read_file(path, HOST_FILE_MAX, &buf, &len);
 	if (err == -ENOENT) {
 		/* An older kernel of ours: the /dev/liveupdate ioctl. */
 		err = sys_handover_ioctl(h);
@@ -64,7 +64,7 @@ void handover_pending(const char *root, struct handover_pending *p)
 
 	memset(p, 0, sizeof(*p));
 	path_of(path, sizeof(path), root, "state");
-	if (!sys_read_file(path, &buf, &len)) {
+	if (!host_read_file(path, HOST_FILE_MAX, &buf, &len)) {
 		const char *nl = memchr(buf, '\n', len);
 		size_t l = nl ? (size_t)(nl - (char *)buf) : len;
 
@@ -73,7 +73,7 @@ void handover_pending(const char *root, struct handover_pending *p)
 		free(buf);
 	}
 	path_of(path, sizeof(path), root, "formats");
-	err = sys_read_file(path, &buf, &len);
+	err = host_read_file(path, HOST_FILE_MAX, &buf, &len);
 	if (err) {
 		snprintf(p->fmt_why, sizeof(p->fmt_why), "%s: %s", path, strerror(-err));
 	} else {

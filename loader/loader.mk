@@ -19,9 +19,12 @@ include $(TOP)/efi/lib/lib.mk
 
 LDR_DIR := $(TOP)/loader
 LDR_B := $(B)/loader
-LD_PURE := err bzimage place bootparams elf plan
-LD_PREFLIGHT := formats image_x86 decompress
-LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) -I$(TOP)/fdt-schema/luo-fdt -MMD -MP
+# LD_ARCH: the directory of the image and boot protocol (loader/README.md).
+LD_ARCH := arch/x86_64
+include $(LDR_DIR)/$(LD_ARCH)/arch.mk
+LD_PURE := err place plan $(LD_ARCH_PURE)
+LD_PREFLIGHT := formats decompress $(LD_ARCH_PREFLIGHT)
+LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) -MMD -MP
 LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h $(LDR_DIR)/preflight.h
 LDR_LIBS := -lz -llzma -lzstd
 
@@ -33,11 +36,6 @@ $(LDR_B)/san/%.o: $(LDR_DIR)/%.c $(LDR_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) -c -o $@ $<
 
-# The memory map reader of luo-fdt (one copy of the sysfs/file parser).
-$(LDR_B)/host/memmap.o: $(TOP)/fdt-schema/luo-fdt/memmap.c
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) -c -o $@ $<
-
 $(LDR_B)/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_RO)
 	@mkdir -p $(@D)
 	$(CC) -DPURGATORY_RO='"$(PURGATORY_RO)"' -c -o $@ $<
@@ -45,15 +43,16 @@ $(LDR_B)/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_RO)
 LDR_OBJS_host := $(LD_PURE:%=$(LDR_B)/host/%.o) $(LD_PREFLIGHT:%=$(LDR_B)/host/%.o)
 LDR_OBJS_san := $(LD_PURE:%=$(LDR_B)/san/%.o) $(LD_PREFLIGHT:%=$(LDR_B)/san/%.o)
 LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
-	$(TOP)/fdt-schema/luo-fdt/memmap.c
+	$(LD_ARCH_SYS:%=$(LDR_DIR)/%.c)
 
 # UAPI_CFLAGS (tests/guest/guest.mk): a missing <linux/liveupdate_rfc.h>
 # fails the build; there is no luo-kexec without the handover query.
 $(LDR_B)/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
-		$(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h $(LDR_DIR)/handover.h \
-		$(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+		$(B)/hostlib/libhost.a $(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h \
+		$(LDR_DIR)/handover.h $(LDR_DIR)/arch.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -static -o $@.tmp $(LDR_TOOL_SRCS) \
-		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/host/libho.a $(LDR_LIBS)
+		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/hostlib/libhost.a \
+		$(B)/host/libho.a $(LDR_LIBS)
 	@file $@.tmp | grep -q 'statically linked' || { echo "$@: not static" >&2; exit 1; }
 	@mv $@.tmp $@
 
@@ -81,7 +80,8 @@ check-unit-loader: $(LDR_B)/test-loader $(LDR_B)/test-preflight $(LDR_B)/luo-kex
 
 CHECK_SUITES += unit-loader
 
--include $(wildcard $(LDR_B)/host/*.d $(LDR_B)/san/*.d)
+-include $(wildcard $(LDR_B)/host/*.d $(LDR_B)/san/*.d $(LDR_B)/host/$(LD_ARCH)/*.d \
+	$(LDR_B)/san/$(LD_ARCH)/*.d)
 ALL_TARGETS += $(LDR_B)/luo-kexec
 
 # Debian's kexec-tools as a peer in the test VM (tests/guest/loader_check.c
@@ -95,9 +95,10 @@ endif
 # The real CLI built with ASan + UBSan from the same sources, for the CLI
 # table of check-unit-loader (tests/loader/run.sh): not static (sanitizers).
 $(LDR_B)/san/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o \
-		$(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h $(LDR_DIR)/handover.h \
-		$(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+		$(B)/hostlib-san/libhost.a $(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h \
+		$(LDR_DIR)/handover.h $(LDR_DIR)/arch.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -o $@ $(LDR_TOOL_SRCS) \
-		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/host-san/libho.a $(LDR_LIBS)
+		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/hostlib-san/libhost.a \
+		$(B)/host-san/libho.a $(LDR_LIBS)
 check-unit-loader: $(LDR_B)/san/luo-kexec

@@ -17,7 +17,6 @@
 
 #include "handover.h"
 #include "ld.h"
-#include "luo-fdt.h"
 #include "sys.h"
 
 #undef PROG
@@ -29,17 +28,7 @@ extern const char ld_purgatory[], ld_purgatory_end[];
 
 static int debug;
 
-/* Declared by luo-fdt.h, whose memory map reader we link. */
-void errmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+const char host_prog[] = PROG;
 
 __attribute__((format(printf, 1, 2)))
 static void dbg(const char *fmt, ...)
@@ -228,7 +217,7 @@ static int precheck_fdt(const struct ho_memmap *mm)
 	void *fdt;
 	int err;
 
-	if (sys_read_file("/sys/kernel/debug/kho/out/fdt", &fdt, &len))
+	if (host_read_file("/sys/kernel/debug/kho/out/fdt", HOST_FILE_MAX, &fdt, &len))
 		return 0;
 	err = ho_kho_check(fdt, len, &env, &rep);
 	free(fdt);
@@ -513,7 +502,7 @@ int main(int argc, char **argv)
 	}
 	if (check && !load && !exec && !unload && optind == argc) {
 		handover_pending(sysfs_root, &pend);
-		err = sys_read_file(check, &kbuf, &klen);
+		err = host_read_file(check, HOST_FILE_MAX, &kbuf, &klen);
 		if (err)
 			errmsg("%s: %s", check, strerror(-err));
 		else
@@ -584,7 +573,7 @@ int main(int argc, char **argv)
 		/* The kernel says EINVAL for a command line too long; say more. */
 		struct ld_bzimage bz;
 
-		err = sys_read_file(kernel, &kbuf, &klen);
+		err = host_read_file(kernel, HOST_FILE_MAX, &kbuf, &klen);
 		if (err) {
 			errmsg("%s: %s", kernel, strerror(-err));
 			goto out;
@@ -616,13 +605,13 @@ int main(int argc, char **argv)
 		goto do_exec;
 	}
 
-	err = sys_read_file(kernel, &kbuf, &klen);
+	err = host_read_file(kernel, HOST_FILE_MAX, &kbuf, &klen);
 	if (err) {
 		errmsg("%s: %s", kernel, strerror(-err));
 		goto out;
 	}
 	if (initrd) {
-		err = sys_read_file(initrd, &ibuf, &ilen);
+		err = host_read_file(initrd, HOST_FILE_MAX, &ibuf, &ilen);
 		if (err) {
 			errmsg("%s: %s", initrd, strerror(-err));
 			goto out;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The few things luo-kexec asks the running system: files, the memory map,
- * the KHO handover ioctl (/dev/liveupdate), EFI data, and the kexec system calls.
+ * The few things luo-kexec asks the running system (files and the memory
+ * map come from the host library, host.h): the KHO handover ioctl (/dev/liveupdate), EFI data, and the kexec system calls.
  * Every function returns 0 or -errno.
  */
 #ifndef LD_SYS_H
@@ -14,7 +14,8 @@
 #include <ho/check.h>
 #include <ho/memmap.h>
 
-int sys_read_file(const char *path, void **buf, size_t *len);
+/* host_read_file(), the memory map readers, errmsg(): host/. */
+#include "host.h"
 
 struct sys_handover {
 	uint64_t fdt_addr, fdt_size;

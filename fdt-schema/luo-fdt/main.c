@@ -6,12 +6,9 @@
  * command, "luo-fdt --help" all of them in one screen.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <ho/schema.h>
 
@@ -41,65 +38,16 @@ static const char usage_text[] =
 "Exit status: 0 success (check: valid), 1 invalid blob or failure,\n"
 "2 usage error or unreadable/unwritable file.\n";
 
-void errmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+const char host_prog[] = PROG;
 
 int read_file(const char *path, void **bufp, size_t *sizep)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : dup(0);
-	size_t size = 0, cap = 65536;
-	char *buf = NULL;
-	ssize_t n;
+	int err = host_read_file(strcmp(path, "-") ? path : "/dev/stdin",
+				 HOST_FILE_MAX, bufp, sizep);
 
-	if (fd < 0) {
-		errmsg("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (!buf || size == cap) {
-			char *nbuf;
-
-			if (buf)
-				cap *= 2;
-			/* aligned_alloc: libfdt wants an 8-byte aligned FDT. */
-			nbuf = aligned_alloc(8, cap);
-			if (!nbuf) {
-				errmsg("%s: out of memory", path);
-				goto err_free;
-			}
-			if (buf)
-				memcpy(nbuf, buf, size);
-			free(buf);
-			buf = nbuf;
-		}
-		n = read(fd, buf + size, cap - size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			errmsg("%s: %s", path, strerror(errno));
-			goto err_free;
-		}
-		if (n == 0)
-			break;
-		size += (size_t)n;
-	}
-	close(fd);
-	*bufp = buf;
-	*sizep = size;
-	return 0;
-
-err_free:
-	free(buf);
-	close(fd);
-	return -1;
+	if (err)
+		errmsg("%s: %s", path, strerror(-err));
+	return err ? -1 : 0;
 }
 
 int write_file(const char *path, const void *buf, size_t size)

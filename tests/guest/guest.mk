@@ -20,18 +20,20 @@ GUEST_CFLAGS = -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -static -I$
 
 $(GUEST_B)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -static,$(GUEST_CFLAGS)) -c -o $@ $<
+	$(CC) $(filter-out -static,$(GUEST_CFLAGS)) $(HOST_LIB_CFLAGS) -c -o $@ $<
 
-$(GUEST_B)/init: $(GUEST_DIR)/init.c $(GUEST_B)/guestlib.o
-	$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_B)/guestlib.o
+$(GUEST_B)/init: $(GUEST_DIR)/init.c $(GUEST_B)/guestlib.o $(B)/hostlib/libhost.a
+	$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_B)/guestlib.o $(B)/hostlib/libhost.a
 
-$(GUEST_B)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/host/libho.a
+$(GUEST_B)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/host/libho.a \
+		$(B)/hostlib/libhost.a
 	$(CC) $(GUEST_CFLAGS) -I$(TOP)/efi/lib/include -o $@ $< $(GUEST_B)/guestlib.o \
-		$(B)/host/libho.a $(B)/host/libfdt.a
+		$(B)/hostlib/libhost.a $(B)/host/libho.a $(B)/host/libfdt.a
 
 # The host's luo-fdt tool, linked static for the guest (kho_blob_check runs it
 # on the blobs the kernel emits).
-$(GUEST_B)/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/host/libho.a $(B)/host/libfdt.a
+$(GUEST_B)/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/hostlib/libhost.a \
+		$(B)/host/libho.a $(B)/host/libfdt.a
 	$(CC) -static -o $@ $^
 GUEST_EXTRA_BINS += $(GUEST_B)/luo-fdt
 

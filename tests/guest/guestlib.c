@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
+
 static int gl_test_no;
 static int gl_fail_count;
 
@@ -93,43 +95,12 @@ int gl_exit_status(void)
 
 long gl_read_file(const char *path, void **bufp)
 {
-	size_t cap = 65536, len = 0;
-	char *buf = NULL, *nbuf;
-	ssize_t n;
-	int fd, err;
+	size_t len;
+	int err = host_read_file(path, HOST_FILE_MAX, bufp, &len);
 
-	*bufp = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		if (!buf || len == cap) {
-			if (buf)
-				cap *= 2;
-			nbuf = realloc(buf, cap);
-			if (!nbuf) {
-				err = -ENOMEM;
-				goto err_free;
-			}
-			buf = nbuf;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			goto err_free;
-		}
-		if (n == 0)
-			break;
-		len += n;
+	if (err) {
+		*bufp = NULL;
+		return err;
 	}
-	close(fd);
-	*bufp = buf;
 	return (long)len;
-
-err_free:
-	free(buf);
-	close(fd);
-	return err;
 }

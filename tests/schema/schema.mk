@@ -9,5 +9,5 @@ check-schema: $(B)/bin/luo-fdt $(B)/bin/luo-fdt-san
 		LUO_FDT_SAN=$(B)/bin/luo-fdt-san \
 		HOST_CFLAGS="$(HOST_CFLAGS)" HO_INCLUDE=$(HO_INCLUDE) \
 		LUO_FDT_OBJS="$(LUO_FDT_OBJS)" \
-		HO_LIBS="$(B)/host/libho.a $(B)/host/libfdt.a" \
+		HO_LIBS="$(B)/hostlib/libhost.a $(B)/host/libho.a $(B)/host/libfdt.a" \
 		$(TOP)/tests/schema/run.sh

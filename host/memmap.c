@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Memory maps for "luo-fdt check": read, never judged here.
+ * Memory maps for "luo-fdt check" and luo-kexec: read, never judged here.
  *
  * Two layouts carry the same information as Linux's /sys/firmware/memmap:
  *
@@ -11,7 +11,7 @@
  *   a directory N/start, N/end, N/type for N = 0, 1, ... (the sysfs layout;
  *               a copy of it works too).
  *
- * Both become a struct ho_memmap of e820 types; whether an address is
+ * Both become a struct ho_memmap of HO_MEM_* types; whether an address is
  * usable is the library's question (ho_mem_usable()).
  */
 #include <ctype.h>
@@ -21,25 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "luo-fdt.h"
+#include <ho/memmap.h>
 
-/* A whole string as an unsigned number (0x hex or decimal); -1 if it is not. */
-int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
+#include "host.h"
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || *end ? -1 : 0;
-}
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct {
 	const char *name;
 	uint32_t type;
 } mem_types[] = {
-	/* The strings of Linux's firmware_map_add_entry() callers (e820). */
+	/* The strings Linux's firmware_map_add_entry() callers give. */
 	{ "System RAM", HO_MEM_RAM },
 	{ "Reserved", HO_MEM_RESERVED },
 	{ "ACPI Tables", HO_MEM_ACPI },
@@ -56,16 +48,6 @@ uint32_t memmap_type(const char *name)
 			return mem_types[i].type;
 	/* Anything else (persistent memory, soft reserved...) is not RAM. */
 	return HO_MEM_RESERVED;
-}
-
-const char *memmap_type_name(uint32_t type)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(mem_types); i++)
-		if (mem_types[i].type == type)
-			return mem_types[i].name;
-	return "Reserved";
 }
 
 void memmap_free(struct ho_memmap *mm)

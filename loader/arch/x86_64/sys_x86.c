@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The x86_64 side of luo-kexec's system calls: the kexec_load arch number
+ * and the EFI data the next kernel's boot_params carry (kexec-tools' x86
+ * EFI handover), read from /sys/firmware/efi and /sys/kernel/boot_params.
+ */
+#include <errno.h>
+#include <linux/kexec.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "sys.h"
+
+const struct ld_arch ld_arch = {
+	.name = "x86_64",
+	.kexec_arch = KEXEC_ARCH_X86_64,
+};
+
+/* efi_memory_desc_t as the kernel and kexec-tools lay it out. */
+struct efi_desc {
+	uint32_t type, pad;
+	uint64_t phys_addr, virt_addr, num_pages, attribute;
+};
+
+#define EFI_DIR "/sys/firmware/efi"
+
+int sys_efi_query(struct sys_efi *e)
+{
+	char path[128], line[128];
+	struct efi_desc *map = NULL;
+	uint32_t n, cap = 0;
+	size_t bplen;
+	void *bp;
+	FILE *f;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	if (access(EFI_DIR "/runtime-map", R_OK))
+		return -ENODEV;
+	err = host_read_file("/sys/kernel/boot_params/data", HOST_FILE_MAX, &bp, &bplen);
+	if (err)
+		return err;
+	if (bplen >= 0x1e0)
+		memcpy(e->efi_info, (uint8_t *)bp + 0x1c0, sizeof(e->efi_info));
+	free(bp);
+	if (bplen < 0x1e0)
+		return -EIO;
+	for (n = 0;; n++) {
+		struct efi_desc d = { 0 };
+		uint64_t t;
+
+		snprintf(path, sizeof(path), EFI_DIR "/runtime-map/%u/type", n);
+		if (host_read_u64(path, &t))
+			break;
+		d.type = (uint32_t)t;
+#define FIELD(name) do { \
+		snprintf(path, sizeof(path), EFI_DIR "/runtime-map/%u/" #name, n); \
+		err = host_read_u64(path, &d.name); \
+		if (err) \
+			goto fail; \
+	} while (0)
+		FIELD(phys_addr);
+		FIELD(virt_addr);
+		FIELD(num_pages);
+		FIELD(attribute);
+#undef FIELD
+		if (n == cap) {
+			struct efi_desc *nm = realloc(map, (cap = cap ? 2 * cap : 16) * sizeof(*map));
+
+			if (!nm) {
+				err = -ENOMEM;
+				goto fail;
+			}
+			map = nm;
+		}
+		map[n] = d;
+	}
+	if (!n) {
+		err = -ENODEV;
+		goto fail;
+	}
+	e->map = map;
+	e->map_size = n * sizeof(*map);
+	/* efi_info: our descriptor size, the running kernel's version. */
+	{
+		uint32_t ds = sizeof(*map);
+
+		memcpy(e->efi_info + 8, &ds, sizeof(ds));
+	}
+	/* struct efi_setup_data: fw_vendor, __unused (0), tables, smbios. */
+	host_read_u64(EFI_DIR "/fw_vendor", &e->sd[0]);
+	host_read_u64(EFI_DIR "/config_table", &e->sd[2]);
+	f = fopen(EFI_DIR "/systab", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "SMBIOS=", 7))
+			e->sd[3] = strtoull(line + 7, NULL, 0);
+		else if (!strncmp(line, "ACPI20=", 7))
+			e->acpi_rsdp = strtoull(line + 7, NULL, 0);
+		else if (!strncmp(line, "ACPI=", 5) && !e->acpi_rsdp)
+			e->acpi_rsdp = strtoull(line + 5, NULL, 0);
+	}
+	if (f)
+		fclose(f);
+	e->present = true;
+	return 0;
+fail:
+	free(map);
+	return err;
+}
