@@ -53,3 +53,35 @@ VM_KERNEL_ours-targets := ours
 vm-image-ours vm-image-upstream vm-image-ours-targets: vm-image-%: guest
 	@VM_KERNEL=$(or $(VM_KERNEL_$*),$*) VM_EXTRA_KERNELS="$(VM_EXTRA_KERNELS_$*)" \
 		$(TOP)/tests/vm/mkimage.sh $* $(B)/vm/$* $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
+
+# arm64: the same programs cross-built static with gcc-aarch64-linux-gnu
+# (libc6-dev-arm64-cross) into $(B)/guest-arm64/, against the arm64 uapi
+# headers and an arm64 build of the stage library, libfdt included
+# ($(B)/arm64/libho.a: efi/lib's ho_variant, compiled like "host" with the
+# cross compiler). Images: vm-image-arm64-<variant>, the kernel of
+# `kernel-build.sh <variant> arm64` (tests/vm/mkimage.sh).
+GUEST_ARCH_CC_arm64 := aarch64-linux-gnu-gcc
+GUEST_B_arm64 := $(B)/guest-arm64
+HO_CC_arm64 = $(GUEST_ARCH_CC_arm64)
+HO_VCFLAGS_arm64 = $(HOST_CFLAGS)
+$(eval $(call ho_variant,arm64))
+LINUX_UAPI_arm64 = $(eval LINUX_UAPI_arm64 := $(shell $(TOP)/scripts/linux-uapi.sh arm64))$(LINUX_UAPI_arm64)
+GUEST_CFLAGS_arm64 = $(subst $(LINUX_UAPI),$(LINUX_UAPI_arm64),$(GUEST_CFLAGS))
+GUEST_BINS_arm64 := $(addprefix $(GUEST_B_arm64)/,$(GUEST_PROGS))
+
+$(GUEST_B_arm64)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
+	@mkdir -p $(@D)
+	$(GUEST_ARCH_CC_arm64) $(filter-out -static,$(GUEST_CFLAGS_arm64)) -c -o $@ $<
+
+$(GUEST_B_arm64)/init: $(GUEST_DIR)/init.c $(GUEST_B_arm64)/guestlib.o
+	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -o $@ $< $(GUEST_B_arm64)/guestlib.o
+
+$(GUEST_B_arm64)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B_arm64)/guestlib.o $(B)/arm64/libho.a
+	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -I$(TOP)/efi/lib/include -o $@ $< \
+		$(GUEST_B_arm64)/guestlib.o $(B)/arm64/libho.a
+
+.PHONY: guest-arm64 vm-image-arm64-ours vm-image-arm64-upstream
+guest-arm64: $(GUEST_B_arm64)/init $(GUEST_BINS_arm64)
+vm-image-arm64-ours vm-image-arm64-upstream: vm-image-arm64-%: guest-arm64
+	@VM_KERNEL=$* VM_ARCH=arm64 $(TOP)/tests/vm/mkimage.sh arm64-$* $(B)/vm/arm64-$* \
+		$(GUEST_B_arm64)/init $(GUEST_BINS_arm64)

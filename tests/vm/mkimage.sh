@@ -1,8 +1,12 @@
 #!/bin/bash
 # Put together the kernel and initramfs of one variant for the VM tests.
 #
-#   [VM_KERNEL=V] [VM_EXTRA_KERNELS="V..."] tests/vm/mkimage.sh IMAGE OUTDIR INIT BIN...
+#   [VM_KERNEL=V] [VM_EXTRA_KERNELS="V..."] [VM_ARCH=x86_64|arm64] \
+#       tests/vm/mkimage.sh IMAGE OUTDIR INIT BIN...
 #
+# VM_ARCH (default x86_64) picks the kernels' architecture; the kernel keeps
+# the name bzImage in OUTDIR and in the guest's /boot on every arch (on arm64
+# it is an Image), so the guest programs and vmtest.sh name it one way.
 # OUTDIR/bzImage is the variant's cached kernel; OUTDIR/initramfs.cpio holds
 # /init, the test programs in /bin and the kernel itself in /boot (the guest
 # kexecs into the same kernel). Each variant named in $VM_EXTRA_KERNELS
@@ -15,10 +19,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 variant=$1 out=$2 init=$3
 shift 3
 # VM_KERNEL: the kernel variant when the image is named otherwise.
-kernel=$("$top/scripts/kernel-build.sh" "${VM_KERNEL:-$variant}" x86_64)
+arch=${VM_ARCH:-x86_64}
+kernel=$("$top/scripts/kernel-build.sh" "${VM_KERNEL:-$variant}" "$arch")
 extra=()
 for v in ${VM_EXTRA_KERNELS:-}; do
-	extra+=("$v=$("$top/scripts/kernel-build.sh" "$v" x86_64)")
+	extra+=("$v=$("$top/scripts/kernel-build.sh" "$v" "$arch")")
 done
 mkdir -p "$out"
 cpio_out="$out/initramfs.cpio"

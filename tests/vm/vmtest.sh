@@ -4,8 +4,12 @@
 #
 #   tests/vm/vmtest.sh [options] NAME VARIANT BOOT STAGES PROG EXPECT [APPEND...]
 #
-#   VARIANT  ours | upstream     kernel + initramfs from build/vm/VARIANT/
+#   VARIANT  ours | upstream     kernel + initramfs from build/vm/VARIANT/;
+#            arm64-<variant>     an arm64 image (make vm-image-arm64-<variant>),
+#                                run on qemu-system-aarch64 -M virt -cpu max
+#                                (TCG; the DTB comes from QEMU)
 #   BOOT     direct | ovmf       -kernel, or OVMF (UEFI) loading the same -kernel
+#            | aavmf             (arm64: AAVMF, the arm64 UEFI, does that)
 #   STAGES   number of kernels: 1 = no kexec, 2 = one kexec, ...
 #   PROG     program in the guest's /bin (see tests/guest/init.c)
 #   EXPECT   pass | fail:<text>  fail:<text> is a negative control: the guest
@@ -48,23 +52,40 @@ img="$top/build/vm/$variant"
 logf=${logf:-$top/build/vm/logs/$name.log}
 mkdir -p "$(dirname "$logf")"
 
-accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null)
+case "$variant" in
+arm64-*) arch=arm64 accel=tcg console=ttyAMA0 ;;
+*) arch=x86_64 console=ttyS0
+	accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null) ;;
+esac
 if [ -z "$timeout_s" ]; then
 	timeout_s=$((60 + 60 * stages))
 	[ "$accel" = tcg ] && timeout_s=$((timeout_s * 2))
-	[ "$boot" = ovmf ] && timeout_s=$((timeout_s + 60))
+	[ "$boot" != direct ] && timeout_s=$((timeout_s + 60))
 fi
 
-cmdline="console=ttyS0 panic=-1 oops=panic retain_initrd loglevel=7"
+cmdline="console=$console panic=-1 oops=panic retain_initrd loglevel=7"
 cmdline+=" luo_test=$prog luo_stages=$stages luo_stage=1 $append"
 
-qemu=(qemu-system-x86_64 -accel "$accel" -m 1G -smp 2 -nographic -no-reboot
+if [ $arch = arm64 ]; then
+	qemu=(qemu-system-aarch64 -M virt -cpu max)
+else
+	qemu=(qemu-system-x86_64)
+fi
+qemu+=(-accel "$accel" -m 1G -smp 2 -nographic -no-reboot
 	-serial "file:$logf" -monitor none -display none -nodefaults
 	-kernel "$img/bzImage" -initrd "$img/initramfs.cpio" -append "$cmdline")
-if [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
-qemu+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ $arch = arm64 ]; then :
+elif [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
+[ $arch = arm64 ] || qemu+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 vars=
-if [ "$boot" = ovmf ]; then
+if [ "$boot" = aavmf ] && [ $arch = arm64 ]; then
+	code=/usr/share/AAVMF/AAVMF_CODE.fd
+	[ -f "$code" ] || die "AAVMF not installed ($code); run make deps"
+	vars=$(mktemp --suffix=.fd)
+	cp /usr/share/AAVMF/AAVMF_VARS.fd "$vars"
+	qemu+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+		-drive "if=pflash,format=raw,unit=1,file=$vars")
+elif [ "$boot" = ovmf ] && [ $arch = x86_64 ]; then
 	code=/usr/share/OVMF/OVMF_CODE_4M.fd
 	[ -f "$code" ] || die "OVMF not installed ($code); run make deps"
 	vars=$(mktemp --suffix=.fd)
@@ -72,10 +93,10 @@ if [ "$boot" = ovmf ]; then
 	qemu+=(-machine q35 -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
 		-drive "if=pflash,format=raw,unit=1,file=$vars")
 elif [ "$boot" != direct ]; then
-	die "unknown boot mode '$boot'"
+	die "unknown boot mode '$boot' for $arch"
 fi
 
-[ $quiet = 1 ] || log "$name: $variant kernel, $boot boot, $stages stage(s), $accel, timeout ${timeout_s}s"
+[ $quiet = 1 ] || log "$name: $variant kernel ($arch), $boot boot, $stages stage(s), $accel, timeout ${timeout_s}s"
 start=$(date +%s.%N)
 if [ -n "$stampf" ]; then
 	qemu=("${qemu[@]/#file:$logf/stdio}")
