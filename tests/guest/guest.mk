@@ -69,16 +69,27 @@ LINUX_UAPI_arm64 = $(eval LINUX_UAPI_arm64 := $(shell $(TOP)/scripts/linux-uapi.
 GUEST_CFLAGS_arm64 = $(subst $(LINUX_UAPI),$(LINUX_UAPI_arm64),$(GUEST_CFLAGS))
 GUEST_BINS_arm64 := $(addprefix $(GUEST_B_arm64)/,$(GUEST_PROGS))
 
+HOST_LIB_OBJS_arm64 := $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/hostlib-arm64/%.o)
+
+$(B)/hostlib-arm64/%.o: $(HOST_LIB_DIR)/%.c $(HOST_LIB_DIR)/host.h
+	@mkdir -p $(@D)
+	$(GUEST_ARCH_CC_arm64) $(HOST_CFLAGS) -I$(TOP)/efi/lib/include $(HOST_LIB_CFLAGS) -c -o $@ $<
+
+$(B)/hostlib-arm64/libhost.a: $(HOST_LIB_OBJS_arm64)
+	rm -f $@ && $(AR) rcs $@ $^
+
 $(GUEST_B_arm64)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
 	@mkdir -p $(@D)
-	$(GUEST_ARCH_CC_arm64) $(filter-out -static,$(GUEST_CFLAGS_arm64)) -c -o $@ $<
+	$(GUEST_ARCH_CC_arm64) $(filter-out -static,$(GUEST_CFLAGS_arm64)) $(HOST_LIB_CFLAGS) -c -o $@ $<
 
-$(GUEST_B_arm64)/init: $(GUEST_DIR)/init.c $(GUEST_B_arm64)/guestlib.o
-	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -o $@ $< $(GUEST_B_arm64)/guestlib.o
+$(GUEST_B_arm64)/init: $(GUEST_DIR)/init.c $(GUEST_B_arm64)/guestlib.o $(B)/hostlib-arm64/libhost.a
+	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -o $@ $< $(GUEST_B_arm64)/guestlib.o \
+		$(B)/hostlib-arm64/libhost.a
 
-$(GUEST_B_arm64)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B_arm64)/guestlib.o $(B)/arm64/libho.a
+$(GUEST_B_arm64)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B_arm64)/guestlib.o $(B)/arm64/libho.a \
+		$(B)/hostlib-arm64/libhost.a
 	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -I$(TOP)/efi/lib/include -o $@ $< \
-		$(GUEST_B_arm64)/guestlib.o $(B)/arm64/libho.a
+		$(GUEST_B_arm64)/guestlib.o $(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a
 
 .PHONY: guest-arm64 vm-image-arm64-ours vm-image-arm64-upstream
 guest-arm64: $(GUEST_B_arm64)/init $(GUEST_BINS_arm64)

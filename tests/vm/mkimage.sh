@@ -52,7 +52,11 @@ mkdir -p "$stage"/{bin,boot,dev,proc,sys,tmp,debugfs}
 install -m 0755 "$init" "$stage/init"
 # Stripped: the initramfs size grows KHO's default scratch (CMA), and with
 # it the memory a preserved memfd cannot be pinned into.
-for b in "$@"; do install -s -m 0755 "$b" "$stage/bin/"; done
+case $arch in
+arm64) strip_prog=aarch64-linux-gnu-strip ;;
+*) strip_prog=strip ;;
+esac
+for b in "$@"; do install -s --strip-program="$strip_prog" -m 0755 "$b" "$stage/bin/"; done
 cp "$kernel" "$stage/boot/bzImage"
 for e in "${extra[@]}"; do cp "${e#*=}" "$stage/boot/bzImage-${e%%=*}"; done
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
