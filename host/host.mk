@@ -4,6 +4,7 @@
 #
 #   $(B)/hostlib/libhost.a        host build
 #   $(B)/hostlib-san/libhost.a    with ASan + UBSan
+#   (tests/guest/guest.mk adds $(B)/hostlib-arm64/libhost.a, cross-built)
 #
 # Users name these archives by path in their prerequisites (this file is
 # included after fdt-schema/schema.mk) and add $(HOST_LIB_CFLAGS).
@@ -11,21 +12,18 @@
 HOST_LIB_DIR := $(TOP)/host
 HOST_LIB_SRCS := $(sort $(wildcard $(HOST_LIB_DIR)/*.c))
 HOST_LIB_CFLAGS = -I$(HOST_LIB_DIR)
-HOST_LIB_OBJS := $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/hostlib/%.o)
-HOST_LIB_SAN_OBJS := $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/hostlib-san/%.o)
 
-$(B)/hostlib/%.o: $(HOST_LIB_DIR)/%.c $(HOST_LIB_DIR)/host.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -I$(TOP)/efi/lib/include $(HOST_LIB_CFLAGS) -MMD -MP -c -o $@ $<
+# $(call host_lib_variant,DIR,CC,CFLAGS): $(B)/DIR/libhost.a built with CC.
+define host_lib_variant
+$(B)/$(1)/%.o: $(HOST_LIB_DIR)/%.c $(HOST_LIB_DIR)/host.h
+	@mkdir -p $$(@D)
+	$(2) $(3) -I$(TOP)/efi/lib/include $(HOST_LIB_CFLAGS) -MMD -MP -c -o $$@ $$<
 
-$(B)/hostlib-san/%.o: $(HOST_LIB_DIR)/%.c $(HOST_LIB_DIR)/host.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -I$(TOP)/efi/lib/include $(HOST_LIB_CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/$(1)/libhost.a: $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/$(1)/%.o)
+	rm -f $$@ && $(AR) rcs $$@ $$^
 
-$(B)/hostlib/libhost.a: $(HOST_LIB_OBJS)
-	rm -f $@ && $(AR) rcs $@ $^
+-include $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/$(1)/%.d)
+endef
 
-$(B)/hostlib-san/libhost.a: $(HOST_LIB_SAN_OBJS)
-	rm -f $@ && $(AR) rcs $@ $^
-
--include $(HOST_LIB_OBJS:.o=.d) $(HOST_LIB_SAN_OBJS:.o=.d)
+$(eval $(call host_lib_variant,hostlib,$(CC),$(HOST_CFLAGS)))
+$(eval $(call host_lib_variant,hostlib-san,$(CC),$(HOST_CFLAGS) $(SAN_FLAGS)))

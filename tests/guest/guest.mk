@@ -69,14 +69,7 @@ LINUX_UAPI_arm64 = $(eval LINUX_UAPI_arm64 := $(shell $(TOP)/scripts/linux-uapi.
 GUEST_CFLAGS_arm64 = $(subst $(LINUX_UAPI),$(LINUX_UAPI_arm64),$(GUEST_CFLAGS))
 GUEST_BINS_arm64 := $(addprefix $(GUEST_B_arm64)/,$(GUEST_PROGS))
 
-HOST_LIB_OBJS_arm64 := $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/hostlib-arm64/%.o)
-
-$(B)/hostlib-arm64/%.o: $(HOST_LIB_DIR)/%.c $(HOST_LIB_DIR)/host.h
-	@mkdir -p $(@D)
-	$(GUEST_ARCH_CC_arm64) $(HOST_CFLAGS) -I$(TOP)/efi/lib/include $(HOST_LIB_CFLAGS) -c -o $@ $<
-
-$(B)/hostlib-arm64/libhost.a: $(HOST_LIB_OBJS_arm64)
-	rm -f $@ && $(AR) rcs $@ $^
+$(eval $(call host_lib_variant,hostlib-arm64,$(GUEST_ARCH_CC_arm64),$(HOST_CFLAGS)))
 
 $(GUEST_B_arm64)/guestlib.o: $(GUEST_DIR)/guestlib.c $(GUEST_DIR)/guestlib.h
 	@mkdir -p $(@D)
