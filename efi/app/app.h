@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * luo-stage.efi: shared state of the EFI application (main.c) and its arch
+ * part (boot_x86.c). gnu-efi types; the handover logic is in walk.c and
+ * kho_radix.c, which include no EFI headers.
+ */
+#ifndef STAGE_APP_H
+#define STAGE_APP_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include <ho/ho.h>
+
+#define APP_PATH_MAX	256
+#define APP_CMDLINE_MAX	4096
+
+/* Allocation groups: what is freed together. */
+enum app_group {
+	G_HANDOVER = 1,		/* blobs, scratch, radix pages, setup_data */
+	G_BOOT = 2,		/* kernel, initrd, boot_params, command line */
+	G_TMP = 3,		/* work buffers, freed before the jump */
+};
+
+struct app_alloc {
+	EFI_PHYSICAL_ADDRESS addr;
+	UINTN pages;
+	enum app_group group;
+};
+
+enum app_mode { MODE_BOOT, MODE_DUMP };
+
+struct app_cfg {
+	char kernel[APP_PATH_MAX];
+	char initrd[APP_PATH_MAX];
+	char handover[APP_PATH_MAX];
+	char cmdline[APP_CMDLINE_MAX];
+	enum app_mode mode;
+};
+
+struct app {
+	EFI_HANDLE image;
+	EFI_FILE_HANDLE root;
+	struct app_cfg cfg;
+	struct app_alloc *allocs;
+	UINTN nallocs, cap_allocs;
+};
+
+/* One line on ConOut (which OVMF and most firmware copy to serial). */
+void app_say(const char *line);
+/* "luo-stage: error: <what>: <status>"; returns status. */
+EFI_STATUS app_fail(EFI_STATUS status, const char *what);
+
+/*
+ * AllocatePages recorded in group; type is AllocateAnyPages,
+ * AllocateMaxAddress (*addr = the limit) or AllocateAddress. The pages are
+ * zeroed. Every EFI status is returned as is.
+ */
+EFI_STATUS app_alloc_pages(struct app *a, EFI_ALLOCATE_TYPE type,
+			   EFI_PHYSICAL_ADDRESS *addr, UINTN pages,
+			   enum app_group group);
+/* FreePages of every allocation of group (0: all), newest first. */
+void app_free_group(struct app *a, enum app_group group);
+
+/*
+ * Read a whole file of the app's volume into pages below max_addr (0: any),
+ * in group. Its size must agree with its EFI_FILE_INFO and the bytes read;
+ * *size is the file's size (the allocation is zero-padded to a page).
+ */
+EFI_STATUS app_read_file(struct app *a, const char *path, UINT64 max_addr,
+			 enum app_group group, void **buf, UINT64 *size);
+
+/*
+ * Give the checked handover kd the arch's form. x86: one SETUP_KEXEC_KHO
+ * setup_data entry (G_HANDOVER pages) holding the 32-byte kho_data, the KHO
+ * FDT and the scratch table, which the kernel reserves as a whole before
+ * its early allocator runs (early_reserve_memory()). *moved describes the
+ * copies, [*area, *area + *area_size) is the new memory (for the re-check)
+ * and *link is what arch_boot_linux() takes as sd. HO_OK or an HO_ERR_*.
+ */
+int arch_handover(struct app *a, const struct ho_handover *kd,
+		  const void *fdt, const void *scratch,
+		  struct ho_handover *moved, UINT64 *area, UINT64 *area_size,
+		  UINT64 *link);
+
+/*
+ * Check that kbuf is a kernel this arch code can boot (a truncated or
+ * foreign file gets a message) and return the highest address its initrd
+ * may end at; 0 when it cannot be booted.
+ */
+UINT64 arch_kernel_check(const void *kbuf, UINT64 ksize);
+
+/*
+ * x86_64: boot the kernel in kbuf through its EFI handover entry with
+ * cmdline, the initrd (0 bytes: none) and the setup_data chain sd (0: none).
+ * Returns only on failure, with everything it allocated freed.
+ */
+EFI_STATUS arch_boot_linux(struct app *a, const void *kbuf, UINT64 ksize,
+			   const void *initrd, UINT64 isize,
+			   const char *cmdline, UINT64 sd);
+
+#endif /* STAGE_APP_H */

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# efi/app: luo-stage.efi, the EFI stage (gnu-efi, x86_64).
+#
+#   $(B)/efi/luo-stage.efi   the application (PE32+, EFI subsystem 10)
+#
+# walk.c and kho_radix.c include no EFI header: they build with the stage
+# library's freestanding PIC flags. main.c and boot_x86.c build against
+# gnu-efi 3.0.15 (Debian gnu-efi) with its calling-convention wrappers.
+
+include $(TOP)/efi/lib/lib.mk
+
+APP_DIR := $(TOP)/efi/app
+APP_B := $(B)/efi/app
+LUO_STAGE_EFI := $(B)/efi/luo-stage.efi
+GNUEFI_INC := /usr/include/efi
+GNUEFI_LIB := /usr/lib
+
+APP_PURE_CFLAGS = $(HO_VCFLAGS_free-pic) -fno-asynchronous-unwind-tables \
+	$(HO_CFLAGS) $(LIBFDT_CFLAGS) -include $(HO_FDT_ENV)
+APP_EFI_CFLAGS = -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin \
+	-fno-stack-protector -fshort-wchar -mno-red-zone -mgeneral-regs-only \
+	-fpic -maccumulate-outgoing-args -fno-asynchronous-unwind-tables \
+	-DEFI_FUNCTION_WRAPPER -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 \
+	-I$(GNUEFI_INC)/protocol $(HO_CFLAGS)
+
+APP_PURE := walk kho_radix initrd
+APP_EFI := main boot_x86
+APP_OBJS := $(APP_PURE:%=$(APP_B)/%.o) $(APP_EFI:%=$(APP_B)/%.o) \
+	$(APP_B)/ho_schema_tables.o
+
+$(APP_PURE:%=$(APP_B)/%.o): $(APP_B)/%.o: $(APP_DIR)/%.c $(HO_FDT_ENV)
+	@mkdir -p $(@D)
+	$(CC) $(APP_PURE_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(APP_EFI:%=$(APP_B)/%.o): $(APP_B)/%.o: $(APP_DIR)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(APP_EFI_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(APP_B)/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c
+	@mkdir -p $(@D)
+	$(CC) $(APP_PURE_CFLAGS) -c -o $@ $<
+
+$(APP_B)/luo-stage.so: $(APP_OBJS) $(B)/free-pic/libho.a
+	$(LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds \
+		-shared -Bsymbolic -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o \
+		$(APP_OBJS) $(B)/free-pic/libho.a -lefi -lgnuefi -o $@
+
+$(LUO_STAGE_EFI): $(APP_B)/luo-stage.so
+	objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+-include $(APP_PURE:%=$(APP_B)/%.d) $(APP_EFI:%=$(APP_B)/%.d)
+ALL_TARGETS += $(LUO_STAGE_EFI)
+.PHONY: efi-app
+efi-app: $(LUO_STAGE_EFI)
+
+# VM tests of the app under OVMF (tests/vm/cases-efi, tests/vm/efiapp.sh).
+# Not in CHECK_SUITES: the lead decides whether it joins make check.
+.PHONY: check-efi-app
+check-efi-app: $(LUO_STAGE_EFI) $(B)/bin/luo-fdt vm-image-ours
+	@mkdir -p $(B)/vm/logs
+	@$(TOP)/tests/vm/efiapp.sh --cases $(TOP)/tests/vm/cases-efi

@@ -1,0 +1,1139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * luo-stage.efi: the EFI stage. Firmware starts it; it reads luo-stage.cfg
+ * from the root of its own volume, loads the kernel, the initrd and
+ * optionally a handover bundle (luo-fdt gen --out-dir layout), checks the
+ * handover with the stage library against the firmware's memory map and
+ * boots Linux with it, or without it and with the reason on the command
+ * line. mode=dump prints the handover instead of booting.
+ *
+ *   1. config: every line "key=value" (kernel, initrd, cmdline, handover,
+ *      mode), '#' comments; anything else is an error;
+ *   2. the kernel and initrd must exist before anything else is done;
+ *   3. handover: every DIR/phys/0x<addr>.bin is placed at its physical
+ *      address (AllocateAddress, EfiLoaderData), DIR/kho_data.bin says where
+ *      the KHO FDT and the scratch table are; ho_check_handover() gives the
+ *      verdict with the memory map from GetMemoryMap (memmap_from_efi());
+ *   4. accepted: every scratch range and every preserved block is
+ *      allocated (EfiLoaderData, so Linux sees RAM), KHO's preserved-memory
+ *      map is written for the blocks (kho_radix.c), the KHO FDT and scratch
+ *      table are relocated into one setup_data entry and checked again;
+ *      rejected: one line with the error name, node path and detail, the
+ *      handover's memory is freed and luo_stage.err=<HO_ERR_NAME> goes on
+ *      the command line;
+ *   5. the arch code boots the kernel (boot_x86.c).
+ *
+ * Input errors (config, missing or truncated file, a bundle that is not
+ * one) print one line and return the EFI status to the firmware, after
+ * freeing what was allocated. Nothing here hangs or resets.
+ */
+#include "app.h"
+#include "initrd.h"
+#include "kho_radix.h"
+#include "walk.h"
+
+#define CFG_PATH	"\\luo-stage.cfg"
+#define CFG_MAX		(64u << 10)	/* bytes of config */
+#define LINE_MAX	(APP_CMDLINE_MAX + 16)
+#define BLOBS_MAX	4096u		/* files in a bundle's phys/ */
+#define READ_CHUNK	(1u << 20)
+#define WORK_START	(1ull << 20)	/* check work buffer, doubled as needed */
+#define WORK_MAX	(256ull << 20)
+#define RADIX_CHUNK	64		/* pages taken at a time for the tree */
+#define DUMP_LINES	400
+#define PAGE		4096ull
+
+/* ---- console ------------------------------------------------------------ */
+
+void app_say(const char *line)
+{
+	Print(L"%a\n", line);
+}
+
+EFI_STATUS app_fail(EFI_STATUS status, const char *what)
+{
+	Print(L"luo-stage: error: %a: %r\n", what, status);
+	return status;
+}
+
+/* "luo-stage: error: <a><b>" with a status of the caller's choice. */
+static EFI_STATUS fail2(EFI_STATUS status, const char *a, const char *b)
+{
+	char line[LINE_MAX];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, a);
+	ho_sb_puts(&sb, b);
+	return app_fail(status, line);
+}
+
+/* ---- allocations -------------------------------------------------------- */
+
+EFI_STATUS app_alloc_pages(struct app *a, EFI_ALLOCATE_TYPE type,
+			   EFI_PHYSICAL_ADDRESS *addr, UINTN pages,
+			   enum app_group group)
+{
+	EFI_STATUS st;
+
+	if (a->nallocs == a->cap_allocs) {
+		UINTN cap = a->cap_allocs ? 2 * a->cap_allocs : 64;
+		struct app_alloc *n;
+
+		st = uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData,
+				       cap * sizeof(*n), (void **)&n);
+		if (EFI_ERROR(st))
+			return st;
+		if (a->nallocs)
+			CopyMem(n, a->allocs, a->nallocs * sizeof(*n));
+		if (a->allocs)
+			uefi_call_wrapper(BS->FreePool, 1, a->allocs);
+		a->allocs = n;
+		a->cap_allocs = cap;
+	}
+	st = uefi_call_wrapper(BS->AllocatePages, 4, type, EfiLoaderData,
+			       pages, addr);
+	if (EFI_ERROR(st))
+		return st;
+	ZeroMem((void *)(UINTN)*addr, pages * PAGE);
+	a->allocs[a->nallocs++] = (struct app_alloc){ *addr, pages, group };
+	return EFI_SUCCESS;
+}
+
+void app_free_group(struct app *a, enum app_group group)
+{
+	UINTN i, j = 0;
+
+	for (i = a->nallocs; i-- > 0;) {
+		if (group && a->allocs[i].group != group)
+			continue;
+		uefi_call_wrapper(BS->FreePages, 2, a->allocs[i].addr,
+				  a->allocs[i].pages);
+		a->allocs[i].pages = 0;
+	}
+	for (i = 0; i < a->nallocs; i++)
+		if (a->allocs[i].pages)
+			a->allocs[j++] = a->allocs[i];
+	a->nallocs = j;
+}
+
+static void *pool(UINTN size)
+{
+	void *p = NULL;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePool, 3, EfiLoaderData,
+					size, &p)))
+		return NULL;
+	ZeroMem(p, size);
+	return p;
+}
+
+static void pool_free(void *p)
+{
+	if (p)
+		uefi_call_wrapper(BS->FreePool, 1, p);
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+/* ASCII path, '/' or '\\' separated, to an absolute CHAR16 path. */
+static EFI_STATUS wpath(const char *path, CHAR16 *out, UINTN cap)
+{
+	UINTN i = 0;
+
+	if (path[0] != '/' && path[0] != '\\')
+		out[i++] = L'\\';
+	for (; *path; path++) {
+		if (i + 1 >= cap)
+			return EFI_BAD_BUFFER_SIZE;
+		out[i++] = *path == '/' ? L'\\' : (CHAR16)(unsigned char)*path;
+	}
+	out[i] = 0;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS open_path(struct app *a, const char *path,
+			    EFI_FILE_HANDLE *fh)
+{
+	CHAR16 w[APP_PATH_MAX * 2];
+	EFI_STATUS st = wpath(path, w, sizeof(w) / sizeof(w[0]));
+
+	if (EFI_ERROR(st))
+		return st;
+	return uefi_call_wrapper(a->root->Open, 5, a->root, fh, w,
+				 EFI_FILE_MODE_READ, 0);
+}
+
+static void close_file(EFI_FILE_HANDLE fh)
+{
+	if (fh)
+		uefi_call_wrapper(fh->Close, 1, fh);
+}
+
+/* Size and directory bit of an open file, from its EFI_FILE_INFO. */
+static EFI_STATUS file_info(EFI_FILE_HANDLE fh, UINT64 *size, BOOLEAN *dir)
+{
+	EFI_FILE_INFO *info = LibFileInfo(fh);
+
+	if (!info)
+		return EFI_DEVICE_ERROR;
+	*size = info->FileSize;
+	*dir = (info->Attribute & EFI_FILE_DIRECTORY) != 0;
+	pool_free(info);
+	return EFI_SUCCESS;
+}
+
+/*
+ * Read exactly size bytes (the file info's size) into dst, which has room
+ * for them; the file must then be at its end.
+ */
+static EFI_STATUS read_exact(EFI_FILE_HANDLE fh, const char *path,
+			     UINT8 *dst, UINT64 size)
+{
+	char msg[APP_PATH_MAX + 96];
+	struct ho_sbuf sb;
+	UINT64 done = 0;
+	UINT8 probe;
+	UINTN n;
+	EFI_STATUS st;
+
+	while (done < size) {
+		n = size - done < READ_CHUNK ? (UINTN)(size - done) : READ_CHUNK;
+		st = uefi_call_wrapper(fh->Read, 3, fh, &n, dst + done);
+		if (EFI_ERROR(st))
+			return fail2(st, "read ", path);
+		if (!n || n > size - done) {
+			ho_sb_init(&sb, msg, sizeof(msg));
+			ho_sb_puts(&sb, path);
+			ho_sb_puts(&sb, ": truncated: read ");
+			ho_sb_dec(&sb, done);
+			ho_sb_puts(&sb, " of the ");
+			ho_sb_dec(&sb, size);
+			ho_sb_puts(&sb, " bytes its file info gives");
+			return app_fail(EFI_END_OF_FILE, msg);
+		}
+		done += n;
+	}
+	n = 1;
+	st = uefi_call_wrapper(fh->Read, 3, fh, &n, &probe);
+	if (EFI_ERROR(st))
+		return fail2(st, "read ", path);
+	if (n)
+		return fail2(EFI_BAD_BUFFER_SIZE, path,
+			     ": longer than its file info says");
+	return EFI_SUCCESS;
+}
+
+/* Open path as a regular file and give its size. */
+static EFI_STATUS open_regular(struct app *a, const char *path,
+			       EFI_FILE_HANDLE *fh, UINT64 *size)
+{
+	BOOLEAN dir;
+	EFI_STATUS st;
+
+	*fh = NULL;
+	st = open_path(a, path, fh);
+	if (EFI_ERROR(st))
+		return fail2(st, "cannot open ", path);
+	st = file_info(*fh, size, &dir);
+	if (EFI_ERROR(st)) {
+		close_file(*fh);
+		*fh = NULL;
+		return fail2(st, "no file info for ", path);
+	}
+	if (dir) {
+		close_file(*fh);
+		*fh = NULL;
+		return fail2(EFI_INVALID_PARAMETER, path, ": is a directory");
+	}
+	return EFI_SUCCESS;
+}
+
+EFI_STATUS app_read_file(struct app *a, const char *path, UINT64 max_addr,
+			 enum app_group group, void **buf, UINT64 *size)
+{
+	EFI_PHYSICAL_ADDRESS addr = max_addr;
+	EFI_FILE_HANDLE fh;
+	EFI_STATUS st;
+	UINTN pages;
+
+	st = open_regular(a, path, &fh, size);
+	if (EFI_ERROR(st))
+		return st;
+	if (!*size) {
+		close_file(fh);
+		return fail2(EFI_LOAD_ERROR, path, ": empty file");
+	}
+	pages = (UINTN)((*size + PAGE - 1) / PAGE);
+	st = app_alloc_pages(a, max_addr ? AllocateMaxAddress : AllocateAnyPages,
+			     &addr, pages, group);
+	if (EFI_ERROR(st)) {
+		close_file(fh);
+		return fail2(st, "no memory for ", path);
+	}
+	st = read_exact(fh, path, (UINT8 *)(UINTN)addr, *size);
+	close_file(fh);
+	if (EFI_ERROR(st)) {
+		uefi_call_wrapper(BS->FreePages, 2, addr, pages);
+		a->nallocs--;
+		return st;
+	}
+	*buf = (void *)(UINTN)addr;
+	return EFI_SUCCESS;
+}
+
+/* ---- config ------------------------------------------------------------- */
+
+static bool key_is(const char *s, size_t n, const char *key)
+{
+	return ho_strlen(key) == n && !ho_memcmp(s, key, n);
+}
+
+static EFI_STATUS cfg_error(UINTN lineno, const char *why, const char *s,
+			    size_t n)
+{
+	char msg[256];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, msg, sizeof(msg));
+	ho_sb_puts(&sb, "luo-stage.cfg line ");
+	ho_sb_dec(&sb, lineno);
+	ho_sb_puts(&sb, ": ");
+	ho_sb_puts(&sb, why);
+	if (s) {
+		ho_sb_puts(&sb, " '");
+		ho_sb_putsn(&sb, s, n > 64 ? 64 : n);
+		ho_sb_puts(&sb, n > 64 ? "...'" : "'");
+	}
+	return app_fail(EFI_INVALID_PARAMETER, msg);
+}
+
+static EFI_STATUS cfg_line(struct app_cfg *c, UINTN lineno, const char *s,
+			   size_t n, unsigned int *seen)
+{
+	static const char *const keys[] = {
+		"kernel", "initrd", "cmdline", "handover", "mode",
+	};
+	char *const dst[] = { c->kernel, c->initrd, c->cmdline, c->handover,
+			      NULL };
+	const size_t cap[] = { sizeof(c->kernel), sizeof(c->initrd),
+			       sizeof(c->cmdline), sizeof(c->handover), 8 };
+	const char *eq = ho_memchr(s, '=', n), *v;
+	size_t k, vn, i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return cfg_error(lineno, "control or non-ASCII byte in",
+					 s, n);
+	if (!eq)
+		return cfg_error(lineno, "not key=value:", s, n);
+	v = eq + 1;
+	vn = n - (size_t)(v - s);
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+		if (key_is(s, (size_t)(eq - s), keys[k]))
+			break;
+	if (k == sizeof(keys) / sizeof(keys[0]))
+		return cfg_error(lineno, "unknown key (kernel, initrd, cmdline, handover, mode):",
+				 s, (size_t)(eq - s));
+	if (*seen & (1u << k))
+		return cfg_error(lineno, "key given twice:", s, (size_t)(eq - s));
+	*seen |= 1u << k;
+	if (vn + 1 > cap[k])
+		return cfg_error(lineno, "value too long:", s, n);
+	if (!vn && k != 2)
+		return cfg_error(lineno, "empty value:", s, n);
+	if (!dst[k]) {
+		if (key_is(v, vn, "boot"))
+			c->mode = MODE_BOOT;
+		else if (key_is(v, vn, "dump"))
+			c->mode = MODE_DUMP;
+		else
+			return cfg_error(lineno, "mode is boot or dump, not", v, vn);
+		return EFI_SUCCESS;
+	}
+	ho_memcpy(dst[k], v, vn);
+	dst[k][vn] = 0;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS read_config(struct app *a)
+{
+	struct app_cfg *c = &a->cfg;
+	unsigned int seen = 0;
+	const char *p, *end, *nl;
+	UINTN lineno = 0;
+	UINT64 size;
+	void *buf;
+	EFI_STATUS st;
+
+	st = app_read_file(a, CFG_PATH, 0, G_TMP, &buf, &size);
+	if (EFI_ERROR(st))
+		return st;
+	if (size > CFG_MAX)
+		return app_fail(EFI_BAD_BUFFER_SIZE, "luo-stage.cfg is larger than 64 KiB");
+	for (p = buf, end = p + size; p < end; p = nl + 1) {
+		size_t n;
+
+		nl = ho_memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		n = (size_t)(nl - p);
+		if (n && p[n - 1] == '\r')
+			n--;
+		lineno++;
+		while (n && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (!n || *p == '#')
+			continue;
+		st = cfg_line(c, lineno, p, n, &seen);
+		if (EFI_ERROR(st))
+			return st;
+	}
+	if (!c->kernel[0])
+		return app_fail(EFI_INVALID_PARAMETER, "luo-stage.cfg: no kernel= line");
+	if (c->mode == MODE_DUMP && !c->handover[0])
+		return app_fail(EFI_INVALID_PARAMETER, "luo-stage.cfg: mode=dump needs handover=");
+	return EFI_SUCCESS;
+}
+
+/* ---- memory map ---------------------------------------------------------- */
+
+/*
+ * The firmware's memory map as the stage library's memory map, typed as the
+ * kernel will see it after ExitBootServices (the x86 EFI stub's setup_e820():
+ * loader, boot services and conventional memory are RAM unless marked
+ * specific-purpose). The one place that knows both type systems; out is
+ * pool memory the caller frees.
+ */
+static EFI_STATUS memmap_from_efi(struct ho_memmap *mm, struct ho_mem_range **out)
+{
+	UINTN n, key, dsize, i;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver);
+	struct ho_mem_range *r;
+
+	if (!map)
+		return app_fail(EFI_DEVICE_ERROR, "GetMemoryMap");
+	r = pool((n ? n : 1) * sizeof(*r));
+	if (!r) {
+		pool_free(map);
+		return app_fail(EFI_OUT_OF_RESOURCES, "memory map copy");
+	}
+	for (i = 0; i < n; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d =
+			(const void *)((const UINT8 *)map + i * dsize);
+		uint32_t type;
+
+		switch (d->Type) {
+		case EfiLoaderCode:
+		case EfiLoaderData:
+		case EfiBootServicesCode:
+		case EfiBootServicesData:
+		case EfiConventionalMemory:
+			type = (d->Attribute & 0x40000ull /* EFI_MEMORY_SP */) ?
+			       HO_MEM_RESERVED : HO_MEM_RAM;
+			break;
+		case EfiACPIReclaimMemory:
+			type = HO_MEM_ACPI;
+			break;
+		case EfiACPIMemoryNVS:
+			type = HO_MEM_NVS;
+			break;
+		case EfiUnusableMemory:
+			type = HO_MEM_UNUSABLE;
+			break;
+		default:	/* reserved, runtime, MMIO, PAL, persistent */
+			type = HO_MEM_RESERVED;
+			break;
+		}
+		r[i] = (struct ho_mem_range){ d->PhysicalStart,
+					      d->NumberOfPages * PAGE, type };
+	}
+	pool_free(map);
+	*out = r;
+	mm->ranges = r;
+	mm->count = (uint32_t)n;
+	return EFI_SUCCESS;
+}
+
+/* ---- the handover bundle ------------------------------------------------- */
+
+struct blob {
+	UINT64 addr, size;
+};
+
+struct bundle {
+	struct ho_handover kd;
+	struct blob *blobs;		/* sorted by addr */
+	UINT32 n;
+	struct ho_window *win;		/* n + 1: the setup_data entry */
+	struct ho_phys phys;
+	struct blob *ext;		/* page extents holding the blobs */
+	UINT32 next;
+	struct ho_report rep;		/* verdict; rep.err != 0: rejected */
+	UINT64 sd;			/* SETUP_KEXEC_KHO entry built */
+	UINT64 nblocks, nradix;
+	/* radix page chunk */
+	UINT64 chunk, chunk_left;
+};
+
+static void bundle_free(struct bundle *b)
+{
+	pool_free(b->blobs);
+	pool_free(b->win);
+	pool_free(b->ext);
+	b->blobs = NULL;
+	b->win = NULL;
+	b->ext = NULL;
+}
+
+/* "0x<hex>.bin" (any case) to an address. */
+static bool blob_name(const CHAR16 *s, UINT64 *addr)
+{
+	UINT64 v = 0;
+	UINTN i, digits = 0;
+
+	if (s[0] != L'0' || (s[1] != L'x' && s[1] != L'X'))
+		return false;
+	for (i = 2; s[i] && s[i] != L'.'; i++) {
+		CHAR16 c = s[i];
+		UINT64 d;
+
+		if (c >= L'0' && c <= L'9')
+			d = c - L'0';
+		else if (c >= L'a' && c <= L'f')
+			d = c - L'a' + 10;
+		else if (c >= L'A' && c <= L'F')
+			d = c - L'A' + 10;
+		else
+			return false;
+		if (++digits > 16)
+			return false;
+		v = v << 4 | d;
+	}
+	if (!digits || s[i] != L'.' ||
+	    !((s[i + 1] | 0x20) == L'b' && (s[i + 2] | 0x20) == L'i' &&
+	      (s[i + 3] | 0x20) == L'n' && !s[i + 4]))
+		return false;
+	*addr = v;
+	return true;
+}
+
+static void join(char *out, UINTN cap, const char *a, const char *b)
+{
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, out, cap);
+	ho_sb_puts(&sb, a);
+	ho_sb_puts(&sb, b);
+}
+
+/* DIR/phys: every file's address and size, sorted, disjoint. */
+static EFI_STATUS list_blobs(struct app *a, struct bundle *b,
+			     const char *dir)
+{
+	char path[APP_PATH_MAX + 16], name[80], msg[160];
+	EFI_FILE_HANDLE fh = NULL;
+	UINTN bufsize = 512, n, i, j, cap = 0;
+	EFI_FILE_INFO *fi = pool(bufsize);
+	struct ho_sbuf sb;
+	EFI_STATUS st;
+
+	join(path, sizeof(path), dir, "/phys");
+	if (!fi)
+		return app_fail(EFI_OUT_OF_RESOURCES, "directory buffer");
+	st = open_path(a, path, &fh);
+	if (EFI_ERROR(st)) {
+		pool_free(fi);
+		return fail2(st, "cannot open ", path);
+	}
+	for (;;) {
+		UINT64 addr;
+
+		n = bufsize;
+		st = uefi_call_wrapper(fh->Read, 3, fh, &n, fi);
+		if (st == EFI_BUFFER_TOO_SMALL && n > bufsize && n < 65536) {
+			pool_free(fi);
+			bufsize = n;
+			fi = pool(bufsize);
+			if (!fi) {
+				st = EFI_OUT_OF_RESOURCES;
+				break;
+			}
+			continue;
+		}
+		if (EFI_ERROR(st) || !n)
+			break;
+		if (fi->Attribute & EFI_FILE_DIRECTORY)
+			continue;		/* ".", ".." */
+		for (i = 0; fi->FileName[i] && i + 1 < sizeof(name); i++)
+			name[i] = fi->FileName[i] < 0x80 ? (char)fi->FileName[i] : '?';
+		name[i] = 0;
+		if (!blob_name(fi->FileName, &addr)) {
+			st = fail2(EFI_INVALID_PARAMETER, "handover: not a 0x<address>.bin file: phys/", name);
+			goto out;
+		}
+		if (!fi->FileSize || addr + fi->FileSize < addr) {
+			st = fail2(EFI_INVALID_PARAMETER, "handover: empty or wrapping: phys/", name);
+			goto out;
+		}
+		if (b->n == cap) {
+			struct blob *nb;
+
+			if (cap >= BLOBS_MAX) {
+				st = app_fail(EFI_OUT_OF_RESOURCES,
+					      "handover: more than 4096 files in phys/");
+				goto out;
+			}
+			cap = cap ? 2 * cap : 64;
+			nb = pool(cap * sizeof(*nb));
+			if (!nb) {
+				st = EFI_OUT_OF_RESOURCES;
+				goto out;
+			}
+			if (b->n)
+				CopyMem(nb, b->blobs, b->n * sizeof(*nb));
+			pool_free(b->blobs);
+			b->blobs = nb;
+		}
+		/* insertion keeps them sorted (at most 4096) */
+		for (j = b->n; j > 0 && b->blobs[j - 1].addr > addr; j--)
+			b->blobs[j] = b->blobs[j - 1];
+		b->blobs[j] = (struct blob){ addr, fi->FileSize };
+		b->n++;
+	}
+	if (EFI_ERROR(st)) {
+		st = fail2(st, "cannot list ", path);
+		goto out;
+	}
+	if (!b->n) {
+		st = fail2(EFI_NOT_FOUND, "handover: no blobs in ", path);
+		goto out;
+	}
+	for (i = 1; i < b->n; i++) {
+		if (b->blobs[i - 1].addr + b->blobs[i - 1].size <= b->blobs[i].addr)
+			continue;
+		ho_sb_init(&sb, msg, sizeof(msg));
+		ho_sb_puts(&sb, "handover: phys/");
+		ho_sb_hex(&sb, b->blobs[i - 1].addr);
+		ho_sb_puts(&sb, ".bin overlaps phys/");
+		ho_sb_hex(&sb, b->blobs[i].addr);
+		ho_sb_puts(&sb, ".bin");
+		st = app_fail(EFI_INVALID_PARAMETER, msg);
+		goto out;
+	}
+	st = EFI_SUCCESS;
+out:
+	close_file(fh);
+	pool_free(fi);
+	return st;
+}
+
+/* Page extents covering the blobs, touching ones merged. */
+static EFI_STATUS make_extents(struct bundle *b)
+{
+	UINT32 i;
+
+	b->ext = pool(b->n * sizeof(*b->ext));
+	if (!b->ext)
+		return app_fail(EFI_OUT_OF_RESOURCES, "extent table");
+	for (i = 0; i < b->n; i++) {
+		UINT64 s = b->blobs[i].addr & ~(PAGE - 1);
+		UINT64 e = (b->blobs[i].addr + b->blobs[i].size + PAGE - 1) &
+			   ~(PAGE - 1);
+
+		if (b->next && b->ext[b->next - 1].addr +
+			       b->ext[b->next - 1].size >= s) {
+			struct blob *x = &b->ext[b->next - 1];
+
+			if (e > x->addr + x->size)
+				x->size = e - x->addr;
+			continue;
+		}
+		b->ext[b->next++] = (struct blob){ s, e - s };
+	}
+	return EFI_SUCCESS;
+}
+
+/* Is the page at addr inside a blob extent? Binary search. */
+static bool in_extent(const struct bundle *b, UINT64 addr)
+{
+	UINT32 lo = 0, hi = b->next;
+
+	while (lo < hi) {
+		UINT32 mid = lo + (hi - lo) / 2;
+		const struct blob *x = &b->ext[mid];
+
+		if (addr < x->addr)
+			hi = mid;
+		else if (addr - x->addr >= x->size)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static void reject(struct bundle *b, int err, const char *path, UINT64 addr,
+		   UINT64 size, EFI_STATUS st)
+{
+	struct ho_sbuf sb;
+	CHAR16 wst[64];
+	UINTN i;
+
+	b->rep.err = err;
+	ho_sb_init(&sb, b->rep.path, sizeof(b->rep.path));
+	ho_sb_puts(&sb, path);
+	ho_sb_init(&sb, b->rep.detail, sizeof(b->rep.detail));
+	ho_sb_hex(&sb, addr);
+	ho_sb_puts(&sb, "+");
+	ho_sb_hex(&sb, size);
+	ho_sb_puts(&sb, " not free in the firmware's memory map (AllocatePages: ");
+	StatusToString(wst, st);
+	for (i = 0; wst[i] && i < 40; i++) {
+		char c[2] = { (char)(wst[i] < 0x80 ? wst[i] : '?'), 0 };
+
+		ho_sb_puts(&sb, c);
+	}
+	ho_sb_puts(&sb, ")");
+}
+
+/*
+ * Load the bundle in dir. place: every blob at its own address (boot);
+ * else into buffers anywhere (dump). Input errors return an EFI error; a
+ * blob that cannot be placed is a rejection (b->rep).
+ */
+static EFI_STATUS load_bundle(struct app *a, struct bundle *b,
+			      const char *dir, bool place)
+{
+	char path[APP_PATH_MAX + 40];
+	EFI_FILE_HANDLE fh;
+	UINT64 size;
+	void *kd;
+	UINT32 i;
+	EFI_STATUS st;
+
+	join(path, sizeof(path), dir, "/kho_data.bin");
+	st = app_read_file(a, path, 0, G_TMP, &kd, &size);
+	if (EFI_ERROR(st))
+		return st;
+	if (size != sizeof(b->kd))
+		return fail2(EFI_INVALID_PARAMETER, path,
+			     ": not 32 bytes (fdt_addr, fdt_size, scratch_addr, scratch_size)");
+	ho_memcpy(&b->kd, kd, sizeof(b->kd));
+	st = list_blobs(a, b, dir);
+	if (EFI_ERROR(st))
+		return st;
+	st = make_extents(b);
+	if (EFI_ERROR(st))
+		return st;
+	b->win = pool((b->n + 1) * sizeof(*b->win));
+	if (!b->win)
+		return app_fail(EFI_OUT_OF_RESOURCES, "window table");
+	if (place) {
+		for (i = 0; i < b->next; i++) {
+			EFI_PHYSICAL_ADDRESS x = b->ext[i].addr;
+
+			st = app_alloc_pages(a, AllocateAddress, &x,
+					     b->ext[i].size / PAGE, G_HANDOVER);
+			if (EFI_ERROR(st)) {
+				reject(b, HO_ERR_ADDR_OUTSIDE_RAM, "phys",
+				       b->ext[i].addr, b->ext[i].size, st);
+				return EFI_SUCCESS;
+			}
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		EFI_PHYSICAL_ADDRESS x = b->blobs[i].addr;
+		struct ho_sbuf sb;
+
+		ho_sb_init(&sb, path, sizeof(path));
+		ho_sb_puts(&sb, dir);
+		ho_sb_puts(&sb, "/phys/");
+		ho_sb_hex(&sb, b->blobs[i].addr);
+		ho_sb_puts(&sb, ".bin");
+		if (!place) {
+			st = app_alloc_pages(a, AllocateAnyPages, &x,
+					     (b->blobs[i].size + PAGE - 1) / PAGE,
+					     G_HANDOVER);
+			if (EFI_ERROR(st))
+				return fail2(st, "no memory for ", path);
+		}
+		st = open_regular(a, path, &fh, &size);
+		if (EFI_ERROR(st))
+			return st;
+		if (size != b->blobs[i].size) {
+			close_file(fh);
+			return fail2(EFI_VOLUME_CORRUPTED, path,
+				     ": size changed since the directory listing");
+		}
+		st = read_exact(fh, path, (UINT8 *)(UINTN)x, size);
+		close_file(fh);
+		if (EFI_ERROR(st))
+			return st;
+		b->win[i] = (struct ho_window){ b->blobs[i].addr,
+						(void *)(UINTN)x, size };
+	}
+	b->phys = (struct ho_phys){ .map = ho_phys_window_map, .win = b->win,
+				    .nwin = b->n };
+	return EFI_SUCCESS;
+}
+
+/* ho_check_handover() with a work buffer grown until it is big enough. */
+static int check(const struct ho_handover *kd, const struct ho_phys *phys,
+		 const struct ho_memmap *mm, struct ho_report *rep)
+{
+	struct ho_env env = { .memmap = mm, .phys = phys, .schemas = ho_schemas };
+	UINT64 size;
+	int err = HO_ERR_WORK_SPACE;
+
+	for (size = WORK_START; size <= WORK_MAX && err == HO_ERR_WORK_SPACE;
+	     size *= 2) {
+		env.work = pool(size);
+		if (!env.work)
+			break;
+		env.work_size = size;
+		err = ho_check_handover(kd, NULL, 0, &env, rep);
+		pool_free(env.work);
+	}
+	return err;
+}
+
+/* ---- accepted: reserve, write the preserved-memory map, relocate -------- */
+
+struct place_ctx {
+	struct app *a;
+	struct bundle *b;
+	struct kho_radix radix;
+	EFI_STATUS st;
+};
+
+/* Allocate the pages of [addr, addr + size) no blob extent holds. */
+static EFI_STATUS alloc_uncovered(struct app *a, struct bundle *b,
+				  UINT64 addr, UINT64 size, const char *what)
+{
+	UINT64 p = addr & ~(PAGE - 1), end = addr + size, q;
+	EFI_STATUS st;
+
+	while (p < end) {
+		EFI_PHYSICAL_ADDRESS x = p;
+
+		if (in_extent(b, p)) {
+			p += PAGE;
+			continue;
+		}
+		for (q = p; q < end && !in_extent(b, q); q += PAGE)
+			;
+		st = app_alloc_pages(a, AllocateAddress, &x, (q - p) / PAGE,
+				     G_HANDOVER);
+		if (EFI_ERROR(st)) {
+			reject(b, HO_ERR_ADDR_OUTSIDE_RAM, what, p, q - p, st);
+			return st;
+		}
+		p = q;
+	}
+	return EFI_SUCCESS;
+}
+
+static uint64_t radix_page(void *ctx)
+{
+	struct place_ctx *c = ctx;
+	struct bundle *b = c->b;
+	EFI_PHYSICAL_ADDRESS x;
+
+	if (!b->chunk_left) {
+		if (EFI_ERROR(app_alloc_pages(c->a, AllocateAnyPages, &x,
+					      RADIX_CHUNK, G_HANDOVER)))
+			return 0;
+		b->chunk = x;
+		b->chunk_left = RADIX_CHUNK;
+	}
+	b->chunk_left--;
+	b->nradix++;
+	return b->chunk + (RADIX_CHUNK - 1 - b->chunk_left) * PAGE;
+}
+
+static int place_block(void *ctx, uint64_t phys, uint32_t order,
+		       const char *what)
+{
+	struct place_ctx *c = ctx;
+
+	c->st = alloc_uncovered(c->a, c->b, phys, PAGE << order, what);
+	if (EFI_ERROR(c->st))
+		return HO_ERR_ADDR_OUTSIDE_RAM;
+	if (kho_radix_add(&c->radix, phys, order)) {
+		c->st = EFI_OUT_OF_RESOURCES;
+		reject(c->b, HO_ERR_NO_SPACE, "preserved-memory-map", phys,
+		       PAGE << order, c->st);
+		return HO_ERR_NO_SPACE;
+	}
+	c->b->nblocks++;
+	return HO_OK;
+}
+
+/*
+ * Make the accepted handover real: scratch and preserved blocks allocated,
+ * the radix tree written at preserved-memory-map, the KHO FDT and scratch
+ * table copied into a SETUP_KEXEC_KHO entry, checked once more. A failure
+ * is a rejection in b->rep.
+ */
+static void make_real(struct app *a, struct bundle *b,
+		      const struct ho_memmap *mm)
+{
+	struct place_ctx c = { .a = a, .b = b };
+	const struct ho_scratch *sc;
+	struct ho_handover moved = b->kd;
+	EFI_PHYSICAL_ADDRESS x;
+	UINT64 i, map = 0, sdsize, link;
+	const void *fdt;
+	char what[32];
+	struct ho_sbuf sb;
+	EFI_STATUS st;
+	int err;
+
+	sc = ho_phys_map(&b->phys, b->kd.scratch_addr, b->kd.scratch_size);
+	for (i = 0; sc && i < b->kd.scratch_size / sizeof(*sc); i++) {
+		ho_sb_init(&sb, what, sizeof(what));
+		ho_sb_puts(&sb, "scratch[");
+		ho_sb_dec(&sb, i);
+		ho_sb_puts(&sb, "]");
+		x = sc[i].addr;
+		st = app_alloc_pages(a, AllocateAddress, &x, sc[i].size / PAGE,
+				     G_HANDOVER);
+		if (EFI_ERROR(st)) {
+			reject(b, HO_ERR_SCRATCH_OUTSIDE_RAM, what, sc[i].addr,
+			       sc[i].size, st);
+			return;
+		}
+	}
+	if (stage_map_page(&b->kd, &b->phys, &map) || !map) {
+		/* valid only without subtrees: nothing is preserved */
+		b->rep.err = HO_OK;
+	} else {
+		if (in_extent(b, map)) {
+			reject(b, HO_ERR_RANGE_OVERLAP, "preserved-memory-map",
+			       map, PAGE, EFI_ACCESS_DENIED);
+			return;
+		}
+		if (EFI_ERROR(alloc_uncovered(a, b, map, PAGE,
+					      "preserved-memory-map")))
+			return;
+		c.radix = (struct kho_radix){ .root = map, .page = radix_page,
+					      .ctx = &c };
+		err = stage_walk_preserved(&b->kd, &b->phys, place_block, &c,
+					   &b->rep);
+		if (err) {
+			b->rep.err = err;
+			return;
+		}
+	}
+	fdt = ho_phys_map(&b->phys, b->kd.fdt_addr, b->kd.fdt_size);
+	err = fdt && sc ? arch_handover(a, &b->kd, fdt, sc, &moved, &x, &sdsize,
+					&link) : HO_ERR_ADDR_UNMAPPED;
+	if (err) {
+		b->rep.err = err;
+		return;
+	}
+	b->win[b->n] = (struct ho_window){ x, (void *)(UINTN)x, sdsize };
+	b->phys.nwin = b->n + 1;
+	err = check(&moved, &b->phys, mm, &b->rep);
+	if (err) {
+		b->rep.err = err;
+		return;
+	}
+	b->kd = moved;
+	b->sd = link;
+}
+
+/* "luo-stage: handover rejected: NAME (message) at PATH DETAIL; ..." */
+static void say_verdict(const struct bundle *b, const char *tail)
+{
+	char line[512];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, line, sizeof(line));
+	if (!b->rep.err) {
+		ho_sb_puts(&sb, "luo-stage: handover ok: ");
+		ho_sb_dec(&sb, b->nblocks);
+		ho_sb_puts(&sb, " preserved block(s) in KHO's memory map (");
+		ho_sb_dec(&sb, b->nradix);
+		ho_sb_puts(&sb, " tree pages), ");
+		ho_sb_dec(&sb, b->kd.scratch_size / sizeof(struct ho_scratch));
+		ho_sb_puts(&sb, " scratch range(s), KHO FDT and scratch table in setup_data at ");
+		ho_sb_hex(&sb, b->sd);
+	} else {
+		ho_sb_puts(&sb, "luo-stage: handover rejected: ");
+		ho_sb_puts(&sb, ho_errname(b->rep.err));
+		ho_sb_puts(&sb, " (");
+		ho_sb_puts(&sb, ho_strerror(b->rep.err));
+		ho_sb_puts(&sb, ")");
+		if (b->rep.path[0]) {
+			ho_sb_puts(&sb, " at ");
+			ho_sb_puts(&sb, b->rep.path);
+		}
+		if (b->rep.detail[0]) {
+			ho_sb_puts(&sb, " ");
+			ho_sb_puts(&sb, b->rep.detail);
+		}
+	}
+	ho_sb_puts(&sb, tail);
+	app_say(line);
+}
+
+static void dump_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	app_say(line);
+}
+
+/* mode=dump: the bundle in buffers, the dump, the verdict; never boots. */
+static EFI_STATUS dump(struct app *a)
+{
+	struct bundle b = { 0 };
+	struct ho_mem_range *ranges = NULL;
+	struct ho_memmap mm;
+	EFI_STATUS st;
+
+	st = load_bundle(a, &b, a->cfg.handover, false);
+	if (!EFI_ERROR(st))
+		st = memmap_from_efi(&mm, &ranges);
+	if (!EFI_ERROR(st)) {
+		stage_dump(&b.kd, &b.phys, &mm, DUMP_LINES, dump_line, NULL);
+		b.rep.err = check(&b.kd, &b.phys, &mm, &b.rep);
+		say_verdict(&b, b.rep.err ? "" : " (as checked; nothing placed in dump mode)");
+		app_say("luo-stage: dump done, returning to the firmware");
+	}
+	pool_free(ranges);
+	bundle_free(&b);
+	app_free_group(a, 0);
+	return st;
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+/* The kernel and initrd exist (checked before any work is done). */
+static EFI_STATUS files_exist(struct app *a)
+{
+	const char *paths[] = { a->cfg.kernel, a->cfg.initrd };
+	EFI_FILE_HANDLE fh;
+	UINT64 size;
+	EFI_STATUS st;
+	UINTN i;
+
+	for (i = 0; i < 2; i++) {
+		if (!paths[i][0])
+			continue;
+		st = open_regular(a, paths[i], &fh, &size);
+		if (EFI_ERROR(st))
+			return st;
+		close_file(fh);
+		if (!size)
+			return fail2(EFI_LOAD_ERROR, paths[i], ": empty file");
+	}
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS run(struct app *a)
+{
+	struct bundle b = { 0 };
+	struct ho_mem_range *ranges = NULL;
+	struct ho_memmap mm;
+	char cmdline[APP_CMDLINE_MAX + 64];
+	void *kbuf, *ibuf = NULL;
+	UINT64 ksize, isize = 0, imax;
+	EFI_STATUS st;
+
+	st = read_config(a);
+	app_free_group(a, G_TMP);
+	if (EFI_ERROR(st))
+		return st;
+	if (a->cfg.mode == MODE_DUMP)
+		return dump(a);
+	st = files_exist(a);
+	if (EFI_ERROR(st))
+		return st;
+
+	ho_memcpy(cmdline, a->cfg.cmdline, ho_strlen(a->cfg.cmdline) + 1);
+	if (a->cfg.handover[0]) {
+		st = load_bundle(a, &b, a->cfg.handover, true);
+		app_free_group(a, G_TMP);
+		if (!EFI_ERROR(st) && !b.rep.err)
+			st = memmap_from_efi(&mm, &ranges);
+		if (EFI_ERROR(st))
+			goto out;
+		if (!b.rep.err)
+			b.rep.err = check(&b.kd, &b.phys, &mm, &b.rep);
+		if (!b.rep.err)
+			make_real(a, &b, &mm);
+		if (b.rep.err) {
+			say_verdict(&b, "; booting without it");
+			app_free_group(a, G_HANDOVER);
+			b.sd = 0;
+			if (ho_cmdline_append(cmdline, sizeof(cmdline),
+					      "luo_stage.err",
+					      ho_errname(b.rep.err))) {
+				st = app_fail(EFI_BUFFER_TOO_SMALL,
+					      "no room for luo_stage.err on the command line");
+				goto out;
+			}
+		} else {
+			say_verdict(&b, "");
+		}
+	}
+
+	st = app_read_file(a, a->cfg.kernel, 0xffffffffull, G_BOOT, &kbuf, &ksize);
+	if (EFI_ERROR(st))
+		goto out;
+	imax = arch_kernel_check(kbuf, ksize);
+	if (!imax) {
+		st = EFI_LOAD_ERROR;
+		goto out;
+	}
+	if (a->cfg.initrd[0]) {
+		char why[160];
+
+		st = app_read_file(a, a->cfg.initrd, imax, G_BOOT, &ibuf, &isize);
+		if (EFI_ERROR(st))
+			goto out;
+		if (stage_initrd_check(ibuf, isize, why, sizeof(why))) {
+			st = fail2(EFI_VOLUME_CORRUPTED, "initrd: ", why);
+			goto out;
+		}
+	}
+	pool_free(ranges);
+	ranges = NULL;
+	bundle_free(&b);
+	st = arch_boot_linux(a, kbuf, ksize, ibuf, isize, cmdline, b.sd);
+out:
+	pool_free(ranges);
+	bundle_free(&b);
+	app_free_group(a, 0);
+	return st;
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	struct app a = { .image = image };
+	EFI_STATUS st;
+
+	InitializeLib(image, systab);
+	app_say("luo-stage: EFI stage for Linux live update handovers (x86_64)");
+	st = uefi_call_wrapper(BS->HandleProtocol, 3, image,
+			       &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(st))
+		return app_fail(st, "LoadedImage protocol");
+	a.root = LibOpenRoot(li->DeviceHandle);
+	if (!a.root)
+		return app_fail(EFI_NOT_FOUND, "cannot open the app's own volume");
+	st = run(&a);
+	close_file(a.root);
+	pool_free(a.allocs);
+	if (EFI_ERROR(st))
+		Print(L"luo-stage: returning to the firmware: %r\n", st);
+	return st;
+}

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The preserved objects of a handover and its dump (walk.h).
+ *
+ * Every FDT is mapped through struct ho_phys (header first, then its
+ * totalsize, never more than the bound its referrer gives) and passes
+ * ho_fdt_check() before libfdt looks at it; every table is mapped whole
+ * before it is read. A property of the wrong size reads as absent.
+ */
+#include <libfdt.h>
+
+#include <ho/ho.h>
+
+#include "walk.h"
+
+#define FOLIO_LINES	8	/* folio lines per file in the dump */
+
+uint32_t stage_order(uint64_t size)
+{
+	uint32_t order = 0;
+
+	while (order < 52 && (HO_PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
+
+/* The FDT at addr, at most max bytes, structurally sound; NULL if not. */
+static const void *map_fdt(const struct ho_phys *phys, uint64_t addr,
+			   uint64_t max, uint64_t *size)
+{
+	const void *hdr = ho_phys_map(phys, addr, sizeof(struct fdt_header));
+	const void *fdt;
+	uint64_t total;
+
+	if (!hdr || max < sizeof(struct fdt_header))
+		return 0;
+	total = fdt_totalsize(hdr);
+	if (total > max)
+		total = max;
+	fdt = ho_phys_map(phys, addr, total);
+	if (!fdt || ho_fdt_check(fdt, total, 0))
+		return 0;
+	*size = total;
+	return fdt;
+}
+
+static bool prop_u64(const void *fdt, int node, const char *name,
+		     uint64_t *v)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 8)
+		return false;
+	*v = ho_get_u64(p);
+	return true;
+}
+
+static bool prop_u32(const void *fdt, int node, const char *name,
+		     uint32_t *v)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 4)
+		return false;
+	*v = ho_get_u32(p);
+	return true;
+}
+
+/* Base name of a subtree node is "luo-rfc" (the one the kernel reads). */
+static bool is_luo(const char *name, int len)
+{
+	const char *at = ho_memchr(name, '@', (size_t)len);
+	size_t n = at ? (size_t)(at - name) : (size_t)len;
+
+	return n == sizeof(HO_LUO_SUBTREE) - 1 &&
+	       !ho_memcmp(name, HO_LUO_SUBTREE, n);
+}
+
+static bool is_memfd(const void *fdt, int node)
+{
+	int len;
+	const char *c = fdt_getprop(fdt, node, "compatible", &len);
+
+	return c && len == (int)sizeof(HO_MEMFD_COMPATIBLE) &&
+	       !ho_memcmp(c, HO_MEMFD_COMPATIBLE, sizeof(HO_MEMFD_COMPATIBLE));
+}
+
+/* ---- the preserved objects --------------------------------------------- */
+
+struct walk {
+	const struct ho_phys *phys;
+	stage_obj_fn fn;
+	void *ctx;
+	struct ho_report *rep;
+};
+
+static int emit(struct walk *w, uint64_t phys, uint32_t order,
+		const char *what)
+{
+	struct ho_sbuf sb;
+
+	if (order >= 52 || (phys & ((HO_PAGE_SIZE << order) - 1))) {
+		if (w->rep) {
+			w->rep->err = HO_ERR_PROP_UNALIGNED;
+			ho_sb_init(&sb, w->rep->path, sizeof(w->rep->path));
+			ho_sb_puts(&sb, what);
+			ho_sb_init(&sb, w->rep->detail, sizeof(w->rep->detail));
+			ho_sb_puts(&sb, "block ");
+			ho_sb_hex(&sb, phys);
+			ho_sb_puts(&sb, " not aligned to its size ");
+			ho_sb_hex(&sb, HO_PAGE_SIZE << (order < 52 ? order : 0));
+		}
+		return HO_ERR_PROP_UNALIGNED;
+	}
+	return w->fn(w->ctx, phys, order, what);
+}
+
+static int fail(struct walk *w, int err, const char *what, uint64_t addr)
+{
+	struct ho_sbuf sb;
+
+	if (w->rep) {
+		w->rep->err = err;
+		ho_sb_init(&sb, w->rep->path, sizeof(w->rep->path));
+		ho_sb_puts(&sb, what);
+		ho_sb_init(&sb, w->rep->detail, sizeof(w->rep->detail));
+		ho_sb_puts(&sb, "at ");
+		ho_sb_hex(&sb, addr);
+	}
+	return err;
+}
+
+static int walk_memfd(struct walk *w, uint64_t data)
+{
+	char what[64];
+	struct ho_sbuf sb;
+	const uint8_t *t;
+	const void *m;
+	uint64_t size, table, nr, i;
+	int err;
+
+	ho_sb_init(&sb, what, sizeof(what));
+	ho_sb_puts(&sb, "memfd@");
+	ho_sb_hex(&sb, data);
+	err = emit(w, data, 0, what);
+	if (err)
+		return err;
+	m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX, &size);
+	if (!m)
+		return fail(w, HO_ERR_ADDR_UNMAPPED, what, data);
+	if (!prop_u64(m, 0, "folios", &table) ||
+	    !prop_u64(m, 0, "nr-folios", &nr) || !nr)
+		return HO_OK;
+	if (nr > HO_MEMFD_MAX_FOLIOS)
+		return fail(w, HO_ERR_TOO_MANY_FOLIOS, what, table);
+	ho_sb_puts(&sb, " folio table");
+	err = emit(w, table, stage_order(nr * sizeof(struct ho_memfd_folio)),
+		   what);
+	if (err)
+		return err;
+	t = ho_phys_map(w->phys, table, nr * sizeof(struct ho_memfd_folio));
+	if (!t)
+		return fail(w, HO_ERR_ADDR_UNMAPPED, what, table);
+	for (i = 0; i < nr; i++) {
+		struct ho_memfd_folio f;
+
+		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
+		ho_sb_init(&sb, what, sizeof(what));
+		ho_sb_puts(&sb, "memfd@");
+		ho_sb_hex(&sb, data);
+		ho_sb_puts(&sb, " folio ");
+		ho_sb_dec(&sb, i);
+		err = emit(w, f.phys, f.order, what);
+		if (err)
+			return err;
+	}
+	return HO_OK;
+}
+
+static int walk_luo(struct walk *w, uint64_t addr, uint64_t max)
+{
+	const void *luo;
+	uint64_t size, data;
+	int fds, node, err;
+
+	luo = map_fdt(w->phys, addr, max, &size);
+	if (!luo)
+		return fail(w, HO_ERR_ADDR_UNMAPPED, "luo", addr);
+	fds = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_FILES);
+	if (fds < 0)
+		return HO_OK;
+	fdt_for_each_subnode(node, luo, fds) {
+		if (!is_memfd(luo, node) || !prop_u64(luo, node, "data", &data))
+			continue;
+		err = walk_memfd(w, data);
+		if (err)
+			return err;
+	}
+	return HO_OK;
+}
+
+int stage_walk_preserved(const struct ho_handover *kd,
+			 const struct ho_phys *phys, stage_obj_fn fn,
+			 void *ctx, struct ho_report *rep)
+{
+	struct walk w = { phys, fn, ctx, rep };
+	const void *fdt;
+	uint64_t size, addr, bsize;
+	const char *name;
+	int node, len, err;
+
+	fdt = map_fdt(phys, kd->fdt_addr, kd->fdt_size, &size);
+	if (!fdt)
+		return fail(&w, HO_ERR_ADDR_UNMAPPED, "kho", kd->fdt_addr);
+	fdt_for_each_subnode(node, fdt, 0) {
+		name = fdt_get_name(fdt, node, &len);
+		if (!name || !prop_u64(fdt, node, "preserved-data", &addr) ||
+		    !prop_u64(fdt, node, "blob-size", &bsize))
+			return fail(&w, HO_ERR_MISSING_PROP, "kho subtree",
+				    kd->fdt_addr);
+		err = emit(&w, addr, stage_order(bsize),
+			   is_luo(name, len) ? HO_LUO_SUBTREE : "kho subtree");
+		if (!err && is_luo(name, len))
+			err = walk_luo(&w, addr, bsize);
+		if (err)
+			return err;
+	}
+	return HO_OK;
+}
+
+int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
+		   uint64_t *map)
+{
+	uint64_t size;
+	const void *fdt = map_fdt(phys, kd->fdt_addr, kd->fdt_size, &size);
+
+	if (!fdt || !prop_u64(fdt, 0, "preserved-memory-map", map))
+		return HO_ERR_MISSING_PROP;
+	return HO_OK;
+}
+
+/* ---- the dump ----------------------------------------------------------- */
+
+struct dump {
+	const struct ho_phys *phys;
+	const struct ho_memmap *mm;
+	stage_line_fn out;
+	void *ctx;
+	uint32_t lines, max, dropped;
+	char buf[256];
+	struct ho_sbuf sb;
+};
+
+static struct ho_sbuf *line(struct dump *d, const char *what)
+{
+	ho_sb_init(&d->sb, d->buf, sizeof(d->buf));
+	ho_sb_puts(&d->sb, "luo-stage: dump: ");
+	ho_sb_puts(&d->sb, what);
+	return &d->sb;
+}
+
+static void put(struct dump *d)
+{
+	if (d->max && d->lines >= d->max) {
+		d->dropped++;
+		return;
+	}
+	d->lines++;
+	d->out(d->ctx, d->buf);
+}
+
+/* At most 64 printable bytes of a property string, quoted. */
+static void put_str(struct ho_sbuf *sb, const void *fdt, int node,
+		    const char *name)
+{
+	int len, i;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+	char c[2] = { 0, 0 };
+
+	if (!s) {
+		ho_sb_puts(sb, "(none)");
+		return;
+	}
+	ho_sb_puts(sb, "\"");
+	for (i = 0; i < len && i < 64 && s[i]; i++) {
+		c[0] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+		ho_sb_puts(sb, c);
+	}
+	ho_sb_puts(sb, i < len && s[i] ? "...\"" : "\"");
+}
+
+static void put_name(struct ho_sbuf *sb, const void *fdt, int node)
+{
+	int len, i;
+	const char *s = fdt_get_name(fdt, node, &len);
+	char c[2] = { 0, 0 };
+
+	for (i = 0; s && i < len && i < 64; i++) {
+		c[0] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+		ho_sb_puts(sb, c);
+	}
+}
+
+static void put_u64(struct ho_sbuf *sb, const void *fdt, int node,
+		    const char *name)
+{
+	uint64_t v;
+	uint32_t v32;
+
+	ho_sb_puts(sb, " ");
+	ho_sb_puts(sb, name);
+	ho_sb_puts(sb, " ");
+	if (prop_u64(fdt, node, name, &v))
+		ho_sb_hex(sb, v);
+	else if (prop_u32(fdt, node, name, &v32))
+		ho_sb_hex(sb, v32);
+	else
+		ho_sb_puts(sb, "(missing or malformed)");
+}
+
+static const char *type_name(uint32_t type)
+{
+	switch (type) {
+	case HO_MEM_RAM: return "RAM";
+	case HO_MEM_RESERVED: return "reserved";
+	case HO_MEM_ACPI: return "ACPI";
+	case HO_MEM_NVS: return "NVS";
+	case HO_MEM_UNUSABLE: return "unusable";
+	default: return "other";
+	}
+}
+
+/* " [RAM]" or what else [addr, addr + size) meets in the memory map. */
+static void put_where(struct dump *d, uint64_t addr, uint64_t size)
+{
+	const struct ho_memmap *mm = d->mm;
+	uint32_t i;
+
+	if (!mm)
+		return;
+	if (size && ho_mem_usable(mm, addr, size)) {
+		ho_sb_puts(&d->sb, " [RAM]");
+		return;
+	}
+	for (i = 0; i < mm->count; i++) {
+		const struct ho_mem_range *r = &mm->ranges[i];
+
+		if (r->type == HO_MEM_RAM ||
+		    !ho_ranges_overlap(addr, size ? size : 1, r->addr, r->size))
+			continue;
+		ho_sb_puts(&d->sb, " [NOT RAM: meets ");
+		ho_sb_puts(&d->sb, type_name(r->type));
+		ho_sb_puts(&d->sb, " ");
+		ho_sb_hex(&d->sb, r->addr);
+		ho_sb_puts(&d->sb, "+");
+		ho_sb_hex(&d->sb, r->size);
+		ho_sb_puts(&d->sb, "]");
+		return;
+	}
+	ho_sb_puts(&d->sb, " [NOT RAM: not in the memory map]");
+}
+
+static void dump_memfd(struct dump *d, uint64_t data)
+{
+	const uint8_t *t;
+	const void *m;
+	uint64_t size, table = 0, nr = 0, i;
+	struct ho_sbuf *sb;
+
+	sb = line(d, "memfd@");
+	ho_sb_hex(sb, data);
+	m = map_fdt(d->phys, data, HO_MEMFD_FDT_MAX, &size);
+	if (!m) {
+		ho_sb_puts(sb, ": no sound FDT there");
+		put(d);
+		return;
+	}
+	ho_sb_puts(sb, ": compatible ");
+	put_str(sb, m, 0, "compatible");
+	put_u64(sb, m, 0, "size");
+	put_u64(sb, m, 0, "seals");
+	put_u64(sb, m, 0, "folios");
+	put_u64(sb, m, 0, "nr-folios");
+	put_where(d, data, HO_PAGE_SIZE);
+	put(d);
+	if (!prop_u64(m, 0, "folios", &table) ||
+	    !prop_u64(m, 0, "nr-folios", &nr) || !nr)
+		return;
+	sb = line(d, "memfd@");
+	ho_sb_hex(sb, data);
+	ho_sb_puts(sb, ": folio table ");
+	ho_sb_hex(sb, table);
+	ho_sb_puts(sb, "+");
+	ho_sb_hex(sb, nr * sizeof(struct ho_memfd_folio));
+	t = nr <= HO_MEMFD_MAX_FOLIOS ?
+	    ho_phys_map(d->phys, table, nr * sizeof(struct ho_memfd_folio)) : 0;
+	if (!t) {
+		ho_sb_puts(sb, ": not readable");
+		put(d);
+		return;
+	}
+	put_where(d, table, nr * sizeof(struct ho_memfd_folio));
+	put(d);
+	for (i = 0; i < nr && i < FOLIO_LINES; i++) {
+		struct ho_memfd_folio f;
+
+		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
+		sb = line(d, "memfd@");
+		ho_sb_hex(sb, data);
+		ho_sb_puts(sb, ": folio ");
+		ho_sb_dec(sb, i);
+		ho_sb_puts(sb, " phys ");
+		ho_sb_hex(sb, f.phys);
+		ho_sb_puts(sb, " index ");
+		ho_sb_hex(sb, f.index);
+		ho_sb_puts(sb, " order ");
+		ho_sb_dec(sb, f.order);
+		ho_sb_puts(sb, " flags ");
+		ho_sb_hex(sb, f.flags);
+		put_where(d, f.phys, f.order < 52 ? HO_PAGE_SIZE << f.order : 0);
+		put(d);
+	}
+	if (i < nr) {
+		sb = line(d, "memfd@");
+		ho_sb_hex(sb, data);
+		ho_sb_puts(sb, ": ... ");
+		ho_sb_dec(sb, nr - i);
+		ho_sb_puts(sb, " more folios");
+		put(d);
+	}
+}
+
+static void dump_luo(struct dump *d, uint64_t addr, uint64_t max)
+{
+	const void *luo;
+	uint64_t size, data, n;
+	struct ho_sbuf *sb;
+	int node, sub;
+
+	luo = map_fdt(d->phys, addr, max, &size);
+	sb = line(d, "luo: ");
+	if (!luo) {
+		ho_sb_puts(sb, "no sound FDT at ");
+		ho_sb_hex(sb, addr);
+		put(d);
+		return;
+	}
+	ho_sb_puts(sb, "compatible ");
+	put_str(sb, luo, 0, "compatible");
+	put_u64(sb, luo, 0, LUO_RFC_PROP_COUNT);
+	put(d);
+	sub = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_SUBSYSTEMS);
+	if (sub >= 0) {
+		fdt_for_each_subnode(node, luo, sub) {
+			sb = line(d, "luo: subsystem ");
+			put_name(sb, luo, node);
+			ho_sb_puts(sb, " compatible ");
+			put_str(sb, luo, node, "compatible");
+			put_u64(sb, luo, node, "data");
+			put(d);
+		}
+	}
+	n = 0;
+	sub = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_SESSIONS);
+	if (sub >= 0) {
+		fdt_for_each_subnode(node, luo, sub) {
+			n++;
+			sb = line(d, "luo: session ");
+			put_name(sb, luo, node);
+			ho_sb_puts(sb, " name ");
+			put_str(sb, luo, node, "name");
+			put(d);
+		}
+	}
+	sb = line(d, "luo: ");
+	ho_sb_dec(sb, n);
+	ho_sb_puts(sb, " session(s)");
+	put(d);
+	n = 0;
+	sub = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_FILES);
+	if (sub >= 0) {
+		fdt_for_each_subnode(node, luo, sub) {
+			n++;
+			sb = line(d, "luo: file ");
+			put_name(sb, luo, node);
+			ho_sb_puts(sb, " compatible ");
+			put_str(sb, luo, node, "compatible");
+			put_u64(sb, luo, node, "token");
+			put_u64(sb, luo, node, "session");
+			put_u64(sb, luo, node, "data");
+			put(d);
+			if (is_memfd(luo, node) &&
+			    prop_u64(luo, node, "data", &data))
+				dump_memfd(d, data);
+		}
+	}
+	sb = line(d, "luo: ");
+	ho_sb_dec(sb, n);
+	ho_sb_puts(sb, " file(s)");
+	put(d);
+}
+
+static void dump_scratch(struct dump *d, const struct ho_handover *kd)
+{
+	const uint8_t *t = ho_phys_map(d->phys, kd->scratch_addr,
+				       kd->scratch_size);
+	uint64_t n = kd->scratch_size / sizeof(struct ho_scratch), i;
+	struct ho_sbuf *sb;
+
+	if (!t || kd->scratch_size % sizeof(struct ho_scratch)) {
+		sb = line(d, "scratch table at ");
+		ho_sb_hex(sb, kd->scratch_addr);
+		ho_sb_puts(sb, t ? ": size not a multiple of 16" : ": not readable");
+		put(d);
+		if (!t)
+			return;
+	}
+	for (i = 0; i < n; i++) {
+		struct ho_scratch s;
+
+		ho_memcpy(&s, t + i * sizeof(s), sizeof(s));
+		sb = line(d, "scratch[");
+		ho_sb_dec(sb, i);
+		ho_sb_puts(sb, "] ");
+		ho_sb_hex(sb, s.addr);
+		ho_sb_puts(sb, "+");
+		ho_sb_hex(sb, s.size);
+		put_where(d, s.addr, s.size);
+		put(d);
+	}
+}
+
+void stage_dump(const struct ho_handover *kd, const struct ho_phys *phys,
+		const struct ho_memmap *mm, uint32_t max_lines,
+		stage_line_fn out, void *ctx)
+{
+	struct dump d = { .phys = phys, .mm = mm, .out = out, .ctx = ctx,
+			  .max = max_lines };
+	const void *fdt;
+	uint64_t size, addr, bsize, map;
+	struct ho_sbuf *sb;
+	const char *name;
+	int node, len;
+
+	sb = line(&d, "handover: KHO FDT ");
+	ho_sb_hex(sb, kd->fdt_addr);
+	ho_sb_puts(sb, "+");
+	ho_sb_hex(sb, kd->fdt_size);
+	put_where(&d, kd->fdt_addr, kd->fdt_size);
+	ho_sb_puts(sb, ", scratch table ");
+	ho_sb_hex(sb, kd->scratch_addr);
+	ho_sb_puts(sb, "+");
+	ho_sb_hex(sb, kd->scratch_size);
+	put_where(&d, kd->scratch_addr, kd->scratch_size);
+	put(&d);
+
+	fdt = map_fdt(phys, kd->fdt_addr, kd->fdt_size, &size);
+	sb = line(&d, "kho: ");
+	if (!fdt) {
+		ho_sb_puts(sb, "no sound FDT at ");
+		ho_sb_hex(sb, kd->fdt_addr);
+		put(&d);
+	} else {
+		ho_sb_puts(sb, "compatible ");
+		put_str(sb, fdt, 0, "compatible");
+		put_u64(sb, fdt, 0, "preserved-memory-map");
+		if (prop_u64(fdt, 0, "preserved-memory-map", &map) && map)
+			put_where(&d, map, HO_PAGE_SIZE);
+		put(&d);
+		fdt_for_each_subnode(node, fdt, 0) {
+			name = fdt_get_name(fdt, node, &len);
+			sb = line(&d, "kho: subtree ");
+			put_name(sb, fdt, node);
+			put_u64(sb, fdt, node, "preserved-data");
+			put_u64(sb, fdt, node, "blob-size");
+			if (prop_u64(fdt, node, "preserved-data", &addr) &&
+			    prop_u64(fdt, node, "blob-size", &bsize)) {
+				put_where(&d, addr, bsize);
+				put(&d);
+				if (name && is_luo(name, len))
+					dump_luo(&d, addr, bsize);
+			} else {
+				put(&d);
+			}
+		}
+	}
+	dump_scratch(&d, kd);
+	if (d.dropped) {
+		d.max = 0;
+		sb = line(&d, "... ");
+		ho_sb_dec(sb, d.dropped);
+		ho_sb_puts(sb, " more lines left out");
+		put(&d);
+	}
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a handover preserves, object by object, and its dump: pure C over
+ * the stage library and libfdt (no EFI headers), so the same code can run in
+ * a host test.
+ *
+ * Both functions read the handover through struct ho_phys only, with every
+ * FDT checked by ho_fdt_check() before libfdt walks it, so they are safe on
+ * a handover the library rejected (the dump's purpose) as well as on one it
+ * accepted.
+ */
+#ifndef STAGE_WALK_H
+#define STAGE_WALK_H
+
+#include <stdint.h>
+
+#include <ho/ho.h>
+
+/*
+ * One preserved object as the receiving kernel restores it: a block of
+ * 4 KiB << order bytes at phys, which KHO's preserved-memory map must list
+ * with that order (kho_restore_folio() takes its size from there). what
+ * names it for messages ("luo-rfc", "memfd@0x1100000 folio 3").
+ */
+typedef int (*stage_obj_fn)(void *ctx, uint64_t phys, uint32_t order,
+			    const char *what);
+
+/*
+ * Call fn for every preserved object of the handover kd, in the order the
+ * kernel meets them: each KHO subtree blob (one block of get_order(blob-size)),
+ * and inside the luo-rfc blob every memfd-v1 file's FDT page, its folio table
+ * (one block of get_order(nr-folios * 24)) and each folio. Not the KHO FDT
+ * and scratch table (arch code hands those over), nor the map page itself.
+ * A block not aligned to its own size cannot be restored by any kernel:
+ * HO_ERR_PROP_UNALIGNED. fn's non-zero return stops the walk and is returned.
+ */
+int stage_walk_preserved(const struct ho_handover *kd,
+			 const struct ho_phys *phys, stage_obj_fn fn,
+			 void *ctx, struct ho_report *rep);
+
+/*
+ * The KHO root's preserved-memory-map (the radix tree's root page) in *map;
+ * HO_ERR_MISSING_PROP when the FDT at kd has none of 8 bytes.
+ */
+int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
+		   uint64_t *map);
+
+/* Smallest order with 4 KiB << order >= size (size 0: 0). */
+uint32_t stage_order(uint64_t size);
+
+/* One line of text, without its newline. */
+typedef void (*stage_line_fn)(void *ctx, const char *line);
+
+/*
+ * The bring-up engineer's first look: the KHO root (compatible,
+ * preserved-memory-map, subtrees), the LUO blob (count, sessions, files with
+ * token, session and handler data, memfd size, seals and folios), the
+ * scratch table, and for each of these ranges whether mm calls it RAM or
+ * which other range it meets. Bounded: at most max_lines lines (0: no limit),
+ * then one line saying how many were left out.
+ */
+void stage_dump(const struct ho_handover *kd, const struct ho_phys *phys,
+		const struct ho_memmap *mm, uint32_t max_lines,
+		stage_line_fn out, void *ctx);
+
+#endif /* STAGE_WALK_H */
