@@ -61,3 +61,17 @@ efi-app: $(LUO_STAGE_EFI)
 check-efi-app: $(LUO_STAGE_EFI) $(B)/bin/luo-fdt vm-image-ours
 	@mkdir -p $(B)/vm/logs
 	@$(TOP)/tests/vm/efiapp.sh --cases $(TOP)/tests/vm/cases-efi
+
+# Host tests of walk.c, kho_radix.c and initrd.c (ASan + UBSan), with
+# luo-fdt gen bundles: make check-unit-efi-app.
+APP_TEST := $(B)/efi/test_app
+$(APP_TEST): $(APP_DIR)/test_app.c $(APP_PURE:%=$(APP_DIR)/%.c) $(wildcard $(APP_DIR)/*.h) \
+		$(B)/host-san/libho.a $(B)/gen/ho_schema_tables.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HO_CFLAGS) $(LIBFDT_CFLAGS) -I$(APP_DIR) -o $@ \
+		$(APP_DIR)/test_app.c $(APP_PURE:%=$(APP_DIR)/%.c) $(B)/gen/ho_schema_tables.c \
+		$(B)/host-san/libho.a
+.PHONY: check-unit-efi-app
+CHECK_SUITES += unit-efi-app
+check-unit-efi-app: $(APP_TEST) $(B)/bin/luo-fdt
+	@$(APP_DIR)/test-app.sh $(APP_TEST) $(B)/bin/luo-fdt

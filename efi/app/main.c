@@ -812,9 +812,13 @@ struct place_ctx {
 	EFI_STATUS st;
 };
 
-/* Allocate the pages of [addr, addr + size) no blob extent holds. */
+/*
+ * Allocate the pages of [addr, addr + size) no blob extent holds; a page
+ * the firmware does not give is a rejection with err.
+ */
 static EFI_STATUS alloc_uncovered(struct app *a, struct bundle *b,
-				  UINT64 addr, UINT64 size, const char *what)
+				  UINT64 addr, UINT64 size, const char *what,
+				  int err)
 {
 	UINT64 p = addr & ~(PAGE - 1), end = addr + size, q;
 	EFI_STATUS st;
@@ -831,7 +835,7 @@ static EFI_STATUS alloc_uncovered(struct app *a, struct bundle *b,
 		st = app_alloc_pages(a, AllocateAddress, &x, (q - p) / PAGE,
 				     G_HANDOVER);
 		if (EFI_ERROR(st)) {
-			reject(b, HO_ERR_ADDR_OUTSIDE_RAM, what, p, q - p, st);
+			reject(b, err, what, p, q - p, st);
 			return st;
 		}
 		p = q;
@@ -862,7 +866,8 @@ static int place_block(void *ctx, uint64_t phys, uint32_t order,
 {
 	struct place_ctx *c = ctx;
 
-	c->st = alloc_uncovered(c->a, c->b, phys, PAGE << order, what);
+	c->st = alloc_uncovered(c->a, c->b, phys, PAGE << order, what,
+				HO_ERR_ADDR_OUTSIDE_RAM);
 	if (EFI_ERROR(c->st))
 		return HO_ERR_ADDR_OUTSIDE_RAM;
 	if (kho_radix_add(&c->radix, phys, order)) {
@@ -887,12 +892,10 @@ static void make_real(struct app *a, struct bundle *b,
 	struct place_ctx c = { .a = a, .b = b };
 	const struct ho_scratch *sc;
 	struct ho_handover moved = b->kd;
-	EFI_PHYSICAL_ADDRESS x;
-	UINT64 i, map = 0, sdsize, link;
+	UINT64 i, map = 0, sdsize, link, x;
 	const void *fdt;
 	char what[32];
 	struct ho_sbuf sb;
-	EFI_STATUS st;
 	int err;
 
 	sc = ho_phys_map(&b->phys, b->kd.scratch_addr, b->kd.scratch_size);
@@ -901,14 +904,10 @@ static void make_real(struct app *a, struct bundle *b,
 		ho_sb_puts(&sb, "scratch[");
 		ho_sb_dec(&sb, i);
 		ho_sb_puts(&sb, "]");
-		x = sc[i].addr;
-		st = app_alloc_pages(a, AllocateAddress, &x, sc[i].size / PAGE,
-				     G_HANDOVER);
-		if (EFI_ERROR(st)) {
-			reject(b, HO_ERR_SCRATCH_OUTSIDE_RAM, what, sc[i].addr,
-			       sc[i].size, st);
+		/* the KHO FDT or table may lie in scratch: already placed */
+		if (EFI_ERROR(alloc_uncovered(a, b, sc[i].addr, sc[i].size, what,
+					      HO_ERR_SCRATCH_OUTSIDE_RAM)))
 			return;
-		}
 	}
 	if (stage_map_page(&b->kd, &b->phys, &map) || !map) {
 		/* valid only without subtrees: nothing is preserved */
@@ -920,7 +919,8 @@ static void make_real(struct app *a, struct bundle *b,
 			return;
 		}
 		if (EFI_ERROR(alloc_uncovered(a, b, map, PAGE,
-					      "preserved-memory-map")))
+					      "preserved-memory-map",
+					      HO_ERR_ADDR_OUTSIDE_RAM)))
 			return;
 		c.radix = (struct kho_radix){ .root = map, .page = radix_page,
 					      .ctx = &c };

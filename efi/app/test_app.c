@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests of the EFI stage's pure parts (walk.c, kho_radix.c,
+ * initrd.c), built with ASan + UBSan against the host stage library.
+ *
+ *   test_app radix                 the preserved-memory tree, read back the
+ *                                  way Linux 7.3 walks it (kho_radix_walk_tree)
+ *   test_app initrd                newc cpio rows (valid, truncated, ...)
+ *   test_app bundle DIR FILES FOLIOS
+ *                                  a "luo-fdt gen --out-dir DIR" bundle: the
+ *                                  library accepts it, the walk lists every
+ *                                  preserved block once with its order, the
+ *                                  tree holds exactly those, the dump runs
+ *   test_app dump DIR              the dump and the walk on any bundle
+ *                                  (a defective one): no crash, lines out
+ *
+ * TAP lines "ok N - name"; exit 1 on any failure.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ho/ho.h>
+
+#include "initrd.h"
+#include "kho_radix.h"
+#include "walk.h"
+
+static int n_test, n_fail;
+
+static void ok(int cond, const char *fmt, const char *arg)
+{
+	n_test++;
+	if (!cond)
+		n_fail++;
+	printf("%sok %d - ", cond ? "" : "not ", n_test);
+	printf(fmt, arg);
+	printf("\n");
+}
+
+/* ---- radix -------------------------------------------------------------- */
+
+static uint64_t host_page(void *ctx)
+{
+	void *p = aligned_alloc(4096, 4096);
+
+	(void)ctx;
+	if (p)
+		memset(p, 0, 4096);
+	return (uint64_t)(uintptr_t)p;
+}
+
+struct keys {
+	uint64_t phys[64];
+	uint32_t order[64];
+	int n;
+};
+
+/* Linux's kho_decode_radix_key(). */
+static void decode(uint64_t key, struct keys *k)
+{
+	unsigned int bit = 63 - (unsigned int)__builtin_clzll(key);
+	uint32_t order = 64 - (12 + bit);
+
+	if (k->n < 64) {
+		k->phys[k->n] = key << (12 + order);
+		k->order[k->n++] = order;
+	}
+}
+
+/* Linux's __kho_radix_walk_tree() over host pointers. */
+static void walk_tree(const uint64_t *table, unsigned int level,
+		      uint64_t start, struct keys *k)
+{
+	unsigned int i, b;
+
+	for (i = 0; i < 512; i++) {
+		uint64_t key;
+
+		if (!table[i])
+			continue;
+		key = start | ((uint64_t)i << ((level - 1) * 9 + 15));
+		if (level == 1) {
+			const uint64_t *leaf = (const uint64_t *)(uintptr_t)table[i];
+
+			for (b = 0; b < 32768; b++)
+				if (leaf[b / 64] >> (b % 64) & 1)
+					decode(key | b, k);
+		} else {
+			walk_tree((const uint64_t *)(uintptr_t)table[i], level - 1,
+				  key, k);
+		}
+	}
+}
+
+static void free_tree(uint64_t *table, unsigned int level)
+{
+	unsigned int i;
+
+	for (i = 0; level && i < 512; i++)
+		if (table[i])
+			free_tree((uint64_t *)(uintptr_t)table[i], level - 1);
+	free(table);
+}
+
+static int test_radix(void)
+{
+	static const struct { uint64_t phys; uint32_t order; } in[] = {
+		{ 0x1000, 0 }, { 0x1001000, 0 }, { 0x2100000, 0 },
+		{ 0x20000000, 0 }, { 0x20002000, 1 }, { 0x40000000, 10 },
+		{ 0x7ffffffff000ull, 0 }, { 0x1000000000000ull, 20 },
+	};
+	static const struct { uint64_t phys; uint32_t order; const char *name; } bad[] = {
+		{ 0x1800, 0, "radix: unaligned page refused" },
+		{ 0x20001000, 1, "radix: order-1 block at an odd page refused" },
+		{ 0, 52, "radix: order 52 refused" },
+	};
+	struct kho_radix r = { .page = host_page };
+	struct keys k = { .n = 0 };
+	size_t i, j;
+	int found;
+
+	r.root = host_page(0);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		ok(!kho_radix_add(&r, in[i].phys, in[i].order), "radix: add block %s",
+		   "");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(kho_radix_add(&r, bad[i].phys, bad[i].order) == -1, "%s", bad[i].name);
+	walk_tree((const uint64_t *)(uintptr_t)r.root, 5, 0, &k);
+	ok(k.n == (int)(sizeof(in) / sizeof(in[0])),
+	   "radix: the kernel's walk finds exactly the blocks added%s", "");
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		for (found = 0, j = 0; j < (size_t)k.n; j++)
+			found += k.phys[j] == in[i].phys && k.order[j] == in[i].order;
+		ok(found == 1, "radix: block found once with its order%s", "");
+	}
+	free_tree((uint64_t *)(uintptr_t)r.root, 5);
+	return 0;
+}
+
+/* ---- initrd ------------------------------------------------------------- */
+
+/* One newc member: header, name, data, each padded to 4. */
+static size_t member(uint8_t *out, const char *name, size_t dlen)
+{
+	size_t nlen = strlen(name) + 1, off;
+
+	off = (size_t)sprintf((char *)out,
+			      "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+			      1u, 0100644u, 0u, 0u, 1u, 0u, dlen, 0u, 0u, 0u, 0u, nlen, 0u);
+	memcpy(out + off, name, nlen);
+	off = (off + nlen + 3) & ~(size_t)3;
+	memset(out + off, 'x', dlen);
+	return (off + dlen + 3) & ~(size_t)3;
+}
+
+static size_t archive(uint8_t *out)
+{
+	size_t n = member(out, "init", 100);
+
+	n += member(out + n, "bin/x", 5000);
+	n += member(out + n, "TRAILER!!!", 0);
+	memset(out + n, 0, 512 - n % 512);
+	return n + (512 - n % 512);
+}
+
+static int test_initrd(void)
+{
+	static uint8_t buf[65536];
+	char why[160];
+	size_t n = archive(buf), two;
+
+	ok(!stage_initrd_check(buf, n, why, sizeof(why)), "initrd: a newc archive%s", "");
+	two = n + archive(buf + n);
+	ok(!stage_initrd_check(buf, two, why, sizeof(why)),
+	   "initrd: two archives one after the other%s", "");
+	ok(stage_initrd_check(buf, n - 600, why, sizeof(why)) == -1,
+	   "initrd: cut inside a member's data: %s", why);
+	ok(stage_initrd_check(buf, 120, why, sizeof(why)) == -1,
+	   "initrd: cut inside the first name: %s", why);
+	ok(stage_initrd_check(buf, 60, why, sizeof(why)) == -1,
+	   "initrd: cut inside the first header: %s", why);
+	ok(stage_initrd_check(buf, two - 600, why, sizeof(why)) == -1,
+	   "initrd: second archive cut: %s", why);
+	memcpy(buf + 54, "zzzzzzzz", 8);	/* filesize */
+	ok(stage_initrd_check(buf, n, why, sizeof(why)) == -1,
+	   "initrd: a header field not hex: %s", why);
+	memcpy(buf, "\x1f\x8b\x08\x00", 4);
+	ok(!stage_initrd_check(buf, 100, why, sizeof(why)),
+	   "initrd: gzip passes unchecked%s", "");
+	ok(!stage_initrd_check(buf, 0, why, sizeof(why)), "initrd: empty passes%s", "");
+	return 0;
+}
+
+/* ---- bundles ------------------------------------------------------------ */
+
+struct bundle {
+	struct ho_handover kd;
+	struct ho_window win[4096];
+	uint32_t n;
+	struct ho_phys phys;
+};
+
+static void *slurp(const char *path, uint64_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	void *p;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	p = malloc(n ? (size_t)n : 1);
+	if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	*size = (uint64_t)n;
+	return p;
+}
+
+static int load(const char *dir, struct bundle *b)
+{
+	char path[4096];
+	struct dirent *de;
+	uint64_t size;
+	void *kd;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/kho_data.bin", dir);
+	kd = slurp(path, &size);
+	if (!kd || size != sizeof(b->kd))
+		return -1;
+	memcpy(&b->kd, kd, sizeof(b->kd));
+	free(kd);
+	snprintf(path, sizeof(path), "%s/phys", dir);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	b->n = 0;
+	while ((de = readdir(d)) && b->n < 4096) {
+		uint64_t addr;
+
+		if (sscanf(de->d_name, "0x%lx.bin", &addr) != 1)
+			continue;
+		snprintf(path, sizeof(path), "%s/phys/%s", dir, de->d_name);
+		b->win[b->n].ptr = slurp(path, &size);
+		b->win[b->n].phys = addr;
+		b->win[b->n++].size = size;
+	}
+	closedir(d);
+	b->phys = (struct ho_phys){ .map = ho_phys_window_map, .win = b->win,
+				    .nwin = b->n };
+	return 0;
+}
+
+static void unload(struct bundle *b)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->win[i].ptr);
+}
+
+/* The gen memory map (1 GiB q35). */
+static const struct ho_mem_range gen_ranges[] = {
+	{ 0, 0x9fc00, HO_MEM_RAM }, { 0x100000, 0x3fee0000, HO_MEM_RAM },
+	{ 0x3ffe0000, 0x20000, HO_MEM_RESERVED },
+};
+
+struct seen {
+	uint64_t phys[70000];
+	uint32_t order[70000];
+	uint64_t n;
+	struct kho_radix r;
+	int radix_err;
+};
+
+static int collect(void *ctx, uint64_t phys, uint32_t order, const char *what)
+{
+	struct seen *s = ctx;
+
+	(void)what;
+	if (s->n < 70000) {
+		s->phys[s->n] = phys;
+		s->order[s->n++] = order;
+	}
+	if (kho_radix_add(&s->r, phys, order))
+		s->radix_err++;
+	return 0;
+}
+
+static uint32_t lines;
+
+static void count_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	if (getenv("TEST_APP_VERBOSE"))
+		printf("# %s\n", line);
+	lines++;
+}
+
+static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
+{
+	static struct bundle b;
+	static struct seen s;
+	static uint8_t work[1 << 20];
+	struct ho_memmap mm = { gen_ranges, 3 };
+	struct ho_env env = { .memmap = &mm, .phys = &b.phys, .schemas = ho_schemas,
+			      .work = work, .work_size = sizeof(work) };
+	struct ho_report rep;
+	uint64_t want = 1 + (uint64_t)files * (folios ? 2 + folios : 1), i, j;
+	struct keys dummy;
+	int dup = 0;
+
+	(void)dummy;
+	if (load(dir, &b)) {
+		ok(0, "bundle: load %s", dir);
+		return 1;
+	}
+	ok(ho_check_handover(&b.kd, NULL, 0, &env, &rep) == HO_OK,
+	   "bundle: the library accepts %s", dir);
+	memset(&s, 0, sizeof(s));
+	s.r = (struct kho_radix){ .root = host_page(0), .page = host_page };
+	ok(stage_walk_preserved(&b.kd, &b.phys, collect, &s, &rep) == HO_OK,
+	   "bundle: walk of %s", dir);
+	ok(s.n == want, "bundle: every preserved block once (LUO blob, memfd FDT, table, folios)%s",
+	   "");
+	for (i = 0; i < s.n; i++)
+		for (j = i + 1; j < s.n && j < i + 64; j++)
+			dup += s.phys[i] == s.phys[j];
+	ok(!dup && !s.radix_err, "bundle: no block twice, all in the tree%s", "");
+	lines = 0;
+	stage_dump(&b.kd, &b.phys, &mm, 0, count_line, NULL);
+	ok(lines >= 4 + files, "bundle: the dump has a line per object%s", "");
+	free_tree((uint64_t *)(uintptr_t)s.r.root, 5);
+	unload(&b);
+	return 0;
+}
+
+static int test_dump(const char *dir)
+{
+	static struct bundle b;
+	static struct seen s;
+	struct ho_memmap mm = { gen_ranges, 3 };
+	struct ho_report rep;
+
+	if (load(dir, &b)) {
+		ok(0, "dump: load %s", dir);
+		return 1;
+	}
+	lines = 0;
+	stage_dump(&b.kd, &b.phys, &mm, 50, count_line, NULL);
+	ok(lines > 0 && lines <= 51, "dump: bounded lines for %s", dir);
+	memset(&s, 0, sizeof(s));
+	s.r = (struct kho_radix){ .root = host_page(0), .page = host_page };
+	stage_walk_preserved(&b.kd, &b.phys, collect, &s, &rep);
+	ok(1, "walk: no crash on %s", dir);
+	free_tree((uint64_t *)(uintptr_t)s.r.root, 5);
+	unload(&b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "radix"))
+		test_radix();
+	else if (argc >= 2 && !strcmp(argv[1], "initrd"))
+		test_initrd();
+	else if (argc == 5 && !strcmp(argv[1], "bundle"))
+		test_bundle(argv[2], (unsigned int)atoi(argv[3]),
+			    (unsigned int)atoi(argv[4]));
+	else if (argc == 3 && !strcmp(argv[1], "dump"))
+		test_dump(argv[2]);
+	else {
+		fprintf(stderr, "usage: test_app radix|initrd|bundle DIR F N|dump DIR\n");
+		return 2;
+	}
+	return n_fail ? 1 : 0;
+}
