@@ -1,0 +1,269 @@
+#!/bin/bash
+# The EFI stage (efi/app, luo-stage.efi) in QEMU: OVMF boots a FAT disk whose
+# default boot path \EFI\BOOT\BOOTX64.EFI is the app; the app reads
+# \luo-stage.cfg and boots the kernel (or returns to the firmware), and the
+# guest's /init runs tests/guest/efi_check.c.
+#
+#   tests/vm/efiapp.sh [options] NAME HANDOVER CFG EXPECT [APPEND...]
+#   tests/vm/efiapp.sh --cases FILE      one TAP line per row of FILE
+#                                        (EFI_CASES=<regex> picks rows)
+#
+#   HANDOVER none               no handover= line
+#            gen[:A,B,...]      luo-fdt gen --out-dir with arguments A B ...
+#                               (e.g. gen:--files,0: a valid empty handover)
+#            memfd:N            gen --files 1 --folios N, every folio page
+#                               filled with a known pattern (phys/ files at
+#                               the folio addresses); the guest must get the
+#                               memfd back byte-exact (SHA-256)
+#            defect:NAME[:A,..] gen --defect NAME (+ A ...); the error the app
+#                               must report is NAME's row in
+#                               tests/schema/defects.txt, and the kernel must
+#                               boot clean with luo_stage.err=<that error>
+#   CFG      std                kernel, initrd, cmdline (+ handover)
+#            badline            std plus a line "kernal=..." (unknown key)
+#            nokernel           kernel=\no-such-bzImage
+#            trunckernel        the kernel file cut to half its size
+#            truncinitrd        the initrd (a newc cpio) cut short
+#            dump               std with mode=dump
+#   EXPECT   pass               the guest's checks pass (luo-vm: PASS)
+#            fw:TEXT            the app prints TEXT and returns to the
+#                               firmware; no kernel starts
+#            fail:TEXT          negative control: the guest must fail, and
+#                               the log must contain TEXT
+#   APPEND   kernel command-line words for efi_check (efi_expect_err=,
+#            efi_expect_kho=, efi_expect_sessions=) and log=ERE words: a
+#            serial line must match ERE (not put on the command line)
+#
+# Options: --timeout S (default 180), --log FILE (default
+# build/vm/logs/NAME.log), --keep (keep the ESP image and bundle).
+# Needs build/efi/luo-stage.efi, build/bin/luo-fdt and build/vm/ours
+# (make check-efi-app builds them). LUO_ACCEL=kvm|tcg forces an accelerator.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/common.sh"
+
+if [ "${1:-}" = --cases ]; then
+	file=${2:?usage: efiapp.sh --cases FILE}
+	filter=${EFI_CASES:-.}
+	n=0 failed=0
+	mkdir -p "$top/build/vm/logs"
+	while IFS= read -r line; do
+		case "$line" in ''|'#'*) continue ;; esac
+		eval "set -- $line"
+		[[ "$1" =~ $filter ]] || continue
+		n=$((n + 1))
+		res=$("$0" "$@" 2>"$top/build/vm/logs/$1.err")
+		if [ $? = 0 ]; then
+			echo "ok $n - efi/$1: $res"
+		else
+			echo "not ok $n - efi/$1: $res"
+			sed 's/^/# /' "$top/build/vm/logs/$1.err"
+			failed=$((failed + 1))
+		fi
+	done < "$file"
+	echo "1..$n"
+	[ $n -gt 0 ] || { echo "# no EFI case matched '$filter'"; exit 1; }
+	[ $failed = 0 ]
+	exit
+fi
+
+timeout_s=180 logf= keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--timeout) timeout_s=$2; shift 2 ;;
+	--log) logf=$2; shift 2 ;;
+	--keep) keep=1; shift ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 4 ] || die "usage: efiapp.sh [options] NAME HANDOVER CFG EXPECT [APPEND...]"
+name=$1 handover=$2 cfg=$3 expect=$4
+shift 4
+
+app="$top/build/efi/luo-stage.efi"
+fdt_tool="$top/build/bin/luo-fdt"
+img="$top/build/vm/ours"
+for f in "$app" "$fdt_tool" "$img/bzImage" "$img/initramfs.cpio"; do
+	[ -f "$f" ] || die "missing $f (run: make check-efi-app)"
+done
+command -v mformat >/dev/null || die "mtools not installed (run: make deps)"
+code=/usr/share/OVMF/OVMF_CODE_4M.fd
+[ -f "$code" ] || die "OVMF not installed ($code); run make deps"
+logf=${logf:-$top/build/vm/logs/$name.log}
+mkdir -p "$(dirname "$logf")"
+work=$(mktemp -d)
+cleanup() { [ $keep = 1 ] && log "kept $work" || rm -rf "$work"; }
+trap cleanup EXIT
+
+# Kernel command line and the log patterns.
+append=() pats=()
+for w in "$@"; do
+	case "$w" in
+	log=*) pats+=("${w#log=}") ;;
+	*) append+=("$w") ;;
+	esac
+done
+
+# The handover bundle.
+esp="$work/esp"
+mkdir -p "$esp/EFI/BOOT"
+hline=
+case "$handover" in
+none) ;;
+gen|gen:*|defect:*|memfd:*)
+	args=()
+	if [[ $handover == defect:* ]]; then
+		spec=${handover#defect:}
+		defect=${spec%%:*}
+		[ "$spec" = "$defect" ] || IFS=, read -ra args <<<"${spec#*:}"
+		err=$(awk -v d="$defect" '$1 == d { print $2 }' "$top/tests/schema/defects.txt")
+		case "$err" in
+		HO_ERR_*) ;;
+		*) die "defect $defect: no error in tests/schema/defects.txt (valid by default?)" ;;
+		esac
+		args+=(--defect "$defect")
+		append+=("efi_expect_err=$err" efi_expect_kho=none)
+		pats+=("^luo-stage: handover rejected: $err ")
+	elif [[ $handover == gen:* ]]; then
+		IFS=, read -ra args <<<"${handover#gen:}"
+	elif [[ $handover == memfd:* ]]; then
+		folios=${handover#memfd:}
+		args=(--files 1 --sessions 1 --folios "$folios")
+	fi
+	"$fdt_tool" gen "${args[@]}" --out-dir "$esp/handover" >"$work/gen.out" 2>&1 ||
+		die "luo-fdt gen ${args[*]} failed: $(cat "$work/gen.out")"
+	if [[ $handover == memfd:* ]]; then
+		# gen's layout: file 0's folio j is one page at 512 MiB + j * 4 KiB,
+		# the file is folios * 4 KiB - 2048 bytes, token 0x1000.
+		size=$((folios * 4096 - 2048))
+		yes "luo-stage.efi folio pattern, case $name" | head -c $((folios * 4096)) > "$work/pattern"
+		for ((j = 0; j < folios; j++)); do
+			dd if="$work/pattern" of="$esp/handover/phys/$(printf '0x%x' $((0x20000000 + j * 4096))).bin" \
+				bs=4096 skip=$j count=1 status=none
+		done
+		sha=$(head -c $size "$work/pattern" | sha256sum | cut -d' ' -f1)
+		append+=(efi_expect_kho=in efi_expect_sessions=1 efi_expect_err=none
+			"efi_expect_memfd=0x1000,$size,$sha")
+		pats+=("^luo-stage: handover ok: $((folios + 3)) preserved block")
+	fi
+	hline="handover=/handover" ;;
+*) die "unknown HANDOVER '$handover'" ;;
+esac
+
+# The kernel, the initrd and the config.
+cp "$img/bzImage" "$esp/bzImage"
+cp "$img/initramfs.cpio" "$esp/initrd.img"
+cp "$app" "$esp/EFI/BOOT/BOOTX64.EFI"
+cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 luo_test=efi_check luo_stages=1 luo_stage=1 ${append[*]}"
+kernel=/bzImage
+case "$cfg" in
+std|badline|dump|trunckernel|truncinitrd) ;;
+nokernel) kernel=/no-such-bzImage ;;
+*) die "unknown CFG '$cfg'" ;;
+esac
+case "$cfg" in
+trunckernel) truncate -s $(($(stat -c %s "$esp/bzImage") / 2)) "$esp/bzImage" ;;
+truncinitrd) truncate -s $(($(stat -c %s "$esp/initrd.img") - 4096)) "$esp/initrd.img" ;;
+esac
+{
+	echo "# luo-stage.efi configuration (tests/vm/efiapp.sh, case $name)"
+	echo "kernel=$kernel"
+	echo "initrd=/initrd.img"
+	echo "cmdline=$cmdline"
+	[ -z "$hline" ] || echo "$hline"
+	[ "$cfg" != badline ] || echo "kernal=/bzImage"
+	[ "$cfg" != dump ] || echo "mode=dump"
+} > "$esp/luo-stage.cfg"
+
+# A FAT image of the tree (mtools: no loop device, no root needed).
+fat="$work/esp.img"
+mb=$(( $(du -sm "$esp" | cut -f1) + 16 ))
+[ $mb -ge 40 ] || mb=40
+truncate -s "${mb}M" "$fat"
+mformat -i "$fat" -F -v LUOSTAGE :: >/dev/null || die "mformat failed"
+mcopy -s -i "$fat" "$esp"/* :: || die "mcopy failed"
+
+accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null)
+vars="$work/vars.fd"
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -m 1G -smp 2 -nographic
+	-no-reboot -nodefaults -monitor none -display none -serial "file:$logf"
+	-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+	-drive "if=pflash,format=raw,unit=1,file=$vars"
+	-drive "if=none,id=esp,format=raw,file=$fat" -device virtio-blk-pci,drive=esp
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+if [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
+
+: > "$logf"
+start=$(date +%s.%N)
+"${qemu[@]}" </dev/null >"$logf.qemu" 2>&1 &
+qpid=$!
+# Until QEMU exits (the guest rebooted: -no-reboot), the app went back to
+# the firmware (which would go on to its shell), or the time is up.
+end=$(( $(date +%s) + timeout_s )) why=exited
+while kill -0 $qpid 2>/dev/null; do
+	if grep -qaE 'luo-stage: returning to the firmware|luo-stage: dump done' "$logf"; then
+		sleep 1; why=returned; break
+	fi
+	if [ "$(date +%s)" -ge $end ]; then why=timeout; break; fi
+	sleep 0.3
+done
+kill $qpid 2>/dev/null
+wait $qpid 2>/dev/null
+secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
+
+clean=$(tr -d '\r' < "$logf")
+grep -E '^(not )?ok [0-9]+|^luo-vm:|^luo-stage:' <<<"$clean" | sed 's/^/    /' > "$logf.tap"
+verdict=fail reason=
+if [ $why = timeout ]; then
+	reason="timeout after ${timeout_s}s"
+elif grep -qx 'luo-vm: PASS stages=1' <<<"$clean"; then
+	if grep -qE '^not ok [0-9]+' <<<"$clean"; then
+		reason="a check reported 'not ok' but the program exited 0"
+	else
+		verdict=pass
+	fi
+else
+	reason=$(grep -m1 -E '^luo-vm: FAIL|^luo-stage: error' <<<"$clean" || true)
+	[ -n "$reason" ] || reason=$(grep -m1 -E 'Kernel panic|BUG:|Oops' <<<"$clean" || true)
+	[ -n "$reason" ] || reason="no verdict from the guest ($why)"
+fi
+if [ $verdict = pass ]; then
+	for p in "${pats[@]}"; do
+		grep -qE -- "$p" <<<"$clean" ||
+			{ verdict=fail; reason="no log line matches '$p'"; break; }
+	done
+fi
+
+case "$expect" in
+pass)
+	if [ $verdict = pass ]; then
+		echo "pass ($accel, ${secs}s)"
+		exit 0
+	fi
+	cat "$logf.tap" >&2
+	echo "FAIL: $reason ($accel, ${secs}s; log $logf)"
+	exit 1 ;;
+fw:*)
+	want=${expect#fw:}
+	if [ $why = returned ] && grep -qF -- "$want" <<<"$clean" &&
+	   ! grep -q 'Linux version' <<<"$clean"; then
+		echo "pass: the app said '$want' and returned to the firmware ($accel, ${secs}s)"
+		exit 0
+	fi
+	cat "$logf.tap" >&2
+	echo "FAIL: no return to the firmware with '$want' ($why; log $logf)"
+	exit 1 ;;
+fail:*)
+	want=${expect#fail:}
+	if [ $verdict = fail ] && grep -qF -- "$want" <<<"$clean"; then
+		echo "pass: failed as expected with '$want' ($accel, ${secs}s)"
+		exit 0
+	fi
+	cat "$logf.tap" >&2
+	echo "FAIL: negative control did not fail with '$want' (verdict $verdict${reason:+: $reason}; log $logf)"
+	exit 1 ;;
+*)
+	die "bad EXPECT '$expect'" ;;
+esac
