@@ -60,7 +60,7 @@ efi-app: $(LUO_STAGE_EFI)
 .PHONY: check-efi-app
 check-efi-app: $(LUO_STAGE_EFI) $(B)/bin/luo-fdt vm-image-ours
 	@mkdir -p $(B)/vm/logs
-	@$(TOP)/tests/vm/efiapp.sh --cases $(TOP)/tests/vm/cases-efi
+	@VM_RUNNER=$(TOP)/tests/vm/efiapp.sh $(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-efi
 
 # Host tests of walk.c, kho_radix.c and initrd.c (ASan + UBSan), with
 # luo-fdt gen bundles: make check-unit-efi-app.

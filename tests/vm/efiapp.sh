@@ -5,8 +5,8 @@
 # guest's /init runs tests/guest/efi_check.c.
 #
 #   tests/vm/efiapp.sh [options] NAME HANDOVER CFG EXPECT [APPEND...]
-#   tests/vm/efiapp.sh --cases FILE      one TAP line per row of FILE
-#                                        (EFI_CASES=<regex> picks rows)
+#   VM_RUNNER=tests/vm/efiapp.sh tests/vm/run-cases.sh tests/vm/cases-efi
+#                                        one TAP line per row (VM_CASES=<regex>)
 #
 #   HANDOVER none               no handover= line
 #            gen[:A,B,...]      luo-fdt gen --out-dir with arguments A B ...
@@ -42,37 +42,13 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
 
-if [ "${1:-}" = --cases ]; then
-	file=${2:?usage: efiapp.sh --cases FILE}
-	filter=${EFI_CASES:-.}
-	n=0 failed=0
-	mkdir -p "$top/build/vm/logs"
-	while IFS= read -r line; do
-		case "$line" in ''|'#'*) continue ;; esac
-		eval "set -- $line"
-		[[ "$1" =~ $filter ]] || continue
-		n=$((n + 1))
-		res=$("$0" "$@" 2>"$top/build/vm/logs/$1.err")
-		if [ $? = 0 ]; then
-			echo "ok $n - efi/$1: $res"
-		else
-			echo "not ok $n - efi/$1: $res"
-			sed 's/^/# /' "$top/build/vm/logs/$1.err"
-			failed=$((failed + 1))
-		fi
-	done < "$file"
-	echo "1..$n"
-	[ $n -gt 0 ] || { echo "# no EFI case matched '$filter'"; exit 1; }
-	[ $failed = 0 ]
-	exit
-fi
-
 timeout_s=180 logf= keep=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=$2; shift 2 ;;
 	--log) logf=$2; shift 2 ;;
 	--keep) keep=1; shift ;;
+	--quiet) shift ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac

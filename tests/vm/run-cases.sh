@@ -2,7 +2,10 @@
 # Run the VM test cases listed in tests/vm/cases (or another file) and print
 # one TAP line per case. VM_CASES=<regex> selects cases by name.
 #
-#   tests/vm/run-cases.sh [CASES_FILE]
+#   [VM_RUNNER=SCRIPT] tests/vm/run-cases.sh [CASES_FILE]
+#
+# VM_RUNNER runs one row (default tests/vm/vmtest.sh; the EFI stage's rows
+# use tests/vm/efiapp.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 file=${1:-$top/tests/vm/cases}
@@ -15,7 +18,7 @@ while IFS= read -r line; do
 	name=$1
 	[[ "$name" =~ $filter ]] || continue
 	n=$((n + 1))
-	res=$("$top/tests/vm/vmtest.sh" --quiet "$@" 2>"$top/build/vm/logs/$name.err")
+	res=$("${VM_RUNNER:-$top/tests/vm/vmtest.sh}" --quiet "$@" 2>"$top/build/vm/logs/$name.err")
 	if [ $? = 0 ]; then
 		echo "ok $n - vm/$name: $res"
 	else
