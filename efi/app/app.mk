@@ -42,7 +42,7 @@ $(APP_B)/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c
 
 $(APP_B)/luo-stage.so: $(APP_OBJS) $(B)/free-pic/libho.a
 	$(LD) -nostdlib -znocombreloc -T $(GNUEFI_LIB)/elf_x86_64_efi.lds \
-		-shared -Bsymbolic -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o \
+		-shared -Bsymbolic --no-undefined -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o \
 		$(APP_OBJS) $(B)/free-pic/libho.a -lefi -lgnuefi -o $@
 
 $(LUO_STAGE_EFI): $(APP_B)/luo-stage.so

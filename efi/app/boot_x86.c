@@ -15,8 +15,10 @@
  *
  * The loader's part (boot.rst): a zeroed boot_params below 4 GiB with the
  * image's setup header copied in, type_of_loader 0xff, cmd_line_ptr,
- * ramdisk_image/size, setup_data, code32_start = the protected-mode code in
- * place in our copy of the file; then, with interrupts off, a SysV call of
+ * ramdisk_image/size, setup_data, code32_start = the protected-mode code
+ * copied to init_size bytes of its own (the stub's BSS, heap and stack lie
+ * past the end of the file: a buffer of the file's size would let it
+ * overwrite whatever follows), aligned to kernel_alignment; then, with interrupts off, a SysV call of
  * code32_start + 512 + handover_offset (handle, system table, boot_params).
  * It does not return; the stub's own failures Exit() our image with a status.
  */
@@ -40,6 +42,8 @@
 #define XLOADFLAGS	0x236
 #define CMDLINE_SIZE	0x238
 #define SETUP_DATA	0x250
+#define KERNEL_ALIGNMENT	0x230
+#define INIT_SIZE	0x260
 #define HANDOVER_OFFSET	0x264
 #define HDR_END_MAX	0x290	/* the setup header ends before this */
 #define EXT_RAMDISK_IMAGE 0x0c0
@@ -131,6 +135,14 @@ UINT64 arch_kernel_check(const void *kbuf, UINT64 ksize)
 	    code - 512 - get32(k + HANDOVER_OFFSET) < 16)
 		return bad("handover_offset outside the protected-mode code",
 			   get32(k + HANDOVER_OFFSET), code);
+	if (get32(k + INIT_SIZE) < sys || get32(k + INIT_SIZE) > (1u << 30))
+		return bad("init_size smaller than the code or above 1 GiB",
+			   get32(k + INIT_SIZE), sys);
+	if (!get32(k + KERNEL_ALIGNMENT) ||
+	    (get32(k + KERNEL_ALIGNMENT) & (get32(k + KERNEL_ALIGNMENT) - 1)) ||
+	    get32(k + KERNEL_ALIGNMENT) > (1u << 30))
+		return bad("kernel_alignment not a power of two up to 1 GiB",
+			   get32(k + KERNEL_ALIGNMENT), 0);
 	if (get32(k + CMDLINE_SIZE) > CMDLINE_SIZE_MAX)
 		return bad("cmdline_size above the limit", get32(k + CMDLINE_SIZE),
 			   CMDLINE_SIZE_MAX);
@@ -172,16 +184,18 @@ EFI_STATUS arch_boot_linux(struct app *a, const void *kbuf, UINT64 ksize,
 			   const char *cmdline, UINT64 sd)
 {
 	const UINT8 *k = kbuf;
-	UINT64 code = (UINT64)(UINTN)k + setup_bytes(k), len, cap;
+	UINT64 code, len, cap, clen, run, align;
 	EFI_PHYSICAL_ADDRESS bpa = 0xffffffffull, cla = 0xffffffffull;
+	EFI_PHYSICAL_ADDRESS ka = 0xffffffffull;
 	UINT8 *bp;
 	handover_fn entry;
 	EFI_STATUS st;
 
 	if (!arch_kernel_check(kbuf, ksize))
 		return EFI_LOAD_ERROR;
-	if (code + ksize > 0x100000000ull)
-		return app_fail(EFI_LOAD_ERROR, "kernel copy above 4 GiB");
+	clen = ksize - setup_bytes(k);
+	run = get32(k + INIT_SIZE) > clen ? get32(k + INIT_SIZE) : clen;
+	align = get32(k + KERNEL_ALIGNMENT);
 	if (initrd && ((UINT64)(UINTN)initrd + isize - 1 >
 		       get32(k + INITRD_ADDR_MAX) ||
 		       (UINT64)(UINTN)initrd + isize > 0x100000000ull))
@@ -192,10 +206,18 @@ EFI_STATUS arch_boot_linux(struct app *a, const void *kbuf, UINT64 ksize,
 		return app_fail(EFI_BAD_BUFFER_SIZE,
 				"command line longer than the kernel's cmdline_size");
 
+	st = app_alloc_pages(a, AllocateMaxAddress, &ka,
+			     (UINTN)((run + align + 4095) / 4096), G_BOOT);
+	if (EFI_ERROR(st))
+		return app_fail(st, "memory for the kernel's init_size");
+	code = (ka + align - 1) & ~(align - 1);
+	ho_memcpy((void *)(UINTN)code, k + setup_bytes(k), clen);
 	st = app_alloc_pages(a, AllocateMaxAddress, &bpa,
 			     BOOT_PARAMS_SIZE / 4096, G_BOOT);
-	if (EFI_ERROR(st))
+	if (EFI_ERROR(st)) {
+		app_free_group(a, G_BOOT);
 		return app_fail(st, "boot_params");
+	}
 	st = app_alloc_pages(a, AllocateMaxAddress, &cla,
 			     (UINTN)((len + 1 + 4095) / 4096), G_BOOT);
 	if (EFI_ERROR(st)) {

@@ -36,3 +36,28 @@ int kho_radix_add(struct kho_radix *r, uint64_t phys, uint32_t order)
 	table[bit / 64] |= 1ull << (bit % 64);
 	return 0;
 }
+
+static uint64_t count(const uint64_t *table, uint32_t level)
+{
+	uint64_t n = 0, i, j, w;
+
+	for (i = 0; i < 512; i++) {
+		const uint64_t *next = (const uint64_t *)(uintptr_t)table[i];
+
+		if (!next)
+			continue;
+		if (level > 1) {
+			n += count(next, level - 1);
+			continue;
+		}
+		for (j = 0; j < 512; j++)
+			for (w = next[j]; w; w &= w - 1)
+				n++;
+	}
+	return n;
+}
+
+uint64_t kho_radix_count(uint64_t root)
+{
+	return root ? count((const uint64_t *)(uintptr_t)root, TOP_LEVEL) : 0;
+}

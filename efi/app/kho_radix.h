@@ -31,4 +31,8 @@ struct kho_radix {
 /* 0, or -1 when phys/order do not form a key or page() gave nothing. */
 int kho_radix_add(struct kho_radix *r, uint64_t phys, uint32_t order);
 
+
+
+/* Blocks the tree at root holds, counted the way the kernel walks it. */
+uint64_t kho_radix_count(uint64_t root);
 #endif /* STAGE_KHO_RADIX_H */

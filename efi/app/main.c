@@ -476,6 +476,8 @@ struct bundle {
 	UINT32 next;
 	struct ho_report rep;		/* verdict; rep.err != 0: rejected */
 	UINT64 sd;			/* SETUP_KEXEC_KHO entry built */
+	INT64 moved;			/* offset place() moved it by */
+	UINT64 map;			/* preserved-memory-map root written */
 	UINT64 nblocks, nradix;
 	/* radix page chunk */
 	UINT64 chunk, chunk_left;
@@ -633,7 +635,22 @@ out:
 	return st;
 }
 
-/* Page extents covering the blobs, touching ones merged. */
+/*
+ * The KHO FDT and the scratch table are found through the descriptor alone
+ * and the arch code copies them (x86: into setup_data), so their files need
+ * not sit at their nominal addresses (which the firmware may be using): a
+ * file exactly at and of the size of either is loaded anywhere. Everything
+ * else is reached by physical address from inside the FDTs and is placed.
+ */
+static bool relocatable(const struct bundle *b, UINT32 i)
+{
+	const struct blob *x = &b->blobs[i];
+
+	return (x->addr == b->kd.fdt_addr && x->size == b->kd.fdt_size) ||
+	       (x->addr == b->kd.scratch_addr && x->size == b->kd.scratch_size);
+}
+
+/* Page extents covering the placed blobs, touching ones merged. */
 static EFI_STATUS make_extents(struct bundle *b)
 {
 	UINT32 i;
@@ -642,6 +659,8 @@ static EFI_STATUS make_extents(struct bundle *b)
 	if (!b->ext)
 		return app_fail(EFI_OUT_OF_RESOURCES, "extent table");
 	for (i = 0; i < b->n; i++) {
+		if (relocatable(b, i))
+			continue;
 		UINT64 s = b->blobs[i].addr & ~(PAGE - 1);
 		UINT64 e = (b->blobs[i].addr + b->blobs[i].size + PAGE - 1) &
 			   ~(PAGE - 1);
@@ -703,12 +722,13 @@ static void reject(struct bundle *b, int err, const char *path, UINT64 addr,
 }
 
 /*
- * Load the bundle in dir. place: every blob at its own address (boot);
- * else into buffers anywhere (dump). Input errors return an EFI error; a
- * blob that cannot be placed is a rejection (b->rep).
+ * Load the bundle in dir into buffers anywhere, each behind a window at its
+ * nominal physical address: the library checks it there before anything is
+ * placed (place() and copy_in() do that for an accepted one). Input errors
+ * return an EFI error.
  */
 static EFI_STATUS load_bundle(struct app *a, struct bundle *b,
-			      const char *dir, bool place)
+			      const char *dir)
 {
 	char path[APP_PATH_MAX + 40];
 	EFI_FILE_HANDLE fh;
@@ -734,19 +754,6 @@ static EFI_STATUS load_bundle(struct app *a, struct bundle *b,
 	b->win = pool((b->n + 1) * sizeof(*b->win));
 	if (!b->win)
 		return app_fail(EFI_OUT_OF_RESOURCES, "window table");
-	if (place) {
-		for (i = 0; i < b->next; i++) {
-			EFI_PHYSICAL_ADDRESS x = b->ext[i].addr;
-
-			st = app_alloc_pages(a, AllocateAddress, &x,
-					     b->ext[i].size / PAGE, G_HANDOVER);
-			if (EFI_ERROR(st)) {
-				reject(b, HO_ERR_ADDR_OUTSIDE_RAM, "phys",
-				       b->ext[i].addr, b->ext[i].size, st);
-				return EFI_SUCCESS;
-			}
-		}
-	}
 	for (i = 0; i < b->n; i++) {
 		EFI_PHYSICAL_ADDRESS x = b->blobs[i].addr;
 		struct ho_sbuf sb;
@@ -756,13 +763,10 @@ static EFI_STATUS load_bundle(struct app *a, struct bundle *b,
 		ho_sb_puts(&sb, "/phys/");
 		ho_sb_hex(&sb, b->blobs[i].addr);
 		ho_sb_puts(&sb, ".bin");
-		if (!place) {
-			st = app_alloc_pages(a, AllocateAnyPages, &x,
-					     (b->blobs[i].size + PAGE - 1) / PAGE,
-					     G_HANDOVER);
-			if (EFI_ERROR(st))
-				return fail2(st, "no memory for ", path);
-		}
+		st = app_alloc_pages(a, AllocateAnyPages, &x,
+				     (b->blobs[i].size + PAGE - 1) / PAGE, G_HANDOVER);
+		if (EFI_ERROR(st))
+			return fail2(st, "no memory for ", path);
 		st = open_regular(a, path, &fh, &size);
 		if (EFI_ERROR(st))
 			return st;
@@ -803,7 +807,150 @@ static int check(const struct ho_handover *kd, const struct ho_phys *phys,
 	return err;
 }
 
-/* ---- accepted: reserve, write the preserved-memory map, relocate -------- */
+/* ---- placement: every fixed range free, or the whole handover moved ----- */
+
+struct range {
+	UINT64 addr, size;
+};
+
+struct need {
+	struct range *r;
+	UINT32 n, cap;
+	UINT64 align;		/* largest block: a move keeps it aligned */
+};
+
+static int need_add(struct need *nd, UINT64 addr, UINT64 size)
+{
+	if (!size)
+		return 0;
+	if (nd->n == nd->cap) {
+		UINT32 cap = nd->cap ? 2 * nd->cap : 256;
+		struct range *r = pool(cap * sizeof(*r));
+
+		if (!r)
+			return -1;
+		if (nd->n)
+			CopyMem(r, nd->r, nd->n * sizeof(*r));
+		pool_free(nd->r);
+		nd->r = r;
+		nd->cap = cap;
+	}
+	nd->r[nd->n++] = (struct range){ addr & ~(PAGE - 1),
+		((addr + size + PAGE - 1) & ~(PAGE - 1)) - (addr & ~(PAGE - 1)) };
+	return 0;
+}
+
+static int need_block(void *ctx, uint64_t phys, uint32_t order,
+		      const char *what)
+{
+	struct need *nd = ctx;
+
+	(void)what;
+	if ((PAGE << order) > nd->align)
+		nd->align = PAGE << order;
+	return need_add(nd, phys, PAGE << order) ? HO_ERR_NO_SPACE : HO_OK;
+}
+
+/* Conventional memory now, sorted and merged. */
+static EFI_STATUS free_ranges(struct range **out, UINT32 *count)
+{
+	UINTN n, key, dsize, i, j;
+	UINT32 dver, k = 0;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver);
+	struct range *r;
+
+	if (!map)
+		return EFI_DEVICE_ERROR;
+	r = pool((n ? n : 1) * sizeof(*r));
+	if (!r) {
+		pool_free(map);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	for (i = 0; i < n; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d =
+			(const void *)((const UINT8 *)map + i * dsize);
+		struct range x = { d->PhysicalStart, d->NumberOfPages * PAGE };
+
+		if (d->Type != EfiConventionalMemory)
+			continue;
+		for (j = k; j > 0 && r[j - 1].addr > x.addr; j--)
+			r[j] = r[j - 1];
+		r[j] = x;
+		k++;
+	}
+	pool_free(map);
+	for (i = 1, j = 0; i < k; i++) {
+		if (r[j].addr + r[j].size == r[i].addr)
+			r[j].size += r[i].size;
+		else
+			r[++j] = r[i];
+	}
+	*out = r;
+	*count = k ? (UINT32)j + 1 : 0;
+	return EFI_SUCCESS;
+}
+
+/* Is [addr, addr + size) inside one free range? Binary search. */
+static bool is_free(const struct range *fr, UINT32 nf, UINT64 addr, UINT64 size)
+{
+	UINT32 lo = 0, hi = nf;
+
+	while (lo < hi) {
+		UINT32 mid = lo + (hi - lo) / 2;
+
+		if (addr < fr[mid].addr)
+			hi = mid;
+		else if (addr - fr[mid].addr >= fr[mid].size)
+			lo = mid + 1;
+		else
+			return size <= fr[mid].size - (addr - fr[mid].addr);
+	}
+	return false;
+}
+
+static bool all_free(const struct need *nd, const struct range *fr, UINT32 nf,
+		     INT64 delta, UINT32 *bad)
+{
+	UINT32 i;
+
+	for (i = 0; i < nd->n; i++) {
+		UINT64 a = nd->r[i].addr + (UINT64)delta;
+
+		if ((delta < 0 && nd->r[i].addr < (UINT64)-delta + 0x100000) ||
+		    (delta > 0 && a < nd->r[i].addr) ||
+		    !is_free(fr, nf, a, nd->r[i].size)) {
+			*bad = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The offset that puts every fixed range into free memory: 0 when the
+ * handover's own addresses are free, else the nearest multiple of the
+ * alignment (up or down, within 4 GiB of them) that is. Fails with the
+ * first range the firmware holds at offset 0.
+ */
+static bool choose_delta(const struct need *nd, const struct range *fr,
+			 UINT32 nf, INT64 *delta, UINT32 *bad)
+{
+	UINT64 k, kmax = (4ull << 30) / nd->align;
+	UINT32 dummy;
+
+	*delta = 0;
+	if (all_free(nd, fr, nf, 0, bad))
+		return true;
+	for (k = 1; k <= kmax; k++) {
+		INT64 d = (INT64)(k * nd->align);
+
+		if (all_free(nd, fr, nf, d, &dummy) || all_free(nd, fr, nf, -d, &dummy)) {
+			*delta = all_free(nd, fr, nf, d, &dummy) ? d : -d;
+			return true;
+		}
+	}
+	return false;
+}
 
 struct place_ctx {
 	struct app *a;
@@ -881,38 +1028,131 @@ static int place_block(void *ctx, uint64_t phys, uint32_t order,
 }
 
 /*
- * Make the accepted handover real: scratch and preserved blocks allocated,
- * the radix tree written at preserved-memory-map, the KHO FDT and scratch
- * table copied into a SETUP_KEXEC_KHO entry, checked once more. A failure
- * is a rejection in b->rep.
+ * Where the checked handover goes: every fixed range (placed files, scratch,
+ * the map page, every preserved block) free in the firmware's map at the
+ * handover's own addresses, or the whole handover moved by one offset
+ * (stage_rebase) so that it is. Then the files are copied to their
+ * addresses (the windows follow). A failure is a rejection in b->rep.
+ */
+static void place(struct bundle *b)
+{
+	struct need nd = { .align = 2ull << 20 };
+	struct range *fr = NULL;
+	const struct ho_scratch *sc;
+	UINT64 i, map = 0;
+	UINT32 nf = 0, bad = 0;
+	INT64 delta;
+	char line[160];
+	struct ho_sbuf sb;
+	int err = HO_OK;
+
+	sc = ho_phys_map(&b->phys, b->kd.scratch_addr, b->kd.scratch_size);
+	for (i = 0; i < b->next && !err; i++)
+		err = need_add(&nd, b->ext[i].addr, b->ext[i].size) ? HO_ERR_NO_SPACE : 0;
+	for (i = 0; sc && !err && i < b->kd.scratch_size / sizeof(*sc); i++)
+		err = need_add(&nd, sc[i].addr, sc[i].size) ? HO_ERR_NO_SPACE : 0;
+	if (!err && !stage_map_page(&b->kd, &b->phys, &map) && map)
+		err = need_add(&nd, map, PAGE) ? HO_ERR_NO_SPACE : 0;
+	if (!err)
+		err = stage_walk_preserved(&b->kd, &b->phys, need_block, &nd, &b->rep);
+	if (!err && EFI_ERROR(free_ranges(&fr, &nf)))
+		err = HO_ERR_NO_SPACE;
+	if (err) {
+		b->rep.err = err;
+		goto out;
+	}
+	if (!choose_delta(&nd, fr, nf, &delta, &bad)) {
+		reject(b, HO_ERR_ADDR_OUTSIDE_RAM, "placement", nd.r[bad].addr,
+		       nd.r[bad].size, EFI_NOT_FOUND);
+		goto out;
+	}
+	if (delta) {
+		err = stage_rebase(&b->kd, &b->phys, delta, &b->rep);
+		if (err) {
+			b->rep.err = err;
+			goto out;
+		}
+		for (i = 0; i < b->n; i++) {
+			b->blobs[i].addr += (UINT64)delta;
+			b->win[i].phys += (UINT64)delta;
+		}
+		for (i = 0; i < b->next; i++)
+			b->ext[i].addr += (UINT64)delta;
+		ho_sb_init(&sb, line, sizeof(line));
+		ho_sb_puts(&sb, "luo-stage: the firmware holds ");
+		ho_sb_hex(&sb, nd.r[bad].addr);
+		ho_sb_puts(&sb, "+");
+		ho_sb_hex(&sb, nd.r[bad].size);
+		ho_sb_puts(&sb, ": handover moved by ");
+		ho_sb_puts(&sb, delta < 0 ? "-" : "+");
+		ho_sb_hex(&sb, delta < 0 ? (UINT64)-delta : (UINT64)delta);
+		app_say(line);
+	}
+	b->moved = delta;
+out:
+	pool_free(nd.r);
+	pool_free(fr);
+}
+
+/* The placed files: allocated at their addresses, copied, windows moved. */
+static void copy_in(struct app *a, struct bundle *b)
+{
+	UINT32 i;
+
+	for (i = 0; i < b->next; i++) {
+		EFI_PHYSICAL_ADDRESS x = b->ext[i].addr;
+		EFI_STATUS st = app_alloc_pages(a, AllocateAddress, &x,
+						b->ext[i].size / PAGE, G_HANDOVER);
+
+		if (EFI_ERROR(st)) {
+			reject(b, HO_ERR_ADDR_OUTSIDE_RAM, "phys", b->ext[i].addr,
+			       b->ext[i].size, st);
+			return;
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		if (relocatable(b, i))
+			continue;
+		CopyMem((void *)(UINTN)b->blobs[i].addr, b->win[i].ptr,
+			b->win[i].size);
+		b->win[i].ptr = (void *)(UINTN)b->blobs[i].addr;
+	}
+}
+
+/*
+ * Make the accepted handover real: placed (moved if it must be), scratch and
+ * preserved blocks allocated, the radix tree written at
+ * preserved-memory-map, the KHO FDT and scratch table handed over the arch's
+ * way, checked once more. A failure is a rejection in b->rep.
  */
 static void make_real(struct app *a, struct bundle *b,
 		      const struct ho_memmap *mm)
 {
 	struct place_ctx c = { .a = a, .b = b };
 	const struct ho_scratch *sc;
-	struct ho_handover moved = b->kd;
+	struct ho_handover moved;
 	UINT64 i, map = 0, sdsize, link, x;
 	const void *fdt;
 	char what[32];
 	struct ho_sbuf sb;
 	int err;
 
+	place(b);
+	if (!b->rep.err)
+		copy_in(a, b);
+	if (b->rep.err)
+		return;
 	sc = ho_phys_map(&b->phys, b->kd.scratch_addr, b->kd.scratch_size);
 	for (i = 0; sc && i < b->kd.scratch_size / sizeof(*sc); i++) {
 		ho_sb_init(&sb, what, sizeof(what));
 		ho_sb_puts(&sb, "scratch[");
 		ho_sb_dec(&sb, i);
 		ho_sb_puts(&sb, "]");
-		/* the KHO FDT or table may lie in scratch: already placed */
 		if (EFI_ERROR(alloc_uncovered(a, b, sc[i].addr, sc[i].size, what,
 					      HO_ERR_SCRATCH_OUTSIDE_RAM)))
 			return;
 	}
-	if (stage_map_page(&b->kd, &b->phys, &map) || !map) {
-		/* valid only without subtrees: nothing is preserved */
-		b->rep.err = HO_OK;
-	} else {
+	if (!stage_map_page(&b->kd, &b->phys, &map) && map) {
 		if (in_extent(b, map)) {
 			reject(b, HO_ERR_RANGE_OVERLAP, "preserved-memory-map",
 			       map, PAGE, EFI_ACCESS_DENIED);
@@ -930,6 +1170,19 @@ static void make_real(struct app *a, struct bundle *b,
 			b->rep.err = err;
 			return;
 		}
+	}
+	/* the tree as the kernel will walk it */
+	if (map && kho_radix_count(map) != b->nblocks) {
+		reject(b, HO_ERR_NO_SPACE, "preserved-memory-map", map, PAGE,
+		       EFI_VOLUME_CORRUPTED);
+		return;
+	}
+	b->map = map;
+	/* the moved handover, checked where it now is */
+	err = check(&b->kd, &b->phys, mm, &b->rep);
+	if (err) {
+		b->rep.err = err;
+		return;
 	}
 	fdt = ho_phys_map(&b->phys, b->kd.fdt_addr, b->kd.fdt_size);
 	err = fdt && sc ? arch_handover(a, &b->kd, fdt, sc, &moved, &x, &sdsize,
@@ -961,7 +1214,9 @@ static void say_verdict(const struct bundle *b, const char *tail)
 		ho_sb_dec(&sb, b->nblocks);
 		ho_sb_puts(&sb, " preserved block(s) in KHO's memory map (");
 		ho_sb_dec(&sb, b->nradix);
-		ho_sb_puts(&sb, " tree pages), ");
+		ho_sb_puts(&sb, " tree pages at ");
+		ho_sb_hex(&sb, b->map);
+		ho_sb_puts(&sb, "), ");
 		ho_sb_dec(&sb, b->kd.scratch_size / sizeof(struct ho_scratch));
 		ho_sb_puts(&sb, " scratch range(s), KHO FDT and scratch table in setup_data at ");
 		ho_sb_hex(&sb, b->sd);
@@ -990,6 +1245,85 @@ static void dump_line(void *ctx, const char *line)
 	app_say(line);
 }
 
+static const char *efi_type_name(UINT32 t)
+{
+	static const char *const names[] = {
+		"Reserved", "LoaderCode", "LoaderData", "BootServicesCode",
+		"BootServicesData", "RuntimeServicesCode", "RuntimeServicesData",
+		"Conventional", "Unusable", "ACPIReclaim", "ACPINVS", "MMIO",
+		"MMIOPortSpace", "PalCode", "Persistent", "Unaccepted",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "Other";
+}
+
+/*
+ * For the dump: which firmware allocations (anything but conventional
+ * memory) sit where the handover must go: the placed files, the scratch
+ * ranges and the preserved-memory map page. At most 64 lines.
+ */
+static void dump_efi_overlaps(const struct bundle *b)
+{
+	UINTN n, key, dsize, i, j, lines = 0;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver);
+	const struct ho_scratch *sc = ho_phys_map(&b->phys, b->kd.scratch_addr,
+						  b->kd.scratch_size);
+	UINT64 nsc = sc ? b->kd.scratch_size / sizeof(*sc) : 0, mp = 0;
+	char line[200];
+	struct ho_sbuf sb;
+
+	if (!map)
+		return;
+	stage_map_page(&b->kd, &b->phys, &mp);
+	for (j = 0; j < b->n + nsc + 1 && lines < 64; j++) {
+		UINT64 a, sz;
+		const char *what;
+
+		if (j < b->n) {
+			if (relocatable(b, (UINT32)j))
+				continue;
+			a = b->blobs[j].addr;
+			sz = b->blobs[j].size;
+			what = "phys file";
+		} else if (j < b->n + nsc) {
+			a = sc[j - b->n].addr;
+			sz = sc[j - b->n].size;
+			what = "scratch";
+		} else {
+			a = mp;
+			sz = mp ? PAGE : 0;
+			what = "preserved-memory-map";
+		}
+		for (i = 0; i < n && sz && lines < 64; i++) {
+			const EFI_MEMORY_DESCRIPTOR *d =
+				(const void *)((const UINT8 *)map + i * dsize);
+
+			if (d->Type == EfiConventionalMemory ||
+			    !ho_ranges_overlap(a, sz, d->PhysicalStart,
+					       d->NumberOfPages * PAGE))
+				continue;
+			ho_sb_init(&sb, line, sizeof(line));
+			ho_sb_puts(&sb, "luo-stage: dump: firmware: ");
+			ho_sb_puts(&sb, what);
+			ho_sb_puts(&sb, " ");
+			ho_sb_hex(&sb, a);
+			ho_sb_puts(&sb, "+");
+			ho_sb_hex(&sb, sz);
+			ho_sb_puts(&sb, " meets Efi");
+			ho_sb_puts(&sb, efi_type_name(d->Type));
+			ho_sb_puts(&sb, " ");
+			ho_sb_hex(&sb, d->PhysicalStart);
+			ho_sb_puts(&sb, "+");
+			ho_sb_hex(&sb, d->NumberOfPages * PAGE);
+			ho_sb_puts(&sb, ": not free for AllocateAddress");
+			app_say(line);
+			lines++;
+		}
+	}
+	pool_free(map);
+}
+
 /* mode=dump: the bundle in buffers, the dump, the verdict; never boots. */
 static EFI_STATUS dump(struct app *a)
 {
@@ -998,13 +1332,17 @@ static EFI_STATUS dump(struct app *a)
 	struct ho_memmap mm;
 	EFI_STATUS st;
 
-	st = load_bundle(a, &b, a->cfg.handover, false);
+	st = load_bundle(a, &b, a->cfg.handover);
 	if (!EFI_ERROR(st))
 		st = memmap_from_efi(&mm, &ranges);
 	if (!EFI_ERROR(st)) {
 		stage_dump(&b.kd, &b.phys, &mm, DUMP_LINES, dump_line, NULL);
+		dump_efi_overlaps(&b);
 		b.rep.err = check(&b.kd, &b.phys, &mm, &b.rep);
-		say_verdict(&b, b.rep.err ? "" : " (as checked; nothing placed in dump mode)");
+		if (b.rep.err)
+			say_verdict(&b, " (dump mode: nothing placed)");
+		else
+			app_say("luo-stage: dump: verdict HO_OK: the stage library accepts this handover against this machine's memory map");
 		app_say("luo-stage: dump done, returning to the firmware");
 	}
 	pool_free(ranges);
@@ -1059,7 +1397,7 @@ static EFI_STATUS run(struct app *a)
 
 	ho_memcpy(cmdline, a->cfg.cmdline, ho_strlen(a->cfg.cmdline) + 1);
 	if (a->cfg.handover[0]) {
-		st = load_bundle(a, &b, a->cfg.handover, true);
+		st = load_bundle(a, &b, a->cfg.handover);
 		app_free_group(a, G_TMP);
 		if (!EFI_ERROR(st) && !b.rep.err)
 			st = memmap_from_efi(&mm, &ranges);

@@ -241,6 +241,120 @@ int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
 	return HO_OK;
 }
 
+/* ---- moving a handover -------------------------------------------------- */
+
+/* A writable u64 property of exactly 8 bytes, or NULL. */
+static uint8_t *prop_w(const void *fdt, int node, const char *name)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	return p && len == 8 ? (uint8_t *)(uintptr_t)p : 0;
+}
+
+static void add_u64(uint8_t *p, int64_t delta)
+{
+	ho_put_u64(p, ho_get_u64(p) + (uint64_t)delta);
+}
+
+/* Pass 1 (apply false): can everything move? Pass 2: move it. */
+static int rebase_luo(struct walk *w, uint64_t addr, uint64_t max,
+		      int64_t delta, bool apply)
+{
+	const void *luo, *m;
+	uint64_t size, data, table, nr, i;
+	uint8_t *t, *pd, *pf;
+	int node, sub;
+
+	luo = map_fdt(w->phys, addr, max, &size);
+	if (!luo)
+		return fail(w, HO_ERR_ADDR_UNMAPPED, "luo", addr);
+	sub = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_SUBSYSTEMS);
+	if (sub >= 0) {
+		fdt_for_each_subnode(node, luo, sub)
+			if (!prop_u64(luo, node, "data", &data) || data)
+				return fail(w, HO_ERR_NO_SCHEMA,
+					    "cannot move: luo subsystem data", addr);
+	}
+	sub = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_FILES);
+	if (sub < 0)
+		return HO_OK;
+	fdt_for_each_subnode(node, luo, sub) {
+		pd = prop_w(luo, node, "data");
+		if (!is_memfd(luo, node) || !pd)
+			return fail(w, HO_ERR_NO_SCHEMA,
+				    "cannot move: file of an unknown handler", addr);
+		data = ho_get_u64(pd);
+		m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX, &size);
+		pf = m ? prop_w(m, 0, "folios") : 0;
+		if (!pf || !prop_u64(m, 0, "nr-folios", &nr))
+			return fail(w, HO_ERR_ADDR_UNMAPPED, "memfd", data);
+		table = ho_get_u64(pf);
+		if (nr && nr <= HO_MEMFD_MAX_FOLIOS) {
+			t = ho_phys_map(w->phys, table, nr * sizeof(struct ho_memfd_folio));
+			if (!t)
+				return fail(w, HO_ERR_ADDR_UNMAPPED, "memfd folios", table);
+			for (i = 0; apply && i < nr; i++)
+				add_u64(t + i * sizeof(struct ho_memfd_folio), delta);
+		}
+		if (apply) {
+			if (nr)
+				add_u64(pf, delta);
+			add_u64(pd, delta);
+		}
+	}
+	return HO_OK;
+}
+
+static int rebase_pass(struct ho_handover *kd, struct walk *w, int64_t delta,
+		       bool apply)
+{
+	const void *fdt;
+	uint64_t size, addr, bsize, i;
+	uint8_t *pd, *pm, *sc;
+	const char *name;
+	int node, len, err;
+
+	fdt = map_fdt(w->phys, kd->fdt_addr, kd->fdt_size, &size);
+	sc = ho_phys_map(w->phys, kd->scratch_addr, kd->scratch_size);
+	if (!fdt || !sc)
+		return fail(w, HO_ERR_ADDR_UNMAPPED, "kho", kd->fdt_addr);
+	fdt_for_each_subnode(node, fdt, 0) {
+		name = fdt_get_name(fdt, node, &len);
+		pd = prop_w(fdt, node, "preserved-data");
+		if (!name || !is_luo(name, len) || !pd ||
+		    !prop_u64(fdt, node, "blob-size", &bsize))
+			return fail(w, HO_ERR_NO_SCHEMA,
+				    "cannot move: subtree of an unknown format",
+				    kd->fdt_addr);
+		addr = ho_get_u64(pd);
+		err = rebase_luo(w, addr, bsize, delta, apply);
+		if (err)
+			return err;
+		if (apply)
+			add_u64(pd, delta);
+	}
+	if (!apply)
+		return HO_OK;
+	pm = prop_w(fdt, 0, "preserved-memory-map");
+	if (pm && ho_get_u64(pm))
+		add_u64(pm, delta);
+	for (i = 0; i < kd->scratch_size / sizeof(struct ho_scratch); i++)
+		add_u64(sc + i * sizeof(struct ho_scratch), delta);
+	kd->fdt_addr += (uint64_t)delta;
+	kd->scratch_addr += (uint64_t)delta;
+	return HO_OK;
+}
+
+int stage_rebase(struct ho_handover *kd, const struct ho_phys *phys,
+		 int64_t delta, struct ho_report *rep)
+{
+	struct walk w = { phys, 0, 0, rep };
+	int err = rebase_pass(kd, &w, delta, false);
+
+	return err ? err : rebase_pass(kd, &w, delta, true);
+}
+
 /* ---- the dump ----------------------------------------------------------- */
 
 struct dump {

@@ -45,6 +45,19 @@ int stage_walk_preserved(const struct ho_handover *kd,
 int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
 		   uint64_t *map);
 
+/*
+ * Move a checked handover by delta bytes: every physical address it holds
+ * (preserved-memory-map, subtree preserved-data, memfd file data, folio
+ * table address, every folio, the scratch ranges) and kd's FDT and scratch
+ * table addresses, rewritten in place through phys (which still maps the old
+ * addresses; the caller moves its windows afterwards). Only what the stage
+ * knows the layout of can move: a subtree other than luo-rfc, a file other
+ * than memfd-v1 or a subsystem with data is HO_ERR_NO_SCHEMA, nothing
+ * changed. delta must keep every block aligned (a multiple of the largest).
+ */
+int stage_rebase(struct ho_handover *kd, const struct ho_phys *phys,
+		 int64_t delta, struct ho_report *rep);
+
 /* Smallest order with 4 KiB << order >= size (size 0: 0). */
 uint32_t stage_order(uint64_t size);
 

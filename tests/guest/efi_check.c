@@ -22,6 +22,7 @@
  * are runtime calls).
  */
 #include <dirent.h>
+#include <libfdt.h>
 #include <sys/mount.h>
 
 #include "luo_common.h"
@@ -124,12 +125,22 @@ static void check_kho(const char *want, int sessions, const char *memfd)
 		return;
 	}
 	gl_ok(in, "incoming KHO handover (%s)", KHO_IN);
+	if (in) {
+		void *fdt = NULL;
+		long n = gl_read_file(KHO_IN "/fdt", &fdt);
+		int len;
+		const void *p = n > 0 ? fdt_getprop(fdt, 0, "preserved-memory-map", &len) : NULL;
+
+		gl_diag("incoming KHO FDT: %ld bytes, preserved-memory-map %#llx", n,
+			p && len == 8 ? *(const unsigned long long *)p : 0ull);
+		free(fdt);
+	}
 	luo = open(LUO_DEV, O_RDWR);
 	if (!gl_ok(luo >= 0, "open %s: %s", LUO_DEV, luo < 0 ? strerror(errno) : "ok"))
 		return;
 	state = luo_state(luo);
-	gl_ok(state == LIVEUPDATE_STATE_UPDATED, "LUO state updated (%d, sysfs %s, count %s)",
-	      state, luo_sysfs("state"), luo_sysfs("count"));
+	gl_ok(state == LIVEUPDATE_STATE_UPDATED, "LUO state updated (%d, sysfs %s)",
+	      state, luo_sysfs("state"));
 	for (i = 0; i <= sessions; i++) {
 		snprintf(name, sizeof(name), "session-%d", i);
 		fd = luo_session(luo, name, 1);
