@@ -338,6 +338,29 @@ static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
 	stage_dump(&b.kd, &b.phys, &mm, 0, count_line, NULL);
 	ok(lines >= 4 + files, "bundle: the dump has a line per object%s", "");
 	free_tree((uint64_t *)(uintptr_t)s.r.root, 5);
+
+	/* moved by +6 MiB: accepted again, every block moved by as much */
+	{
+		static struct seen t;
+		const int64_t delta = 0x600000;
+		uint32_t k;
+		int same = 1;
+
+		ok(stage_rebase(&b.kd, &b.phys, delta, &rep) == HO_OK,
+		   "bundle: rebase by +6 MiB%s", "");
+		for (k = 0; k < b.n; k++)
+			b.win[k].phys += (uint64_t)delta;
+		ok(ho_check_handover(&b.kd, NULL, 0, &env, &rep) == HO_OK,
+		   "bundle: the library accepts the moved handover (%s)", rep.detail);
+		memset(&t, 0, sizeof(t));
+		t.r = (struct kho_radix){ .root = host_page(0), .page = host_page };
+		stage_walk_preserved(&b.kd, &b.phys, collect, &t, &rep);
+		for (i = 0; i < s.n; i++)
+			same &= t.phys[i] == s.phys[i] + (uint64_t)delta &&
+				t.order[i] == s.order[i];
+		ok(t.n == s.n && same, "bundle: every block moved by the offset%s", "");
+		free_tree((uint64_t *)(uintptr_t)t.r.root, 5);
+	}
 	unload(&b);
 	return 0;
 }

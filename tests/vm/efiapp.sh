@@ -11,10 +11,12 @@
 #   HANDOVER none               no handover= line
 #            gen[:A,B,...]      luo-fdt gen --out-dir with arguments A B ...
 #                               (e.g. gen:--files,0: a valid empty handover)
-#            memfd:N            gen --files 1 --folios N, every folio page
+#            memfd:N[:flip]     gen --files 1 --folios N, every folio page
 #                               filled with a known pattern (phys/ files at
 #                               the folio addresses); the guest must get the
-#                               memfd back byte-exact (SHA-256)
+#                               memfd back byte-exact (SHA-256). flip: one
+#                               byte of folio 0 changed after the SHA-256 was
+#                               taken (a negative control)
 #            defect:NAME[:A,..] gen --defect NAME (+ A ...); the error the app
 #                               must report is NAME's row in
 #                               tests/schema/defects.txt, and the kernel must
@@ -105,6 +107,8 @@ gen|gen:*|defect:*|memfd:*)
 		IFS=, read -ra args <<<"${handover#gen:}"
 	elif [[ $handover == memfd:* ]]; then
 		folios=${handover#memfd:}
+		flip=${folios#*:}
+		folios=${folios%%:*}
 		args=(--files 1 --sessions 1 --folios "$folios")
 	fi
 	"$fdt_tool" gen "${args[@]}" --out-dir "$esp/handover" >"$work/gen.out" 2>&1 ||
@@ -119,6 +123,10 @@ gen|gen:*|defect:*|memfd:*)
 				bs=4096 skip=$j count=1 status=none
 		done
 		sha=$(head -c $size "$work/pattern" | sha256sum | cut -d' ' -f1)
+		if [ "$flip" = flip ]; then
+			printf 'X' | dd of="$esp/handover/phys/0x20000000.bin" bs=1 seek=100 \
+				conv=notrunc status=none
+		fi
 		append+=(efi_expect_kho=in efi_expect_sessions=1 efi_expect_err=none
 			"efi_expect_memfd=0x1000,$size,$sha")
 		pats+=("^luo-stage: handover ok: $((folios + 3)) preserved block")
