@@ -17,8 +17,8 @@
 
 /* Allocation groups: what is freed together. */
 enum app_group {
-	G_HANDOVER = 1,		/* blobs, scratch, radix pages, setup_data */
-	G_BOOT = 2,		/* kernel, initrd, boot_params, command line */
+	G_HANDOVER = 1,		/* blobs, scratch, radix pages, arch hand-over */
+	G_BOOT = 2,		/* kernel, initrd, boot parameters, command line */
 	G_TMP = 3,		/* work buffers, freed before the jump */
 };
 
@@ -71,12 +71,11 @@ EFI_STATUS app_read_file(struct app *a, const char *path, UINT64 max_addr,
 			 enum app_group group, void **buf, UINT64 *size);
 
 /*
- * Give the checked handover kd the arch's form. x86: one SETUP_KEXEC_KHO
- * setup_data entry (G_HANDOVER pages) holding the 32-byte kho_data, the KHO
- * FDT and the scratch table, which the kernel reserves as a whole before
- * its early allocator runs (early_reserve_memory()). *moved describes the
- * copies, [*area, *area + *area_size) is the new memory (for the re-check)
- * and *link is what arch_boot_linux() takes as sd. HO_OK or an HO_ERR_*.
+ * Give the checked handover kd the arch's form (x86: boot_x86.c), copying
+ * the KHO FDT and the scratch table into G_HANDOVER pages the kernel
+ * reserves before its early allocator runs. *moved describes the copies,
+ * [*area, *area + *area_size) is the new memory (for the re-check) and
+ * *link is what arch_boot_linux() takes as sd. HO_OK or an HO_ERR_*.
  */
 int arch_handover(struct app *a, const struct ho_handover *kd,
 		  const void *fdt, const void *scratch,
@@ -91,9 +90,10 @@ int arch_handover(struct app *a, const struct ho_handover *kd,
 UINT64 arch_kernel_check(const void *kbuf, UINT64 ksize);
 
 /*
- * x86_64: boot the kernel in kbuf through its EFI handover entry with
- * cmdline, the initrd (0 bytes: none) and the setup_data chain sd (0: none).
- * Returns only on failure, with everything it allocated freed.
+ * Boot the kernel in kbuf (x86_64: through its EFI handover entry) with
+ * cmdline, the initrd (0 bytes: none) and the hand-over link sd from
+ * arch_handover() (0: none). Returns only on failure, with everything it
+ * allocated freed.
  */
 EFI_STATUS arch_boot_linux(struct app *a, const void *kbuf, UINT64 ksize,
 			   const void *initrd, UINT64 isize,

@@ -10,14 +10,18 @@
  *   1. config: every line "key=value" (kernel, initrd, cmdline, handover,
  *      mode), '#' comments; anything else is an error;
  *   2. the kernel and initrd must exist before anything else is done;
- *   3. handover: every DIR/phys/0x<addr>.bin is placed at its physical
- *      address (AllocateAddress, EfiLoaderData), DIR/kho_data.bin says where
- *      the KHO FDT and the scratch table are; ho_check_handover() gives the
- *      verdict with the memory map from GetMemoryMap (memmap_from_efi());
- *   4. accepted: every scratch range and every preserved block is
- *      allocated (EfiLoaderData, so Linux sees RAM), KHO's preserved-memory
- *      map is written for the blocks (kho_radix.c), the KHO FDT and scratch
- *      table are relocated into one setup_data entry and checked again;
+ *   3. handover: every DIR/phys/0x<addr>.bin is read into a buffer behind a
+ *      window at its nominal address, DIR/kho_data.bin says where the KHO
+ *      FDT and the scratch table are; ho_check_handover() gives the verdict
+ *      with the memory map from GetMemoryMap (memmap_from_efi()) before
+ *      anything is placed;
+ *   4. accepted: place() finds the fixed ranges (files reached by address,
+ *      scratch, the map page, every preserved block) free, or moves the
+ *      whole handover by one offset so they are (stage_rebase()); the files
+ *      are copied to their addresses (AllocateAddress, EfiLoaderData, so
+ *      Linux sees RAM), scratch and blocks allocated, KHO's preserved-memory
+ *      map written (kho_radix.c), the KHO FDT and scratch table handed over
+ *      the arch's way (x86: one setup_data entry), each step checked again;
  *      rejected: one line with the error name, node path and detail, the
  *      handover's memory is freed and luo_stage.err=<HO_ERR_NAME> goes on
  *      the command line;
@@ -470,12 +474,12 @@ struct bundle {
 	struct ho_handover kd;
 	struct blob *blobs;		/* sorted by addr */
 	UINT32 n;
-	struct ho_window *win;		/* n + 1: the setup_data entry */
+	struct ho_window *win;		/* n + 1: the arch's hand-over copy */
 	struct ho_phys phys;
 	struct blob *ext;		/* page extents holding the blobs */
 	UINT32 next;
 	struct ho_report rep;		/* verdict; rep.err != 0: rejected */
-	UINT64 sd;			/* SETUP_KEXEC_KHO entry built */
+	UINT64 sd;			/* arch_handover()'s link */
 	INT64 moved;			/* offset place() moved it by */
 	UINT64 map;			/* preserved-memory-map root written */
 	UINT64 nblocks, nradix;
@@ -1218,7 +1222,7 @@ static void say_verdict(const struct bundle *b, const char *tail)
 		ho_sb_hex(&sb, b->map);
 		ho_sb_puts(&sb, "), ");
 		ho_sb_dec(&sb, b->kd.scratch_size / sizeof(struct ho_scratch));
-		ho_sb_puts(&sb, " scratch range(s), KHO FDT and scratch table in setup_data at ");
+		ho_sb_puts(&sb, " scratch range(s), KHO FDT and scratch table handed over at ");
 		ho_sb_hex(&sb, b->sd);
 	} else {
 		ho_sb_puts(&sb, "luo-stage: handover rejected: ");
