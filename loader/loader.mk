@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# loader/: luo-kexec, a kexec_load loader for x86_64 bzImages that carries
-# the KHO handover (and the purgatory from efi/purgatory).
+# loader/: luo-kexec, a kexec_load loader that carries the KHO handover
+# (and the purgatory from efi/purgatory); the image types and boot protocol
+# come from the one architecture built in (LD_ARCH).
 #
 #   $(B)/loader/luo-kexec         static, built against our uapi
 #                                 (kernel/include/uapi over the 7.3 tree's
@@ -22,10 +23,11 @@ LDR_B := $(B)/loader
 # LD_ARCH: the directory of the image and boot protocol (loader/README.md).
 LD_ARCH := arch/x86_64
 include $(LDR_DIR)/$(LD_ARCH)/arch.mk
-LD_PURE := err place plan $(LD_ARCH_PURE)
+LD_PURE := err image place plan elf $(LD_ARCH_PURE)
 LD_PREFLIGHT := formats decompress $(LD_ARCH_PREFLIGHT)
 LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) -MMD -MP
-LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h $(LDR_DIR)/preflight.h
+LDR_HDRS := $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/efi/purgatory/purgatory.h \
+	$(LDR_DIR)/preflight.h $(LD_ARCH_HDRS:%=$(LDR_DIR)/%)
 LDR_LIBS := -lz -llzma -lzstd
 
 $(LDR_B)/host/%.o: $(LDR_DIR)/%.c $(LDR_HDRS)
@@ -49,7 +51,7 @@ LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
 # fails the build; there is no luo-kexec without the handover query.
 $(LDR_B)/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
 		$(B)/hostlib/libhost.a $(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h \
-		$(LDR_DIR)/handover.h $(LDR_DIR)/arch.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+		$(LDR_DIR)/handover.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -static -o $@.tmp $(LDR_TOOL_SRCS) \
 		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/hostlib/libhost.a \
 		$(B)/host/libho.a $(LDR_LIBS)
@@ -96,7 +98,7 @@ endif
 # table of check-unit-loader (tests/loader/run.sh): not static (sanitizers).
 $(LDR_B)/san/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o \
 		$(B)/hostlib-san/libhost.a $(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h \
-		$(LDR_DIR)/handover.h $(LDR_DIR)/arch.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+		$(LDR_DIR)/handover.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -o $@ $(LDR_TOOL_SRCS) \
 		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/hostlib-san/libhost.a \
