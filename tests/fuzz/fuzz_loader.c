@@ -137,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ 0x100000000ull, 512 * MiB }, { 0x20000000, 0 },
 	};
 	struct ho_scratch sc[4];
-	struct ld_fw fw = { 0 };
+	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0 };
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p;
 	const uint8_t *q = data;
@@ -179,14 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.initrd = initrd;
 		in.initrd_size = sizeof(initrd);
 	}
-	if (flags & 4) {
-		fw.efi_info = efi_info;
-		fw.efi_map = efi_map;
-		fw.efi_map_size = sizeof(efi_map);
-		fw.efi_sd = efi_sd;
-		fw.efi_sd_size = sizeof(efi_sd);
+	if (flags & 4)
 		in.fw = &fw;
-	}
 	in.relocate = flags & 8;
 	in.purgatory = ld_purgatory;
 	in.purgatory_size = (size_t)(ld_purgatory_end - ld_purgatory);

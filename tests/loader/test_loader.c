@@ -839,7 +839,7 @@ static void test_plan_check(void)
 {
 	static const struct ho_scratch sc[] = { { 0x30000000, 224 * MiB } };
 	static uint8_t efi_info[32], efi_map[3 * 40], efi_sd[96], initrd[50000];
-	struct ld_fw fw = { 0 };
+	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0 };
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p, d;
 	size_t size, i;
@@ -858,11 +858,6 @@ static void test_plan_check(void)
 	in.fdt_size = 4096;
 	in.scratch = sc;
 	in.nscratch = 1;
-	fw.efi_info = efi_info;
-	fw.efi_map = efi_map;
-	fw.efi_map_size = sizeof(efi_map);
-	fw.efi_sd = efi_sd;
-	fw.efi_sd_size = sizeof(efi_sd);
 	in.fw = &fw;
 	in.purgatory = purg;
 	in.purgatory_size = purg_size;

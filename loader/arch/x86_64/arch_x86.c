@@ -64,8 +64,6 @@ static const struct ld_image_type x86_types[] = {
 
 static void bp_in(const struct ld_boot_in *in, struct ld_bp_in *o)
 {
-	const struct ld_fw *fw = in->fw;
-
 	memset(o, 0, sizeof(*o));
 	o->bz = ld_x86_bz(in->image);
 	o->cmdline = in->cmdline;
@@ -79,14 +77,7 @@ static void bp_in(const struct ld_boot_in *in, struct ld_bp_in *o)
 	o->scratch = in->handover ? in->scratch : NULL;
 	o->nscratch = in->handover ? in->nscratch : 0;
 	o->reloc_area = in->reloc_area;
-	if (fw) {
-		o->acpi_rsdp = fw->acpi_rsdp;
-		o->efi_info = fw->efi_info;
-		o->efi_map = fw->efi_map;
-		o->efi_map_size = fw->efi_map_size;
-		o->efi_sd = fw->efi_sd;
-		o->efi_sd_size = fw->efi_sd_size;
-	}
+	o->fw = in->fw;
 }
 
 static int boot_layout(const struct ld_boot_in *in, struct ld_boot *b)

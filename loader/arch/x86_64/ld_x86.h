@@ -107,7 +107,6 @@ struct ld_bp_in {
 	uint64_t kernel_mem;
 	uint64_t initrd_mem, initrd_size;	/* size 0: no initrd */
 	const struct ho_memmap *e820;		/* the next kernel's memory map */
-	uint64_t acpi_rsdp;
 	/* KHO handover: scratch table copied into the segment. */
 	bool handover;
 	uint64_t fdt_addr, fdt_size;
@@ -115,12 +114,11 @@ struct ld_bp_in {
 	uint32_t nscratch;
 	/* room (a SETUP_NONE entry) for the purgatory to relocate the handover */
 	bool reloc_area;
-	/* EFI: efi_info + the runtime map + SETUP_EFI payload (any NULL: none) */
-	const void *efi_info;			/* struct efi_info, 32 bytes */
-	const void *efi_map;
-	uint32_t efi_map_size;
-	const void *efi_sd;			/* struct efi_setup_data */
-	uint32_t efi_sd_size;
+	/*
+	 * EFI: efi_info + the runtime map + SETUP_EFI payload, and the ACPI
+	 * RSDP (NULL, or any of the three pointers NULL: none)
+	 */
+	const struct ld_fw *fw;
 };
 
 /* Offsets (and sizes) inside the boot_params segment. */
