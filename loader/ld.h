@@ -49,6 +49,7 @@
 	X(PLAN_OUTSIDE,		22, "a piece of the plan lies outside its place") \
 	X(IMAGE_TYPE,		23, "no image type of this architecture takes the kernel file")
 
+/* Also for the arch's list (arch/<arch>/ld_<arch>.h). */
 #define LD_ERR_ENUM_(name, num, msg) LD_ERR_##name = -(num),
 enum ld_err {
 	LD_OK = 0,
