@@ -68,6 +68,9 @@ cmdline+=" luo_test=$prog luo_stages=$stages luo_stage=1 $append"
 
 if [ $arch = arm64 ]; then
 	qemu=(qemu-system-aarch64 -M virt -cpu max)
+	# AAVMF hides the DT when QEMU offers ACPI tables; our arm64 kernels
+	# have no ACPI (kernel/configs/arm64.config), so QEMU offers none.
+	[ "$boot" = aavmf ] && qemu[2]=virt,acpi=off
 else
 	qemu=(qemu-system-x86_64)
 fi
