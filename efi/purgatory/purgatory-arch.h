@@ -13,6 +13,8 @@
  * struct purg_regs, which also carries the boot data pointer). The hooks
  * below are plain C called from purgatory_main() on that stack; none may
  * fail silently or hang, and only purg_arch_stop() does not return.
+ * Physical memory is identity mapped: hooks reach the boot data through a
+ * struct ho_phys with ho_phys_identity_map, as the generic code does.
  *
  * Boot data is what the next kernel reads: on x86_64 the zero page and what
  * hangs off it (arch/x86_64/purgatory-x86_64.h); on arm64 the DTB (x0),
@@ -41,9 +43,6 @@
 #include <stdint.h>
 
 #include <ho/ho.h>
-
-/* Identity map of physical memory: how every hook reaches the boot data. */
-extern const struct ho_phys purg_phys;
 
 /* ---- console, clock, stop --------------------------------------------- */
 

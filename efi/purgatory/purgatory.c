@@ -42,7 +42,7 @@ struct purg_work purgatory_work;
 
 void purgatory_main(void);
 
-const struct ho_phys purg_phys = { .map = ho_phys_identity_map };
+static const struct ho_phys phys = { .map = ho_phys_identity_map };
 
 /* The boot data's memory map: x86_64 has at most 128, a DTB a few more. */
 #define PURG_MEM_RANGES	256
@@ -118,17 +118,17 @@ static void inject_fault(struct ho_handover *kd)
 {
 	switch (purgatory_fault) {
 	case PURG_FAULT_FDT_MAGIC:
-		ho_fault_fdt_magic(&purg_phys, kd);
+		ho_fault_fdt_magic(&phys, kd);
 		break;
 	case PURG_FAULT_SCRATCH_UNALIGNED:
-		ho_fault_scratch_unaligned(&purg_phys, kd);
+		ho_fault_scratch_unaligned(&phys, kd);
 		break;
 	case PURG_FAULT_SCRATCH_OVERLAP:
 		/* no room known after the table: one range gets misaligned */
-		ho_fault_scratch_overlap(&purg_phys, kd, kd->scratch_size);
+		ho_fault_scratch_overlap(&phys, kd, kd->scratch_size);
 		break;
 	case PURG_FAULT_LUO_COMPATIBLE:
-		ho_fault_luo_compatible(&purg_phys, &purg_phys, kd);
+		ho_fault_luo_compatible(&phys, &phys, kd);
 		break;
 	}
 }
@@ -250,7 +250,7 @@ void purgatory_main(void)
 	struct ho_segment segs[PURG_MAX_SEGS];
 	struct ho_memmap mm = { .ranges = mem_ranges };
 	struct ho_env env = {
-		.memmap = &mm, .phys = &purg_phys, .schemas = ho_schemas,
+		.memmap = &mm, .phys = &phys, .schemas = ho_schemas,
 	};
 	struct ho_report rep = { 0 };
 	struct ho_handover kd;

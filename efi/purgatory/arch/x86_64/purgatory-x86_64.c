@@ -15,6 +15,8 @@
 
 struct purg_regs purgatory_regs;
 
+static const struct ho_phys phys = { .map = ho_phys_identity_map };
+
 #ifdef PURGATORY_HOST_TEST
 /*
  * tests/loader/test_loader.c runs the purgatory on the host, in memory
@@ -150,9 +152,9 @@ int purg_arch_handover(struct ho_handover *kd)
 	uint64_t sd;
 	int err;
 
-	err = ho_sd_find(&purg_phys, boot_params()->hdr.setup_data,
+	err = ho_sd_find(&phys, boot_params()->hdr.setup_data,
 			 HO_SETUP_KEXEC_KHO, &sd);
-	return err ? err : ho_sd_kho_data(&purg_phys, sd, kd);
+	return err ? err : ho_sd_kho_data(&phys, sd, kd);
 }
 
 _Static_assert(sizeof(((struct boot_params *)0)->e820_table[0]) ==
@@ -180,11 +182,11 @@ int purg_arch_handover_update(const struct ho_handover *kd)
 	void *payload;
 	int err;
 
-	err = ho_sd_find(&purg_phys, boot_params()->hdr.setup_data,
+	err = ho_sd_find(&phys, boot_params()->hdr.setup_data,
 			 HO_SETUP_KEXEC_KHO, &sd);
 	if (err)
 		return err;
-	payload = ho_phys_map(&purg_phys, sd + sizeof(struct ho_setup_data),
+	payload = ho_phys_map(&phys, sd + sizeof(struct ho_setup_data),
 			      sizeof(k));
 	if (!payload)
 		return HO_ERR_SETUP_DATA_BAD;
@@ -197,14 +199,14 @@ void purg_arch_handover_drop(void)
 	struct boot_params *bp = boot_params();
 	uint64_t head = bp->hdr.setup_data, dropped;
 
-	if (ho_sd_unlink(&purg_phys, &head, HO_SETUP_KEXEC_KHO, &dropped))
+	if (ho_sd_unlink(&phys, &head, HO_SETUP_KEXEC_KHO, &dropped))
 		head = 0;			/* chain broken: drop it all */
 	bp->hdr.setup_data = head;
 }
 
 void purg_arch_fault_handover_size(void)
 {
-	ho_fault_sd_kho_len(&purg_phys, boot_params()->hdr.setup_data);
+	ho_fault_sd_kho_len(&phys, boot_params()->hdr.setup_data);
 }
 
 static char *cmdline(size_t *cap)
