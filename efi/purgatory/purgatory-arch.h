@@ -34,7 +34,12 @@
  * (the destination a /reserved-memory area the loader made), delete both
  * to drop the handover, append to bootargs (fdt_setprop within the spare
  * space the loader left in the DTB: NO_SPACE is an error, never an
- * overflow).
+ * overflow); the memory map from /memory reg (HO_MEM_RAM) and
+ * /reserved-memory plus the DTB's reservation block (HO_MEM_RESERVED).
+ * Beside them: arch/arm64/purgatory-arm64.h with its struct purg_regs
+ * (x0 = DTB, the Image entry), included by purgatory.h under __aarch64__;
+ * arch/arm64/arch.mk (PURG_ARCH_ASM, PURG_ARCH_C); and a freestanding
+ * arm64 variant of the stage library (lib.mk's "free" flags are x86's).
  */
 #ifndef PURGATORY_ARCH_HOOKS_H
 #define PURGATORY_ARCH_HOOKS_H
