@@ -62,7 +62,7 @@ GUEST_EXTRA_BINS += $(LDR_B)/luo-kexec
 
 # Unit tests (tests/loader), with ASan + UBSan; the purgatory's C part runs
 # on the host too (PURGATORY_HOST_TEST), over tests/unit's handover builder.
-LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c $(TOP)/efi/purgatory/purgatory.c \
+LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c $(PURG_HOST_SRCS) \
 	$(TOP)/tests/unit/hobuild.c $(B)/gen/ho_schema_tables.c
 $(LDR_B)/test-loader: $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a \
 		$(LDR_HDRS) $(TOP)/tests/unit/tap.h $(TOP)/tests/unit/hobuild.h

@@ -18,6 +18,7 @@
 #include <libfdt.h>
 
 #include "ho/ho.h"
+#include "ho/fault.h"
 #include "ho/x86.h"
 #include "hobuild.h"
 #include "tap.h"
@@ -1324,6 +1325,166 @@ static void run_scale_cases(void)
 	run_scale_memfd_one(HO_MEMFD_MAX_FOLIOS + 1, HO_ERR_TOO_MANY_FOLIOS);
 }
 
+/* ---- test-only fault classes (ho/fault.h), as purgatory and kernel use them */
+
+enum fault_fn {
+	F_NONE, F_FDT_MAGIC, F_SCRATCH_UNALIGNED, F_SCRATCH_OVERLAP,
+	F_SCRATCH_OVERLAP_ONE_ROOM, F_SCRATCH_OVERLAP_ONE_FULL, F_FDT_SIZE,
+	F_LUO_COMPATIBLE, F_SEGMENT_OUTSIDE, F_FDT_MAGIC_UNMAPPED,
+	F_LUO_COMPATIBLE_UNMAPPED,
+};
+
+static void *map_none(const struct ho_phys *p, uint64_t addr, uint64_t size)
+{
+	(void)p, (void)addr, (void)size;
+	return NULL;
+}
+
+static void run_fault_cases(void)
+{
+	static const struct {
+		enum fault_fn fn;
+		int ret, err;		/* the function's, the check's */
+		const char *name;
+	} rows[] = {
+		{ F_NONE, HO_OK, HO_OK, "no fault: the handover passes" },
+		{ F_FDT_MAGIC, HO_OK, HO_ERR_BAD_MAGIC, "fdt magic" },
+		{ F_SCRATCH_UNALIGNED, HO_OK, HO_ERR_SCRATCH_UNALIGNED,
+		  "scratch unaligned" },
+		{ F_SCRATCH_OVERLAP, HO_OK, HO_ERR_SCRATCH_OVERLAP,
+		  "scratch overlap (4 ranges)" },
+		{ F_SCRATCH_OVERLAP_ONE_ROOM, HO_OK, HO_ERR_SCRATCH_OVERLAP,
+		  "scratch overlap, 1 range and room: a copy appended" },
+		{ F_SCRATCH_OVERLAP_ONE_FULL, HO_OK, HO_ERR_SCRATCH_UNALIGNED,
+		  "scratch overlap, 1 range, no room: misaligned instead" },
+		{ F_FDT_SIZE, HO_OK, HO_ERR_FDT_TRUNCATED, "descriptor fdt size" },
+		{ F_LUO_COMPATIBLE, HO_OK, HO_ERR_BAD_COMPATIBLE, "luo compatible" },
+		{ F_SEGMENT_OUTSIDE, HO_OK, HO_ERR_SEGMENT_OUTSIDE_SCRATCH,
+		  "segment outside scratch" },
+		{ F_FDT_MAGIC_UNMAPPED, HO_ERR_ADDR_UNMAPPED, HO_OK,
+		  "fdt magic, nothing writable: nothing damaged" },
+		{ F_LUO_COMPATIBLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, HO_OK,
+		  "luo compatible, blob not writable: nothing damaged" },
+	};
+	const struct ho_phys none = { .map = map_none };
+	struct ho_handover kd;
+	struct ho_report r;
+	uint64_t end;
+	size_t i;
+	int ret, err;
+
+	for (i = 0; i < N(rows); i++) {
+		if (hb_build(&hb, &params, HB_NONE, test_schemas)) {
+			tap(false, "fault %s: builder failed", rows[i].name);
+			continue;
+		}
+		kd = hb.kd;
+		ret = HO_OK;
+		switch (rows[i].fn) {
+		case F_NONE:
+			break;
+		case F_FDT_MAGIC:
+			ret = ho_fault_fdt_magic(&hb.phys, &kd);
+			break;
+		case F_SCRATCH_UNALIGNED:
+			ret = ho_fault_scratch_unaligned(&hb.phys, &kd);
+			break;
+		case F_SCRATCH_OVERLAP:
+			ret = ho_fault_scratch_overlap(&hb.phys, &kd,
+						       kd.scratch_size);
+			break;
+		case F_SCRATCH_OVERLAP_ONE_ROOM:
+		case F_SCRATCH_OVERLAP_ONE_FULL:
+			/* a table of its first range, the others its room */
+			end = kd.scratch_size;
+			kd.scratch_size = sizeof(struct ho_scratch);
+			ret = ho_fault_scratch_overlap(&hb.phys, &kd,
+				rows[i].fn == F_SCRATCH_OVERLAP_ONE_ROOM ?
+				end : kd.scratch_size);
+			if (rows[i].fn == F_SCRATCH_OVERLAP_ONE_ROOM &&
+			    kd.scratch_size != 2 * sizeof(struct ho_scratch))
+				ret = HO_ERR_INVAL;	/* the table did not grow */
+			break;
+		case F_FDT_SIZE:
+			ret = ho_fault_fdt_size(&kd);
+			break;
+		case F_LUO_COMPATIBLE:
+			ret = ho_fault_luo_compatible(&hb.phys, &hb.phys, &kd);
+			break;
+		case F_SEGMENT_OUTSIDE:
+			ret = ho_fault_segment_outside(&hb.phys, &kd, hb.seg,
+						       hb.nseg, 4096);
+			break;
+		case F_FDT_MAGIC_UNMAPPED:
+			ret = ho_fault_fdt_magic(&none, &kd);
+			break;
+		case F_LUO_COMPATIBLE_UNMAPPED:
+			ret = ho_fault_luo_compatible(&hb.phys, &none, &kd);
+			break;
+		}
+		err = ho_check_handover(&kd, hb.seg, hb.nseg, &hb.env, &r);
+		if (!tap(ret == rows[i].ret && err == rows[i].err,
+			 "fault %s -> %s", rows[i].name, ho_errname(rows[i].err)))
+			printf("# returned %s, check %s at %s %s\n", ho_errname(ret),
+			       ho_errname(err), r.path, r.detail);
+	}
+}
+
+/* The x86 parts: e820 types both ways, the setup_data length fault. */
+static void run_e820_cases(void)
+{
+	static const struct { uint32_t e820, mem; bool back; } rows[] = {
+		{ HO_E820_RAM, HO_MEM_RAM, true },
+		{ HO_E820_RESERVED, HO_MEM_RESERVED, true },
+		{ HO_E820_ACPI, HO_MEM_ACPI, true },
+		{ HO_E820_NVS, HO_MEM_NVS, true },
+		{ HO_E820_UNUSABLE, HO_MEM_UNUSABLE, true },
+		{ HO_E820_PMEM, HO_MEM_PMEM, true },
+		{ HO_E820_PRAM, HO_MEM_PMEM, false },	/* back as PMEM */
+		{ 0, HO_MEM_RESERVED, false },		/* unknown: reserved */
+		{ 6, HO_MEM_RESERVED, false },
+		{ 0xefffffff, HO_MEM_RESERVED, false },	/* soft reserved */
+	};
+	static const struct ho_e820_entry e[] = {
+		{ 0, 0x9fc00, HO_E820_RAM }, { 0x9fc00, 0x400, HO_E820_RESERVED },
+		{ 0x100000, 0x3ff00000, HO_E820_RAM }, { 0xfffc0000, 0x40000, 99 },
+	};
+	static uint64_t mem[16];	/* one entry at phys 0x1000 */
+	struct ho_window w = { 0x1000, mem, sizeof(mem) };
+	struct ho_phys p = { ho_phys_window_map, &w, 1 };
+	struct ho_setup_data *sd = (void *)mem;
+	struct ho_handover kd = { 1, 2, 3, 4 }, got;
+	struct ho_sd_kho pl = ho_sd_kho_from(&kd);
+	struct ho_mem_range r[8];
+	struct ho_memmap mm = { r, 0 };
+	size_t i;
+	uint32_t n;
+
+	for (i = 0; i < N(rows); i++)
+		tap(ho_mem_type_from_e820(rows[i].e820) == rows[i].mem &&
+		    (!rows[i].back || ho_e820_type(rows[i].mem) == rows[i].e820),
+		    "e820 type %u <-> memory type %u%s", rows[i].e820,
+		    rows[i].mem, rows[i].back ? "" : " (one way)");
+	tap(ho_e820_type(HO_MEM_TYPES) == HO_E820_RESERVED &&
+	    ho_e820_type(1000) == HO_E820_RESERVED,
+	    "memory type not listed -> e820 reserved");
+	n = ho_e820_to_memmap(e, N(e), r, N(r));
+	mm.count = n;
+	tap(n == N(e) && r[2].addr == 0x100000 && r[2].size == 0x3ff00000 &&
+	    ho_mem_usable(&mm, 0x100000, 0x1000) &&
+	    !ho_mem_usable(&mm, 0x9fc00, 0x100) &&
+	    r[3].type == HO_MEM_RESERVED,
+	    "e820 table -> memory map (unknown type 99 not usable)");
+	tap(ho_e820_to_memmap(e, N(e), r, 2) == 2, "e820 table cut at cap");
+	sd[0] = (struct ho_setup_data){ 0, HO_SETUP_KEXEC_KHO, sizeof(pl) };
+	memcpy(&sd[1], &pl, sizeof(pl));
+	tap(ho_fault_sd_kho_len(&p, 0x1000) == HO_OK &&
+	    ho_sd_kho_data(&p, 0x1000, &got) == HO_ERR_KHO_DATA_SIZE,
+	    "fault setup_data length -> HO_ERR_KHO_DATA_SIZE");
+	tap(ho_fault_sd_kho_len(&p, 0) == HO_ERR_NOT_FOUND,
+	    "fault setup_data length, no entry -> HO_ERR_NOT_FOUND");
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -1342,6 +1503,8 @@ int main(void)
 	run_reloc_cases();
 	run_setup_data_cases();
 	run_kho_entry_cases();
+	run_fault_cases();
+	run_e820_cases();
 	run_cmdline_cases();
 	run_phys_cases();
 	run_scale_cases();

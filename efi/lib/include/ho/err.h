@@ -6,6 +6,8 @@
  * failure has its own code. HO_ERROR_LIST is the one table of code, number
  * and message: the enum below and ho_errname()/ho_strerror() are generated
  * from it. Numbers are stable (they can end up in logs): only append.
+ * Codes about one architecture's boot data are kept in that arch's header
+ * (ho/err_x86.h) and spliced into the list, in the one number space.
  *
  * A struct ho_report, when the caller passes one, also says where a check
  * failed: the node path (prefixed with the blob it is in, e.g.
@@ -15,6 +17,8 @@
 #define HO_ERR_H
 
 #include <stdint.h>
+
+#include "ho/err_x86.h"
 
 #define HO_ERROR_LIST(X) \
 	X(INVAL,			1,  "invalid argument") \
@@ -73,9 +77,8 @@
 	X(SEGMENT_OVERFLOW,		54, "kexec segment wraps around") \
 	X(NO_SPACE,			55, "destination buffer too small") \
 	X(RELOC_OVERLAP,		56, "relocation destination overlaps its source") \
-	X(NOT_FOUND,			57, "setup_data entry not found") \
-	X(SETUP_DATA_LOOP,		58, "setup_data chain too long or cyclic") \
-	X(SETUP_DATA_BAD,		59, "setup_data entry unreadable or malformed") \
+	X(NOT_FOUND,			57, "entry not found in the boot data") \
+	HO_ERROR_LIST_X86(X)	/* 58, 59 */ \
 	X(KHO_DATA_SIZE,		60, "kho_data payload has the wrong size") \
 	X(HANDOVER_OUTSIDE_RAM,		61, "KHO FDT or scratch table not inside RAM") \
 	X(FDT_SIZE,			62, "kho_data fdt_size disagrees with the FDT") \
