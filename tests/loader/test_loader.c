@@ -421,7 +421,7 @@ static void test_bootparams(void)
 	    ho_get_u32(buf + 0x21c) == 0x1000001,
 	    "boot_params: initrd above 4 GiB uses ext_ramdisk_image");
 	tap(buf[0x1e8] == 5 && ho_get_u64(buf + 0x2d0 + 3 * 20) == 0x100000 &&
-	    ho_get_u32(buf + 0x2d0 + 3 * 20 + 16) == HO_MEM_RAM &&
+	    ho_get_u32(buf + 0x2d0 + 3 * 20 + 16) == HO_E820_RAM &&
 	    buf[0x210] == 0xd0 && !memcmp(buf + 0x202, "HdrS", 4),
 	    "boot_params: e820 table, loader type, setup header copied");
 	err = ho_sd_find(&ph, ho_get_u64(buf + 0x250), HO_SETUP_KEXEC_KHO, &sd);

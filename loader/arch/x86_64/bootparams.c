@@ -106,18 +106,6 @@ static bool piece_fits(const struct ld_bp_layout *lay, uint64_t off, uint64_t si
 	return off >= LD_ZERO_PAGE && off <= lay->size && size <= lay->size - off;
 }
 
-/* The e820 type of a memory map entry (Linux's enum e820_type). */
-static uint32_t e820_type(uint32_t type)
-{
-	switch (type) {
-	case HO_MEM_RAM: return 1;		/* E820_TYPE_RAM */
-	case HO_MEM_ACPI: return 3;		/* E820_TYPE_ACPI */
-	case HO_MEM_NVS: return 4;		/* E820_TYPE_NVS */
-	case HO_MEM_UNUSABLE: return 5;		/* E820_TYPE_UNUSABLE */
-	default: return 2;			/* E820_TYPE_RESERVED */
-	}
-}
-
 static void setup_e820(struct boot_params *bp, const struct ho_memmap *mm)
 {
 	uint32_t i;
@@ -129,7 +117,7 @@ static void setup_e820(struct boot_params *bp, const struct ho_memmap *mm)
 
 		bp->e820_table[i].addr = r->addr;
 		bp->e820_table[i].size = r->size;
-		bp->e820_table[i].type = e820_type(r->type);
+		bp->e820_table[i].type = ho_e820_type(r->type);
 		/* Legacy memory sizes, as the kernel's own kexec fills them. */
 		if (r->type != HO_MEM_RAM || r->addr > 0x100000 || end <= 0x100000)
 			continue;
