@@ -25,7 +25,7 @@ LD_ARCH := arch/x86_64
 include $(LDR_DIR)/$(LD_ARCH)/arch.mk
 LD_PURE := err image place plan elf $(LD_ARCH_PURE)
 LD_PREFLIGHT := formats decompress $(LD_ARCH_PREFLIGHT)
-LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) -MMD -MP
+LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) $(LD_ARCH_CFLAGS) -MMD -MP
 LDR_HDRS := $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/efi/purgatory/purgatory.h \
 	$(LDR_DIR)/preflight.h $(LD_ARCH_HDRS:%=$(LDR_DIR)/%)
 LDR_LIBS := -lz -llzma -lzstd
@@ -104,3 +104,17 @@ $(LDR_B)/san/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_san) $(LDR_B)/purgatory-blob
 		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/hostlib-san/libhost.a \
 		$(B)/host-san/libho.a $(LDR_LIBS)
 check-unit-loader: $(LDR_B)/san/luo-kexec
+
+# The arm64 module's unit tests (tests/loader/test_arm64.c), on the host
+# whatever LD_ARCH is: its sources built here as the binary's ld_arch, with
+# only the neutral err.c and elf.c, ASan + UBSan, libfdt from libho.
+LDR_A64_DIR := $(LDR_DIR)/arch/arm64
+LDR_A64_SRCS := $(LDR_A64_DIR)/arch_arm64.c $(LDR_A64_DIR)/image_arm64.c \
+	$(LDR_A64_DIR)/dtb_arm64.c
+$(LDR_B)/test-arm64: $(TOP)/tests/loader/test_arm64.c $(LDR_A64_SRCS) \
+		$(LDR_A64_DIR)/ld_arm64.h $(LDR_B)/san/err.o $(LDR_B)/san/elf.o \
+		$(B)/host-san/libho.a $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/tests/unit/tap.h
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HO_CFLAGS) -I$(LDR_DIR) -I$(LDR_A64_DIR) \
+		$(LIBFDT_CFLAGS) -I$(TOP)/tests/unit -o $@ $(TOP)/tests/loader/test_arm64.c \
+		$(LDR_A64_SRCS) $(LDR_B)/san/err.o $(LDR_B)/san/elf.o $(B)/host-san/libho.a
+check-unit-loader: $(LDR_B)/test-arm64
