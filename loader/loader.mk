@@ -111,10 +111,18 @@ check-unit-loader: $(LDR_B)/san/luo-kexec
 LDR_A64_DIR := $(LDR_DIR)/arch/arm64
 LDR_A64_SRCS := $(LDR_A64_DIR)/arch_arm64.c $(LDR_A64_DIR)/image_arm64.c \
 	$(LDR_A64_DIR)/dtb_arm64.c
+# The neutral planner (err image place plan elf) is linked too, for whole
+# plans over a cross-compiled aarch64 object with the purgatory's symbols
+# (tests/loader/purg_fixture_arm64.c: a fixture, not the purgatory).
+LDR_A64_NEUTRAL := $(patsubst %,$(LDR_B)/san/%.o,err image place plan elf)
+LDR_A64_FIXTURE := $(LDR_B)/purg_fixture_arm64.o
+$(LDR_A64_FIXTURE): $(TOP)/tests/loader/purg_fixture_arm64.c $(TOP)/efi/purgatory/purgatory.h
+	aarch64-linux-gnu-gcc -std=c11 -O2 $(WARN) -ffreestanding -fno-pic -fno-stack-protector \
+		-mgeneral-regs-only -I$(TOP)/efi/purgatory -c -o $@ $<
 $(LDR_B)/test-arm64: $(TOP)/tests/loader/test_arm64.c $(LDR_A64_SRCS) \
-		$(LDR_A64_DIR)/ld_arm64.h $(LDR_B)/san/err.o $(LDR_B)/san/elf.o \
+		$(LDR_A64_DIR)/ld_arm64.h $(LDR_A64_NEUTRAL) \
 		$(B)/host-san/libho.a $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/tests/unit/tap.h
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HO_CFLAGS) -I$(LDR_DIR) -I$(LDR_A64_DIR) \
 		$(LIBFDT_CFLAGS) -I$(TOP)/tests/unit -o $@ $(TOP)/tests/loader/test_arm64.c \
-		$(LDR_A64_SRCS) $(LDR_B)/san/err.o $(LDR_B)/san/elf.o $(B)/host-san/libho.a
-check-unit-loader: $(LDR_B)/test-arm64
+		$(LDR_A64_SRCS) $(LDR_A64_NEUTRAL) $(B)/host-san/libho.a
+check-unit-loader: $(LDR_B)/test-arm64 $(LDR_A64_FIXTURE)

@@ -244,6 +244,14 @@ static bool has_rsv(const void *fdt, uint64_t a, uint64_t s)
 	return false;
 }
 
+/* The first failed condition of a row (needs ok and bad[] in scope). */
+#define CHECK(cond, ...) do { \
+		if (ok && !(cond)) { \
+			snprintf(bad, sizeof(bad), __VA_ARGS__); \
+			ok = false; \
+		} \
+	} while (0)
+
 static void test_dtb(void)
 {
 	static const struct ho_scratch table[2] = {
@@ -298,12 +306,6 @@ static void test_dtb(void)
 			snprintf(bad, sizeof(bad), "got %s", errname(err));
 			ok = false;
 		}
-#define CHECK(cond, ...) do { \
-			if (ok && !(cond)) { \
-				snprintf(bad, sizeof(bad), __VA_ARGS__); \
-				ok = false; \
-			} \
-		} while (0)
 		if (ok && !err) {
 			CHECK(!fdt_check_header(buf) && fdt_totalsize(buf) == lay->dtb_size,
 			      "header / totalsize %u vs layout %u", fdt_totalsize(buf), lay->dtb_size);
@@ -478,11 +480,187 @@ static void test_rela(void)
 	}
 }
 
-int main(void)
+/* ---- a whole arm64 plan (the neutral planner over this module) ------------ */
+
+static void *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
+		buf = malloc(n);
+		if (buf && fread(buf, 1, n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16 };
+
+static const struct plan_row {
+	const char *name;
+	unsigned int flags;
+	int err;
+} plan_rows[] = {
+	{ "handover + initrd: all inside scratch, DTB points at them", P_HANDOVER | P_INITRD,
+	  LD_OK },
+	{ "handover, no initrd", P_HANDOVER, LD_OK },
+	{ "no handover: usable RAM, no KHO props", P_INITRD, LD_OK },
+	{ "scratch too small for the 2 MiB aligned Image", P_HANDOVER | P_SMALL,
+	  LD_ERR_NO_SPACE },
+	{ "no DTB to pass on", P_HANDOVER | P_NO_FW, LD_ERR_DTB },
+	{ "negative control: DTB moved onto the kernel", P_HANDOVER | P_OVERLAP,
+	  LD_ERR_PLAN_OVERLAP },
+};
+
+static bool inside_scratch(const struct ld_plan *p, const struct ho_scratch *sc, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < p->nseg; i++) {
+		bool in = false;
+
+		for (j = 0; j < n; j++)
+			in |= p->seg[i].mem >= sc[j].addr &&
+			      p->seg[i].mem + p->seg[i].memsz <= sc[j].addr + sc[j].size;
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+static void test_plan(const char *fixture)
+{
+	static const struct ho_mem_range ram[] = {
+		{ 0x40000000, 0x40000000, HO_MEM_RAM },		/* 1 GiB at 1 GiB */
+		{ 0x09000000, 0x1000, HO_MEM_RESERVED },
+	};
+	static const struct ho_scratch big[] = {
+		{ 0x60000000, 0x4000000 }, { 0x70000000, 0x2000000 },
+	};
+	static const struct ho_scratch small[] = { { 0x60000000, 0x100000 } };
+	static const struct dtb_row src_row = { "src", 2, 2, STALE | SEEDS, LD_OK };
+	size_t plen = 0;
+	void *purg = read_all(fixture, &plen);
+	unsigned int i;
+
+	if (!tap(purg != NULL, "arm64 plan: purgatory fixture %s read", fixture))
+		return;
+	for (i = 0; i < sizeof(plan_rows) / sizeof(plan_rows[0]); i++) {
+		const struct plan_row *r = &plan_rows[i];
+		uint8_t *kernel = calloc(1, 0x300000), initrd[0x3000];
+		struct ld_plan_in in;
+		struct ld_plan p;
+		struct ld_fw fw;
+		char bad[400] = "";
+		int srcsize, err, chosen;
+		void *src = make_src(&src_row, &srcsize);
+		bool ok = true;
+
+		memcpy(kernel + 0x38, "ARM\x64", 4);
+		put64(kernel + 0x10, 0x500000);		/* image_size: file + bss */
+		put64(kernel + 0x18, F64K);
+		memset(initrd, 0x17, sizeof(initrd));
+		memset(&fw, 0, sizeof(fw));
+		fw.dtb = src;
+		fw.dtb_size = (uint32_t)srcsize;
+		memset(&in, 0, sizeof(in));
+		in.kernel = kernel;
+		in.kernel_size = 0x300000;
+		in.cmdline = "console=ttyAMA0 kho=on";
+		in.memmap = (struct ho_memmap){ ram, 2 };
+		if (r->flags & P_INITRD) {
+			in.initrd = initrd;
+			in.initrd_size = sizeof(initrd);
+		}
+		if (r->flags & P_HANDOVER) {
+			in.handover = true;
+			in.fdt_addr = 0x5f000000;
+			in.fdt_size = 0x10000;
+			in.scratch = r->flags & P_SMALL ? small : big;
+			in.nscratch = r->flags & P_SMALL ? 1 : 2;
+		}
+		in.fw = r->flags & P_NO_FW ? NULL : &fw;
+		in.purgatory = purg;
+		in.purgatory_size = plen;
+		err = ld_plan_build(&in, &p);
+		if (!err && (r->flags & P_OVERLAP)) {
+			p.seg[p.nseg - 1].mem = p.seg[0].mem;
+			err = ld_plan_check(&in, &p);
+		}
+		CHECK(err == r->err, "got %s: %s", errname(err), p.why);
+		if (ok && !err) {
+			const struct ld_elf_regs_view { uint64_t x0, x1, x2, x3, pc, sp; } *regs;
+			const struct ld_seg *dtb = &p.seg[p.nseg - 1];
+			struct ld_elf e;
+			uint64_t off, size, v;
+
+			CHECK(p.nseg == (r->flags & P_INITRD ? 4u : 3u) && !strcmp(dtb->name, "dtb"),
+			      "%u segments, last %s", p.nseg, dtb->name);
+			CHECK(!(p.seg[0].mem & ((2u << 20) - 1)) && p.seg[0].memsz >= 0x500000,
+			      "kernel at 0x%llx (+0x%llx): not 2 MiB aligned or short",
+			      (unsigned long long)p.seg[0].mem, (unsigned long long)p.seg[0].memsz);
+			for (unsigned int k = 0; k < p.nseg; k++)
+				CHECK(!(p.seg[k].mem & 0xffff) && !(p.seg[k].memsz & 0xffff),
+				      "%s not in 64 KiB steps", p.seg[k].name);
+			if (r->flags & P_HANDOVER)
+				CHECK(inside_scratch(&p, big, 2), "a segment outside scratch");
+			CHECK(!ld_elf_open(&e, purg, plen) &&
+			      !ld_elf_symbol(&e, "purgatory_regs", &off, &size) && size >= 48,
+			      "purgatory_regs");
+			regs = (const void *)((uint8_t *)p.purg_buf + off);
+			CHECK(regs->x0 == dtb->mem && !regs->x1 && !regs->x2 && !regs->x3 &&
+			      regs->pc == p.seg[0].mem && regs->sp == p.purg_stack &&
+			      regs->sp > p.seg[p.nseg - 2].mem &&
+			      regs->sp <= p.seg[p.nseg - 2].mem + p.seg[p.nseg - 2].memsz,
+			      "regs x0 0x%llx pc 0x%llx sp 0x%llx", (unsigned long long)regs->x0,
+			      (unsigned long long)regs->pc, (unsigned long long)regs->sp);
+			chosen = fdt_path_offset(p.boot_buf, "/chosen");
+			CHECK(!fdt_check_header(p.boot_buf) && chosen >= 0, "DTB in the segment");
+			if (r->flags & P_INITRD) {
+				v = number(p.boot_buf, chosen, "linux,initrd-start", 2, 0, &ok);
+				CHECK(v == p.seg[1].mem, "initrd-start 0x%llx vs segment 0x%llx",
+				      (unsigned long long)v, (unsigned long long)p.seg[1].mem);
+			}
+			if (r->flags & P_HANDOVER) {
+				v = number(p.boot_buf, chosen, "linux,kho-scratch", 2, 0, &ok);
+				CHECK(v == dtb->mem + p.boot.table_off && p.boot.table_off &&
+				      !memcmp((uint8_t *)p.boot_buf + p.boot.table_off, p.scratch,
+					      p.nscratch * 16),
+				      "linux,kho-scratch 0x%llx, table", (unsigned long long)v);
+				v = number(p.boot_buf, chosen, "linux,kho-fdt", 2, 0, &ok);
+				CHECK(v == in.fdt_addr, "linux,kho-fdt 0x%llx", (unsigned long long)v);
+			} else {
+				CHECK(!fdt_getprop(p.boot_buf, chosen, "linux,kho-fdt", NULL) &&
+				      !fdt_getprop(p.boot_buf, chosen, "linux,kho-scratch", NULL),
+				      "stale KHO props passed on without a handover");
+			}
+		}
+		if (!tap(ok, "arm64 plan: %s -> %s", r->name, errname(r->err)))
+			printf("# %s\n", bad);
+		ld_plan_free(&p);
+		free(src);
+		free(kernel);
+	}
+	free(purg);
+}
+
+int main(int argc, char **argv)
 {
 	test_images();
 	test_dtb();
 	test_dtb_room();
 	test_rela();
+	if (argc > 1)
+		test_plan(argv[1]);
+	else
+		tap(false, "arm64 plan: no purgatory fixture given");
 	return tap_done();
 }

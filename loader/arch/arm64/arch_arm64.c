@@ -100,6 +100,8 @@ static int boot_layout(const struct ld_boot_in *in, struct ld_boot *b)
 		return err;
 	if (in->handover && (!in->nscratch || in->nscratch > LD_MAX_SCRATCH))
 		return LD_ERR_INVAL;
+	if (strlen(in->cmdline ? in->cmdline : "") > LD_A64_CMDLINE_MAX)
+		return LD_ERR_CMDLINE_TOO_LONG;
 	/* The values do not change the size: lay out with placeholders. */
 	if (in->initrd_size)
 		d.initrd_start = 0;
