@@ -15,19 +15,8 @@
 
 #include "ld_arm64.h"
 
-#define A64_ERR_(name, num, msg) { LD_ERR_##name, "LD_ERR_" #name, msg },
-static const struct ld_err_desc a64_errors[] = { LD_A64_ERROR_LIST(A64_ERR_) };
-#undef A64_ERR_
-
-/*
- * Every number once over the neutral list and ours: a designated
- * initializer given twice fails the build (-Woverride-init, -Werror).
- */
-#define ERR_NUM_(name, num, msg) [num] = 1,
-static const char err_numbers[] __attribute__((unused)) = {
-	LD_ERROR_LIST(ERR_NUM_) LD_A64_ERROR_LIST(ERR_NUM_)
-};
-#undef ERR_NUM_
+/* The error table; a number used twice over it and LD_ERROR_LIST fails the build. */
+LD_ARCH_ERRORS(a64_errors, LD_A64_ERROR_LIST);
 
 /* ---- the Image type ------------------------------------------------------ */
 
