@@ -110,7 +110,7 @@ check-unit-loader: $(LDR_B)/san/luo-kexec
 # only the neutral err.c and elf.c, ASan + UBSan, libfdt from libho.
 LDR_A64_DIR := $(LDR_DIR)/arch/arm64
 LDR_A64_SRCS := $(LDR_A64_DIR)/arch_arm64.c $(LDR_A64_DIR)/image_arm64.c \
-	$(LDR_A64_DIR)/dtb_arm64.c
+	$(LDR_A64_DIR)/dtb_arm64.c $(LDR_A64_DIR)/iomem_arm64.c
 # The neutral planner (err image place plan elf) is linked too, for whole
 # plans over a cross-compiled aarch64 object with the purgatory's symbols
 # (tests/loader/purg_fixture_arm64.c: a fixture, not the purgatory).
@@ -126,3 +126,17 @@ $(LDR_B)/test-arm64: $(TOP)/tests/loader/test_arm64.c $(LDR_A64_SRCS) \
 		$(LIBFDT_CFLAGS) -I$(TOP)/tests/unit -o $@ $(TOP)/tests/loader/test_arm64.c \
 		$(LDR_A64_SRCS) $(LDR_A64_NEUTRAL) $(B)/host-san/libho.a
 check-unit-loader: $(LDR_B)/test-arm64 $(LDR_A64_FIXTURE)
+
+# The arm64 module and the neutral planning code compiled for aarch64
+# (aarch64-linux-gnu-gcc, -Werror), objects only: a static aarch64
+# luo-kexec also needs arm64 libz/liblzma/libzstd and the arm64 purgatory.
+LDR_A64_CROSS := err image place plan elf formats arch/arm64/arch_arm64 \
+	arch/arm64/image_arm64 arch/arm64/dtb_arm64 arch/arm64/iomem_arm64 \
+	arch/arm64/formats_arm64
+$(LDR_B)/aarch64/%.o: $(LDR_DIR)/%.c $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(LDR_A64_DIR)/ld_arm64.h
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc $(HOST_CFLAGS) $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) \
+		$(LIBFDT_CFLAGS) -c -o $@ $<
+.PHONY: loader-arm64-objs
+loader-arm64-objs: $(LDR_A64_CROSS:%=$(LDR_B)/aarch64/%.o)
+check-unit-loader: loader-arm64-objs

@@ -7,6 +7,7 @@
  * edited DTB is read back with libfdt and checked property by property.
  */
 #include <elf.h>
+#include <errno.h>
 #include <linux/kexec.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,6 +481,66 @@ static void test_rela(void)
 	}
 }
 
+/* ---- /proc/iomem ------------------------------------------------------------ */
+
+static const struct iomem_row {
+	const char *name;
+	const char *text;
+	int err;
+	unsigned int n;
+	struct ho_mem_range want[4];
+} iomem_rows[] = {
+	{ "RAM and MMIO; nested lines (kernel code, reserved) not read",
+	  "09000000-09000fff : pl011@9000000\n"
+	  "40000000-bfffffff : System RAM\n"
+	  "  40210000-4165ffff : Kernel code\n"
+	  "  bf000000-bf0fffff : reserved\n"
+	  "c0000000-ffffffff : System RAM\n", 0, 3,
+	  { { 0x9000000, 0x1000, HO_MEM_RESERVED }, { 0x40000000, 0x80000000, HO_MEM_RAM },
+	    { 0xc0000000, 0x40000000, HO_MEM_RAM } } },
+	{ "no trailing newline, 64-bit addresses",
+	  "840000000-87fffffff : System RAM", 0, 1,
+	  { { 0x840000000ull, 0x40000000, HO_MEM_RAM } } },
+	{ "a nested System RAM is not RAM twice", "40000000-4fffffff : System RAM\n"
+	  "  41000000-41ffffff : System RAM\n", 0, 1,
+	  { { 0x40000000, 0x10000000, HO_MEM_RAM } } },
+	{ "unprivileged reader (all zeros)", "00000000-00000000 : System RAM\n", -ENODATA, 0,
+	  { { 0 } } },
+	{ "garbage lines and end < start skipped", "junk\n5-4 : System RAM\nzz-yy : x\n",
+	  -ENODATA, 0, { { 0 } } },
+	{ "empty", "", -ENODATA, 0, { { 0 } } },
+};
+
+static void test_iomem(void)
+{
+	char *many = malloc(300 * 40);
+	struct ho_memmap mm;
+	unsigned int i, k;
+	size_t off = 0;
+	int err;
+
+	for (i = 0; i < sizeof(iomem_rows) / sizeof(iomem_rows[0]); i++) {
+		const struct iomem_row *r = &iomem_rows[i];
+		bool ok;
+
+		err = ld_a64_iomem_parse(r->text, strlen(r->text), &mm);
+		ok = err == r->err && mm.count == r->n;
+		for (k = 0; ok && k < r->n; k++)
+			ok = mm.ranges[k].addr == r->want[k].addr &&
+			     mm.ranges[k].size == r->want[k].size &&
+			     mm.ranges[k].type == r->want[k].type;
+		if (!tap(ok, "arm64 iomem: %s -> %d", r->name, r->err))
+			printf("# got %d, %u ranges\n", err, mm.count);
+		free((void *)mm.ranges);
+	}
+	for (i = 0; i < 300; i++)
+		off += (size_t)sprintf(many + off, "%x-%x : System RAM\n", i << 20,
+				       (i << 20) + 0xfffff);
+	err = ld_a64_iomem_parse(many, off, &mm);
+	tap(err == -E2BIG && !mm.ranges, "arm64 iomem: 300 ranges (more than 256) -> -E2BIG");
+	free(many);
+}
+
 /* ---- a whole arm64 plan (the neutral planner over this module) ------------ */
 
 static void *read_all(const char *path, size_t *len)
@@ -658,6 +719,7 @@ int main(int argc, char **argv)
 	test_dtb();
 	test_dtb_room();
 	test_rela();
+	test_iomem();
 	if (argc > 1)
 		test_plan(argv[1]);
 	else

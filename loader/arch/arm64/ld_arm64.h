@@ -84,6 +84,15 @@ static inline uint64_t ld_a64_page_size(const struct ld_image *img)
 	return ld_a64_img(img)->page_size;
 }
 
+/* ---- the memory map ----------------------------------------------------- */
+
+/*
+ * /proc/iomem's text (untrusted, len bytes) as a memory map (ranges
+ * malloc()ed): 0, -ENODATA (no range: an unprivileged reader sees zeros),
+ * -E2BIG (more than LD_MAX_FREE), -ENOMEM.
+ */
+int ld_a64_iomem_parse(const char *text, size_t len, struct ho_memmap *mm);
+
 /* ---- the DTB (struct ld_fw on arm64) ---------------------------------- */
 
 #define LD_A64_SEED_MAX		64	/* rng-seed bytes rewritten at most */

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The arm64 side of what luo-kexec asks the running system (sys.h): the
- * memory map (/proc/iomem's top-level "System RAM" ranges, as kexec-tools'
- * arm64 get_memory_ranges reads them; everything else there is kept out)
+ * memory map (/proc/iomem, iomem_arm64.c)
  * and the DTB the next kernel boots with (/sys/firmware/fdt, the blob the
  * running kernel booted with), plus random bytes for its kaslr-seed and
  * rng-seed when it has them (getrandom).
@@ -21,50 +20,22 @@
 
 int sys_arch_memmap(struct ho_memmap *mm, const char **source)
 {
-	struct ho_mem_range *r = NULL;
-	uint32_t n = 0, cap = 0;
-	char line[256];
-	FILE *f;
+	size_t len;
+	void *text;
+	int err;
 
 	*source = IOMEM;
-	mm->ranges = NULL;
-	mm->count = 0;
-	f = fopen(IOMEM, "re");
-	if (!f) {
-		errmsg("%s: %s", IOMEM, strerror(errno));
-		return -errno;
+	err = host_read_file(IOMEM, (size_t)16 << 20, &text, &len);
+	if (err) {
+		errmsg("%s: %s", IOMEM, strerror(-err));
+		return err;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long s, e;
-		char name[128];
-
-		/* Top level only: nested lines start with spaces. */
-		if (line[0] == ' ' || sscanf(line, "%llx-%llx : %127[^\n]", &s, &e, name) != 3)
-			continue;
-		if (e < s || (s == 0 && e == 0))
-			continue;	/* unprivileged readers see zeros */
-		if (n == cap) {
-			struct ho_mem_range *nr = realloc(r, (cap = cap ? 2 * cap : 32) * sizeof(*r));
-
-			if (!nr) {
-				free(r);
-				fclose(f);
-				return -ENOMEM;
-			}
-			r = nr;
-		}
-		r[n++] = (struct ho_mem_range){ s, e - s + 1,
-			strcmp(name, "System RAM") ? HO_MEM_RESERVED : HO_MEM_RAM };
-	}
-	fclose(f);
-	if (!n) {
-		free(r);
-		errmsg("%s: no ranges (run as root)", IOMEM);
-		return -ENODATA;
-	}
-	mm->ranges = r;
-	mm->count = n;
-	return 0;
+	err = ld_a64_iomem_parse(text, len, mm);
+	free(text);
+	if (err)
+		errmsg("%s: %s", IOMEM, err == -ENODATA ? "no ranges (run as root)" :
+		       err == -E2BIG ? "more than 256 ranges" : strerror(-err));
+	return err;
 }
 
 struct sys_dtb {
