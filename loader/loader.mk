@@ -22,6 +22,8 @@ LDR_DIR := $(TOP)/loader
 LDR_B := $(B)/loader
 # LD_ARCH: the directory of the image and boot protocol (loader/README.md).
 LD_ARCH := arch/x86_64
+# LD_ARCH=arm64 on the command line means arch/arm64.
+override LD_ARCH := $(if $(findstring /,$(LD_ARCH)),$(LD_ARCH),arch/$(LD_ARCH))
 include $(LDR_DIR)/$(LD_ARCH)/arch.mk
 LD_PURE := err image place plan elf $(LD_ARCH_PURE)
 LD_PREFLIGHT := formats decompress $(LD_ARCH_PREFLIGHT)
