@@ -713,6 +713,96 @@ static void test_plan(const char *fixture)
 	free(purg);
 }
 
+/* ---- QEMU virt's own DTB (qemu-system-aarch64 -M virt,dumpdtb=) ----------- */
+
+static int count_nodes(const void *fdt)
+{
+	int node, depth = 0, n = 0;
+
+	for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth))
+		n++;
+	return n;
+}
+
+static void test_real_dtb(const char *path)
+{
+	static const struct ho_scratch table[1] = { { 0x70000000, 0x8000000 } };
+	const char *cmdline = "console=ttyAMA0 kho=on liveupdate=on";
+	struct ld_image img = { 0 };
+	size_t len = 0;
+	void *src = read_all(path, &len), *buf = NULL;
+	const struct ld_a64_layout *lay;
+	const void *a, *b;
+	struct ld_boot_in in;
+	struct ld_boot bd;
+	struct ld_fw fw;
+	char bad[200] = "";
+	int err, chosen, sc, la, lb, mem, smem;
+	uint64_t phys = 0x7f000000, v;
+	bool ok = true;
+
+	if (!tap(src && !fdt_check_header(src), "arm64 QEMU DTB: %s read", path)) {
+		free(src);
+		return;
+	}
+	memset(&fw, 0, sizeof(fw));
+	memset(fw.seed, 0x3c, sizeof(fw.seed));
+	fw.dtb = src;
+	fw.dtb_size = (uint32_t)len;
+	memset(&in, 0, sizeof(in));
+	in.image = &img;
+	in.cmdline = cmdline;
+	in.initrd_mem = 0x48000000;
+	in.initrd_size = 0x200000;
+	in.handover = true;
+	in.ho.fdt_addr = 0x6f000000;
+	in.ho.fdt_size = 0x4000;
+	in.scratch = table;
+	in.nscratch = 1;
+	in.fw = &fw;
+	err = ld_arch.boot_layout(&in, &bd);
+	if (!err) {
+		buf = malloc(bd.size);
+		err = ld_arch.boot_build(&in, &bd, buf, phys);
+	}
+	lay = (const struct ld_a64_layout *)bd.arch;
+	CHECK(!err, "got %s", errname(err));
+	if (ok) {
+		chosen = fdt_path_offset(buf, "/chosen");
+		sc = fdt_path_offset(src, "/chosen");
+		CHECK(count_nodes(buf) == count_nodes(src), "%d nodes, the source %d",
+		      count_nodes(buf), count_nodes(src));
+		mem = fdt_path_offset(buf, "/memory@40000000");
+		smem = fdt_path_offset(src, "/memory@40000000");
+		a = fdt_getprop(buf, mem, "reg", &la);
+		b = fdt_getprop(src, smem, "reg", &lb);
+		CHECK(a && b && la == lb && !memcmp(a, b, la), "memory reg changed");
+		a = fdt_getprop(buf, chosen, "stdout-path", &la);
+		b = fdt_getprop(src, sc, "stdout-path", &lb);
+		CHECK(a && b && la == lb && !memcmp(a, b, la), "stdout-path changed");
+		CHECK(!strcmp(fdt_getprop(buf, chosen, "bootargs", NULL), cmdline), "bootargs");
+		v = number(buf, chosen, "linux,kho-fdt", 2, 0, &ok);
+		CHECK(v == in.ho.fdt_addr, "linux,kho-fdt");
+		v = number(buf, chosen, "linux,kho-scratch", 2, 0, &ok);
+		CHECK(v == phys + lay->scratch && has_rsv(buf, v, 16), "linux,kho-scratch");
+		v = number(buf, chosen, "linux,initrd-end", 2, 0, &ok);
+		CHECK(v == 0x48200000, "linux,initrd-end");
+		/* QEMU fills both seeds; they are rewritten at their lengths. */
+		b = fdt_getprop(src, sc, "rng-seed", &lb);
+		a = fdt_getprop(buf, chosen, "rng-seed", &la);
+		CHECK(!b || (a && la == (lb < 64 ? lb : 64) && !memcmp(a, fw.seed + 8, la)),
+		      "rng-seed");
+		a = fdt_getprop(buf, chosen, "kaslr-seed", &la);
+		CHECK(!fdt_getprop(src, sc, "kaslr-seed", NULL) ||
+		      (a && la == 8 && !memcmp(a, fw.seed, 8)), "kaslr-seed");
+	}
+	if (!tap(ok, "arm64 QEMU DTB: /chosen edited, every node and the memory kept (%zu -> %u bytes)",
+		 len, lay->dtb_size))
+		printf("# %s\n", bad);
+	free(buf);
+	free(src);
+}
+
 int main(int argc, char **argv)
 {
 	test_images();
@@ -724,5 +814,9 @@ int main(int argc, char **argv)
 		test_plan(argv[1]);
 	else
 		tap(false, "arm64 plan: no purgatory fixture given");
+	if (argc > 2)
+		test_real_dtb(argv[2]);
+	else
+		tap(false, "arm64 QEMU DTB: none given");
 	return tap_done();
 }
