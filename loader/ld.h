@@ -56,6 +56,20 @@ enum ld_err {
 	LD_ERROR_LIST(LD_ERR_ENUM_)
 };
 
+/*
+ * An arch's table of its list (for ld_arch.errors), and the build-time
+ * check that every number of LD_ERROR_LIST and of the arch's is used once:
+ * a designated initializer given twice fails the build (-Woverride-init,
+ * in -Wextra, with -Werror).
+ */
+#define LD_ERR_DESC_(name, num, msg) { LD_ERR_##name, "LD_ERR_" #name, msg },
+#define LD_ERR_NUM_(name, num, msg) [num] = 1,
+#define LD_ARCH_ERRORS(table, LIST) \
+	static const struct ld_err_desc table[] = { LIST(LD_ERR_DESC_) }; \
+	static const char table##_numbers[] __attribute__((unused)) = { \
+		LD_ERROR_LIST(LD_ERR_NUM_) LIST(LD_ERR_NUM_) \
+	}
+
 /* "LD_ERR_NO_SPACE"; "LD_OK"; "LD_ERR_UNKNOWN". Arch codes included. */
 const char *ld_errname(int err);
 const char *ld_strerror(int err);

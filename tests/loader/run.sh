@@ -23,6 +23,11 @@ rc=${PIPESTATUS[0]}
 	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
 	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
+# The arm64 module (Image probe, DTB editing, relocations), numbered on.
+"$b/loader/test-arm64" "$b/loader/purg_fixture_arm64.o" "$b/loader/qemu-virt.dtb" | grep -v '^1\.\.' |
+	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
+	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 n=$(grep -cE '^(not )?ok ' "$t/out")
 
 tap() {

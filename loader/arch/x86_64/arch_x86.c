@@ -16,19 +16,8 @@
 
 /* ---- error codes -------------------------------------------------------- */
 
-#define X86_ERR_(name, num, msg) { LD_ERR_##name, "LD_ERR_" #name, msg },
-static const struct ld_err_desc x86_errors[] = { LD_X86_ERROR_LIST(X86_ERR_) };
-#undef X86_ERR_
-
-/*
- * Every number once over both lists: a designated initializer given twice
- * fails the build (-Woverride-init, in -Wextra, with -Werror).
- */
-#define ERR_NUM_(name, num, msg) [num] = 1,
-static const char err_numbers[] __attribute__((unused)) = {
-	LD_ERROR_LIST(ERR_NUM_) LD_X86_ERROR_LIST(ERR_NUM_)
-};
-#undef ERR_NUM_
+/* The error table; a number used twice over it and LD_ERROR_LIST fails the build. */
+LD_ARCH_ERRORS(x86_errors, LD_X86_ERROR_LIST);
 
 /* ---- the bzImage image type --------------------------------------------- */
 
