@@ -72,6 +72,9 @@ int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
 		       const struct ho_memmap *mm, struct ho_work *w,
 		       const char *where, struct ho_report *rep);
 
+/* The kho_alloc_preserve() folio order for bytes (get_order()). */
+uint32_t ho_alloc_order(uint64_t bytes, uint64_t page_size);
+
 /*
  * Map an FDT at physical addr through env->phys: its header, then
  * min(totalsize, max) bytes, each checked against env->memmap first.
@@ -95,11 +98,17 @@ struct ho_work {
 	uint64_t size;		/* bytes */
 	uint64_t nranges;	/* struct ho_range at base */
 	uint64_t top;		/* temporaries live in [top, size) */
+	uint64_t page_size;	/* the receiving kernel's PAGE_SIZE */
 };
 
-/* From env->work, or from stack (HO_WORK_STACK bytes) when there is none. */
-void ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
-		  uint64_t stack_size);
+/*
+ * From env->work, or from stack (HO_WORK_STACK bytes) when there is none;
+ * page_size from env (0: HO_PAGE_SIZE). HO_ERR_PAGE_SIZE (reported) when
+ * env->page_size is not a power of two in [HO_PAGE_SIZE_MIN,
+ * HO_PAGE_SIZE_MAX].
+ */
+int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
+		 uint64_t stack_size, struct ho_report *rep);
 /* Record a preserved range (addr + size checked not to wrap already). */
 int ho_work_add(struct ho_work *w, uint64_t addr, uint64_t size,
 		const char *where, struct ho_report *rep);

@@ -66,14 +66,14 @@ static int check_root(const void *fdt, const struct ho_env *env,
 	if (!map && fdt_first_subnode(fdt, 0) >= 0)
 		return ho_fail_at(rep, HO_ERR_PROP_ZERO, where_kho, fdt, 0,
 				  "preserved-memory-map");
-	if (map & (HO_PAGE_SIZE - 1))
+	if (map & (w->page_size - 1))
 		return ho_fail_val(rep, HO_ERR_PROP_UNALIGNED, where_kho, fdt,
 				   0, "preserved-memory-map", map);
 	if (map)
-		err = ho_check_addr(env->memmap, map, HO_PAGE_SIZE, where_kho,
+		err = ho_check_addr(env->memmap, map, w->page_size, where_kho,
 				    fdt, 0, "preserved-memory-map", rep);
 	if (!err && map)
-		err = ho_work_add(w, map, HO_PAGE_SIZE, where_kho, rep);
+		err = ho_work_add(w, map, w->page_size, where_kho, rep);
 	if (!err)
 		err = props_allowed(fdt, 0, names, 2, rep);
 	return err;

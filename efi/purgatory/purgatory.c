@@ -404,6 +404,7 @@ void purgatory_main(void)
 	struct ho_memmap mm = { .ranges = mem_ranges };
 	struct ho_env env = {
 		.memmap = &mm, .phys = &phys, .schemas = ho_schemas,
+		.page_size = 4096,	/* x86_64 */
 	};
 	struct ho_report rep = { 0 };
 	struct ho_handover kd;

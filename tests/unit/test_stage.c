@@ -1324,6 +1324,144 @@ static void run_scale_cases(void)
 	run_scale_memfd_one(HO_MEMFD_MAX_FOLIOS + 1, HO_ERR_TOO_MANY_FOLIOS);
 }
 
+/*
+ * The receiving kernel's page size (ho_env.page_size): one memfd handover
+ * checked at 4 KiB and at 64 KiB. Variants move file 0's folio table and
+ * folios so that each rule that means PAGE_SIZE is the one that decides.
+ */
+enum ps_variant {
+	PS_AS_BUILT,	/* table and folios 4 KiB aligned, 8 KiB folios */
+	PS_TABLE_64K,	/* table moved to a 64 KiB boundary */
+	PS_TABLE_64K_SIZED, /* + size for 64 KiB pages */
+	PS_SCALED,	/* + folios 128 KiB apart, size for 64 KiB pages */
+	PS_FOLIOS_64K,	/* + folio 1 (order 0) 64 KiB after folio 0 (order 1) */
+	PS_SMALL_SIZE,	/* + size one 64 KiB page short of the last folio */
+};
+
+struct ps_case {
+	const char *name;
+	enum ps_variant v;
+	uint64_t page_size;
+	int want;
+};
+
+static const struct ps_case ps_cases[] = {
+	{ "as built, 4 KiB pages", PS_AS_BUILT, 4096, HO_OK },
+	{ "as built, page_size 0 means 4 KiB", PS_AS_BUILT, 0, HO_OK },
+	{ "table 4K- not 64K-aligned, 64 KiB pages", PS_AS_BUILT, 65536,
+	  HO_ERR_FOLIO_TABLE_UNALIGNED },
+	{ "4 folios in a 32 KiB file: one 64 KiB page", PS_TABLE_64K, 65536,
+	  HO_ERR_FOLIO_TABLE },
+	{ "8 KiB-spaced order-1 folios, 64 KiB pages", PS_TABLE_64K_SIZED,
+	  65536, HO_ERR_FOLIO_UNALIGNED },
+	{ "table 64K-aligned, 4 KiB pages", PS_TABLE_64K, 4096, HO_OK },
+	{ "folios 128 KiB apart, 4 KiB pages", PS_SCALED, 4096, HO_OK },
+	{ "folios 128 KiB apart, 16 KiB pages", PS_SCALED, 16384, HO_OK },
+	{ "folios 128 KiB apart, 64 KiB pages", PS_SCALED, 65536, HO_OK },
+	{ "order-1 folio, order-0 folio 64 KiB later, 4 KiB pages",
+	  PS_FOLIOS_64K, 4096, HO_OK },
+	{ "order-1 folio (128 KiB at 64K) covers the next, 64 KiB pages",
+	  PS_FOLIOS_64K, 65536, HO_ERR_RANGE_OVERLAP },
+	{ "last folio's second 64 KiB page beyond size, 64 KiB pages",
+	  PS_SMALL_SIZE, 65536, HO_ERR_FOLIO_BEYOND_SIZE },
+	{ "the same size, 4 KiB pages", PS_SMALL_SIZE, 4096, HO_OK },
+	{ "page size 2048", PS_AS_BUILT, 2048, HO_ERR_PAGE_SIZE },
+	{ "page size 12288 (not a power of two)", PS_AS_BUILT, 12288,
+	  HO_ERR_PAGE_SIZE },
+	{ "page size 128 KiB", PS_AS_BUILT, 131072, HO_ERR_PAGE_SIZE },
+	{ "page size 1", PS_AS_BUILT, 1, HO_ERR_PAGE_SIZE },
+};
+
+static void *ps_memfd(enum ps_variant v)
+{
+	void *fdt;
+	struct ho_memfd_folio *t;
+	uint64_t table, spacing = 0, size = 0;
+	int i, n = params.nfolios;
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	fdt = hb_ptr(&hb, hb.data0);
+	if (v == PS_AS_BUILT)
+		return fdt;
+	/* a 64 KiB-aligned spot past everything built */
+	table = (HB_ARENA_PHYS + hb.used + 0xffff) & ~0xffffull;
+	memcpy(hb_ptr(&hb, table), hb_ptr(&hb, hb.table0),
+	       n * sizeof(*t));
+	fdt_setprop_inplace(fdt, 0, "folios", &table, sizeof(table));
+	t = hb_ptr(&hb, table);
+	if (v == PS_SCALED || v == PS_SMALL_SIZE)
+		spacing = 0x20000;
+	if (v == PS_FOLIOS_64K)
+		spacing = 0x10000;
+	size = (uint64_t)n * 2 * 65536;
+	if (v == PS_SMALL_SIZE)
+		size -= 65536;
+	for (i = 0; spacing && i < n; i++)
+		t[i].phys = HB_FOLIO_PHYS + (uint64_t)i * spacing;
+	if (v == PS_FOLIOS_64K) {	/* folios 2.. at 128 KiB steps */
+		for (i = 2; i < n; i++)
+			t[i].phys = HB_FOLIO_PHYS + (uint64_t)i * 0x20000;
+		t[1].order = 0;
+	}
+	if (v == PS_TABLE_64K)
+		size = 0;	/* as built: 32 KiB */
+	if (size)
+		fdt_setprop_inplace(fdt, 0, "size", &size, sizeof(size));
+	return fdt;
+}
+
+static void run_page_size_cases(void)
+{
+	struct ho_scratch sc[2] = { { 0x1000000, 0x10000 },
+				    { 0x2001000, 0x1000 } };
+	struct ho_report r;
+	struct ho_env env;
+	size_t i;
+	void *fdt;
+	int err;
+
+	for (i = 0; i < sizeof(ps_cases) / sizeof(*ps_cases); i++) {
+		fdt = ps_memfd(ps_cases[i].v);
+		env = hb.env;
+		env.page_size = ps_cases[i].page_size;
+		err = ho_memfd_check(fdt, 4096, &env, &r);
+		tap(err == ps_cases[i].want, "page size: %s -> %s (%s %s)",
+		    ps_cases[i].name, ho_errname(ps_cases[i].want),
+		    ho_errname(err), r.detail);
+	}
+	/* the same handover as a whole: every rule scales */
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	hb.env.page_size = 4096;
+	err = hb_check(&r);
+	hb.env.page_size = 65536;
+	tap(err == HO_OK && hb_check(&r) != HO_OK,
+	    "page size: whole handover passes at 4 KiB, refused at 64 KiB "
+	    "(%s at %s)", ho_errname(hb_check(&r)), r.path);
+	hb.env.page_size = 8192 + 4096;
+	err = hb_check(&r);
+	tap(err == HO_ERR_PAGE_SIZE && strstr(r.detail, "page_size"),
+	    "page size: ho_check_handover refuses 12 KiB (%s %s)",
+	    ho_errname(err), r.detail);
+	hb.env.page_size = 0;
+	env = (struct ho_env){ .page_size = 4096 };
+	err = ho_scratch_check_env(sc, sizeof(sc), &env, &r);
+	env.page_size = 65536;
+	tap(err == HO_OK && ho_scratch_check_env(sc, sizeof(sc), &env, &r) ==
+	    HO_ERR_SCRATCH_UNALIGNED && strstr(r.path, "scratch[1]"),
+	    "page size: scratch 4K-aligned entry passes at 4 KiB, refused at "
+	    "64 KiB (%s)", r.path);
+	sc[1].addr = 0x2000000;
+	sc[1].size = 0x10000;
+	tap(ho_scratch_check_env(sc, sizeof(sc), &env, &r) == HO_OK,
+	    "page size: 64K-aligned scratch passes at 64 KiB");
+	env.page_size = 3;
+	tap(ho_scratch_check_env(sc, sizeof(sc), &env, &r) == HO_ERR_PAGE_SIZE,
+	    "page size: ho_scratch_check_env refuses page size 3");
+	tap(ho_schema_check_env(fdt, 4096, &test_memfd_schema, &env, &r) ==
+	    HO_ERR_PAGE_SIZE, "page size: ho_schema_check_env refuses "
+	    "page size 3");
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -1344,6 +1482,7 @@ int main(void)
 	run_kho_entry_cases();
 	run_cmdline_cases();
 	run_phys_cases();
+	run_page_size_cases();
 	run_scale_cases();
 	hb_free(&hb);
 	return tap_done();
