@@ -67,6 +67,14 @@ struct ho_work;
 int ho_fdt_check_at(const void *fdt, uint64_t bufsize, const char *where,
 		    struct ho_report *rep);
 
+/*
+ * A handover blob (KHO root, LUO, memfd) has no memory reservation entry:
+ * KHO never writes one and nothing in the receiving kernel reads one (only
+ * the boot DT's block is scanned), so memory "reserved" there is not.
+ * HO_ERR_FDT_RSVMAP_ENTRY; fdt passed ho_fdt_check_at().
+ */
+int ho_fdt_no_rsv(const void *fdt, const char *where, struct ho_report *rep);
+
 /* ho_schema_check() on an FDT that passed ho_fdt_check_at(). */
 int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
 		       const struct ho_memmap *mm, struct ho_work *w,

@@ -223,6 +223,8 @@ int ho_kho_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 
 	err = ho_fdt_check_at(fdt, size, where_kho, rep);
 	if (!err)
+		err = ho_fdt_no_rsv(fdt, where_kho, rep);
+	if (!err)
 		err = check_root(fdt, env, w, rep);
 	if (!err)
 		err = check_subtrees(fdt, env, w, rep);

@@ -392,6 +392,8 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)
+		err = ho_fdt_no_rsv(fdt, where, rep);
+	if (!err)
 		err = ho_root_compat(fdt, HO_LUO_COMPATIBLE, where, rep);
 	if (!err)
 		err = check_lookups(fdt, where, rep);
@@ -529,6 +531,8 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	int err;
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
+	if (!err)
+		err = ho_fdt_no_rsv(fdt, where, rep);
 	if (!err && fdt_totalsize(fdt) > HO_MEMFD_FDT_MAX(w->page_size))
 		return ho_fail_val(rep, HO_ERR_MEMFD_FDT_SIZE, where, fdt, 0,
 				   "totalsize", fdt_totalsize(fdt));

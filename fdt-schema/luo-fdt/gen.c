@@ -477,6 +477,79 @@ static void d_bad_prop_name(struct blob *b)
 	*nameoff = cpu_to_fdt32(fdt_size_dt_strings(b->fdt) + 100);
 }
 
+/*
+ * Memory reservation entries {addr, size} inserted before the terminator
+ * (the blobs are written with none, as KHO writes them); unterminated: the
+ * terminator's size made 1, so the block runs into the structure block.
+ */
+static void insert_rsv(struct blob *b, const uint64_t (*e)[2], unsigned int n,
+		       bool unterminated)
+{
+	uint32_t rsv = fdt_off_mem_rsvmap(b->fdt), add = 16 * n, i;
+	uint8_t *p = xmalloc(b->size + add);
+	fdt64_t v;
+
+	memcpy(p, b->fdt, rsv);
+	for (i = 0; i < n; i++) {
+		v = cpu_to_fdt64(e[i][0]);
+		memcpy(p + rsv + 16 * i, &v, 8);
+		v = cpu_to_fdt64(e[i][1]);
+		memcpy(p + rsv + 16 * i + 8, &v, 8);
+	}
+	memcpy(p + rsv + add, (uint8_t *)b->fdt + rsv, b->size - rsv);
+	free(b->fdt);
+	b->fdt = p;
+	b->size += add;
+	fdt_set_totalsize(b->fdt, fdt_totalsize(b->fdt) + add);
+	fdt_set_off_dt_struct(b->fdt, fdt_off_dt_struct(b->fdt) + add);
+	fdt_set_off_dt_strings(b->fdt, fdt_off_dt_strings(b->fdt) + add);
+	if (unterminated) {
+		v = cpu_to_fdt64(1);
+		memcpy(p + rsv + add + 8, &v, 8);
+	}
+}
+
+static void d_rsvmap_entry(struct blob *b)
+{
+	static const uint64_t e[][2] = { { GEN_FOLIO_BASE, GEN_PAGE } };
+
+	insert_rsv(b, e, 1, false);
+}
+
+static void d_rsvmap_wrap(struct blob *b)
+{
+	static const uint64_t e[][2] = { { ~0ull - 0xfff, 0x2000 } };
+
+	insert_rsv(b, e, 1, false);
+}
+
+static void d_rsvmap_overlap(struct blob *b)
+{
+	static const uint64_t e[][2] = {
+		{ GEN_FOLIO_BASE + 0x2000, 0x1000 },
+		{ GEN_FOLIO_BASE, 0x2001 },
+	};
+
+	insert_rsv(b, e, 2, false);
+}
+
+static void d_rsvmap_too_many(struct blob *b)
+{
+	uint64_t e[HO_FDT_MAX_RSV + 1][2];
+	unsigned int i;
+
+	for (i = 0; i <= HO_FDT_MAX_RSV; i++) {
+		e[i][0] = GEN_FOLIO_BASE + (uint64_t)i * GEN_PAGE;
+		e[i][1] = GEN_PAGE;
+	}
+	insert_rsv(b, (const uint64_t (*)[2])e, HO_FDT_MAX_RSV + 1, false);
+}
+
+static void d_rsvmap_unterminated(struct blob *b)
+{
+	insert_rsv(b, NULL, 0, true);
+}
+
 static void d_no_compatible(struct gnode *r)
 {
 	prop_del(r, "compatible");
@@ -902,6 +975,12 @@ static const struct defect defects[] = {
 	DEFECT_BYTES("bad-token", "unknown token in the structure block", d_bad_token),
 	DEFECT_BYTES("bad-prop-name", "property name offset past the strings", d_bad_prop_name),
 	DEFECT_TREE("no-compatible", KIND_ANY, "root has no compatible", d_no_compatible),
+	/* The memory reservation block (nothing reads it in a handover blob). */
+	DEFECT_BYTES("rsvmap-entry", "one memory reservation entry", d_rsvmap_entry),
+	DEFECT_BYTES("rsvmap-wrap", "memreserve entry wrapping past 2^64", d_rsvmap_wrap),
+	DEFECT_BYTES("rsvmap-overlap", "two memreserve entries overlap", d_rsvmap_overlap),
+	DEFECT_BYTES("rsvmap-too-many", "33 memreserve entries (limit 32)", d_rsvmap_too_many),
+	DEFECT_BYTES("rsvmap-unterminated", "memreserve block runs into the structure block", d_rsvmap_unterminated),
 	/* kho-v4 */
 	DEFECT_TREE("kho-old-compatible", KIND_KHO, "root compatible \"kho-v3\"", d_kho_old_compatible),
 	DEFECT_TREE("kho-no-memory-map", KIND_KHO, "no preserved-memory-map", d_kho_no_memory_map),

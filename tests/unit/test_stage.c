@@ -1462,6 +1462,114 @@ static void run_page_size_cases(void)
 	    "page size 3");
 }
 
+/*
+ * The memory reservation block, on any FDT (ho_fdt_check) and on a KHO
+ * root (ho_kho_check, which refuses any entry: nothing in the receiving
+ * kernel reads one).
+ */
+enum rsv_patch {
+	RSV_AS_IS,
+	RSV_UNTERMINATED,	/* the terminator's size made non-zero */
+	RSV_AFTER_STRUCT,	/* off_mem_rsvmap past the structure block */
+};
+
+struct rsv_case {
+	const char *name;
+	uint64_t e[40][2];
+	int n;			/* entries written (<= 40) */
+	enum rsv_patch patch;
+	int want_fdt, want_kho;
+};
+
+static const struct rsv_case rsv_cases[] = {
+	{ "no entries", { { 0 } }, 0, RSV_AS_IS, HO_OK, HO_OK },
+	{ "one entry", { { 0x100000, 0x1000 } }, 1, RSV_AS_IS, HO_OK,
+	  HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "two touching entries", { { 0x2000, 0x1000 }, { 0x1000, 0x1000 } },
+	  2, RSV_AS_IS, HO_OK, HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "entry ending at 2^64 - 1", { { ~0ull - 0x1000, 0x1000 } }, 1,
+	  RSV_AS_IS, HO_OK, HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "entry wrapping past 2^64", { { ~0ull - 0xfff, 0x2000 } }, 1,
+	  RSV_AS_IS, HO_ERR_FDT_RSVMAP_WRAP, HO_ERR_FDT_RSVMAP_WRAP },
+	{ "entry of size 2^64 - 1 at 1", { { 1, ~0ull } }, 1, RSV_AS_IS,
+	  HO_ERR_FDT_RSVMAP_WRAP, HO_ERR_FDT_RSVMAP_WRAP },
+	{ "overlapping entries", { { 0x1000, 0x2000 }, { 0x2000, 0x1000 } },
+	  2, RSV_AS_IS, HO_ERR_FDT_RSVMAP_OVERLAP, HO_ERR_FDT_RSVMAP_OVERLAP },
+	{ "overlap, unsorted, by one byte",
+	  { { 0x9000, 0x1000 }, { 0x5000, 0x1000 }, { 0x1000, 0x8001 } }, 3,
+	  RSV_AS_IS, HO_ERR_FDT_RSVMAP_OVERLAP, HO_ERR_FDT_RSVMAP_OVERLAP },
+	{ "two entries at one address", { { 0x4000, 0x10 }, { 0x4000, 0x10 } },
+	  2, RSV_AS_IS, HO_ERR_FDT_RSVMAP_OVERLAP, HO_ERR_FDT_RSVMAP_OVERLAP },
+	{ "unterminated before the structure block", { { 0x1000, 0x1000 } },
+	  1, RSV_UNTERMINATED, HO_ERR_FDT_RSVMAP, HO_ERR_FDT_RSVMAP },
+	{ "unterminated, no entries", { { 0 } }, 0, RSV_UNTERMINATED,
+	  HO_ERR_FDT_RSVMAP, HO_ERR_FDT_RSVMAP },
+	{ "block placed after the structure block", { { 0 } }, 0,
+	  RSV_AFTER_STRUCT, HO_ERR_FDT_RSVMAP, HO_ERR_FDT_RSVMAP },
+	{ "32 entries (the limit)", { { 0 } }, 32, RSV_AS_IS, HO_OK,
+	  HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "33 entries", { { 0 } }, 33, RSV_AS_IS,
+	  HO_ERR_FDT_RSVMAP_TOO_MANY, HO_ERR_FDT_RSVMAP_TOO_MANY },
+	{ "40 entries", { { 0 } }, 40, RSV_AS_IS,
+	  HO_ERR_FDT_RSVMAP_TOO_MANY, HO_ERR_FDT_RSVMAP_TOO_MANY },
+};
+
+static int rsv_fdt(const struct rsv_case *c, void *buf, int size)
+{
+	uint64_t a, z;
+	int i, err;
+
+	err = fdt_create(buf, size);
+	for (i = 0; i < c->n && !err; i++) {
+		/* rows without addresses: 64 KiB apart, in reverse order */
+		a = c->e[i][1] ? c->e[i][0] : (uint64_t)(c->n - i) << 16;
+		err = fdt_add_reservemap_entry(buf, a, c->e[i][1] ?
+					       c->e[i][1] : 0x1000);
+	}
+	err = err ? err : fdt_finish_reservemap(buf);
+	err = err ? err : fdt_begin_node(buf, "");
+	err = err ? err : fdt_property_string(buf, "compatible", "kho-v4");
+	z = 0;
+	err = err ? err : fdt_property(buf, "preserved-memory-map", &z,
+				       sizeof(z));
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_finish(buf);
+	if (err)
+		return err;
+	if (c->patch == RSV_UNTERMINATED) {	/* size of the terminator */
+		z = cpu_to_fdt64(1);
+		memcpy((uint8_t *)buf + fdt_off_mem_rsvmap(buf) + 16 * c->n + 8,
+		       &z, 8);
+	}
+	if (c->patch == RSV_AFTER_STRUCT)	/* the zeroed strings tail */
+		fdt_set_off_mem_rsvmap(buf, fdt_off_dt_strings(buf));
+	return 0;
+}
+
+static void run_rsvmap_cases(void)
+{
+	static uint64_t buf[512];
+	struct ho_report r;
+	size_t i;
+	int err, kerr;
+
+	for (i = 0; i < sizeof(rsv_cases) / sizeof(*rsv_cases); i++) {
+		const struct rsv_case *c = &rsv_cases[i];
+
+		memset(buf, 0, sizeof(buf));
+		if (rsv_fdt(c, buf, sizeof(buf))) {
+			tap(0, "rsvmap: %s: could not build", c->name);
+			continue;
+		}
+		err = ho_fdt_check(buf, sizeof(buf), &r);
+		kerr = ho_kho_check(buf, sizeof(buf), NULL, &r);
+		tap(err == c->want_fdt && kerr == c->want_kho,
+		    "rsvmap: %s -> fdt %s, kho %s (%s, %s)", c->name,
+		    ho_errname(c->want_fdt), ho_errname(c->want_kho),
+		    ho_errname(err), ho_errname(kerr));
+	}
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -1483,6 +1591,7 @@ int main(void)
 	run_cmdline_cases();
 	run_phys_cases();
 	run_page_size_cases();
+	run_rsvmap_cases();
 	run_scale_cases();
 	hb_free(&hb);
 	return tap_done();

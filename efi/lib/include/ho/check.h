@@ -51,6 +51,7 @@
 #define HO_FDT_MAX_SIZE		(16u << 20)	/* any FDT we follow */
 #define HO_FDT_MAX_NODES	(1u << 20)	/* per FDT */
 #define HO_FDT_MAX_PROPS	(1u << 20)	/* per FDT */
+#define HO_FDT_MAX_RSV		32		/* memory reservation entries */
 #define HO_KHO_MAX_SUBTREES	1024
 #define HO_LUO_MAX_SESSIONS	65535u		/* fits the schema's x-max-count */
 #define HO_LUO_MAX_FILES	65535u
