@@ -107,6 +107,7 @@ struct ho_work {
 	uint64_t nranges;	/* struct ho_range at base */
 	uint64_t top;		/* temporaries live in [top, size) */
 	uint64_t page_size;	/* the receiving kernel's PAGE_SIZE */
+	uint64_t radix_root;	/* KHO's tree (kho_radix.c); 0: not known */
 };
 
 /*
@@ -136,6 +137,25 @@ int ho_work_disjoint(struct ho_work *w, struct ho_report *rep);
 /* After ho_work_disjoint(): does [addr, addr + size) meet a range? */
 bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
 		  struct ho_range *hit);
+
+/*
+ * KHO's preserved-page tree at w->radix_root (kho_radix.c): phys is the
+ * head of exactly one preservation; its order in *order. HO_OK, or
+ * KHO_NOT_PRESERVED, KHO_ORDER_AMBIGUOUS, KHO_TREE_*, ADDR_UNMAPPED
+ * (reported under where). Needs env->phys and w->radix_root.
+ */
+int ho_radix_head_order(const struct ho_env *env, const struct ho_work *w,
+			uint64_t phys, uint32_t *order, const char *where,
+			struct ho_report *rep);
+/*
+ * What kho_restore_folio(phys) in the new kernel will accept: a folio of
+ * exactly order (order >= 0), or a block of at least bytes (order < 0:
+ * kho_alloc_preserve() memory the kernel takes back by its head). HO_OK
+ * without a tree to look in (no env->phys, or no radix_root).
+ */
+int ho_radix_prove(const struct ho_env *env, const struct ho_work *w,
+		   uint64_t phys, int64_t order, uint64_t bytes,
+		   const char *where, struct ho_report *rep);
 
 /* In-place heap sort of n elements of size bytes (fastest: 8-aligned). */
 typedef int (*ho_cmp_fn)(const void *a, const void *b, const void *ctx);

@@ -10,7 +10,10 @@
  * also matches "name@unit": two subtrees with one base name are rejected
  * (DUP_NODE if the names are equal, AMBIGUOUS_NODE otherwise), so the one
  * whose base name is "luo-rfc" is exactly the one the kernel reads; it holds
- * our LUO FDT, checked in turn when env->phys can reach it. The map page and
+ * our LUO FDT, checked in turn when env->phys can reach it, after its pages
+ * are proven preserved in KHO's radix tree (kho_radix.c), whose root is
+ * preserved-memory-map: the LUO and memfd checks below prove their blobs,
+ * tables and folios there too. The map page and
  * every blob go into the work buffer's preserved ranges. A kho-v4 schema in
  * env->schemas is applied on top.
  */
@@ -74,6 +77,9 @@ static int check_root(const void *fdt, const struct ho_env *env,
 				    fdt, 0, "preserved-memory-map", rep);
 	if (!err && map)
 		err = ho_work_add(w, map, w->page_size, where_kho, rep);
+	/* blobs, tables and folios are proven preserved in its tree */
+	if (!err && map && env->phys)
+		w->radix_root = map;
 	if (!err)
 		err = props_allowed(fdt, 0, names, 2, rep);
 	return err;
@@ -85,8 +91,15 @@ static int follow_luo(const void *fdt, int node, uint64_t addr, uint64_t size,
 {
 	const void *blob;
 
+	int err;
+
 	if (!env->phys)
 		return HO_OK;
+	/* luo_restore_blob(): kho_restore_folio() of at least size bytes */
+	err = ho_radix_prove(env, w, addr, -1, size, "kho:/" HO_LUO_SUBTREE,
+			     rep);
+	if (err)
+		return err;
 	blob = ho_phys_map(env->phys, addr, size);
 	if (!blob)
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where_kho, fdt,

@@ -25,7 +25,11 @@
  *   size <= MAX_LFS_FILESIZE, with known seals.
  *
  * Every preserved range met on the way (memfd FDT page, table allocation,
- * folio) is recorded in the work buffer for the caller's disjointness sweep.
+ * folio) is recorded in the work buffer for the caller's disjointness sweep,
+ * and, when the check came through a KHO root with env->phys, proven
+ * preserved in KHO's radix tree as the kernel will restore it: the memfd
+ * FDT page and the table as blocks of at least their bytes, every folio at
+ * exactly its order (kho_radix.c).
  */
 #include "internal.h"
 
@@ -317,7 +321,11 @@ static int check_memfd_data(const void *fdt, int node, uint64_t data,
 		err = ho_work_add(w, data, w->page_size, where, rep);
 	if (err || !env->phys)
 		return err;
-	err = ho_map_fdt(env, data, HO_FDT_MAX_SIZE, &mfdt, &size, where, rep);
+	/* memfd_rfc_restore_block(): kho_restore_folio() of its page */
+	err = ho_radix_prove(env, w, data, -1, w->page_size, where, rep);
+	if (!err)
+		err = ho_map_fdt(env, data, HO_FDT_MAX_SIZE, &mfdt, &size,
+				 where, rep);
 	if (!err)
 		err = ho_memfd_check_at(mfdt, size, env, w, where, rep);
 	return err;
@@ -499,6 +507,10 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 		err = ho_work_add(w, table, alloc, where, rep);
 	if (err || !env->phys)
 		return err;
+	/* restored as a block of at least the table's bytes */
+	err = ho_radix_prove(env, w, table, -1, bytes, where, rep);
+	if (err)
+		return err;
 	t = ho_phys_map(env->phys, table, bytes);
 	if (!t)
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where, fdt, 0,
@@ -516,6 +528,10 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 		prev = f.index;
 		end = f.index + (1ull << f.order);
 		err = ho_work_add(w, f.phys, ps << f.order, where, rep);
+		/* kho_restore_folio() hands back exactly this order */
+		if (!err)
+			err = ho_radix_prove(env, w, f.phys, f.order, 0, where,
+					     rep);
 		if (err)
 			return err;
 	}

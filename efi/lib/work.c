@@ -14,6 +14,7 @@ int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 
 	w->nranges = 0;
 	w->page_size = ps;
+	w->radix_root = 0;
 	if (env->work && env->work_size > a - p) {
 		w->base = (uint8_t *)a;
 		w->size = (env->work_size - (a - p)) & ~7ull;

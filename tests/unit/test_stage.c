@@ -19,6 +19,7 @@
 
 #include "ho/ho.h"
 #include "ho/x86.h"
+#include "ho/kho_radix.h"
 #include "hobuild.h"
 #include "tap.h"
 #include "test_schemas.h"
@@ -197,18 +198,21 @@ static const struct hcase handover_cases[] = {
 	C(OVL_FOLIO_OTHER_FILE, HO_ERR_RANGE_OVERLAP, "preserved",
 	  "range 0x40004000+0x2000"),
 	C(OVL_FOLIO_TABLE, HO_ERR_RANGE_SHARED, "preserved", NULL),
-	C(OVL_FOLIO_LUO, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	/* the folio's key and the blob's share a head page in KHO's tree */
+	C(OVL_FOLIO_LUO, HO_ERR_KHO_ORDER_AMBIGUOUS, "kho:/luo-rfc", NULL),
 	C(OVL_FOLIO_PARTIAL, HO_ERR_RANGE_OVERLAP, "preserved",
 	  "range 0x40001000+0x1000"),
 	C(OVL_SUBTREE_IN_LUO, HO_ERR_RANGE_OVERLAP, "preserved", NULL),
 	C(OVL_SHARED_MEMFD, HO_ERR_RANGE_SHARED, "preserved", NULL),
 	C(OVL_FOLIO_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
 	  "scratch 0x3000000"),
-	C(OVL_MEMMAP_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
-	  "scratch 0x1000000"),
+	/* the tree is read first (so does the kernel): there is none there */
+	C(OVL_MEMMAP_IN_SCRATCH, HO_ERR_ADDR_UNMAPPED, "kho:/luo-rfc",
+	  "radix tree page"),
 	C(OVL_SUBTREE_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
 	  "scratch 0x1000000"),
-	C(OVL_MEMMAP_KHO_FDT, HO_ERR_RANGE_SHARED, "preserved", "fdt_addr"),
+	C(OVL_MEMMAP_KHO_FDT, HO_ERR_KHO_TREE_OUTSIDE_RAM, "kho:/luo-rfc",
+	  "radix tree page"),
 	C(OVL_FOLIO_SCRATCH_TABLE, HO_ERR_RANGE_SHARED, "preserved",
 	  "scratch_addr"),
 };
@@ -1570,6 +1574,210 @@ static void run_rsvmap_cases(void)
 	}
 }
 
+/*
+ * KHO's preserved-page radix tree (kho_radix.c). hb_build() writes a tree
+ * with every block and folio; each row rewrites file 0's folio table to
+ * folios of order 0, 0, 1 and 2 (pages 0, 1, 2-3, 4-7) and then breaks
+ * the tree or the table in one way.
+ */
+enum rx_edit {
+	RX_ASIS,		/* the tree agrees with the table */
+	RX_ORDER2_AT_0,		/* the order-2 folio preserved at order 0 */
+	RX_ORDER0_AT_1,		/* an order-0 folio preserved at order 1 */
+	RX_TABLE_SAYS_1,	/* the table says order 1 for an order-2 folio */
+	RX_UNPRESERVED,		/* the order-2 folio has no key */
+	RX_TWO_ORDERS,		/* order 2 and order 0 at one head */
+	RX_NO_TABLE,		/* the folio table block has no key */
+	RX_NO_MEMFD,		/* the memfd FDT page has no key */
+	RX_NO_LUO,		/* the LUO blob has no key */
+	RX_LUO_ORDER0,		/* LUO blob a 4 KiB block: enough for it */
+	RX_TREE_UNALIGNED,	/* the root's entries + 8 */
+	RX_TREE_RESERVED,	/* the root's entries in reserved memory */
+	RX_TREE_UNMAPPED,	/* the root's entries where the stage cannot read */
+	RX_TREE_LOOP,		/* the root's entries point to the root */
+	RX_TREE_EMPTY,		/* the root's entries cleared: nothing preserved */
+	RX_NO_PHYS,		/* RX_UNPRESERVED, nested blobs not followed */
+};
+
+struct rx_case {
+	const char *name;
+	enum rx_edit edit;
+	int want;
+	const char *path;
+};
+
+static const struct rx_case rx_cases[] = {
+	{ "orders 0, 0, 1, 2 preserved as the table says", RX_ASIS, HO_OK,
+	  NULL },
+	{ "order-2 folio preserved at order 0", RX_ORDER2_AT_0,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "order-0 folio preserved at order 1", RX_ORDER0_AT_1,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "table says order 1, tree order 2", RX_TABLE_SAYS_1,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "folio at an unpreserved address", RX_UNPRESERVED,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "folio preserved at order 2 and order 0", RX_TWO_ORDERS,
+	  HO_ERR_KHO_ORDER_AMBIGUOUS, "memfd@" },
+	{ "folio table not preserved", RX_NO_TABLE, HO_ERR_KHO_NOT_PRESERVED,
+	  "memfd@" },
+	{ "memfd FDT page not preserved", RX_NO_MEMFD,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "LUO blob not preserved", RX_NO_LUO, HO_ERR_KHO_NOT_PRESERVED,
+	  "kho:/luo-rfc" },
+	{ "LUO blob in a 4 KiB block (it is smaller)", RX_LUO_ORDER0, HO_OK,
+	  NULL },
+	{ "tree page not page aligned", RX_TREE_UNALIGNED,
+	  HO_ERR_KHO_TREE_UNALIGNED, "kho:/luo-rfc" },
+	{ "tree page in reserved memory", RX_TREE_RESERVED,
+	  HO_ERR_KHO_TREE_OUTSIDE_RAM, "kho:/luo-rfc" },
+	{ "tree page the stage cannot read", RX_TREE_UNMAPPED,
+	  HO_ERR_ADDR_UNMAPPED, "kho:/luo-rfc" },
+	{ "tree page pointing back at the root", RX_TREE_LOOP,
+	  HO_ERR_KHO_TREE_LOOP, "kho:/luo-rfc" },
+	{ "tree root empty", RX_TREE_EMPTY, HO_ERR_KHO_NOT_PRESERVED,
+	  "kho:/luo-rfc" },
+	{ "unpreserved folio, nested blobs not followed", RX_NO_PHYS, HO_OK,
+	  NULL },
+};
+
+/* The root's non-zero entries all set to v (v + 8 when v is 0). */
+static void rx_root_entries(uint64_t v, bool plus8)
+{
+	uint64_t *root = hb_ptr(&hb, hb.radix_root);
+	int i;
+
+	for (i = 0; i < 512; i++)
+		if (root[i])
+			root[i] = plus8 ? root[i] + 8 : v;
+}
+
+static int rx_apply(enum rx_edit e)
+{
+	struct ho_memfd_folio *f = hb_ptr(&hb, hb.table0);
+	static const uint32_t order[4] = { 0, 0, 1, 2 };
+	static const uint64_t index[4] = { 0, 1, 2, 4 };
+	int k, err = 0;
+
+	for (k = 0; k < 4; k++)		/* as built: order 1 at k * 8 KiB */
+		err |= hb_unpreserve(&hb, HB_FOLIO_PHYS + k * 8192ull, 1);
+	for (k = 0; k < 4; k++) {
+		f[k].phys = HB_FOLIO_PHYS + index[k] * 4096;
+		f[k].index = index[k];
+		f[k].order = order[k];
+		if (!(e == RX_UNPRESERVED || e == RX_NO_PHYS) || k != 3)
+			err |= hb_preserve(&hb, f[k].phys, order[k]);
+	}
+	switch (e) {
+	case RX_ORDER2_AT_0:
+		err |= hb_unpreserve(&hb, f[3].phys, 2);
+		err |= hb_preserve(&hb, f[3].phys, 0);
+		break;
+	case RX_ORDER0_AT_1:
+		err |= hb_unpreserve(&hb, f[0].phys, 0);
+		err |= hb_unpreserve(&hb, f[1].phys, 0);
+		err |= hb_preserve(&hb, f[0].phys, 1);
+		break;
+	case RX_TABLE_SAYS_1:
+		f[3].order = 1;
+		break;
+	case RX_TWO_ORDERS:
+		err |= hb_preserve(&hb, f[3].phys, 0);
+		break;
+	case RX_NO_TABLE:
+		err |= hb_unpreserve(&hb, hb.table0, 0);
+		break;
+	case RX_NO_MEMFD:
+		err |= hb_unpreserve(&hb, hb.data0, 0);
+		break;
+	case RX_NO_LUO:
+		err |= hb_unpreserve(&hb, hb.luo_phys, 2);
+		break;
+	case RX_LUO_ORDER0:
+		err |= hb_unpreserve(&hb, hb.luo_phys, 2);
+		err |= hb_preserve(&hb, hb.luo_phys, 0);
+		break;
+	case RX_TREE_UNALIGNED:
+		rx_root_entries(0, true);
+		break;
+	case RX_TREE_RESERVED:
+		rx_root_entries(0x80000000ull, false);
+		break;
+	case RX_TREE_UNMAPPED:
+		rx_root_entries(0x30002000ull, false);
+		break;
+	case RX_TREE_LOOP:
+		rx_root_entries(hb.radix_root, false);
+		break;
+	case RX_TREE_EMPTY:
+		memset(hb_ptr(&hb, hb.radix_root), 0, 4096);
+		break;
+	case RX_NO_PHYS:
+		hb.env.phys = NULL;
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
+static void run_radix_cases(void)
+{
+	struct ho_radix_geom g;
+	struct ho_report r;
+	size_t i;
+	int err;
+
+	for (i = 0; i < N(rx_cases); i++) {
+		const struct rx_case *c = &rx_cases[i];
+
+		if (hb_build(&hb, &params, HB_NONE, test_schemas) ||
+		    rx_apply(c->edit)) {
+			tap(false, "radix: %s: builder failed", c->name);
+			continue;
+		}
+		if (c->edit == RX_NO_PHYS)
+			err = ho_kho_check(hb_ptr(&hb, hb.kd.fdt_addr),
+					   hb.kd.fdt_size, &hb.env, &r);
+		else
+			err = hb_check(&r);
+		tap(err == c->want && (!c->path || strstr(r.path, c->path)),
+		    "radix: %s -> %s (%s at %s %s)", c->name,
+		    ho_errname(c->want), ho_errname(err), r.path, r.detail);
+	}
+	/* cost: every folio looked up at each order its address allows */
+	{
+		struct hb_params big = params;
+		double ms;
+
+		big.nfiles = 1;
+		big.nfolios = 100000;
+		if (hb_build(&hb, &big, HB_NONE, test_schemas)) {
+			tap(false, "radix: 100000 folios: builder failed");
+		} else {
+			ms = now_ms();
+			err = hb_check(&r);
+			ms = now_ms() - ms;
+			tap(err == HO_OK && ms < 1000,
+			    "radix: 100000 order-1 folios proven in KHO's tree "
+			    "in %.1f ms (%s)", ms, ho_errname(err));
+		}
+	}
+	/* the layout of include/linux/kho/abi/kexec_handover.h */
+	ho_radix_geom_init(&g, 4096);
+	tap(g.depth == 6 && g.table_bits == 9 && g.bitmap_bits == 15 &&
+	    ho_radix_key(&g, 0, 0) == 1ull << 52 &&
+	    ho_radix_key(&g, 0x5000, 2) == (1ull << 50 | 0x5000 >> 14),
+	    "radix: 4 KiB pages: 6 levels, 512-entry tables, 2^15-bit leaves, "
+	    "order bit at 52 - order");
+	ho_radix_geom_init(&g, 16384);
+	tap(g.depth == 5, "radix: 16 KiB pages: 5 levels (%u)", g.depth);
+	ho_radix_geom_init(&g, 65536);
+	tap(g.depth == 4 && g.table_bits == 13 && g.bitmap_bits == 19,
+	    "radix: 64 KiB pages: 4 levels, 8192-entry tables (%u, %u)",
+	    g.depth, g.table_bits);
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -1592,6 +1800,7 @@ int main(void)
 	run_phys_cases();
 	run_page_size_cases();
 	run_rsvmap_cases();
+	run_radix_cases();
 	run_scale_cases();
 	hb_free(&hb);
 	return tap_done();
