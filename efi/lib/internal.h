@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "ho/ho.h"
+#include "ho/kho_radix.h"
 
 /* Zero a report (NULL-safe); every public check starts with this. */
 void ho_report_clear(struct ho_report *rep);
@@ -108,6 +109,13 @@ struct ho_work {
 	uint64_t top;		/* temporaries live in [top, size) */
 	uint64_t page_size;	/* the receiving kernel's PAGE_SIZE */
 	uint64_t radix_root;	/* KHO's tree (kho_radix.c); 0: not known */
+	/*
+	 * The tree page last mapped on each level (NULL: none): neighbouring
+	 * keys share all levels but the leaf, and often the leaf too, so a
+	 * page is checked and mapped once, not once per lookup.
+	 */
+	uint64_t radix_page[HO_RADIX_MAX_DEPTH];
+	const uint8_t *radix_ptr[HO_RADIX_MAX_DEPTH];
 };
 
 /*
@@ -144,7 +152,7 @@ bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
  * KHO_NOT_PRESERVED, KHO_ORDER_AMBIGUOUS, KHO_TREE_*, ADDR_UNMAPPED
  * (reported under where). Needs env->phys and w->radix_root.
  */
-int ho_radix_head_order(const struct ho_env *env, const struct ho_work *w,
+int ho_radix_head_order(const struct ho_env *env, struct ho_work *w,
 			uint64_t phys, uint32_t *order, const char *where,
 			struct ho_report *rep);
 /*
@@ -153,7 +161,7 @@ int ho_radix_head_order(const struct ho_env *env, const struct ho_work *w,
  * kho_alloc_preserve() memory the kernel takes back by its head). HO_OK
  * without a tree to look in (no env->phys, or no radix_root).
  */
-int ho_radix_prove(const struct ho_env *env, const struct ho_work *w,
+int ho_radix_prove(const struct ho_env *env, struct ho_work *w,
 		   uint64_t phys, int64_t order, uint64_t bytes,
 		   const char *where, struct ho_report *rep);
 

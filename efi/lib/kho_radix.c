@@ -9,7 +9,9 @@
  * (HO_ERR_KHO_TREE_UNALIGNED), in usable RAM when there is a memory map
  * (HO_ERR_KHO_TREE_OUTSIDE_RAM), readable (HO_ERR_ADDR_UNMAPPED) and not a
  * page met before on the same path (HO_ERR_KHO_TREE_LOOP: the kernel would
- * read a table as a leaf, or the reverse). O(depth) page reads per key.
+ * read a table as a leaf, or the reverse). O(depth) page reads per key; a
+ * page is checked and mapped once while it stays the last one seen on its
+ * level (struct ho_work), which neighbouring keys make the usual case.
  *
  * The head order of phys: the kernel marks a preservation's head page with
  * its order, the last key walked winning, so phys must be the head of
@@ -38,47 +40,57 @@ void ho_radix_geom_init(struct ho_radix_geom *g, uint64_t page_size)
 	g->max_order = 63 - shift;
 }
 
-/* One tree page, checked and mapped; path[0 .. n) are the pages above it. */
-static const uint8_t *tree_page(const struct ho_env *env, uint64_t ps,
-				uint64_t page, const uint64_t *path, uint32_t n,
+/*
+ * One tree page of level, checked and mapped (or found in w's cache of the
+ * last page of each level); path[0 .. n) are the pages above it.
+ */
+static const uint8_t *tree_page(const struct ho_env *env, struct ho_work *w,
+				uint32_t level, uint64_t page,
+				const uint64_t *path, uint32_t n,
 				const char *where, struct ho_report *rep,
 				int *err)
 {
-	const uint8_t *p;
+	uint64_t ps = w->page_size;
+	const uint8_t *p = 0;
 	uint32_t i;
 
 	*err = HO_OK;
-	if (page & (ps - 1))
-		*err = HO_ERR_KHO_TREE_UNALIGNED;
-	else if (env->memmap && !ho_mem_usable(env->memmap, page, ps))
-		*err = HO_ERR_KHO_TREE_OUTSIDE_RAM;
-	for (i = 0; !*err && i < n; i++)
+	for (i = 0; i < n; i++)
 		if (path[i] == page)
 			*err = HO_ERR_KHO_TREE_LOOP;
-	p = *err ? 0 : ho_phys_map(env->phys, page, ps);
-	if (!*err && !p)
-		*err = HO_ERR_ADDR_UNMAPPED;
+	if (!*err && w->radix_ptr[level] && w->radix_page[level] == page)
+		return w->radix_ptr[level];
+	if (!*err && (page & (ps - 1)))
+		*err = HO_ERR_KHO_TREE_UNALIGNED;
+	if (!*err && env->memmap && !ho_mem_usable(env->memmap, page, ps))
+		*err = HO_ERR_KHO_TREE_OUTSIDE_RAM;
+	if (!*err) {
+		p = ho_phys_map(env->phys, page, ps);
+		if (!p)
+			*err = HO_ERR_ADDR_UNMAPPED;
+	}
 	if (*err) {
 		ho_fail_val(rep, *err, where, 0, -1, "radix tree page", page);
 		return 0;
 	}
+	w->radix_page[level] = page;
+	w->radix_ptr[level] = p;
 	return p;
 }
 
 /* Is key's bit set? HO_OK with *set, or the error of a bad tree page. */
-static int lookup(const struct ho_env *env, const struct ho_radix_geom *g,
-		  uint64_t root, uint64_t key, bool *set, const char *where,
-		  struct ho_report *rep)
+static int lookup(const struct ho_env *env, struct ho_work *w,
+		  const struct ho_radix_geom *g, uint64_t key, bool *set,
+		  const char *where, struct ho_report *rep)
 {
-	uint64_t path[HO_RADIX_MAX_DEPTH], page = root, next, ps = 1ull <<
-		g->shift, bit;
+	uint64_t path[HO_RADIX_MAX_DEPTH], page = w->radix_root, next, bit;
 	const uint8_t *p;
 	uint32_t level, n = 0;
 	int err;
 
 	*set = false;
 	for (level = g->depth - 1;; level--) {
-		p = tree_page(env, ps, page, path, n, where, rep, &err);
+		p = tree_page(env, w, level, page, path, n, where, rep, &err);
 		if (!p)
 			return err;
 		path[n++] = page;
@@ -94,7 +106,7 @@ static int lookup(const struct ho_env *env, const struct ho_radix_geom *g,
 	return HO_OK;
 }
 
-int ho_radix_head_order(const struct ho_env *env, const struct ho_work *w,
+int ho_radix_head_order(const struct ho_env *env, struct ho_work *w,
 			uint64_t phys, uint32_t *order, const char *where,
 			struct ho_report *rep)
 {
@@ -106,8 +118,8 @@ int ho_radix_head_order(const struct ho_env *env, const struct ho_work *w,
 	ho_radix_geom_init(&g, w->page_size);
 	for (o = 0; o <= g.max_order && !(phys & ((w->page_size << o) - 1));
 	     o++) {
-		err = lookup(env, &g, w->radix_root, ho_radix_key(&g, phys, o),
-			     &set, where, rep);
+		err = lookup(env, w, &g, ho_radix_key(&g, phys, o), &set,
+			     where, rep);
 		if (err)
 			return err;
 		if (set && found++)
@@ -122,7 +134,7 @@ int ho_radix_head_order(const struct ho_env *env, const struct ho_work *w,
 	return HO_OK;
 }
 
-int ho_radix_prove(const struct ho_env *env, const struct ho_work *w,
+int ho_radix_prove(const struct ho_env *env, struct ho_work *w,
 		   uint64_t phys, int64_t order, uint64_t bytes,
 		   const char *where, struct ho_report *rep)
 {

@@ -15,6 +15,7 @@ int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 	w->nranges = 0;
 	w->page_size = ps;
 	w->radix_root = 0;
+	ho_memset(w->radix_ptr, 0, sizeof(w->radix_ptr));
 	if (env->work && env->work_size > a - p) {
 		w->base = (uint8_t *)a;
 		w->size = (env->work_size - (a - p)) & ~7ull;
