@@ -110,12 +110,13 @@ struct ho_work {
 	uint64_t page_size;	/* the receiving kernel's PAGE_SIZE */
 	uint64_t radix_root;	/* KHO's tree (kho_radix.c); 0: not known */
 	/*
-	 * The tree page last mapped on each level (NULL: none): neighbouring
-	 * keys share all levels but the leaf, and often the leaf too, so a
-	 * page is checked and mapped once, not once per lookup.
+	 * The tree page last mapped on each level for keys of order % 4
+	 * (NULL: none): neighbouring keys of one order share all levels but
+	 * the leaf, and often the leaf too, so a page is checked and mapped
+	 * once, not once per lookup (the orders of one address alternate).
 	 */
-	uint64_t radix_page[HO_RADIX_MAX_DEPTH];
-	const uint8_t *radix_ptr[HO_RADIX_MAX_DEPTH];
+	uint64_t radix_page[4][HO_RADIX_MAX_DEPTH];
+	const uint8_t *radix_ptr[4][HO_RADIX_MAX_DEPTH];
 };
 
 /*

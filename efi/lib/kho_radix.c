@@ -11,7 +11,8 @@
  * page met before on the same path (HO_ERR_KHO_TREE_LOOP: the kernel would
  * read a table as a leaf, or the reverse). O(depth) page reads per key; a
  * page is checked and mapped once while it stays the last one seen on its
- * level (struct ho_work), which neighbouring keys make the usual case.
+ * level for its order (struct ho_work), which neighbouring keys make the
+ * usual case.
  *
  * The head order of phys: the kernel marks a preservation's head page with
  * its order, the last key walked winning, so phys must be the head of
@@ -45,7 +46,7 @@ void ho_radix_geom_init(struct ho_radix_geom *g, uint64_t page_size)
  * last page of each level); path[0 .. n) are the pages above it.
  */
 static const uint8_t *tree_page(const struct ho_env *env, struct ho_work *w,
-				uint32_t level, uint64_t page,
+				uint32_t order, uint32_t level, uint64_t page,
 				const uint64_t *path, uint32_t n,
 				const char *where, struct ho_report *rep,
 				int *err)
@@ -58,8 +59,9 @@ static const uint8_t *tree_page(const struct ho_env *env, struct ho_work *w,
 	for (i = 0; i < n; i++)
 		if (path[i] == page)
 			*err = HO_ERR_KHO_TREE_LOOP;
-	if (!*err && w->radix_ptr[level] && w->radix_page[level] == page)
-		return w->radix_ptr[level];
+	if (!*err && w->radix_ptr[order % 4][level] &&
+	    w->radix_page[order % 4][level] == page)
+		return w->radix_ptr[order % 4][level];
 	if (!*err && (page & (ps - 1)))
 		*err = HO_ERR_KHO_TREE_UNALIGNED;
 	if (!*err && env->memmap && !ho_mem_usable(env->memmap, page, ps))
@@ -73,15 +75,15 @@ static const uint8_t *tree_page(const struct ho_env *env, struct ho_work *w,
 		ho_fail_val(rep, *err, where, 0, -1, "radix tree page", page);
 		return 0;
 	}
-	w->radix_page[level] = page;
-	w->radix_ptr[level] = p;
+	w->radix_page[order % 4][level] = page;
+	w->radix_ptr[order % 4][level] = p;
 	return p;
 }
 
 /* Is key's bit set? HO_OK with *set, or the error of a bad tree page. */
 static int lookup(const struct ho_env *env, struct ho_work *w,
-		  const struct ho_radix_geom *g, uint64_t key, bool *set,
-		  const char *where, struct ho_report *rep)
+		  const struct ho_radix_geom *g, uint32_t order, uint64_t key,
+		  bool *set, const char *where, struct ho_report *rep)
 {
 	uint64_t path[HO_RADIX_MAX_DEPTH], page = w->radix_root, next, bit;
 	const uint8_t *p;
@@ -90,7 +92,8 @@ static int lookup(const struct ho_env *env, struct ho_work *w,
 
 	*set = false;
 	for (level = g->depth - 1;; level--) {
-		p = tree_page(env, w, level, page, path, n, where, rep, &err);
+		p = tree_page(env, w, order, level, page, path, n, where, rep,
+			      &err);
 		if (!p)
 			return err;
 		path[n++] = page;
@@ -118,7 +121,7 @@ int ho_radix_head_order(const struct ho_env *env, struct ho_work *w,
 	ho_radix_geom_init(&g, w->page_size);
 	for (o = 0; o <= g.max_order && !(phys & ((w->page_size << o) - 1));
 	     o++) {
-		err = lookup(env, w, &g, ho_radix_key(&g, phys, o), &set,
+		err = lookup(env, w, &g, o, ho_radix_key(&g, phys, o), &set,
 			     where, rep);
 		if (err)
 			return err;
