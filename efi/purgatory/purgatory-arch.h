@@ -36,7 +36,8 @@
  * space the loader left in the DTB: NO_SPACE is an error, never an
  * overflow); the memory map from /memory reg (HO_MEM_RAM) and
  * /reserved-memory plus the DTB's reservation block (HO_MEM_RESERVED).
- * Beside them: arch/arm64/purgatory-arm64.h with its struct purg_regs
+ * Beside them: arch/arm64/purgatory-arm64.h with its struct purg_regs and
+ * PURG_ARCH_PAGE_SIZE (arm64: from the Image header's flags, via a parameter)
  * (x0 = DTB, the Image entry), included by purgatory.h under __aarch64__;
  * arch/arm64/arch.mk (PURG_ARCH_ASM, PURG_ARCH_C); and a freestanding
  * arm64 variant of the stage library (lib.mk's "free" flags are x86's).

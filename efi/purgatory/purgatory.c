@@ -251,6 +251,7 @@ void purgatory_main(void)
 	struct ho_memmap mm = { .ranges = mem_ranges };
 	struct ho_env env = {
 		.memmap = &mm, .phys = &phys, .schemas = ho_schemas,
+		.page_size = PURG_ARCH_PAGE_SIZE,
 	};
 	struct ho_report rep = { 0 };
 	struct ho_handover kd;

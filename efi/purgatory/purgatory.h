@@ -35,6 +35,8 @@
 
 #if defined(__x86_64__)
 #include "arch/x86_64/purgatory-x86_64.h"
+#elif defined(__aarch64__)
+#include "arch/arm64/purgatory-arm64.h"
 #else
 #error "no purgatory for this architecture (efi/purgatory/arch/)"
 #endif

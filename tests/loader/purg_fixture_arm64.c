@@ -8,11 +8,7 @@
  */
 #include "purgatory.h"
 
-struct fixture_regs {
-	uint64_t x0, x1, x2, x3, pc, sp;
-};
-
-struct fixture_regs purgatory_regs;
+struct purg_regs purgatory_regs;
 struct purg_seg purgatory_segs[PURG_MAX_SEGS];
 uint32_t purgatory_nsegs;
 uint32_t purgatory_fault;

@@ -426,6 +426,8 @@ int luo_prejump_check(void)
 		.flags = HO_CHECK_REQUIRE_LUO,
 		/* what memfd_luo_rfc.c accepts from the table */
 		.max_folio_order = min(MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER),
+		/* the next kernel is this one's build: same page size */
+		.page_size = PAGE_SIZE,
 	};
 	if (!herr)
 		herr = luo_prejump_run(&pj, &kd, &env, &rep);

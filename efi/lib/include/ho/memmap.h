@@ -21,7 +21,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HO_PAGE_SIZE	4096ull
+/*
+ * The x86_64 (and default) page size. The checks take the receiving
+ * kernel's page size from struct ho_env (page_size); arm64 kernels run with
+ * 4, 16 or 64 KiB pages.
+ */
+#define HO_PAGE_SIZE		4096ull
+#define HO_PAGE_SIZE_MIN	4096ull
+#define HO_PAGE_SIZE_MAX	65536ull
+
+/* A page size the checks accept (struct ho_env page_size; 0 is the default). */
+static inline bool ho_page_size_valid(uint64_t ps)
+{
+	return ps >= HO_PAGE_SIZE_MIN && ps <= HO_PAGE_SIZE_MAX &&
+	       !(ps & (ps - 1));
+}
 
 /*
  * Zero is "reserved", so a map entry nobody filled in is never usable. The

@@ -16,6 +16,9 @@
 
 #include <stdint.h>
 
+/* The receiving kernel's PAGE_SIZE (ho_env.page_size): always 4 KiB on x86_64. */
+#define PURG_ARCH_PAGE_SIZE	4096
+
 struct purg_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
