@@ -14,7 +14,8 @@
 #   PROG     program in the guest's /bin (see tests/guest/init.c)
 #   EXPECT   pass | fail:<text>  fail:<text> is a negative control: the guest
 #                                must fail and the log must contain <text>
-#   APPEND   extra kernel command-line words; luo_vm_log=<ERE> (any number)
+#   APPEND   extra kernel command-line words; luo_vm_log=<ERE> (any number);
+#            vm_mem=SIZE sets QEMU -m (default 1G), not passed to the kernel
 #            also requires a log line matching <ERE> (lines that echo the
 #            command line are not searched), e.g. a kernel message of the
 #            old kernel just before the jump
@@ -45,6 +46,11 @@ done
 name=$1 variant=$2 boot=$3 stages=$4 prog=$5 expect=$6
 shift 6
 append="$*"
+# vm_mem=SIZE in the append words sets QEMU's -m (default 1G) and stays off
+# the kernel command line.
+mem=1G
+for w in $append; do [[ $w == vm_mem=* ]] && mem=${w#vm_mem=}; done
+append=$(printf '%s\n' $append | grep -v '^vm_mem=' | tr '\n' ' ' | sed 's/ $//')
 
 img="$top/build/vm/$variant"
 [ -f "$img/bzImage" ] && [ -f "$img/initramfs.cpio" ] ||
@@ -74,7 +80,7 @@ if [ $arch = arm64 ]; then
 else
 	qemu=(qemu-system-x86_64)
 fi
-qemu+=(-accel "$accel" -m 1G -smp 2 -nographic -no-reboot
+qemu+=(-accel "$accel" -m "$mem" -smp 2 -nographic -no-reboot
 	-serial "file:$logf" -monitor none -display none -nodefaults
 	-kernel "$img/bzImage" -initrd "$img/initramfs.cpio" -append "$cmdline")
 if [ $arch = arm64 ]; then :
