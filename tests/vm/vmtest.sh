@@ -14,11 +14,11 @@
 #   PROG     program in the guest's /bin (see tests/guest/init.c)
 #   EXPECT   pass | fail:<text>  fail:<text> is a negative control: the guest
 #                                must fail and the log must contain <text>
-#   APPEND   extra kernel command-line words; luo_vm_log=<ERE> (any number);
-#            vm_mem=SIZE sets QEMU -m (default 1G), not passed to the kernel
+#   APPEND   extra kernel command-line words; luo_vm_log=<ERE> (any number)
 #            also requires a log line matching <ERE> (lines that echo the
 #            command line are not searched), e.g. a kernel message of the
-#            old kernel just before the jump
+#            old kernel just before the jump; vm_mem=SIZE sets QEMU's -m
+#            (default 1G) and is not passed to the kernel
 #
 # Options: --timeout S (default: 60 + 60 per stage, doubled under TCG),
 #          --log FILE (default build/vm/logs/NAME.log), --quiet,
