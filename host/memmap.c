@@ -11,8 +11,10 @@
  *   a directory N/start, N/end, N/type for N = 0, 1, ... (the sysfs layout;
  *               a copy of it works too).
  *
- * Both become a struct ho_memmap of HO_MEM_* types; whether an address is
- * usable is the library's question (ho_mem_usable()).
+ * Both become a struct ho_memmap of the library's arch-neutral HO_MEM_*
+ * types (the strings are Linux's, the same on every architecture that has
+ * the file); whether an address is usable is the library's question
+ * (ho_mem_usable()).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -37,6 +39,8 @@ static const struct {
 	{ "ACPI Tables", HO_MEM_ACPI },
 	{ "ACPI Non-volatile Storage", HO_MEM_NVS },
 	{ "Unusable memory", HO_MEM_UNUSABLE },
+	{ "Persistent Memory", HO_MEM_PMEM },
+	{ "Persistent Memory (legacy)", HO_MEM_PMEM },
 };
 
 uint32_t memmap_type(const char *name)
@@ -46,7 +50,7 @@ uint32_t memmap_type(const char *name)
 	for (i = 0; i < ARRAY_SIZE(mem_types); i++)
 		if (!strcmp(name, mem_types[i].name))
 			return mem_types[i].type;
-	/* Anything else (persistent memory, soft reserved...) is not RAM. */
+	/* Anything else (soft reserved, ...) is not RAM. */
 	return HO_MEM_RESERVED;
 }
 

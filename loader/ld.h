@@ -2,17 +2,18 @@
 /*
  * luo-kexec planning: pure functions from bytes and memory maps to a kexec
  * segment plan. Nothing here reads files or makes system calls (sys.c does);
- * everything here is exercised on the host by tests/loader.
+ * everything here is exercised on the host by tests/loader. What differs
+ * between architectures (image types, boot data, the purgatory's jump and
+ * relocations) is behind `ld_arch` (arch.h, loader/arch/<arch>/).
  *
- *   ld_bzimage_parse    x86 boot protocol setup header of a bzImage
+ *   ld_image_probe      the kernel file, through ld_arch.types[]
  *   ld_place            put segments into allowed ranges (scratch or RAM)
- *   ld_bp_*             boot_params (zero page), command line, setup_data
  *   ld_elf_*            relocate the purgatory object and poke its symbols
  *   ld_plan_build       all of the above for one kexec
  *   ld_plan_check       the plan's invariant (nothing overlaps), before loading
  *
- * Every input is untrusted: setup header fields are bounded (LD_*_MAX,
- * LD_PHYS_LIMIT), sizes computed in 64 bits.
+ * Every input is untrusted: image header fields are bounded by the image
+ * type, sizes computed in 64 bits.
  */
 #ifndef LD_H
 #define LD_H
@@ -22,85 +23,91 @@
 #include <stdint.h>
 
 #include <ho/check.h>
+#include <ho/handover.h>
 #include <ho/memmap.h>
 
+#include "arch.h"
+
+/*
+ * The loader's error codes: negative, one name and message each
+ * (ld_errname, ld_strerror). An architecture adds its own codes
+ * (ld_arch.errors, numbers not used here; arch/x86_64/ld_x86.h).
+ */
 #define LD_ERROR_LIST(X) \
 	X(INVAL,		1,  "invalid argument") \
-	X(BZ_SHORT,		2,  "kernel image too short to be a bzImage") \
-	X(BZ_MAGIC,		3,  "no x86 boot sector or setup header magic") \
-	X(BZ_PROTOCOL,		4,  "boot protocol older than 2.12") \
-	X(BZ_NOT_64BIT,		5,  "kernel has no 64-bit entry (XLF_KERNEL_64)") \
-	X(BZ_NOT_RELOCATABLE,	6,  "kernel cannot be loaded above 4 GiB or relocated") \
 	X(CMDLINE_TOO_LONG,	7,  "command line longer than the kernel accepts") \
-	X(TOO_MANY_E820,	8,  "memory map has more entries than boot_params holds") \
 	X(TOO_MANY_SEGMENTS,	9,  "too many segments") \
 	X(NO_SPACE,		10, "segment does not fit in the allowed memory") \
 	X(NO_ALLOWED_MEMORY,	11, "no usable memory to place segments in") \
 	X(BUF_SIZE,		12, "output buffer too small") \
-	X(ELF,			13, "purgatory is not a valid x86_64 relocatable ELF") \
+	X(ELF,			13, "purgatory is not a valid relocatable ELF of this architecture") \
 	X(ELF_RELOC,		14, "purgatory relocation unsupported or out of range") \
 	X(ELF_SYMBOL,		15, "purgatory symbol missing or too small") \
 	X(MEMMAP,		16, "memory map unreadable or malformed") \
 	X(HANDOVER,		17, "handover rejected by the stage library") \
-	X(INITRD_TOO_HIGH,	18, "initrd does not fit below the kernel's initrd_addr_max") \
-	X(BZ_HEADER,		19, "setup header field out of range or inconsistent") \
-	X(BZ_TRUNCATED,		20, "kernel image shorter than its setup header says") \
 	X(PLAN_OVERLAP,		21, "two pieces of the plan overlap") \
-	X(PLAN_OUTSIDE,		22, "a piece of the plan lies outside its place")
+	X(PLAN_OUTSIDE,		22, "a piece of the plan lies outside its place") \
+	X(IMAGE_TYPE,		23, "no image type of this architecture takes the kernel file")
 
+/* Also for the arch's list (arch/<arch>/ld_<arch>.h). */
 #define LD_ERR_ENUM_(name, num, msg) LD_ERR_##name = -(num),
 enum ld_err {
 	LD_OK = 0,
 	LD_ERROR_LIST(LD_ERR_ENUM_)
 };
-#undef LD_ERR_ENUM_
 
-/* "LD_ERR_NO_SPACE"; "LD_OK"; "LD_ERR_UNKNOWN". */
+/*
+ * An arch's table of its list (for ld_arch.errors), and the build-time
+ * check that every number of LD_ERROR_LIST and of the arch's is used once:
+ * a designated initializer given twice fails the build (-Woverride-init,
+ * in -Wextra, with -Werror).
+ */
+#define LD_ERR_DESC_(name, num, msg) { LD_ERR_##name, "LD_ERR_" #name, msg },
+#define LD_ERR_NUM_(name, num, msg) [num] = 1,
+#define LD_ARCH_ERRORS(table, LIST) \
+	static const struct ld_err_desc table[] = { LIST(LD_ERR_DESC_) }; \
+	static const char table##_numbers[] __attribute__((unused)) = { \
+		LD_ERROR_LIST(LD_ERR_NUM_) LIST(LD_ERR_NUM_) \
+	}
+
+/* "LD_ERR_NO_SPACE"; "LD_OK"; "LD_ERR_UNKNOWN". Arch codes included. */
 const char *ld_errname(int err);
 const char *ld_strerror(int err);
 
-/* ---- bzImage ---------------------------------------------------------- */
+/* The longest command line luo-kexec builds; every image type's limit is lower. */
+#define LD_CMDLINE_MAX		0xffffu
 
-#define LD_SETUP_HDR_OFF	0x1f1
-#define LD_XLF_KERNEL_64	(1u << 0)
-#define LD_XLF_ABOVE_4G		(1u << 1)
-#define LD_MIN_LOAD_ADDR	0x100000ull	/* nothing goes below 1 MiB */
+/* ---- the kernel image ------------------------------------------------- */
 
-/*
- * Limits on setup header fields (every field is untrusted input). x86's
- * COMMAND_LINE_SIZE is 2048 (cmdline_size 2047); CONFIG_PHYSICAL_ALIGN is
- * at most 16 MiB; physical addresses have at most 52 bits.
- */
-#define LD_CMDLINE_SIZE_MAX	0xffffu
-#define LD_KERNEL_ALIGN_MAX	(1u << 30)
-#define LD_PHYS_LIMIT		(1ull << 52)
-#define LD_HDR_END_MIN		0x268		/* 2.12 header: through handover_offset */
-#define LD_HDR_END_MAX		0x290		/* setup header area of boot_params */
+/* The arch's own record of a parsed image (x86: the setup header). */
+#define LD_IMAGE_ARCH_MAX	512
 
-struct ld_bzimage {
-	const uint8_t *image;
+struct ld_image {
+	const struct ld_image_type *type;
+	const uint8_t *file;
 	size_t size;
-	uint16_t version;		/* 0x020f = 2.15 */
-	uint8_t loadflags;
-	uint16_t xloadflags;
-	uint8_t relocatable;
-	uint32_t kernel_alignment;
-	uint64_t pref_address;
-	uint32_t init_size;
-	uint32_t cmdline_size;		/* max length without the NUL */
-	uint32_t initrd_addr_max;
-	uint32_t syssize;		/* protected-mode code, 16-byte units */
-	uint32_t payload_offset, payload_length;
-	size_t setup_size;		/* real-mode part: (setup_sects + 1) * 512 */
-	size_t hdr_size;		/* bytes of setup header to copy from 0x1f1 */
+	/* The kernel segment: file[load_off, size), memsz bytes in memory. */
+	uint64_t load_off;
+	uint64_t memsz;
+	uint64_t align;			/* power of two */
+	uint64_t pref_addr;		/* lowest address wanted (0: any) */
+	bool below_pref;		/* lower is fine when nothing else fits */
+	uint64_t entry_off;		/* the kernel's entry, from the segment start */
+	uint32_t cmdline_max;		/* longest command line, without the NUL */
+	const char *cmdline_what;	/* where that limit is written */
+	_Alignas(16) unsigned char arch[LD_IMAGE_ARCH_MAX];
 	char why[160];			/* on failure: the field and its values */
 };
 
 /*
- * Parse and bound the setup header of buf[0..len). Returns LD_OK or an
- * LD_ERR_BZ_* code with bz->why naming the field and the values.
+ * Probe buf[0..len) with the arch's image types in order (type: only the
+ * one of that name; NULL: any). The first that takes it fills img. None:
+ * with one type its code and why, with more LD_ERR_IMAGE_TYPE and every
+ * type's reason in img->why. An unknown type name: LD_ERR_INVAL.
  */
-int ld_bzimage_parse(const void *buf, size_t len, struct ld_bzimage *bz);
+int ld_image_probe(const struct ld_image_type *types, unsigned int ntypes,
+		   const char *type, const void *buf, size_t len,
+		   struct ld_image *img);
 
 /* ---- placement -------------------------------------------------------- */
 
@@ -109,7 +116,7 @@ struct ld_seg {
 	const void *buf;	/* bytes to load; may be NULL when bufsz is 0 */
 	uint64_t bufsz;
 	uint64_t memsz;		/* >= bufsz, page multiple after placement */
-	uint64_t align;		/* power of two, >= 4096 */
+	uint64_t align;		/* power of two, >= the page size */
 	uint64_t min, max;	/* whole segment inside [min, max]; max 0 = none */
 	uint64_t mem;		/* result */
 };
@@ -133,9 +140,9 @@ struct ld_place_diag {
 
 /*
  * Place segs[0..n) top-down, in order, into the usable RAM of mm that lies
- * inside zones[0..nzones) (the scratch ranges; NULL: all usable RAM).
- * Segments never overlap each other, never leave the zones and never touch
- * memory mm does not call usable RAM.
+ * inside zones[0..nzones) (the scratch ranges; NULL: all usable RAM) and at
+ * or above ld_arch.min_addr. Segments never overlap each other, never leave
+ * the zones and never touch memory mm does not call usable RAM.
  */
 int ld_place(struct ld_seg *segs, unsigned int n,
 	     const struct ho_scratch *zones, unsigned int nzones,
@@ -145,58 +152,55 @@ int ld_place(struct ld_seg *segs, unsigned int n,
 void ld_place_explain(const struct ld_seg *segs, unsigned int n,
 		      const struct ld_place_diag *d, char *buf, size_t size);
 
-/* ---- boot_params segment ---------------------------------------------- */
+/* ---- the boot data segment (ld_arch.boot_*) ---------------------------- */
 
-#define LD_ZERO_PAGE		4096
-#define LD_SETUP_EFI		4
-#define LD_MAX_E820		128
-
-/* What goes into the boot_params segment besides the setup header. */
-struct ld_bp_in {
-	const struct ld_bzimage *bz;
-	const char *cmdline;
-	uint64_t kernel_mem;
-	uint64_t initrd_mem, initrd_size;	/* size 0: no initrd */
-	const struct ho_memmap *e820;		/* the next kernel's memory map */
-	uint64_t acpi_rsdp;
-	/* KHO handover: scratch table copied into the segment. */
-	bool handover;
-	uint64_t fdt_addr, fdt_size;
-	const struct ho_scratch *scratch;
-	uint32_t nscratch;
-	/* room (a SETUP_NONE entry) for the purgatory to relocate the handover */
-	bool reloc_area;
-	/* EFI: efi_info + the runtime map + SETUP_EFI payload (any NULL: none) */
-	const void *efi_info;			/* struct efi_info, 32 bytes */
-	const void *efi_map;
-	uint32_t efi_map_size;
-	const void *efi_sd;			/* struct efi_setup_data */
-	uint32_t efi_sd_size;
-};
-
-/* Offsets (and sizes) inside the boot_params segment. */
-struct ld_bp_layout {
-	uint32_t cmdline, cmdline_cap;		/* cap includes the NUL */
-	uint32_t efi_map, efi_sd;		/* 0: absent */
-	uint32_t efi_map_size, efi_sd_size;	/* efi_sd_size: payload */
-	uint32_t kho_sd, scratch;		/* 0: absent */
-	uint32_t scratch_size;
-	uint32_t reloc_sd, reloc_size;		/* 0: absent (payload size) */
-	uint32_t size;
-};
-
-/* The most the boot_params block may take (zero page to the last entry). */
-#define LD_BP_MAX		(128u << 20)
 #define LD_MAX_SCRATCH		4096
 
 /*
- * Lay the block out; LD_ERR_CMDLINE_TOO_LONG when the command line is
- * longer than the kernel's cmdline_size.
+ * What the running system's firmware gave the running kernel that the next
+ * kernel needs again (x86: the EFI runtime map and tables; arm64: the
+ * DTB). Its layout is the arch's (sys_arch_firmware(), sys.h).
  */
-int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay);
-/* Fill buf (lay->size bytes) for loading at phys. */
-int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
-		void *buf, uint64_t phys);
+struct ld_fw;
+
+/* What the boot data must carry to the next kernel. */
+struct ld_boot_in {
+	const struct ld_image *image;
+	const char *cmdline;
+	uint64_t kernel_mem;			/* where the kernel segment lies */
+	uint64_t initrd_mem, initrd_size;	/* size 0: no initrd */
+	const struct ho_memmap *memmap;		/* the next kernel's memory map */
+	/*
+	 * The handover: fdt_addr and fdt_size of ho; the arch copies the
+	 * scratch table into the boot data (scratch_addr, scratch_size are
+	 * its to fill).
+	 */
+	bool handover;
+	struct ho_handover ho;
+	const struct ho_scratch *scratch;
+	uint32_t nscratch;
+	/* room for the purgatory to relocate the handover into */
+	bool reloc_area;
+	const struct ld_fw *fw;			/* firmware data (NULL: none) */
+};
+
+#define LD_BOOT_ARCH_MAX	128
+
+struct ld_boot {
+	uint32_t size;				/* bytes of the segment */
+	uint32_t cmdline_off;			/* the command line (NUL-terminated) */
+	uint32_t table_off;			/* scratch table passed on; 0: none */
+	uint32_t reloc_off, reloc_size;		/* relocation area; 0: none */
+	_Alignas(16) unsigned char arch[LD_BOOT_ARCH_MAX];	/* the arch's layout */
+};
+
+/* A piece of the plan: [start, start + size), inside segment `in` (-1: none). */
+struct ld_piece {
+	const char *name;
+	uint64_t start, size;
+	int in;
+	bool point;		/* an address inside code: not a separate piece */
+};
 
 /* ---- purgatory ELF ---------------------------------------------------- */
 
@@ -216,8 +220,9 @@ struct ld_elf {
 	uint64_t align;
 };
 
+/* An ELF64 little-endian ET_REL of machine ld_arch.elf_machine. */
 int ld_elf_open(struct ld_elf *e, const void *img, size_t size);
-/* Copy and relocate into out[e->memsz] for loading at phys. */
+/* Copy and relocate (ld_arch.elf_rela) into out[e->memsz] for loading at phys. */
 int ld_elf_relocate(const struct ld_elf *e, void *out, uint64_t phys);
 /* Offset in the loaded image and size of a defined symbol. */
 int ld_elf_symbol(const struct ld_elf *e, const char *name, uint64_t *off,
@@ -234,28 +239,26 @@ int ld_elf_poke(const struct ld_elf *e, void *out, const char *name,
 
 /* ---- the whole plan --------------------------------------------------- */
 
-/* Segments in plan order: kernel, [initrd], purgatory, boot_params. */
+/* Segments in plan order: kernel, [initrd], purgatory, boot data. */
 #define LD_NSEG	4
 
 struct ld_plan_in {
 	const void *kernel;
 	size_t kernel_size;
+	const char *type;		/* image type name (NULL: probe them all) */
 	const void *initrd;
 	size_t initrd_size;
 	const char *cmdline;
-	struct ho_memmap memmap;	/* running system's map (e820 types) */
-	uint64_t acpi_rsdp;
+	struct ho_memmap memmap;	/* running system's map */
 	/*
 	 * handover (scratch ranges become the only allowed memory; scratch
-	 * without handover: segments inside it, no SETUP_KEXEC_KHO)
+	 * without handover: segments inside it, no handover carried)
 	 */
 	bool handover;
 	uint64_t fdt_addr, fdt_size;
 	const struct ho_scratch *scratch;
 	uint32_t nscratch;
-	/* EFI, as in struct ld_bp_in */
-	const void *efi_info, *efi_map, *efi_sd;
-	uint32_t efi_map_size, efi_sd_size;
+	const struct ld_fw *fw;		/* firmware data to pass on (NULL: none) */
 	/* purgatory object and its knobs */
 	const void *purgatory;
 	size_t purgatory_size;
@@ -264,24 +267,24 @@ struct ld_plan_in {
 };
 
 struct ld_plan {
-	struct ld_bzimage bz;
+	struct ld_image image;
 	struct ld_seg seg[LD_NSEG];
 	unsigned int nseg;		/* segments in use, in seg[] order */
-	struct ld_bp_layout bp;
-	void *bp_buf;			/* malloc()ed: boot_params segment */
+	struct ld_boot boot;		/* layout of the last segment */
+	void *boot_buf;			/* malloc()ed: the boot data segment */
 	void *purg_buf;			/* malloc()ed: relocated purgatory */
 	struct ho_scratch *scratch;	/* malloc()ed: the table passed on */
 	uint32_t nscratch;
 	uint64_t purg_mem;		/* where the purgatory segment goes */
 	uint64_t entry;			/* purgatory entry (kexec start) */
-	uint64_t purg_stack;		/* its stack top (rsp) */
-	uint64_t kernel_entry;		/* 64-bit entry: kernel + 0x200 */
+	uint64_t purg_stack;		/* its stack top */
+	uint64_t kernel_entry;		/* kernel segment + image.entry_off */
 	struct ld_place_diag diag;	/* filled on LD_ERR_NO_SPACE */
 	char why[256];			/* one line on failure */
 };
 
 /*
- * Plan a kexec: parse, place, build boot_params, relocate and parametrize
+ * Plan a kexec: probe, place, build the boot data, relocate and parametrize
  * the purgatory (SHA-256 of every other segment). The scratch table passed
  * on is the running kernel's without empty ranges (Linux 7.3 reports a
  * zero-sized per-node range; the handover contract has none). Allocates
@@ -293,13 +296,15 @@ void ld_plan_free(struct ld_plan *plan);
 /*
  * The plan's invariant, checked by ld_plan_build before anything is
  * loaded: segments (and the KHO FDT they must not cover) pairwise disjoint,
- * page aligned, not wrapping, at or above 1 MiB, in usable RAM of
- * in->memmap; the pieces inside them (zero page, command line, EFI map and
- * setup_data entries, scratch table, relocation area; kernel bytes and
- * entry; purgatory entry and stack) pairwise disjoint and each inside its
- * segment. LD_ERR_PLAN_OVERLAP or LD_ERR_PLAN_OUTSIDE with plan->why
- * naming both pieces and their ranges.
+ * page aligned, not wrapping, at or above ld_arch.min_addr, in usable RAM of
+ * in->memmap; the pieces inside them (the boot data's, ld_arch.boot_pieces;
+ * kernel bytes and entry; purgatory entry and stack) pairwise disjoint and
+ * each inside its segment. LD_ERR_PLAN_OVERLAP or LD_ERR_PLAN_OUTSIDE with
+ * plan->why naming both pieces and their ranges.
  */
 int ld_plan_check(const struct ld_plan_in *in, struct ld_plan *plan);
+
+/* "1 MiB", "64 KiB" or "0x1234": an address or size in words. */
+const char *ld_size_words(uint64_t v, char *buf, size_t size);
 
 #endif /* LD_H */

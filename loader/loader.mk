@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# loader/: luo-kexec, a kexec_load loader for x86_64 bzImages that carries
-# the KHO handover (and the purgatory from efi/purgatory).
+# loader/: luo-kexec, a kexec_load loader that carries the KHO handover
+# (and the purgatory from efi/purgatory); the image types and boot protocol
+# come from the one architecture built in (LD_ARCH).
 #
 #   $(B)/loader/luo-kexec         static, built against our uapi
 #                                 (kernel/include/uapi over the 7.3 tree's
@@ -21,11 +22,14 @@ LDR_DIR := $(TOP)/loader
 LDR_B := $(B)/loader
 # LD_ARCH: the directory of the image and boot protocol (loader/README.md).
 LD_ARCH := arch/x86_64
+# LD_ARCH=arm64 on the command line means arch/arm64.
+override LD_ARCH := $(if $(findstring /,$(LD_ARCH)),$(LD_ARCH),arch/$(LD_ARCH))
 include $(LDR_DIR)/$(LD_ARCH)/arch.mk
-LD_PURE := err place plan $(LD_ARCH_PURE)
+LD_PURE := err image place plan elf $(LD_ARCH_PURE)
 LD_PREFLIGHT := formats decompress $(LD_ARCH_PREFLIGHT)
-LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) -MMD -MP
-LDR_HDRS := $(LDR_DIR)/ld.h $(TOP)/efi/purgatory/purgatory.h $(LDR_DIR)/preflight.h
+LDR_CFLAGS = $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) $(LD_ARCH_CFLAGS) -MMD -MP
+LDR_HDRS := $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/efi/purgatory/purgatory.h \
+	$(LDR_DIR)/preflight.h $(LD_ARCH_HDRS:%=$(LDR_DIR)/%)
 LDR_LIBS := -lz -llzma -lzstd
 
 $(LDR_B)/host/%.o: $(LDR_DIR)/%.c $(LDR_HDRS)
@@ -49,7 +53,7 @@ LDR_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
 # fails the build; there is no luo-kexec without the handover query.
 $(LDR_B)/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o \
 		$(B)/hostlib/libhost.a $(B)/host/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h \
-		$(LDR_DIR)/handover.h $(LDR_DIR)/arch.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+		$(LDR_DIR)/handover.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	$(CC) $(HOST_CFLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -static -o $@.tmp $(LDR_TOOL_SRCS) \
 		$(LDR_OBJS_host) $(LDR_B)/purgatory-blob.o $(B)/hostlib/libhost.a \
 		$(B)/host/libho.a $(LDR_LIBS)
@@ -60,7 +64,7 @@ GUEST_EXTRA_BINS += $(LDR_B)/luo-kexec
 
 # Unit tests (tests/loader), with ASan + UBSan; the purgatory's C part runs
 # on the host too (PURGATORY_HOST_TEST), over tests/unit's handover builder.
-LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c $(TOP)/efi/purgatory/purgatory.c \
+LDR_TEST_SRCS := $(TOP)/tests/loader/test_loader.c $(PURG_HOST_SRCS) \
 	$(TOP)/tests/unit/hobuild.c $(B)/gen/ho_schema_tables.c
 $(LDR_B)/test-loader: $(LDR_TEST_SRCS) $(LDR_OBJS_san) $(B)/host-san/libho.a \
 		$(LDR_HDRS) $(TOP)/tests/unit/tap.h $(TOP)/tests/unit/hobuild.h
@@ -96,9 +100,49 @@ endif
 # table of check-unit-loader (tests/loader/run.sh): not static (sanitizers).
 $(LDR_B)/san/luo-kexec: $(LDR_TOOL_SRCS) $(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o \
 		$(B)/hostlib-san/libhost.a $(B)/host-san/libho.a $(LDR_HDRS) $(LDR_DIR)/sys.h \
-		$(LDR_DIR)/handover.h $(LDR_DIR)/arch.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+		$(LDR_DIR)/handover.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(LDR_CFLAGS) $(UAPI_CFLAGS) -o $@ $(LDR_TOOL_SRCS) \
 		$(LDR_OBJS_san) $(LDR_B)/purgatory-blob.o $(B)/hostlib-san/libhost.a \
 		$(B)/host-san/libho.a $(LDR_LIBS)
 check-unit-loader: $(LDR_B)/san/luo-kexec
+
+# The arm64 module's unit tests (tests/loader/test_arm64.c), on the host
+# whatever LD_ARCH is: its sources built here as the binary's ld_arch, with
+# only the neutral err.c and elf.c, ASan + UBSan, libfdt from libho.
+LDR_A64_DIR := $(LDR_DIR)/arch/arm64
+LDR_A64_SRCS := $(LDR_A64_DIR)/arch_arm64.c $(LDR_A64_DIR)/image_arm64.c \
+	$(LDR_A64_DIR)/dtb_arm64.c $(LDR_A64_DIR)/iomem_arm64.c
+# The neutral planner (err image place plan elf) is linked too, for whole
+# plans over a cross-compiled aarch64 object with the purgatory's symbols
+# (tests/loader/purg_fixture_arm64.c: a fixture, not the purgatory).
+LDR_A64_NEUTRAL := $(patsubst %,$(LDR_B)/san/%.o,err image place plan elf)
+LDR_A64_FIXTURE := $(LDR_B)/purg_fixture_arm64.o
+$(LDR_A64_FIXTURE): $(TOP)/tests/loader/purg_fixture_arm64.c $(TOP)/efi/purgatory/purgatory.h
+	aarch64-linux-gnu-gcc -std=c11 -O2 $(WARN) -ffreestanding -fno-pic -fno-stack-protector \
+		-mgeneral-regs-only -I$(TOP)/efi/purgatory -c -o $@ $<
+$(LDR_B)/test-arm64: $(TOP)/tests/loader/test_arm64.c $(LDR_A64_SRCS) \
+		$(LDR_A64_DIR)/ld_arm64.h $(LDR_A64_NEUTRAL) \
+		$(B)/host-san/libho.a $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/tests/unit/tap.h
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HO_CFLAGS) -I$(LDR_DIR) -I$(LDR_A64_DIR) \
+		$(LIBFDT_CFLAGS) -I$(TOP)/tests/unit -o $@ $(TOP)/tests/loader/test_arm64.c \
+		$(LDR_A64_SRCS) $(LDR_A64_NEUTRAL) $(B)/host-san/libho.a
+# QEMU virt's own DTB, a source the tests did not build.
+$(LDR_B)/qemu-virt.dtb:
+	@mkdir -p $(@D)
+	qemu-system-aarch64 -M virt,dumpdtb=$@ -cpu max -m 1G -display none
+check-unit-loader: $(LDR_B)/test-arm64 $(LDR_A64_FIXTURE) $(LDR_B)/qemu-virt.dtb
+
+# The arm64 module and the neutral planning code compiled for aarch64
+# (aarch64-linux-gnu-gcc, -Werror), objects only: a static aarch64
+# luo-kexec also needs arm64 libz/liblzma/libzstd and the arm64 purgatory.
+LDR_A64_CROSS := err image place plan elf formats arch/arm64/arch_arm64 \
+	arch/arm64/image_arm64 arch/arm64/dtb_arm64 arch/arm64/iomem_arm64 \
+	arch/arm64/formats_arm64
+$(LDR_B)/aarch64/%.o: $(LDR_DIR)/%.c $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(LDR_A64_DIR)/ld_arm64.h
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc $(HOST_CFLAGS) $(HO_CFLAGS) -I$(LDR_DIR) $(HOST_LIB_CFLAGS) \
+		$(LIBFDT_CFLAGS) -c -o $@ $<
+.PHONY: loader-arm64-objs
+loader-arm64-objs: $(LDR_A64_CROSS:%=$(LDR_B)/aarch64/%.o)
+check-unit-loader: loader-arm64-objs

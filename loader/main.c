@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * luo-kexec: load an x86_64 bzImage with kexec_load and carry the running
- * kernel's KHO handover (live update) to it through our purgatory.
- * Options follow kexec-tools; see usage().
+ * luo-kexec: load a kernel with kexec_load and carry the running kernel's
+ * KHO handover (live update) to it through our purgatory. The image types
+ * and the boot protocol are the architecture's (ld_arch, arch.h). Options
+ * follow kexec-tools; see usage().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,7 +23,7 @@
 #undef PROG
 #define PROG		"luo-kexec"
 #define VERSION		"0.1"
-#define CMDLINE_MAX	(LD_CMDLINE_SIZE_MAX + 1)	/* the most any kernel may say */
+#define CMDLINE_MAX	(LD_CMDLINE_MAX + 1)	/* the most any kernel may say */
 
 extern const char ld_purgatory[], ld_purgatory_end[];
 
@@ -44,11 +45,25 @@ static void dbg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The names of the arch's image types, comma separated, for messages. */
+static const char *type_names(void)
+{
+	static char buf[128];
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; i < ld_arch.ntypes && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+					 i ? ", " : "", ld_arch.types[i].name);
+	return buf;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: " PROG " [OPTION]... -l KERNEL | -e | -u | --check KERNEL\n"
-"Load an x86_64 bzImage for kexec, carrying the live-update handover (KHO).\n"
+"Load a kernel for kexec, carrying the live-update handover (KHO).\n"
 "\n"
 "  -l, --load KERNEL       load KERNEL (kexec_load with our purgatory)\n"
 "  -e, --exec              boot the loaded kernel now\n"
@@ -61,16 +76,17 @@ static void usage(FILE *f)
 "      --handover          require the KHO handover (default: carry it, refuse\n"
 "                          when it is lost), --no-handover: do not carry it\n"
 "      --check KERNEL      can KERNEL read this kernel's handover? (--force: load anyway)\n"
-"      --relocate-handover have the purgatory move the KHO FDT and scratch table\n"
-"                          into reserved setup_data (done anyway when the\n"
-"                          FDT lies in scratch)\n"
+"  -t, --type=TYPE         KERNEL's image type (%s: %s; default: probe)\n"
+"      --relocate-handover the purgatory moves the KHO FDT and scratch table to\n"
+"                          reserved memory (also done when the FDT is in scratch)\n"
 "      --dry-run           print the segment plan and the handover, load nothing\n"
 "  -d, --debug             say what is done\n"
 "  -h, --help              this help\n"
 "  -v, --version           version\n"
 "Testing: --memmap=FILE|DIR, --kho-info=FDT:SIZE,ADDR:SIZE..., --test-fault=NAME,\n"
 "--sysfs-root=DIR\n"
-"(" PROG " --test-fault=list names them). Exit status 0 only on success.\n");
+"(" PROG " --test-fault=list names them). Exit status 0 only on success.\n",
+		ld_arch.name, type_names());
 }
 
 static const char *const fault_names[] = {
@@ -100,6 +116,17 @@ static int fault_parse(const char *s, uint32_t *f)
 			return 0;
 		}
 	return -EINVAL;
+}
+
+/* Is name one of the arch's image types? */
+static bool type_known(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ld_arch.ntypes; i++)
+		if (!strcmp(name, ld_arch.types[i].name))
+			return true;
+	return false;
 }
 
 /* Does the word list `words` set the key of `word` ("k=v" or "k")? */
@@ -166,8 +193,8 @@ static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 	unsigned int i;
 
 	printf("kexec_load plan: entry 0x%llx (purgatory), kernel entry 0x%llx, "
-	       "boot_params 0x%llx\n", (unsigned long long)p->entry,
-	       (unsigned long long)p->kernel_entry,
+	       "%s 0x%llx\n", (unsigned long long)p->entry,
+	       (unsigned long long)p->kernel_entry, ld_arch.boot_name,
 	       (unsigned long long)p->seg[p->nseg - 1].mem);
 	printf("  %-12s %-18s %-18s %12s %12s\n", "segment", "start", "end",
 	       "memsz", "bufsz");
@@ -181,10 +208,10 @@ static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 		       (unsigned long long)s->bufsz);
 	}
 	if (in->handover) {
-		printf("handover: SETUP_KEXEC_KHO fdt 0x%llx size %llu, scratch table "
-		       "at 0x%llx (%u ranges)\n", (unsigned long long)in->fdt_addr,
-		       (unsigned long long)in->fdt_size,
-		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->bp.scratch),
+		printf("handover: %s fdt 0x%llx size %llu, scratch table "
+		       "at 0x%llx (%u ranges)\n", ld_arch.handover_name,
+		       (unsigned long long)in->fdt_addr, (unsigned long long)in->fdt_size,
+		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->boot.table_off),
 		       p->nscratch);
 		for (i = 0; i < p->nscratch; i++)
 			printf("  scratch 0x%016llx 0x%016llx %12llu\n",
@@ -197,12 +224,11 @@ static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 	} else {
 		printf("handover: none\n");
 	}
-	if (p->bp.reloc_sd)
-		printf("relocation area: SETUP_NONE payload at 0x%llx, %u bytes%s\n",
-		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->bp.reloc_sd + 16),
-		       p->bp.reloc_size, in->relocate ? " (relocate always)" : " (when the FDT is in scratch)");
-	if (p->bp.efi_sd)
-		printf("efi: SETUP_EFI + runtime map (%u bytes)\n", in->efi_map_size);
+	if (p->boot.reloc_off)
+		printf("relocation area: %s at 0x%llx, %u bytes%s\n", ld_arch.reloc_name,
+		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->boot.reloc_off),
+		       p->boot.reloc_size, in->relocate ? " (relocate always)" : " (when the FDT is in scratch)");
+	ld_arch.describe(p, stdout);
 	if (in->fault)
 		printf("test fault: %s\n", fault_names[in->fault]);
 	printf("command line: \"%s\"\n", cmdline);
@@ -240,6 +266,7 @@ static const struct option opts[] = {
 	{ "unload", no_argument, 0, 'u' },
 	{ "kexec-file-syscall", no_argument, 0, 's' },
 	{ "kexec-syscall", no_argument, 0, 'c' },
+	{ "type", required_argument, 0, 't' },
 	{ "initrd", required_argument, 0, OPT_INITRD },
 	{ "ramdisk", required_argument, 0, OPT_INITRD },
 	{ "append", required_argument, 0, OPT_APPEND },
@@ -299,13 +326,13 @@ static const int exclusive[][2] = {
 static const int load_only[] = {
 	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
 	OPT_NO_HANDOVER, OPT_RELOCATE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-	OPT_FORCE,
+	OPT_FORCE, 't',
 };
 
 /* Options that take a value, which may be given once. */
 static const int once[] = {
 	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-	OPT_CHECK, OPT_SYSFS_ROOT,
+	OPT_CHECK, OPT_SYSFS_ROOT, 't',
 };
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
@@ -434,13 +461,14 @@ int main(int argc, char **argv)
 	int load = 0, exec = 0, unload = 0, file = 0, reuse = 0, dry = 0;
 	int handover = -1;	/* -1: when available, refuse when it is lost */
 	int force = 0;
-	const char *check = NULL, *sysfs_root = "/sys";
+	const char *check = NULL, *sysfs_root = "/sys", *type = NULL;
 	struct handover_pending pend = { 0 };
 	char why[LD_WHY_MAX] = "";
 	char cmdline[CMDLINE_MAX] = "", init_args[CMDLINE_MAX] = "";
 	struct ld_plan_in in = { 0 };
 	struct sys_handover h = { 0 };
-	struct sys_efi efi = { 0 };
+	struct ld_fw *fw = NULL;
+	char fw_words[160];
 	struct ld_plan plan = { 0 };
 	void *kbuf = NULL, *ibuf = NULL;
 	size_t klen = 0, ilen = 0;
@@ -448,7 +476,7 @@ int main(int argc, char **argv)
 	int c, err, rc = 1;
 
 	opterr = 0;	/* our own messages, with our name */
-	while ((c = getopt_long(argc, argv, "leuscdhv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "leuscdhvt:", opts, NULL)) != -1) {
 		if (c > 0 && c < OPT_MAX)
 			seen[c]++;
 		switch (c) {
@@ -458,6 +486,7 @@ int main(int argc, char **argv)
 		case 's': file = 1; break;
 		case 'c': file = 0; break;
 		case 'd': debug = 1; break;
+		case 't': type = optarg; break;
 		case OPT_INITRD: initrd = optarg; break;
 		case OPT_APPEND: append = optarg; break;
 		case OPT_CMDLINE: cmdarg = optarg; break;
@@ -522,6 +551,10 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = 1;
+	if (type && !type_known(type)) {
+		errmsg("unknown image type '%s' (%s knows: %s)", type, ld_arch.name, type_names());
+		return 2;
+	}
 	if (kho_info && kho_info_parse(kho_info, &h))
 		return 2;
 
@@ -540,7 +573,7 @@ int main(int argc, char **argv)
 	if (cmdarg) {
 		if (strlen(cmdarg) >= sizeof(cmdline)) {
 			errmsg("--command-line is %zu bytes, more than any kernel accepts (%u)",
-			       strlen(cmdarg), LD_CMDLINE_SIZE_MAX);
+			       strlen(cmdarg), LD_CMDLINE_MAX);
 			goto out;
 		}
 		snprintf(cmdline, sizeof(cmdline), "%s", cmdarg);
@@ -558,30 +591,31 @@ int main(int argc, char **argv)
 				       cmdline[0] ? " " : "", append) >=
 			      sizeof(cmdline) - strlen(cmdline)) {
 		errmsg("command line with --append is more than any kernel accepts (%u bytes)",
-		       LD_CMDLINE_SIZE_MAX);
+		       LD_CMDLINE_MAX);
 		goto out;
 	}
 	if (init_args[0] && (size_t)snprintf(cmdline + strlen(cmdline),
 					     sizeof(cmdline) - strlen(cmdline), " -- %s",
 					     init_args) >= sizeof(cmdline) - strlen(cmdline)) {
 		errmsg("command line with init's arguments is more than any kernel accepts "
-		       "(%u bytes)", LD_CMDLINE_SIZE_MAX);
+		       "(%u bytes)", LD_CMDLINE_MAX);
 		goto out;
 	}
 
 	if (file) {
 		/* The kernel says EINVAL for a command line too long; say more. */
-		struct ld_bzimage bz;
+		struct ld_image img;
 
 		err = host_read_file(kernel, HOST_FILE_MAX, &kbuf, &klen);
 		if (err) {
 			errmsg("%s: %s", kernel, strerror(-err));
 			goto out;
 		}
-		if (!ld_bzimage_parse(kbuf, klen, &bz) && strlen(cmdline) > bz.cmdline_size) {
-			errmsg("%s: command line is %zu bytes, the kernel accepts at most %u "
-			       "(setup header cmdline_size)", ld_errname(LD_ERR_CMDLINE_TOO_LONG),
-			       strlen(cmdline), bz.cmdline_size);
+		if (!ld_image_probe(ld_arch.types, ld_arch.ntypes, type, kbuf, klen, &img) &&
+		    strlen(cmdline) > img.cmdline_max) {
+			errmsg("%s: command line is %zu bytes, the kernel accepts at most %u (%s)",
+			       ld_errname(LD_ERR_CMDLINE_TOO_LONG), strlen(cmdline),
+			       img.cmdline_max, img.cmdline_what);
 			goto out;
 		}
 	}
@@ -618,11 +652,13 @@ int main(int argc, char **argv)
 		}
 	}
 	{
-		const char *mp = memmap_path ? memmap_path : "/sys/firmware/memmap";
+		const char *mp = memmap_path;
 		struct stat st;
 
 		/* The readers say what is wrong themselves. */
-		if (!stat(mp, &st) && !S_ISDIR(st.st_mode))
+		if (!mp)
+			err = sys_arch_memmap(&in.memmap, &mp);
+		else if (!stat(mp, &st) && !S_ISDIR(st.st_mode))
 			err = memmap_read_file(mp, &in.memmap);
 		else
 			err = memmap_read_sysfs(mp, &in.memmap);
@@ -691,18 +727,14 @@ int main(int argc, char **argv)
 		errmsg("--test-fault needs a handover");
 		goto out;
 	}
-	if (!memmap_path && !sys_efi_query(&efi)) {
-		dbg("EFI: runtime map of %u bytes, ACPI RSDP 0x%llx", efi.map_size,
-		    (unsigned long long)efi.acpi_rsdp);
-		in.efi_info = efi.efi_info;
-		in.efi_map = efi.map;
-		in.efi_map_size = efi.map_size;
-		in.efi_sd = efi.sd;
-		in.efi_sd_size = sizeof(efi.sd);
-		in.acpi_rsdp = efi.acpi_rsdp;
+	/* A test memory map describes no real system: no firmware data then. */
+	if (!memmap_path && !sys_arch_firmware(&fw, fw_words, sizeof(fw_words))) {
+		dbg("%s", fw_words);
+		in.fw = fw;
 	}
 	in.kernel = kbuf;
 	in.kernel_size = klen;
+	in.type = type;
 	in.initrd = ibuf;
 	in.initrd_size = ilen;
 	in.cmdline = cmdline;
@@ -743,7 +775,7 @@ out:
 	free(kbuf);
 	free(ibuf);
 	free(h.scratch);
-	free(efi.map);
+	sys_arch_firmware_free(fw);
 	handover_pending_free(&pend);
 	if (in.memmap.ranges)
 		memmap_free(&in.memmap);

@@ -2,7 +2,7 @@
 /*
  * Segment placement: the allowed memory is the usable RAM of the memory map
  * (touching RAM entries joined, anything another entry calls reserved cut
- * out, and nothing below 1 MiB) intersected with the zones (the KHO scratch
+ * out, and nothing below ld_arch.min_addr) intersected with the zones (the KHO scratch
  * ranges when a handover is carried: everything outside scratch may hold
  * preserved pages). Segments are placed in the order given, each top-down
  * at the highest aligned address that fits, and what they take is cut out
@@ -113,8 +113,8 @@ static int allowed_memory(struct ivlist *out, const struct ho_scratch *zones,
 			return err;
 	}
 	iv_normalize(&ram);
-	/* Nothing is ever placed below 1 MiB: not available memory either. */
-	err = iv_cut(&ram, 0, LD_MIN_LOAD_ADDR);
+	/* Nothing is ever placed below min_addr: not available memory either. */
+	err = iv_cut(&ram, 0, ld_arch.min_addr);
 	if (err)
 		return err;
 	for (i = 0; i < mm->count; i++) {
@@ -170,7 +170,7 @@ static uint64_t iv_total(const struct ivlist *l, uint64_t *largest)
 /* Highest aligned spot for s in the free list, or an error. */
 static int fit(const struct ivlist *l, const struct ld_seg *s, uint64_t *at)
 {
-	uint64_t lo = s->min > LD_MIN_LOAD_ADDR ? s->min : LD_MIN_LOAD_ADDR;
+	uint64_t lo = s->min > ld_arch.min_addr ? s->min : ld_arch.min_addr;
 	uint64_t hi_lim = s->max ? s->max + 1 : 0;	/* 0: no limit */
 	unsigned int i;
 
@@ -197,6 +197,7 @@ int ld_place(struct ld_seg *segs, unsigned int n,
 	     const struct ho_memmap *mm, struct ld_place_diag *diag)
 {
 	static const struct ld_place_diag nodiag;
+	const uint64_t pg = ld_arch.page_size;
 	struct ivlist fl;
 	uint64_t needed = 0;
 	unsigned int i;
@@ -209,15 +210,15 @@ int ld_place(struct ld_seg *segs, unsigned int n,
 	for (i = 0; i < n; i++) {
 		struct ld_seg *s = &segs[i];
 
-		if (s->align < HO_PAGE_SIZE)
-			s->align = HO_PAGE_SIZE;
+		if (s->align < pg)
+			s->align = pg;
 		if (s->align & (s->align - 1))
 			return LD_ERR_INVAL;
 		if (s->memsz < s->bufsz)
 			s->memsz = s->bufsz;
-		if (!s->memsz || s->memsz > UINT64_MAX - HO_PAGE_SIZE)
+		if (!s->memsz || s->memsz > UINT64_MAX - pg)
 			return LD_ERR_INVAL;
-		s->memsz = (s->memsz + HO_PAGE_SIZE - 1) & ~(HO_PAGE_SIZE - 1);
+		s->memsz = (s->memsz + pg - 1) & ~(pg - 1);
 		needed += s->memsz;
 	}
 	err = allowed_memory(&fl, zones, nzones, mm);
@@ -247,9 +248,9 @@ int ld_place(struct ld_seg *segs, unsigned int n,
 	}
 	if (diag) {
 		for (i = 0; i < fl.n; i++) {
-			uint64_t start = (fl.v[i].start + HO_PAGE_SIZE - 1) &
-					 ~(HO_PAGE_SIZE - 1);
-			uint64_t end = fl.v[i].end & ~(HO_PAGE_SIZE - 1);
+			uint64_t start = (fl.v[i].start + pg - 1) &
+					 ~(pg - 1);
+			uint64_t end = fl.v[i].end & ~(pg - 1);
 
 			if (end > start && end - start > diag->spare_size) {
 				diag->spare_addr = start;
@@ -260,7 +261,7 @@ int ld_place(struct ld_seg *segs, unsigned int n,
 	return 0;
 }
 
-static void human(char *buf, size_t size, uint64_t v)
+const char *ld_size_words(uint64_t v, char *buf, size_t size)
 {
 	if (v >= (1ull << 20) && !(v & ((1ull << 20) - 1)))
 		snprintf(buf, size, "%llu MiB", (unsigned long long)(v >> 20));
@@ -268,6 +269,7 @@ static void human(char *buf, size_t size, uint64_t v)
 		snprintf(buf, size, "%llu KiB", (unsigned long long)(v >> 10));
 	else
 		snprintf(buf, size, "%llu bytes", (unsigned long long)v);
+	return buf;
 }
 
 void ld_place_explain(const struct ld_seg *segs, unsigned int n,
@@ -281,10 +283,10 @@ void ld_place_explain(const struct ld_seg *segs, unsigned int n,
 		return;
 	}
 	s = &segs[d->seg];
-	human(memsz, sizeof(memsz), s->memsz);
-	human(align, sizeof(align), s->align);
-	human(avail, sizeof(avail), d->available);
-	human(big, sizeof(big), d->largest_free);
+	ld_size_words(s->memsz, memsz, sizeof(memsz));
+	ld_size_words(s->align, align, sizeof(align));
+	ld_size_words(d->available, avail, sizeof(avail));
+	ld_size_words(d->largest_free, big, sizeof(big));
 	snprintf(buf, size,
 		 "%s (%s, align %s) does not fit: needed %llu bytes in all, "
 		 "available %llu bytes (%s in %u range%s, largest free %s)",

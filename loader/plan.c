@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One kexec planned from its inputs: which segments, where (ld_place), the
- * boot_params block (ld_bp_*), the relocated purgatory with its parameters
- * (ld_elf_*, efi/purgatory/purgatory.h) and, with a handover, the stage
- * library's verdict on the scratch table and the segments before anything
- * is loaded.
+ * One kexec planned from its inputs: the kernel image (ld_image_probe),
+ * which segments, where (ld_place), the boot data that carries the handover
+ * (ld_arch.boot_*), the relocated purgatory with its parameters (ld_elf_*,
+ * efi/purgatory/purgatory.h; its jump by ld_arch.purgatory_jump) and, with
+ * a handover, the stage library's verdict on the scratch table and the
+ * segments before anything is loaded.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,6 @@
 
 #include <ho/check.h>
 #include <ho/sha256.h>
-#include <ho/x86.h>
 
 #include "ld.h"
 
@@ -29,11 +29,10 @@ static int handover_fail(struct ld_plan *p, int err, const struct ho_report *rep
 	return LD_ERR_HANDOVER;
 }
 
-/* The purgatory's parameters: registers, segment table, fault. */
+/* The purgatory's parameters: its jump, segment table, fault, areas. */
 static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		       const struct ld_elf *e)
 {
-	struct purg_regs regs = { 0 };
 	struct purg_reloc reloc = { 0 };
 	struct purg_work work = { 0 };
 	struct purg_seg segs[PURG_MAX_SEGS];
@@ -48,10 +47,7 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		err = ld_elf_symbol(e, "purgatory_start", &start, NULL);
 	if (err)
 		return fail(p, err, "purgatory lacks purgatory_start or purgatory_stack_end");
-	regs.rsi = p->seg[p->nseg - 1].mem;		/* boot_params */
-	regs.rip = p->kernel_entry;
-	regs.rsp = p->purg_mem + stack;
-	p->purg_stack = regs.rsp;
+	p->purg_stack = p->purg_mem + stack;
 	p->entry = p->purg_mem + start;
 	for (i = 0; i < p->nseg; i++) {
 		const struct ld_seg *s = &p->seg[i];
@@ -66,7 +62,7 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		}
 		n++;
 	}
-	err = ld_elf_poke(e, p->purg_buf, "purgatory_regs", &regs, sizeof(regs));
+	err = ld_arch.purgatory_jump(p, e, p->purg_buf);
 	if (!err)
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_segs", segs, sizeof(segs));
 	if (!err)
@@ -74,9 +70,9 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 	if (!err)
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_fault", &in->fault,
 				  sizeof(in->fault));
-	if (p->bp.reloc_sd) {
-		reloc.addr = p->seg[p->nseg - 1].mem + p->bp.reloc_sd + 16;
-		reloc.size = p->bp.reloc_size;
+	if (p->boot.reloc_off) {
+		reloc.addr = p->seg[p->nseg - 1].mem + p->boot.reloc_off;
+		reloc.size = p->boot.reloc_size;
 		reloc.flags = in->relocate ? PURG_RELOC_ALWAYS : 0;
 	}
 	if (!err)
@@ -97,18 +93,10 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 
 /* ---- the plan's invariant ------------------------------------------------ */
 
-/* One piece of the plan: [start, start + size), inside segment `in` (-1: none). */
-struct piece {
-	const char *name;
-	uint64_t start, size;
-	int in;
-	bool point;		/* an address inside code: not a separate piece */
-};
-
 #define MAX_PIECES	(LD_NSEG + 16)
 
-static int piece_fail(struct ld_plan *p, int err, const struct piece *a,
-		      const char *verb, const struct piece *b)
+static int piece_fail(struct ld_plan *p, int err, const struct ld_piece *a,
+		      const char *verb, const struct ld_piece *b)
 {
 	snprintf(p->why, sizeof(p->why),
 		 "plan: %s [0x%llx, 0x%llx) %s %s [0x%llx, 0x%llx)", a->name,
@@ -119,12 +107,12 @@ static int piece_fail(struct ld_plan *p, int err, const struct piece *a,
 }
 
 /* Sort by start (insertion sort: a few pieces) and report the first overlap. */
-static int disjoint(struct ld_plan *p, struct piece *v, unsigned int n)
+static int disjoint(struct ld_plan *p, struct ld_piece *v, unsigned int n)
 {
 	unsigned int i, j;
 
 	for (i = 1; i < n; i++) {
-		struct piece t = v[i];
+		struct ld_piece t = v[i];
 
 		for (j = i; j > 0 && v[j - 1].start > t.start; j--)
 			v[j] = v[j - 1];
@@ -136,29 +124,32 @@ static int disjoint(struct ld_plan *p, struct piece *v, unsigned int n)
 	return LD_OK;
 }
 
-static void add(struct piece *v, unsigned int *n, const char *name,
+static void add(struct ld_piece *v, unsigned int *n, const char *name,
 		uint64_t start, uint64_t size, int in, bool point)
 {
 	if (*n < MAX_PIECES)
-		v[(*n)++] = (struct piece){ name, start, size, in, point };
+		v[(*n)++] = (struct ld_piece){ name, start, size, in, point };
 }
 
 int ld_plan_check(const struct ld_plan_in *in, struct ld_plan *p)
 {
-	struct piece seg[LD_NSEG + 1], sub[MAX_PIECES];
+	struct ld_piece seg[LD_NSEG + 1], sub[MAX_PIECES];
+	const uint64_t pg = ld_arch.page_size;
 	unsigned int nseg = 0, nsub = 0, n, i;
-	uint64_t bp;
+	char min[32];
+	uint64_t bd;
 	int err, b;
 
 	if (!in || !p || !p->nseg || p->nseg > LD_NSEG)
 		return LD_ERR_INVAL;
+	ld_size_words(ld_arch.min_addr, min, sizeof(min));
 	for (i = 0; i < p->nseg; i++) {
 		const struct ld_seg *s = &p->seg[i];
-		struct piece *q = &seg[nseg++];
+		struct ld_piece *q = &seg[nseg++];
 
-		*q = (struct piece){ s->name ? s->name : "segment", s->mem, s->memsz, -1, false };
+		*q = (struct ld_piece){ s->name ? s->name : "segment", s->mem, s->memsz, -1, false };
 		if (!s->memsz || !ho_range_ok(s->mem, s->memsz) ||
-		    (s->mem & (HO_PAGE_SIZE - 1)) || (s->memsz & (HO_PAGE_SIZE - 1)) ||
+		    (s->mem & (pg - 1)) || (s->memsz & (pg - 1)) ||
 		    s->bufsz > s->memsz) {
 			snprintf(p->why, sizeof(p->why),
 				 "plan: %s [0x%llx, +0x%llx) bufsz 0x%llx: not page aligned, "
@@ -167,11 +158,11 @@ int ld_plan_check(const struct ld_plan_in *in, struct ld_plan *p)
 				 (unsigned long long)s->bufsz);
 			return LD_ERR_PLAN_OUTSIDE;
 		}
-		if (s->mem < LD_MIN_LOAD_ADDR || !ho_mem_usable(&in->memmap, s->mem, s->memsz)) {
+		if (s->mem < ld_arch.min_addr || !ho_mem_usable(&in->memmap, s->mem, s->memsz)) {
 			snprintf(p->why, sizeof(p->why),
-				 "plan: %s [0x%llx, 0x%llx) is not all usable RAM at or above 1 MiB",
+				 "plan: %s [0x%llx, 0x%llx) is not all usable RAM at or above %s",
 				 q->name, (unsigned long long)s->mem,
-				 (unsigned long long)(s->mem + s->memsz));
+				 (unsigned long long)(s->mem + s->memsz), min);
 			return LD_ERR_PLAN_OUTSIDE;
 		}
 	}
@@ -183,42 +174,32 @@ int ld_plan_check(const struct ld_plan_in *in, struct ld_plan *p)
 				 in->fdt_size ? "wraps around" : "empty");
 			return LD_ERR_PLAN_OUTSIDE;
 		}
-		seg[nseg++] = (struct piece){ "KHO FDT", in->fdt_addr, in->fdt_size, -1, false };
+		seg[nseg++] = (struct ld_piece){ "KHO FDT", in->fdt_addr, in->fdt_size, -1, false };
 	}
 	err = disjoint(p, seg, nseg);
 	if (err)
 		return err;
 
 	/* What lies inside the segments (p->seg[] order is fixed, ld.h). */
-	bp = p->seg[p->nseg - 1].mem;
+	bd = p->seg[p->nseg - 1].mem;
 	b = (int)p->nseg - 1;
 	add(sub, &nsub, "kernel bytes", p->seg[0].mem, p->seg[0].bufsz, 0, false);
-	add(sub, &nsub, "zero page", bp, LD_ZERO_PAGE, b, false);
-	add(sub, &nsub, "command line", bp + p->bp.cmdline, p->bp.cmdline_cap, b, false);
-	if (p->bp.efi_sd) {
-		add(sub, &nsub, "EFI memory map", bp + p->bp.efi_map, p->bp.efi_map_size, b,
-		    false);
-		add(sub, &nsub, "SETUP_EFI", bp + p->bp.efi_sd, 16ull + p->bp.efi_sd_size, b,
-		    false);
+	n = ld_arch.boot_pieces(&p->boot, sub + nsub, MAX_PIECES - 4 - nsub);
+	for (i = nsub; i < nsub + n; i++) {
+		sub[i].start += bd;
+		sub[i].in = b;
+		sub[i].point = false;
 	}
-	if (p->bp.kho_sd) {
-		add(sub, &nsub, "SETUP_KEXEC_KHO", bp + p->bp.kho_sd,
-		    16ull + sizeof(struct ho_sd_kho), b, false);
-		add(sub, &nsub, "scratch table", bp + p->bp.scratch, p->bp.scratch_size, b,
-		    false);
-	}
-	if (p->bp.reloc_sd)
-		add(sub, &nsub, "relocation area", bp + p->bp.reloc_sd,
-		    16ull + p->bp.reloc_size, b, false);
+	nsub += n;
 	add(sub, &nsub, "kernel entry", p->kernel_entry, 1, 0, true);
 	add(sub, &nsub, "purgatory entry", p->entry, 1, b - 1, true);
-	/* The stack grows down from rsp: its top 16 bytes end at rsp. */
+	/* The stack grows down: its top 16 bytes end at purg_stack. */
 	add(sub, &nsub, "purgatory stack top", p->purg_stack - 16, 16, b - 1, true);
 	for (i = 0, n = 0; i < nsub; i++) {
-		const struct piece *q = &sub[i];
+		const struct ld_piece *q = &sub[i];
 		const struct ld_seg *ps = &p->seg[q->in];
 		/* Bytes the loader writes lie in bufsz; the rest is the kernel's. */
-		struct piece s = { ps->name ? ps->name : "segment", ps->mem, ps->bufsz, -1, false };
+		struct ld_piece s = { ps->name ? ps->name : "segment", ps->mem, ps->bufsz, -1, false };
 
 		if (!q->size || !ho_range_ok(q->start, q->size) || q->start < s.start ||
 		    q->start - s.start > s.size || q->size > s.size - (q->start - s.start))
@@ -295,18 +276,21 @@ static int place_avoiding_fdt(const struct ld_plan_in *in, struct ld_plan *p)
 
 int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 {
-	struct ld_bp_in bpi;
+	const struct ld_image *img = &p->image;
+	struct ld_boot_in bi;
 	struct ho_report rep;
 	struct ld_elf elf;
 	struct ld_seg *k;
+	char min[32];
 	int err;
 
 	if (!in || !p)
 		return LD_ERR_INVAL;
 	memset(p, 0, sizeof(*p));
-	err = ld_bzimage_parse(in->kernel, in->kernel_size, &p->bz);
+	err = ld_image_probe(ld_arch.types, ld_arch.ntypes, in->type, in->kernel,
+			     in->kernel_size, &p->image);
 	if (err)
-		return fail(p, err, p->bz.why);
+		return fail(p, err, p->image.why);
 	err = ld_elf_open(&elf, in->purgatory, in->purgatory_size);
 	if (err)
 		return fail(p, err, NULL);
@@ -314,10 +298,10 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 		return fail(p, LD_ERR_MEMMAP, "the memory map is empty");
 	if (in->memmap.count > LD_MAX_FREE)
 		return fail(p, LD_ERR_MEMMAP, "the memory map has more than 256 entries");
-	if (in->cmdline && strlen(in->cmdline) > p->bz.cmdline_size) {
+	if (in->cmdline && strlen(in->cmdline) > img->cmdline_max) {
 		snprintf(p->why, sizeof(p->why),
-			 "command line is %zu bytes, the kernel accepts at most %u "
-			 "(setup header cmdline_size)", strlen(in->cmdline), p->bz.cmdline_size);
+			 "command line is %zu bytes, the kernel accepts at most %u (%s)",
+			 strlen(in->cmdline), img->cmdline_max, img->cmdline_what);
 		return LD_ERR_CMDLINE_TOO_LONG;
 	}
 
@@ -342,42 +326,35 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 			return handover_fail(p, err, &rep);
 	}
 
-	memset(&bpi, 0, sizeof(bpi));
-	bpi.bz = &p->bz;
-	bpi.cmdline = in->cmdline;
-	bpi.e820 = &in->memmap;
-	bpi.acpi_rsdp = in->acpi_rsdp;
-	bpi.initrd_size = in->initrd ? in->initrd_size : 0;
-	bpi.handover = in->handover;
-	bpi.fdt_addr = in->fdt_addr;
-	bpi.fdt_size = in->fdt_size;
-	bpi.scratch = in->handover ? p->scratch : NULL;
-	bpi.nscratch = in->handover ? p->nscratch : 0;
-	bpi.reloc_area = in->handover;
-	bpi.efi_info = in->efi_info;
-	bpi.efi_map = in->efi_map;
-	bpi.efi_map_size = in->efi_map_size;
-	bpi.efi_sd = in->efi_sd;
-	bpi.efi_sd_size = in->efi_sd_size;
-	err = ld_bp_layout(&bpi, &p->bp);
+	memset(&bi, 0, sizeof(bi));
+	bi.image = img;
+	bi.cmdline = in->cmdline;
+	bi.memmap = &in->memmap;
+	bi.initrd_size = in->initrd ? in->initrd_size : 0;
+	bi.handover = in->handover;
+	bi.ho.fdt_addr = in->fdt_addr;
+	bi.ho.fdt_size = in->fdt_size;
+	bi.scratch = in->handover ? p->scratch : NULL;
+	bi.nscratch = in->handover ? p->nscratch : 0;
+	bi.reloc_area = in->handover;
+	bi.fw = in->fw;
+	err = ld_arch.boot_layout(&bi, &p->boot);
 	if (err)
 		return fail(p, err, NULL);
-	if (p->bp.size > LD_BP_MAX)
-		return fail(p, LD_ERR_INVAL, "boot_params block too big");
 
 	p->purg_buf = calloc(1, elf.memsz);
-	p->bp_buf = calloc(1, p->bp.size);
-	if (!p->purg_buf || !p->bp_buf)
+	p->boot_buf = calloc(1, p->boot.size);
+	if (!p->purg_buf || !p->boot_buf)
 		return fail(p, LD_ERR_INVAL, "out of memory");
 
 	k = &p->seg[p->nseg++];
 	k->name = "kernel";
-	k->buf = p->bz.image + p->bz.setup_size;
-	k->bufsz = p->bz.size - p->bz.setup_size;
-	k->memsz = p->bz.init_size > k->bufsz ? p->bz.init_size : k->bufsz;
-	k->align = p->bz.kernel_alignment;
-	k->min = p->bz.pref_address;
-	if (bpi.initrd_size) {
+	k->buf = img->file + img->load_off;
+	k->bufsz = img->size - img->load_off;
+	k->memsz = img->memsz > k->bufsz ? img->memsz : k->bufsz;
+	k->align = img->align;
+	k->min = img->pref_addr;
+	if (bi.initrd_size) {
 		struct ld_seg *s = &p->seg[p->nseg++];
 
 		s->name = "initrd";
@@ -389,32 +366,36 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 		.memsz = elf.memsz, .align = elf.align,
 	};
 	p->seg[p->nseg++] = (struct ld_seg){
-		.name = "boot_params", .buf = p->bp_buf, .bufsz = p->bp.size,
-		.memsz = p->bp.size,
+		.name = ld_arch.boot_name, .buf = p->boot_buf, .bufsz = p->boot.size,
+		.memsz = p->boot.size,
 	};
 
 	err = place_avoiding_fdt(in, p);
-	if (err == LD_ERR_NO_SPACE && p->diag.seg == 0 && k->min > LD_MIN_LOAD_ADDR) {
-		/* Relocatable: below pref_address is fine when nothing else is. */
+	if (err == LD_ERR_NO_SPACE && p->diag.seg == 0 && img->below_pref &&
+	    k->min > ld_arch.min_addr) {
+		/* Relocatable: below pref_addr is fine when nothing else is. */
 		k->min = 0;
 		err = place_avoiding_fdt(in, p);
 	}
-	if (err == LD_ERR_NO_ALLOWED_MEMORY)
-		return fail(p, err, in->handover ?
-			    "no scratch range lies in usable RAM at or above 1 MiB" :
-			    "the memory map has no usable RAM at or above 1 MiB");
+	ld_size_words(ld_arch.min_addr, min, sizeof(min));
+	if (err == LD_ERR_NO_ALLOWED_MEMORY) {
+		snprintf(p->why, sizeof(p->why), in->handover ?
+			 "no scratch range lies in usable RAM at or above %s" :
+			 "the memory map has no usable RAM at or above %s", min);
+		return err;
+	}
 	if (err == LD_ERR_NO_SPACE) {
 		ld_place_explain(p->seg, p->nseg, &p->diag, p->why, sizeof(p->why));
 		return err;
 	}
 	if (err)
 		return fail(p, err, NULL);
-	p->kernel_entry = k->mem + 0x200;
+	p->kernel_entry = k->mem + img->entry_off;
 
-	bpi.kernel_mem = k->mem;
-	if (bpi.initrd_size)
-		bpi.initrd_mem = p->seg[1].mem;
-	err = ld_bp_build(&bpi, &p->bp, p->bp_buf, p->seg[p->nseg - 1].mem);
+	bi.kernel_mem = k->mem;
+	if (bi.initrd_size)
+		bi.initrd_mem = p->seg[1].mem;
+	err = ld_arch.boot_build(&bi, &p->boot, p->boot_buf, p->seg[p->nseg - 1].mem);
 	if (err)
 		return fail(p, err, NULL);
 	p->purg_mem = p->seg[p->nseg - 2].mem;
@@ -436,9 +417,9 @@ void ld_plan_free(struct ld_plan *p)
 {
 	if (!p)
 		return;
-	free(p->bp_buf);
+	free(p->boot_buf);
 	free(p->purg_buf);
 	free(p->scratch);
-	p->bp_buf = p->purg_buf = NULL;
+	p->boot_buf = p->purg_buf = NULL;
 	p->scratch = NULL;
 }

@@ -11,8 +11,9 @@
  *                       read by the target: KHO root, LUO, each subsystem,
  *                       each file handler with preserved files
  *   ld_handover_parse   /sys/kernel/liveupdate/handover ("fdt", "scratch")
- *   ld_image_formats    the record of a kernel image (x86 bzImage: the
- *                       compressed payload decoded on the host)
+ *   ld_image_formats    the record of a kernel image (per architecture,
+ *                       loader/arch/<arch>/: where the image keeps its
+ *                       compressed kernel, decoded here on the host)
  *
  * Everything but ld_image_formats' decompressors is pure; all of it is
  * exercised on the host by tests/loader. Functions return 0 or -errno and
@@ -102,15 +103,14 @@ int ld_handover_parse(const char *text, size_t len, struct ld_handover_text *h,
 
 #define LD_DECODED_MAX		(512ull << 20)	/* decoded kernel at most */
 
-/* x86 bzImage: the compressed payload (payload_offset, payload_length). */
-int ld_x86_payload(const void *img, size_t len, const uint8_t **payload,
-		   size_t *plen, char *why, size_t whysize);
-
 /* Decode a gzip, xz, zstd or lzma stream (by magic) into *out (malloc()ed). */
 int ld_decompress(const uint8_t *in, size_t len, uint8_t **out, size_t *olen,
 		  char *why, size_t whysize);
 
-/* The record of a kernel image: 0, -ENOENT (none: "unknown"), or -errno. */
+/*
+ * The record of a kernel image: 0, -ENOENT (none: "unknown"), or -errno.
+ * Defined by the architecture (LD_ARCH_PREFLIGHT in its arch.mk).
+ */
 int ld_image_formats(const void *img, size_t len, struct ld_formats *f,
 		     char *why, size_t whysize);
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The few things luo-kexec asks the running system (files and the memory
- * map come from the host library, host.h): the KHO handover ioctl (/dev/liveupdate), EFI data, and the kexec system calls.
- * Every function returns 0 or -errno.
+ * map readers come from the host library, host.h): the KHO handover ioctl
+ * (/dev/liveupdate), the kexec system calls, and what only the architecture
+ * knows where to find (sys_arch_*). Every function returns 0 or -errno.
  */
 #ifndef LD_SYS_H
 #define LD_SYS_H
@@ -31,17 +32,22 @@ struct sys_handover {
  */
 int sys_handover_ioctl(struct sys_handover *h);
 
-/* EFI data for the next kernel (kexec-tools' x86 EFI handover). */
-struct sys_efi {
-	bool present;
-	uint8_t efi_info[32];		/* struct efi_info */
-	void *map;			/* runtime map, efi_memory_desc_t[] */
-	uint32_t map_size;
-	uint64_t sd[12];		/* struct efi_setup_data */
-	uint64_t acpi_rsdp;
-};
-
-int sys_efi_query(struct sys_efi *e);
+/*
+ * Per architecture (loader/arch/<arch>/sys_<arch>.c, as kexec-tools'
+ * per-arch get_memory_ranges()):
+ *
+ *   sys_arch_memmap      the running system's memory map, the one segments
+ *                        are placed in and the next kernel is given (*source
+ *                        names where it came from); errors printed
+ *   sys_arch_firmware    firmware data the next kernel needs again (struct
+ *                        ld_fw, ld.h; malloc()ed, free with
+ *                        sys_arch_firmware_free); -ENODEV: none. words: one
+ *                        line for --debug
+ */
+struct ld_fw;
+int sys_arch_memmap(struct ho_memmap *mm, const char **source);
+int sys_arch_firmware(struct ld_fw **fw, char *words, size_t size);
+void sys_arch_firmware_free(struct ld_fw *fw);
 
 struct ld_plan;
 int sys_kexec_load(const struct ld_plan *p);

@@ -23,6 +23,17 @@ $(UST_B)/%: $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	@mkdir -p $(@D)
 	$(CC) $(UST_CFLAGS) -o $@ $(UST_DIR)/$*.c $(UST_DIR)/lib/lu_utils.c
 
+# The same programs cross-built for the arm64 guest (tests/vm/cases-arm64),
+# against the arm64 uapi headers.
+UST_B_arm64 := $(B)/upstream-selftests-arm64
+UST_BINS_arm64 := $(addprefix $(UST_B_arm64)/,$(UST_PROGS))
+GUEST_EXTRA_BINS_arm64 += $(UST_BINS_arm64)
+UST_CFLAGS_arm64 = $(subst $(LINUX_UAPI),$(LINUX_UAPI_arm64),$(UST_CFLAGS))
+
+$(UST_B_arm64)/%: $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+	@mkdir -p $(@D)
+	$(GUEST_ARCH_CC_arm64) $(UST_CFLAGS_arm64) -o $@ $(UST_DIR)/$*.c $(UST_DIR)/lib/lu_utils.c
+
 # name variant boot stages prog expect append...
 define UST_CASES
 upstream-liveupdate        ours direct 1 luo_selftest pass luo_selftest=liveupdate

@@ -5,7 +5,8 @@
  *
  * After ho_fdt_check() succeeds, libfdt's read-only functions can be used on
  * the blob without reading outside bufsize: the header and every block are in
- * bounds, the reservation map ends, the structure block is one root node of
+ * bounds, the reservation map ends before the structure block (entries
+ * bounded, not wrapping, disjoint), the structure block is one root node of
  * well-formed tags (properties before subnodes, names NUL-terminated, no '/'
  * or '@'-less emptiness), every property name is a terminated string in the
  * strings block, and nesting is bounded by HO_FDT_MAX_DEPTH, the number of
@@ -43,17 +44,71 @@ static int check_header(const void *fdt, uint64_t bufsize, const char *where,
 	return HO_OK;
 }
 
+/* One memory reservation entry, for the overlap sort. */
+struct rsv {
+	uint64_t addr, size;
+};
+
+static int rsv_cmp(const void *a, const void *b, const void *ctx)
+{
+	const struct rsv *x = a, *y = b;
+
+	(void)ctx;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * The memory reservation block: entries of {u64 addr, u64 size} (big
+ * endian) from off_mem_rsvmap, ended by the first entry of size 0 (where
+ * libfdt's fdt_num_mem_rsv() and the kernel's
+ * early_init_fdt_scan_reserved_mem() stop), which must lie before the
+ * structure block. At most HO_FDT_MAX_RSV entries before it, none wrapping,
+ * pairwise disjoint (sorted on the stack: O(n log n), n bounded).
+ */
 static int check_rsvmap(const void *fdt, const char *where,
 			struct ho_report *rep)
 {
-	uint64_t off = fdt_off_mem_rsvmap(fdt), total = fdt_totalsize(fdt);
+	uint64_t off = fdt_off_mem_rsvmap(fdt), end = fdt_off_dt_struct(fdt);
+	struct rsv e[HO_FDT_MAX_RSV];
 	const uint8_t *base = fdt;
+	uint64_t n = 0, i;
 
-	for (; off + 16 <= total; off += 16)
-		if (!ho_get_u64(base + off) && !ho_get_u64(base + off + 8))
-			return HO_OK;
-	return ho_fail_at(rep, HO_ERR_FDT_RSVMAP, where, 0, -1,
-			  "memory reservation map");
+	if (end > fdt_totalsize(fdt))
+		end = fdt_totalsize(fdt);
+	for (; off < end && end - off >= 16; off += 16) {
+		struct rsv r = { fdt64_ld((const fdt64_t *)(base + off)),
+				 fdt64_ld((const fdt64_t *)(base + off + 8)) };
+
+		if (!r.size)
+			break;
+		if (n == HO_FDT_MAX_RSV)
+			return ho_fail_val(rep, HO_ERR_FDT_RSVMAP_TOO_MANY, where,
+					   0, -1, "limit", HO_FDT_MAX_RSV);
+		if (!ho_range_ok(r.addr, r.size))
+			return ho_fail_val(rep, HO_ERR_FDT_RSVMAP_WRAP, where, 0,
+					   -1, "memreserve address", r.addr);
+		e[n++] = r;
+	}
+	if (off >= end || end - off < 16)
+		return ho_fail_at(rep, HO_ERR_FDT_RSVMAP, where, 0, -1,
+				  "memory reservation map");
+	ho_sort(e, n, sizeof(*e), rsv_cmp, 0);
+	for (i = 1; i < n; i++)
+		if (e[i].addr - e[i - 1].addr < e[i - 1].size)
+			return ho_fail_val(rep, HO_ERR_FDT_RSVMAP_OVERLAP, where,
+					   0, -1, "memreserve address",
+					   e[i].addr);
+	return HO_OK;
+}
+
+int ho_fdt_no_rsv(const void *fdt, const char *where, struct ho_report *rep)
+{
+	int n = fdt_num_mem_rsv(fdt);
+
+	if (n)
+		return ho_fail_val(rep, HO_ERR_FDT_RSVMAP_ENTRY, where, 0, -1,
+				   "memreserve entries", (uint64_t)n);
+	return HO_OK;
 }
 
 static int check_node_name(const void *fdt, int off, int depth,

@@ -103,9 +103,10 @@ int ho_check_handover(const struct ho_handover *kd,
 	if (!kd->scratch_size)
 		return ho_fail_at(rep, HO_ERR_SCRATCH_EMPTY, where_kd, 0, -1,
 				  "scratch_size");
-	ho_work_init(&w, env, stack, sizeof(stack));
-	err = check_blob(env, kd->fdt_addr, kd->fdt_size, "fdt_addr", &fdt,
-			 rep);
+	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
+	if (!err)
+		err = check_blob(env, kd->fdt_addr, kd->fdt_size, "fdt_addr",
+				 &fdt, rep);
 	if (!err)
 		err = check_blob(env, kd->scratch_addr, kd->scratch_size,
 				 "scratch_addr", &scratch, rep);

@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "ho/ho.h"
+#include "ho/kho_radix.h"
 
 /* Zero a report (NULL-safe); every public check starts with this. */
 void ho_report_clear(struct ho_report *rep);
@@ -67,10 +68,21 @@ struct ho_work;
 int ho_fdt_check_at(const void *fdt, uint64_t bufsize, const char *where,
 		    struct ho_report *rep);
 
+/*
+ * A handover blob (KHO root, LUO, memfd) has no memory reservation entry:
+ * KHO never writes one and nothing in the receiving kernel reads one (only
+ * the boot DT's block is scanned), so memory "reserved" there is not.
+ * HO_ERR_FDT_RSVMAP_ENTRY; fdt passed ho_fdt_check_at().
+ */
+int ho_fdt_no_rsv(const void *fdt, const char *where, struct ho_report *rep);
+
 /* ho_schema_check() on an FDT that passed ho_fdt_check_at(). */
 int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
 		       const struct ho_memmap *mm, struct ho_work *w,
 		       const char *where, struct ho_report *rep);
+
+/* The kho_alloc_preserve() folio order for bytes (get_order()). */
+uint32_t ho_alloc_order(uint64_t bytes, uint64_t page_size);
 
 /*
  * Map an FDT at physical addr through env->phys: its header, then
@@ -95,11 +107,26 @@ struct ho_work {
 	uint64_t size;		/* bytes */
 	uint64_t nranges;	/* struct ho_range at base */
 	uint64_t top;		/* temporaries live in [top, size) */
+	uint64_t page_size;	/* the receiving kernel's PAGE_SIZE */
+	uint64_t radix_root;	/* KHO's tree (kho_radix.c); 0: not known */
+	/*
+	 * The tree page last mapped on each level for keys of order % 4
+	 * (NULL: none): neighbouring keys of one order share all levels but
+	 * the leaf, and often the leaf too, so a page is checked and mapped
+	 * once, not once per lookup (the orders of one address alternate).
+	 */
+	uint64_t radix_page[4][HO_RADIX_MAX_DEPTH];
+	const uint8_t *radix_ptr[4][HO_RADIX_MAX_DEPTH];
 };
 
-/* From env->work, or from stack (HO_WORK_STACK bytes) when there is none. */
-void ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
-		  uint64_t stack_size);
+/*
+ * From env->work, or from stack (HO_WORK_STACK bytes) when there is none;
+ * page_size from env (0: HO_PAGE_SIZE). HO_ERR_PAGE_SIZE (reported) when
+ * env->page_size is not a power of two in [HO_PAGE_SIZE_MIN,
+ * HO_PAGE_SIZE_MAX].
+ */
+int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
+		 uint64_t stack_size, struct ho_report *rep);
 /* Record a preserved range (addr + size checked not to wrap already). */
 int ho_work_add(struct ho_work *w, uint64_t addr, uint64_t size,
 		const char *where, struct ho_report *rep);
@@ -119,6 +146,25 @@ int ho_work_disjoint(struct ho_work *w, struct ho_report *rep);
 /* After ho_work_disjoint(): does [addr, addr + size) meet a range? */
 bool ho_work_hits(const struct ho_work *w, uint64_t addr, uint64_t size,
 		  struct ho_range *hit);
+
+/*
+ * KHO's preserved-page tree at w->radix_root (kho_radix.c): phys is the
+ * head of exactly one preservation; its order in *order. HO_OK, or
+ * KHO_NOT_PRESERVED, KHO_ORDER_AMBIGUOUS, KHO_TREE_*, ADDR_UNMAPPED
+ * (reported under where). Needs env->phys and w->radix_root.
+ */
+int ho_radix_head_order(const struct ho_env *env, struct ho_work *w,
+			uint64_t phys, uint32_t *order, const char *where,
+			struct ho_report *rep);
+/*
+ * What kho_restore_folio(phys) in the new kernel will accept: a folio of
+ * exactly order (order >= 0), or a block of at least bytes (order < 0:
+ * kho_alloc_preserve() memory the kernel takes back by its head). HO_OK
+ * without a tree to look in (no env->phys, or no radix_root).
+ */
+int ho_radix_prove(const struct ho_env *env, struct ho_work *w,
+		   uint64_t phys, int64_t order, uint64_t bytes,
+		   const char *where, struct ho_report *rep);
 
 /* In-place heap sort of n elements of size bytes (fastest: 8-aligned). */
 typedef int (*ho_cmp_fn)(const void *a, const void *b, const void *ctx);

@@ -10,7 +10,10 @@
  * also matches "name@unit": two subtrees with one base name are rejected
  * (DUP_NODE if the names are equal, AMBIGUOUS_NODE otherwise), so the one
  * whose base name is "luo-rfc" is exactly the one the kernel reads; it holds
- * our LUO FDT, checked in turn when env->phys can reach it. The map page and
+ * our LUO FDT, checked in turn when env->phys can reach it, after its pages
+ * are proven preserved in KHO's radix tree (kho_radix.c), whose root is
+ * preserved-memory-map: the LUO and memfd checks below prove their blobs,
+ * tables and folios there too. The map page and
  * every blob go into the work buffer's preserved ranges. A kho-v4 schema in
  * env->schemas is applied on top.
  */
@@ -66,14 +69,17 @@ static int check_root(const void *fdt, const struct ho_env *env,
 	if (!map && fdt_first_subnode(fdt, 0) >= 0)
 		return ho_fail_at(rep, HO_ERR_PROP_ZERO, where_kho, fdt, 0,
 				  "preserved-memory-map");
-	if (map & (HO_PAGE_SIZE - 1))
+	if (map & (w->page_size - 1))
 		return ho_fail_val(rep, HO_ERR_PROP_UNALIGNED, where_kho, fdt,
 				   0, "preserved-memory-map", map);
 	if (map)
-		err = ho_check_addr(env->memmap, map, HO_PAGE_SIZE, where_kho,
+		err = ho_check_addr(env->memmap, map, w->page_size, where_kho,
 				    fdt, 0, "preserved-memory-map", rep);
 	if (!err && map)
-		err = ho_work_add(w, map, HO_PAGE_SIZE, where_kho, rep);
+		err = ho_work_add(w, map, w->page_size, where_kho, rep);
+	/* blobs, tables and folios are proven preserved in its tree */
+	if (!err && map && env->phys)
+		w->radix_root = map;
 	if (!err)
 		err = props_allowed(fdt, 0, names, 2, rep);
 	return err;
@@ -85,8 +91,15 @@ static int follow_luo(const void *fdt, int node, uint64_t addr, uint64_t size,
 {
 	const void *blob;
 
+	int err;
+
 	if (!env->phys)
 		return HO_OK;
+	/* luo_restore_blob(): kho_restore_folio() of at least size bytes */
+	err = ho_radix_prove(env, w, addr, -1, size, "kho:/" HO_LUO_SUBTREE,
+			     rep);
+	if (err)
+		return err;
 	blob = ho_phys_map(env->phys, addr, size);
 	if (!blob)
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where_kho, fdt,
@@ -222,6 +235,8 @@ int ho_kho_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	int err;
 
 	err = ho_fdt_check_at(fdt, size, where_kho, rep);
+	if (!err)
+		err = ho_fdt_no_rsv(fdt, where_kho, rep);
 	if (!err)
 		err = check_root(fdt, env, w, rep);
 	if (!err)

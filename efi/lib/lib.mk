@@ -24,8 +24,8 @@ LIBFDT_DIR = $(LINUX_SRC)/scripts/dtc/libfdt
 LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
 HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
 
-HO_LIB_NAMES := string err memmap report fdt schema kho luo scratch work \
-	handover reloc sha256 sha256_x86 x86 cmdline
+HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo scratch work \
+	handover reloc sha256 sha256_x86 x86 cmdline fault
 HO_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_wip fdt_sw fdt_strerror \
 	fdt_empty_tree fdt_addresses
 HO_VARIANTS := host host-san free free-pic fuzz

@@ -25,7 +25,11 @@
  *   size <= MAX_LFS_FILESIZE, with known seals.
  *
  * Every preserved range met on the way (memfd FDT page, table allocation,
- * folio) is recorded in the work buffer for the caller's disjointness sweep.
+ * folio) is recorded in the work buffer for the caller's disjointness sweep,
+ * and, when the check came through a KHO root with env->phys, proven
+ * preserved in KHO's radix tree as the kernel will restore it: the memfd
+ * FDT page and the table as blocks of at least their bytes, every folio at
+ * exactly its order (kho_radix.c).
  */
 #include "internal.h"
 
@@ -304,20 +308,24 @@ static int check_memfd_data(const void *fdt, int node, uint64_t data,
 	if (!data)
 		return ho_fail_at(rep, HO_ERR_PHYS_ZERO, lwhere, fdt, node,
 				  "data");
-	if (data & (HO_PAGE_SIZE - 1))
+	if (data & (w->page_size - 1))
 		return ho_fail_val(rep, HO_ERR_MEMFD_DATA_UNALIGNED, lwhere,
 				   fdt, node, "data", data);
 	ho_sb_init(&sb, where, sizeof(where));
 	ho_sb_puts(&sb, "memfd@");
 	ho_sb_hex(&sb, data);
 	/* two files with one blob: found by the sweep even without phys */
-	err = ho_check_addr(0, data, HO_PAGE_SIZE, lwhere, fdt, node, "data",
+	err = ho_check_addr(0, data, w->page_size, lwhere, fdt, node, "data",
 			    rep);
 	if (!err)
-		err = ho_work_add(w, data, HO_PAGE_SIZE, where, rep);
+		err = ho_work_add(w, data, w->page_size, where, rep);
 	if (err || !env->phys)
 		return err;
-	err = ho_map_fdt(env, data, HO_FDT_MAX_SIZE, &mfdt, &size, where, rep);
+	/* memfd_rfc_restore_block(): kho_restore_folio() of its page */
+	err = ho_radix_prove(env, w, data, -1, w->page_size, where, rep);
+	if (!err)
+		err = ho_map_fdt(env, data, HO_FDT_MAX_SIZE, &mfdt, &size,
+				 where, rep);
 	if (!err)
 		err = ho_memfd_check_at(mfdt, size, env, w, where, rep);
 	return err;
@@ -392,6 +400,8 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)
+		err = ho_fdt_no_rsv(fdt, where, rep);
+	if (!err)
 		err = ho_root_compat(fdt, HO_LUO_COMPATIBLE, where, rep);
 	if (!err)
 		err = check_lookups(fdt, where, rep);
@@ -429,8 +439,15 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 
 /* memfd-v1 */
 
+/* One kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER bytes. */
+static uint64_t max_folios(uint64_t page_size)
+{
+	return HO_MEMFD_MAX_FOLIOS_AT(page_size, HO_FOLIO_MAX_ORDER);
+}
+
 static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
-		       const struct ho_env *env, const void *fdt,
+		       const struct ho_env *env, uint64_t page_size,
+		       const void *fdt,
 		       const char *where, struct ho_report *rep, uint64_t i)
 {
 	uint64_t bytes;
@@ -444,7 +461,7 @@ static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 	if (!f->phys)
 		return ho_fail_val(rep, HO_ERR_PHYS_ZERO, where, fdt, 0,
 				   "folio", i);
-	bytes = HO_PAGE_SIZE << f->order;
+	bytes = page_size << f->order;
 	if (f->phys & (bytes - 1))
 		return ho_fail_val(rep, HO_ERR_FOLIO_UNALIGNED, where, fdt, 0,
 				   "folio", i);
@@ -459,16 +476,6 @@ static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 			     "folio", rep);
 }
 
-/* Bytes of the kho_alloc_preserve() allocation holding bytes. */
-static uint64_t alloc_size(uint64_t bytes)
-{
-	uint64_t a = HO_PAGE_SIZE;
-
-	while (a < bytes)
-		a <<= 1;
-	return a;
-}
-
 static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 			uint64_t fsize, const struct ho_env *env,
 			struct ho_work *w, const char *where,
@@ -476,7 +483,7 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 {
 	const uint8_t *t;
 	struct ho_memfd_folio f;
-	uint64_t pages, bytes, prev = 0, end = 0, i;
+	uint64_t pages, bytes, alloc, ps, prev = 0, end = 0, i;
 	int err;
 
 	if (!nr != !table)
@@ -484,19 +491,25 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 				   "nr-folios", nr);
 	if (!nr)
 		return HO_OK;
-	pages = fsize / HO_PAGE_SIZE + !!(fsize % HO_PAGE_SIZE);
-	if (nr > HO_MEMFD_MAX_FOLIOS)
+	ps = w->page_size;
+	pages = fsize / ps + !!(fsize % ps);
+	if (nr > max_folios(ps))
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
 				   "nr-folios", nr);
 	if (nr > pages)
 		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE, where, fdt, 0,
 				   "nr-folios", nr);
 	bytes = nr * sizeof(f);
+	alloc = ps << ho_alloc_order(bytes, ps);
 	err = ho_check_addr(env->memmap, table, bytes, where, fdt, 0,
 			    "folios", rep);
-	if (!err && ho_range_ok(table, alloc_size(bytes)))
-		err = ho_work_add(w, table, alloc_size(bytes), where, rep);
+	if (!err && ho_range_ok(table, alloc))
+		err = ho_work_add(w, table, alloc, where, rep);
 	if (err || !env->phys)
+		return err;
+	/* restored as a block of at least the table's bytes */
+	err = ho_radix_prove(env, w, table, -1, bytes, where, rep);
+	if (err)
 		return err;
 	t = ho_phys_map(env->phys, table, bytes);
 	if (!t)
@@ -504,7 +517,7 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 				   "folios", table);
 	for (i = 0; i < nr; i++) {
 		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
-		err = check_folio(&f, pages, env, fdt, where, rep, i);
+		err = check_folio(&f, pages, env, ps, fdt, where, rep, i);
 		if (err)
 			return err;
 		if (i && f.index < end)
@@ -514,8 +527,11 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 					   0, "folio", i);
 		prev = f.index;
 		end = f.index + (1ull << f.order);
-		err = ho_work_add(w, f.phys, HO_PAGE_SIZE << f.order, where,
-				  rep);
+		err = ho_work_add(w, f.phys, ps << f.order, where, rep);
+		/* kho_restore_folio() hands back exactly this order */
+		if (!err)
+			err = ho_radix_prove(env, w, f.phys, f.order, 0, where,
+					     rep);
 		if (err)
 			return err;
 	}
@@ -531,7 +547,9 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	int err;
 
 	err = ho_fdt_check_at(fdt, size, where, rep);
-	if (!err && fdt_totalsize(fdt) > HO_MEMFD_FDT_MAX)
+	if (!err)
+		err = ho_fdt_no_rsv(fdt, where, rep);
+	if (!err && fdt_totalsize(fdt) > HO_MEMFD_FDT_MAX(w->page_size))
 		return ho_fail_val(rep, HO_ERR_MEMFD_FDT_SIZE, where, fdt, 0,
 				   "totalsize", fdt_totalsize(fdt));
 	if (!err)
@@ -554,10 +572,10 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	if (fsize > HO_MEMFD_MAX_SIZE)
 		return ho_fail_val(rep, HO_ERR_MEMFD_SIZE, where, fdt, 0,
 				   "size", fsize);
-	if (table & (HO_PAGE_SIZE - 1))
+	if (table & (w->page_size - 1))
 		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE_UNALIGNED, where,
 				   fdt, 0, "folios", table);
-	if (nr > HO_MEMFD_MAX_FOLIOS)
+	if (nr > max_folios(w->page_size))
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
 				   "nr-folios", nr);
 	err = schema_check(fdt, HO_MEMFD_COMPATIBLE, env, w, where, rep);

@@ -74,7 +74,8 @@ static int check_int(const struct schema_walk *w, int node,
 	if ((r->flags & HO_PROP_NONZERO) && !v)
 		return ho_fail_at(w->rep, HO_ERR_PROP_ZERO, w->where, w->fdt,
 				  node, r->name);
-	if ((r->flags & HO_PROP_PAGE_ALIGNED) && (v & (HO_PAGE_SIZE - 1)))
+	if ((r->flags & HO_PROP_PAGE_ALIGNED) &&
+	    (v & (w->work->page_size - 1)))
 		return ho_fail_val(w->rep, HO_ERR_PROP_UNALIGNED, w->where,
 				   w->fdt, node, r->name, v);
 	if ((r->flags & HO_PROP_HAS_RANGE) && (v < r->min || v > r->max))
@@ -328,9 +329,9 @@ int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
 	return check_node(&w, 0, schema->root, 0);
 }
 
-int ho_schema_check(const void *fdt, uint64_t size,
-		    const struct ho_schema *schema,
-		    const struct ho_memmap *memmap, struct ho_report *rep)
+int ho_schema_check_env(const void *fdt, uint64_t size,
+			const struct ho_schema *schema,
+			const struct ho_env *env, struct ho_report *rep)
 {
 	const char *where = schema && schema->compatible ?
 			    schema->compatible : "schema";
@@ -340,9 +341,21 @@ int ho_schema_check(const void *fdt, uint64_t size,
 	int err;
 
 	ho_report_clear(rep);
-	ho_work_init(&w, &none, stack, sizeof(stack));
-	err = ho_fdt_check_at(fdt, size, where, rep);
+	env = env ? env : &none;
+	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
 	if (!err)
-		err = ho_schema_check_at(fdt, schema, memmap, &w, where, rep);
+		err = ho_fdt_check_at(fdt, size, where, rep);
+	if (!err)
+		err = ho_schema_check_at(fdt, schema, env->memmap, &w, where,
+					 rep);
 	return err;
+}
+
+int ho_schema_check(const void *fdt, uint64_t size,
+		    const struct ho_schema *schema,
+		    const struct ho_memmap *memmap, struct ho_report *rep)
+{
+	struct ho_env env = { .memmap = memmap };
+
+	return ho_schema_check_env(fdt, size, schema, &env, rep);
 }

@@ -46,12 +46,12 @@ static int fail_entry(struct ho_report *rep, int err, uint64_t i,
 
 static int check_entry(struct ho_scratch s, uint64_t i,
 		       const struct ho_memmap *mm, bool allow_zero,
-		       struct ho_report *rep)
+		       uint64_t page_size, struct ho_report *rep)
 {
 	if (!s.size)
 		return allow_zero ? HO_OK :
 		       fail_entry(rep, HO_ERR_SCRATCH_ZERO, i, s.addr);
-	if ((s.addr | s.size) & (HO_PAGE_SIZE - 1))
+	if ((s.addr | s.size) & (page_size - 1))
 		return fail_entry(rep, HO_ERR_SCRATCH_UNALIGNED, i, s.addr);
 	if (!ho_range_ok(s.addr, s.size))
 		return fail_entry(rep, HO_ERR_SCRATCH_OVERFLOW, i, s.addr);
@@ -160,7 +160,8 @@ static int scratch_check(const void *table, uint64_t size,
 		return ho_fail_at(rep, HO_ERR_INVAL, where_scratch, 0, -1,
 				  "NULL");
 	for (i = 0; i < n; i++) {
-		err = check_entry(entry(table, i), i, memmap, allow_zero, rep);
+		err = check_entry(entry(table, i), i, memmap, allow_zero,
+				  w->page_size, rep);
 		if (err)
 			return err;
 	}
@@ -176,15 +177,26 @@ int ho_scratch_check_at(const void *table, uint64_t size,
 
 static const struct ho_env no_env;
 
-int ho_scratch_check(const void *table, uint64_t size,
-		     const struct ho_memmap *memmap, struct ho_report *rep)
+int ho_scratch_check_env(const void *table, uint64_t size,
+			 const struct ho_env *env, struct ho_report *rep)
 {
 	uint64_t stack[HO_WORK_STACK / 8];
 	struct ho_work w;
+	int err;
 
 	ho_report_clear(rep);
-	ho_work_init(&w, &no_env, stack, sizeof(stack));
-	return scratch_check(table, size, memmap, false, &w, rep);
+	env = env ? env : &no_env;
+	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
+	return err ? err : scratch_check(table, size, env->memmap, false, &w,
+					 rep);
+}
+
+int ho_scratch_check(const void *table, uint64_t size,
+		     const struct ho_memmap *memmap, struct ho_report *rep)
+{
+	struct ho_env env = { .memmap = memmap };
+
+	return ho_scratch_check_env(table, size, &env, rep);
 }
 
 static int entry_cmp(const void *a, const void *b, const void *ctx)
@@ -219,7 +231,7 @@ int ho_scratch_normalize(void *table, uint64_t *size, struct ho_report *rep)
 	int err;
 
 	ho_report_clear(rep);
-	ho_work_init(&w, &no_env, stack, sizeof(stack));
+	ho_work_init(&w, &no_env, stack, sizeof(stack), rep);
 	err = scratch_check(table, *size, 0, true, &w, rep);
 	if (err)
 		return err;
@@ -306,7 +318,7 @@ int ho_segments_check(const struct ho_segment *seg, uint32_t nseg,
 	int err = HO_OK;
 
 	ho_report_clear(rep);
-	ho_work_init(&w, &no_env, stack, sizeof(stack));
+	ho_work_init(&w, &no_env, stack, sizeof(stack), rep);
 	/* covered() needs disjoint entries */
 	if (scratch && scratch_size / sizeof(struct ho_scratch) > HO_SCRATCH_MAX)
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_SCRATCH, where_scratch,

@@ -6,12 +6,16 @@
  */
 #include "internal.h"
 
-void ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
-		  uint64_t stack_size)
+int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
+		 uint64_t stack_size, struct ho_report *rep)
 {
 	uintptr_t p = (uintptr_t)env->work, a = (p + 7) & ~(uintptr_t)7;
+	uint64_t ps = env->page_size ? env->page_size : HO_PAGE_SIZE;
 
 	w->nranges = 0;
+	w->page_size = ps;
+	w->radix_root = 0;
+	ho_memset(w->radix_ptr, 0, sizeof(w->radix_ptr));
 	if (env->work && env->work_size > a - p) {
 		w->base = (uint8_t *)a;
 		w->size = (env->work_size - (a - p)) & ~7ull;
@@ -20,6 +24,22 @@ void ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 		w->size = stack_size & ~7ull;
 	}
 	w->top = w->size;
+	if (!ho_page_size_valid(ps))
+		return ho_fail_val(rep, HO_ERR_PAGE_SIZE, "env", 0, -1,
+				   "page_size", ps);
+	return HO_OK;
+}
+
+uint32_t ho_alloc_order(uint64_t bytes, uint64_t page_size)
+{
+	uint64_t a = page_size;
+	uint32_t order = 0;
+
+	while (a < bytes && order < 63) {
+		a <<= 1;
+		order++;
+	}
+	return order;
 }
 
 static int no_space(const char *where, struct ho_report *rep, uint64_t need)
@@ -203,7 +223,9 @@ int ho_check_alone(enum ho_blob blob, const void *fdt, uint64_t size,
 
 	ho_report_clear(rep);
 	env = env ? env : &none;
-	ho_work_init(&w, env, stack, sizeof(stack));
+	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
+	if (err)
+		return err;
 	/* a switch, not a function pointer: -fpic builds have no GOT */
 	switch (blob) {
 	case HO_BLOB_KHO:

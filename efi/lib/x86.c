@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * x86 boot protocol helpers (ho/x86.h): the setup_data chain, read and
- * unlinked through struct ho_phys.
+ * x86 boot protocol helpers (ho/x86.h): e820 types to and from the
+ * library's memory types; the setup_data chain, read and unlinked through
+ * struct ho_phys.
  * Every operation first checks that the whole chain is readable and ends
  * within HO_SETUP_DATA_MAX entries, so a cycle is an error, never a hang,
  * and an unlink never works on a chain that is broken further down.
@@ -9,6 +10,53 @@
 #include "internal.h"
 #include "ho/fixup.h"
 #include "ho/x86.h"
+
+static const struct {
+	uint32_t e820, mem;
+} e820_types[] = {
+	{ HO_E820_RAM,		HO_MEM_RAM },
+	{ HO_E820_RESERVED,	HO_MEM_RESERVED },
+	{ HO_E820_ACPI,		HO_MEM_ACPI },
+	{ HO_E820_NVS,		HO_MEM_NVS },
+	{ HO_E820_UNUSABLE,	HO_MEM_UNUSABLE },
+	{ HO_E820_PMEM,		HO_MEM_PMEM },
+	{ HO_E820_PRAM,		HO_MEM_PMEM },	/* one way: PMEM goes back as 7 */
+};
+#define N_E820_TYPES (sizeof(e820_types) / sizeof(e820_types[0]))
+
+/* The other side of the first row whose e820 (or mem) column is v. */
+static uint32_t e820_lookup(uint32_t v, bool from_e820, uint32_t none)
+{
+	uint32_t i;
+
+	for (i = 0; i < N_E820_TYPES; i++)
+		if ((from_e820 ? e820_types[i].e820 : e820_types[i].mem) == v)
+			return from_e820 ? e820_types[i].mem : e820_types[i].e820;
+	return none;
+}
+
+uint32_t ho_mem_type_from_e820(uint32_t e820_type)
+{
+	return e820_lookup(e820_type, true, HO_MEM_RESERVED);
+}
+
+uint32_t ho_e820_type(uint32_t mem_type)
+{
+	return e820_lookup(mem_type, false, HO_E820_RESERVED);
+}
+
+uint32_t ho_e820_to_memmap(const struct ho_e820_entry *e, uint32_t n,
+			   struct ho_mem_range *ranges, uint32_t cap)
+{
+	uint32_t i;
+
+	for (i = 0; i < n && i < cap; i++)
+		ranges[i] = (struct ho_mem_range){
+			.addr = e[i].addr, .size = e[i].size,
+			.type = ho_mem_type_from_e820(e[i].type),
+		};
+	return i;
+}
 
 /* Entries are 8-byte aligned (the kernel's own chain is). */
 static struct ho_setup_data *sd_map(const struct ho_phys *p, uint64_t addr)
@@ -154,5 +202,19 @@ int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
 	sd.len = (uint32_t)(need - sizeof(sd));
 	ho_memcpy(e, &sd, sizeof(sd));
 	ho_memcpy(e + sizeof(sd), &k, sizeof(k));
+	return HO_OK;
+}
+
+int ho_fault_sd_kho_len(const struct ho_phys *p, uint64_t head)
+{
+	struct ho_setup_data *sd;
+	uint64_t addr;
+	int err;
+
+	err = ho_sd_find(p, head, HO_SETUP_KEXEC_KHO, &addr);
+	if (err)
+		return err;
+	sd = sd_map(p, addr);
+	sd->len = sizeof(struct ho_sd_kho) / 2;
 	return HO_OK;
 }

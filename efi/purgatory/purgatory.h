@@ -1,39 +1,45 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Parameters of the x86_64 purgatory, as the loader (loader/) pokes them.
+ * Parameters of the purgatory, as the loader (loader/) pokes them.
  *
  * The purgatory is a relocatable ELF object; the loader places it, applies
  * its relocations and writes these globals by symbol name before loading it
  * (as kexec-tools does with its purgatory). Every symbol is a plain global
  * with exactly the layout below; both sides include this header.
  *
- *   purgatory_regs      registers for the jump to the kernel (rsi =
- *                       boot_params, rip = 64-bit entry, rsp = own stack)
+ *   purgatory_regs      registers for the jump to the kernel, the boot
+ *                       data pointer among them: the arch's struct
+ *                       purg_regs (arch/<arch>/purgatory-<arch>.h)
  *   purgatory_segs      the kexec segments: where, how long, SHA-256 of the
  *                       loaded bytes (the purgatory's own segment has
  *                       flags PURG_SEG_SELF and is not hashed)
  *   purgatory_nsegs     entries used in purgatory_segs
- *   purgatory_reloc     a setup_data payload the loader reserved for the
- *                       KHO FDT and scratch table: the purgatory copies them
- *                       there (ho_relocate) when asked (PURG_RELOC_ALWAYS)
- *                       or when the FDT lies in scratch; the new kernel
- *                       keeps every setup_data entry reserved
+ *   purgatory_reloc     memory the loader reserved for the KHO FDT and
+ *                       scratch table, which the next kernel keeps reserved
+ *                       from its first allocation on: the purgatory copies
+ *                       them there (ho_relocate) when asked
+ *                       (PURG_RELOC_ALWAYS) or when the FDT lies in scratch
  *   purgatory_work      memory for the stage library's sorts (ho_env.work):
  *                       the largest part of scratch no segment took, which
  *                       nothing uses after the jump; size 0: the
  *                       purgatory's own small buffer
  *   purgatory_fault     test-only fault injection (PURG_FAULT_*), 0 normally
+ *
+ * The symbols purgatory_start (entry) and purgatory_stack_end (top of its
+ * own stack) are the loader's to read.
  */
 #ifndef PURGATORY_H
 #define PURGATORY_H
 
 #include <stdint.h>
 
-struct purg_regs {
-	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rip;
-};
+#if defined(__x86_64__)
+#include "arch/x86_64/purgatory-x86_64.h"
+#elif defined(__aarch64__)
+#include "arch/arm64/purgatory-arm64.h"
+#else
+#error "no purgatory for this architecture (efi/purgatory/arch/)"
+#endif
 
 #define PURG_MAX_SEGS	16
 #define PURG_SEG_SELF	(1u << 0)	/* the purgatory itself: not hashed */
@@ -67,18 +73,35 @@ struct purg_work {
 /*
  * Faults the purgatory injects into the handover after it was loaded and
  * its checksums verified, to test the fallback; each expects its own error.
+ * One table of name, number and message, as HO_ERROR_LIST (ho/err.h):
+ * the enum and the loader's --test-fault names come from it. Numbers are
+ * the loader's ABI: only append, and bump PURG_FAULT_COUNT.
  */
 #define PURG_FAULT_LIST(X) \
 	X(NONE,			0, "no fault") \
 	X(FDT_MAGIC,		1, "KHO FDT magic flipped (HO_ERR_BAD_MAGIC)") \
 	X(SCRATCH_UNALIGNED,	2, "first scratch range moved by 16 bytes (HO_ERR_SCRATCH_UNALIGNED)") \
 	X(SCRATCH_OVERLAP,	3, "second scratch range made equal to the first (HO_ERR_SCRATCH_OVERLAP)") \
-	X(KHO_DATA_SIZE,	4, "SETUP_KEXEC_KHO length shortened (HO_ERR_KHO_DATA_SIZE)") \
+	X(KHO_DATA_SIZE,	4, "handover descriptor in the boot data shortened (HO_ERR_KHO_DATA_SIZE)") \
 	X(LUO_COMPATIBLE,	5, "LUO FDT compatible changed (HO_ERR_BAD_COMPATIBLE)") \
 	X(IMAGE_CHECKSUM,	6, "one kernel byte changed: checksum mismatch, the purgatory stops")
 
 #define PURG_FAULT_ENUM_(name, num, msg) PURG_FAULT_##name = num,
 enum purg_fault { PURG_FAULT_LIST(PURG_FAULT_ENUM_) };
 #undef PURG_FAULT_ENUM_
+
+/*
+ * Faults are PURG_FAULT_NONE .. PURG_FAULT_COUNT - 1: as many entries as
+ * the highest number + 1 (a number given twice is an initializer
+ * overridden, which -Wextra turns into an error).
+ */
+#define PURG_FAULT_COUNT 7
+#define PURG_FAULT_ONE_(name, num, msg) + 1
+#define PURG_FAULT_IDX_(name, num, msg) [num] = 1,
+_Static_assert(0 PURG_FAULT_LIST(PURG_FAULT_ONE_) == PURG_FAULT_COUNT &&
+	       sizeof((char[]){ PURG_FAULT_LIST(PURG_FAULT_IDX_) }) ==
+	       PURG_FAULT_COUNT, "PURG_FAULT_COUNT out of date");
+#undef PURG_FAULT_IDX_
+#undef PURG_FAULT_ONE_
 
 #endif /* PURGATORY_H */

@@ -30,7 +30,8 @@
 
 static const char check_usage[] =
 "Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--phys DIR]\n"
-"                     [--require-luo] [--schema-only] [-q] FILE...\n"
+"                     [--require-luo] [--schema-only] [--page-size N]\n"
+"                     [-q] FILE...\n"
 "       " PROG " check [--memmap FILE] --phys DIR --kho-data FILE...\n"
 "Validate the handover FDT in each FILE ('-' for stdin), recognised by its\n"
 "root compatible. With a memory map, physical addresses must lie in usable\n"
@@ -46,6 +47,8 @@ static const char check_usage[] =
 "  --kho-data           FILEs are struct kho_data (needs --phys)\n"
 "  --schema-only        apply only the tables generated from fdt-schema/,\n"
 "                       not the library's C rules (schema tests)\n"
+"  --page-size N        the receiving kernel's PAGE_SIZE: 4096 (default),\n"
+"                       16384 or 65536 (any power of two in 4K..64K)\n"
 "  --phys DIR           follow physical addresses into DIR/<address>.bin\n"
 "                       files (as written by gen --out-dir)\n"
 "  -q, --quiet          print nothing on success\n"
@@ -189,7 +192,7 @@ static int check_blob(const void *fdt, size_t size, const struct ho_env *env,
 	}
 	schema = ho_schema_find(env->schemas, *compat);
 	if (schema_only && schema)
-		return ho_schema_check(fdt, size, schema, env->memmap, rep);
+		return ho_schema_check_env(fdt, size, schema, env, rep);
 	if (schema_only)
 		goto no_schema;
 	if (!strcmp(*compat, HO_KHO_COMPATIBLE))
@@ -199,7 +202,7 @@ static int check_blob(const void *fdt, size_t size, const struct ho_env *env,
 	if (!strcmp(*compat, HO_MEMFD_COMPATIBLE))
 		return ho_memfd_check(fdt, size, env, rep);
 	if (schema)
-		return ho_schema_check(fdt, size, schema, env->memmap, rep);
+		return ho_schema_check_env(fdt, size, schema, env, rep);
 no_schema:
 	memset(rep, 0, sizeof(*rep));
 	snprintf(rep->path, sizeof(rep->path), "/");
@@ -218,6 +221,7 @@ int cmd_check(int argc, char **argv)
 		{ "kho-data", no_argument, NULL, 'k' },
 		{ "phys", required_argument, NULL, 'p' },
 		{ "schema-only", no_argument, NULL, 's' },
+		{ "page-size", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -257,6 +261,14 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 's':
 			schema_only = true;
+			break;
+		case 'P':
+			if (parse_u64(optarg, &env.page_size) ||
+			    !ho_page_size_valid(env.page_size)) {
+				errmsg("check: --page-size %s: not a power of two in 4096..65536",
+				       optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'q':
 			quiet = true;

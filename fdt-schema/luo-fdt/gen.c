@@ -11,8 +11,10 @@
  * Physical addresses follow one fixed synthetic layout inside the RAM of
  * the memory map that --memmap-out writes (a 1 GiB QEMU q35 guest):
  *
- *   16 MiB                     KHO preserved-memory-map page
- *   16 MiB + 4 KiB             luo-rfc-v1 blob
+ *   16 MiB                     KHO preserved-memory-map page (the
+ *                              root of KHO's preserved-page radix tree)
+ *   128 MiB                    luo-rfc-v1 blob
+ *   160 MiB + i * 4 KiB        the other pages of the radix tree
  *   17 MiB + i * 4 KiB         memfd-v1 FDT of file i
  *   33 MiB + i * table pages   folio table of file i
  *   512 MiB + ...              folios, one 4 KiB page each
@@ -21,7 +23,10 @@
  *
  * With --out-dir, gen writes the whole handover: the KHO root, every blob
  * it reaches by physical address (LUO blob, memfd FDTs, folio tables) as
- * DIR/phys/<address>.bin for "check --phys", and the memory map. A defect
+ * DIR/phys/<address>.bin for "check --phys", KHO's radix tree with a key
+ * for each of them as the kernel preserves them (blobs and tables as
+ * kho_alloc_preserve() blocks, folios at their table's order), and the
+ * memory map. A defect
  * then goes into the blob of its kind (a memfd or folio table defect into
  * file 0's).
  *
@@ -41,13 +46,18 @@
 #include <libfdt.h>
 
 #include <ho/check.h>
+#include <ho/kho_radix.h>
 
 #include "luo-fdt.h"
 
 #define GEN_BASE		0x1000000ull	/* 16 MiB */
 #define GEN_PAGE		4096ull
 #define GEN_MEMMAP_PTR		(GEN_BASE)
-#define GEN_LUO_ADDR		(GEN_BASE + 0x1000)
+/* a kho_alloc_preserve() block: aligned to its size (up to 16 MiB here) */
+#define GEN_LUO_ADDR		0x08000000ull	/* 128 MiB */
+/* KHO's radix tree below the root page (--out-dir): one page each */
+#define GEN_TREE_BASE		0x0a000000ull	/* 160 MiB */
+#define GEN_TREE_MAX		4096		/* pages */
 #define GEN_MEMFD_ADDR(i)	(GEN_BASE + 0x100000 + (uint64_t)(i) * GEN_PAGE)
 #define GEN_TABLE_BASE		(GEN_BASE + 0x1100000)
 #define GEN_FOLIO_BASE		0x20000000ull
@@ -427,6 +437,12 @@ struct defect {
 	void (*bytes)(struct blob *b);
 	/* File 0's folio table (n >= 2 entries); only with --out-dir. */
 	void (*table)(struct ho_memfd_folio *t, unsigned int n);
+	/*
+	 * Instead of the radix tree keys of file 0's table (at table) and
+	 * folios t[0 .. n); only with --out-dir.
+	 */
+	void (*radix)(const struct ho_memfd_folio *t, unsigned int n,
+		      uint64_t table, uint64_t table_bytes);
 };
 
 /* Struct block offset of the first token after the root's FDT_BEGIN_NODE. */
@@ -475,6 +491,79 @@ static void d_bad_prop_name(struct blob *b)
 	uint32_t *nameoff = (uint32_t *)((char *)b->fdt + first_prop_off(b) + 8);
 
 	*nameoff = cpu_to_fdt32(fdt_size_dt_strings(b->fdt) + 100);
+}
+
+/*
+ * Memory reservation entries {addr, size} inserted before the terminator
+ * (the blobs are written with none, as KHO writes them); unterminated: the
+ * terminator's size made 1, so the block runs into the structure block.
+ */
+static void insert_rsv(struct blob *b, const uint64_t (*e)[2], unsigned int n,
+		       bool unterminated)
+{
+	uint32_t rsv = fdt_off_mem_rsvmap(b->fdt), add = 16 * n, i;
+	uint8_t *p = xmalloc(b->size + add);
+	fdt64_t v;
+
+	memcpy(p, b->fdt, rsv);
+	for (i = 0; i < n; i++) {
+		v = cpu_to_fdt64(e[i][0]);
+		memcpy(p + rsv + 16 * i, &v, 8);
+		v = cpu_to_fdt64(e[i][1]);
+		memcpy(p + rsv + 16 * i + 8, &v, 8);
+	}
+	memcpy(p + rsv + add, (uint8_t *)b->fdt + rsv, b->size - rsv);
+	free(b->fdt);
+	b->fdt = p;
+	b->size += add;
+	fdt_set_totalsize(b->fdt, fdt_totalsize(b->fdt) + add);
+	fdt_set_off_dt_struct(b->fdt, fdt_off_dt_struct(b->fdt) + add);
+	fdt_set_off_dt_strings(b->fdt, fdt_off_dt_strings(b->fdt) + add);
+	if (unterminated) {
+		v = cpu_to_fdt64(1);
+		memcpy(p + rsv + add + 8, &v, 8);
+	}
+}
+
+static void d_rsvmap_entry(struct blob *b)
+{
+	static const uint64_t e[][2] = { { GEN_FOLIO_BASE, GEN_PAGE } };
+
+	insert_rsv(b, e, 1, false);
+}
+
+static void d_rsvmap_wrap(struct blob *b)
+{
+	static const uint64_t e[][2] = { { ~0ull - 0xfff, 0x2000 } };
+
+	insert_rsv(b, e, 1, false);
+}
+
+static void d_rsvmap_overlap(struct blob *b)
+{
+	static const uint64_t e[][2] = {
+		{ GEN_FOLIO_BASE + 0x2000, 0x1000 },
+		{ GEN_FOLIO_BASE, 0x2001 },
+	};
+
+	insert_rsv(b, e, 2, false);
+}
+
+static void d_rsvmap_too_many(struct blob *b)
+{
+	uint64_t e[HO_FDT_MAX_RSV + 1][2];
+	unsigned int i;
+
+	for (i = 0; i <= HO_FDT_MAX_RSV; i++) {
+		e[i][0] = GEN_FOLIO_BASE + (uint64_t)i * GEN_PAGE;
+		e[i][1] = GEN_PAGE;
+	}
+	insert_rsv(b, (const uint64_t (*)[2])e, HO_FDT_MAX_RSV + 1, false);
+}
+
+static void d_rsvmap_unterminated(struct blob *b)
+{
+	insert_rsv(b, NULL, 0, true);
 }
 
 static void d_no_compatible(struct gnode *r)
@@ -888,9 +977,52 @@ static void d_folio_zero(struct ho_memfd_folio *t, unsigned int n)
 	t[0].phys = 0;
 }
 
+static void tree_add(uint64_t phys, uint32_t order);
+static uint32_t block_order(uint64_t bytes);
+
+static void d_radix_folio_missing(const struct ho_memfd_folio *t,
+				  unsigned int n, uint64_t table,
+				  uint64_t table_bytes)
+{
+	unsigned int j;
+
+	tree_add(table, block_order(table_bytes));
+	for (j = 1; j < n; j++)
+		tree_add(t[j].phys, t[j].order);
+}
+
+static void d_radix_folio_order(const struct ho_memfd_folio *t,
+				unsigned int n, uint64_t table,
+				uint64_t table_bytes)
+{
+	d_radix_folio_missing(t, n, table, table_bytes);
+	tree_add(t[0].phys, t[0].order + 1);
+}
+
+static void d_radix_folio_two_orders(const struct ho_memfd_folio *t,
+				     unsigned int n, uint64_t table,
+				     uint64_t table_bytes)
+{
+	d_radix_folio_order(t, n, table, table_bytes);
+	tree_add(t[0].phys, t[0].order);
+}
+
+static void d_radix_table_missing(const struct ho_memfd_folio *t,
+				  unsigned int n, uint64_t table,
+				  uint64_t table_bytes)
+{
+	unsigned int j;
+
+	(void)table;
+	(void)table_bytes;
+	for (j = 0; j < n; j++)
+		tree_add(t[j].phys, t[j].order);
+}
+
 #define DEFECT_TREE(n, k, h, fn) { .name = n, .kind = k, .help = h, .tree = fn }
 #define DEFECT_BYTES(n, h, fn) { .name = n, .kind = KIND_ANY, .help = h, .bytes = fn }
 #define DEFECT_TABLE(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .table = fn }
+#define DEFECT_RADIX(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .radix = fn }
 
 static const struct defect defects[] = {
 	/* FDT structure, any kind. */
@@ -902,6 +1034,12 @@ static const struct defect defects[] = {
 	DEFECT_BYTES("bad-token", "unknown token in the structure block", d_bad_token),
 	DEFECT_BYTES("bad-prop-name", "property name offset past the strings", d_bad_prop_name),
 	DEFECT_TREE("no-compatible", KIND_ANY, "root has no compatible", d_no_compatible),
+	/* The memory reservation block (nothing reads it in a handover blob). */
+	DEFECT_BYTES("rsvmap-entry", "one memory reservation entry", d_rsvmap_entry),
+	DEFECT_BYTES("rsvmap-wrap", "memreserve entry wrapping past 2^64", d_rsvmap_wrap),
+	DEFECT_BYTES("rsvmap-overlap", "two memreserve entries overlap", d_rsvmap_overlap),
+	DEFECT_BYTES("rsvmap-too-many", "33 memreserve entries (limit 32)", d_rsvmap_too_many),
+	DEFECT_BYTES("rsvmap-unterminated", "memreserve block runs into the structure block", d_rsvmap_unterminated),
 	/* kho-v4 */
 	DEFECT_TREE("kho-old-compatible", KIND_KHO, "root compatible \"kho-v3\"", d_kho_old_compatible),
 	DEFECT_TREE("kho-no-memory-map", KIND_KHO, "no preserved-memory-map", d_kho_no_memory_map),
@@ -973,6 +1111,11 @@ static const struct defect defects[] = {
 	DEFECT_TABLE("folio-on-luo", "a folio on the LUO blob", d_folio_on_luo),
 	DEFECT_TABLE("folio-on-table", "a folio on its own folio table", d_folio_on_table),
 	DEFECT_TABLE("folio-zero", "a folio at physical address 0", d_folio_zero),
+	/* KHO's preserved-page radix tree disagrees with the table. */
+	DEFECT_RADIX("radix-folio-missing", "folio 0 not in KHO's radix tree", d_radix_folio_missing),
+	DEFECT_RADIX("radix-folio-order", "folio 0 preserved at order 1, table says 0", d_radix_folio_order),
+	DEFECT_RADIX("radix-folio-two-orders", "folio 0 preserved at orders 0 and 1", d_radix_folio_two_orders),
+	DEFECT_RADIX("radix-table-missing", "folio table not in KHO's radix tree", d_radix_table_missing),
 };
 
 #define NDEFECTS ARRAY_SIZE(defects)
@@ -1070,6 +1213,68 @@ static int write_phys(const char *dir, uint64_t addr, const void *buf,
 	return write_file(path, buf, size);
 }
 
+/* KHO's radix tree, built in memory and written as pages with the blobs. */
+struct gen_tree {
+	struct ho_radix_geom g;
+	uint8_t *pages;		/* [0]: the root at GEN_MEMMAP_PTR */
+	unsigned int n;
+};
+
+static struct gen_tree tree;
+
+static uint64_t tree_alloc(void *ctx)
+{
+	struct gen_tree *t = ctx;
+
+	if (t->n == GEN_TREE_MAX)
+		return 0;
+	return GEN_TREE_BASE + (uint64_t)(t->n++ - 1) * GEN_PAGE;
+}
+
+static void *tree_map(void *ctx, uint64_t phys)
+{
+	struct gen_tree *t = ctx;
+	uint64_t i = phys == GEN_MEMMAP_PTR ? 0 :
+		     (phys - GEN_TREE_BASE) / GEN_PAGE + 1;
+
+	return t->pages + i * GEN_PAGE;
+}
+
+/* 2^order pages at phys preserved (as the kernel can: aligned only). */
+static void tree_add(uint64_t phys, uint32_t order)
+{
+	if (order > tree.g.max_order || (phys & ((GEN_PAGE << order) - 1)))
+		return;
+	if (ho_radix_insert(&tree.g, GEN_MEMMAP_PTR,
+			    ho_radix_key(&tree.g, phys, order), tree_alloc,
+			    tree_map, &tree)) {
+		errmsg("gen: radix tree larger than %d pages", GEN_TREE_MAX);
+		exit(EXIT_INVALID);
+	}
+}
+
+/* get_order(): the kho_alloc_preserve() block holding bytes. */
+static uint32_t block_order(uint64_t bytes)
+{
+	uint32_t o = 0;
+
+	while ((GEN_PAGE << o) < bytes)
+		o++;
+	return o;
+}
+
+static int write_tree(const char *dir)
+{
+	unsigned int i;
+	int err = write_phys(dir, GEN_MEMMAP_PTR, tree.pages, GEN_PAGE);
+
+	for (i = 1; i < tree.n && !err; i++)
+		err = write_phys(dir, GEN_TREE_BASE + (uint64_t)(i - 1) *
+				 GEN_PAGE, tree.pages + i * GEN_PAGE,
+				 GEN_PAGE);
+	return err;
+}
+
 /* File k's memfd FDT at addr and its folio table. */
 static int write_memfd(const char *dir, const struct gen_opts *o,
 		       const struct defect *d, unsigned int k, uint64_t addr)
@@ -1079,14 +1284,24 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 	struct blob b;
 	int err;
 
+	unsigned int j;
+
 	b = make_blob(build_memfd(o, k), d, mine);
 	err = write_phys(dir, addr, b.fdt, b.size);
 	free(b.fdt);
+	tree_add(addr, 0);	/* kho_alloc_preserve(PAGE_SIZE) */
 	if (err || !o->folios)
 		return err;
 	t = build_table(o, k);
 	if (mine && d && d->table)
 		d->table(t, o->folios);
+	if (mine && d && d->radix) {
+		d->radix(t, o->folios, table_addr(o, k), table_bytes(o));
+	} else {
+		tree_add(table_addr(o, k), block_order(table_bytes(o)));
+		for (j = 0; j < o->folios; j++)
+			tree_add(t[j].phys, t[j].order);
+	}
 	err = write_phys(dir, table_addr(o, k), t, table_bytes(o));
 	free(t);
 	return err;
@@ -1128,6 +1343,9 @@ static int write_handover(const char *dir, const struct gen_opts *o,
 	uint64_t addr;
 	int err = 0;
 
+	ho_radix_geom_init(&tree.g, GEN_PAGE);
+	tree.pages = xmalloc(GEN_TREE_MAX * GEN_PAGE);
+	tree.n = 1;
 	snprintf(path, sizeof(path), "%s/phys", dir);
 	if ((mkdir(dir, 0777) && errno != EEXIST) ||
 	    (mkdir(path, 0777) && errno != EEXIST)) {
@@ -1147,12 +1365,18 @@ static int write_handover(const char *dir, const struct gen_opts *o,
 		memcpy(&addr, p->val, sizeof(addr));
 		if (addr != GEN_UNMAPPED_ADDR)
 			err = write_memfd(dir, o, d, k, addr);
+		else	/* preserved, but out of the stage's reach */
+			tree_add(addr, 0);
 	}
 	luo = make_blob(luo_root, d, false);
 	if (o->kind == KIND_LUO && d && d->bytes)
 		d->bytes(&luo);
 	if (!err)
 		err = write_phys(dir, GEN_LUO_ADDR, luo.fdt, luo.size);
+	tree_add(GEN_LUO_ADDR, block_order(luo.size));
+	if (!err)
+		err = write_tree(dir);
+	free(tree.pages);
 
 	kho = make_blob(build_kho(luo.size), d, o->kind == KIND_KHO);
 	snprintf(path, sizeof(path), "%s/kho.dtb", dir);
@@ -1276,7 +1500,8 @@ int cmd_gen(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (d && d->table && (!out_dir || o.files < 1 || o.folios < 2)) {
+	if (d && (d->table || d->radix) &&
+	    (!out_dir || o.files < 1 || o.folios < 2)) {
 		errmsg("gen: defect %s needs --out-dir, --files >= 1 and "
 		       "--folios >= 2", d->name);
 		return EXIT_USAGE;

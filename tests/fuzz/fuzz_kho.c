@@ -4,7 +4,8 @@
  * root FDT at FUZZ_KHO_BASE; the luo-rfc subtree and everything below it
  * may point into the same image. Then ho_check_handover() on the same
  * image with its last 64 bytes as the scratch table (where mkseeds puts it)
- * and a segment in the table's first entry. And the promise of fdt.c: once
+ * and a segment in the table's first entry; ho_kho_check() again with 64
+ * KiB pages. And the promise of fdt.c: once
  * ho_fdt_check() passes, libfdt's read-only walk never fails.
  */
 #include <libfdt.h>
@@ -48,6 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	err = ho_kho_check(c.buf, size, &c.env, &r);
 	fuzz_verdict(err, &r);
+	/* the same image for a 64 KiB-page kernel: every page rule scales */
+	c.env.page_size = 65536;
+	fuzz_verdict(ho_kho_check(c.buf, size, &c.env, &r), &r);
+	c.env.page_size = 0;
 	/* the structural check alone must agree on structural failures */
 	if (ho_fdt_check(c.buf, size, NULL)) {
 		if (!err)

@@ -21,7 +21,7 @@
 
 #include <ho/ho.h>
 
-#include "ld.h"
+#include "arch/x86_64/ld_x86.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -101,7 +101,9 @@ static bool in_scratch(const struct ld_plan *p, uint64_t a, uint64_t sz)
 
 static void check_plan(const struct ld_plan_in *in, struct ld_plan *p, size_t len)
 {
-	const uint8_t *bp = p->bp_buf;
+	const struct ld_bzimage *bz = ld_x86_bz(&p->image);
+	const struct ld_bp_layout *lay = ld_x86_bp(&p->boot);
+	const uint8_t *bp = p->boot_buf;
 	unsigned int i, j;
 
 	if (ld_plan_check(in, p) || p->nseg < 3 || p->nseg > LD_NSEG)
@@ -119,12 +121,12 @@ static void check_plan(const struct ld_plan_in *in, struct ld_plan *p, size_t le
 			if (ho_ranges_overlap(s->mem, s->memsz, p->seg[j].mem, p->seg[j].memsz))
 				abort();
 	}
-	if (p->seg[0].bufsz != len - p->bz.setup_size ||
-	    memcmp(p->seg[0].buf, image + p->bz.setup_size, p->seg[0].bufsz))
+	if (p->seg[0].bufsz != len - bz->setup_size ||
+	    memcmp(p->seg[0].buf, image + bz->setup_size, p->seg[0].bufsz))
 		abort();
-	if (p->bp.cmdline + p->bp.cmdline_cap > p->bp.size ||
-	    strlen(in->cmdline) >= p->bp.cmdline_cap ||
-	    memcmp(bp + p->bp.cmdline, in->cmdline, strlen(in->cmdline) + 1))
+	if (lay->cmdline + lay->cmdline_cap > lay->size ||
+	    strlen(in->cmdline) >= lay->cmdline_cap ||
+	    memcmp(bp + lay->cmdline, in->cmdline, strlen(in->cmdline) + 1))
 		abort();
 }
 
@@ -135,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ 0x100000000ull, 512 * MiB }, { 0x20000000, 0 },
 	};
 	struct ho_scratch sc[4];
+	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0 };
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p;
 	const uint8_t *q = data;
@@ -176,13 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.initrd = initrd;
 		in.initrd_size = sizeof(initrd);
 	}
-	if (flags & 4) {
-		in.efi_info = efi_info;
-		in.efi_map = efi_map;
-		in.efi_map_size = sizeof(efi_map);
-		in.efi_sd = efi_sd;
-		in.efi_sd_size = sizeof(efi_sd);
-	}
+	if (flags & 4)
+		in.fw = &fw;
 	in.relocate = flags & 8;
 	in.purgatory = ld_purgatory;
 	in.purgatory_size = (size_t)(ld_purgatory_end - ld_purgatory);

@@ -84,8 +84,10 @@ $(GUEST_B_arm64)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B_arm6
 	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -I$(TOP)/efi/lib/include -o $@ $< \
 		$(GUEST_B_arm64)/guestlib.o $(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a
 
-.PHONY: guest-arm64 vm-image-arm64-ours vm-image-arm64-upstream
-guest-arm64: $(GUEST_B_arm64)/init $(GUEST_BINS_arm64)
-vm-image-arm64-ours vm-image-arm64-upstream: vm-image-arm64-%: guest-arm64
+.PHONY: guest-arm64 vm-image-arm64-ours vm-image-arm64-ours-64k vm-image-arm64-upstream
+# GUEST_EXTRA_BINS_arm64: further static arm64 binaries (as GUEST_EXTRA_BINS).
+GUEST_EXTRA_BINS_arm64 ?=
+guest-arm64: $(GUEST_B_arm64)/init $(GUEST_BINS_arm64) $$(GUEST_EXTRA_BINS_arm64)
+vm-image-arm64-ours vm-image-arm64-ours-64k vm-image-arm64-upstream: vm-image-arm64-%: guest-arm64
 	@VM_KERNEL=$* VM_ARCH=arm64 $(TOP)/tests/vm/mkimage.sh arm64-$* $(B)/vm/arm64-$* \
-		$(GUEST_B_arm64)/init $(GUEST_BINS_arm64)
+		$(GUEST_B_arm64)/init $(GUEST_BINS_arm64) $(GUEST_EXTRA_BINS_arm64)

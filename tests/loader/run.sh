@@ -23,6 +23,11 @@ rc=${PIPESTATUS[0]}
 	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
 	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
+# The arm64 module (Image probe, DTB editing, relocations), numbered on.
+"$b/loader/test-arm64" "$b/loader/purg_fixture_arm64.o" "$b/loader/qemu-virt.dtb" | grep -v '^1\.\.' |
+	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
+	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
+[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 n=$(grep -cE '^(not )?ok ' "$t/out")
 
 tap() {
@@ -364,6 +369,22 @@ rows() {
 		$(dry "$bz") --command-line=a --command-line=b
 	run "conflict: --kho-info twice" 2 "err:--kho-info given 2 times" -- \
 		$(dry "$bz") --kho-info=$kho --kho-info=$kho
+	# ---- the arch table: image types (x86_64: bzImage)
+	run "--type=bzImage names the one x86_64 type" 0 "out:^  kernel +0x" -- \
+		$(dry "$bz") --kho-info=$kho --type=bzImage
+	run "-t bzImage, the short form" 0 "out:^  boot_params +0x" -- $(dry "$bz") --no-handover -t bzImage
+	run "unknown image type: exit 2, the known ones named" 2 \
+		"err:^luo-kexec: unknown image type 'Image' \(x86_64 knows: bzImage\)" noout -- \
+		$(dry "$bz") --kho-info=$kho --type=Image
+	run "--help names the arch's image types" 0 "out:--type=TYPE .*x86_64: bzImage" -- --help
+	run "--type twice" 2 "err:-t/--type given 2 times" -- $(dry "$bz") -t bzImage --type=bzImage
+	run "--type needs -l" 2 "err:-t/--type needs -l KERNEL" -- -e --type=bzImage
+	run "--type=bzImage on a file that is not one: its own error" 1 \
+		"err:^luo-kexec: LD_ERR_BZ_MAGIC: boot_flag 0x1234" noout -- \
+		$(dry "$t/bz-no-boot-flag") --kho-info=$kho --type=bzImage
+	run "-s --type=bzImage checks the command line the same way" 1 \
+		"err:LD_ERR_CMDLINE_TOO_LONG: command line is 101 bytes, the kernel accepts at most 100 \(setup header cmdline_size\)" -- \
+		-s --dry-run -l "$t/bz-cl100" --type=bzImage --command-line="$(long 101)"
 	run "conflict: -e with --initrd (needs -l)" 2 "err:--initrd needs -l KERNEL" -- -e --initrd=x
 	run "conflict: -u with --append (needs -l)" 2 "err:--append needs -l KERNEL" -- -u --append=x
 

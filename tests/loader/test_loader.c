@@ -27,7 +27,7 @@
 #include <ho/x86.h>
 
 #include "hobuild.h"
-#include "ld.h"
+#include "arch/x86_64/ld_x86.h"
 #include "tap.h"
 
 #define MiB (1ull << 20)
@@ -421,7 +421,7 @@ static void test_bootparams(void)
 	    ho_get_u32(buf + 0x21c) == 0x1000001,
 	    "boot_params: initrd above 4 GiB uses ext_ramdisk_image");
 	tap(buf[0x1e8] == 5 && ho_get_u64(buf + 0x2d0 + 3 * 20) == 0x100000 &&
-	    ho_get_u32(buf + 0x2d0 + 3 * 20 + 16) == HO_MEM_RAM &&
+	    ho_get_u32(buf + 0x2d0 + 3 * 20 + 16) == HO_E820_RAM &&
 	    buf[0x210] == 0xd0 && !memcmp(buf + 0x202, "HdrS", 4),
 	    "boot_params: e820 table, loader type, setup header copied");
 	err = ho_sd_find(&ph, ho_get_u64(buf + 0x250), HO_SETUP_KEXEC_KHO, &sd);
@@ -701,7 +701,7 @@ static void test_plan(void)
 			/* What the purgatory will see: the stage library's verdict. */
 			static uint8_t fdt[4096] __attribute__((aligned(8)));
 			struct ho_window w[2] = {
-				{ p.seg[p.nseg - 1].mem, p.bp_buf, p.bp.size },
+				{ p.seg[p.nseg - 1].mem, p.boot_buf, ld_x86_bp(&p.boot)->size },
 				{ in.fdt_addr, fdt, sizeof(fdt) },
 			};
 			struct ho_phys ph = { .map = ho_phys_window_map, .win = w, .nwin = 2 };
@@ -717,7 +717,7 @@ static void test_plan(void)
 				hs[j].mem = p.seg[j].mem;
 				hs[j].memsz = p.seg[j].memsz;
 			}
-			err = ho_sd_find(&ph, ho_get_u64((uint8_t *)p.bp_buf + 0x250),
+			err = ho_sd_find(&ph, ho_get_u64((uint8_t *)p.boot_buf + 0x250),
 					 HO_SETUP_KEXEC_KHO, &sd);
 			if (!err)
 				err = ho_sd_kho_data(&ph, sd, &kd);
@@ -725,7 +725,7 @@ static void test_plan(void)
 				err = ho_check_handover(&kd, hs, p.nseg, &env, &rep);
 			tap(!err, "plan: %s: the stage library accepts the handover (%s)",
 			    r->name, ho_errname(err));
-			tbl = (void *)((uint8_t *)p.bp_buf + p.bp.scratch);
+			tbl = (void *)((uint8_t *)p.boot_buf + ld_x86_bp(&p.boot)->scratch);
 			tbl[0].addr += 16;	/* PURG_FAULT_SCRATCH_UNALIGNED */
 			err = ho_check_handover(&kd, hs, p.nseg, &env, &rep);
 			tap(err == HO_ERR_SCRATCH_UNALIGNED,
@@ -804,7 +804,7 @@ static const struct {
 static void pc_damage(enum pc_what w, struct ld_plan *p, struct ld_plan_in *in)
 {
 	struct ld_seg *k = &p->seg[0], *ird = &p->seg[1], *pg = &p->seg[2], *bp = &p->seg[3];
-	struct ld_bp_layout *l = &p->bp;
+	struct ld_bp_layout *l = ld_x86_bp(&p->boot);
 
 	switch (w) {
 	case PC_NONE: break;
@@ -839,6 +839,7 @@ static void test_plan_check(void)
 {
 	static const struct ho_scratch sc[] = { { 0x30000000, 224 * MiB } };
 	static uint8_t efi_info[32], efi_map[3 * 40], efi_sd[96], initrd[50000];
+	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0 };
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p, d;
 	size_t size, i;
@@ -857,15 +858,12 @@ static void test_plan_check(void)
 	in.fdt_size = 4096;
 	in.scratch = sc;
 	in.nscratch = 1;
-	in.efi_info = efi_info;
-	in.efi_map = efi_map;
-	in.efi_map_size = sizeof(efi_map);
-	in.efi_sd = efi_sd;
-	in.efi_sd_size = sizeof(efi_sd);
+	in.fw = &fw;
 	in.purgatory = purg;
 	in.purgatory_size = purg_size;
 	err = ld_plan_build(&in, &p);
-	if (!tap(!err && p.nseg == 4 && p.bp.efi_sd && p.bp.kho_sd && p.bp.reloc_sd,
+	if (!tap(!err && p.nseg == 4 && ld_x86_bp(&p.boot)->efi_sd &&
+		 ld_x86_bp(&p.boot)->kho_sd && ld_x86_bp(&p.boot)->reloc_sd,
 		 "plan check: a plan with initrd, EFI, KHO and relocation entries (%s)",
 		 ld_errname(err))) {
 		printf("# %s\n", p.why);
@@ -887,7 +885,7 @@ static void test_plan_check(void)
 	}
 	{
 		/* What the cmdline_size wrap did before the bound: layout refuses it. */
-		struct ld_bzimage bz = p.bz;
+		struct ld_bzimage bz = *ld_x86_bz(&p.image);
 		struct ld_bp_in bpi = { .bz = &bz, .cmdline = "x", .e820 = &qemu_mm,
 					.handover = true, .fdt_addr = 0x3000000, .fdt_size = 4096,
 					.scratch = sc, .nscratch = 1 };
@@ -1085,7 +1083,7 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 	else
 		purgatory_main();
 
-	cl = (const char *)mem + (p.seg[p.nseg - 1].mem - P_BASE) + p.bp.cmdline;
+	cl = (const char *)mem + (p.seg[p.nseg - 1].mem - P_BASE) + ld_x86_bp(&p.boot)->cmdline;
 	head = ho_get_u64(mem + (purgatory_regs.rsi - P_BASE) + 0x250);
 	{
 		struct ho_phys id = { .map = ho_phys_identity_map };
@@ -1105,7 +1103,7 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 		ok &= !stopped && !strcmp(cl, base) && !head && strstr(serial, want_line);
 	} else if (!strcmp(v, "ok")) {
 		struct ho_handover kd;
-		uint64_t area = p.seg[p.nseg - 1].mem + p.bp.reloc_sd + 16;
+		uint64_t area = p.seg[p.nseg - 1].mem + ld_x86_bp(&p.boot)->reloc_sd + 16;
 		size_t bl = strlen(base);
 		char *end;
 
@@ -1169,6 +1167,101 @@ static void test_names(void)
 	    "errors: names and messages");
 }
 
+/* ---- the arch table (ld_arch, ld_image_probe) ------------------------- */
+
+/* Fake image types: "AAAA" files are type a's, "BBBB" type b's. */
+static int probe_magic(const void *buf, size_t len, struct ld_image *img,
+		       const char *magic, int err)
+{
+	if (len < 4 || memcmp(buf, magic, 4)) {
+		snprintf(img->why, sizeof(img->why), "no %s magic", magic);
+		return err;
+	}
+	img->file = buf;
+	img->size = len;
+	img->cmdline_max = 100;
+	return LD_OK;
+}
+
+static int probe_a(const void *buf, size_t len, struct ld_image *img)
+{
+	return probe_magic(buf, len, img, "AAAA", LD_ERR_BZ_MAGIC);
+}
+
+static int probe_b(const void *buf, size_t len, struct ld_image *img)
+{
+	return probe_magic(buf, len, img, "BBBB", LD_ERR_INVAL);
+}
+
+static const struct ld_image_type two_types[] = { { "a", probe_a }, { "b", probe_b } };
+
+static void test_arch_table(void)
+{
+	static const struct {
+		const char *name;
+		unsigned int ntypes;
+		const char *type, *file;
+		int err;
+		const char *taken, *why;	/* type that took it; words in why */
+	} rows[] = {
+		{ "first type takes its file", 2, NULL, "AAAA....", LD_OK, "a", "" },
+		{ "second type takes what the first refuses", 2, NULL, "BBBB....", LD_OK, "b", "" },
+		{ "no type takes it: LD_ERR_IMAGE_TYPE with every reason", 2, NULL, "CCCC....",
+		  LD_ERR_IMAGE_TYPE, NULL, "a: LD_ERR_BZ_MAGIC (no AAAA magic); b: LD_ERR_INVAL" },
+		{ "one type: its own code and reason", 1, NULL, "CCCC....", LD_ERR_BZ_MAGIC, NULL,
+		  "no AAAA magic" },
+		{ "--type names one: only it is probed", 2, "b", "AAAA....", LD_ERR_INVAL, NULL,
+		  "no BBBB magic" },
+		{ "--type names one that takes it", 2, "b", "BBBB....", LD_OK, "b", "" },
+		{ "--type names none of them", 2, "zImage", "AAAA....", LD_ERR_INVAL, NULL,
+		  "no image type 'zImage'" },
+		{ "a file too short for any magic", 2, NULL, "AA", LD_ERR_IMAGE_TYPE, NULL,
+		  "no AAAA magic" },
+	};
+	struct ld_image img;
+	size_t i, size;
+	uint8_t *bz;
+	int err;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		err = ld_image_probe(two_types, rows[i].ntypes, rows[i].type, rows[i].file,
+				     strlen(rows[i].file), &img);
+		if (!tap(err == rows[i].err && (rows[i].taken ? img.type &&
+				!strcmp(img.type->name, rows[i].taken) : !img.type) &&
+			 strstr(img.why, rows[i].why), "arch table: %s -> %s", rows[i].name,
+			 ld_errname(rows[i].err)))
+			printf("# got %s: %s\n", ld_errname(err), img.why);
+	}
+
+	/* The arch built in: x86_64 with its one type, bzImage. */
+	bz = mk_bz(&bz_ok, 300 * KiB, &size);
+	err = ld_image_probe(ld_arch.types, ld_arch.ntypes, NULL, bz, size, &img);
+	tap(!err && !strcmp(ld_arch.name, "x86_64") && ld_arch.ntypes == 1 &&
+	    !strcmp(img.type->name, "bzImage") && img.load_off == 5 * 512 &&
+	    img.entry_off == 0x200 && img.cmdline_max == 2047 && img.align == 2 * MiB &&
+	    img.pref_addr == 16 * MiB && img.memsz == 12 * MiB && img.below_pref &&
+	    ld_x86_bz(&img)->version == 0x020f,
+	    "arch table: x86_64 probes a bzImage (%s)", ld_errname(err));
+	err = ld_image_probe(ld_arch.types, ld_arch.ntypes, "Image", bz, size, &img);
+	tap(err == LD_ERR_INVAL && strstr(img.why, "no image type 'Image'"),
+	    "arch table: x86_64 has no Image type -> LD_ERR_INVAL");
+	bz[0x1fe] = 0;
+	err = ld_image_probe(ld_arch.types, ld_arch.ntypes, NULL, bz, size, &img);
+	tap(err == LD_ERR_BZ_MAGIC && strstr(img.why, "boot_flag 0xaa00"),
+	    "arch table: a bad boot flag keeps bzImage's own code LD_ERR_BZ_MAGIC");
+	free(bz);
+	tap(ld_arch.page_size == 4096 && ld_arch.min_addr == 1 * MiB &&
+	    ld_arch.elf_machine == 62 && ld_arch.boot_layout && ld_arch.boot_build &&
+	    ld_arch.boot_pieces && ld_arch.purgatory_jump && ld_arch.elf_rela &&
+	    ld_arch.describe && !strcmp(ld_arch.boot_name, "boot_params"),
+	    "arch table: x86_64 fills every field");
+	tap(!strcmp(ld_errname(LD_ERR_BZ_HEADER), "LD_ERR_BZ_HEADER") &&
+	    !strcmp(ld_errname(LD_ERR_TOO_MANY_E820), "LD_ERR_TOO_MANY_E820") &&
+	    !strcmp(ld_errname(LD_ERR_IMAGE_TYPE), "LD_ERR_IMAGE_TYPE") &&
+	    strstr(ld_strerror(LD_ERR_BZ_TRUNCATED), "shorter than its setup header"),
+	    "arch table: the arch's error codes have names and messages");
+}
+
 int main(int argc, char **argv)
 {
 	FILE *f;
@@ -1191,6 +1284,7 @@ int main(int argc, char **argv)
 	fclose(f);
 
 	test_names();
+	test_arch_table();
 	test_bzimage();
 	test_bzimage_fields();
 	test_place();

@@ -238,6 +238,23 @@ for name in default no-files no-folios many; do
 	agree "valid handover $name" "$T/h-$name"
 done
 agree "valid handover without luo-rfc" "$T/h-kho-no-luo"
+
+# The receiving kernel's page size (check --page-size, struct ho_env
+# page_size): gen's layout is made of 4 KiB pages, so a 4 KiB kernel takes
+# it and a 64 KiB one cannot: its radix tree pages are 64 KiB, and gen
+# wrote 4 KiB ones.
+echo "# check --page-size"
+for ps in 4096 65536; do
+	out=$("$LUO_FDT_SAN" check --page-size $ps --memmap "$T/h-default/memmap.txt" \
+		--phys "$T/h-default/phys" "$T/h-default/kho.dtb" 2>&1)
+	rc=$?
+	if [ $ps = 4096 ]; then
+		expect "whole handover default, --page-size 4096: valid" "$rc" "$out"
+	else
+		failed_with HO_ERR_ADDR_UNMAPPED && [[ "$out" == *"radix tree page"* ]]
+		expect "whole handover default, --page-size 65536: HO_ERR_ADDR_UNMAPPED (radix tree page)" $? "exit $rc" "$out"
+	fi
+done
 [[ $(verdict "$T/h-default" "$T/h-default/kho.dtb") == "exit 0 " ]]
 expect "negative control: the valid handover is valid" $?
 while read -r defect errname mode; do
@@ -348,6 +365,9 @@ gen --defect folio-order|2|needs --out-dir
 gen --files 100 --folios 1000|2|must be at most
 gen --out-dir h -o x.dtb|2|exclude each other
 check --phys no-such-dir v-kho.dtb|2|No such file
+check --page-size 3000 v-kho.dtb|2|not a power of two
+check --page-size 131072 v-kho.dtb|2|not a power of two
+check --page-size 2048 v-kho.dtb|2|not a power of two
 EOF
 
 # A memory map given as a /sys/firmware/memmap-like directory.
@@ -393,7 +413,7 @@ while IFS='|' read -r blob text; do
 done <<'EOF'
 v-kho.dtb|compatible = "kho-v4";
 v-kho.dtb|preserved-memory-map = phys 0x1000000;
-v-kho.dtb|preserved-data = phys 0x1001000; /* [0x1001000, 0x1001
+v-kho.dtb|preserved-data = phys 0x8000000; /* [0x8000000, 0x800
 v-luo.dtb|liveupdate-count = 1;
 v-luo.dtb|session = 0;
 v-luo.dtb|name = "session-0";

@@ -9,6 +9,7 @@
 #include <libfdt.h>
 
 #include "hobuild.h"
+#include "ho/kho_radix.h"
 
 #define HB_NAME_(n) #n,
 const char *const hb_defect_names[] = { HB_DEFECTS(HB_NAME_) };
@@ -18,7 +19,6 @@ const char *const hb_defect_names[] = { HB_DEFECTS(HB_NAME_) };
 #define RAM_SPLIT	0x20000000ull
 #define RESV		0x80000000ull
 #define RAM_HI		0x100000000ull
-#define MEMMAP_ROOT	0x30000000ull
 #define OTHER_BLOB	0x30001000ull
 #define UNMAPPED_RAM	0x30002000ull
 #define SCRATCH_BASE	0x01000000ull
@@ -58,6 +58,74 @@ static uint64_t hb_alloc_page(struct hb *h, uint64_t size)
 {
 	h->used = (h->used + 4095) & ~4095ull;
 	return hb_alloc(h, (size + 4095) & ~4095ull);
+}
+
+/*
+ * A kho_alloc_preserve() block: a folio of 2^order pages holding size
+ * bytes, aligned to its size.
+ */
+static uint64_t hb_alloc_block(struct hb *h, uint64_t size)
+{
+	uint64_t a = 4096;
+
+	while (a < size)
+		a <<= 1;
+	h->used = (h->used + a - 1) & ~(a - 1);
+	return hb_alloc(h, a);
+}
+
+static uint64_t radix_alloc(void *ctx)
+{
+	return hb_alloc_page(ctx, 4096);
+}
+
+static void *radix_map(void *ctx, uint64_t phys)
+{
+	return hb_ptr(ctx, phys);
+}
+
+int hb_preserve(struct hb *h, uint64_t phys, uint32_t order)
+{
+	struct ho_radix_geom g;
+
+	ho_radix_geom_init(&g, 4096);
+	/* no key can say it: the kernel never preserves such a folio */
+	if (order > g.max_order || (phys & ((4096ull << order) - 1)))
+		return 0;
+	return ho_radix_insert(&g, h->radix_root, ho_radix_key(&g, phys, order),
+			       radix_alloc, radix_map, h) ? -1 : 0;
+}
+
+int hb_unpreserve(struct hb *h, uint64_t phys, uint32_t order)
+{
+	struct ho_radix_geom g;
+	uint64_t key, next, bit;
+	uint8_t *p = hb_ptr(h, h->radix_root);
+	uint32_t level;
+
+	ho_radix_geom_init(&g, 4096);
+	key = ho_radix_key(&g, phys, order);
+	for (level = g.depth - 1; level; level--) {
+		memcpy(&next, p + 8 * ho_radix_index(&g, key, level), 8);
+		if (!next)
+			return -1;
+		p = hb_ptr(h, next);
+	}
+	bit = ho_radix_index(&g, key, 0);
+	if (!(p[bit >> 3] & (1u << (bit & 7))))
+		return -1;
+	p[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+	return 0;
+}
+
+/* get_order(): the kho_alloc_preserve() folio holding bytes. */
+static uint32_t block_order(uint64_t bytes)
+{
+	uint32_t o = 0;
+
+	while ((4096ull << o) < bytes)
+		o++;
+	return o;
 }
 
 static int prop_u64(void *fdt, const char *name, uint64_t v)
@@ -167,7 +235,7 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 	*table = 0;
 	if (!n)
 		return 0;
-	*table = hb_alloc_page(h, n * sizeof(*f));
+	*table = hb_alloc_block(h, n * sizeof(*f));
 	if (!*table)
 		return -1;
 	f = hb_ptr(h, *table);
@@ -183,10 +251,13 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 		f[0].order = 0;		/* one page inside file 0's first */
 		f[0].phys = HB_FOLIO_PHYS + 4096;
 	}
-	if (file)
-		return 0;
-	h->table0 = *table;
-	folio_defects(h, f, n);
+	if (!file) {
+		h->table0 = *table;
+		folio_defects(h, f, n);
+	}
+	CK(hb_preserve(h, *table, block_order(n * sizeof(*f))));
+	for (k = 0; k < n; k++)
+		CK(hb_preserve(h, f[k].phys, f[k].order));
 	return 0;
 }
 
@@ -242,9 +313,10 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 	void *fdt;
 
 	CK(build_folios(h, file, nfolios, &table));
-	*phys = hb_alloc_page(h, space);
+	*phys = hb_alloc_block(h, space);
 	if (!*phys)
 		return -1;
+	CK(hb_preserve(h, *phys, block_order(space)));
 	if (!file)
 		h->data0 = *phys;
 	fdt = hb_ptr(h, *phys);
@@ -258,8 +330,10 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 	CK(prop_u32(fdt, "seals", memfd_seals(d)));
 	if (d == HB_MEMFD_TABLE_OUTSIDE_RAM)
 		table = RESV;
-	if (d == HB_MEMFD_TABLE_UNMAPPED)
+	if (d == HB_MEMFD_TABLE_UNMAPPED) {
 		table = UNMAPPED_RAM;
+		CK(hb_preserve(h, table, block_order(nfolios * 24)));
+	}
 	if (d == HB_MEMFD_TABLE_UNALIGNED)
 		table += 8;
 	CK(prop_u64(fdt, "folios", table));
@@ -345,8 +419,10 @@ static int build_file(struct hb *h, void *fdt, int i)
 		session = 99;
 	if (i == 0 && d == HB_LUO_SPARSE_BAD_REF)
 		session = 1;
-	if (i == 0 && d == HB_MEMFD_DATA_UNMAPPED)
+	if (i == 0 && d == HB_MEMFD_DATA_UNMAPPED) {
 		data = UNMAPPED_RAM;
+		CK(hb_preserve(h, data, 0));
+	}
 	if (i == 0 && d == HB_MEMFD_DATA_MISALIGNED)
 		data += 4;
 	if (i == 0 && d == HB_LUO_DATA_OUTSIDE_RAM)
@@ -375,9 +451,10 @@ static int build_luo(struct hb *h)
 	void *fdt;
 	int i;
 
-	h->luo_phys = hb_alloc(h, h->p.luo_space);
+	h->luo_phys = hb_alloc_block(h, h->p.luo_space);
 	if (!h->luo_phys)
 		return -1;
+	CK(hb_preserve(h, h->luo_phys, block_order(h->p.luo_space)));
 	fdt = hb_ptr(h, h->luo_phys);
 	CK(fdt_create(fdt, h->p.luo_space));
 	CK(fdt_finish_reservemap(fdt));
@@ -475,7 +552,7 @@ static int build_luo_subtree(struct hb *h, void *fdt)
 static int build_kho_root_props(struct hb *h, void *fdt)
 {
 	enum hb_defect d = h->defect;
-	uint64_t map = MEMMAP_ROOT;
+	uint64_t map = h->radix_root;
 
 	if (d == HB_KHO_BAD_COMPAT)
 		CK(fdt_property_string(fdt, "compatible", "kho-v3"));
@@ -672,6 +749,7 @@ static int build_scratch(struct hb *h)
 
 		f[0].order = 0;
 		f[0].phys = h->kd.scratch_addr;
+		CK(hb_preserve(h, f[0].phys, 0));
 	}
 	if (h->defect == HB_SCRATCH_EMPTY)
 		h->kd.scratch_size = 0;
@@ -737,9 +815,15 @@ int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 	if (p->nsessions < 1 || p->nscratch < 4 ||
 	    p->kho_space > HB_KHO_SPACE || p->luo_space > HB_LUO_SPACE)
 		return -1;
+	h->radix_root = hb_alloc_page(h, 4096);
+	if (!h->radix_root)
+		return -1;
 	CK(build_luo(h));
 	CK(build_scratch(h));
 	build_segments(h);
+	/* preserved by the kernel, out of the stage's reach */
+	if (d == HB_KHO_LUO_UNMAPPED || d == HB_KHO_LUO_UNIT_ONLY_BAD)
+		CK(hb_preserve(h, UNMAPPED_RAM, block_order(h->luo_size)));
 	end = h->used;
 	h->used = 0;
 	CK(build_kho(h));

@@ -5,7 +5,11 @@
  * Builds a complete handover with libfdt's sequential-write API into an
  * arena that stands for physical memory at HB_ARENA_PHYS: KHO root FDT,
  * LUO FDT, one memfd-v1 FDT and folio table per file, scratch table, a
- * memory map and kexec segments. A defect (enum hb_defect) breaks exactly
+ * memory map and kexec segments, and KHO's preserved-page radix tree
+ * (preserved-memory-map) with a key for every block and folio as the kernel
+ * would preserve it: the LUO blob and memfd FDTs and tables as
+ * kho_alloc_preserve() blocks, folios at their table's order (after the
+ * defect, so that the tree agrees with the table). A defect (enum hb_defect) breaks exactly
  * one thing on the way, so each test row names what it breaks.
  */
 #ifndef HOBUILD_H
@@ -113,6 +117,7 @@ struct hb {
 	struct ho_env env;
 	void *work;		/* env.work: HB_WORK_SIZE bytes */
 	uint64_t data0, table0;	/* file 0's memfd FDT and folio table */
+	uint64_t radix_root;	/* KHO's preserved-page tree (4 KiB pages) */
 };
 
 #define HB_WORK_SIZE	(1u << 20)
@@ -127,5 +132,9 @@ int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 void hb_free(struct hb *h);
 /* Pointer into the arena for a phys address (no checks). */
 void *hb_ptr(struct hb *h, uint64_t phys);
+/* Add 2^order pages at phys to h's radix tree; 0 on success. */
+int hb_preserve(struct hb *h, uint64_t phys, uint32_t order);
+/* Remove that key again (tests that break the tree); 0 if it was there. */
+int hb_unpreserve(struct hb *h, uint64_t phys, uint32_t order);
 
 #endif /* HOBUILD_H */

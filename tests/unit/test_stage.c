@@ -18,7 +18,9 @@
 #include <libfdt.h>
 
 #include "ho/ho.h"
+#include "ho/fault.h"
 #include "ho/x86.h"
+#include "ho/kho_radix.h"
 #include "hobuild.h"
 #include "tap.h"
 #include "test_schemas.h"
@@ -197,18 +199,21 @@ static const struct hcase handover_cases[] = {
 	C(OVL_FOLIO_OTHER_FILE, HO_ERR_RANGE_OVERLAP, "preserved",
 	  "range 0x40004000+0x2000"),
 	C(OVL_FOLIO_TABLE, HO_ERR_RANGE_SHARED, "preserved", NULL),
-	C(OVL_FOLIO_LUO, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	/* the folio's key and the blob's share a head page in KHO's tree */
+	C(OVL_FOLIO_LUO, HO_ERR_KHO_ORDER_AMBIGUOUS, "kho:/luo-rfc", NULL),
 	C(OVL_FOLIO_PARTIAL, HO_ERR_RANGE_OVERLAP, "preserved",
 	  "range 0x40001000+0x1000"),
 	C(OVL_SUBTREE_IN_LUO, HO_ERR_RANGE_OVERLAP, "preserved", NULL),
 	C(OVL_SHARED_MEMFD, HO_ERR_RANGE_SHARED, "preserved", NULL),
 	C(OVL_FOLIO_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
 	  "scratch 0x3000000"),
-	C(OVL_MEMMAP_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
-	  "scratch 0x1000000"),
+	/* the tree is read first (so does the kernel): there is none there */
+	C(OVL_MEMMAP_IN_SCRATCH, HO_ERR_ADDR_UNMAPPED, "kho:/luo-rfc",
+	  "radix tree page"),
 	C(OVL_SUBTREE_IN_SCRATCH, HO_ERR_PRESERVED_IN_SCRATCH, "preserved",
 	  "scratch 0x1000000"),
-	C(OVL_MEMMAP_KHO_FDT, HO_ERR_RANGE_SHARED, "preserved", "fdt_addr"),
+	C(OVL_MEMMAP_KHO_FDT, HO_ERR_KHO_TREE_OUTSIDE_RAM, "kho:/luo-rfc",
+	  "radix tree page"),
 	C(OVL_FOLIO_SCRATCH_TABLE, HO_ERR_RANGE_SHARED, "preserved",
 	  "scratch_addr"),
 };
@@ -1324,6 +1329,616 @@ static void run_scale_cases(void)
 	run_scale_memfd_one(HO_MEMFD_MAX_FOLIOS + 1, HO_ERR_TOO_MANY_FOLIOS);
 }
 
+/* ---- test-only fault classes (ho/fault.h), as purgatory and kernel use them */
+
+enum fault_fn {
+	F_NONE, F_FDT_MAGIC, F_SCRATCH_UNALIGNED, F_SCRATCH_OVERLAP,
+	F_SCRATCH_OVERLAP_ONE_ROOM, F_SCRATCH_OVERLAP_ONE_FULL, F_FDT_SIZE,
+	F_LUO_COMPATIBLE, F_SEGMENT_OUTSIDE, F_FDT_MAGIC_UNMAPPED,
+	F_LUO_COMPATIBLE_UNMAPPED,
+};
+
+static void *map_none(const struct ho_phys *p, uint64_t addr, uint64_t size)
+{
+	(void)p, (void)addr, (void)size;
+	return NULL;
+}
+
+static void run_fault_cases(void)
+{
+	static const struct {
+		enum fault_fn fn;
+		int ret, err;		/* the function's, the check's */
+		const char *name;
+	} rows[] = {
+		{ F_NONE, HO_OK, HO_OK, "no fault: the handover passes" },
+		{ F_FDT_MAGIC, HO_OK, HO_ERR_BAD_MAGIC, "fdt magic" },
+		{ F_SCRATCH_UNALIGNED, HO_OK, HO_ERR_SCRATCH_UNALIGNED,
+		  "scratch unaligned" },
+		{ F_SCRATCH_OVERLAP, HO_OK, HO_ERR_SCRATCH_OVERLAP,
+		  "scratch overlap (4 ranges)" },
+		{ F_SCRATCH_OVERLAP_ONE_ROOM, HO_OK, HO_ERR_SCRATCH_OVERLAP,
+		  "scratch overlap, 1 range and room: a copy appended" },
+		{ F_SCRATCH_OVERLAP_ONE_FULL, HO_OK, HO_ERR_SCRATCH_UNALIGNED,
+		  "scratch overlap, 1 range, no room: misaligned instead" },
+		{ F_FDT_SIZE, HO_OK, HO_ERR_FDT_TRUNCATED, "descriptor fdt size" },
+		{ F_LUO_COMPATIBLE, HO_OK, HO_ERR_BAD_COMPATIBLE, "luo compatible" },
+		{ F_SEGMENT_OUTSIDE, HO_OK, HO_ERR_SEGMENT_OUTSIDE_SCRATCH,
+		  "segment outside scratch" },
+		{ F_FDT_MAGIC_UNMAPPED, HO_ERR_ADDR_UNMAPPED, HO_OK,
+		  "fdt magic, nothing writable: nothing damaged" },
+		{ F_LUO_COMPATIBLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, HO_OK,
+		  "luo compatible, blob not writable: nothing damaged" },
+	};
+	const struct ho_phys none = { .map = map_none };
+	struct ho_handover kd;
+	struct ho_report r;
+	uint64_t end;
+	size_t i;
+	int ret, err;
+
+	for (i = 0; i < N(rows); i++) {
+		if (hb_build(&hb, &params, HB_NONE, test_schemas)) {
+			tap(false, "fault %s: builder failed", rows[i].name);
+			continue;
+		}
+		kd = hb.kd;
+		ret = HO_OK;
+		switch (rows[i].fn) {
+		case F_NONE:
+			break;
+		case F_FDT_MAGIC:
+			ret = ho_fault_fdt_magic(&hb.phys, &kd);
+			break;
+		case F_SCRATCH_UNALIGNED:
+			ret = ho_fault_scratch_unaligned(&hb.phys, &kd);
+			break;
+		case F_SCRATCH_OVERLAP:
+			ret = ho_fault_scratch_overlap(&hb.phys, &kd,
+						       kd.scratch_size);
+			break;
+		case F_SCRATCH_OVERLAP_ONE_ROOM:
+		case F_SCRATCH_OVERLAP_ONE_FULL:
+			/* a table of its first range, the others its room */
+			end = kd.scratch_size;
+			kd.scratch_size = sizeof(struct ho_scratch);
+			ret = ho_fault_scratch_overlap(&hb.phys, &kd,
+				rows[i].fn == F_SCRATCH_OVERLAP_ONE_ROOM ?
+				end : kd.scratch_size);
+			if (rows[i].fn == F_SCRATCH_OVERLAP_ONE_ROOM &&
+			    kd.scratch_size != 2 * sizeof(struct ho_scratch))
+				ret = HO_ERR_INVAL;	/* the table did not grow */
+			break;
+		case F_FDT_SIZE:
+			ret = ho_fault_fdt_size(&kd);
+			break;
+		case F_LUO_COMPATIBLE:
+			ret = ho_fault_luo_compatible(&hb.phys, &hb.phys, &kd);
+			break;
+		case F_SEGMENT_OUTSIDE:
+			ret = ho_fault_segment_outside(&hb.phys, &kd, hb.seg,
+						       hb.nseg, 4096);
+			break;
+		case F_FDT_MAGIC_UNMAPPED:
+			ret = ho_fault_fdt_magic(&none, &kd);
+			break;
+		case F_LUO_COMPATIBLE_UNMAPPED:
+			ret = ho_fault_luo_compatible(&hb.phys, &none, &kd);
+			break;
+		}
+		err = ho_check_handover(&kd, hb.seg, hb.nseg, &hb.env, &r);
+		if (!tap(ret == rows[i].ret && err == rows[i].err,
+			 "fault %s -> %s", rows[i].name, ho_errname(rows[i].err)))
+			printf("# returned %s, check %s at %s %s\n", ho_errname(ret),
+			       ho_errname(err), r.path, r.detail);
+	}
+}
+
+/* The x86 parts: e820 types both ways, the setup_data length fault. */
+static void run_e820_cases(void)
+{
+	static const struct { uint32_t e820, mem; bool back; } rows[] = {
+		{ HO_E820_RAM, HO_MEM_RAM, true },
+		{ HO_E820_RESERVED, HO_MEM_RESERVED, true },
+		{ HO_E820_ACPI, HO_MEM_ACPI, true },
+		{ HO_E820_NVS, HO_MEM_NVS, true },
+		{ HO_E820_UNUSABLE, HO_MEM_UNUSABLE, true },
+		{ HO_E820_PMEM, HO_MEM_PMEM, true },
+		{ HO_E820_PRAM, HO_MEM_PMEM, false },	/* back as PMEM */
+		{ 0, HO_MEM_RESERVED, false },		/* unknown: reserved */
+		{ 6, HO_MEM_RESERVED, false },
+		{ 0xefffffff, HO_MEM_RESERVED, false },	/* soft reserved */
+	};
+	static const struct ho_e820_entry e[] = {
+		{ 0, 0x9fc00, HO_E820_RAM }, { 0x9fc00, 0x400, HO_E820_RESERVED },
+		{ 0x100000, 0x3ff00000, HO_E820_RAM }, { 0xfffc0000, 0x40000, 99 },
+	};
+	static uint64_t mem[16];	/* one entry at phys 0x1000 */
+	struct ho_window w = { 0x1000, mem, sizeof(mem) };
+	struct ho_phys p = { ho_phys_window_map, &w, 1 };
+	struct ho_setup_data *sd = (void *)mem;
+	struct ho_handover kd = { 1, 2, 3, 4 }, got;
+	struct ho_sd_kho pl = ho_sd_kho_from(&kd);
+	struct ho_mem_range r[8];
+	struct ho_memmap mm = { r, 0 };
+	size_t i;
+	uint32_t n;
+
+	for (i = 0; i < N(rows); i++)
+		tap(ho_mem_type_from_e820(rows[i].e820) == rows[i].mem &&
+		    (!rows[i].back || ho_e820_type(rows[i].mem) == rows[i].e820),
+		    "e820 type %u <-> memory type %u%s", rows[i].e820,
+		    rows[i].mem, rows[i].back ? "" : " (one way)");
+	tap(ho_e820_type(HO_MEM_TYPES) == HO_E820_RESERVED &&
+	    ho_e820_type(1000) == HO_E820_RESERVED,
+	    "memory type not listed -> e820 reserved");
+	n = ho_e820_to_memmap(e, N(e), r, N(r));
+	mm.count = n;
+	tap(n == N(e) && r[2].addr == 0x100000 && r[2].size == 0x3ff00000 &&
+	    ho_mem_usable(&mm, 0x100000, 0x1000) &&
+	    !ho_mem_usable(&mm, 0x9fc00, 0x100) &&
+	    r[3].type == HO_MEM_RESERVED,
+	    "e820 table -> memory map (unknown type 99 not usable)");
+	tap(ho_e820_to_memmap(e, N(e), r, 2) == 2, "e820 table cut at cap");
+	sd[0] = (struct ho_setup_data){ 0, HO_SETUP_KEXEC_KHO, sizeof(pl) };
+	memcpy(&sd[1], &pl, sizeof(pl));
+	tap(ho_fault_sd_kho_len(&p, 0x1000) == HO_OK &&
+	    ho_sd_kho_data(&p, 0x1000, &got) == HO_ERR_KHO_DATA_SIZE,
+	    "fault setup_data length -> HO_ERR_KHO_DATA_SIZE");
+	tap(ho_fault_sd_kho_len(&p, 0) == HO_ERR_NOT_FOUND,
+	    "fault setup_data length, no entry -> HO_ERR_NOT_FOUND");
+}
+
+/*
+ * The receiving kernel's page size (ho_env.page_size): one memfd handover
+ * checked at 4 KiB and at 64 KiB. Variants move file 0's folio table and
+ * folios so that each rule that means PAGE_SIZE is the one that decides.
+ */
+enum ps_variant {
+	PS_AS_BUILT,	/* table and folios 4 KiB aligned, 8 KiB folios */
+	PS_TABLE_64K,	/* table moved to a 64 KiB boundary */
+	PS_TABLE_64K_SIZED, /* + size for 64 KiB pages */
+	PS_SCALED,	/* + folios 128 KiB apart, size for 64 KiB pages */
+	PS_FOLIOS_64K,	/* + folio 1 (order 0) 64 KiB after folio 0 (order 1) */
+	PS_SMALL_SIZE,	/* + size one 64 KiB page short of the last folio */
+};
+
+struct ps_case {
+	const char *name;
+	enum ps_variant v;
+	uint64_t page_size;
+	int want;
+};
+
+static const struct ps_case ps_cases[] = {
+	{ "as built, 4 KiB pages", PS_AS_BUILT, 4096, HO_OK },
+	{ "as built, page_size 0 means 4 KiB", PS_AS_BUILT, 0, HO_OK },
+	{ "table 4K- not 64K-aligned, 64 KiB pages", PS_AS_BUILT, 65536,
+	  HO_ERR_FOLIO_TABLE_UNALIGNED },
+	{ "4 folios in a 32 KiB file: one 64 KiB page", PS_TABLE_64K, 65536,
+	  HO_ERR_FOLIO_TABLE },
+	{ "8 KiB-spaced order-1 folios, 64 KiB pages", PS_TABLE_64K_SIZED,
+	  65536, HO_ERR_FOLIO_UNALIGNED },
+	{ "table 64K-aligned, 4 KiB pages", PS_TABLE_64K, 4096, HO_OK },
+	{ "folios 128 KiB apart, 4 KiB pages", PS_SCALED, 4096, HO_OK },
+	{ "folios 128 KiB apart, 16 KiB pages", PS_SCALED, 16384, HO_OK },
+	{ "folios 128 KiB apart, 64 KiB pages", PS_SCALED, 65536, HO_OK },
+	{ "order-1 folio, order-0 folio 64 KiB later, 4 KiB pages",
+	  PS_FOLIOS_64K, 4096, HO_OK },
+	{ "order-1 folio (128 KiB at 64K) covers the next, 64 KiB pages",
+	  PS_FOLIOS_64K, 65536, HO_ERR_RANGE_OVERLAP },
+	{ "last folio's second 64 KiB page beyond size, 64 KiB pages",
+	  PS_SMALL_SIZE, 65536, HO_ERR_FOLIO_BEYOND_SIZE },
+	{ "the same size, 4 KiB pages", PS_SMALL_SIZE, 4096, HO_OK },
+	{ "page size 2048", PS_AS_BUILT, 2048, HO_ERR_PAGE_SIZE },
+	{ "page size 12288 (not a power of two)", PS_AS_BUILT, 12288,
+	  HO_ERR_PAGE_SIZE },
+	{ "page size 128 KiB", PS_AS_BUILT, 131072, HO_ERR_PAGE_SIZE },
+	{ "page size 1", PS_AS_BUILT, 1, HO_ERR_PAGE_SIZE },
+};
+
+static void *ps_memfd(enum ps_variant v)
+{
+	void *fdt;
+	struct ho_memfd_folio *t;
+	uint64_t table, spacing = 0, size = 0;
+	int i, n = params.nfolios;
+
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	fdt = hb_ptr(&hb, hb.data0);
+	if (v == PS_AS_BUILT)
+		return fdt;
+	/* a 64 KiB-aligned spot past everything built */
+	table = (HB_ARENA_PHYS + hb.used + 0xffff) & ~0xffffull;
+	memcpy(hb_ptr(&hb, table), hb_ptr(&hb, hb.table0),
+	       n * sizeof(*t));
+	fdt_setprop_inplace(fdt, 0, "folios", &table, sizeof(table));
+	t = hb_ptr(&hb, table);
+	if (v == PS_SCALED || v == PS_SMALL_SIZE)
+		spacing = 0x20000;
+	if (v == PS_FOLIOS_64K)
+		spacing = 0x10000;
+	size = (uint64_t)n * 2 * 65536;
+	if (v == PS_SMALL_SIZE)
+		size -= 65536;
+	for (i = 0; spacing && i < n; i++)
+		t[i].phys = HB_FOLIO_PHYS + (uint64_t)i * spacing;
+	if (v == PS_FOLIOS_64K) {	/* folios 2.. at 128 KiB steps */
+		for (i = 2; i < n; i++)
+			t[i].phys = HB_FOLIO_PHYS + (uint64_t)i * 0x20000;
+		t[1].order = 0;
+	}
+	if (v == PS_TABLE_64K)
+		size = 0;	/* as built: 32 KiB */
+	if (size)
+		fdt_setprop_inplace(fdt, 0, "size", &size, sizeof(size));
+	return fdt;
+}
+
+static void run_page_size_cases(void)
+{
+	struct ho_scratch sc[2] = { { 0x1000000, 0x10000 },
+				    { 0x2001000, 0x1000 } };
+	struct ho_report r;
+	struct ho_env env;
+	size_t i;
+	void *fdt;
+	int err;
+
+	for (i = 0; i < sizeof(ps_cases) / sizeof(*ps_cases); i++) {
+		fdt = ps_memfd(ps_cases[i].v);
+		env = hb.env;
+		env.page_size = ps_cases[i].page_size;
+		err = ho_memfd_check(fdt, 4096, &env, &r);
+		tap(err == ps_cases[i].want, "page size: %s -> %s (%s %s)",
+		    ps_cases[i].name, ho_errname(ps_cases[i].want),
+		    ho_errname(err), r.detail);
+	}
+	/* the same handover as a whole: every rule scales */
+	hb_build(&hb, &params, HB_NONE, test_schemas);
+	hb.env.page_size = 4096;
+	err = hb_check(&r);
+	hb.env.page_size = 65536;
+	tap(err == HO_OK && hb_check(&r) != HO_OK,
+	    "page size: whole handover passes at 4 KiB, refused at 64 KiB "
+	    "(%s at %s)", ho_errname(hb_check(&r)), r.path);
+	hb.env.page_size = 8192 + 4096;
+	err = hb_check(&r);
+	tap(err == HO_ERR_PAGE_SIZE && strstr(r.detail, "page_size"),
+	    "page size: ho_check_handover refuses 12 KiB (%s %s)",
+	    ho_errname(err), r.detail);
+	hb.env.page_size = 0;
+	env = (struct ho_env){ .page_size = 4096 };
+	err = ho_scratch_check_env(sc, sizeof(sc), &env, &r);
+	env.page_size = 65536;
+	tap(err == HO_OK && ho_scratch_check_env(sc, sizeof(sc), &env, &r) ==
+	    HO_ERR_SCRATCH_UNALIGNED && strstr(r.path, "scratch[1]"),
+	    "page size: scratch 4K-aligned entry passes at 4 KiB, refused at "
+	    "64 KiB (%s)", r.path);
+	sc[1].addr = 0x2000000;
+	sc[1].size = 0x10000;
+	tap(ho_scratch_check_env(sc, sizeof(sc), &env, &r) == HO_OK,
+	    "page size: 64K-aligned scratch passes at 64 KiB");
+	env.page_size = 3;
+	tap(ho_scratch_check_env(sc, sizeof(sc), &env, &r) == HO_ERR_PAGE_SIZE,
+	    "page size: ho_scratch_check_env refuses page size 3");
+	tap(ho_schema_check_env(fdt, 4096, &test_memfd_schema, &env, &r) ==
+	    HO_ERR_PAGE_SIZE, "page size: ho_schema_check_env refuses "
+	    "page size 3");
+}
+
+/*
+ * The memory reservation block, on any FDT (ho_fdt_check) and on a KHO
+ * root (ho_kho_check, which refuses any entry: nothing in the receiving
+ * kernel reads one).
+ */
+enum rsv_patch {
+	RSV_AS_IS,
+	RSV_UNTERMINATED,	/* the terminator's size made non-zero */
+	RSV_AFTER_STRUCT,	/* off_mem_rsvmap past the structure block */
+};
+
+struct rsv_case {
+	const char *name;
+	uint64_t e[40][2];
+	int n;			/* entries written (<= 40) */
+	enum rsv_patch patch;
+	int want_fdt, want_kho;
+};
+
+static const struct rsv_case rsv_cases[] = {
+	{ "no entries", { { 0 } }, 0, RSV_AS_IS, HO_OK, HO_OK },
+	{ "one entry", { { 0x100000, 0x1000 } }, 1, RSV_AS_IS, HO_OK,
+	  HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "two touching entries", { { 0x2000, 0x1000 }, { 0x1000, 0x1000 } },
+	  2, RSV_AS_IS, HO_OK, HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "entry ending at 2^64 - 1", { { ~0ull - 0x1000, 0x1000 } }, 1,
+	  RSV_AS_IS, HO_OK, HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "entry wrapping past 2^64", { { ~0ull - 0xfff, 0x2000 } }, 1,
+	  RSV_AS_IS, HO_ERR_FDT_RSVMAP_WRAP, HO_ERR_FDT_RSVMAP_WRAP },
+	{ "entry of size 2^64 - 1 at 1", { { 1, ~0ull } }, 1, RSV_AS_IS,
+	  HO_ERR_FDT_RSVMAP_WRAP, HO_ERR_FDT_RSVMAP_WRAP },
+	{ "overlapping entries", { { 0x1000, 0x2000 }, { 0x2000, 0x1000 } },
+	  2, RSV_AS_IS, HO_ERR_FDT_RSVMAP_OVERLAP, HO_ERR_FDT_RSVMAP_OVERLAP },
+	{ "overlap, unsorted, by one byte",
+	  { { 0x9000, 0x1000 }, { 0x5000, 0x1000 }, { 0x1000, 0x8001 } }, 3,
+	  RSV_AS_IS, HO_ERR_FDT_RSVMAP_OVERLAP, HO_ERR_FDT_RSVMAP_OVERLAP },
+	{ "two entries at one address", { { 0x4000, 0x10 }, { 0x4000, 0x10 } },
+	  2, RSV_AS_IS, HO_ERR_FDT_RSVMAP_OVERLAP, HO_ERR_FDT_RSVMAP_OVERLAP },
+	{ "unterminated before the structure block", { { 0x1000, 0x1000 } },
+	  1, RSV_UNTERMINATED, HO_ERR_FDT_RSVMAP, HO_ERR_FDT_RSVMAP },
+	{ "unterminated, no entries", { { 0 } }, 0, RSV_UNTERMINATED,
+	  HO_ERR_FDT_RSVMAP, HO_ERR_FDT_RSVMAP },
+	{ "block placed after the structure block", { { 0 } }, 0,
+	  RSV_AFTER_STRUCT, HO_ERR_FDT_RSVMAP, HO_ERR_FDT_RSVMAP },
+	{ "32 entries (the limit)", { { 0 } }, 32, RSV_AS_IS, HO_OK,
+	  HO_ERR_FDT_RSVMAP_ENTRY },
+	{ "33 entries", { { 0 } }, 33, RSV_AS_IS,
+	  HO_ERR_FDT_RSVMAP_TOO_MANY, HO_ERR_FDT_RSVMAP_TOO_MANY },
+	{ "40 entries", { { 0 } }, 40, RSV_AS_IS,
+	  HO_ERR_FDT_RSVMAP_TOO_MANY, HO_ERR_FDT_RSVMAP_TOO_MANY },
+};
+
+static int rsv_fdt(const struct rsv_case *c, void *buf, int size)
+{
+	uint64_t a, z;
+	int i, err;
+
+	err = fdt_create(buf, size);
+	for (i = 0; i < c->n && !err; i++) {
+		/* rows without addresses: 64 KiB apart, in reverse order */
+		a = c->e[i][1] ? c->e[i][0] : (uint64_t)(c->n - i) << 16;
+		err = fdt_add_reservemap_entry(buf, a, c->e[i][1] ?
+					       c->e[i][1] : 0x1000);
+	}
+	err = err ? err : fdt_finish_reservemap(buf);
+	err = err ? err : fdt_begin_node(buf, "");
+	err = err ? err : fdt_property_string(buf, "compatible", "kho-v4");
+	z = 0;
+	err = err ? err : fdt_property(buf, "preserved-memory-map", &z,
+				       sizeof(z));
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_finish(buf);
+	if (err)
+		return err;
+	if (c->patch == RSV_UNTERMINATED) {	/* size of the terminator */
+		z = cpu_to_fdt64(1);
+		memcpy((uint8_t *)buf + fdt_off_mem_rsvmap(buf) + 16 * c->n + 8,
+		       &z, 8);
+	}
+	if (c->patch == RSV_AFTER_STRUCT)	/* the zeroed strings tail */
+		fdt_set_off_mem_rsvmap(buf, fdt_off_dt_strings(buf));
+	return 0;
+}
+
+static void run_rsvmap_cases(void)
+{
+	static uint64_t buf[512];
+	struct ho_report r;
+	size_t i;
+	int err, kerr;
+
+	for (i = 0; i < sizeof(rsv_cases) / sizeof(*rsv_cases); i++) {
+		const struct rsv_case *c = &rsv_cases[i];
+
+		memset(buf, 0, sizeof(buf));
+		if (rsv_fdt(c, buf, sizeof(buf))) {
+			tap(0, "rsvmap: %s: could not build", c->name);
+			continue;
+		}
+		err = ho_fdt_check(buf, sizeof(buf), &r);
+		kerr = ho_kho_check(buf, sizeof(buf), NULL, &r);
+		tap(err == c->want_fdt && kerr == c->want_kho,
+		    "rsvmap: %s -> fdt %s, kho %s (%s, %s)", c->name,
+		    ho_errname(c->want_fdt), ho_errname(c->want_kho),
+		    ho_errname(err), ho_errname(kerr));
+	}
+}
+
+/*
+ * KHO's preserved-page radix tree (kho_radix.c). hb_build() writes a tree
+ * with every block and folio; each row rewrites file 0's folio table to
+ * folios of order 0, 0, 1 and 2 (pages 0, 1, 2-3, 4-7) and then breaks
+ * the tree or the table in one way.
+ */
+enum rx_edit {
+	RX_ASIS,		/* the tree agrees with the table */
+	RX_ORDER2_AT_0,		/* the order-2 folio preserved at order 0 */
+	RX_ORDER0_AT_1,		/* an order-0 folio preserved at order 1 */
+	RX_TABLE_SAYS_1,	/* the table says order 1 for an order-2 folio */
+	RX_UNPRESERVED,		/* the order-2 folio has no key */
+	RX_TWO_ORDERS,		/* order 2 and order 0 at one head */
+	RX_NO_TABLE,		/* the folio table block has no key */
+	RX_NO_MEMFD,		/* the memfd FDT page has no key */
+	RX_NO_LUO,		/* the LUO blob has no key */
+	RX_LUO_ORDER0,		/* LUO blob a 4 KiB block: enough for it */
+	RX_TREE_UNALIGNED,	/* the root's entries + 8 */
+	RX_TREE_RESERVED,	/* the root's entries in reserved memory */
+	RX_TREE_UNMAPPED,	/* the root's entries where the stage cannot read */
+	RX_TREE_LOOP,		/* the root's entries point to the root */
+	RX_TREE_EMPTY,		/* the root's entries cleared: nothing preserved */
+	RX_NO_PHYS,		/* RX_UNPRESERVED, nested blobs not followed */
+};
+
+struct rx_case {
+	const char *name;
+	enum rx_edit edit;
+	int want;
+	const char *path;
+};
+
+static const struct rx_case rx_cases[] = {
+	{ "orders 0, 0, 1, 2 preserved as the table says", RX_ASIS, HO_OK,
+	  NULL },
+	{ "order-2 folio preserved at order 0", RX_ORDER2_AT_0,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "order-0 folio preserved at order 1", RX_ORDER0_AT_1,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "table says order 1, tree order 2", RX_TABLE_SAYS_1,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "folio at an unpreserved address", RX_UNPRESERVED,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "folio preserved at order 2 and order 0", RX_TWO_ORDERS,
+	  HO_ERR_KHO_ORDER_AMBIGUOUS, "memfd@" },
+	{ "folio table not preserved", RX_NO_TABLE, HO_ERR_KHO_NOT_PRESERVED,
+	  "memfd@" },
+	{ "memfd FDT page not preserved", RX_NO_MEMFD,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "LUO blob not preserved", RX_NO_LUO, HO_ERR_KHO_NOT_PRESERVED,
+	  "kho:/luo-rfc" },
+	{ "LUO blob in a 4 KiB block (it is smaller)", RX_LUO_ORDER0, HO_OK,
+	  NULL },
+	{ "tree page not page aligned", RX_TREE_UNALIGNED,
+	  HO_ERR_KHO_TREE_UNALIGNED, "kho:/luo-rfc" },
+	{ "tree page in reserved memory", RX_TREE_RESERVED,
+	  HO_ERR_KHO_TREE_OUTSIDE_RAM, "kho:/luo-rfc" },
+	{ "tree page the stage cannot read", RX_TREE_UNMAPPED,
+	  HO_ERR_ADDR_UNMAPPED, "kho:/luo-rfc" },
+	{ "tree page pointing back at the root", RX_TREE_LOOP,
+	  HO_ERR_KHO_TREE_LOOP, "kho:/luo-rfc" },
+	{ "tree root empty", RX_TREE_EMPTY, HO_ERR_KHO_NOT_PRESERVED,
+	  "kho:/luo-rfc" },
+	{ "unpreserved folio, nested blobs not followed", RX_NO_PHYS, HO_OK,
+	  NULL },
+};
+
+/* The root's non-zero entries all set to v (v + 8 when v is 0). */
+static void rx_root_entries(uint64_t v, bool plus8)
+{
+	uint64_t *root = hb_ptr(&hb, hb.radix_root);
+	int i;
+
+	for (i = 0; i < 512; i++)
+		if (root[i])
+			root[i] = plus8 ? root[i] + 8 : v;
+}
+
+static int rx_apply(enum rx_edit e)
+{
+	struct ho_memfd_folio *f = hb_ptr(&hb, hb.table0);
+	static const uint32_t order[4] = { 0, 0, 1, 2 };
+	static const uint64_t index[4] = { 0, 1, 2, 4 };
+	int k, err = 0;
+
+	for (k = 0; k < 4; k++)		/* as built: order 1 at k * 8 KiB */
+		err |= hb_unpreserve(&hb, HB_FOLIO_PHYS + k * 8192ull, 1);
+	for (k = 0; k < 4; k++) {
+		f[k].phys = HB_FOLIO_PHYS + index[k] * 4096;
+		f[k].index = index[k];
+		f[k].order = order[k];
+		if (!(e == RX_UNPRESERVED || e == RX_NO_PHYS) || k != 3)
+			err |= hb_preserve(&hb, f[k].phys, order[k]);
+	}
+	switch (e) {
+	case RX_ORDER2_AT_0:
+		err |= hb_unpreserve(&hb, f[3].phys, 2);
+		err |= hb_preserve(&hb, f[3].phys, 0);
+		break;
+	case RX_ORDER0_AT_1:
+		err |= hb_unpreserve(&hb, f[0].phys, 0);
+		err |= hb_unpreserve(&hb, f[1].phys, 0);
+		err |= hb_preserve(&hb, f[0].phys, 1);
+		break;
+	case RX_TABLE_SAYS_1:
+		f[3].order = 1;
+		break;
+	case RX_TWO_ORDERS:
+		err |= hb_preserve(&hb, f[3].phys, 0);
+		break;
+	case RX_NO_TABLE:
+		err |= hb_unpreserve(&hb, hb.table0, 0);
+		break;
+	case RX_NO_MEMFD:
+		err |= hb_unpreserve(&hb, hb.data0, 0);
+		break;
+	case RX_NO_LUO:
+		err |= hb_unpreserve(&hb, hb.luo_phys, 2);
+		break;
+	case RX_LUO_ORDER0:
+		err |= hb_unpreserve(&hb, hb.luo_phys, 2);
+		err |= hb_preserve(&hb, hb.luo_phys, 0);
+		break;
+	case RX_TREE_UNALIGNED:
+		rx_root_entries(0, true);
+		break;
+	case RX_TREE_RESERVED:
+		rx_root_entries(0x80000000ull, false);
+		break;
+	case RX_TREE_UNMAPPED:
+		rx_root_entries(0x30002000ull, false);
+		break;
+	case RX_TREE_LOOP:
+		rx_root_entries(hb.radix_root, false);
+		break;
+	case RX_TREE_EMPTY:
+		memset(hb_ptr(&hb, hb.radix_root), 0, 4096);
+		break;
+	case RX_NO_PHYS:
+		hb.env.phys = NULL;
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
+static void run_radix_cases(void)
+{
+	struct ho_radix_geom g;
+	struct ho_report r;
+	size_t i;
+	int err;
+
+	for (i = 0; i < N(rx_cases); i++) {
+		const struct rx_case *c = &rx_cases[i];
+
+		if (hb_build(&hb, &params, HB_NONE, test_schemas) ||
+		    rx_apply(c->edit)) {
+			tap(false, "radix: %s: builder failed", c->name);
+			continue;
+		}
+		if (c->edit == RX_NO_PHYS)
+			err = ho_kho_check(hb_ptr(&hb, hb.kd.fdt_addr),
+					   hb.kd.fdt_size, &hb.env, &r);
+		else
+			err = hb_check(&r);
+		tap(err == c->want && (!c->path || strstr(r.path, c->path)),
+		    "radix: %s -> %s (%s at %s %s)", c->name,
+		    ho_errname(c->want), ho_errname(err), r.path, r.detail);
+	}
+	/* cost: every folio looked up at each order its address allows */
+	{
+		struct hb_params big = params;
+		double ms;
+
+		big.nfiles = 1;
+		big.nfolios = 100000;
+		if (hb_build(&hb, &big, HB_NONE, test_schemas)) {
+			tap(false, "radix: 100000 folios: builder failed");
+		} else {
+			ms = now_ms();
+			err = hb_check(&r);
+			ms = now_ms() - ms;
+			tap(err == HO_OK && ms < 1000,
+			    "radix: 100000 order-1 folios proven in KHO's tree "
+			    "in %.1f ms (%s)", ms, ho_errname(err));
+		}
+	}
+	/* the layout of include/linux/kho/abi/kexec_handover.h */
+	ho_radix_geom_init(&g, 4096);
+	tap(g.depth == 6 && g.table_bits == 9 && g.bitmap_bits == 15 &&
+	    ho_radix_key(&g, 0, 0) == 1ull << 52 &&
+	    ho_radix_key(&g, 0x5000, 2) == (1ull << 50 | 0x5000 >> 14),
+	    "radix: 4 KiB pages: 6 levels, 512-entry tables, 2^15-bit leaves, "
+	    "order bit at 52 - order");
+	ho_radix_geom_init(&g, 16384);
+	tap(g.depth == 5, "radix: 16 KiB pages: 5 levels (%u)", g.depth);
+	ho_radix_geom_init(&g, 65536);
+	tap(g.depth == 4 && g.table_bits == 13 && g.bitmap_bits == 19,
+	    "radix: 64 KiB pages: 4 levels, 8192-entry tables (%u, %u)",
+	    g.depth, g.table_bits);
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -1342,8 +1957,13 @@ int main(void)
 	run_reloc_cases();
 	run_setup_data_cases();
 	run_kho_entry_cases();
+	run_fault_cases();
+	run_e820_cases();
 	run_cmdline_cases();
 	run_phys_cases();
+	run_page_size_cases();
+	run_rsvmap_cases();
+	run_radix_cases();
 	run_scale_cases();
 	hb_free(&hb);
 	return tap_done();

@@ -8,10 +8,11 @@ check-vm: vm-images
 	@mkdir -p $(B)/vm/logs
 	@$(TOP)/tests/vm/run-cases.sh
 
-# arm64 (issue 13): tests/vm/cases-arm64 on qemu-system-aarch64. Not in
-# CHECK_SUITES yet: its kernels are not yet measured against the CI budget.
-VM_VARIANTS_arm64 = $(sort $(shell awk '!/^#/ && NF {print $$2}' $(TOP)/tests/vm/cases-arm64))
-.PHONY: check-vm-arm64
-check-vm-arm64: $(addprefix vm-image-,$(VM_VARIANTS_arm64))
+# arm64 (issue 13): tests/vm/cases-arm64 on qemu-system-aarch64 (suite
+# vm-arm64); tests/vm/cases-arm64-slow outside make check (CI time).
+CHECK_SUITES += vm-arm64
+VM_VARIANTS_arm64 = $(sort $(shell awk '!/^\#/ && NF {print $$2}' $(TOP)/tests/vm/cases-arm64 $(TOP)/tests/vm/cases-arm64-slow))
+.PHONY: check-vm-arm64 check-vm-arm64-slow
+check-vm-arm64 check-vm-arm64-slow: $(addprefix vm-image-,$(VM_VARIANTS_arm64))
 	@mkdir -p $(B)/vm/logs
-	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-arm64
+	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-$(@:check-vm-%=%)

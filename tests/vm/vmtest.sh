@@ -17,7 +17,8 @@
 #   APPEND   extra kernel command-line words; luo_vm_log=<ERE> (any number)
 #            also requires a log line matching <ERE> (lines that echo the
 #            command line are not searched), e.g. a kernel message of the
-#            old kernel just before the jump
+#            old kernel just before the jump; vm_mem=SIZE sets QEMU's -m
+#            (default 1G) and is not passed to the kernel
 #
 # Options: --timeout S (default: 60 + 60 per stage, doubled under TCG),
 #          --log FILE (default build/vm/logs/NAME.log), --quiet,
@@ -45,6 +46,11 @@ done
 name=$1 variant=$2 boot=$3 stages=$4 prog=$5 expect=$6
 shift 6
 append="$*"
+# vm_mem=SIZE in the append words sets QEMU's -m (default 1G) and stays off
+# the kernel command line.
+mem=1G
+for w in $append; do [[ $w == vm_mem=* ]] && mem=${w#vm_mem=}; done
+append=$(printf '%s\n' $append | grep -v '^vm_mem=' | tr '\n' ' ' | sed 's/ $//')
 
 img="$top/build/vm/$variant"
 [ -f "$img/bzImage" ] && [ -f "$img/initramfs.cpio" ] ||
@@ -68,10 +74,13 @@ cmdline+=" luo_test=$prog luo_stages=$stages luo_stage=1 $append"
 
 if [ $arch = arm64 ]; then
 	qemu=(qemu-system-aarch64 -M virt -cpu max)
+	# AAVMF hides the DT when QEMU offers ACPI tables; our arm64 kernels
+	# have no ACPI (kernel/configs/arm64.config), so QEMU offers none.
+	[ "$boot" = aavmf ] && qemu[2]=virt,acpi=off
 else
 	qemu=(qemu-system-x86_64)
 fi
-qemu+=(-accel "$accel" -m 1G -smp 2 -nographic -no-reboot
+qemu+=(-accel "$accel" -m "$mem" -smp 2 -nographic -no-reboot
 	-serial "file:$logf" -monitor none -display none -nodefaults
 	-kernel "$img/bzImage" -initrd "$img/initramfs.cpio" -append "$cmdline")
 if [ $arch = arm64 ]; then :

@@ -41,10 +41,11 @@
  * With CONFIG_LIVEUPDATE_RFC_FAULT_INJECT the writable parameter
  * luo_rfc.prejump_fault (/sys/module/luo_rfc/parameters/prejump_fault)
  * damages a private copy of what the check is given, never the real
- * handover: fdt-magic, scratch-unaligned, scratch-overlap, kho-data-size
- * (the FDT size given to the check is wrong), luo-compatible (as the
- * purgatory's faults of the same names) and segment-outside-scratch; "none"
- * switches it off. "skip" runs no check at all: for the tests of the
+ * handover, with the stage library's fault classes (ho/fault.h, which the
+ * purgatory's fault injection uses too): fdt-magic, scratch-unaligned,
+ * scratch-overlap, kho-data-size (the FDT size given to the check is
+ * wrong), luo-compatible and segment-outside-scratch; "none" switches it
+ * off. "skip" runs no check at all: for the tests of the
  * receiving kernel's own checks, which damage the real blob on purpose
  * (luo_rfc.fault=) and would otherwise be refused here.
  */
@@ -68,6 +69,7 @@
 
 #include <ho/check.h>
 #include <ho/err.h>
+#include <ho/fault.h>
 #include <ho/fixup.h>
 #include <ho/schema.h>
 
@@ -140,10 +142,12 @@ static int luo_prejump_fault_get_id(void)
 /*
  * Everything the check is given. The scratch table and, with a fault, one
  * damaged blob are private copies, reached through @win at the physical
- * address of the original.
+ * address of the original; @copy is how the fault injection writes (a copy
+ * made on first use).
  */
 struct luo_prejump {
 	struct ho_phys phys;
+	struct ho_phys copy;
 	struct ho_window win[2];
 	struct ho_memmap memmap;
 	struct ho_mem_range *ranges;
@@ -267,99 +271,75 @@ static int luo_prejump_run(struct luo_prejump *pj, struct ho_handover *kd,
 	}
 }
 
-/* A private, damaged copy of the blob at @phys, seen by the check instead. */
-static void *luo_prejump_copy_blob(struct luo_prejump *pj, u64 phys,
-				   u64 size)
+#ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
+/*
+ * ho_phys.map for the fault injection (ho/fault.h): a private copy of the
+ * blob at @addr, which the check then sees instead of the original; our
+ * copies so far (the scratch table, an earlier blob) as they are.
+ */
+static void *luo_prejump_copy_map(const struct ho_phys *p, uint64_t addr,
+				  uint64_t size)
 {
-	void *src = luo_prejump_map(&pj->phys, phys, size);
+	struct luo_prejump *pj = container_of(p, struct luo_prejump, copy);
+	void *ptr = ho_phys_window_map(&pj->phys, addr, size);
+	void *src;
 
-	if (!src || size > HO_FDT_MAX_SIZE)
+	if (ptr)
+		return ptr;
+	src = luo_prejump_map(&pj->phys, addr, size);
+	if (!src || size > HO_FDT_MAX_SIZE || pj->fault_copy ||
+	    pj->phys.nwin >= ARRAY_SIZE(pj->win))
 		return NULL;
 	pj->fault_copy = kvmalloc(size, GFP_KERNEL);
 	if (!pj->fault_copy)
 		return NULL;
 	memcpy(pj->fault_copy, src, size);
 	pj->win[pj->phys.nwin++] = (struct ho_window){
-		.phys = phys, .ptr = pj->fault_copy, .size = size,
+		.phys = addr, .ptr = pj->fault_copy, .size = size,
 	};
 	return pj->fault_copy;
 }
 
-#ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
-static void luo_prejump_fault_luo(struct luo_prejump *pj,
-				  const struct ho_handover *kd)
-{
-	const void *root = luo_prejump_map(&pj->phys, kd->fdt_addr,
-					   kd->fdt_size);
-	const void *pd, *sz;
-	char *compat;
-	void *blob;
-	int off, len;
-
-	off = root ? fdt_subnode_offset(root, 0, LUO_KHO_SUBTREE) : -1;
-	pd = off < 0 ? NULL : fdt_getprop(root, off, KHO_SUB_TREE_PROP_NAME,
-					  &len);
-	sz = off < 0 ? NULL : fdt_getprop(root, off,
-					  KHO_SUB_TREE_SIZE_PROP_NAME, &len);
-	if (!pd || !sz)
-		return;
-	blob = luo_prejump_copy_blob(pj, get_unaligned((const u64 *)pd),
-				     get_unaligned((const u64 *)sz));
-	compat = blob ? fdt_getprop_w(blob, 0, "compatible", &len) : NULL;
-	if (compat && len > 1)
-		compat[0] ^= 0x20;	/* "luo-rfc-v1" -> "Luo-rfc-v1" */
-}
-
-/* Damage the check's copies as luo_rfc.prejump_fault says. */
+/*
+ * Damage the check's copies as luo_rfc.prejump_fault says, with the stage
+ * library's fault classes, the purgatory's own. The scratch window spans
+ * the whole private table while it runs: normalizing may have freed a slot
+ * that scratch-overlap uses.
+ */
 static void luo_prejump_inject(struct luo_prejump *pj, struct ho_handover *kd,
 			       int fault)
 {
-	struct ho_scratch *sc = pj->scratch;
-	u64 nsc = pj->scratch_size / sizeof(*sc), end = 0, i;
-	u8 *fdt;
+	int err = HO_OK;
 
 	pr_warn("pre-jump check: fault injection: %s\n",
 		luo_prejump_fault_names[fault]);
+	pj->copy.map = luo_prejump_copy_map;
+	pj->win[0].size = pj->scratch_max;
 	switch (fault) {
 	case LUO_PJ_FDT_MAGIC:
-		fdt = luo_prejump_copy_blob(pj, kd->fdt_addr, kd->fdt_size);
-		if (fdt)
-			fdt[0] ^= 1;
+		err = ho_fault_fdt_magic(&pj->copy, kd);
 		break;
 	case LUO_PJ_SCRATCH_OVERLAP:
-		/* the same range twice, inside RAM */
-		if (nsc >= 2) {
-			sc[1] = sc[0];
-			break;
-		}
-		if (pj->scratch_size + sizeof(*sc) <= pj->scratch_max) {
-			sc[nsc] = sc[0];	/* normalizing freed a slot */
-			pj->scratch_size += sizeof(*sc);
-			kd->scratch_size = pj->scratch_size;
-			pj->win[0].size = pj->scratch_size;
-			break;
-		}
-		/* one range cannot overlap another: misalign it instead */
-		fallthrough;
+		err = ho_fault_scratch_overlap(&pj->copy, kd, pj->scratch_max);
+		break;
 	case LUO_PJ_SCRATCH_UNALIGNED:
-		sc[0].addr += 16;
+		err = ho_fault_scratch_unaligned(&pj->copy, kd);
 		break;
 	case LUO_PJ_KHO_DATA_SIZE:
-		kd->fdt_size = sizeof(*kd) / 2;
+		err = ho_fault_fdt_size(kd);
 		break;
 	case LUO_PJ_LUO_COMPATIBLE:
-		luo_prejump_fault_luo(pj, kd);
+		err = ho_fault_luo_compatible(&pj->phys, &pj->copy, kd);
 		break;
 	case LUO_PJ_SEGMENT_OUTSIDE_SCRATCH:
-		/* just past the highest range: outside the merged table */
-		for (i = 0; i < nsc; i++)
-			end = max(end, sc[i].addr + sc[i].size);
-		if (pj->nsegs) {
-			pj->segs[0].mem = end;
-			pj->segs[0].memsz = PAGE_SIZE;
-		}
+		err = ho_fault_segment_outside(&pj->phys, kd, pj->segs,
+					       pj->nsegs, PAGE_SIZE);
 		break;
 	}
+	pj->win[0].size = kd->scratch_size;
+	if (err)
+		pr_warn("pre-jump check: fault %s found nothing to damage: %s\n",
+			luo_prejump_fault_names[fault], ho_errname(err));
 }
 #else
 static void luo_prejump_inject(struct luo_prejump *pj, struct ho_handover *kd,
@@ -446,6 +426,8 @@ int luo_prejump_check(void)
 		.flags = HO_CHECK_REQUIRE_LUO,
 		/* what memfd_luo_rfc.c accepts from the table */
 		.max_folio_order = min(MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER),
+		/* the next kernel is this one's build: same page size */
+		.page_size = PAGE_SIZE,
 	};
 	if (!herr)
 		herr = luo_prejump_run(&pj, &kd, &env, &rep);

@@ -21,7 +21,7 @@
 #include <ho/fixup.h>
 #include <ho/x86.h>
 
-#include "ld.h"
+#include "ld_x86.h"
 
 _Static_assert(sizeof(struct boot_params) == LD_ZERO_PAGE, "zero page size");
 _Static_assert(sizeof(struct ho_setup_data) == sizeof(struct setup_data),
@@ -32,12 +32,22 @@ static uint64_t up16(uint64_t v)
 	return (v + 15) & ~15ull;
 }
 
+/* The EFI data of in, or none. */
+static const struct ld_fw *fw_of(const struct ld_bp_in *in)
+{
+	static const struct ld_fw none;
+
+	return in->fw ? in->fw : &none;
+}
+
 int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
 {
+	const struct ld_fw *fw;
 	uint64_t off, len;
 
 	if (!in || !in->bz || !lay || !in->e820)
 		return LD_ERR_INVAL;
+	fw = fw_of(in);
 	memset(lay, 0, sizeof(*lay));
 	/* All arithmetic in 64 bits on bounded inputs; the sum is checked. */
 	len = in->cmdline ? strlen(in->cmdline) : 0;
@@ -51,15 +61,15 @@ int ld_bp_layout(const struct ld_bp_in *in, struct ld_bp_layout *lay)
 	lay->cmdline = (uint32_t)off;
 	lay->cmdline_cap = in->bz->cmdline_size + 1;
 	off = up16(off + lay->cmdline_cap);
-	if (in->efi_info && in->efi_map && in->efi_map_size && in->efi_sd) {
-		if (in->efi_map_size > LD_BP_MAX || in->efi_sd_size > LD_BP_MAX)
+	if (fw->efi_info && fw->efi_map && fw->efi_map_size && fw->efi_sd) {
+		if (fw->efi_map_size > LD_BP_MAX || fw->efi_sd_size > LD_BP_MAX)
 			return LD_ERR_INVAL;
 		lay->efi_map = (uint32_t)off;
-		lay->efi_map_size = in->efi_map_size;
-		off = up16(off + in->efi_map_size);
+		lay->efi_map_size = fw->efi_map_size;
+		off = up16(off + fw->efi_map_size);
 		lay->efi_sd = (uint32_t)off;
-		lay->efi_sd_size = in->efi_sd_size;
-		off = up16(off + sizeof(struct setup_data) + in->efi_sd_size);
+		lay->efi_sd_size = fw->efi_sd_size;
+		off = up16(off + sizeof(struct setup_data) + fw->efi_sd_size);
 	}
 	if (in->handover) {
 		if (!in->scratch || !in->nscratch || in->nscratch > LD_MAX_SCRATCH)
@@ -107,7 +117,7 @@ static void setup_e820(struct boot_params *bp, const struct ho_memmap *mm)
 
 		bp->e820_table[i].addr = r->addr;
 		bp->e820_table[i].size = r->size;
-		bp->e820_table[i].type = r->type;
+		bp->e820_table[i].type = ho_e820_type(r->type);
 		/* Legacy memory sizes, as the kernel's own kexec fills them. */
 		if (r->type != HO_MEM_RAM || r->addr > 0x100000 || end <= 0x100000)
 			continue;
@@ -124,13 +134,15 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 	uint8_t *base = buf;
 	/* Where the pointer to the next entry goes: hdr.setup_data first. */
 	size_t link = offsetof(struct boot_params, hdr.setup_data);
+	const struct ld_fw *fw;
 	uint64_t a;
 
 	if (!in || !lay || !buf || !in->bz || lay->size < LD_ZERO_PAGE)
 		return LD_ERR_INVAL;
+	fw = fw_of(in);
 	if (!piece_fits(lay, lay->cmdline, lay->cmdline_cap) ||
-	    (lay->efi_sd && (lay->efi_map_size != in->efi_map_size ||
-			     lay->efi_sd_size != in->efi_sd_size ||
+	    (lay->efi_sd && (lay->efi_map_size != fw->efi_map_size ||
+			     lay->efi_sd_size != fw->efi_sd_size ||
 			     !piece_fits(lay, lay->efi_map, lay->efi_map_size) ||
 			     !piece_fits(lay, lay->efi_sd, 16ull + lay->efi_sd_size))) ||
 	    (lay->kho_sd && (lay->scratch_size != (uint64_t)in->nscratch * 16 ||
@@ -152,7 +164,7 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 	bp->hdr.setup_data = 0;
 	bp->hdr.hardware_subarch = 0;
 	bp->hdr.code32_start = (uint32_t)in->kernel_mem;
-	bp->acpi_rsdp_addr = in->acpi_rsdp;
+	bp->acpi_rsdp_addr = fw->acpi_rsdp;
 	setup_e820(bp, in->e820);
 
 	if (in->initrd_size) {
@@ -171,15 +183,15 @@ int ld_bp_build(const struct ld_bp_in *in, const struct ld_bp_layout *lay,
 	if (lay->efi_sd) {
 		struct setup_data *sd = (void *)(base + lay->efi_sd);
 
-		memcpy(&bp->efi_info, in->efi_info, sizeof(bp->efi_info));
-		memcpy(base + lay->efi_map, in->efi_map, in->efi_map_size);
+		memcpy(&bp->efi_info, fw->efi_info, sizeof(bp->efi_info));
+		memcpy(base + lay->efi_map, fw->efi_map, fw->efi_map_size);
 		a = phys + lay->efi_map;
 		bp->efi_info.efi_memmap = (uint32_t)a;
 		bp->efi_info.efi_memmap_hi = (uint32_t)(a >> 32);
-		bp->efi_info.efi_memmap_size = in->efi_map_size;
+		bp->efi_info.efi_memmap_size = fw->efi_map_size;
 		sd->type = LD_SETUP_EFI;
-		sd->len = in->efi_sd_size;
-		memcpy(sd->data, in->efi_sd, in->efi_sd_size);
+		sd->len = fw->efi_sd_size;
+		memcpy(sd->data, fw->efi_sd, fw->efi_sd_size);
 		a = phys + lay->efi_sd;
 		memcpy(base + link, &a, sizeof(a));
 		link = lay->efi_sd + offsetof(struct setup_data, next);

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ld.h"
+#include "ld_x86.h"
 
 static uint16_t get16(const uint8_t *p)
 {

@@ -27,8 +27,9 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
-int ld_x86_payload(const void *img, size_t len, const uint8_t **payload,
-		   size_t *plen, char *why, size_t whysize)
+/* The compressed payload (payload_offset, payload_length). */
+static int x86_payload(const void *img, size_t len, const uint8_t **payload,
+		       size_t *plen, char *why, size_t whysize)
 {
 	const uint8_t *b = img;
 	uint16_t version;
@@ -69,7 +70,7 @@ int ld_image_formats(const void *img, size_t len, struct ld_formats *f,
 	size_t plen, dlen;
 	int err;
 
-	err = ld_x86_payload(img, len, &p, &plen, why, whysize);
+	err = x86_payload(img, len, &p, &plen, why, whysize);
 	if (!err)
 		err = ld_decompress(p, plen, &dec, &dlen, why, whysize);
 	if (!err)

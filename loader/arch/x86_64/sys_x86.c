@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The x86_64 side of luo-kexec's system calls: the kexec_load arch number
- * and the EFI data the next kernel's boot_params carry (kexec-tools' x86
- * EFI handover), read from /sys/firmware/efi and /sys/kernel/boot_params.
+ * The x86_64 side of what luo-kexec asks the running system (sys.h): the
+ * memory map (/sys/firmware/memmap, the firmware's e820 map) and the EFI
+ * data the next kernel's boot_params carry (kexec-tools' x86 EFI
+ * handover), read from /sys/firmware/efi and /sys/kernel/boot_params.
  */
 #include <errno.h>
 #include <linux/kexec.h>
@@ -11,12 +12,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arch.h"
+#include "ld_x86.h"
 #include "sys.h"
 
-const struct ld_arch ld_arch = {
-	.name = "x86_64",
-	.kexec_arch = KEXEC_ARCH_X86_64,
+#define MEMMAP_DIR "/sys/firmware/memmap"
+
+int sys_arch_memmap(struct ho_memmap *mm, const char **source)
+{
+	*source = MEMMAP_DIR;
+	return memmap_read_sysfs(MEMMAP_DIR, mm);
+}
+
+/* EFI data for the next kernel: struct ld_fw points into the rest. */
+struct sys_efi {
+	struct ld_fw fw;
+	uint8_t efi_info[32];		/* struct efi_info */
+	void *map;			/* runtime map, efi_memory_desc_t[] */
+	uint32_t map_size;
+	uint64_t sd[12];		/* struct efi_setup_data */
+	uint64_t acpi_rsdp;
 };
 
 /* efi_memory_desc_t as the kernel and kexec-tools lay it out. */
@@ -27,7 +41,7 @@ struct efi_desc {
 
 #define EFI_DIR "/sys/firmware/efi"
 
-int sys_efi_query(struct sys_efi *e)
+static int efi_query(struct sys_efi *e)
 {
 	char path[128], line[128];
 	struct efi_desc *map = NULL;
@@ -104,9 +118,41 @@ int sys_efi_query(struct sys_efi *e)
 	}
 	if (f)
 		fclose(f);
-	e->present = true;
 	return 0;
 fail:
 	free(map);
 	return err;
+}
+
+int sys_arch_firmware(struct ld_fw **fw, char *words, size_t size)
+{
+	struct sys_efi *e = calloc(1, sizeof(*e));
+	int err;
+
+	*fw = NULL;
+	if (!e)
+		return -ENOMEM;
+	err = efi_query(e);
+	if (err) {
+		free(e);
+		return err;
+	}
+	e->fw = (struct ld_fw){
+		.efi_info = e->efi_info, .efi_map = e->map, .efi_map_size = e->map_size,
+		.efi_sd = e->sd, .efi_sd_size = sizeof(e->sd), .acpi_rsdp = e->acpi_rsdp,
+	};
+	snprintf(words, size, "EFI: runtime map of %u bytes, ACPI RSDP 0x%llx", e->map_size,
+		 (unsigned long long)e->acpi_rsdp);
+	*fw = &e->fw;
+	return 0;
+}
+
+void sys_arch_firmware_free(struct ld_fw *fw)
+{
+	struct sys_efi *e = (struct sys_efi *)fw;	/* fw is its first member */
+
+	if (e) {
+		free(e->map);
+		free(e);
+	}
 }

@@ -51,6 +51,7 @@
 #define HO_FDT_MAX_SIZE		(16u << 20)	/* any FDT we follow */
 #define HO_FDT_MAX_NODES	(1u << 20)	/* per FDT */
 #define HO_FDT_MAX_PROPS	(1u << 20)	/* per FDT */
+#define HO_FDT_MAX_RSV		32		/* memory reservation entries */
 #define HO_KHO_MAX_SUBTREES	1024
 #define HO_LUO_MAX_SESSIONS	65535u		/* fits the schema's x-max-count */
 #define HO_LUO_MAX_FILES	65535u
@@ -59,10 +60,16 @@
 #define HO_FOLIO_MAX_ORDER	10		/* MAX_PAGE_ORDER */
 #define HO_MEMFD_MAX_SIZE	0x7fffffffffffffffull	/* MAX_LFS_FILESIZE */
 #define HO_MEMFD_SEALS		MEMFD_RFC_SEALS	/* F_SEAL_SEAL .. F_SEAL_EXEC */
-#define HO_MEMFD_FDT_MAX	4096u		/* one page (kho_alloc_preserve) */
-/* The table is one kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER */
-#define HO_MEMFD_MAX_FOLIOS	((HO_PAGE_SIZE << HO_FOLIO_MAX_ORDER) / \
-				 MEMFD_RFC_FOLIO_SIZE)
+/* The memfd-v1 FDT is one page (kho_alloc_preserve(PAGE_SIZE)). */
+#define HO_MEMFD_FDT_MAX(page_size)	(page_size)
+/*
+ * The table is one kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER
+ * bytes (with the env's max_folio_order, HO_FOLIO_MAX_ORDER by default).
+ */
+#define HO_MEMFD_MAX_FOLIOS_AT(page_size, order) \
+	(((uint64_t)(page_size) << (order)) / MEMFD_RFC_FOLIO_SIZE)
+#define HO_MEMFD_MAX_FOLIOS \
+	HO_MEMFD_MAX_FOLIOS_AT(HO_PAGE_SIZE, HO_FOLIO_MAX_ORDER)
 #define HO_LUO_NAME_MAX		32		/* LUO_NAME_MAX, with the NUL */
 #define HO_LUO_SESSION_NAME_MAX	64		/* with the NUL */
 
@@ -94,6 +101,15 @@ struct ho_env {
 	uint64_t work_size;
 	/* Largest folio order the receiving kernel accepts; 0: HO_FOLIO_MAX_ORDER */
 	uint32_t max_folio_order;
+	/*
+	 * The receiving kernel's PAGE_SIZE: 0 means HO_PAGE_SIZE (4096);
+	 * anything else must be a power of two in [HO_PAGE_SIZE_MIN,
+	 * HO_PAGE_SIZE_MAX] (HO_ERR_PAGE_SIZE). Every "page" rule uses it:
+	 * preserved-memory-map and memfd data/table alignment, folio size
+	 * page_size << order, pages per file, HO_PROP_PAGE_ALIGNED, scratch
+	 * alignment and the layout of KHO's radix tree.
+	 */
+	uint64_t page_size;
 };
 
 /* One entry of the scratch table (Linux struct kho_scratch). */
@@ -118,9 +134,13 @@ _Static_assert(sizeof(struct ho_memfd_folio) == MEMFD_RFC_FOLIO_SIZE &&
 
 int ho_fdt_check(const void *fdt, uint64_t bufsize, struct ho_report *rep);
 
+/* With 4 KiB pages; ho_schema_check_env() takes memmap and page size from env. */
 int ho_schema_check(const void *fdt, uint64_t size,
 		    const struct ho_schema *schema,
 		    const struct ho_memmap *memmap, struct ho_report *rep);
+int ho_schema_check_env(const void *fdt, uint64_t size,
+			const struct ho_schema *schema,
+			const struct ho_env *env, struct ho_report *rep);
 const struct ho_schema *ho_schema_find(const struct ho_schema *const *list,
 				       const char *compatible);
 
@@ -131,8 +151,11 @@ int ho_luo_check(const void *fdt, uint64_t size, const struct ho_env *env,
 int ho_memfd_check(const void *fdt, uint64_t size, const struct ho_env *env,
 		   struct ho_report *rep);
 
+/* With 4 KiB pages; ho_scratch_check_env() takes memmap and page size from env. */
 int ho_scratch_check(const void *table, uint64_t size,
 		     const struct ho_memmap *memmap, struct ho_report *rep);
+int ho_scratch_check_env(const void *table, uint64_t size,
+			 const struct ho_env *env, struct ho_report *rep);
 int ho_segments_check(const struct ho_segment *seg, uint32_t nseg,
 		      const void *scratch, uint64_t scratch_size,
 		      struct ho_report *rep);

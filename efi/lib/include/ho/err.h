@@ -6,6 +6,8 @@
  * failure has its own code. HO_ERROR_LIST is the one table of code, number
  * and message: the enum below and ho_errname()/ho_strerror() are generated
  * from it. Numbers are stable (they can end up in logs): only append.
+ * Codes about one architecture's boot data are kept in that arch's header
+ * (ho/err_x86.h) and spliced into the list, in the one number space.
  *
  * A struct ho_report, when the caller passes one, also says where a check
  * failed: the node path (prefixed with the blob it is in, e.g.
@@ -16,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "ho/err_x86.h"
+
 #define HO_ERROR_LIST(X) \
 	X(INVAL,			1,  "invalid argument") \
 	X(FDT_TRUNCATED,		2,  "buffer too small for the FDT header") \
@@ -24,7 +28,7 @@
 	X(BAD_VERSION,			5,  "FDT version not supported") \
 	X(FDT_TOTALSIZE,		6,  "FDT totalsize larger than the buffer or too small") \
 	X(FDT_LAYOUT,			7,  "FDT block offsets or sizes out of bounds") \
-	X(FDT_RSVMAP,			8,  "FDT memory reservation map not terminated") \
+	X(FDT_RSVMAP,			8,  "FDT memory reservation map not terminated before the structure block") \
 	X(FDT_STRUCTURE,		9,  "FDT structure block malformed") \
 	X(FDT_DEPTH,			10, "FDT nodes nested too deeply") \
 	X(FDT_NODE_NAME,		11, "FDT node name malformed") \
@@ -37,7 +41,7 @@
 	X(STRING_NO_NUL,		18, "string property not NUL-terminated") \
 	X(STRING_BAD,			19, "string property empty or with embedded NUL") \
 	X(PROP_ZERO,			20, "property must not be zero") \
-	X(PROP_UNALIGNED,		21, "property must be 4 KiB aligned") \
+	X(PROP_UNALIGNED,		21, "property must be page aligned") \
 	X(PROP_RANGE,			22, "property value out of range") \
 	X(MISSING_NODE,			23, "required node missing") \
 	X(UNKNOWN_NODE,			24, "node not allowed here") \
@@ -64,7 +68,7 @@
 	X(FOLIO_BEYOND_SIZE,		45, "memfd folio beyond the file size") \
 	X(SCRATCH_EMPTY,		46, "scratch table is empty") \
 	X(SCRATCH_SIZE,			47, "scratch table size not a multiple of 16") \
-	X(SCRATCH_UNALIGNED,		48, "scratch range not 4 KiB aligned") \
+	X(SCRATCH_UNALIGNED,		48, "scratch range not page aligned") \
 	X(SCRATCH_ZERO,			49, "scratch range has size zero") \
 	X(SCRATCH_OVERFLOW,		50, "scratch range wraps around") \
 	X(SCRATCH_OVERLAP,		51, "scratch ranges overlap") \
@@ -73,9 +77,8 @@
 	X(SEGMENT_OVERFLOW,		54, "kexec segment wraps around") \
 	X(NO_SPACE,			55, "destination buffer too small") \
 	X(RELOC_OVERLAP,		56, "relocation destination overlaps its source") \
-	X(NOT_FOUND,			57, "setup_data entry not found") \
-	X(SETUP_DATA_LOOP,		58, "setup_data chain too long or cyclic") \
-	X(SETUP_DATA_BAD,		59, "setup_data entry unreadable or malformed") \
+	X(NOT_FOUND,			57, "entry not found in the boot data") \
+	HO_ERROR_LIST_X86(X)	/* 58, 59 */ \
 	X(KHO_DATA_SIZE,		60, "kho_data payload has the wrong size") \
 	X(HANDOVER_OUTSIDE_RAM,		61, "KHO FDT or scratch table not inside RAM") \
 	X(FDT_SIZE,			62, "kho_data fdt_size disagrees with the FDT") \
@@ -98,7 +101,17 @@
 	X(TOO_MANY_SESSIONS,		79, "LUO FDT has more sessions than the limit") \
 	X(TOO_MANY_FILES,		80, "LUO FDT has more files than the limit") \
 	X(TOO_MANY_FOLIOS,		81, "memfd folio table larger than the kernel can allocate") \
-	X(TOO_MANY_SCRATCH,		82, "scratch table has more entries than the limit")
+	X(TOO_MANY_SCRATCH,		82, "scratch table has more entries than the limit") \
+	X(PAGE_SIZE,			83, "page size not a power of two in [4 KiB, 64 KiB]") \
+	X(FDT_RSVMAP_WRAP,		84, "FDT memory reservation entry wraps around") \
+	X(FDT_RSVMAP_TOO_MANY,		85, "FDT memory reservation map has more entries than the limit") \
+	X(FDT_RSVMAP_OVERLAP,		86, "FDT memory reservation entries overlap") \
+	X(FDT_RSVMAP_ENTRY,		87, "memory reservation entry in a handover FDT (the kernel ignores it)") \
+	X(KHO_NOT_PRESERVED,		88, "page or folio not in KHO's preserved-page tree at this order") \
+	X(KHO_ORDER_AMBIGUOUS,		89, "page also preserved at another order in KHO's tree") \
+	X(KHO_TREE_UNALIGNED,		90, "KHO radix tree page not page aligned") \
+	X(KHO_TREE_OUTSIDE_RAM,		91, "KHO radix tree page not inside usable RAM") \
+	X(KHO_TREE_LOOP,		92, "KHO radix tree page repeats on one lookup path")
 
 #define HO_ERR_ENUM_(name, num, msg) HO_ERR_##name = -(num),
 enum ho_err {
@@ -108,7 +121,7 @@ enum ho_err {
 #undef HO_ERR_ENUM_
 
 /* Most negative code + 1; codes are HO_ERR_LAST_ .. -1. */
-#define HO_ERR_COUNT 82
+#define HO_ERR_COUNT 92
 
 /* Where a check failed. Any field may be left empty. */
 struct ho_report {

@@ -2,12 +2,17 @@
 /*
  * Memory map and physical memory access.
  *
- * A memory map is an array of typed ranges (types as in e820: 1 = usable RAM,
- * anything else is not usable). Ranges may come in any order; usable RAM may
- * be split over several touching entries.
+ * A memory map is an array of typed ranges (enum ho_mem_type: only HO_MEM_RAM
+ * is usable, every other type, and any value not listed, is not). Ranges may
+ * come in any order; usable RAM may be split over several touching entries.
+ * The types are the library's own: each front end converts from what its
+ * boot data or its kernel says (x86 e820: ho/x86.h; Linux's
+ * /sys/firmware/memmap strings: host/memmap.c; System RAM resources: the
+ * kernel's pre-jump check; a device tree's memory and reserved-memory
+ * nodes: RAM and reserved).
  *
  * struct ho_phys turns a physical range into a pointer the checker can read
- * (and the setup_data helpers write). The purgatory uses the identity map;
+ * (and the boot data helpers write). The purgatory uses the identity map;
  * host programs, tests and fuzzers use windows over their own buffers.
  */
 #ifndef HO_MEMMAP_H
@@ -16,14 +21,35 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HO_PAGE_SIZE	4096ull
+/*
+ * The x86_64 (and default) page size. The checks take the receiving
+ * kernel's page size from struct ho_env (page_size); arm64 kernels run with
+ * 4, 16 or 64 KiB pages.
+ */
+#define HO_PAGE_SIZE		4096ull
+#define HO_PAGE_SIZE_MIN	4096ull
+#define HO_PAGE_SIZE_MAX	65536ull
 
+/* A page size the checks accept (struct ho_env page_size; 0 is the default). */
+static inline bool ho_page_size_valid(uint64_t ps)
+{
+	return ps >= HO_PAGE_SIZE_MIN && ps <= HO_PAGE_SIZE_MAX &&
+	       !(ps & (ps - 1));
+}
+
+/*
+ * Zero is "reserved", so a map entry nobody filled in is never usable. The
+ * kinds after RAM are kept apart for messages and for converting back to a
+ * boot protocol; the checks only ask "RAM or not".
+ */
 enum ho_mem_type {
-	HO_MEM_RAM = 1,		/* usable RAM */
-	HO_MEM_RESERVED = 2,
-	HO_MEM_ACPI = 3,
-	HO_MEM_NVS = 4,
-	HO_MEM_UNUSABLE = 5,
+	HO_MEM_RESERVED = 0,	/* not usable: reserved, or of a kind not listed */
+	HO_MEM_RAM,		/* usable RAM */
+	HO_MEM_ACPI,		/* firmware tables the OS may reclaim (ACPI) */
+	HO_MEM_NVS,		/* firmware non-volatile storage (ACPI NVS) */
+	HO_MEM_UNUSABLE,	/* memory found defective */
+	HO_MEM_PMEM,		/* persistent memory */
+	HO_MEM_TYPES		/* count */
 };
 
 struct ho_mem_range {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * x86 boot protocol helpers: the setup_data chain.
+ * x86 boot protocol helpers: the e820 memory map and the setup_data chain.
  *
  * The chain starts at boot_params.hdr.setup_data (a physical address, 0 =
  * empty); each entry is struct setup_data {u64 next; u32 type; u32 len;
@@ -16,6 +16,38 @@
 #include "ho/check.h"
 #include "ho/fixup.h"
 #include "ho/handover.h"
+
+/*
+ * e820 types (arch/x86/include/asm/e820/types.h) and the library's memory
+ * types (ho/memmap.h): ho_mem_type_from_e820() for maps read from x86 boot
+ * data, ho_e820_type() for maps written into it (boot_params.e820_table).
+ * Unknown e820 types are HO_MEM_RESERVED (never usable); HO_MEM_RESERVED
+ * and unknown library types become E820 reserved.
+ */
+#define HO_E820_RAM		1
+#define HO_E820_RESERVED	2
+#define HO_E820_ACPI		3
+#define HO_E820_NVS		4
+#define HO_E820_UNUSABLE	5
+#define HO_E820_PMEM		7
+#define HO_E820_PRAM		12	/* legacy persistent memory */
+
+/* One boot_params.e820_table entry (struct boot_e820_entry, packed). */
+struct ho_e820_entry {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct ho_e820_entry) == 20, "boot_e820_entry is 20 bytes");
+
+uint32_t ho_mem_type_from_e820(uint32_t e820_type);
+uint32_t ho_e820_type(uint32_t mem_type);
+/*
+ * Convert n e820 entries into ranges[0 .. cap): returns the number written,
+ * min(n, cap).
+ */
+uint32_t ho_e820_to_memmap(const struct ho_e820_entry *e, uint32_t n,
+			   struct ho_mem_range *ranges, uint32_t cap);
 
 #define HO_SETUP_KEXEC_KHO	10
 #define HO_SETUP_DATA_MAX	256	/* longest chain we walk */
@@ -91,5 +123,13 @@ uint64_t ho_sd_kho_size(const struct ho_handover *kd);
 int ho_sd_make_kho(void *entry, uint64_t entry_phys, uint64_t entry_size,
 		   struct ho_handover *kd, const void *fdt,
 		   const void *scratch);
+
+/*
+ * Test-only (ho/fault.h has the arch-neutral fault classes): shorten the
+ * length of the first SETUP_KEXEC_KHO entry in the chain at head to half a
+ * struct ho_sd_kho, so that ho_sd_kho_data() returns HO_ERR_KHO_DATA_SIZE.
+ * The chain's errors as ho_sd_find().
+ */
+int ho_fault_sd_kho_len(const struct ho_phys *p, uint64_t head);
 
 #endif /* HO_X86_H */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The purgatory as an x86_64 relocatable ELF object (ET_REL), loaded the way
- * kexec-tools loads its purgatory: every allocated section (except unwind
- * tables) is laid out in one block in section order, NOBITS zeroed, RELA
- * relocations applied for the block's physical address, and parameters
- * written by symbol name.
+ * The purgatory as a relocatable ELF object (ET_REL, ELF64 little endian,
+ * machine ld_arch.elf_machine), loaded the way kexec-tools loads its
+ * purgatory: every allocated section (except unwind tables) is laid out in
+ * one block in section order, NOBITS zeroed, RELA relocations applied for
+ * the block's physical address (each by the arch: ld_arch.elf_rela, as
+ * kexec-tools' machine_apply_elf_rel), and parameters written by symbol
+ * name.
  */
 #include <elf.h>
 #include <string.h>
@@ -54,7 +56,7 @@ int ld_elf_open(struct ld_elf *e, const void *img, size_t size)
 	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_type != ET_REL ||
-	    eh->e_machine != EM_X86_64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_machine != ld_arch.elf_machine || eh->e_shentsize != sizeof(Elf64_Shdr) ||
 	    !eh->e_shnum || eh->e_shnum > LD_ELF_MAX_SECTIONS ||
 	    eh->e_shstrndx >= eh->e_shnum || (eh->e_shoff & 7) ||
 	    !in_image(e, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr)))
@@ -64,7 +66,7 @@ int ld_elf_open(struct ld_elf *e, const void *img, size_t size)
 	strs = sh(e, eh->e_shstrndx);
 	if (strs->sh_type != SHT_STRTAB || !in_image(e, strs->sh_offset, strs->sh_size))
 		return LD_ERR_ELF;
-	e->align = HO_PAGE_SIZE;
+	e->align = ld_arch.page_size;
 	for (i = 0; i < e->shnum; i++) {
 		const Elf64_Shdr *s = sh(e, i);
 
@@ -102,7 +104,7 @@ int ld_elf_open(struct ld_elf *e, const void *img, size_t size)
 	}
 	if (!e->sym || !off)
 		return LD_ERR_ELF;
-	e->memsz = (off + HO_PAGE_SIZE - 1) & ~(HO_PAGE_SIZE - 1);
+	e->memsz = (off + ld_arch.page_size - 1) & ~(ld_arch.page_size - 1);
 	return LD_OK;
 }
 
@@ -134,10 +136,8 @@ static int apply(const struct ld_elf *e, const Elf64_Shdr *rs, uint8_t *out,
 	int err;
 
 	for (k = 0; k < n; k++) {
-		uint64_t s, p, v;
-		int64_t sv;
+		uint64_t s, p;
 		uint8_t *where;
-		unsigned int type = ELF64_R_TYPE(r[k].r_info), len;
 
 		if (r[k].r_offset > target->sh_size)
 			return LD_ERR_ELF_RELOC;
@@ -146,40 +146,10 @@ static int apply(const struct ld_elf *e, const Elf64_Shdr *rs, uint8_t *out,
 			return err;
 		where = out + toff + r[k].r_offset;
 		p = phys + toff + r[k].r_offset;
-		switch (type) {
-		case R_X86_64_NONE:
-			continue;
-		case R_X86_64_64:
-			v = s + r[k].r_addend;
-			len = 8;
-			break;
-		case R_X86_64_PC64:
-			v = s + r[k].r_addend - p;
-			len = 8;
-			break;
-		case R_X86_64_32:
-			v = s + r[k].r_addend;
-			if (v > UINT32_MAX)
-				return LD_ERR_ELF_RELOC;
-			len = 4;
-			break;
-		case R_X86_64_32S:
-		case R_X86_64_PC32:
-		case R_X86_64_PLT32:
-			v = s + r[k].r_addend;
-			if (type != R_X86_64_32S)
-				v -= p;
-			sv = (int64_t)v;
-			if (sv < INT32_MIN || sv > INT32_MAX)
-				return LD_ERR_ELF_RELOC;
-			len = 4;
-			break;
-		default:
-			return LD_ERR_ELF_RELOC;
-		}
-		if (r[k].r_offset + len > target->sh_size)
-			return LD_ERR_ELF_RELOC;
-		memcpy(where, &v, len);	/* little endian */
+		err = ld_arch.elf_rela((uint32_t)ELF64_R_TYPE(r[k].r_info), s + r[k].r_addend,
+				       p, where, target->sh_size - r[k].r_offset);
+		if (err)
+			return err;
 	}
 	return 0;
 }

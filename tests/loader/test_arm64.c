@@ -1,0 +1,822 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The loader's arm64 module on the host (check-unit-loader): the Image
+ * header probe and the DTB the next kernel boots with, through the module's
+ * own table (arch_arm64.c built here as ld_arch, beside the x86
+ * module the rest of the test binaries link). One row per case; every
+ * edited DTB is read back with libfdt and checked property by property.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <linux/kexec.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "ld_arm64.h"
+#include "tap.h"
+
+#define errname ld_errname
+
+/* ---- Image headers --------------------------------------------------------- */
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#define F4K	((1ull << 1) | (1ull << 3))
+#define F16K	((2ull << 1) | (1ull << 3))
+#define F64K	((3ull << 1) | (1ull << 3))
+
+static const struct image_row {
+	const char *name;
+	size_t len;			/* file bytes */
+	const char *magic;
+	uint64_t text_offset, image_size, flags;
+	int err;
+	uint64_t page;			/* expected page size */
+	const char *why;		/* expected in img.why on failure */
+} image_rows[] = {
+	{ "valid 4K", 8192, "ARM\x64", 0, 2 << 20, F4K, LD_OK, 4096, NULL },
+	{ "valid 16K", 8192, "ARM\x64", 0, 2 << 20, F16K, LD_OK, 16384, NULL },
+	{ "valid 64K", 8192, "ARM\x64", 0, 2 << 20, F64K, LD_OK, 65536, NULL },
+	{ "page size unspecified", 8192, "ARM\x64", 0, 2 << 20, 1ull << 3, LD_OK, 0, NULL },
+	{ "reserved flag bits ignored", 8192, "ARM\x64", 0, 2 << 20, F4K | (0xffull << 8),
+	  LD_OK, 4096, NULL },
+	{ "image_size == file size", 8192, "ARM\x64", 0, 8192, F4K, LD_OK, 4096, NULL },
+	{ "bad magic", 8192, "ARMe", 0, 2 << 20, F4K, LD_ERR_A64_MAGIC, 0, "magic at 0x38" },
+	{ "x86 magic (MZ only)", 8192, "\0\0\0\0", 0, 2 << 20, F4K, LD_ERR_A64_MAGIC, 0, "0x38" },
+	{ "truncated header (63 bytes)", 63, "ARM\x64", 0, 2 << 20, F4K, LD_ERR_A64_SHORT, 0,
+	  "63 bytes" },
+	{ "empty file", 0, "ARM\x64", 0, 2 << 20, F4K, LD_ERR_A64_SHORT, 0, "0 bytes" },
+	{ "image_size 0", 8192, "ARM\x64", 0, 0, F4K, LD_ERR_A64_HEADER, 0, "image_size 0" },
+	{ "image_size huge (2^63)", 8192, "ARM\x64", 0, 1ull << 63, F4K, LD_ERR_A64_HEADER, 0,
+	  "exceeds" },
+	{ "image_size all ones", 8192, "ARM\x64", 0, UINT64_MAX, F4K, LD_ERR_A64_HEADER, 0,
+	  "exceeds" },
+	{ "image_size 1 GiB + 1", 8192, "ARM\x64", 0, (1ull << 30) + 1, F4K, LD_ERR_A64_HEADER, 0,
+	  "exceeds" },
+	{ "image_size below the file size", 8192, "ARM\x64", 0, 4096, F4K, LD_ERR_A64_HEADER, 0,
+	  "smaller than the file" },
+	{ "unaligned text_offset", 8192, "ARM\x64", 0x80001, 2 << 20, F4K, LD_ERR_A64_HEADER, 0,
+	  "text_offset 0x80001" },
+	{ "text_offset 2 MiB", 8192, "ARM\x64", 2 << 20, 2 << 20, F4K, LD_ERR_A64_HEADER, 0,
+	  "text_offset 0x200000" },
+	{ "text_offset all ones", 8192, "ARM\x64", UINT64_MAX, 2 << 20, F4K, LD_ERR_A64_HEADER, 0,
+	  "text_offset" },
+	{ "text_offset 0x80000 (pre-5.8)", 8192, "ARM\x64", 0x80000, 2 << 20, F4K,
+	  LD_ERR_A64_TEXT_OFFSET, 0, "text_offset 0x80000" },
+	{ "big-endian flag", 8192, "ARM\x64", 0, 2 << 20, F4K | 1, LD_ERR_A64_BIG_ENDIAN, 0,
+	  "big endian" },
+	{ "phys placement bit 3 clear", 8192, "ARM\x64", 0, 2 << 20, 1ull << 1,
+	  LD_ERR_A64_PLACEMENT, 0, "bit 3 clear" },
+};
+
+static void test_images(void)
+{
+	const struct ld_image_type *t = &ld_arch.types[0];
+	unsigned int i;
+
+	tap(ld_arch.ntypes == 1 && !strcmp(t->name, "Image") &&
+	    ld_arch.kexec_arch == KEXEC_ARCH_AARCH64,
+	    "arm64: one image type, \"Image\"; KEXEC_ARCH_AARCH64");
+	tap(ld_arch.elf_machine == EM_AARCH64 && ld_arch.page_size == 65536 &&
+	    !strcmp(ld_arch.boot_name, "dtb"),
+	    "arm64: EM_AARCH64, 64 KiB segment granularity, boot data \"dtb\"");
+	for (i = 0; i < sizeof(image_rows) / sizeof(image_rows[0]); i++) {
+		const struct image_row *r = &image_rows[i];
+		struct ld_image img;
+		uint8_t *buf = calloc(1, r->len + 64);
+		bool ok;
+		int err;
+
+		memcpy(buf + 0x38, r->magic, 4);
+		put64(buf + 0x08, r->text_offset);
+		put64(buf + 0x10, r->image_size);
+		put64(buf + 0x18, r->flags);
+		memset(&img, 0, sizeof(img));
+		err = t->probe(buf, r->len, &img);
+		ok = err == r->err;
+		if (ok && !err)
+			ok = img.memsz == r->image_size && img.align == (2u << 20) &&
+			     img.entry_off == 0 && img.load_off == 0 && img.size == r->len &&
+			     ld_a64_page_size(&img) == r->page && img.cmdline_max == 2047;
+		if (ok && err)
+			ok = strstr(img.why, r->why) != NULL;
+		if (!tap(ok, "arm64 Image: %s -> %s", r->name, errname(r->err)))
+			printf("# got %s, why \"%s\", memsz 0x%llx page %llu\n", errname(err),
+			       img.why, (unsigned long long)img.memsz,
+			       (unsigned long long)ld_a64_page_size(&img));
+		free(buf);
+	}
+}
+
+/* ---- the DTB as the boot data -------------------------------------------- */
+
+#define STALE_FDT	0x4000000ull
+#define STALE_TABLE	0x4100000ull
+#define OTHER_RSV	0x8000000ull
+
+enum {
+	NO_CHOSEN = 1 << 0,	/* the source has no /chosen */
+	STALE = 1 << 1,		/* old linux,kho-*, initrd props and table /memreserve/ */
+	HANDOVER = 1 << 2,	/* carry a handover */
+	INITRD = 1 << 3,
+	SEEDS = 1 << 4,		/* the source has kaslr-seed and rng-seed (16 bytes) */
+	ROOMY = 1 << 5,		/* the source has spare room (not packed) */
+	NO_FW = 1 << 6,		/* no DTB given */
+	GARBAGE = 1 << 7,	/* the "DTB" is not one */
+	HIGH = 1 << 8,		/* addresses above 4 GiB */
+	NO_CELLS = 1 << 9,	/* the root has no #address-cells / #size-cells */
+};
+
+static const struct dtb_row {
+	const char *name;
+	int ac, sc;		/* root cells */
+	unsigned int flags;
+	int err;
+} dtb_rows[] = {
+	{ "cells 2/2, handover + initrd", 2, 2, HANDOVER | INITRD, LD_OK },
+	{ "cells 1/1, handover + initrd", 1, 1, HANDOVER | INITRD, LD_OK },
+	{ "cells 1/2, handover", 1, 2, HANDOVER, LD_OK },
+	{ "cells 2/1, handover", 2, 1, HANDOVER, LD_OK },
+	{ "no cells in the root (libfdt defaults 2/1)", 0, 0, NO_CELLS | HANDOVER, LD_OK },
+	{ "missing /chosen is created", 2, 2, NO_CHOSEN | HANDOVER | INITRD, LD_OK },
+	{ "stale linux,kho-* and initrd replaced", 2, 2, STALE | HANDOVER | INITRD, LD_OK },
+	{ "stale props removed without handover or initrd", 2, 2, STALE, LD_OK },
+	{ "stale props, cells 1/1", 1, 1, STALE | HANDOVER, LD_OK },
+	{ "no room in a packed source: grows", 2, 2, STALE | HANDOVER | INITRD | SEEDS, LD_OK },
+	{ "source with spare room", 2, 2, ROOMY | HANDOVER, LD_OK },
+	{ "kaslr-seed and rng-seed refilled", 2, 2, SEEDS | HANDOVER, LD_OK },
+	{ "cells 2/2 above 4 GiB", 2, 2, HIGH | HANDOVER | INITRD, LD_OK },
+	{ "cells 1/1 above 4 GiB refused", 1, 1, HIGH | HANDOVER, LD_ERR_DTB_EDIT },
+	{ "no DTB to pass on", 2, 2, NO_FW | HANDOVER, LD_ERR_DTB },
+	{ "source is not an FDT", 2, 2, GARBAGE | HANDOVER, LD_ERR_DTB },
+};
+
+static void cells(uint8_t *p, int n, uint64_t v)
+{
+	if (n == 2) {
+		fdt32_st(p, (uint32_t)(v >> 32));
+		p += 4;
+	}
+	fdt32_st(p, (uint32_t)v);
+}
+
+static uint64_t number(const void *fdt, int node, const char *prop, int n, int at, bool *ok)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(fdt, node, prop, &len);
+	uint64_t v;
+
+	if (!p || len < (at + n) * 4) {
+		*ok = false;
+		return 0;
+	}
+	p += at * 4;
+	v = fdt32_ld((const fdt32_t *)p);
+	if (n == 2)
+		v = v << 32 | fdt32_ld((const fdt32_t *)(p + 4));
+	return v;
+}
+
+/* The source DTB of a row (malloc()ed). */
+static void *make_src(const struct dtb_row *r, int *size)
+{
+	int cap = 8192, chosen, mem;
+	void *fdt = calloc(1, cap);
+	uint8_t reg[16], pair[16];
+	int ac = r->flags & NO_CELLS ? 2 : r->ac, sc = r->flags & NO_CELLS ? 1 : r->sc;
+
+	fdt_create_empty_tree(fdt, cap);
+	if (!(r->flags & NO_CELLS)) {
+		fdt_setprop_u32(fdt, 0, "#address-cells", r->ac);
+		fdt_setprop_u32(fdt, 0, "#size-cells", r->sc);
+	}
+	fdt_setprop_string(fdt, 0, "compatible", "linux,dummy-virt");
+	mem = fdt_add_subnode(fdt, 0, "memory@40000000");
+	fdt_setprop_string(fdt, mem, "device_type", "memory");
+	cells(reg, ac, 0x40000000);
+	cells(reg + ac * 4, sc, 0x40000000);
+	fdt_setprop(fdt, mem, "reg", reg, (ac + sc) * 4);
+	fdt_add_mem_rsv(fdt, OTHER_RSV, 0x1000);
+	if (!(r->flags & NO_CHOSEN)) {
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+		fdt_setprop_string(fdt, chosen, "stdout-path", "/pl011@9000000");
+		fdt_setprop_string(fdt, chosen, "bootargs", "console=ttyAMA0 old");
+		if (r->flags & STALE) {
+			cells(pair, ac, STALE_FDT);
+			cells(pair + ac * 4, sc, 0x10000);
+			fdt_setprop(fdt, chosen, "linux,kho-fdt", pair, (ac + sc) * 4);
+			cells(pair, ac, STALE_TABLE);
+			cells(pair + ac * 4, sc, 0x20);
+			fdt_setprop(fdt, chosen, "linux,kho-scratch", pair, (ac + sc) * 4);
+			fdt_setprop_u64(fdt, chosen, "linux,initrd-start", 0x48000000);
+			fdt_setprop_u64(fdt, chosen, "linux,initrd-end", 0x48100000);
+			fdt_add_mem_rsv(fdt, STALE_TABLE, 0x20);
+		}
+		if (r->flags & SEEDS) {
+			static const uint8_t zero[16];
+
+			fdt_setprop_u64(fdt, chosen, "kaslr-seed", 0);
+			fdt_setprop(fdt, chosen, "rng-seed", zero, sizeof(zero));
+		}
+	}
+	if (!(r->flags & ROOMY))
+		fdt_pack(fdt);
+	*size = (int)fdt_totalsize(fdt);
+	return fdt;
+}
+
+/* The /memreserve/ entries of fdt: has [a, a + s)? how many in all? */
+static bool has_rsv(const void *fdt, uint64_t a, uint64_t s)
+{
+	int i, n = fdt_num_mem_rsv(fdt);
+	uint64_t x, y;
+
+	for (i = 0; i < n; i++)
+		if (!fdt_get_mem_rsv(fdt, i, &x, &y) && x == a && y == s)
+			return true;
+	return false;
+}
+
+/* The first failed condition of a row (needs ok and bad[] in scope). */
+#define CHECK(cond, ...) do { \
+		if (ok && !(cond)) { \
+			snprintf(bad, sizeof(bad), __VA_ARGS__); \
+			ok = false; \
+		} \
+	} while (0)
+
+static void test_dtb(void)
+{
+	static const struct ho_scratch table[2] = {
+		{ 0x50000000, 0x4000000 }, { 0x60000000, 0x1000000 },
+	};
+	const char *cmdline = "console=ttyAMA0 kho=on liveupdate=on";
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dtb_rows) / sizeof(dtb_rows[0]); i++) {
+		const struct dtb_row *r = &dtb_rows[i];
+		int ac = r->flags & NO_CELLS ? 2 : r->ac, sc = r->flags & NO_CELLS ? 1 : r->sc;
+		uint64_t base = r->flags & HIGH ? 0x840000000ull : 0x50000000ull;
+		uint64_t phys = base + 0x3000000, tbl = 0, v;
+		struct ld_image img = { 0 };
+		struct ld_boot_in in;
+		struct ld_boot b;
+		struct ld_fw fw;
+		const struct ld_a64_layout *lay = (const struct ld_a64_layout *)b.arch;
+		char bad[200] = "";
+		int srcsize = 0, chosen, len, err;
+		void *src = make_src(r, &srcsize), *buf = NULL;
+		bool ok = true;
+		unsigned int k;
+
+		memset(&fw, 0, sizeof(fw));
+		for (k = 0; k < sizeof(fw.seed); k++)
+			fw.seed[k] = (uint8_t)(0xa5 ^ k);
+		if (r->flags & GARBAGE)
+			memset(src, 0x5a, srcsize);
+		fw.dtb = src;
+		fw.dtb_size = (uint32_t)srcsize;
+		memset(&in, 0, sizeof(in));
+		in.image = &img;
+		in.cmdline = cmdline;
+		in.kernel_mem = base;
+		if (r->flags & INITRD) {
+			in.initrd_mem = base + 0x2000000;
+			in.initrd_size = 0x123000;
+		}
+		in.handover = r->flags & HANDOVER;
+		in.ho.fdt_addr = base + 0x3800000;
+		in.ho.fdt_size = 0x10000;
+		in.scratch = table;
+		in.nscratch = 2;
+		in.fw = r->flags & NO_FW ? NULL : &fw;
+		err = ld_arch.boot_layout(&in, &b);
+		if (!err) {
+			buf = malloc(b.size);
+			err = ld_arch.boot_build(&in, &b, buf, phys);
+		}
+		if (err != r->err) {
+			snprintf(bad, sizeof(bad), "got %s", errname(err));
+			ok = false;
+		}
+		if (ok && !err) {
+			CHECK(!fdt_check_header(buf) && fdt_totalsize(buf) == lay->dtb_size,
+			      "header / totalsize %u vs layout %u", fdt_totalsize(buf), lay->dtb_size);
+			/* Room for the stage's words in bootargs, as x86's cap. */
+			CHECK(fdt_totalsize(buf) - fdt_off_dt_strings(buf) - fdt_size_dt_strings(buf)
+			      >= 2047 - strlen(cmdline), "no room left for the stage's words");
+			chosen = fdt_path_offset(buf, "/chosen");
+			CHECK(chosen >= 0, "no /chosen");
+			CHECK(fdt_getprop(buf, chosen, "bootargs", &len) &&
+			      !strcmp(fdt_getprop(buf, chosen, "bootargs", NULL), cmdline),
+			      "bootargs");
+			CHECK(fdt_path_offset(buf, "/memory@40000000") >= 0 &&
+			      has_rsv(buf, OTHER_RSV, 0x1000), "other nodes or /memreserve/ lost");
+			if (!(r->flags & NO_CHOSEN))
+				CHECK(fdt_getprop(buf, chosen, "stdout-path", NULL) &&
+				      !strcmp(fdt_getprop(buf, chosen, "stdout-path", NULL),
+					      "/pl011@9000000"), "stdout-path lost");
+			CHECK(!has_rsv(buf, STALE_TABLE, 0x20), "stale table /memreserve/ kept");
+			if (r->flags & HANDOVER) {
+				tbl = phys + lay->scratch;
+				CHECK(lay->scratch >= lay->dtb_size && lay->scratch_size == 32 &&
+				      b.size == lay->scratch + 32 && b.table_off == lay->scratch,
+				      "layout: scratch table at %u (+%u), DTB %u, segment %u",
+				      lay->scratch, lay->scratch_size, lay->dtb_size, b.size);
+				CHECK(!memcmp((uint8_t *)buf + lay->scratch, table, sizeof(table)),
+				      "scratch table bytes");
+				fdt_getprop(buf, chosen, "linux,kho-fdt", &len);
+				CHECK(len == (ac + sc) * 4, "linux,kho-fdt is %d bytes, want %d", len,
+				      (ac + sc) * 4);
+				v = number(buf, chosen, "linux,kho-fdt", ac, 0, &ok);
+				CHECK(v == in.ho.fdt_addr, "linux,kho-fdt addr 0x%llx",
+				      (unsigned long long)v);
+				v = number(buf, chosen, "linux,kho-fdt", sc, ac, &ok);
+				CHECK(v == in.ho.fdt_size, "linux,kho-fdt size 0x%llx",
+				      (unsigned long long)v);
+				fdt_getprop(buf, chosen, "linux,kho-scratch", &len);
+				CHECK(len == (ac + sc) * 4, "linux,kho-scratch is %d bytes", len);
+				v = number(buf, chosen, "linux,kho-scratch", ac, 0, &ok);
+				CHECK(v == tbl, "linux,kho-scratch addr 0x%llx, table at 0x%llx",
+				      (unsigned long long)v, (unsigned long long)tbl);
+				v = number(buf, chosen, "linux,kho-scratch", sc, ac, &ok);
+				CHECK(v == 32, "linux,kho-scratch size 0x%llx", (unsigned long long)v);
+				CHECK(has_rsv(buf, tbl, 32), "no /memreserve/ for the scratch table");
+			} else {
+				CHECK(!fdt_getprop(buf, chosen, "linux,kho-fdt", NULL) &&
+				      !fdt_getprop(buf, chosen, "linux,kho-scratch", NULL) &&
+				      !lay->scratch && !b.table_off && fdt_num_mem_rsv(buf) == 1,
+				      "KHO props, table or /memreserve/ without a handover");
+			}
+			if (r->flags & INITRD) {
+				v = number(buf, chosen, "linux,initrd-start", ac, 0, &ok);
+				CHECK(v == in.initrd_mem, "linux,initrd-start 0x%llx",
+				      (unsigned long long)v);
+				v = number(buf, chosen, "linux,initrd-end", ac, 0, &ok);
+				CHECK(v == in.initrd_mem + in.initrd_size, "linux,initrd-end 0x%llx",
+				      (unsigned long long)v);
+				fdt_getprop(buf, chosen, "linux,initrd-start", &len);
+				CHECK(len == ac * 4, "linux,initrd-start is %d bytes", len);
+			} else {
+				CHECK(!fdt_getprop(buf, chosen, "linux,initrd-start", NULL) &&
+				      !fdt_getprop(buf, chosen, "linux,initrd-end", NULL),
+				      "stale initrd props kept");
+			}
+			if (r->flags & SEEDS) {
+				const void *ks = fdt_getprop(buf, chosen, "kaslr-seed", &len);
+				const void *rs;
+
+				CHECK(ks && len == 8 && !memcmp(ks, fw.seed, 8), "kaslr-seed");
+				rs = fdt_getprop(buf, chosen, "rng-seed", &len);
+				CHECK(rs && len == 16 && !memcmp(rs, fw.seed + 8, 16), "rng-seed");
+			} else {
+				CHECK(!fdt_getprop(buf, chosen, "kaslr-seed", NULL) &&
+				      !fdt_getprop(buf, chosen, "rng-seed", NULL),
+				      "a seed the source did not have");
+			}
+			if (!(r->flags & ROOMY))
+				CHECK(lay->dtb_size > (uint32_t)srcsize, "did not grow");
+			CHECK(ld_arch.boot_pieces(&b, NULL, 0) == 0, "pieces past max");
+		}
+		if (!tap(ok, "arm64 DTB: %s -> %s", r->name, errname(r->err)))
+			printf("# %s\n", bad);
+		free(buf);
+		free(src);
+	}
+}
+
+/* A packed source has no room: the edit refuses a buffer of its size. */
+static void test_dtb_room(void)
+{
+	static const struct dtb_row r = { "packed", 2, 2, 0, LD_OK };
+	int size;
+	void *src = make_src(&r, &size), *buf = malloc(size), *big = malloc(1 << 16);
+	struct ld_a64_dtb_in in = {
+		.src = src, .src_size = size, .cmdline = "a longer command line than before",
+		.handover = true, .fdt_addr = 0x1000000, .fdt_size = 0x1000,
+		.scratch_addr = 0x2000000, .scratch_size = 16,
+	};
+	uint32_t used = 0, need = 0;
+	char why[160] = "";
+	int err = ld_a64_dtb_edit(&in, buf, size, &used, why, sizeof(why));
+
+	tap(err == LD_ERR_BUF_SIZE && strstr(why, "no room"),
+	    "arm64 DTB: packed source into a buffer of its own size -> LD_ERR_BUF_SIZE (%s)", why);
+	err = ld_a64_dtb_size(&in, &need, why, sizeof(why));
+	tap(!err && need > (uint32_t)size && !ld_a64_dtb_edit(&in, big, need, &used, why,
+							      sizeof(why)) && used == need,
+	    "arm64 DTB: ld_a64_dtb_size grows it (%d -> %u bytes) and that size fits", size, need);
+	in.src_size = size - 1;
+	err = ld_a64_dtb_edit(&in, big, 1 << 16, &used, why, sizeof(why));
+	tap(err == LD_ERR_DTB && strstr(why, "totalsize"),
+	    "arm64 DTB: source shorter than its totalsize -> LD_ERR_DTB (%s)", why);
+	free(src);
+	free(buf);
+	free(big);
+}
+
+/* ---- the purgatory's relocations ----------------------------------------- */
+
+static const struct rela_row {
+	const char *name;
+	uint32_t type;
+	uint64_t sa, p;
+	uint32_t insn;		/* the place before */
+	uint64_t room;
+	int err;
+	uint64_t want;		/* the place after (8 bytes for the 64-bit types) */
+} rela_rows[] = {
+	{ "ABS64", R_AARCH64_ABS64, 0x123456789abcdef0ull, 0, 0, 8, LD_OK,
+	  0x123456789abcdef0ull },
+	{ "ABS64 without room", R_AARCH64_ABS64, 1, 0, 0, 7, LD_ERR_ELF_RELOC, 0 },
+	{ "PREL32 backwards", R_AARCH64_PREL32, 0x1000, 0x1010, 0, 4, LD_OK, 0xfffffff0 },
+	{ "PREL32 out of range", R_AARCH64_PREL32, 0x100000000ull, 0, 0, 4,
+	  LD_ERR_ELF_RELOC, 0 },
+	{ "CALL26 forward", R_AARCH64_CALL26, 0x41000, 0x40000, 0x94000000, 4, LD_OK,
+	  0x94000400 },
+	{ "CALL26 backward", R_AARCH64_CALL26, 0x40000, 0x40004, 0x94000000, 4, LD_OK,
+	  0x97ffffff },
+	{ "CALL26 beyond 128 MiB", R_AARCH64_CALL26, 0x8000000, 0, 0x94000000, 4,
+	  LD_ERR_ELF_RELOC, 0 },
+	{ "ADR_PREL_PG_HI21", R_AARCH64_ADR_PREL_PG_HI21, 0x43456, 0x40010, 0x90000000, 4,
+	  LD_OK, 0xf0000000 },
+	{ "ADD_ABS_LO12_NC", R_AARCH64_ADD_ABS_LO12_NC, 0x43456, 0, 0x91000000, 4, LD_OK,
+	  0x91000000 | 0x456 << 10 },
+	{ "LDST64_ABS_LO12_NC", R_AARCH64_LDST64_ABS_LO12_NC, 0x43458, 0, 0xf9400000, 4, LD_OK,
+	  0xf9400000 | (0x458 >> 3) << 10 },
+	{ "LDST64_ABS_LO12_NC misaligned", R_AARCH64_LDST64_ABS_LO12_NC, 0x43454, 0,
+	  0xf9400000, 4, LD_ERR_ELF_RELOC, 0 },
+	{ "unknown type (x86's R_X86_64_64)", R_X86_64_64, 0, 0, 0, 8, LD_ERR_ELF_RELOC, 0 },
+};
+
+static void test_rela(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(rela_rows) / sizeof(rela_rows[0]); i++) {
+		const struct rela_row *r = &rela_rows[i];
+		uint8_t place[8] = { 0 };
+		uint64_t got = 0;
+		int err, k;
+
+		for (k = 0; k < 4; k++)
+			place[k] = (uint8_t)(r->insn >> (8 * k));
+		err = ld_arch.elf_rela(r->type, r->sa, r->p, place, r->room);
+		for (k = 7; k >= 0; k--)
+			got = got << 8 | place[k];
+		if (r->type != R_AARCH64_ABS64 && r->type != R_AARCH64_PREL64)
+			got &= 0xffffffffu;
+		if (!tap(err == r->err && (err || got == r->want), "arm64 rela: %s -> %s", r->name,
+			 errname(r->err)))
+			printf("# got %s, 0x%llx, want 0x%llx\n", errname(err),
+			       (unsigned long long)got, (unsigned long long)r->want);
+	}
+}
+
+/* ---- /proc/iomem ------------------------------------------------------------ */
+
+static const struct iomem_row {
+	const char *name;
+	const char *text;
+	int err;
+	unsigned int n;
+	struct ho_mem_range want[4];
+} iomem_rows[] = {
+	{ "RAM and MMIO; nested lines (kernel code, reserved) not read",
+	  "09000000-09000fff : pl011@9000000\n"
+	  "40000000-bfffffff : System RAM\n"
+	  "  40210000-4165ffff : Kernel code\n"
+	  "  bf000000-bf0fffff : reserved\n"
+	  "c0000000-ffffffff : System RAM\n", 0, 3,
+	  { { 0x9000000, 0x1000, HO_MEM_RESERVED }, { 0x40000000, 0x80000000, HO_MEM_RAM },
+	    { 0xc0000000, 0x40000000, HO_MEM_RAM } } },
+	{ "no trailing newline, 64-bit addresses",
+	  "840000000-87fffffff : System RAM", 0, 1,
+	  { { 0x840000000ull, 0x40000000, HO_MEM_RAM } } },
+	{ "a nested System RAM is not RAM twice", "40000000-4fffffff : System RAM\n"
+	  "  41000000-41ffffff : System RAM\n", 0, 1,
+	  { { 0x40000000, 0x10000000, HO_MEM_RAM } } },
+	{ "unprivileged reader (all zeros)", "00000000-00000000 : System RAM\n", -ENODATA, 0,
+	  { { 0 } } },
+	{ "garbage lines and end < start skipped", "junk\n5-4 : System RAM\nzz-yy : x\n",
+	  -ENODATA, 0, { { 0 } } },
+	{ "empty", "", -ENODATA, 0, { { 0 } } },
+};
+
+static void test_iomem(void)
+{
+	char *many = malloc(300 * 40);
+	struct ho_memmap mm;
+	unsigned int i, k;
+	size_t off = 0;
+	int err;
+
+	for (i = 0; i < sizeof(iomem_rows) / sizeof(iomem_rows[0]); i++) {
+		const struct iomem_row *r = &iomem_rows[i];
+		bool ok;
+
+		err = ld_a64_iomem_parse(r->text, strlen(r->text), &mm);
+		ok = err == r->err && mm.count == r->n;
+		for (k = 0; ok && k < r->n; k++)
+			ok = mm.ranges[k].addr == r->want[k].addr &&
+			     mm.ranges[k].size == r->want[k].size &&
+			     mm.ranges[k].type == r->want[k].type;
+		if (!tap(ok, "arm64 iomem: %s -> %d", r->name, r->err))
+			printf("# got %d, %u ranges\n", err, mm.count);
+		free((void *)mm.ranges);
+	}
+	for (i = 0; i < 300; i++)
+		off += (size_t)sprintf(many + off, "%x-%x : System RAM\n", i << 20,
+				       (i << 20) + 0xfffff);
+	err = ld_a64_iomem_parse(many, off, &mm);
+	tap(err == -E2BIG && !mm.ranges, "arm64 iomem: 300 ranges (more than 256) -> -E2BIG");
+	free(many);
+}
+
+/* ---- a whole arm64 plan (the neutral planner over this module) ------------ */
+
+static void *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET)) {
+		buf = malloc(n);
+		if (buf && fread(buf, 1, n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16 };
+
+static const struct plan_row {
+	const char *name;
+	unsigned int flags;
+	int err;
+} plan_rows[] = {
+	{ "handover + initrd: all inside scratch, DTB points at them", P_HANDOVER | P_INITRD,
+	  LD_OK },
+	{ "handover, no initrd", P_HANDOVER, LD_OK },
+	{ "no handover: usable RAM, no KHO props", P_INITRD, LD_OK },
+	{ "scratch too small for the 2 MiB aligned Image", P_HANDOVER | P_SMALL,
+	  LD_ERR_NO_SPACE },
+	{ "no DTB to pass on", P_HANDOVER | P_NO_FW, LD_ERR_DTB },
+	{ "negative control: DTB moved onto the kernel", P_HANDOVER | P_OVERLAP,
+	  LD_ERR_PLAN_OVERLAP },
+};
+
+static bool inside_scratch(const struct ld_plan *p, const struct ho_scratch *sc, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < p->nseg; i++) {
+		bool in = false;
+
+		for (j = 0; j < n; j++)
+			in |= p->seg[i].mem >= sc[j].addr &&
+			      p->seg[i].mem + p->seg[i].memsz <= sc[j].addr + sc[j].size;
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+static void test_plan(const char *fixture)
+{
+	static const struct ho_mem_range ram[] = {
+		{ 0x40000000, 0x40000000, HO_MEM_RAM },		/* 1 GiB at 1 GiB */
+		{ 0x09000000, 0x1000, HO_MEM_RESERVED },
+	};
+	static const struct ho_scratch big[] = {
+		{ 0x60000000, 0x4000000 }, { 0x70000000, 0x2000000 },
+	};
+	static const struct ho_scratch small[] = { { 0x60000000, 0x100000 } };
+	static const struct dtb_row src_row = { "src", 2, 2, STALE | SEEDS, LD_OK };
+	size_t plen = 0;
+	void *purg = read_all(fixture, &plen);
+	unsigned int i;
+
+	if (!tap(purg != NULL, "arm64 plan: purgatory fixture %s read", fixture))
+		return;
+	for (i = 0; i < sizeof(plan_rows) / sizeof(plan_rows[0]); i++) {
+		const struct plan_row *r = &plan_rows[i];
+		uint8_t *kernel = calloc(1, 0x300000), initrd[0x3000];
+		struct ld_plan_in in;
+		struct ld_plan p;
+		struct ld_fw fw;
+		char bad[400] = "";
+		int srcsize, err, chosen;
+		void *src = make_src(&src_row, &srcsize);
+		bool ok = true;
+
+		memcpy(kernel + 0x38, "ARM\x64", 4);
+		put64(kernel + 0x10, 0x500000);		/* image_size: file + bss */
+		put64(kernel + 0x18, F64K);
+		memset(initrd, 0x17, sizeof(initrd));
+		memset(&fw, 0, sizeof(fw));
+		fw.dtb = src;
+		fw.dtb_size = (uint32_t)srcsize;
+		memset(&in, 0, sizeof(in));
+		in.kernel = kernel;
+		in.kernel_size = 0x300000;
+		in.cmdline = "console=ttyAMA0 kho=on";
+		in.memmap = (struct ho_memmap){ ram, 2 };
+		if (r->flags & P_INITRD) {
+			in.initrd = initrd;
+			in.initrd_size = sizeof(initrd);
+		}
+		if (r->flags & P_HANDOVER) {
+			in.handover = true;
+			in.fdt_addr = 0x5f000000;
+			in.fdt_size = 0x10000;
+			in.scratch = r->flags & P_SMALL ? small : big;
+			in.nscratch = r->flags & P_SMALL ? 1 : 2;
+		}
+		in.fw = r->flags & P_NO_FW ? NULL : &fw;
+		in.purgatory = purg;
+		in.purgatory_size = plen;
+		err = ld_plan_build(&in, &p);
+		if (!err && (r->flags & P_OVERLAP)) {
+			p.seg[p.nseg - 1].mem = p.seg[0].mem;
+			err = ld_plan_check(&in, &p);
+		}
+		CHECK(err == r->err, "got %s: %s", errname(err), p.why);
+		if (ok && !err) {
+			const struct ld_elf_regs_view { uint64_t x0, x1, x2, x3, pc, sp; } *regs;
+			const struct ld_seg *dtb = &p.seg[p.nseg - 1];
+			struct ld_elf e;
+			uint64_t off, size, v;
+
+			CHECK(p.nseg == (r->flags & P_INITRD ? 4u : 3u) && !strcmp(dtb->name, "dtb"),
+			      "%u segments, last %s", p.nseg, dtb->name);
+			CHECK(!(p.seg[0].mem & ((2u << 20) - 1)) && p.seg[0].memsz >= 0x500000,
+			      "kernel at 0x%llx (+0x%llx): not 2 MiB aligned or short",
+			      (unsigned long long)p.seg[0].mem, (unsigned long long)p.seg[0].memsz);
+			for (unsigned int k = 0; k < p.nseg; k++)
+				CHECK(!(p.seg[k].mem & 0xffff) && !(p.seg[k].memsz & 0xffff),
+				      "%s not in 64 KiB steps", p.seg[k].name);
+			if (r->flags & P_HANDOVER)
+				CHECK(inside_scratch(&p, big, 2), "a segment outside scratch");
+			CHECK(!ld_elf_open(&e, purg, plen) &&
+			      !ld_elf_symbol(&e, "purgatory_regs", &off, &size) && size >= 48,
+			      "purgatory_regs");
+			regs = (const void *)((uint8_t *)p.purg_buf + off);
+			CHECK(regs->x0 == dtb->mem && !regs->x1 && !regs->x2 && !regs->x3 &&
+			      regs->pc == p.seg[0].mem && regs->sp == p.purg_stack &&
+			      regs->sp > p.seg[p.nseg - 2].mem &&
+			      regs->sp <= p.seg[p.nseg - 2].mem + p.seg[p.nseg - 2].memsz,
+			      "regs x0 0x%llx pc 0x%llx sp 0x%llx", (unsigned long long)regs->x0,
+			      (unsigned long long)regs->pc, (unsigned long long)regs->sp);
+			chosen = fdt_path_offset(p.boot_buf, "/chosen");
+			CHECK(!fdt_check_header(p.boot_buf) && chosen >= 0, "DTB in the segment");
+			if (r->flags & P_INITRD) {
+				v = number(p.boot_buf, chosen, "linux,initrd-start", 2, 0, &ok);
+				CHECK(v == p.seg[1].mem, "initrd-start 0x%llx vs segment 0x%llx",
+				      (unsigned long long)v, (unsigned long long)p.seg[1].mem);
+			}
+			if (r->flags & P_HANDOVER) {
+				v = number(p.boot_buf, chosen, "linux,kho-scratch", 2, 0, &ok);
+				CHECK(v == dtb->mem + p.boot.table_off && p.boot.table_off &&
+				      !memcmp((uint8_t *)p.boot_buf + p.boot.table_off, p.scratch,
+					      p.nscratch * 16),
+				      "linux,kho-scratch 0x%llx, table", (unsigned long long)v);
+				v = number(p.boot_buf, chosen, "linux,kho-fdt", 2, 0, &ok);
+				CHECK(v == in.fdt_addr, "linux,kho-fdt 0x%llx", (unsigned long long)v);
+			} else {
+				CHECK(!fdt_getprop(p.boot_buf, chosen, "linux,kho-fdt", NULL) &&
+				      !fdt_getprop(p.boot_buf, chosen, "linux,kho-scratch", NULL),
+				      "stale KHO props passed on without a handover");
+			}
+		}
+		if (!tap(ok, "arm64 plan: %s -> %s", r->name, errname(r->err)))
+			printf("# %s\n", bad);
+		ld_plan_free(&p);
+		free(src);
+		free(kernel);
+	}
+	free(purg);
+}
+
+/* ---- QEMU virt's own DTB (qemu-system-aarch64 -M virt,dumpdtb=) ----------- */
+
+static int count_nodes(const void *fdt)
+{
+	int node, depth = 0, n = 0;
+
+	for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth))
+		n++;
+	return n;
+}
+
+static void test_real_dtb(const char *path)
+{
+	static const struct ho_scratch table[1] = { { 0x70000000, 0x8000000 } };
+	const char *cmdline = "console=ttyAMA0 kho=on liveupdate=on";
+	struct ld_image img = { 0 };
+	size_t len = 0;
+	void *src = read_all(path, &len), *buf = NULL;
+	const struct ld_a64_layout *lay;
+	const void *a, *b;
+	struct ld_boot_in in;
+	struct ld_boot bd;
+	struct ld_fw fw;
+	char bad[200] = "";
+	int err, chosen, sc, la, lb, mem, smem;
+	uint64_t phys = 0x7f000000, v;
+	bool ok = true;
+
+	if (!tap(src && !fdt_check_header(src), "arm64 QEMU DTB: %s read", path)) {
+		free(src);
+		return;
+	}
+	memset(&fw, 0, sizeof(fw));
+	memset(fw.seed, 0x3c, sizeof(fw.seed));
+	fw.dtb = src;
+	fw.dtb_size = (uint32_t)len;
+	memset(&in, 0, sizeof(in));
+	in.image = &img;
+	in.cmdline = cmdline;
+	in.initrd_mem = 0x48000000;
+	in.initrd_size = 0x200000;
+	in.handover = true;
+	in.ho.fdt_addr = 0x6f000000;
+	in.ho.fdt_size = 0x4000;
+	in.scratch = table;
+	in.nscratch = 1;
+	in.fw = &fw;
+	err = ld_arch.boot_layout(&in, &bd);
+	if (!err) {
+		buf = malloc(bd.size);
+		err = ld_arch.boot_build(&in, &bd, buf, phys);
+	}
+	lay = (const struct ld_a64_layout *)bd.arch;
+	CHECK(!err, "got %s", errname(err));
+	if (ok) {
+		chosen = fdt_path_offset(buf, "/chosen");
+		sc = fdt_path_offset(src, "/chosen");
+		CHECK(count_nodes(buf) == count_nodes(src), "%d nodes, the source %d",
+		      count_nodes(buf), count_nodes(src));
+		mem = fdt_path_offset(buf, "/memory@40000000");
+		smem = fdt_path_offset(src, "/memory@40000000");
+		a = fdt_getprop(buf, mem, "reg", &la);
+		b = fdt_getprop(src, smem, "reg", &lb);
+		CHECK(a && b && la == lb && !memcmp(a, b, la), "memory reg changed");
+		a = fdt_getprop(buf, chosen, "stdout-path", &la);
+		b = fdt_getprop(src, sc, "stdout-path", &lb);
+		CHECK(a && b && la == lb && !memcmp(a, b, la), "stdout-path changed");
+		CHECK(!strcmp(fdt_getprop(buf, chosen, "bootargs", NULL), cmdline), "bootargs");
+		v = number(buf, chosen, "linux,kho-fdt", 2, 0, &ok);
+		CHECK(v == in.ho.fdt_addr, "linux,kho-fdt");
+		v = number(buf, chosen, "linux,kho-scratch", 2, 0, &ok);
+		CHECK(v == phys + lay->scratch && has_rsv(buf, v, 16), "linux,kho-scratch");
+		v = number(buf, chosen, "linux,initrd-end", 2, 0, &ok);
+		CHECK(v == 0x48200000, "linux,initrd-end");
+		/* QEMU fills both seeds; they are rewritten at their lengths. */
+		b = fdt_getprop(src, sc, "rng-seed", &lb);
+		a = fdt_getprop(buf, chosen, "rng-seed", &la);
+		CHECK(!b || (a && la == (lb < 64 ? lb : 64) && !memcmp(a, fw.seed + 8, la)),
+		      "rng-seed");
+		a = fdt_getprop(buf, chosen, "kaslr-seed", &la);
+		CHECK(!fdt_getprop(src, sc, "kaslr-seed", NULL) ||
+		      (a && la == 8 && !memcmp(a, fw.seed, 8)), "kaslr-seed");
+	}
+	if (!tap(ok, "arm64 QEMU DTB: /chosen edited, every node and the memory kept (%zu -> %u bytes)",
+		 len, lay->dtb_size))
+		printf("# %s\n", bad);
+	free(buf);
+	free(src);
+}
+
+int main(int argc, char **argv)
+{
+	test_images();
+	test_dtb();
+	test_dtb_room();
+	test_rela();
+	test_iomem();
+	if (argc > 1)
+		test_plan(argv[1]);
+	else
+		tap(false, "arm64 plan: no purgatory fixture given");
+	if (argc > 2)
+		test_real_dtb(argv[2]);
+	else
+		tap(false, "arm64 QEMU DTB: none given");
+	return tap_done();
+}
