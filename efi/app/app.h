@@ -2,7 +2,7 @@
 /*
  * luo-stage.efi: shared state of the EFI application (main.c) and its arch
  * part (boot_x86.c). gnu-efi types; the handover logic is in walk.c and
- * kho_radix.c, which include no EFI headers.
+ * initrd.c, which include no EFI headers.
  */
 #ifndef STAGE_APP_H
 #define STAGE_APP_H

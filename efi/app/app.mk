@@ -3,7 +3,7 @@
 #
 #   $(B)/efi/luo-stage.efi   the application (PE32+, EFI subsystem 10)
 #
-# walk.c and kho_radix.c include no EFI header: they build with the stage
+# walk.c and initrd.c include no EFI header: they build with the stage
 # library's freestanding PIC flags. main.c and boot_x86.c build against
 # gnu-efi 3.0.15 (Debian gnu-efi) with its calling-convention wrappers.
 
@@ -23,7 +23,7 @@ APP_EFI_CFLAGS = -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin \
 	-DEFI_FUNCTION_WRAPPER -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 \
 	-I$(GNUEFI_INC)/protocol $(HO_CFLAGS)
 
-APP_PURE := walk kho_radix initrd
+APP_PURE := walk initrd
 APP_EFI := main boot_x86
 APP_OBJS := $(APP_PURE:%=$(APP_B)/%.o) $(APP_EFI:%=$(APP_B)/%.o) \
 	$(APP_B)/ho_schema_tables.o
@@ -62,7 +62,7 @@ check-efi-app: $(LUO_STAGE_EFI) $(B)/bin/luo-fdt vm-image-ours
 	@mkdir -p $(B)/vm/logs
 	@VM_RUNNER=$(TOP)/tests/vm/efiapp.sh $(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-efi
 
-# Host tests of walk.c, kho_radix.c and initrd.c (ASan + UBSan), with
+# Host tests of walk.c and initrd.c (ASan + UBSan), with
 # luo-fdt gen bundles: make check-unit-efi-app.
 APP_TEST := $(B)/efi/test_app
 $(APP_TEST): $(APP_DIR)/test_app.c $(APP_PURE:%=$(APP_DIR)/%.c) $(wildcard $(APP_DIR)/*.h) \

@@ -20,8 +20,9 @@
  *      whole handover by one offset so they are (stage_rebase()); the files
  *      are copied to their addresses (AllocateAddress, EfiLoaderData, so
  *      Linux sees RAM), scratch and blocks allocated, KHO's preserved-memory
- *      map written (kho_radix.c), the KHO FDT and scratch table handed over
- *      the arch's way (x86: one setup_data entry), each step checked again;
+ *      map (the bundle's tree, or rebuilt by stage_tree_rebuild() after
+ *      a move) proven by the library, the KHO FDT and scratch table handed
+ *      over the arch's way (x86: one setup_data entry), each step checked again;
  *      rejected: one line with the error name, node path and detail, the
  *      handover's memory is freed and luo_stage.err=<HO_ERR_NAME> goes on
  *      the command line;
@@ -33,7 +34,6 @@
  */
 #include "app.h"
 #include "initrd.h"
-#include "kho_radix.h"
 #include "walk.h"
 
 #define CFG_PATH	"\\luo-stage.cfg"
@@ -43,7 +43,8 @@
 #define READ_CHUNK	(1u << 20)
 #define WORK_START	(1ull << 20)	/* check work buffer, doubled as needed */
 #define WORK_MAX	(256ull << 20)
-#define RADIX_CHUNK	64		/* pages taken at a time for the tree */
+#define RADIX_CHUNK	64		/* tree pages of the first chunk, doubled after */
+#define TREE_WIN	20		/* chunks (windows) for a rebuilt tree */
 #define DUMP_LINES	400
 #define PAGE		4096ull
 
@@ -474,7 +475,8 @@ struct bundle {
 	struct ho_handover kd;
 	struct blob *blobs;		/* sorted by addr */
 	UINT32 n;
-	struct ho_window *win;		/* n + 1: the arch's hand-over copy */
+	/* n + 1 + TREE_WIN: blobs, the arch's hand-over copy, tree chunks */
+	struct ho_window *win;
 	struct ho_phys phys;
 	struct blob *ext;		/* page extents holding the blobs */
 	UINT32 next;
@@ -482,9 +484,10 @@ struct bundle {
 	UINT64 sd;			/* arch_handover()'s link */
 	INT64 moved;			/* offset place() moved it by */
 	UINT64 map;			/* preserved-memory-map root written */
-	UINT64 nblocks, nradix;
-	/* radix page chunk */
-	UINT64 chunk, chunk_left;
+	UINT64 nblocks, nradix;		/* nradix: pages of a rebuilt tree */
+	/* tree page chunk, its window win[n + 1 + nchunk - 1] */
+	UINT64 chunk, chunk_left, chunk_pages;
+	UINT32 nchunk;
 };
 
 static void bundle_free(struct bundle *b)
@@ -755,9 +758,10 @@ static EFI_STATUS load_bundle(struct app *a, struct bundle *b,
 	st = make_extents(b);
 	if (EFI_ERROR(st))
 		return st;
-	b->win = pool((b->n + 1) * sizeof(*b->win));
+	b->win = pool((b->n + 1 + TREE_WIN) * sizeof(*b->win));
 	if (!b->win)
 		return app_fail(EFI_OUT_OF_RESOURCES, "window table");
+	b->win[b->n] = (struct ho_window){ 0, NULL, 0 };
 	for (i = 0; i < b->n; i++) {
 		EFI_PHYSICAL_ADDRESS x = b->blobs[i].addr;
 		struct ho_sbuf sb;
@@ -959,7 +963,6 @@ static bool choose_delta(const struct need *nd, const struct range *fr,
 struct place_ctx {
 	struct app *a;
 	struct bundle *b;
-	struct kho_radix radix;
 	EFI_STATUS st;
 };
 
@@ -994,22 +997,35 @@ static EFI_STATUS alloc_uncovered(struct app *a, struct bundle *b,
 	return EFI_SUCCESS;
 }
 
+/*
+ * A zeroed page for a rebuilt tree (stage_tree_rebuild), from chunks of
+ * doubling size, each behind its own window so that the library's check
+ * reaches it.
+ */
 static uint64_t radix_page(void *ctx)
 {
 	struct place_ctx *c = ctx;
 	struct bundle *b = c->b;
 	EFI_PHYSICAL_ADDRESS x;
+	UINT64 p;
 
 	if (!b->chunk_left) {
-		if (EFI_ERROR(app_alloc_pages(c->a, AllocateAnyPages, &x,
-					      RADIX_CHUNK, G_HANDOVER)))
+		UINT64 pages = b->chunk_pages ? 2 * b->chunk_pages : RADIX_CHUNK;
+
+		if (b->nchunk == TREE_WIN ||
+		    EFI_ERROR(app_alloc_pages(c->a, AllocateAnyPages, &x, pages,
+					      G_HANDOVER)))
 			return 0;
 		b->chunk = x;
-		b->chunk_left = RADIX_CHUNK;
+		b->chunk_left = b->chunk_pages = pages;
+		b->win[b->n + 1 + b->nchunk++] =
+			(struct ho_window){ x, (void *)(UINTN)x, pages * PAGE };
+		b->phys.nwin = b->n + 1 + b->nchunk;
 	}
-	b->chunk_left--;
+	p = b->chunk + (b->chunk_pages - b->chunk_left--) * PAGE;
+	ZeroMem((void *)(UINTN)p, PAGE);
 	b->nradix++;
-	return b->chunk + (RADIX_CHUNK - 1 - b->chunk_left) * PAGE;
+	return p;
 }
 
 static int place_block(void *ctx, uint64_t phys, uint32_t order,
@@ -1021,12 +1037,6 @@ static int place_block(void *ctx, uint64_t phys, uint32_t order,
 				HO_ERR_ADDR_OUTSIDE_RAM);
 	if (EFI_ERROR(c->st))
 		return HO_ERR_ADDR_OUTSIDE_RAM;
-	if (kho_radix_add(&c->radix, phys, order)) {
-		c->st = EFI_OUT_OF_RESOURCES;
-		reject(c->b, HO_ERR_NO_SPACE, "preserved-memory-map", phys,
-		       PAGE << order, c->st);
-		return HO_ERR_NO_SPACE;
-	}
 	c->b->nblocks++;
 	return HO_OK;
 }
@@ -1157,17 +1167,10 @@ static void make_real(struct app *a, struct bundle *b,
 			return;
 	}
 	if (!stage_map_page(&b->kd, &b->phys, &map) && map) {
-		if (in_extent(b, map)) {
-			reject(b, HO_ERR_RANGE_OVERLAP, "preserved-memory-map",
-			       map, PAGE, EFI_ACCESS_DENIED);
-			return;
-		}
 		if (EFI_ERROR(alloc_uncovered(a, b, map, PAGE,
 					      "preserved-memory-map",
 					      HO_ERR_ADDR_OUTSIDE_RAM)))
 			return;
-		c.radix = (struct kho_radix){ .root = map, .page = radix_page,
-					      .ctx = &c };
 		err = stage_walk_preserved(&b->kd, &b->phys, place_block, &c,
 					   &b->rep);
 		if (err) {
@@ -1175,14 +1178,26 @@ static void make_real(struct app *a, struct bundle *b,
 			return;
 		}
 	}
-	/* the tree as the kernel will walk it */
-	if (map && kho_radix_count(map) != b->nblocks) {
-		reject(b, HO_ERR_NO_SPACE, "preserved-memory-map", map, PAGE,
-		       EFI_VOLUME_CORRUPTED);
-		return;
+	/*
+	 * The bundle's tree holds the keys of the addresses it was made for:
+	 * moved, the tree is built again at the moved root for the moved
+	 * blocks (the bundle's other tree pages stay unreferenced).
+	 */
+	if (map && b->moved) {
+		UINT64 n;
+
+		err = stage_tree_rebuild(&b->kd, &b->phys, radix_page, &c, &n,
+					 &b->rep);
+		if (err) {
+			b->rep.err = err;
+			return;
+		}
 	}
 	b->map = map;
-	/* the moved handover, checked where it now is */
+	/*
+	 * The placed (maybe moved) handover checked where it now is, the
+	 * preserved-memory map proven block by block: what the kernel reads.
+	 */
 	err = check(&b->kd, &b->phys, mm, &b->rep);
 	if (err) {
 		b->rep.err = err;
@@ -1196,7 +1211,7 @@ static void make_real(struct app *a, struct bundle *b,
 		return;
 	}
 	b->win[b->n] = (struct ho_window){ x, (void *)(UINTN)x, sdsize };
-	b->phys.nwin = b->n + 1;
+	b->phys.nwin = b->n + 1 + b->nchunk;
 	err = check(&moved, &b->phys, mm, &b->rep);
 	if (err) {
 		b->rep.err = err;
@@ -1216,10 +1231,15 @@ static void say_verdict(const struct bundle *b, const char *tail)
 	if (!b->rep.err) {
 		ho_sb_puts(&sb, "luo-stage: handover ok: ");
 		ho_sb_dec(&sb, b->nblocks);
-		ho_sb_puts(&sb, " preserved block(s) in KHO's memory map (");
-		ho_sb_dec(&sb, b->nradix);
-		ho_sb_puts(&sb, " tree pages at ");
+		ho_sb_puts(&sb, " preserved block(s) in KHO's memory map (root at ");
 		ho_sb_hex(&sb, b->map);
+		if (b->moved) {
+			ho_sb_puts(&sb, ", rebuilt for the move: ");
+			ho_sb_dec(&sb, b->nradix);
+			ho_sb_puts(&sb, " new tree pages");
+		} else {
+			ho_sb_puts(&sb, ", the bundle's tree");
+		}
 		ho_sb_puts(&sb, "), ");
 		ho_sb_dec(&sb, b->kd.scratch_size / sizeof(struct ho_scratch));
 		ho_sb_puts(&sb, " scratch range(s), KHO FDT and scratch table handed over at ");

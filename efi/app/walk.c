@@ -10,6 +10,8 @@
 #include <libfdt.h>
 
 #include <ho/ho.h>
+#include <ho/kho_radix.h>
+#include <ho/string.h>
 
 #include "walk.h"
 
@@ -147,7 +149,7 @@ static int walk_memfd(struct walk *w, uint64_t data)
 	err = emit(w, data, 0, what);
 	if (err)
 		return err;
-	m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX, &size);
+	m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX(HO_PAGE_SIZE), &size);
 	if (!m)
 		return fail(w, HO_ERR_ADDR_UNMAPPED, what, data);
 	if (!prop_u64(m, 0, "folios", &table) ||
@@ -285,7 +287,7 @@ static int rebase_luo(struct walk *w, uint64_t addr, uint64_t max,
 			return fail(w, HO_ERR_NO_SCHEMA,
 				    "cannot move: file of an unknown handler", addr);
 		data = ho_get_u64(pd);
-		m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX, &size);
+		m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX(HO_PAGE_SIZE), &size);
 		pf = m ? prop_w(m, 0, "folios") : 0;
 		if (!pf || !prop_u64(m, 0, "nr-folios", &nr))
 			return fail(w, HO_ERR_ADDR_UNMAPPED, "memfd", data);
@@ -485,7 +487,7 @@ static void dump_memfd(struct dump *d, uint64_t data)
 
 	sb = line(d, "memfd@");
 	ho_sb_hex(sb, data);
-	m = map_fdt(d->phys, data, HO_MEMFD_FDT_MAX, &size);
+	m = map_fdt(d->phys, data, HO_MEMFD_FDT_MAX(HO_PAGE_SIZE), &size);
 	if (!m) {
 		ho_sb_puts(sb, ": no sound FDT there");
 		put(d);
@@ -708,4 +710,65 @@ void stage_dump(const struct ho_handover *kd, const struct ho_phys *phys,
 		ho_sb_puts(sb, " more lines left out");
 		put(&d);
 	}
+}
+
+struct rebuild {
+	struct ho_radix_geom g;
+	const struct ho_phys *phys;
+	uint64_t (*alloc)(void *ctx);
+	void *ctx;
+	uint64_t root, n;
+};
+
+static uint64_t rebuild_alloc(void *ctx)
+{
+	struct rebuild *r = ctx;
+	uint64_t p = r->alloc(r->ctx);
+
+	/* ho_radix_insert() maps every page it is given */
+	return p && ho_phys_map(r->phys, p, HO_PAGE_SIZE) ? p : 0;
+}
+
+static void *rebuild_map(void *ctx, uint64_t phys)
+{
+	struct rebuild *r = ctx;
+
+	return ho_phys_map(r->phys, phys, HO_PAGE_SIZE);
+}
+
+static int rebuild_block(void *ctx, uint64_t phys, uint32_t order,
+			 const char *what)
+{
+	struct rebuild *r = ctx;
+
+	(void)what;
+	if (order > r->g.max_order || phys & ((HO_PAGE_SIZE << order) - 1))
+		return HO_ERR_PROP_UNALIGNED;
+	if (ho_radix_insert(&r->g, r->root, ho_radix_key(&r->g, phys, order),
+			    rebuild_alloc, rebuild_map, r))
+		return HO_ERR_NO_SPACE;
+	r->n++;
+	return HO_OK;
+}
+
+int stage_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
+		       uint64_t (*alloc)(void *ctx), void *ctx,
+		       uint64_t *nblocks, struct ho_report *rep)
+{
+	struct rebuild r = { .phys = phys, .alloc = alloc, .ctx = ctx };
+	void *root;
+	int err;
+
+	*nblocks = 0;
+	err = stage_map_page(kd, phys, &r.root);
+	if (err)
+		return err;
+	root = ho_phys_map(phys, r.root, HO_PAGE_SIZE);
+	if (!root || r.root & (HO_PAGE_SIZE - 1))
+		return HO_ERR_ADDR_UNMAPPED;
+	ho_memset(root, 0, HO_PAGE_SIZE);
+	ho_radix_geom_init(&r.g, HO_PAGE_SIZE);
+	err = stage_walk_preserved(kd, phys, rebuild_block, &r, rep);
+	*nblocks = r.n;
+	return err;
 }

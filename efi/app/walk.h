@@ -58,6 +58,19 @@ int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
 int stage_rebase(struct ho_handover *kd, const struct ho_phys *phys,
 		 int64_t delta, struct ho_report *rep);
 
+/*
+ * KHO's preserved-memory map for a handover stage_rebase() moved (its keys
+ * encode each block's pfn, so the bundle's tree no longer fits): the root
+ * page at preserved-memory-map is zeroed and every block stage_walk_preserved()
+ * gives is inserted with the stage library's builder (ho_radix_insert(),
+ * 4 KiB pages). alloc(ctx) returns a zeroed page that phys maps, 0 when there
+ * is none (HO_ERR_NO_SPACE). *nblocks: blocks inserted. The result is for
+ * ho_check_handover() to prove, not trusted here.
+ */
+int stage_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
+		       uint64_t (*alloc)(void *ctx), void *ctx,
+		       uint64_t *nblocks, struct ho_report *rep);
+
 /* Smallest order with 4 KiB << order >= size (size 0: 0). */
 uint32_t stage_order(uint64_t size);
 
