@@ -29,6 +29,8 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
+# shellcheck source=tests/vm/report.sh
+. "$top/tests/vm/report.sh"
 
 timeout_s= logf= quiet=0 stampf=
 while [ $# -gt 0 ]; do
@@ -150,25 +152,4 @@ fi
 # Guest TAP lines, indented, for the report.
 grep -E '^(not )?ok [0-9]+|^luo-vm:|^# luo-vm' <<<"$clean" | sed 's/^/    /' > "$logf.tap"
 
-case "$expect" in
-pass)
-	if [ $verdict = pass ]; then
-		[ $quiet = 1 ] || cat "$logf.tap" >&2
-		echo "pass ($accel, ${secs}s)"
-		exit 0
-	fi
-	cat "$logf.tap" >&2
-	echo "FAIL: $reason ($accel, ${secs}s; log $logf)"
-	exit 1 ;;
-fail:*)
-	want=${expect#fail:}
-	if [ $verdict = fail ] && grep -qF -- "$want" <<<"$clean"; then
-		echo "pass: failed as expected with '$want' ($accel, ${secs}s)"
-		exit 0
-	fi
-	cat "$logf.tap" >&2
-	echo "FAIL: negative control did not fail with '$want' (verdict $verdict${reason:+: $reason}; log $logf)"
-	exit 1 ;;
-*)
-	die "bad EXPECT '$expect'" ;;
-esac
+vm_report "$expect"
