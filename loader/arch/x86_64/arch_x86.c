@@ -37,6 +37,7 @@ static int bzimage_probe(const void *buf, size_t len, struct ld_image *img)
 	img->memsz = bz->init_size > len - bz->setup_size ? bz->init_size :
 		     len - bz->setup_size;
 	img->align = bz->kernel_alignment;
+	img->page_size = 4096;
 	img->pref_addr = bz->pref_address;
 	img->below_pref = true;		/* relocatable: parse checked it */
 	img->entry_off = LD_KERNEL_ENTRY_64;
