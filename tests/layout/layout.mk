@@ -3,3 +3,10 @@ CHECK_SUITES += layout
 .PHONY: check-layout
 check-layout:
 	@$(TOP)/tests/layout/arch-names.sh $(TOP)
+
+# The kernel standards (checkpatch --strict, kernel-doc, format-patch form)
+# over kernel/: tests/layout/kernel-style.sh.
+CHECK_SUITES += kernel-style
+.PHONY: check-kernel-style
+check-kernel-style:
+	@$(TOP)/tests/layout/kernel-style.sh $(TOP)
