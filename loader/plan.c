@@ -292,6 +292,11 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 			     in->kernel_size, &p->image);
 	if (err)
 		return fail(p, err, p->image.why);
+	if (ld_arch.target_check) {
+		err = ld_arch.target_check(img, in->fw, p->why, sizeof(p->why));
+		if (err)
+			return err;
+	}
 	err = ld_elf_open(&elf, in->purgatory, in->purgatory_size);
 	if (err)
 		return fail(p, err, NULL);
