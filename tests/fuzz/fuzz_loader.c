@@ -137,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ 0x100000000ull, 512 * MiB }, { 0x20000000, 0 },
 	};
 	struct ho_scratch sc[4];
-	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0 };
+	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0, false };
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p;
 	const uint8_t *q = data;
