@@ -228,7 +228,7 @@ verdict() {	# verdict DIR ARGS...: "exit N ERRNAME"
 	shift
 	o=$("$LUO_FDT_SAN" check -q --memmap "$d/memmap.txt" --phys "$d/phys" \
 		"$@" 2>&1)
-	echo "exit $? $(grep -oE 'HO_[A-Z_]+' <<<"$o" | head -1)"
+	echo "exit $? $(grep -oE 'HO_[A-Z0-9_]+' <<<"$o" | head -1)"
 }
 agree() {	# agree NAME DIR
 	local a b
