@@ -25,6 +25,9 @@ $(B)/gen/ho_schema_tables.c: $(SCHEMA_YAML) $(SCHEMA_GEN)
 $(B)/gen/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c $(HO_INCLUDE)/ho/schema.h
 	$(CC) $(HOST_CFLAGS) $(HO_CFLAGS) -c -o $@ $<
 
+# v5.c uses the kernel's luo-v5 ABI headers through the library's type shim.
+$(B)/luo-fdt/v5.o $(B)/luo-fdt-san/v5.o: LUO_FDT_CFLAGS += $(HO_KABI_CFLAGS_luo_v5)
+
 $(B)/luo-fdt/%.o: $(SCHEMA_DIR)/luo-fdt/%.c
 	@mkdir -p $(@D)
 	$(CC) $(LUO_FDT_CFLAGS) -c -o $@ $<

@@ -224,6 +224,13 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 int ho_memfd_check_at(const void *fdt, uint64_t size,
 		      const struct ho_env *env, struct ho_work *w,
 		      const char *where, struct ho_report *rep);
+/*
+ * Upstream LUO's struct luo_ser of size bytes at physical addr (the KHO
+ * entry "LUO", already recorded and in RAM) and everything it points to
+ * (luo_v5.c). HO_OK without env->phys.
+ */
+int ho_luo_v5_check_at(uint64_t addr, uint64_t size, const struct ho_env *env,
+		       struct ho_work *w, struct ho_report *rep);
 
 /* The blob ho_check_alone() checks. */
 enum ho_blob { HO_BLOB_KHO, HO_BLOB_LUO, HO_BLOB_MEMFD };

@@ -10,8 +10,9 @@
  * also matches "name@unit": two subtrees with one base name are rejected
  * (DUP_NODE if the names are equal, AMBIGUOUS_NODE otherwise), so the one
  * whose base name is "luo-rfc" is exactly the one the kernel reads; it holds
- * our LUO FDT, checked in turn when env->phys can reach it, after its pages
- * are proven preserved in KHO's radix tree (kho_radix.c), whose root is
+ * our LUO FDT, checked in turn when env->phys can reach it (the one whose
+ * base name is "LUO" holds upstream LUO's struct luo_ser: luo_v5.c), after
+ * its pages are proven preserved in KHO's radix tree (kho_radix.c), whose root is
  * preserved-memory-map: the LUO and memfd checks below prove their blobs,
  * tables and folios there too. The map page and
  * every blob go into the work buffer's preserved ranges. A kho-v4 schema in
@@ -118,15 +119,28 @@ static int base_len(const char *name, int len)
 /*
  * The kernel finds a subtree with fdt_subnode_offset(root, name), which
  * takes the first node called name or name@<anything>: this is the node
- * whose base name is luo-rfc.
+ * whose base name is want (HO_LUO_SUBTREE for luo-rfc, HO_LUO_V5_ENTRY for
+ * upstream's kho_retrieve_subtree(LUO_KHO_ENTRY_NAME)).
  */
-static bool is_luo(const void *fdt, int node)
+static bool is_named(const void *fdt, int node, const char *want, int wlen)
 {
 	int len;
 	const char *name = fdt_get_name(fdt, node, &len);
 
-	return name && base_len(name, len) == (int)sizeof(HO_LUO_SUBTREE) - 1 &&
-	       !ho_memcmp(name, HO_LUO_SUBTREE, sizeof(HO_LUO_SUBTREE) - 1);
+	return name && base_len(name, len) == wlen &&
+	       !ho_memcmp(name, want, (size_t)wlen);
+}
+
+static bool is_luo(const void *fdt, int node)
+{
+	return is_named(fdt, node, HO_LUO_SUBTREE,
+			(int)sizeof(HO_LUO_SUBTREE) - 1);
+}
+
+static bool is_luo_v5(const void *fdt, int node)
+{
+	return is_named(fdt, node, HO_LUO_V5_ENTRY,
+			(int)sizeof(HO_LUO_V5_ENTRY) - 1);
 }
 
 static int check_subtree(const void *fdt, int node, const struct ho_env *env,
@@ -159,6 +173,8 @@ static int check_subtree(const void *fdt, int node, const struct ho_env *env,
 		return err;
 	if (is_luo(fdt, node))
 		return follow_luo(fdt, node, addr, size, env, w, rep);
+	if (is_luo_v5(fdt, node))
+		return ho_luo_v5_check_at(addr, size, env, w, rep);
 	return HO_OK;
 }
 
@@ -203,7 +219,8 @@ static int check_names(const void *fdt, uint64_t n, struct ho_work *w,
 static int check_subtrees(const void *fdt, const struct ho_env *env,
 			  struct ho_work *w, struct ho_report *rep)
 {
-	bool luo = false;
+	bool luo = false, v5 = false;
+	uint32_t f = env->flags;
 	uint64_t n = 0;
 	int node, err;
 
@@ -218,13 +235,24 @@ static int check_subtrees(const void *fdt, const struct ho_env *env,
 	fdt_for_each_subnode(node, fdt, 0) {
 		if (is_luo(fdt, node))
 			luo = true;
+		if (is_luo_v5(fdt, node))
+			v5 = true;
 		err = check_subtree(fdt, node, env, w, rep);
 		if (err)
 			return err;
 	}
-	if (!luo && (env->flags & HO_CHECK_REQUIRE_LUO))
+	/* both specific flags: either format will do */
+	if ((f & HO_CHECK_REQUIRE_LUO_RFC) && (f & HO_CHECK_REQUIRE_LUO_V5))
+		f = HO_CHECK_REQUIRE_LUO_ANY;
+	if (!luo && !v5 && (f & HO_CHECK_REQUIRE_LUO_ANY))
+		return ho_fail_at(rep, HO_ERR_NO_LUO_ANY, where_kho, fdt, 0,
+				  HO_LUO_SUBTREE " or " HO_LUO_V5_ENTRY);
+	if (!luo && (f & HO_CHECK_REQUIRE_LUO_RFC))
 		return ho_fail_at(rep, HO_ERR_NO_LUO, where_kho, fdt, 0,
 				  HO_LUO_SUBTREE);
+	if (!v5 && (f & HO_CHECK_REQUIRE_LUO_V5))
+		return ho_fail_at(rep, HO_ERR_NO_LUO_V5, where_kho, fdt, 0,
+				  HO_LUO_V5_ENTRY);
 	return HO_OK;
 }
 

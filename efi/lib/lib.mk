@@ -27,7 +27,7 @@ LIBFDT_DIR = $(LINUX_SRC)/scripts/dtc/libfdt
 LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
 HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
 
-HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo scratch work \
+HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo luo_v5 scratch work \
 	handover reloc sha256 sha256_x86 x86 cmdline fault
 HO_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_wip fdt_sw fdt_strerror \
 	fdt_empty_tree fdt_addresses
@@ -47,6 +47,13 @@ HO_CC_fuzz = $(FUZZ_CC)
 # libfdt is upstream code: our warnings, minus the ones it trips.
 HO_FDT_WARN := -Wno-sign-compare -Wno-unused-parameter
 
+# luo_v5.c compiles the pinned kernel's own ABI headers
+# (include/linux/kho/abi/luo.h, memfd.h, ...) through the type shim kabi/,
+# which comes first so that those headers' <linux/types.h> etc. are its;
+# the kernel tree is searched last (after the system headers).
+HO_KABI_CFLAGS_luo_v5 = -I$(HO_LIB_DIR)/kabi -idirafter $(LINUX_SRC)/include
+HO_KABI_CFLAGS = $(HO_KABI_CFLAGS_$(basename $(notdir $@)))
+
 # $(call ho_variant,name): objects and archives of one variant.
 define ho_variant
 HO_OBJS_$(1) := $$(HO_LIB_NAMES:%=$(B)/$(1)/ho/%.o)
@@ -54,7 +61,7 @@ HO_FDT_OBJS_$(1) := $$(HO_LIBFDT_NAMES:%=$(B)/$(1)/libfdt/%.o)
 
 $(B)/$(1)/ho/%.o: $(HO_LIB_DIR)/%.c $(HO_FDT_ENV)
 	@mkdir -p $$(@D)
-	$$(or $$(HO_CC_$(1)),$$(CC)) $$(HO_VCFLAGS_$(1)) $(HO_CFLAGS) \
+	$$(or $$(HO_CC_$(1)),$$(CC)) $$(HO_VCFLAGS_$(1)) $(HO_CFLAGS) $$(HO_KABI_CFLAGS) \
 		$$(LIBFDT_CFLAGS) -include $(HO_FDT_ENV) -MMD -MP -c -o $$@ $$<
 
 # The pristine source is not a prerequisite: it is pinned and never changes,

@@ -7,8 +7,8 @@
  * compatible with a generated schema gets ho_schema_check). The library
  * and the tables generated from the fdt-schema YAML files hold every rule;
  * this file reads files and prints verdicts. Blobs reached through physical
- * addresses (the KHO root's luo-rfc subtree, a memfd file's data, a folio
- * table) are followed only with --phys DIR, which places each file
+ * addresses (the KHO root's luo-rfc subtree or upstream LUO's luo-v5
+ * entry, a memfd file's data, a folio table) are followed only with --phys DIR, which places each file
  * DIR/<address>.bin at its physical address; without it there is no memory
  * behind the addresses. With a memory map, addresses are checked against it.
  */
@@ -30,7 +30,8 @@
 
 static const char check_usage[] =
 "Usage: " PROG " check [--memmap FILE | --memmap-sysfs DIR] [--phys DIR]\n"
-"                     [--require-luo] [--schema-only] [--page-size N]\n"
+"                     [--require-luo[-v5|-any]] [--schema-only]\n"
+"                     [--page-size N]\n"
 "                     [-q] FILE...\n"
 "       " PROG " check [--memmap FILE] --phys DIR --kho-data FILE...\n"
 "Validate the handover FDT in each FILE ('-' for stdin), recognised by its\n"
@@ -43,6 +44,9 @@ static const char check_usage[] =
 "  --memmap FILE        \"START END TYPE\" lines (inclusive, as in sysfs)\n"
 "  --memmap-sysfs DIR   a directory like /sys/firmware/memmap\n"
 "  --require-luo        a kho-v4 root must have a luo-rfc subtree\n"
+"  --require-luo-v5     ... an upstream LUO entry (luo-v5); with\n"
+"                       --require-luo: either one will do\n"
+"  --require-luo-any    ... a LUO of either format\n"
 "  --no-luo             the default; kept for old scripts\n"
 "  --kho-data           FILEs are struct kho_data (needs --phys)\n"
 "  --schema-only        apply only the tables generated from fdt-schema/,\n"
@@ -54,14 +58,7 @@ static const char check_usage[] =
 "  -q, --quiet          print nothing on success\n"
 "Exit status: 0 all valid, 1 one is invalid, 2 usage or I/O error.\n";
 
-/* Physical memory made of files: DIR/<address>.bin, one window each. */
-struct phys_files {
-	struct ho_phys phys;
-	struct ho_window *win;
-	uint32_t nwin;
-};
-
-static void phys_free(struct phys_files *pf)
+void phys_free(struct phys_files *pf)
 {
 	uint32_t i;
 
@@ -71,7 +68,7 @@ static void phys_free(struct phys_files *pf)
 	memset(pf, 0, sizeof(*pf));
 }
 
-static int phys_read(const char *dir, struct phys_files *pf)
+int phys_read(const char *dir, struct phys_files *pf)
 {
 	char path[4096], addr[64];
 	struct ho_window *w;
@@ -218,6 +215,8 @@ int cmd_check(int argc, char **argv)
 		{ "memmap-sysfs", required_argument, NULL, 'M' },
 		{ "no-luo", no_argument, NULL, 'n' },
 		{ "require-luo", no_argument, NULL, 'r' },
+		{ "require-luo-v5", no_argument, NULL, 'V' },
+		{ "require-luo-any", no_argument, NULL, 'A' },
 		{ "kho-data", no_argument, NULL, 'k' },
 		{ "phys", required_argument, NULL, 'p' },
 		{ "schema-only", no_argument, NULL, 's' },
@@ -252,6 +251,12 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'r':
 			env.flags |= HO_CHECK_REQUIRE_LUO;
+			break;
+		case 'V':
+			env.flags |= HO_CHECK_REQUIRE_LUO_V5;
+			break;
+		case 'A':
+			env.flags |= HO_CHECK_REQUIRE_LUO_ANY;
 			break;
 		case 'k':
 			kho_data = true;

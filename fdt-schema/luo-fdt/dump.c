@@ -243,15 +243,57 @@ static void dump_node(const void *fdt, int node, int depth,
 	printf("%*s};\n", depth * 4, "");
 }
 
+/*
+ * The KHO root's "LUO" entry, after the whole handover passed ho_kho_check()
+ * with the blobs in phys_dir (so the walk cannot leave them).
+ */
+static int dump_luo_v5(const char *file, const void *fdt, size_t size,
+		       const char *phys_dir)
+{
+	struct phys_files pf;
+	struct ho_env env = { .schemas = ho_schemas };
+	struct ho_report rep;
+	const void *pa;
+	uint64_t total = 2 * (size + (1u << 20)), addr;
+	uint32_t i;
+	int node, err, len;
+
+	if (phys_read(phys_dir, &pf))
+		return EXIT_USAGE;
+	for (i = 0; i < pf.nwin; i++)
+		total += 2 * pf.win[i].size;
+	env.phys = &pf.phys;
+	env.work_size = total;
+	env.work = malloc(total);
+	err = env.work ? ho_kho_check(fdt, size, &env, &rep) : HO_ERR_WORK_SPACE;
+	free(env.work);
+	if (err) {
+		errmsg("%s: %s%s%s: %s (%s)", file, rep.path,
+		       rep.path[0] ? ": " : "", ho_errname(err),
+		       ho_strerror(err), rep.detail);
+		phys_free(&pf);
+		return EXIT_INVALID;
+	}
+	node = fdt_subnode_offset(fdt, 0, HO_LUO_V5_ENTRY);
+	pa = node >= 0 ? fdt_getprop(fdt, node, "preserved-data", &len) : NULL;
+	if (pa && len == sizeof(addr)) {
+		memcpy(&addr, pa, sizeof(addr));
+		dump_v5(&pf.phys, addr);
+	}
+	phys_free(&pf);
+	return EXIT_OK;
+}
+
 int cmd_dump(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "phys", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct ho_schema *schema;
+	const char *compat, *phys_dir = NULL;
 	struct ho_report rep;
-	const char *compat;
 	void *fdt;
 	size_t size;
 	int c, err, n, len;
@@ -259,13 +301,19 @@ int cmd_dump(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			phys_dir = optarg;
+			break;
 		case 'h':
-			printf("Usage: " PROG " dump FILE\n"
+			printf("Usage: " PROG " dump [--phys DIR] FILE\n"
 			       "Print the FDT in FILE ('-' for stdin) as a tree "
-			       "with decoded values.\n");
+			       "with decoded values. With --phys\n(as in check), "
+			       "a KHO root's upstream LUO (luo-v5) entry is "
+			       "checked and its\nsessions, files, tokens, memfd "
+			       "sizes and FLBs printed.\n");
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "Usage: " PROG " dump FILE\n");
+			fprintf(stderr, "Usage: " PROG " dump [--phys DIR] FILE\n");
 			return EXIT_USAGE;
 		}
 	}
@@ -297,6 +345,8 @@ int cmd_dump(int argc, char **argv)
 		printf(", %d memory reservations", n);
 	printf(" */\n");
 	dump_node(fdt, 0, 0, schema ? schema->root : NULL, schema);
+	err = phys_dir && !strcmp(compat, HO_KHO_COMPATIBLE) ?
+	      dump_luo_v5(argv[optind], fdt, size, phys_dir) : EXIT_OK;
 	free(fdt);
-	return EXIT_OK;
+	return err;
 }

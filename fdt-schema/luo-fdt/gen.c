@@ -1123,7 +1123,7 @@ static const struct defect defects[] = {
 /* ---- the command -------------------------------------------------------- */
 
 static const char gen_usage[] =
-"Usage: " PROG " gen [--kind kho|luo|memfd] [--defect NAME] [--files N]\n"
+"Usage: " PROG " gen [--kind kho|luo|memfd|luo-v5] [--defect NAME] [--files N]\n"
 "                   [--sessions N] [--folios N] [--memmap-out FILE]\n"
 "                   [-o FILE | --out-dir DIR]\n"
 "       " PROG " gen --list-defects\n"
@@ -1138,7 +1138,11 @@ static const char gen_usage[] =
 "DIR/memmap.txt --phys DIR/phys DIR/kho.dtb\"; the defect goes into the\n"
 "blob of its kind (file 0's for memfd and folio defects). It also writes\n"
 "DIR/kho_data.bin (x86 struct kho_data; the KHO FDT and a one-range scratch\n"
-"table in DIR/phys) for \"check --kho-data\".\n";
+"table in DIR/phys) for \"check --kho-data\".\n"
+"--kind luo-v5 (needs --out-dir) writes upstream LUO's handover instead: the\n"
+"KHO root's \"LUO\" entry, --sessions (default 2) sessions sharing --files\n"
+"(default 4) memfd-v2 files of --folios (default 4) folios, one FLB; the v5-*\n"
+"defects imply it.\n";
 
 static int parse_count(const char *opt, const char *s, unsigned int *v)
 {
@@ -1161,6 +1165,7 @@ static void list_defects(void)
 		printf("%-28s %-5s %s\n", defects[i].name,
 		       defects[i].kind == KIND_ANY ? "any" :
 		       kind_names[defects[i].kind], defects[i].help);
+	gen_v5_list_defects();
 }
 
 /* Serialise root (freed) with d applied when apply; exits on failure. */
@@ -1204,8 +1209,8 @@ static int write_one(const char *out, const struct gen_opts *o,
 }
 
 /* DIR/phys/<addr>.bin, the layout "check --phys DIR/phys" reads. */
-static int write_phys(const char *dir, uint64_t addr, const void *buf,
-		      size_t size)
+int gen_write_phys(const char *dir, uint64_t addr, const void *buf,
+		   size_t size)
 {
 	char path[4096];
 
@@ -1266,10 +1271,10 @@ static uint32_t block_order(uint64_t bytes)
 static int write_tree(const char *dir)
 {
 	unsigned int i;
-	int err = write_phys(dir, GEN_MEMMAP_PTR, tree.pages, GEN_PAGE);
+	int err = gen_write_phys(dir, GEN_MEMMAP_PTR, tree.pages, GEN_PAGE);
 
 	for (i = 1; i < tree.n && !err; i++)
-		err = write_phys(dir, GEN_TREE_BASE + (uint64_t)(i - 1) *
+		err = gen_write_phys(dir, GEN_TREE_BASE + (uint64_t)(i - 1) *
 				 GEN_PAGE, tree.pages + i * GEN_PAGE,
 				 GEN_PAGE);
 	return err;
@@ -1287,7 +1292,7 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 	unsigned int j;
 
 	b = make_blob(build_memfd(o, k), d, mine);
-	err = write_phys(dir, addr, b.fdt, b.size);
+	err = gen_write_phys(dir, addr, b.fdt, b.size);
 	free(b.fdt);
 	tree_add(addr, 0);	/* kho_alloc_preserve(PAGE_SIZE) */
 	if (err || !o->folios)
@@ -1302,25 +1307,47 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 		for (j = 0; j < o->folios; j++)
 			tree_add(t[j].phys, t[j].order);
 	}
-	err = write_phys(dir, table_addr(o, k), t, table_bytes(o));
+	err = gen_write_phys(dir, table_addr(o, k), t, table_bytes(o));
 	free(t);
 	return err;
 }
 
-/*
- * What the stage sees on x86 (struct kho_data, as in SETUP_KEXEC_KHO):
- * DIR/kho_data.bin, with the KHO FDT and the scratch table in phys/.
- */
-static int write_kho_data(const char *dir, const struct blob *kho)
+static int make_dirs(const char *dir)
 {
-	const struct ho_scratch sc = { GEN_SCRATCH_RANGE, GEN_SCRATCH_RANGE };
-	const struct ho_handover kd = { GEN_KHO_ADDR, kho->size,
-					GEN_SCRATCH_ADDR, sizeof(sc) };
 	char path[4096];
 
+	snprintf(path, sizeof(path), "%s/phys", dir);
+	if ((mkdir(dir, 0777) && errno != EEXIST) ||
+	    (mkdir(path, 0777) && errno != EEXIST)) {
+		errmsg("gen: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * kho.dtb, memmap.txt and what the stage sees on x86 (struct kho_data, as
+ * in SETUP_KEXEC_KHO): DIR/kho_data.bin, with the KHO FDT and the scratch
+ * table in phys/.
+ */
+int gen_write_root(const char *dir, const void *kho, size_t size)
+{
+	const struct ho_scratch sc = { GEN_SCRATCH_RANGE, GEN_SCRATCH_RANGE };
+	const struct ho_handover kd = { GEN_KHO_ADDR, size, GEN_SCRATCH_ADDR,
+					sizeof(sc) };
+	char path[4096];
+
+	if (make_dirs(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/kho.dtb", dir);
+	if (write_file(path, kho, size))
+		return -1;
+	snprintf(path, sizeof(path), "%s/memmap.txt", dir);
+	if (write_file(path, gen_memmap, sizeof(gen_memmap) - 1))
+		return -1;
 	snprintf(path, sizeof(path), "%s/kho_data.bin", dir);
-	if (write_phys(dir, GEN_KHO_ADDR, kho->fdt, kho->size) ||
-	    write_phys(dir, GEN_SCRATCH_ADDR, &sc, sizeof(sc)))
+	if (gen_write_phys(dir, GEN_KHO_ADDR, kho, size) ||
+	    gen_write_phys(dir, GEN_SCRATCH_ADDR, &sc, sizeof(sc)))
 		return -1;
 	return write_file(path, &kd, sizeof(kd));
 }
@@ -1338,20 +1365,15 @@ static int write_handover(const char *dir, const struct gen_opts *o,
 	struct gnode *luo_root, *fds, *n;
 	struct blob luo, kho;
 	struct gprop *p;
-	char path[4096];
 	unsigned int k = 0;
 	uint64_t addr;
 	int err = 0;
 
+	if (make_dirs(dir))
+		return EXIT_USAGE;
 	ho_radix_geom_init(&tree.g, GEN_PAGE);
 	tree.pages = xmalloc(GEN_TREE_MAX * GEN_PAGE);
 	tree.n = 1;
-	snprintf(path, sizeof(path), "%s/phys", dir);
-	if ((mkdir(dir, 0777) && errno != EEXIST) ||
-	    (mkdir(path, 0777) && errno != EEXIST)) {
-		errmsg("gen: %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
 
 	luo_root = build_luo(o);
 	if (o->kind == KIND_LUO && d && d->tree)
@@ -1372,21 +1394,15 @@ static int write_handover(const char *dir, const struct gen_opts *o,
 	if (o->kind == KIND_LUO && d && d->bytes)
 		d->bytes(&luo);
 	if (!err)
-		err = write_phys(dir, GEN_LUO_ADDR, luo.fdt, luo.size);
+		err = gen_write_phys(dir, GEN_LUO_ADDR, luo.fdt, luo.size);
 	tree_add(GEN_LUO_ADDR, block_order(luo.size));
 	if (!err)
 		err = write_tree(dir);
 	free(tree.pages);
 
 	kho = make_blob(build_kho(luo.size), d, o->kind == KIND_KHO);
-	snprintf(path, sizeof(path), "%s/kho.dtb", dir);
 	if (!err)
-		err = write_file(path, kho.fdt, kho.size);
-	if (!err)
-		err = write_kho_data(dir, &kho);
-	snprintf(path, sizeof(path), "%s/memmap.txt", dir);
-	if (!err)
-		err = write_file(path, gen_memmap, sizeof(gen_memmap) - 1);
+		err = gen_write_root(dir, kho.fdt, kho.size);
 	free(luo.fdt);
 	free(kho.fdt);
 	return err ? EXIT_USAGE : EXIT_OK;
@@ -1411,19 +1427,23 @@ int cmd_gen(int argc, char **argv)
 			      .folios = 4 };
 	const char *out = "-", *memmap_out = NULL, *out_dir = NULL;
 	const struct defect *d = NULL;
-	bool sessions_set = false;
-	int c, k, rc;
+	bool sessions_set = false, files_set = false, v5 = false;
+	int c, k, rc, v5_defect = -1;
 	size_t i;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
+			if (!strcmp(optarg, "luo-v5")) {
+				v5 = true;
+				break;
+			}
 			for (k = 0; k < KIND_COUNT; k++)
 				if (!strcmp(optarg, kind_names[k]))
 					break;
 			if (k == KIND_COUNT) {
-				errmsg("gen: unknown kind '%s' (kho, luo or memfd)",
+				errmsg("gen: unknown kind '%s' (kho, luo, memfd or luo-v5)",
 				       optarg);
 				return EXIT_USAGE;
 			}
@@ -1433,6 +1453,11 @@ int cmd_gen(int argc, char **argv)
 			for (i = 0; i < NDEFECTS; i++)
 				if (!strcmp(optarg, defects[i].name))
 					break;
+			v5_defect = gen_v5_defect(optarg);
+			if (v5_defect > 0) {
+				v5 = true;
+				break;
+			}
 			if (i == NDEFECTS) {
 				errmsg("gen: unknown defect '%s' (see --list-defects)",
 				       optarg);
@@ -1443,6 +1468,7 @@ int cmd_gen(int argc, char **argv)
 		case 'f':
 			if (parse_count("--files", optarg, &o.files))
 				return EXIT_USAGE;
+			files_set = true;
 			break;
 		case 's':
 			if (parse_count("--sessions", optarg, &o.sessions))
@@ -1476,6 +1502,18 @@ int cmd_gen(int argc, char **argv)
 	if (optind != argc) {
 		errmsg("gen: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
+	}
+	if (v5) {
+		if (!out_dir || o.kind != KIND_ANY || d) {
+			errmsg("gen: --kind luo-v5 needs --out-dir, no other kind or defect");
+			return EXIT_USAGE;
+		}
+		rc = gen_v5(out_dir, files_set ? o.files : 4,
+			    sessions_set ? o.sessions : 2, o.folios, v5_defect);
+		if (!rc && memmap_out &&
+		    write_file(memmap_out, gen_memmap, sizeof(gen_memmap) - 1))
+			rc = EXIT_USAGE;
+		return rc;
 	}
 	if (d && d->kind != KIND_ANY) {
 		if (o.kind != KIND_ANY && o.kind != d->kind) {

@@ -36,6 +36,35 @@ int read_file(const char *path, void **buf, size_t *size);
 /* buf to path (or "-" for stdout); 0 or -1 (message printed). */
 int write_file(const char *path, const void *buf, size_t size);
 
+/* Physical memory made of files: DIR/<address>.bin, one window each. */
+struct phys_files {
+	struct ho_phys phys;
+	struct ho_window *win;
+	uint32_t nwin;
+};
+
+/* check.c: read DIR (0 or -1, message printed); free what it read. */
+int phys_read(const char *dir, struct phys_files *pf);
+void phys_free(struct phys_files *pf);
+
+/* gen.c: DIR/phys/<addr>.bin, and the KHO root with what goes with it. */
+int gen_write_phys(const char *dir, uint64_t addr, const void *buf,
+		   size_t size);
+/*
+ * Make DIR and DIR/phys, write DIR/kho.dtb, the FDT and gen's scratch table
+ * into DIR/phys, DIR/kho_data.bin and DIR/memmap.txt. 0 or -1.
+ */
+int gen_write_root(const char *dir, const void *kho, size_t size);
+
+/* v5.c: upstream LUO (luo-v5) handovers. */
+int gen_v5_defect(const char *name);	/* index or -1 */
+void gen_v5_list_defects(void);
+/* The whole handover into DIR (gen --out-dir); an exit status. */
+int gen_v5(const char *dir, unsigned int files, unsigned int sessions,
+	   unsigned int folios, int defect);
+/* Sessions, files, memfd sizes and FLBs of a checked struct luo_ser. */
+void dump_v5(const struct ho_phys *p, uint64_t pa);
+
 int cmd_check(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

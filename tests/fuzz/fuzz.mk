@@ -33,6 +33,7 @@ $(B)/fuzz/mkseeds: $(FUZZ_DIR)/mkseeds.c $(FUZZ_DIR)/fuzz_common.h \
 		$(FUZZ_EXTRA) $(B)/host/libho.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -I$(FUZZ_DIR) -I$(TOP)/tests/unit $(HO_CFLAGS) \
+		$(HO_KABI_CFLAGS_luo_v5) \
 		$(LIBFDT_CFLAGS) $(filter -D%,$(FUZZ_CFLAGS)) -o $@ $< \
 		$(TOP)/tests/unit/hobuild.c $(FUZZ_EXTRA) $(B)/host/libho.a
 

@@ -193,6 +193,12 @@ default
 no-files --files 0
 many --files 300 --sessions 7 --folios 100
 no-folios --folios 0
+v5 --kind luo-v5
+v5-many --kind luo-v5 --files 300 --sessions 60 --folios 200
+v5-one-session --kind luo-v5 --files 130 --sessions 1 --folios 3
+v5-no-files --kind luo-v5 --files 0 --sessions 0
+v5-empty-sessions --kind luo-v5 --files 0 --sessions 3
+v5-no-folios --kind luo-v5 --folios 0
 EOF
 while read -r defect errname mode; do
 	[[ -z "$defect" || "$defect" == \#* ]] && continue
@@ -222,7 +228,7 @@ verdict() {	# verdict DIR ARGS...: "exit N ERRNAME"
 	shift
 	o=$("$LUO_FDT_SAN" check -q --memmap "$d/memmap.txt" --phys "$d/phys" \
 		"$@" 2>&1)
-	echo "exit $? $(grep -oE 'HO_[A-Z_]+' <<<"$o" | head -1)"
+	echo "exit $? $(grep -oE 'HO_[A-Z0-9_]+' <<<"$o" | head -1)"
 }
 agree() {	# agree NAME DIR
 	local a b
@@ -234,10 +240,49 @@ agree() {	# agree NAME DIR
 	   "$b" = "exit 1 "* ) ]] && [[ "$a" != "exit 2"* ]]
 	expect "same verdict, $1: $a" $? "check: $a" "--kho-data: $b"
 }
-for name in default no-files no-folios many; do
+for name in default no-files no-folios many v5 v5-many v5-one-session \
+	    v5-no-files v5-empty-sessions v5-no-folios; do
 	agree "valid handover $name" "$T/h-$name"
 done
 agree "valid handover without luo-rfc" "$T/h-kho-no-luo"
+
+# Which LUO a caller requires (HO_CHECK_REQUIRE_LUO*, check --require-luo*):
+# handover | check options | expected error (- = valid)
+echo "# required LUO formats"
+while IFS='|' read -r h opts want; do
+	read -ra O <<< "$opts"
+	out=$("$LUO_FDT_SAN" check --memmap "$T/h-$h/memmap.txt" \
+		--phys "$T/h-$h/phys" "${O[@]}" "$T/h-$h/kho.dtb" 2>&1)
+	rc=$?
+	if [ "$want" = - ]; then
+		expect "$h with $opts: valid" "$rc" "exit $rc" "$out"
+	else
+		failed_with "$want"
+		expect "$h with $opts: $want" $? "exit $rc" "$out"
+	fi
+done <<'EOF'
+v5|--require-luo|HO_ERR_NO_LUO
+v5|--require-luo-v5|-
+v5|--require-luo-any|-
+v5|--require-luo --require-luo-v5|-
+default|--require-luo-v5|HO_ERR_NO_LUO_V5
+default|--require-luo-any|-
+default|--require-luo --require-luo-v5|-
+kho-no-luo|--require-luo-any|HO_ERR_NO_LUO_ANY
+kho-no-luo|--require-luo --require-luo-v5|HO_ERR_NO_LUO_ANY
+EOF
+
+# dump --phys of an upstream handover: sessions, files, tokens, memfd sizes.
+out=$("$LUO_FDT_SAN" dump --phys "$T/h-v5/phys" "$T/h-v5/kho.dtb" 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] && [[ "$out" == *'session 1: "gen-session-1", 2 files'* ]] &&
+	[[ "$out" == *'token 0x3eb, compatible "memfd-v2"'*': size 20380, pos 100, seals 0x9, 4 folios'* ]] &&
+	[[ "$out" == *'flb 0: "gen-flb-v1"'* ]]
+expect "dump --phys shows luo-v5 sessions, files and memfd sizes" $? "exit $rc" "$out"
+out=$("$LUO_FDT_SAN" dump --phys "$T/h-v5-folio-flags/phys" "$T/h-v5-folio-flags/kho.dtb" 2>&1)
+rc=$?
+[ "$rc" -eq 1 ] && [[ "$out" == *HO_ERR_FOLIO_FLAGS* ]]
+expect "dump --phys of a defective luo-v5 handover fails with its error" $? "exit $rc" "$out"
 
 # The receiving kernel's page size (check --page-size, struct ho_env
 # page_size): gen's layout is made of 4 KiB pages, so a 4 KiB kernel takes

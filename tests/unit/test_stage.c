@@ -565,13 +565,20 @@ static void run_memmap_cases(void)
 
 static void run_error_table(void)
 {
+#define HO_ERR_ONE_(n, num, m) +1
+	enum { listed = 0 HO_ERROR_LIST(HO_ERR_ONE_) };
+#undef HO_ERR_ONE_
 	bool names = true, unique = true;
-	int i, j;
+	int i, j, defined = 0;
 
+	/* numbers may have gaps (left for other format modules) */
 	for (i = 1; i <= HO_ERR_COUNT; i++) {
 		const char *n = ho_errname(-i);
 
-		if (strncmp(n, "HO_ERR_", 7) || !strcmp(n, "HO_ERR_UNKNOWN") ||
+		if (!strcmp(n, "HO_ERR_UNKNOWN"))
+			continue;
+		defined++;
+		if (strncmp(n, "HO_ERR_", 7) ||
 		    !*ho_strerror(-i) || !strcmp(ho_strerror(-i),
 						 "unknown error"))
 			names = false;
@@ -580,7 +587,8 @@ static void run_error_table(void)
 			    !strcmp(ho_strerror(-i), ho_strerror(-j)))
 				unique = false;
 	}
-	tap(names, "every code 1..%d has a name and message", HO_ERR_COUNT);
+	tap(names && defined == listed,
+	    "every listed code up to %d has a name and message", HO_ERR_COUNT);
 	tap(unique, "names and messages are distinct");
 	tap(!strcmp(ho_errname(HO_OK), "HO_OK") &&
 	    !strcmp(ho_errname(HO_ERR_BAD_MAGIC), "HO_ERR_BAD_MAGIC") &&

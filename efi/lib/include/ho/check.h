@@ -11,6 +11,7 @@
  *   ho_kho_check        KHO root FDT "kho-v4", following its subtrees
  *   ho_luo_check        our LUO FDT "luo-rfc-v1" (schema + C rules)
  *   ho_memfd_check      memfd handler data "memfd-v1" + its folio table
+ *   (luo-v5 + memfd-v2, upstream's LUO, through ho_kho_check: luo_v5.c)
  *   ho_scratch_check    scratch table (array of {u64 addr, u64 size})
  *   ho_segments_check   every kexec segment inside scratch
  *   ho_check_handover   all of the above from a kho_data descriptor
@@ -37,6 +38,14 @@
 #define HO_LUO_COMPATIBLE	LUO_RFC_COMPATIBLE
 #define HO_MEMFD_COMPATIBLE	MEMFD_RFC_COMPATIBLE
 #define HO_LUO_SUBTREE		LUO_RFC_KHO_SUBTREE
+/*
+ * Upstream LUO (luo_v5.c): its KHO entry and compatibles as the pinned
+ * kernel's ABI headers spell them (LUO_KHO_ENTRY_NAME, LUO_ABI_COMPATIBLE,
+ * MEMFD_LUO_FH_COMPATIBLE; luo_v5.c asserts they agree).
+ */
+#define HO_LUO_V5_ENTRY		"LUO"
+#define HO_LUO_V5_COMPATIBLE	"luo-v5"
+#define HO_MEMFD_V2_COMPATIBLE	"memfd-v2"
 
 /*
  * Limits that keep every check bounded (docs/handover-format.md, "Limits").
@@ -65,6 +74,8 @@
 	(((uint64_t)(page_size) << (order)) / MEMFD_RFC_FOLIO_SIZE)
 #define HO_MEMFD_MAX_FOLIOS \
 	HO_MEMFD_MAX_FOLIOS_AT(HO_PAGE_SIZE, HO_FOLIO_MAX_ORDER)
+/* kho_block chains of luo-v5: KHO_MAX_BLOCKS (kernel/liveupdate/kho_block.c) */
+#define HO_LUO_V5_MAX_BLOCKS	10000
 #define HO_LUO_NAME_MAX		32		/* LUO_NAME_MAX, with the NUL */
 #define HO_LUO_SESSION_NAME_MAX	64		/* with the NUL */
 
@@ -79,7 +90,16 @@
 #define HO_WORK_STACK		512
 
 /* ho_env.flags */
-#define HO_CHECK_REQUIRE_LUO	(1u << 0)	/* KHO without luo-rfc is an error */
+/*
+ * Which LUO a KHO root must carry (none of them: any or none). Each flag
+ * alone requires its format; both, or HO_CHECK_REQUIRE_LUO_ANY, "a LUO of
+ * either format" (HO_ERR_NO_LUO_ANY when neither is there). Whatever the
+ * flags, every LUO that is present is checked.
+ */
+#define HO_CHECK_REQUIRE_LUO	(1u << 0)	/* luo-rfc-v1: else HO_ERR_NO_LUO */
+#define HO_CHECK_REQUIRE_LUO_RFC HO_CHECK_REQUIRE_LUO
+#define HO_CHECK_REQUIRE_LUO_V5	(1u << 1)	/* luo-v5: else HO_ERR_NO_LUO_V5 */
+#define HO_CHECK_REQUIRE_LUO_ANY (1u << 2)	/* either: else HO_ERR_NO_LUO_ANY */
 
 /* What the checks may look at besides the bytes they are given. */
 struct ho_env {

@@ -111,7 +111,29 @@
 	X(KHO_ORDER_AMBIGUOUS,		89, "page also preserved at another order in KHO's tree") \
 	X(KHO_TREE_UNALIGNED,		90, "KHO radix tree page not page aligned") \
 	X(KHO_TREE_OUTSIDE_RAM,		91, "KHO radix tree page not inside usable RAM") \
-	X(KHO_TREE_LOOP,		92, "KHO radix tree page repeats on one lookup path")
+	X(KHO_TREE_LOOP,		92, "KHO radix tree page repeats on one lookup path") \
+	/* 93..119 left for others; luo-v5 (luo_v5.c) from 120 */ \
+	X(LUO_SER_SIZE,			120, "LUO entry blob smaller than struct luo_ser") \
+	X(V5_UNALIGNED,			121, "luo-v5 block, page or chunk pointer not page aligned") \
+	X(BLOCK_COUNT,			122, "kho_block entry count zero or more than a block holds") \
+	X(BLOCK_LOOP,			123, "kho_block chain loops back on itself") \
+	X(TOO_MANY_BLOCKS,		124, "kho_block chain longer than KHO_MAX_BLOCKS") \
+	X(FILE_COUNT,			125, "luo-v5 session file count disagrees with its file blocks") \
+	X(NAME_NO_NUL,			126, "luo-v5 fixed-size name or compatible not NUL-terminated") \
+	X(NAME_EMPTY,			127, "luo-v5 session name, compatible or FLB name empty") \
+	X(FLB_HEADER,			128, "luo-v5 FLB header page count or entry count out of range") \
+	X(DUP_FLB,			129, "two luo-v5 FLB entries have the same name") \
+	X(FLB_COUNT,			130, "luo-v5 FLB reference count not in 1..INT_MAX") \
+	X(MEMFD_FLAGS,			131, "memfd-v2 flags has bits set (must be 0)") \
+	X(MEMFD_POS,			132, "memfd-v2 position above MAX_LFS_FILESIZE") \
+	X(MEMFD_PAGES,			133, "memfd-v2 size above UINT_MAX pages") \
+	X(VMALLOC_FLAGS,		134, "kho_vmalloc flags has unknown bits") \
+	X(VMALLOC_ORDER,		135, "kho_vmalloc page order above the largest folio order") \
+	X(VMALLOC_PAGES,		136, "kho_vmalloc chunks disagree with its total_pages") \
+	X(VMALLOC_CHAIN,		137, "kho_vmalloc chunk chain longer than its pages need") \
+	X(VMALLOC_TOO_SMALL,		138, "memfd-v2 folio table larger than its kho_vmalloc area") \
+	X(NO_LUO_V5,			139, "no LUO (luo-v5) entry in the KHO FDT") \
+	X(NO_LUO_ANY,			140, "no LUO of either format (luo-rfc-v1, luo-v5) in the KHO FDT")
 
 #define HO_ERR_ENUM_(name, num, msg) HO_ERR_##name = -(num),
 enum ho_err {
@@ -121,7 +143,7 @@ enum ho_err {
 #undef HO_ERR_ENUM_
 
 /* Most negative code + 1; codes are HO_ERR_LAST_ .. -1. */
-#define HO_ERR_COUNT 92
+#define HO_ERR_COUNT 140
 
 /* Where a check failed. Any field may be left empty. */
 struct ho_report {

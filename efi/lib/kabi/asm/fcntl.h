@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shim for the kernel ABI headers (see linux/types.h here): nothing used. */
+#ifndef _SHIM_ASM_FCNTL_H
+#define _SHIM_ASM_FCNTL_H
+#endif
