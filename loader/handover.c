@@ -14,6 +14,18 @@ static void path_of(char *buf, size_t size, const char *root, const char *name)
 	snprintf(buf, size, "%s/kernel/liveupdate/%s", root, name);
 }
 
+/* The parsed handover into h (which then owns the scratch table). */
+static int handover_set(struct sys_handover *h, const struct ld_handover_text *t,
+			const char *source)
+{
+	h->fdt_addr = t->fdt_addr;
+	h->fdt_size = t->fdt_size;
+	h->scratch = t->scratch;
+	h->nscratch = t->nscratch;
+	h->source = source;
+	return 0;
+}
+
 /*
  * <root>/kernel/kho/out (the KHO patch): -ENOENT when the directory is not
  * there (no patch, or KHO off), else 0 or -errno with why.
@@ -49,12 +61,7 @@ static int kho_sysfs_query(const char *root, struct sys_handover *h, char *why,
 	h->offered = err != 0;
 	if (err)
 		return err;
-	h->fdt_addr = t.fdt_addr;
-	h->fdt_size = t.fdt_size;
-	h->scratch = t.scratch;
-	h->nscratch = t.nscratch;
-	h->source = "/sys/kernel/kho/out";
-	return 0;
+	return handover_set(h, &t, "/sys/kernel/kho/out");
 }
 
 int handover_query(const char *root, struct sys_handover *h, char *why,
@@ -96,12 +103,7 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 		snprintf(why, whysize, "%s: %s", path, pwhy);
 		return err;
 	}
-	h->fdt_addr = t.fdt_addr;
-	h->fdt_size = t.fdt_size;
-	h->scratch = t.scratch;
-	h->nscratch = t.nscratch;
-	h->source = "/sys/kernel/liveupdate/handover";
-	return 0;
+	return handover_set(h, &t, "/sys/kernel/liveupdate/handover");
 }
 
 void handover_pending(const char *root, struct handover_pending *p)
