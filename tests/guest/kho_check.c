@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "guestlib.h"
 
@@ -66,6 +67,7 @@ static int hex_list(const char *path, unsigned long long *v, int max)
 static void check_sysfs(bool active)
 {
 	static const char *const files[] = { "fdt_phys", "fdt_len", "scratch" };
+	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
 	unsigned long long phys[64] = { 0 }, lens[64] = { 0 }, v[1] = { 0 };
 	char path[96];
 	struct stat st;
@@ -82,9 +84,9 @@ static void check_sysfs(bool active)
 		gl_ok(!stat(path, &st) && (st.st_mode & 0777) == 0400, "%s is there, mode 0400 "
 		      "(%o)", path, (unsigned int)(st.st_mode & 0777));
 	}
-	gl_ok(hex_list(KHO_SYSFS "/fdt_phys", v, 1) == 1 && v[0] && !(v[0] & 0xfff),
+	gl_ok(hex_list(KHO_SYSFS "/fdt_phys", v, 1) == 1 && v[0] && !(v[0] % page),
 	      "fdt_phys is a page-aligned address (0x%llx)", v[0]);
-	gl_ok(hex_list(KHO_SYSFS "/fdt_len", v, 1) == 1 && v[0] == 4096,
+	gl_ok(hex_list(KHO_SYSFS "/fdt_len", v, 1) == 1 && v[0] == page,
 	      "fdt_len is one page (0x%llx)", v[0]);
 	len = gl_read_file(KHO_SYSFS "/scratch", (void **)&sc);
 	n = hex_list(KHO_OUT "/scratch_phys", phys, 64);
