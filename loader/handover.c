@@ -201,7 +201,7 @@ int handover_preflight(const char *kernel, const void *img, size_t len,
 		       const struct handover_pending *p, bool force, bool check)
 {
 	FILE *out = check ? stdout : stderr;
-	struct ld_formats *tgt = malloc(sizeof(*tgt));
+	struct ld_formats *tgt = calloc(1, sizeof(*tgt));	/* kid empty on any error */
 	char why[LD_WHY_MAX] = "", words[LD_WHY_MAX + 96];
 	char self_w[200], tgt_w[200];
 	unsigned int bad = 0;
