@@ -81,13 +81,15 @@ static void check_sysfs(bool active)
 	}
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), KHO_SYSFS "/%s", files[i]);
-		gl_ok(!stat(path, &st) && (st.st_mode & 0777) == 0400, "%s is there, mode 0400 "
-		      "(%o)", path, (unsigned int)(st.st_mode & 0777));
+		n = stat(path, &st);
+		gl_ok(!n && (st.st_mode & 0777) == 0400, "%s is there, mode 0400 (%o)", path,
+		      n ? 0 : (unsigned int)(st.st_mode & 0777));
 	}
-	gl_ok(hex_list(KHO_SYSFS "/fdt_phys", v, 1) == 1 && v[0] && !(v[0] % page),
-	      "fdt_phys is a page-aligned address (0x%llx)", v[0]);
-	gl_ok(hex_list(KHO_SYSFS "/fdt_len", v, 1) == 1 && v[0] == page,
-	      "fdt_len is one page (0x%llx)", v[0]);
+	n = hex_list(KHO_SYSFS "/fdt_phys", v, 1);
+	gl_ok(n == 1 && v[0] && !(v[0] % page), "fdt_phys is a page-aligned address (0x%llx)",
+	      v[0]);
+	n = hex_list(KHO_SYSFS "/fdt_len", v, 1);
+	gl_ok(n == 1 && v[0] == page, "fdt_len is one page (0x%llx)", v[0]);
 	len = gl_read_file(KHO_SYSFS "/scratch", (void **)&sc);
 	n = hex_list(KHO_OUT "/scratch_phys", phys, 64);
 	if (!gl_ok(len > 0 && len % 16 == 0 && n == len / 16 &&
