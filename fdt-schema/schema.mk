@@ -16,14 +16,14 @@ HO_INCLUDE := $(TOP)/efi/lib/include
 
 LUO_FDT_SRCS := $(sort $(wildcard $(SCHEMA_DIR)/luo-fdt/*.c))
 LUO_FDT_OBJS := $(patsubst $(SCHEMA_DIR)/luo-fdt/%.c,$(B)/luo-fdt/%.o,$(LUO_FDT_SRCS))
-LUO_FDT_CFLAGS = $(HOST_CFLAGS) -I$(HO_INCLUDE) $(HOST_LIB_CFLAGS) $(LIBFDT_CFLAGS) -MMD -MP
+LUO_FDT_CFLAGS = $(HOST_CFLAGS) $(HO_CFLAGS) $(HOST_LIB_CFLAGS) $(LIBFDT_CFLAGS) -MMD -MP
 
 $(B)/gen/ho_schema_tables.c: $(SCHEMA_YAML) $(SCHEMA_GEN)
 	@mkdir -p $(@D)
 	python3 $(SCHEMA_GEN) -c $@ $(SCHEMA_YAML)
 
 $(B)/gen/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c $(HO_INCLUDE)/ho/schema.h
-	$(CC) $(HOST_CFLAGS) -I$(HO_INCLUDE) -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(HO_CFLAGS) -c -o $@ $<
 
 $(B)/luo-fdt/%.o: $(SCHEMA_DIR)/luo-fdt/%.c
 	@mkdir -p $(@D)
@@ -45,7 +45,7 @@ $(B)/luo-fdt-san/%.o: $(SCHEMA_DIR)/luo-fdt/%.c
 
 $(B)/luo-fdt-san/ho_schema_tables.o: $(B)/gen/ho_schema_tables.c $(HO_INCLUDE)/ho/schema.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -I$(HO_INCLUDE) -c -o $@ $<
+	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HO_CFLAGS) -c -o $@ $<
 
 $(B)/bin/luo-fdt-san: $(LUO_FDT_SAN_OBJS) $(B)/luo-fdt-san/ho_schema_tables.o \
 		$(B)/hostlib-san/libhost.a $(B)/host-san/libho.a

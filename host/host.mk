@@ -17,7 +17,7 @@ HOST_LIB_CFLAGS = -I$(HOST_LIB_DIR)
 define host_lib_variant
 $(B)/$(1)/%.o: $(HOST_LIB_DIR)/%.c $(HOST_LIB_DIR)/host.h
 	@mkdir -p $$(@D)
-	$(2) $(3) -I$(TOP)/efi/lib/include $(HOST_LIB_CFLAGS) -MMD -MP -c -o $$@ $$<
+	$(2) $(3) $$(HO_CFLAGS) $(HOST_LIB_CFLAGS) -MMD -MP -c -o $$@ $$<
 
 $(B)/$(1)/libhost.a: $(HOST_LIB_SRCS:$(HOST_LIB_DIR)/%.c=$(B)/$(1)/%.o)
 	rm -f $$@ && $(AR) rcs $$@ $$^

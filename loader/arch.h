@@ -8,9 +8,10 @@
  * arch/x86_64/arch_x86.c). Everything here is pure: no system calls (those
  * are the sys_arch_* hooks of sys.h).
  *
- * An arch fills every field; the planner (plan.c) calls them in this order:
- * types[].probe, boot_layout, (placement), boot_build, elf_rela (through
- * ld_elf_relocate), purgatory_jump, boot_pieces (ld_plan_check).
+ * An arch fills every field but target_check (optional); the planner
+ * (plan.c) calls them in this order: types[].probe, target_check,
+ * boot_layout, (placement), boot_build, elf_rela (through ld_elf_relocate),
+ * purgatory_jump, boot_pieces (ld_plan_check).
  */
 #ifndef LD_ARCH_H
 #define LD_ARCH_H
@@ -24,6 +25,7 @@ struct ld_boot_in;
 struct ld_elf;
 struct ld_plan;
 struct ld_piece;
+struct ld_fw;
 
 /* One kind of kernel file (--type=NAME). */
 struct ld_image_type {
@@ -58,6 +60,13 @@ struct ld_arch {
 	const char *handover_name;	/* what carries the handover */
 	const char *reloc_name;		/* the relocation area inside the boot data */
 
+	/*
+	 * Can the probed kernel run on the system fw describes (the running
+	 * system's facts, sys_arch_firmware; NULL: unknown, a test memory
+	 * map)? LD_OK, or an LD_ERR_* code with why filled. NULL: always.
+	 */
+	int (*target_check)(const struct ld_image *img, const struct ld_fw *fw,
+			    char *why, size_t size);
 	/*
 	 * The boot data segment (last in the plan): lay it out for in
 	 * (b->size, b->table_off, b->reloc_off/size and the arch's own

@@ -95,6 +95,7 @@ struct ld_image {
 	uint64_t entry_off;		/* the kernel's entry, from the segment start */
 	uint32_t cmdline_max;		/* longest command line, without the NUL */
 	const char *cmdline_what;	/* where that limit is written */
+	uint64_t page_size;		/* the kernel's page size; 0: 4 KiB */
 	_Alignas(16) unsigned char arch[LD_IMAGE_ARCH_MAX];
 	char why[160];			/* on failure: the field and its values */
 };

@@ -278,6 +278,7 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 {
 	const struct ld_image *img = &p->image;
 	struct ld_boot_in bi;
+	struct ho_env env = { 0 };
 	struct ho_report rep;
 	struct ld_elf elf;
 	struct ld_seg *k;
@@ -291,6 +292,11 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 			     in->kernel_size, &p->image);
 	if (err)
 		return fail(p, err, p->image.why);
+	if (ld_arch.target_check) {
+		err = ld_arch.target_check(img, in->fw, p->why, sizeof(p->why));
+		if (err)
+			return err;
+	}
 	err = ld_elf_open(&elf, in->purgatory, in->purgatory_size);
 	if (err)
 		return fail(p, err, NULL);
@@ -320,8 +326,13 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 				p->scratch[p->nscratch++] = in->scratch[i];
 		if (!p->nscratch)
 			return fail(p, LD_ERR_NO_ALLOWED_MEMORY, "handover: every scratch range is empty");
-		/* The stage library's verdict on the table before placing in it. */
-		err = ho_scratch_check(p->scratch, (uint64_t)p->nscratch * 16, &in->memmap, &rep);
+		/*
+		 * The stage library's verdict on the table before placing in
+		 * it, at the next kernel's page size (scratch alignment).
+		 */
+		env.memmap = &in->memmap;
+		env.page_size = img->page_size;
+		err = ho_scratch_check_env(p->scratch, (uint64_t)p->nscratch * 16, &env, &rep);
 		if (err)
 			return handover_fail(p, err, &rep);
 	}

@@ -19,7 +19,10 @@ ifndef HO_LIB_MK
 HO_LIB_MK := 1
 
 HO_LIB_DIR := $(TOP)/efi/lib
-HO_CFLAGS := -I$(HO_LIB_DIR)/include
+# The wire-format ABI headers (<linux/kho/abi/*.h>) come from the kernel
+# overlay, searched after the system's headers so that nothing else of
+# kernel/include/ shadows a host <linux/...> header.
+HO_CFLAGS := -I$(HO_LIB_DIR)/include -idirafter $(TOP)/kernel/include
 LIBFDT_DIR = $(LINUX_SRC)/scripts/dtc/libfdt
 LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
 HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h

@@ -27,7 +27,7 @@ $(GUEST_B)/init: $(GUEST_DIR)/init.c $(GUEST_B)/guestlib.o $(B)/hostlib/libhost.
 
 $(GUEST_B)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B)/guestlib.o $(B)/host/libfdt.a $(B)/host/libho.a \
 		$(B)/hostlib/libhost.a
-	$(CC) $(GUEST_CFLAGS) -I$(TOP)/efi/lib/include -o $@ $< $(GUEST_B)/guestlib.o \
+	$(CC) $(GUEST_CFLAGS) $(HO_CFLAGS) -o $@ $< $(GUEST_B)/guestlib.o \
 		$(B)/hostlib/libhost.a $(B)/host/libho.a $(B)/host/libfdt.a
 
 # The host's luo-fdt tool, linked static for the guest (kho_blob_check runs it
@@ -81,7 +81,7 @@ $(GUEST_B_arm64)/init: $(GUEST_DIR)/init.c $(GUEST_B_arm64)/guestlib.o $(B)/host
 
 $(GUEST_B_arm64)/%: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/*.h) $(GUEST_B_arm64)/guestlib.o $(B)/arm64/libho.a \
 		$(B)/hostlib-arm64/libhost.a
-	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) -I$(TOP)/efi/lib/include -o $@ $< \
+	$(GUEST_ARCH_CC_arm64) $(GUEST_CFLAGS_arm64) $(HO_CFLAGS) -o $@ $< \
 		$(GUEST_B_arm64)/guestlib.o $(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a
 
 .PHONY: guest-arm64 vm-image-arm64-ours vm-image-arm64-ours-64k vm-image-arm64-upstream

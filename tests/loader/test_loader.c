@@ -839,7 +839,7 @@ static void test_plan_check(void)
 {
 	static const struct ho_scratch sc[] = { { 0x30000000, 224 * MiB } };
 	static uint8_t efi_info[32], efi_map[3 * 40], efi_sd[96], initrd[50000];
-	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0 };
+	const struct ld_fw fw = { efi_info, efi_map, sizeof(efi_map), efi_sd, sizeof(efi_sd), 0, false };
 	struct ld_plan_in in = { 0 };
 	struct ld_plan p, d;
 	size_t size, i;
@@ -1134,6 +1134,70 @@ out:
 	free(img);
 }
 
+/*
+ * The running system's facts (struct ld_fw.la57): a bzImage without
+ * XLF_5LEVEL is refused where the running kernel uses 5-level paging, and
+ * only there; no facts (a test memory map) refuses nothing.
+ */
+static void test_target_check(void)
+{
+	static uint8_t efi_info[32], efi_map[3 * 40], efi_sd[96];
+	static const struct ld_fw efi_la57 = { efi_info, efi_map, sizeof(efi_map), efi_sd,
+					       sizeof(efi_sd), 0, true };
+	static const struct ld_fw efi_4lvl = { efi_info, efi_map, sizeof(efi_map), efi_sd,
+					       sizeof(efi_sd), 0, false };
+	static const struct ld_fw noefi_la57 = { .la57 = true };
+	static const struct ld_fw noefi_4lvl = { .la57 = false };
+	static const struct {
+		const char *name;
+		uint16_t xlf;
+		const struct ld_fw *fw;
+		int err;
+		bool efi;
+	} rows[] = {
+		{ "5-level system, image without XLF_5LEVEL", 0x3, &efi_la57,
+		  LD_ERR_BZ_NO_5LEVEL, false },
+		{ "5-level system without EFI, image without XLF_5LEVEL", 0x1b, &noefi_la57,
+		  LD_ERR_BZ_NO_5LEVEL, false },
+		{ "5-level system, image with XLF_5LEVEL", 0x23, &efi_la57, LD_OK, true },
+		{ "5-level system without EFI, image with XLF_5LEVEL", 0x23, &noefi_la57,
+		  LD_OK, false },
+		{ "4-level system, image without XLF_5LEVEL", 0x3, &efi_4lvl, LD_OK, true },
+		{ "4-level system without EFI, image without XLF_5LEVEL", 0x3, &noefi_4lvl,
+		  LD_OK, false },
+		{ "no system facts (test memory map), image without XLF_5LEVEL", 0x3, NULL,
+		  LD_OK, false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct bz_opts o = bz_ok;
+		struct ld_plan_in in = { 0 };
+		struct ld_plan p;
+		size_t size;
+		uint8_t *img;
+		int err;
+
+		o.xlf = rows[i].xlf;
+		img = mk_bz(&o, 300 * KiB, &size);
+		in.kernel = img;
+		in.kernel_size = size;
+		in.cmdline = "console=ttyS0";
+		in.memmap = qemu_mm;
+		in.fw = rows[i].fw;
+		in.purgatory = purg;
+		in.purgatory_size = purg_size;
+		err = ld_plan_build(&in, &p);
+		if (!tap(err == rows[i].err &&
+			 (err ? strstr(p.why, "lack XLF_5LEVEL") != NULL :
+			  !ld_x86_bp(&p.boot)->efi_sd == !rows[i].efi),
+			 "target check: %s -> %s", rows[i].name, ld_errname(rows[i].err)))
+			printf("# got %s: %s\n", ld_errname(err), p.why);
+		ld_plan_free(&p);
+		free(img);
+	}
+}
+
 static void test_purgatory(void)
 {
 	struct hb_params hp;
@@ -1292,6 +1356,7 @@ int main(int argc, char **argv)
 	test_elf();
 	test_plan();
 	test_plan_check();
+	test_target_check();
 	test_purgatory();
 	free(purg);
 	return tap_done();

@@ -45,7 +45,7 @@ if [ -f "$efi" ] && [ -f /usr/include/efi/efi.h ]; then
 	d="$b/unit/efi-link"
 	mkdir -p "$d"
 	r=0
-	${CC:-cc} -I/usr/include/efi -I/usr/include/efi/x86_64 -I"$top/efi/lib/include" \
+	${CC:-cc} -I/usr/include/efi -I/usr/include/efi/x86_64 -I"$top/efi/lib/include" -idirafter "$top/kernel/include" \
 		-ffreestanding -fno-stack-protector -fshort-wchar -mno-red-zone -fpic \
 		-maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER -Wall -Wextra -Werror \
 		-c "$top/tests/unit/efi_link.c" -o "$d/app.o" &&

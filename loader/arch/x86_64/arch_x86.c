@@ -37,12 +37,31 @@ static int bzimage_probe(const void *buf, size_t len, struct ld_image *img)
 	img->memsz = bz->init_size > len - bz->setup_size ? bz->init_size :
 		     len - bz->setup_size;
 	img->align = bz->kernel_alignment;
+	img->page_size = 4096;
 	img->pref_addr = bz->pref_address;
 	img->below_pref = true;		/* relocatable: parse checked it */
 	img->entry_off = LD_KERNEL_ENTRY_64;
 	img->cmdline_max = bz->cmdline_size;
 	img->cmdline_what = "setup header cmdline_size";
 	return LD_OK;
+}
+
+int ld_x86_target_check(const struct ld_bzimage *bz, const struct ld_fw *fw,
+			char *why, size_t size)
+{
+	if (fw && fw->la57 && !(bz->xloadflags & LD_XLF_5LEVEL)) {
+		snprintf(why, size, "the running kernel uses 5-level paging (la57) and the "
+			 "kexec keeps it on; xloadflags 0x%04x lack XLF_5LEVEL (0x%04x)",
+			 bz->xloadflags, LD_XLF_5LEVEL);
+		return LD_ERR_BZ_NO_5LEVEL;
+	}
+	return LD_OK;
+}
+
+static int target_check(const struct ld_image *img, const struct ld_fw *fw, char *why,
+			size_t size)
+{
+	return ld_x86_target_check(ld_x86_bz(img), fw, why, size);
 }
 
 static const struct ld_image_type x86_types[] = {
@@ -200,6 +219,7 @@ const struct ld_arch ld_arch = {
 	.boot_name = "boot_params",
 	.handover_name = "SETUP_KEXEC_KHO",
 	.reloc_name = "SETUP_NONE payload",
+	.target_check = target_check,
 	.boot_layout = boot_layout,
 	.boot_build = boot_build,
 	.boot_pieces = boot_pieces,

@@ -26,7 +26,8 @@
 	X(TOO_MANY_E820,	8,  "memory map has more entries than boot_params holds") \
 	X(INITRD_TOO_HIGH,	18, "initrd does not fit below the kernel's initrd_addr_max") \
 	X(BZ_HEADER,		19, "setup header field out of range or inconsistent") \
-	X(BZ_TRUNCATED,		20, "kernel image shorter than its setup header says")
+	X(BZ_TRUNCATED,		20, "kernel image shorter than its setup header says") \
+	X(BZ_NO_5LEVEL,		40, "the running kernel uses 5-level paging, the kernel image cannot (XLF_5LEVEL)")
 
 enum ld_x86_err {
 	LD_X86_ERROR_LIST(LD_ERR_ENUM_)
@@ -37,6 +38,7 @@ enum ld_x86_err {
 #define LD_SETUP_HDR_OFF	0x1f1
 #define LD_XLF_KERNEL_64	(1u << 0)
 #define LD_XLF_ABOVE_4G		(1u << 1)
+#define LD_XLF_5LEVEL		(1u << 5)	/* can be entered with 5-level paging on */
 #define LD_MIN_LOAD_ADDR	0x100000ull	/* nothing goes below 1 MiB */
 #define LD_KERNEL_ENTRY_64	0x200		/* 64-bit entry: kernel + 0x200 */
 
@@ -83,8 +85,15 @@ static inline const struct ld_bzimage *ld_x86_bz(const struct ld_image *img)
 	return (const struct ld_bzimage *)img->arch;
 }
 
-/* ---- EFI data (struct ld_fw on x86) ----------------------------------- */
+/* ---- the running system (struct ld_fw on x86) ------------------------ */
 
+/*
+ * What the running system hands the next kernel again (EFI data, NULL
+ * pointers when it booted without EFI) and what it requires of it: la57,
+ * the running kernel uses 5-level paging, which stays on across the kexec
+ * (the kernel's own kexec_file_load refuses a bzImage without XLF_5LEVEL
+ * then, arch/x86/kernel/kexec-bzimage64.c).
+ */
 struct ld_fw {
 	const void *efi_info;		/* struct efi_info, 32 bytes */
 	const void *efi_map;		/* runtime map, efi_memory_desc_t[] */
@@ -92,6 +101,7 @@ struct ld_fw {
 	const void *efi_sd;		/* struct efi_setup_data */
 	uint32_t efi_sd_size;
 	uint64_t acpi_rsdp;
+	bool la57;
 };
 
 /* ---- boot_params segment ---------------------------------------------- */
@@ -99,6 +109,10 @@ struct ld_fw {
 #define LD_ZERO_PAGE		4096
 #define LD_SETUP_EFI		4
 #define LD_MAX_E820		128
+
+/* LD_OK, or LD_ERR_BZ_NO_5LEVEL when bz cannot run on the system fw describes. */
+int ld_x86_target_check(const struct ld_bzimage *bz, const struct ld_fw *fw,
+			char *why, size_t size);
 
 /* What goes into the boot_params segment besides the setup header. */
 struct ld_bp_in {

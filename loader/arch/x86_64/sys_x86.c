@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The x86_64 side of what luo-kexec asks the running system (sys.h): the
- * memory map (/sys/firmware/memmap, the firmware's e820 map) and the EFI
+ * memory map (/sys/firmware/memmap, the firmware's e820 map), the EFI
  * data the next kernel's boot_params carry (kexec-tools' x86 EFI
- * handover), read from /sys/firmware/efi and /sys/kernel/boot_params.
+ * handover), read from /sys/firmware/efi and /sys/kernel/boot_params, and
+ * whether the running kernel uses 5-level paging (/proc/cpuinfo).
  */
 #include <errno.h>
 #include <linux/kexec.h>
@@ -124,15 +125,57 @@ fail:
 	return err;
 }
 
+/*
+ * 5-level paging on: the kernel clears the la57 CPU flag when it does not
+ * use it (no5lvl, or a kernel without CONFIG_X86_5LEVEL), so the flag in
+ * /proc/cpuinfo says what the running kernel does, not only what the CPU
+ * can. -errno when /proc/cpuinfo is unreadable.
+ */
+static int running_la57(bool *la57)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	*la57 = false;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		const char *p;
+
+		if (strncmp(line, "flags", 5))
+			continue;
+		for (p = strstr(line, "la57"); p; p = strstr(p + 1, "la57"))
+			if (p[-1] == ' ' && (p[4] == ' ' || p[4] == '\n'))
+				*la57 = true;
+		break;
+	}
+	fclose(f);
+	return 0;
+}
+
 int sys_arch_firmware(struct ld_fw **fw, char *words, size_t size)
 {
 	struct sys_efi *e = calloc(1, sizeof(*e));
+	bool la57;
 	int err;
 
 	*fw = NULL;
 	if (!e)
 		return -ENOMEM;
+	err = running_la57(&la57);
+	if (err) {
+		free(e);
+		return err;
+	}
 	err = efi_query(e);
+	if (err == -ENODEV) {
+		/* booted without EFI: the system's facts alone */
+		memset(e, 0, sizeof(*e));
+		e->fw.la57 = la57;
+		snprintf(words, size, "no EFI; %s-level paging", la57 ? "5" : "4");
+		*fw = &e->fw;
+		return 0;
+	}
 	if (err) {
 		free(e);
 		return err;
@@ -140,9 +183,10 @@ int sys_arch_firmware(struct ld_fw **fw, char *words, size_t size)
 	e->fw = (struct ld_fw){
 		.efi_info = e->efi_info, .efi_map = e->map, .efi_map_size = e->map_size,
 		.efi_sd = e->sd, .efi_sd_size = sizeof(e->sd), .acpi_rsdp = e->acpi_rsdp,
+		.la57 = la57,
 	};
-	snprintf(words, size, "EFI: runtime map of %u bytes, ACPI RSDP 0x%llx", e->map_size,
-		 (unsigned long long)e->acpi_rsdp);
+	snprintf(words, size, "EFI: runtime map of %u bytes, ACPI RSDP 0x%llx; %s-level paging",
+		 e->map_size, (unsigned long long)e->acpi_rsdp, la57 ? "5" : "4");
 	*fw = &e->fw;
 	return 0;
 }

@@ -27,16 +27,11 @@
 
 /*
  * The wire formats of our LUO are defined once, in the kernel overlay's ABI
- * headers; the kernel build copies this header next to the kernel's
- * include/, the library's own builds reach kernel/include/ from here.
+ * headers: the kernel build finds them in its include/, the library's own
+ * builds through HO_CFLAGS (-idirafter kernel/include, lib.mk).
  */
-#ifdef __KERNEL__
 #include <linux/kho/abi/luo_rfc.h>
 #include <linux/kho/abi/memfd_rfc.h>
-#else
-#include "../../../../kernel/include/linux/kho/abi/luo_rfc.h"
-#include "../../../../kernel/include/linux/kho/abi/memfd_rfc.h"
-#endif
 
 #define HO_KHO_COMPATIBLE	"kho-v4"
 #define HO_LUO_COMPATIBLE	LUO_RFC_COMPATIBLE
