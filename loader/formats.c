@@ -71,6 +71,10 @@ static int copy_tok(char *dst, size_t size, const char *src)
 	return 0;
 }
 
+/*
+ * The entry of kind whose key (a subsystem's name, else the compatible) is
+ * key; key NULL: the first of that kind.
+ */
 static const struct ld_fmt_entry *find(const struct ld_formats *f,
 				       enum ld_fmt_kind kind, const char *key)
 {
@@ -81,12 +85,15 @@ static const struct ld_fmt_entry *find(const struct ld_formats *f,
 
 		if (e->kind != kind)
 			continue;
-		if (kind == LD_FMT_KHO || kind == LD_FMT_LUO)
-			return e;
-		if (!strcmp(kind == LD_FMT_SUBSYSTEM ? e->name : e->compat, key))
+		if (!key || !strcmp(kind == LD_FMT_SUBSYSTEM ? e->name : e->compat, key))
 			return e;
 	}
 	return NULL;
+}
+
+static const char *key_of(const struct ld_fmt_entry *e)
+{
+	return e->kind == LD_FMT_SUBSYSTEM ? e->name : e->compat;
 }
 
 int ld_fmt_parse(const char *text, size_t len, bool record,
@@ -164,7 +171,9 @@ int ld_fmt_parse(const char *text, size_t len, bool record,
 			return fail(why, whysize, "%s line %u: unknown line \"%s\"",
 				    what, lineno, tok[0]);
 		}
-		if (find(f, e.kind, e.kind == LD_FMT_SUBSYSTEM ? e.name : e.compat))
+		/* What is handed over has one KHO root and one LUO. */
+		if (find(f, e.kind, !record && (e.kind == LD_FMT_KHO || e.kind == LD_FMT_LUO) ?
+			 NULL : key_of(&e)))
 			return fail(why, whysize, "%s line %u: %s given twice", what, lineno,
 				    tok[0]);
 		if (f->n == LD_FMT_MAX_ENTRIES)
@@ -204,10 +213,13 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 			"running kernel hands over", "target kernel reads", "verdict");
 	for (i = 0; i < run->n; i++) {
 		const struct ld_fmt_entry *e = &run->ent[i];
-		const struct ld_fmt_entry *t = tgt ? find(tgt, e->kind,
-			e->kind == LD_FMT_SUBSYSTEM ? e->name : e->compat) : NULL;
+		const struct ld_fmt_entry *t = tgt ? find(tgt, e->kind, key_of(e)) : NULL;
 		bool needed = e->kind != LD_FMT_FILE || e->count;
 		bool same = t && !strcmp(t->compat, e->compat);
+
+		/* KHO root, LUO: another version the target reads, to show */
+		if (tgt && !t && (e->kind == LD_FMT_KHO || e->kind == LD_FMT_LUO))
+			t = find(tgt, e->kind, NULL);
 		char label[LD_FMT_NAME_MAX + 16], have[LD_FMT_COMPAT_MAX + 32];
 		const char *verdict;
 
@@ -238,7 +250,7 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 		const struct ld_fmt_entry *t = &tgt->ent[i];
 		char label[LD_FMT_NAME_MAX + 16];
 
-		if (find(run, t->kind, t->kind == LD_FMT_SUBSYSTEM ? t->name : t->compat))
+		if (find(run, t->kind, key_of(t)))
 			continue;
 		snprintf(label, sizeof(label), "%s%s%s", kind_names[t->kind],
 			 t->kind == LD_FMT_SUBSYSTEM ? " " : "",
@@ -254,9 +266,12 @@ int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
 {
 	const uint8_t *p = buf, *m, *again, *nul;
 	size_t mlen = strlen(LD_FMT_MAGIC), max;
+	int err;
 
+	memset(f, 0, sizeof(*f));
 	m = memmem(p, len, LD_FMT_MAGIC, mlen);
 	if (!m) {
+		ld_kernel_scan(buf, len, &f->kid);
 		snprintf(why, whysize, "no %.14s record", LD_FMT_MAGIC);
 		return -ENOENT;
 	}
@@ -272,7 +287,83 @@ int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
 	if (!nul)
 		return fail(why, whysize, "record at offset %zu: no NUL within %u bytes",
 			    (size_t)(m - p), LD_FMT_MAX_TEXT);
-	return ld_fmt_parse((const char *)m, (size_t)(nul - m), true, f, why, whysize);
+	err = ld_fmt_parse((const char *)m, (size_t)(nul - m), true, f, why, whysize);
+	ld_kernel_scan(buf, len, &f->kid);
+	return err;
+}
+
+/* ---- who a kernel is ----------------------------------------------------- */
+
+#define NT_GNU_BUILD_ID_TYPE	3
+#define BANNER			"Linux version "
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+void ld_kernel_scan(const void *buf, size_t len, struct ld_kernel_id *k)
+{
+	const uint8_t *b = buf, *p, *end = b + len;
+	size_t blen = strlen(BANNER);
+
+	memset(k, 0, sizeof(*k));
+	/* An ELF note: namesz 4, descsz, type 3, "GNU\0", desc (4-aligned). */
+	for (p = b; p < end && (p = memmem(p, (size_t)(end - p), "GNU", 4)); p += 4) {
+		size_t off = (size_t)(p - b);
+		uint32_t descsz;
+
+		if (off < 12 || off % 4 || rd32(p - 12) != 4 ||
+		    rd32(p - 4) != NT_GNU_BUILD_ID_TYPE)
+			continue;
+		descsz = rd32(p - 8);
+		if (!descsz || descsz > LD_BUILD_ID_MAX || descsz > (size_t)(end - p) - 4)
+			continue;
+		if (k->nids == LD_KERNEL_MAX_IDS)
+			break;
+		k->ids[k->nids].len = (uint8_t)descsz;
+		memcpy(k->ids[k->nids].id, p + 4, descsz);
+		k->nids++;
+	}
+	/* "Linux version 7.3.4 (luo@build) ...": the release up to the space */
+	p = len >= blen ? memmem(b, len, BANNER, blen) : NULL;
+	if (p) {
+		const uint8_t *r = p + blen, *q = r;
+
+		while (q < end && q - r < LD_RELEASE_MAX - 1 && *q > ' ' && *q < 0x7f)
+			q++;
+		if (q < end && *q == ' ' && q > r) {
+			memcpy(k->release, r, (size_t)(q - r));
+			k->release[q - r] = 0;
+		}
+	}
+}
+
+bool ld_kernel_same_build(const struct ld_kernel_id *run,
+			  const struct ld_kernel_id *tgt)
+{
+	unsigned int i;
+
+	if (!run->nids)
+		return false;
+	for (i = 0; i < tgt->nids; i++)
+		if (tgt->ids[i].len == run->ids[0].len &&
+		    !memcmp(tgt->ids[i].id, run->ids[0].id, run->ids[0].len))
+			return true;
+	return false;
+}
+
+void ld_build_id_hex(const struct ld_build_id *id, char *buf, size_t size)
+{
+	size_t i, used = 0;
+
+	if (size)
+		buf[0] = 0;
+	for (i = 0; i < id->len && used + 2 < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%02x", id->id[i]);
 }
 
 int ld_handover_parse(const char *text, size_t len, struct ld_handover_text *h,
@@ -346,4 +437,48 @@ bad:
 	h->scratch = NULL;
 	h->nscratch = 0;
 	return fail(why, whysize, "line %u: not \"fdt|scratch 0x<addr> 0x<size>\"", lineno);
+}
+
+/* "0x<hex>\n", nothing else */
+static int parse_hex_file(const char *text, size_t len, uint64_t *v)
+{
+	char buf[24];
+
+	if (len && text[len - 1] == '\n')
+		len--;
+	if (len < 3 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = 0;
+	if (strncmp(buf, "0x", 2) || strspn(buf + 2, "0123456789abcdefABCDEF") != len - 2)
+		return -1;
+	return parse_count(buf, v);
+}
+
+int ld_kho_sysfs_parse(const char *phys, size_t phys_len, const char *flen,
+		       size_t flen_len, const void *scratch, size_t scratch_len,
+		       struct ld_handover_text *h, char *why, size_t whysize)
+{
+	size_t n = scratch_len / sizeof(struct ho_scratch);
+
+	memset(h, 0, sizeof(*h));
+	if (parse_hex_file(phys, phys_len, &h->fdt_addr))
+		return fail(why, whysize, "fdt_phys: not \"0x<hex>\"");
+	if (parse_hex_file(flen, flen_len, &h->fdt_size))
+		return fail(why, whysize, "fdt_len: not \"0x<hex>\"");
+	if (!h->fdt_size || !ho_range_ok(h->fdt_addr, h->fdt_size))
+		return fail(why, whysize, "fdt 0x%" PRIx64 " + 0x%" PRIx64 ": empty or wraps",
+			    h->fdt_addr, h->fdt_size);
+	if (scratch_len % sizeof(struct ho_scratch) || !n)
+		return fail(why, whysize, "scratch: %zu bytes, not a whole number of "
+			    "16-byte ranges (at least one)", scratch_len);
+	if (n > LD_HANDOVER_MAX_SCRATCH)
+		return fail(why, whysize, "scratch: more than %u ranges",
+			    LD_HANDOVER_MAX_SCRATCH);
+	h->scratch = malloc(n * sizeof(*h->scratch));
+	if (!h->scratch)
+		return -ENOMEM;
+	memcpy(h->scratch, scratch, n * sizeof(*h->scratch));
+	h->nscratch = (uint32_t)n;
+	return 0;
 }

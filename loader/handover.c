@@ -5,12 +5,63 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "handover.h"
 
 static void path_of(char *buf, size_t size, const char *root, const char *name)
 {
 	snprintf(buf, size, "%s/kernel/liveupdate/%s", root, name);
+}
+
+/* The parsed handover into h (which then owns the scratch table). */
+static int handover_set(struct sys_handover *h, const struct ld_handover_text *t,
+			const char *source)
+{
+	h->fdt_addr = t->fdt_addr;
+	h->fdt_size = t->fdt_size;
+	h->scratch = t->scratch;
+	h->nscratch = t->nscratch;
+	h->source = source;
+	return 0;
+}
+
+/*
+ * <root>/kernel/kho/out (the KHO patch): -ENOENT when the directory is not
+ * there (no patch, or KHO off), else 0 or -errno with why.
+ */
+static int kho_sysfs_query(const char *root, struct sys_handover *h, char *why,
+			   size_t whysize)
+{
+	static const char *const names[] = { "fdt_phys", "fdt_len", "scratch" };
+	struct ld_handover_text t;
+	char path[256], dir[224], pwhy[200];
+	void *buf[3] = { 0 };
+	size_t len[3] = { 0 };
+	unsigned int i;
+	int err = 0;
+
+	snprintf(dir, sizeof(dir), "%s/kernel/kho/out", root);
+	for (i = 0; i < 3 && !err; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		err = host_read_file(path, HOST_FILE_MAX, &buf[i], &len[i]);
+		if (err == -ENOENT && !i)
+			break;	/* no such directory, or no such file in it */
+		if (err)
+			snprintf(why, whysize, "%s: %s", path, strerror(-err));
+	}
+	if (!err) {
+		err = ld_kho_sysfs_parse(buf[0], len[0], buf[1], len[1], buf[2], len[2],
+					 &t, pwhy, sizeof(pwhy));
+		if (err)
+			snprintf(why, whysize, "%s: %s", dir, pwhy);
+	}
+	for (i = 0; i < 3; i++)
+		free(buf[i]);
+	h->offered = err != 0;
+	if (err)
+		return err;
+	return handover_set(h, &t, "/sys/kernel/kho/out");
 }
 
 int handover_query(const char *root, struct sys_handover *h, char *why,
@@ -26,10 +77,15 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 	path_of(path, sizeof(path), root, "handover");
 	err = host_read_file(path, HOST_FILE_MAX, &buf, &len);
 	if (err == -ENOENT) {
+		/* Any LUO on a kernel with the KHO patch (Linux's own LUO). */
+		err = kho_sysfs_query(root, h, why, whysize);
+		if (err != -ENOENT)
+			return err;
 		/* An older kernel of ours: the /dev/liveupdate ioctl. */
 		err = sys_handover_ioctl(h);
 		if (err)
-			snprintf(why, whysize, "no %s; /dev/liveupdate: %s", path,
+			snprintf(why, whysize, "no %s/kernel/kho/out nor %s; /dev/liveupdate: %s",
+				 root, path,
 				 err == -ENODEV ? "none, or KHO is off" :
 				 err == -EBUSY ? "held open by another process" :
 				 err == -ENOTTY || err == -EINVAL ?
@@ -47,12 +103,7 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 		snprintf(why, whysize, "%s: %s", path, pwhy);
 		return err;
 	}
-	h->fdt_addr = t.fdt_addr;
-	h->fdt_size = t.fdt_size;
-	h->scratch = t.scratch;
-	h->nscratch = t.nscratch;
-	h->source = "/sys/kernel/liveupdate/handover";
-	return 0;
+	return handover_set(h, &t, "/sys/kernel/liveupdate/handover");
 }
 
 void handover_pending(const char *root, struct handover_pending *p)
@@ -94,6 +145,18 @@ void handover_pending(const char *root, struct handover_pending *p)
 		p->sessions = p->fmt->sessions;
 		p->files = ld_fmt_files(p->fmt);
 	}
+	/* Who this kernel is: the build ID of its notes, the release. */
+	snprintf(path, sizeof(path), "%s/kernel/notes", root);
+	if (!host_read_file(path, HOST_FILE_MAX, &buf, &len)) {
+		ld_kernel_scan(buf, len, &p->self);
+		free(buf);
+	}
+	{
+		struct utsname u;
+
+		if (!uname(&u))
+			snprintf(p->self.release, sizeof(p->self.release), "%s", u.release);
+	}
 	/*
 	 * Prepared, frozen: an update is under way; updated: restored state
 	 * may still wait to be retrieved. Normal and disabled (LUO off) hold
@@ -116,18 +179,33 @@ void handover_pending_words(const struct handover_pending *p, char *buf,
 		snprintf(buf, size, "%" PRIu64 " session%s, %" PRIu64 " preserved file%s, "
 			 "LUO state %s", p->sessions, p->sessions == 1 ? "" : "s",
 			 p->files, p->files == 1 ? "" : "s", p->state[0] ? p->state : "unknown");
-	else
+	else if (p->state[0])
 		snprintf(buf, size, "LUO state %s, sessions and files unknown (%s)",
-			 p->state[0] ? p->state : "unknown", p->fmt_why);
+			 p->state, p->fmt_why);
+	else	/* Linux's own LUO lists neither */
+		snprintf(buf, size, "sessions and files unknown (%s)", p->fmt_why);
+}
+
+/* "7.3.4, build ID 99118c3e..." or what is unknown */
+static void kernel_words(const struct ld_kernel_id *k, char *buf, size_t size)
+{
+	char hex[2 * LD_BUILD_ID_MAX + 1] = "";
+
+	if (k->nids)
+		ld_build_id_hex(&k->ids[0], hex, sizeof(hex));
+	snprintf(buf, size, "release %s, build ID %s", k->release[0] ? k->release : "unknown",
+		 hex[0] ? hex : "unknown");
 }
 
 int handover_preflight(const char *kernel, const void *img, size_t len,
 		       const struct handover_pending *p, bool force, bool check)
 {
 	FILE *out = check ? stdout : stderr;
-	struct ld_formats *tgt = malloc(sizeof(*tgt));
+	struct ld_formats *tgt = calloc(1, sizeof(*tgt));	/* kid empty on any error */
 	char why[LD_WHY_MAX] = "", words[LD_WHY_MAX + 96];
+	char self_w[200], tgt_w[200];
 	unsigned int bad = 0;
+	bool same;
 	int err, rc;
 
 	if (!tgt) {
@@ -135,12 +213,34 @@ int handover_preflight(const char *kernel, const void *img, size_t len,
 		return 1;
 	}
 	err = ld_image_formats(img, len, tgt, why, sizeof(why));
+	/* A decoded image without record still says who it is (err -ENOENT). */
+	same = (!err || err == -ENOENT) && ld_kernel_same_build(&p->self, &tgt->kid);
 	if (p->fmt)
 		bad = ld_fmt_compare(p->fmt, err ? NULL : tgt, NULL, "");
 	handover_pending_words(p, words, sizeof(words));
+	kernel_words(&p->self, self_w, sizeof(self_w));
+	if (!err || err == -ENOENT)
+		kernel_words(&tgt->kid, tgt_w, sizeof(tgt_w));
+	else
+		snprintf(tgt_w, sizeof(tgt_w), "unknown");
 	if (!check && !err && p->fmt && !bad) {
 		fprintf(stderr, "luo-kexec: carrying the handover (%s); %s reads every "
 			"format of it\n", words, kernel);
+		free(tgt);
+		return 0;
+	}
+	/*
+	 * Without both lists, one proof is left: the target is this kernel's
+	 * own build, which reads every format it writes.
+	 */
+	if (same && (err || !p->fmt)) {
+		if (check)
+			printf("luo-kexec: compatible: %s is this kernel's own build (%s): "
+			       "it reads every format this kernel hands over\n", kernel, self_w);
+		else
+			fprintf(stderr, "luo-kexec: carrying the handover (%s); %s is this "
+				"kernel's own build (%s): it reads every format of it\n", words,
+				kernel, self_w);
 		free(tgt);
 		return 0;
 	}
@@ -149,6 +249,10 @@ int handover_preflight(const char *kernel, const void *img, size_t len,
 			p->fmt_why);
 	if (err)
 		fprintf(out, "luo-kexec: %s: handover formats unknown: %s\n", kernel, why);
+	if (err || !p->fmt)
+		fprintf(out, "luo-kexec: not the same build: this kernel %s; %s %s "
+			"(a release name proves nothing: the configuration decides what "
+			"a kernel reads)\n", self_w, kernel, tgt_w);
 	if (p->fmt) {
 		fprintf(out, "luo-kexec: handover of this kernel (%s) vs what %s reads:\n",
 			words, kernel);

@@ -245,6 +245,23 @@ static int precheck_fdt(const struct ho_memmap *mm)
 
 	if (host_read_file("/sys/kernel/debug/kho/out/fdt", HOST_FILE_MAX, &fdt, &len))
 		return 0;
+	/*
+	 * debugfs keeps the size the root FDT had at KHO's init: subtrees
+	 * added later (Linux's LUO adds its own at late_initcall) make the
+	 * file a truncated copy. Then only the purgatory sees the whole FDT.
+	 */
+	if (len >= 8) {
+		const uint8_t *h = fdt;
+		uint32_t total = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
+				 (uint32_t)h[6] << 8 | h[7];
+
+		if (total > len) {
+			dbg("KHO FDT (debugfs) is a truncated copy (%zu of %u bytes): "
+			    "not checked at load time", len, total);
+			free(fdt);
+			return 0;
+		}
+	}
 	err = ho_kho_check(fdt, len, &env, &rep);
 	free(fdt);
 	if (err) {
@@ -682,7 +699,12 @@ int main(int argc, char **argv)
 			errmsg("--handover: no KHO handover available (%s)", why);
 			goto out;
 		}
-		if (err && (pend.anything || (!pend.fmt && err == -EBUSY))) {
+		/*
+		 * Refused when something would be lost, or when this kernel
+		 * cannot say (no formats file) and either holds /dev/liveupdate
+		 * or offers a handover (/sys/kernel/kho/out) it fails to give.
+		 */
+		if (err && (pend.anything || (!pend.fmt && (err == -EBUSY || h.offered)))) {
 			char words[LD_WHY_MAX + 96];
 
 			handover_pending_words(&pend, words, sizeof(words));

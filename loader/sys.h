@@ -23,6 +23,7 @@ struct sys_handover {
 	struct ho_scratch *scratch;	/* malloc()ed */
 	uint32_t nscratch;
 	const char *source;
+	bool offered;	/* KHO is on (its files exist), yet the query failed */
 };
 
 /*

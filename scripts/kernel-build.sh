@@ -11,9 +11,10 @@
 #
 # Prints the path of the built image on stdout (last line). The image lives
 # in $LUO_CACHE/out/<arch>-<variant>-<key>/ where <key> hashes the source
-# version, the config fragments, our overlay (kernel/ in this repo), our
-# patches and this script. An unchanged tree rebuilds nothing. (Userspace
-# gets uapi headers from scripts/linux-uapi.sh, without a kernel build.)
+# version, the config fragments, our overlay (kernel/ in this repo), the
+# patches applied (ours: all; upstream: the KHO ones) and this script. An
+# unchanged tree rebuilds nothing. (Userspace gets uapi headers from
+# scripts/linux-uapi.sh, without a kernel build.)
 set -euo pipefail
 
 variant=${1:?usage: kernel-build.sh ours|ours-NAME|upstream [x86_64|arm64]}
@@ -48,8 +49,13 @@ overlay_files() {
 	(cd "$top/kernel" && find . -type f ! -path './configs/*' ! -path './patches/*' \
 		! -name '*.md' | LC_ALL=C sort)
 }
+# Patches applied: ours gets every one; upstream only the KHO patches
+# (kernel/patches/*-kho-*.patch: they touch KHO alone and do not need our
+# LUO, e.g. 0003's /sys/kernel/kho/out for kexec_load loaders).
 patch_files() {
-	(cd "$top/kernel" && { find ./patches -name '*.patch' 2>/dev/null || true; } | LC_ALL=C sort)
+	local pat='*.patch'
+	[ "$base" = upstream ] && pat='*-kho-*.patch'
+	(cd "$top/kernel" && { find ./patches -name "$pat" 2>/dev/null || true; } | LC_ALL=C sort)
 }
 # Config fragments in the order they are merged (later ones win).
 fragment_names() {
@@ -93,11 +99,14 @@ key=$({
 		[ -f "$top/kernel/configs/$f.config" ] && cat "$top/kernel/configs/$f.config"
 	done
 	if [ "$base" = ours ]; then
-		for f in $(overlay_files) $(patch_files); do
+		for f in $(overlay_files); do
 			echo "$f"; cat "$top/kernel/$f"
 		done
 		stage_files | while read -r from to; do echo "$to"; cat "$from"; done
 	fi
+	for f in $(patch_files); do
+		echo "$f"; cat "$top/kernel/$f"
+	done
 } | sha256sum | cut -c1-16)
 
 out="$LUO_CACHE/out/$arch-$variant-$key"
@@ -108,7 +117,8 @@ if [ -f "$out/$(basename $image)" ]; then
 fi
 
 # The source tree this variant builds from: a hard-linked copy of the
-# pristine tree per variant; "ours" gets our overlay and patches on top.
+# pristine tree per variant; "ours" gets our overlay and patches on top,
+# "upstream" the KHO patches (patch_files).
 # Files we touch are copied first (never written through a hard link), and
 # every file we touched in the previous build is restored, so make sees what
 # changed. Objects go to $tree/.obj: a build directory directly below the
@@ -132,8 +142,8 @@ if [ -f "$stamp" ]; then
 	done < "$stamp"
 	rm -f "$stamp"
 fi
+touched=$(mktemp)
 if [ "$base" = ours ]; then
-	touched=$(mktemp)
 	for f in $(overlay_files); do
 		f=${f#./}
 		mkdir -p "$(dirname "$tree/$f")"
@@ -147,19 +157,22 @@ if [ "$base" = ours ]; then
 		cp "$from" "$tree/$to"
 		echo "$to" >> "$touched"
 	done < <(stage_files)
-	for p in $(patch_files); do
-		for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/kernel/$p"); do
-			if [ -f "$tree/$f" ]; then
-				cp -p "$tree/$f" "$tree/$f.unlink" && mv "$tree/$f.unlink" "$tree/$f"
-			fi
-			echo "$f" >> "$touched"
-		done
-		patch -s -p1 -N -d "$tree" < "$top/kernel/$p" ||
-			die "patch $p does not apply to $LINUX_VERSION"
+fi
+for p in $(patch_files); do
+	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/kernel/$p"); do
+		if [ -f "$tree/$f" ]; then
+			cp -p "$tree/$f" "$tree/$f.unlink" && mv "$tree/$f.unlink" "$tree/$f"
+		fi
+		echo "$f" >> "$touched"
 	done
-	sort -u "$touched" > "$stamp"; rm -f "$touched"
+	patch -s -p1 -N -d "$tree" < "$top/kernel/$p" ||
+		die "patch $p does not apply to $LINUX_VERSION"
+done
+if [ -s "$touched" ]; then
+	sort -u "$touched" > "$stamp"
 	while read -r f; do [ -f "$tree/$f" ] && touch "$tree/$f"; done < "$stamp"
 fi
+rm -f "$touched"
 
 # ours-* variants build in ours' object directory too: Kbuild's per-option
 # dependencies (fixdep, include/config/) then rebuild only what the

@@ -35,19 +35,37 @@ $(UST_B_arm64)/%: $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
 	$(GUEST_ARCH_CC_arm64) $(UST_CFLAGS_arm64) -o $@ $(UST_DIR)/$*.c $(UST_DIR)/lib/lu_utils.c
 
 # name variant boot stages prog expect append...
+#
+# The -lk rows kexec with luo-kexec -l + -e (init: luo_loader=exec) instead
+# of kexec_file_load, the purgatory checking the handover on the way
+# (luo_vm_log=): on our kernel, and on Linux's own LUO (the upstream
+# variant: handover from /sys/kernel/kho/out, kernel/patches/0003-kho-*).
+# Negative control: a purgatory fault class on that path; kernel B boots
+# clean without the handover, so the selftest's stage 2 finds no state
+# ("Stage mismatch").
 define UST_CASES
 upstream-liveupdate        ours direct 1 luo_selftest pass luo_selftest=liveupdate
 upstream-luo-kexec-simple  ours direct 2 luo_kexec_simple pass
 upstream-luo-multi-session ours direct 2 luo_multi_session pass
 upstream-luo-stress-sessions ours direct 2 luo_stress_sessions pass
 upstream-luo-stress-files  ours direct 2 luo_stress_files pass
+upstream-luo-kexec-simple-lk-ours ours direct 2 luo_kexec_simple pass luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-multi-session-lk-ours ours direct 2 luo_multi_session pass luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-stress-sessions-lk-ours ours direct 2 luo_stress_sessions pass luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-stress-files-lk-ours ours direct 2 luo_stress_files pass luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-liveupdate-upstream upstream direct 1 luo_selftest pass kho=on liveupdate=on luo_selftest=liveupdate
+upstream-luo-kexec-simple-lk-upstream upstream direct 2 luo_kexec_simple pass kho=on liveupdate=on luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-multi-session-lk-upstream upstream direct 2 luo_multi_session pass kho=on liveupdate=on luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-stress-sessions-lk-upstream upstream direct 2 luo_stress_sessions pass kho=on liveupdate=on luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-stress-files-lk-upstream upstream direct 2 luo_stress_files pass kho=on liveupdate=on luo_loader=exec luo_vm_log=luo-purgatory:.handover.ok
+upstream-luo-kexec-simple-lk-upstream-fault upstream direct 2 luo_kexec_simple fail:Stage\ mismatch kho=on liveupdate=on luo_loader=exec luo_kexec_args=--test-fault=fdt-magic
 endef
 export UST_CASES
 
 .PHONY: check-upstream-selftests upstream-selftests
 CHECK_SUITES += upstream-selftests
 upstream-selftests: $(UST_BINS)
-check-upstream-selftests: vm-image-ours
+check-upstream-selftests: vm-image-ours vm-image-upstream
 	@mkdir -p $(B)/vm/logs
 	@printf '%s\n' "$$UST_CASES" > $(UST_B)/cases
 	@$(TOP)/tests/vm/run-cases.sh $(UST_B)/cases

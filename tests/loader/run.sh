@@ -177,6 +177,20 @@ bz('bzluov2', r(rec.replace('luo-rfc-v1', 'luo-rfc-v2')))
 bz('bznomemfd', r(rec.replace('file memfd-rfc-v1\n', '')))
 bz('bznorec', fill + fill)
 bz('bzcorrupt', r(rec), corrupt=True)
+# Who a kernel is (Linux's own LUO has no record): a GNU build-ID note (the
+# running kernel's /sys/kernel/notes, and inside a target) and its banner.
+note = lambda v: struct.pack('<III', 4, 20, 3) + b'GNU\0' + bytes([v]) * 20
+banner = b'Linux version 7.3.4 (luo@build) #1 SMP\0'
+bz('bzsame', fill + note(0xab) + banner + fill)
+bz('bzother', fill + note(0xcd) + banner + fill)
+import os
+for d, sc in (('up', struct.pack('<QQQQ', 0x1000000, 0x1000000, 0x30000000, 0xe000000)),
+              ('upbad', b'\0' * 15)):
+    os.makedirs(t + '/' + d + '/kernel/kho/out')
+    open(t + '/' + d + '/kernel/notes', 'wb').write(note(0xab))
+    open(t + '/' + d + '/kernel/kho/out/fdt_phys', 'w').write('0x3000000\n')
+    open(t + '/' + d + '/kernel/kho/out/fdt_len', 'w').write('0x1000\n')
+    open(t + '/' + d + '/kernel/kho/out/scratch', 'wb').write(sc)
 PY
 # sysroot NAME STATE SESSIONS MEMFDS [handover|nohandover|dir]
 sysroot() {
@@ -468,6 +482,34 @@ rows() {
 	run "--check: no record is unknown" 1 "out:^luo-kexec: unknown" "out:no LUO-FORMATS-V1 record" -- \
 		--sysfs-root="$t/busy" --check "$t/bznorec"
 	run "--check with -l" 2 "err:--check KERNEL stands alone" -- --check "$t/bzrec" -l "$t/bzrec"
+
+	# Linux's own LUO with the KHO patch (kernel/patches/0003-kho-*): the
+	# handover from /sys/kernel/kho/out, no formats file, no record in the
+	# target: only the same build (build ID) is proven.
+	run "upstream LUO: handover from kho/out, own build: loads" 0 \
+		"out:SETUP_KEXEC_KHO fdt 0x3000000 size 4096" "out:^  scratch 0x0000000030000000" \
+		"err:bzsame is this kernel's own build \(release .*, build ID abababab" -- \
+		"${L[@]}" --sysfs-root="$t/up" -l "$t/bzsame"
+	[ "$(wc -l < "$t/e")" = 1 ]; tap $? "$label: upstream LUO, own build: exactly one line on stderr"
+	run "upstream LUO: another build: refused, both builds named" 1 noout \
+		"err:not the same build: this kernel release .*build ID abab.*bzother release 7.3.4, build ID cdcd" \
+		"err:refused: cannot tell whether .*bzother reads the handover" -- \
+		"${L[@]}" --sysfs-root="$t/up" -l "$t/bzother"
+	run "upstream LUO: --force loads another build and says so" 0 "out:SETUP_KEXEC_KHO" \
+		"err:--force: loading .*bzother although its handover formats are unknown" -- \
+		"${L[@]}" --sysfs-root="$t/up" -l "$t/bzother" --force
+	run "upstream LUO: a target with a record is still unknown (formats not listed)" 1 noout \
+		"err:what this kernel hands over is unknown" "err:refused: cannot tell" -- \
+		"${L[@]}" --sysfs-root="$t/up" -l "$t/bzrec"
+	run "upstream LUO: kho/out broken: refused, nothing loaded" 1 noout \
+		"err:refused: loading without the handover would lose .*kho/out: scratch: 15 bytes" -- \
+		"${L[@]}" --sysfs-root="$t/upbad" -l "$t/bzsame"
+	run "upstream LUO: kho/out broken, --no-handover loads" 0 "out:^handover: none" -- \
+		"${L[@]}" --sysfs-root="$t/upbad" -l "$t/bzsame" --no-handover
+	run "--check: own build is compatible" 0 "out:^luo-kexec: compatible: .*bzsame is this kernel's own build" -- \
+		--sysfs-root="$t/up" --check "$t/bzsame"
+	run "--check: another build is unknown" 1 "out:^luo-kexec: unknown" "out:not the same build" -- \
+		--sysfs-root="$t/up" --check "$t/bzother"
 
 	# The real bzImages (scripts/kernel-build.sh, cached), against what a
 	# running "ours" with a preserved memfd hands over.

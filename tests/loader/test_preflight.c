@@ -57,6 +57,13 @@ static const struct parse_row parse_rows[] = {
 	{ "record: file with a count", LD_FMT_MAGIC "file memfd-rfc-v1 2\nend\n", true, -EINVAL, 0, 0, 0 },
 	{ "record: sessions line", LD_FMT_MAGIC "sessions 1\nend\n", true, -EINVAL, 0, 0, 0 },
 	{ "record: unterminated last line", LD_FMT_MAGIC "kho kho-v4\nend", true, -EINVAL, 0, 0, 0 },
+	{ "record: two LUO versions read", LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\n"
+	  "file memfd-v1\nfile memfd-v2\nend\n", true, 0, 5, 0, 0 },
+	{ "record: one LUO version twice", LD_FMT_MAGIC "luo luo-v5\nluo luo-v5\nend\n", true,
+	  -EINVAL, 0, 0, 0 },
+	{ "formats: two LUOs handed over", "luo luo-rfc-v1\nluo luo-v5\n", false, -EINVAL, 0, 0, 0 },
+	{ "formats: upstream LUO", "kho kho-v4\nluo luo-v5\nfile memfd-v2 3\nsessions 2\n", false,
+	  0, 3, 2, 3 },
 };
 
 static void test_parse(void)
@@ -127,6 +134,16 @@ static const struct cmp_row cmp_rows[] = {
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\n"
 	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n", 1, "memfd-rfc-v2" },
 	{ "target unknown", RUN_OK, NULL, 0, "unknown" },
+	{ "luo-v5 handed over, target reads both LUOs",
+	  "kho kho-v4\nluo luo-v5\nfile memfd-v2 1\nsessions 1\n",
+	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\nfile memfd-v1\nfile memfd-v2\nend\n",
+	  0, "memfd-v2 (1 preserved)" },
+	{ "luo-v5 handed over, target reads luo-rfc-v1 only",
+	  "kho kho-v4\nluo luo-v5\nfile memfd-v2 1\nsessions 1\n",
+	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nfile memfd-v1\nend\n", 2, "MISMATCH" },
+	{ "luo-rfc-v1 handed over, target reads both: luo-v5 not needed", RUN_OK,
+	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\nsubsystem files luo-files-v1\n"
+	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1\nend\n", 0, "not needed" },
 };
 
 static void test_compare(void)
@@ -212,6 +229,162 @@ static void test_handover(void)
 		tap(ld_handover_parse(t, len, &h, why, sizeof(why)) == -EINVAL && !h.scratch,
 		    "handover file: %u scratch ranges refused (%s)", n, why);
 		free(t);
+	}
+}
+
+/* ---- /sys/kernel/kho/out (the KHO patch) -------------------------------- */
+
+struct khos_row {
+	const char *name, *phys, *flen;
+	unsigned int nranges;		/* 16-byte ranges in the scratch file */
+	size_t extra;			/* bytes after them */
+	int err;
+	const char *why;
+};
+
+static const struct khos_row khos_rows[] = {
+	{ "fdt and three ranges", "0x3000000\n", "0x1000\n", 3, 0, 0, NULL },
+	{ "no newline", "0x3000000", "0x1000", 1, 0, 0, NULL },
+	{ "scratch not whole ranges", "0x3000000\n", "0x1000\n", 2, 8, -EINVAL, "16-byte" },
+	{ "scratch empty", "0x3000000\n", "0x1000\n", 0, 0, -EINVAL, "at least one" },
+	{ "too many ranges", "0x3000000\n", "0x1000\n", LD_HANDOVER_MAX_SCRATCH + 1, 0,
+	  -EINVAL, "more than" },
+	{ "decimal fdt_phys", "50331648\n", "0x1000\n", 1, 0, -EINVAL, "fdt_phys" },
+	{ "fdt_phys with junk", "0x3000000 x\n", "0x1000\n", 1, 0, -EINVAL, "fdt_phys" },
+	{ "fdt_len empty", "0x3000000\n", "", 1, 0, -EINVAL, "fdt_len" },
+	{ "fdt_len 0", "0x3000000\n", "0x0\n", 1, 0, -EINVAL, "empty or wraps" },
+	{ "fdt wraps", "0xfffffffffffff000\n", "0x2000\n", 1, 0, -EINVAL, "wraps" },
+	{ "fdt_phys over 64 bits", "0x10000000000000000\n", "0x1000\n", 1, 0, -EINVAL, "fdt_phys" },
+};
+
+static void test_kho_sysfs(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(khos_rows) / sizeof(khos_rows[0]); i++) {
+		const struct khos_row *r = &khos_rows[i];
+		size_t slen = r->nranges * sizeof(struct ho_scratch) + r->extra;
+		struct ho_scratch *sc = calloc(1, slen + 16);
+		struct ld_handover_text h;
+		char why[LD_WHY_MAX] = "";
+		int err;
+		bool ok;
+
+		for (j = 0; j < r->nranges; j++)
+			sc[j] = (struct ho_scratch){ (uint64_t)(j + 1) << 28, 0x1000000 };
+		err = ld_kho_sysfs_parse(r->phys, strlen(r->phys), r->flen, strlen(r->flen),
+					 sc, slen, &h, why, sizeof(why));
+		ok = err == r->err;
+		if (ok && !err)
+			ok = h.fdt_addr == 0x3000000 && h.fdt_size == 0x1000 &&
+				h.nscratch == r->nranges &&
+				!memcmp(h.scratch, sc, r->nranges * sizeof(*sc));
+		if (ok && err)
+			ok = !h.scratch && strstr(why, r->why);
+		tap(ok, "kho sysfs: %s (err %d%s%s)", r->name, err, why[0] ? ": " : "", why);
+		if (!err)
+			free(h.scratch);
+		free(sc);
+	}
+}
+
+/* ---- who a kernel is: build-ID notes, banner ----------------------------- */
+
+/* Append an ELF note (namesz 4 "GNU", type) with an id of n bytes of v. */
+static size_t put_note(uint8_t *b, size_t off, uint32_t type, uint32_t n, uint8_t v)
+{
+	uint32_t hdr[3] = { 4, n, type };
+
+	memcpy(b + off, hdr, sizeof(hdr));
+	memcpy(b + off + 12, "GNU", 4);
+	memset(b + off + 16, v, n);
+	return off + 16 + ((n + 3) & ~3u);
+}
+
+enum kid_shape { K_ONE, K_VDSO_FIRST, K_MISALIGNED, K_OTHER_TYPE, K_HUGE, K_CUT, K_NONE,
+		 K_MANY };
+
+struct kid_row {
+	const char *name;
+	enum kid_shape shape;
+	const char *banner;		/* NULL: none */
+	unsigned int nids;
+	const char *release;
+	bool same;			/* the same build as RUN_ID */
+};
+
+static const struct kid_row kid_rows[] = {
+	{ "one build ID and a banner", K_ONE, "Linux version 7.3.4 (luo@build) #1", 1, "7.3.4", true },
+	{ "the vDSO's ID before the kernel's", K_VDSO_FIRST, NULL, 2, "", true },
+	{ "misaligned note: ignored", K_MISALIGNED, NULL, 0, "", false },
+	{ "other note type: ignored", K_OTHER_TYPE, NULL, 0, "", false },
+	{ "descsz over 64: ignored", K_HUGE, NULL, 0, "", false },
+	{ "note cut by the end of the buffer: ignored", K_CUT, NULL, 0, "", false },
+	{ "no notes", K_NONE, "Linux version 7.3.4-rc1+ (x@y) #2", 0, "7.3.4-rc1+", false },
+	{ "more notes than kept: the first 8", K_MANY, NULL, LD_KERNEL_MAX_IDS, "", false },
+	{ "banner without a space after the release", K_ONE, "Linux version 7.3.4", 1, "", true },
+};
+
+static void test_kernel_id(void)
+{
+	static struct ld_kernel_id run, k;
+	static uint8_t note[64];
+	unsigned int i, j;
+
+	put_note(note, 0, 3, 20, 0xab);
+	ld_kernel_scan(note, 36, &run);	/* as /sys/kernel/notes gives it */
+	tap(run.nids == 1 && run.ids[0].len == 20 && run.ids[0].id[19] == 0xab,
+	    "kernel id: /sys/kernel/notes-like buffer: one 20-byte ID");
+	for (i = 0; i < sizeof(kid_rows) / sizeof(kid_rows[0]); i++) {
+		const struct kid_row *r = &kid_rows[i];
+		size_t n = 1u << 16, off = 4096;
+		uint8_t *b = calloc(1, n);
+		bool ok;
+
+		switch (r->shape) {
+		case K_ONE:
+			put_note(b, off, 3, 20, 0xab);
+			break;
+		case K_VDSO_FIRST:
+			off = put_note(b, off, 3, 20, 0x11);
+			put_note(b, off + 64, 3, 20, 0xab);
+			break;
+		case K_MISALIGNED:
+			put_note(b, off + 2, 3, 20, 0xab);
+			break;
+		case K_OTHER_TYPE:
+			put_note(b, off, 1, 20, 0xab);
+			break;
+		case K_HUGE:
+			put_note(b, off, 3, 68, 0xab);
+			break;
+		case K_CUT:
+			off = n - 24;
+			put_note(b, off, 3, 4, 0xab);
+			memcpy(b + off + 4, &(uint32_t){ 20 }, 4);	/* says 20, 8 there */
+			break;
+		case K_NONE:
+			break;
+		case K_MANY:
+			for (j = 0; j < LD_KERNEL_MAX_IDS + 2; j++)
+				off = put_note(b, off, 3, 20, (uint8_t)j);
+			break;
+		}
+		if (r->banner)
+			memcpy(b + n / 2, r->banner, strlen(r->banner));
+		ld_kernel_scan(b, n, &k);
+		ok = k.nids == r->nids && !strcmp(k.release, r->release) &&
+			ld_kernel_same_build(&run, &k) == r->same;
+		tap(ok, "kernel id: %s (%u IDs, release \"%s\")", r->name, k.nids, k.release);
+		free(b);
+	}
+	memset(&k, 0, sizeof(k));
+	tap(!ld_kernel_same_build(&k, &k), "kernel id: no running build ID is never the same build");
+	{
+		char hex[8];
+
+		ld_build_id_hex(&run.ids[0], hex, sizeof(hex));
+		tap(!strcmp(hex, "ababab"), "kernel id: hex cut to the buffer (%s)", hex);
 	}
 }
 
@@ -391,11 +564,42 @@ static void test_images(void)
 	}
 }
 
+/* A bzImage without record still says who it is; one with a record too. */
+static void test_image_id(void)
+{
+	static struct ld_formats f;
+	static const char *const recs[] = { NULL, REC_OK };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		char why[LD_WHY_MAX] = "";
+		size_t klen, plen, blen;
+		uint8_t *k = mk_kernel(recs[i], false, &klen), *p, *b;
+		int err;
+
+		put_note(k, 2u << 20, 3, 20, 0xab);
+		memcpy(k + (2u << 20) + 64, "Linux version 7.3.4 (luo@build)", 31);
+		p = pack(XZ, k, klen, &plen);
+		b = mk_bz(p, plen, &blen);
+		err = ld_image_formats(b, blen, &f, why, sizeof(why));
+		tap(err == (recs[i] ? 0 : -ENOENT) && f.kid.nids == 1 &&
+		    !strcmp(f.kid.release, "7.3.4"),
+		    "image: %s record: build ID and release found (err %d, %u IDs, \"%s\")",
+		    recs[i] ? "with a" : "without", err, f.kid.nids, f.kid.release);
+		free(k);
+		free(p);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	test_parse();
 	test_compare();
 	test_handover();
+	test_kho_sysfs();
+	test_kernel_id();
 	test_images();
+	test_image_id();
 	return tap_done();
 }
