@@ -146,3 +146,35 @@ $(LDR_B)/aarch64/%.o: $(LDR_DIR)/%.c $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(LDR_A64
 .PHONY: loader-arm64-objs
 loader-arm64-objs: $(LDR_A64_CROSS:%=$(LDR_B)/aarch64/%.o)
 check-unit-loader: loader-arm64-objs
+
+# arm64 (issue 13): luo-kexec for aarch64, static, from the same sources
+# with the arm64 module and the arm64 purgatory ($(PURGATORY_A64_RO)),
+# against the arm64 uapi (tests/guest/guest.mk's LINUX_UAPI_arm64), the
+# aarch64 stage library and host library ($(B)/arm64/libho.a,
+# $(B)/hostlib-arm64/libhost.a). Debian bookworm has no arm64 static
+# zlib/liblzma/libzstd without multiarch, so this build decodes no
+# compressed kernel (arch/arm64/nodecompress_arm64.c says so); an arm64
+# Image is not compressed. It runs in the arm64 test VM (GUEST_EXTRA_BINS_arm64).
+LDR_A64_TOOL := $(B)/aarch64/luo-kexec
+LDR_A64_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
+	$(LDR_A64_DIR)/sys_arm64.c
+LDR_A64_TOOL_OBJS := $(LDR_A64_CROSS:%=$(LDR_B)/aarch64/%.o) \
+	$(LDR_B)/aarch64/arch/arm64/nodecompress_arm64.o
+$(LDR_B)/aarch64/arch/arm64/nodecompress_arm64.o: $(LDR_DIR)/preflight.h
+$(LDR_B)/aarch64/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_A64_RO)
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc -DPURGATORY_RO='"$(PURGATORY_A64_RO)"' -c -o $@ $<
+$(LDR_A64_TOOL): $(LDR_A64_TOOL_SRCS) $(LDR_A64_TOOL_OBJS) $(LDR_B)/aarch64/purgatory-blob.o \
+		$(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a $(LDR_HDRS) $(LDR_A64_DIR)/ld_arm64.h \
+		$(LDR_DIR)/sys.h $(LDR_DIR)/handover.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc $(HOST_CFLAGS) $(HO_CFLAGS) -I$(LDR_DIR) -I$(LDR_A64_DIR) \
+		$(HOST_LIB_CFLAGS) $(LIBFDT_CFLAGS) -isystem $(TOP)/kernel/include/uapi \
+		-isystem $(LINUX_UAPI_arm64) -static -o $@.tmp $(LDR_A64_TOOL_SRCS) \
+		$(LDR_A64_TOOL_OBJS) $(LDR_B)/aarch64/purgatory-blob.o \
+		$(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a
+	@file $@.tmp | grep -q 'ARM aarch64.*statically linked' || { echo "$@: not a static aarch64 binary" >&2; exit 1; }
+	@mv $@.tmp $@
+.PHONY: luo-kexec-arm64
+luo-kexec-arm64: $(LDR_A64_TOOL)
+GUEST_EXTRA_BINS_arm64 += $(LDR_A64_TOOL)
