@@ -14,6 +14,9 @@
 
 #include <libfdt.h>
 
+#include <ho/arm64.h>
+#include <ho/check.h>
+
 #include "ld_arm64.h"
 #include "tap.h"
 
@@ -724,6 +727,8 @@ static int count_nodes(const void *fdt)
 	return n;
 }
 
+static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_handover *want);
+
 static void test_real_dtb(const char *path)
 {
 	static const struct ho_scratch table[1] = { { 0x70000000, 0x8000000 } };
@@ -799,8 +804,118 @@ static void test_real_dtb(const char *path)
 	if (!tap(ok, "arm64 QEMU DTB: /chosen edited, every node and the memory kept (%zu -> %u bytes)",
 		 len, lay->dtb_size))
 		printf("# %s\n", bad);
+	if (ok) {
+		struct ho_handover kd = { in.ho.fdt_addr, in.ho.fdt_size, phys + lay->scratch,
+					  sizeof(table) };
+
+		test_purgatory_view(buf, lay->dtb_size, &kd);
+	}
 	free(buf);
 	free(src);
+}
+
+/*
+ * What the arm64 purgatory reads and writes in that DTB, through the same
+ * library calls (ho/arm64.h): each row on a fresh copy of the loader's
+ * output, with its spare room.
+ */
+enum pv_op { PV_READ, PV_MEMMAP, PV_MEMMAP_NOKD, PV_APPEND, PV_APPEND_FULL, PV_DROP,
+	     PV_FAULT_LEN, PV_SET, PV_SET_WIDE };
+
+static const struct pv_row {
+	const char *name;
+	enum pv_op op;
+	int err;		/* ho_dtb_handover() afterwards */
+} pv_rows[] = {
+	{ "structure check and the handover as the loader wrote it", PV_READ, HO_OK },
+	{ "memory map: the memory node as RAM, the table's /memreserve/ not reserved",
+	  PV_MEMMAP, HO_OK },
+	{ "memory map without the handover: the table's /memreserve/ reserved",
+	  PV_MEMMAP_NOKD, HO_OK },
+	{ "bootargs: luo_stage.err= appended in the spare room", PV_APPEND, HO_OK },
+	{ "bootargs: past arm64's 2048 bytes -> HO_ERR_NO_SPACE, unchanged",
+	  PV_APPEND_FULL, HO_OK },
+	{ "handover dropped: both properties gone", PV_DROP, HO_ERR_NOT_FOUND },
+	{ "fault kho-data-size: linux,kho-fdt one cell short", PV_FAULT_LEN,
+	  HO_ERR_KHO_DATA_SIZE },
+	{ "handover moved: both properties rewritten", PV_SET, HO_OK },
+	{ "handover moved above 32 GiB: QEMU's 2 address cells hold it", PV_SET_WIDE, HO_OK },
+};
+
+static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_handover *want)
+{
+	static struct ho_mem_range r[16];
+	static char big[3000];
+	unsigned int i;
+
+	memset(big, 'x', sizeof(big) - 1);
+	for (i = 0; i < sizeof(pv_rows) / sizeof(pv_rows[0]); i++) {
+		const struct pv_row *row = &pv_rows[i];
+		struct ho_handover kd = { 0 }, moved = { 0x45000000, 0x2000, 0x46000000, 16 };
+		char bad[200] = "";
+		void *d = malloc(size);
+		const char *cl;
+		size_t cap = 0;
+		uint32_t n = 0, k;
+		bool ok = true;
+		int err;
+
+		memcpy(d, dtb, size);
+		CHECK(!ho_fdt_check(d, size, NULL), "ho_fdt_check");
+		CHECK(!ho_dtb_handover(d, &kd) && !memcmp(&kd, want, sizeof(kd)),
+		      "handover 0x%llx+0x%llx, table 0x%llx+0x%llx",
+		      (unsigned long long)kd.fdt_addr, (unsigned long long)kd.fdt_size,
+		      (unsigned long long)kd.scratch_addr, (unsigned long long)kd.scratch_size);
+		switch (row->op) {
+		case PV_READ:
+			break;
+		case PV_MEMMAP:
+		case PV_MEMMAP_NOKD:
+			err = ho_dtb_memmap(d, row->op == PV_MEMMAP ? &kd : NULL, r, 16, &n);
+			CHECK(!err && n >= 1 && r[0].addr == 0x40000000 && r[0].size == 1ull << 30 &&
+			      r[0].type == HO_MEM_RAM, "err %d, %u ranges", err, n);
+			for (k = 1; k < n; k++)
+				CHECK(r[k].type == HO_MEM_RESERVED &&
+				      (row->op == PV_MEMMAP_NOKD || r[k].addr != kd.scratch_addr),
+				      "range %u at 0x%llx", k, (unsigned long long)r[k].addr);
+			CHECK(row->op == PV_MEMMAP ? n == 1 : n == 2, "%u ranges", n);
+			CHECK(ho_dtb_memmap(d, &kd, r, 0, &n) == HO_ERR_NO_SPACE, "cap 0");
+			break;
+		case PV_APPEND:
+			err = ho_dtb_cmdline_append(d, "luo_stage.err", "HO_ERR_BAD_MAGIC");
+			cl = ho_dtb_cmdline(d, &cap);
+			CHECK(!err && cl && !strcmp(cl, "console=ttyAMA0 kho=on liveupdate=on "
+						    "luo_stage.err=HO_ERR_BAD_MAGIC") &&
+			      cap == strlen(cl) + 1, "err %d, bootargs \"%s\"", err, cl ? cl : "");
+			CHECK(!ho_fdt_check(d, size, NULL), "ho_fdt_check after");
+			break;
+		case PV_APPEND_FULL:
+			err = ho_dtb_cmdline_append(d, "luo_stage.big", big);
+			cl = ho_dtb_cmdline(d, &cap);
+			CHECK(err == HO_ERR_NO_SPACE && cl &&
+			      !strcmp(cl, "console=ttyAMA0 kho=on liveupdate=on"), "err %d", err);
+			break;
+		case PV_DROP:
+			ho_dtb_handover_drop(d);
+			break;
+		case PV_FAULT_LEN:
+			ho_dtb_fault_kho_len(d);
+			break;
+		case PV_SET:
+		case PV_SET_WIDE:
+			if (row->op == PV_SET_WIDE)
+				moved.fdt_addr = 0x880000000ull;
+			err = ho_dtb_handover_set(d, &moved);
+			CHECK(!err && !ho_dtb_handover(d, &kd) && !memcmp(&kd, &moved, sizeof(kd)),
+			      "err %d", err);
+			break;
+		}
+		err = ho_dtb_handover(d, &kd);
+		CHECK(err == row->err, "ho_dtb_handover afterwards: %s", ho_errname(err));
+		if (!tap(ok, "arm64 purgatory view: %s", row->name))
+			printf("# %s\n", bad);
+		free(d);
+	}
 }
 
 int main(int argc, char **argv)
