@@ -162,8 +162,99 @@ static bool is_memory(const void *dtb, int node)
 	return t && len == 7 && !ho_memcmp(t, "memory", 7);
 }
 
+/* A /chosen number of 4 or 8 bytes (as efi_get_fdt_prop reads them). */
+static bool chosen_num(const void *dtb, int chosen, const char *prop, uint64_t *v)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(dtb, chosen, prop, &len);
+
+	if (!p || (len != 4 && len != 8))
+		return false;
+	*v = cells(p, len / 4);
+	return true;
+}
+
+/* EFI memory types and attribute (UEFI spec, include/linux/efi.h). */
+#define EFI_LOADER_CODE		1
+#define EFI_LOADER_DATA		2
+#define EFI_BS_CODE		3
+#define EFI_BS_DATA		4
+#define EFI_CONVENTIONAL	7
+#define EFI_UNUSABLE		8
+#define EFI_ACPI_RECLAIM	9
+#define EFI_ACPI_NVS		10
+#define EFI_PERSISTENT		14
+#define EFI_MEMORY_WB		(1ull << 3)
+#define EFI_DESC_MIN		40	/* type, pad, phys, virt, pages, attribute */
+#define EFI_MMAP_MAX		(1u << 20)
+
+/*
+ * What the next arm64 kernel makes of one EFI descriptor
+ * (drivers/firmware/efi/efi-init.c is_usable_memory): RAM for the types
+ * free after ExitBootServices() when write-back cacheable; ACPI reclaim is
+ * kept apart (the kernel reserves it "for kexec"), the rest reserved.
+ */
+static uint32_t efi_type(uint32_t type, uint64_t attr)
+{
+	switch (type) {
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BS_CODE:
+	case EFI_BS_DATA:
+	case EFI_CONVENTIONAL:
+		return attr & EFI_MEMORY_WB ? HO_MEM_RAM : HO_MEM_RESERVED;
+	case EFI_PERSISTENT:
+		return HO_MEM_PMEM;
+	case EFI_ACPI_RECLAIM:
+		return HO_MEM_ACPI;
+	case EFI_ACPI_NVS:
+		return HO_MEM_NVS;
+	case EFI_UNUSABLE:
+		return HO_MEM_UNUSABLE;
+	}
+	return HO_MEM_RESERVED;
+}
+
+/*
+ * The EFI memory map /chosen points at (linux,uefi-mmap-start, -size,
+ * -desc-size: the EFI stub's, which the old kernel keeps reserved), read
+ * through phys. HO_OK (nothing added) when /chosen has none.
+ */
+static int add_efi_mmap(const void *dtb, const struct ho_phys *phys,
+			struct ho_mem_range *r, uint32_t cap, uint32_t *count)
+{
+	int chosen = fdt_path_offset(dtb, "/chosen");
+	uint64_t start, size, dsize, off;
+	const uint8_t *map;
+	int err;
+
+	if (chosen < 0 || !chosen_num(dtb, chosen, "linux,uefi-mmap-start", &start))
+		return HO_OK;
+	if (!chosen_num(dtb, chosen, "linux,uefi-mmap-size", &size) ||
+	    !chosen_num(dtb, chosen, "linux,uefi-mmap-desc-size", &dsize) ||
+	    dsize < EFI_DESC_MIN || dsize > 4096 || (dsize & 7) || !size ||
+	    size > EFI_MMAP_MAX || size % dsize)
+		return HO_ERR_PROP_RANGE;
+	map = ho_phys_map(phys, start, size);
+	if (!map)
+		return HO_ERR_ADDR_UNMAPPED;
+	for (off = 0; off < size; off += dsize) {
+		const uint8_t *d = map + off;
+		uint64_t addr = ho_get_u64(d + 8), pages = ho_get_u64(d + 24);
+
+		if (pages >> 52 || !ho_range_ok(addr, pages << 12))
+			return HO_ERR_ADDR_OVERFLOW;
+		err = add(r, cap, count, addr, pages << 12,
+			  efi_type(ho_get_u32(d), ho_get_u64(d + 32)));
+		if (err)
+			return err;
+	}
+	return HO_OK;
+}
+
 int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
-		  struct ho_mem_range *r, uint32_t cap, uint32_t *count)
+		  const struct ho_phys *phys, struct ho_mem_range *r, uint32_t cap,
+		  uint32_t *count)
 {
 	int node, rm, n, i, err;
 	uint64_t a, s;
@@ -173,6 +264,12 @@ int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
 		if (!is_memory(dtb, node))
 			continue;
 		err = add_reg(dtb, 0, node, HO_MEM_RAM, r, cap, count);
+		if (err)
+			return err;
+	}
+	/* Booted through the EFI stub: no memory node, the EFI map instead. */
+	if (!*count) {
+		err = add_efi_mmap(dtb, phys, r, cap, count);
 		if (err)
 			return err;
 	}

@@ -820,7 +820,7 @@ static void test_real_dtb(const char *path)
  * output, with its spare room.
  */
 enum pv_op { PV_READ, PV_MEMMAP, PV_MEMMAP_NOKD, PV_APPEND, PV_APPEND_FULL, PV_DROP,
-	     PV_FAULT_LEN, PV_SET, PV_SET_WIDE };
+	     PV_FAULT_LEN, PV_SET, PV_SET_WIDE, PV_EFI, PV_EFI_BAD };
 
 static const struct pv_row {
 	const char *name;
@@ -840,7 +840,44 @@ static const struct pv_row {
 	  HO_ERR_KHO_DATA_SIZE },
 	{ "handover moved: both properties rewritten", PV_SET, HO_OK },
 	{ "handover moved above 32 GiB: QEMU's 2 address cells hold it", PV_SET_WIDE, HO_OK },
+	{ "memory map from the EFI stub's: no memory node, linux,uefi-mmap-* read",
+	  PV_EFI, HO_OK },
+	{ "EFI memory map with a 36-byte descriptor size -> HO_ERR_PROP_RANGE",
+	  PV_EFI_BAD, HO_OK },
 };
+
+/* Three EFI descriptors of 48 bytes: type, phys, pages, attribute. */
+static void efi_desc(uint8_t *d, uint32_t type, uint64_t addr, uint64_t pages, uint64_t attr)
+{
+	memset(d, 0, 48);
+	memcpy(d, &type, 4);
+	memcpy(d + 8, &addr, 8);
+	memcpy(d + 24, &pages, 8);
+	memcpy(d + 32, &attr, 8);
+}
+
+static int efi_memmap(void *d, uint32_t desc_size, struct ho_mem_range *r, uint32_t *n)
+{
+	static uint8_t map[3 * 48];
+	const struct ho_window win = { 0x5f000000, map, sizeof(map) };
+	const struct ho_phys phys = { ho_phys_window_map, &win, 1 };
+	int chosen, err;
+
+	efi_desc(map, 7, 0x40000000, 0x10000, 0xf);		/* conventional, WB */
+	efi_desc(map + 48, 4, 0x50000000, 0x100, 0x8);		/* boot services data, WB */
+	efi_desc(map + 96, 7, 0x60000000, 0x10, 0x1);		/* conventional, UC only */
+	err = fdt_del_node(d, fdt_path_offset(d, "/memory@40000000"));
+	chosen = fdt_path_offset(d, "/chosen");
+	if (!err)
+		err = fdt_setprop_u64(d, chosen, "linux,uefi-mmap-start", win.phys);
+	if (!err)
+		err = fdt_setprop_u32(d, chosen, "linux,uefi-mmap-size", sizeof(map));
+	if (!err)
+		err = fdt_setprop_u32(d, chosen, "linux,uefi-mmap-desc-size", desc_size);
+	if (err)
+		return 1000 + err;
+	return ho_dtb_memmap(d, NULL, &phys, r, 16, n);
+}
 
 static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_handover *want)
 {
@@ -871,7 +908,7 @@ static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_
 			break;
 		case PV_MEMMAP:
 		case PV_MEMMAP_NOKD:
-			err = ho_dtb_memmap(d, row->op == PV_MEMMAP ? &kd : NULL, r, 16, &n);
+			err = ho_dtb_memmap(d, row->op == PV_MEMMAP ? &kd : NULL, NULL, r, 16, &n);
 			CHECK(!err && n >= 1 && r[0].addr == 0x40000000 && r[0].size == 1ull << 30 &&
 			      r[0].type == HO_MEM_RAM, "err %d, %u ranges", err, n);
 			for (k = 1; k < n; k++)
@@ -879,7 +916,7 @@ static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_
 				      (row->op == PV_MEMMAP_NOKD || r[k].addr != kd.scratch_addr),
 				      "range %u at 0x%llx", k, (unsigned long long)r[k].addr);
 			CHECK(row->op == PV_MEMMAP ? n == 1 : n == 2, "%u ranges", n);
-			CHECK(ho_dtb_memmap(d, &kd, r, 0, &n) == HO_ERR_NO_SPACE, "cap 0");
+			CHECK(ho_dtb_memmap(d, &kd, NULL, r, 0, &n) == HO_ERR_NO_SPACE, "cap 0");
 			break;
 		case PV_APPEND:
 			err = ho_dtb_cmdline_append(d, "luo_stage.err", "HO_ERR_BAD_MAGIC");
@@ -897,6 +934,21 @@ static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_
 			break;
 		case PV_DROP:
 			ho_dtb_handover_drop(d);
+			break;
+		case PV_EFI:
+			err = efi_memmap(d, 48, r, &n);
+			CHECK(!err && n == 4, "err %d, %u ranges", err, n);
+			CHECK(r[0].addr == 0x40000000 && r[0].size == 256u << 20 &&
+			      r[0].type == HO_MEM_RAM, "conventional WB");
+			CHECK(r[1].addr == 0x50000000 && r[1].size == 1u << 20 &&
+			      r[1].type == HO_MEM_RAM, "boot services data");
+			CHECK(r[2].type == HO_MEM_RESERVED, "UC-only memory is not RAM");
+			CHECK(r[3].type == HO_MEM_RESERVED && r[3].addr == kd.scratch_addr,
+			      "the table's /memreserve/ (no kd given)");
+			break;
+		case PV_EFI_BAD:
+			err = efi_memmap(d, 36, r, &n);
+			CHECK(err == HO_ERR_PROP_RANGE, "err %s", ho_errname(err));
 			break;
 		case PV_FAULT_LEN:
 			ho_dtb_fault_kho_len(d);

@@ -68,15 +68,23 @@ void ho_dtb_handover_drop(void *dtb);
 
 /*
  * The memory map of the DTB: every reg range of the root's nodes with
- * device_type "memory" as HO_MEM_RAM; every reg range of /reserved-memory's
- * children and every /memreserve/ entry as HO_MEM_RESERVED, except the
- * /memreserve/ entry equal to the handover's scratch table (kd, may be
- * NULL): the loader reserves the table that way so the next kernel keeps
- * it, which makes it the handover's own memory, not memory the handover
- * may not use. At most cap ranges: HO_ERR_NO_SPACE beyond.
+ * device_type "memory" as HO_MEM_RAM, or, when there is none (booted
+ * through the EFI stub, which deletes them), the EFI memory map /chosen's
+ * linux,uefi-mmap-start/-size/-desc-size point at, read through phys (RAM:
+ * loader and boot services code and data, conventional memory, each
+ * write-back cacheable, as efi-init.c is_usable_memory; ACPI, NVS,
+ * persistent, unusable and the rest apart); then every reg range of
+ * /reserved-memory's children and every /memreserve/ entry as
+ * HO_MEM_RESERVED, except the /memreserve/ entry equal to the handover's
+ * scratch table (kd, may be NULL): the loader reserves the table that way
+ * so the next kernel keeps it, which makes it the handover's own memory,
+ * not memory the handover may not use. At most cap ranges:
+ * HO_ERR_NO_SPACE beyond; a malformed EFI map HO_ERR_PROP_RANGE,
+ * HO_ERR_ADDR_UNMAPPED or HO_ERR_ADDR_OVERFLOW.
  */
 int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
-		  struct ho_mem_range *r, uint32_t cap, uint32_t *count);
+		  const struct ho_phys *phys, struct ho_mem_range *r, uint32_t cap,
+		  uint32_t *count);
 
 /* /chosen's bootargs (NUL-terminated within *cap bytes), or NULL. */
 const char *ho_dtb_cmdline(const void *dtb, size_t *cap);

@@ -22,6 +22,8 @@
 
 struct purg_regs purgatory_regs;
 
+static const struct ho_phys phys = { .map = ho_phys_identity_map };
+
 #ifdef PURGATORY_HOST_TEST
 /* A host test supplies the registers, the UART's stores and stop(). */
 uint64_t read_cntvct(void);
@@ -184,7 +186,7 @@ int purg_arch_memmap(struct ho_mem_range *r, uint32_t cap, uint32_t *count)
 
 	if (!d)
 		return HO_ERR_FDT_STRUCTURE;
-	return ho_dtb_memmap(d, ho_dtb_handover(d, &kd) ? 0 : &kd, r, cap, count);
+	return ho_dtb_memmap(d, ho_dtb_handover(d, &kd) ? 0 : &kd, &phys, r, cap, count);
 }
 
 int purg_arch_handover_update(const struct ho_handover *kd)
