@@ -24,7 +24,8 @@ rc=${PIPESTATUS[0]}
 	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 # The arm64 module (Image probe, DTB editing, relocations), numbered on.
-"$b/loader/test-arm64" "$b/loader/purg_fixture_arm64.o" "$b/loader/qemu-virt.dtb" | grep -v '^1\.\.' |
+"$b/loader/test-arm64" "$b/loader/purg_fixture_arm64.o" "$b/loader/qemu-virt.dtb" \
+	"$b/purgatory-arm64/purgatory.ro" | grep -v '^1\.\.' |
 	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
 	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
