@@ -570,7 +570,8 @@ static void *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16 };
+enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16,
+       P_RELOCATE = 32 };
 
 static const struct plan_row {
 	const char *name;
@@ -586,6 +587,8 @@ static const struct plan_row {
 	{ "no DTB to pass on", P_HANDOVER | P_NO_FW, LD_ERR_DTB },
 	{ "negative control: DTB moved onto the kernel", P_HANDOVER | P_OVERLAP,
 	  LD_ERR_PLAN_OVERLAP },
+	{ "--relocate-handover: no relocation area on arm64 yet", P_HANDOVER | P_RELOCATE,
+	  LD_ERR_INVAL },
 };
 
 static bool inside_scratch(const struct ld_plan *p, const struct ho_scratch *sc, unsigned int n)
@@ -658,7 +661,10 @@ static void test_plan(const char *fixture)
 		in.fw = r->flags & P_NO_FW ? NULL : &fw;
 		in.purgatory = purg;
 		in.purgatory_size = plen;
+		in.relocate = r->flags & P_RELOCATE;
 		err = ld_plan_build(&in, &p);
+		if (err == LD_ERR_INVAL)
+			CHECK(strstr(p.why, "no relocation area"), "why: %s", p.why);
 		if (!err && (r->flags & P_OVERLAP)) {
 			p.seg[p.nseg - 1].mem = p.seg[0].mem;
 			err = ld_plan_check(&in, &p);
