@@ -41,6 +41,11 @@ undef=$(nm -u "$purg")
 [ -z "$undef" ]; r=$?
 [ $r = 0 ] || echo "# undefined in purgatory.ro: $(echo $undef | tr '\n' ' ')"
 tap $r "purgatory.ro: no undefined symbols"
+# The same for the arm64 purgatory (aarch64 ELF: nm reads it too).
+undef=$(nm -u "$b/purgatory-arm64/purgatory.ro")
+[ -z "$undef" ]; r=$?
+[ $r = 0 ] || echo "# undefined in the arm64 purgatory.ro: $(echo $undef | tr '\n' ' ')"
+tap $r "arm64 purgatory.ro: no undefined symbols"
 
 # mkbz FILE [FIELD=VALUE]...: a fake bzImage (boot protocol 2.15, 64-bit,
 # relocatable, 256 KiB of "kernel" after 4 + 1 setup sectors) with setup
