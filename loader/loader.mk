@@ -116,22 +116,29 @@ LDR_A64_SRCS := $(LDR_A64_DIR)/arch_arm64.c $(LDR_A64_DIR)/image_arm64.c \
 # The neutral planner (err image place plan elf) is linked too, for whole
 # plans over a cross-compiled aarch64 object with the purgatory's symbols
 # (tests/loader/purg_fixture_arm64.c: a fixture, not the purgatory).
-LDR_A64_NEUTRAL := $(patsubst %,$(LDR_B)/san/%.o,err image place plan elf)
+LDR_A64_NEUTRAL := $(patsubst %,$(LDR_DIR)/%.c,err image place plan elf)
 LDR_A64_FIXTURE := $(LDR_B)/purg_fixture_arm64.o
 $(LDR_A64_FIXTURE): $(TOP)/tests/loader/purg_fixture_arm64.c $(TOP)/efi/purgatory/purgatory.h
 	aarch64-linux-gnu-gcc -std=c11 -O2 $(WARN) -ffreestanding -fno-pic -fno-stack-protector \
 		-mgeneral-regs-only -I$(TOP)/efi/purgatory -c -o $@ $<
+# The arm64 purgatory's C part runs there too (PURGATORY_HOST_TEST with
+# PURGATORY_HOST_ARM64: purgatory.h then takes the arm64 parameter block),
+# over plans of the real aarch64 purgatory.ro ($(PURGATORY_A64_RO)).
+LDR_A64_PURG_SRCS := $(PURG_A64_HOST_SRCS) $(TOP)/tests/unit/hobuild.c $(B)/gen/ho_schema_tables.c
 $(LDR_B)/test-arm64: $(TOP)/tests/loader/test_arm64.c $(LDR_A64_SRCS) \
-		$(LDR_A64_DIR)/ld_arm64.h $(LDR_A64_NEUTRAL) \
-		$(B)/host-san/libho.a $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/tests/unit/tap.h
+		$(LDR_A64_DIR)/ld_arm64.h $(LDR_A64_NEUTRAL) $(LDR_A64_PURG_SRCS) $(PURG_A64_HDRS) \
+		$(B)/host-san/libho.a $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(TOP)/tests/unit/tap.h \
+		$(TOP)/tests/unit/hobuild.h
 	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(HO_CFLAGS) -I$(LDR_DIR) -I$(LDR_A64_DIR) \
-		$(LIBFDT_CFLAGS) -I$(TOP)/tests/unit -o $@ $(TOP)/tests/loader/test_arm64.c \
-		$(LDR_A64_SRCS) $(LDR_A64_NEUTRAL) $(B)/host-san/libho.a
+		$(LIBFDT_CFLAGS) -I$(TOP)/tests/unit -I$(TOP)/efi/purgatory \
+		-DPURGATORY_HOST_TEST -DPURGATORY_HOST_ARM64 -o $@ \
+		$(TOP)/tests/loader/test_arm64.c $(LDR_A64_SRCS) $(LDR_A64_PURG_SRCS) \
+		$(LDR_A64_NEUTRAL) $(B)/host-san/libho.a
 # QEMU virt's own DTB, a source the tests did not build.
 $(LDR_B)/qemu-virt.dtb:
 	@mkdir -p $(@D)
 	qemu-system-aarch64 -M virt,dumpdtb=$@ -cpu max -m 1G -display none
-check-unit-loader: $(LDR_B)/test-arm64 $(LDR_A64_FIXTURE) $(LDR_B)/qemu-virt.dtb
+check-unit-loader: $(LDR_B)/test-arm64 $(LDR_A64_FIXTURE) $(LDR_B)/qemu-virt.dtb $(PURGATORY_A64_RO)
 
 # The arm64 module and the neutral planning code compiled for aarch64
 # (aarch64-linux-gnu-gcc, -Werror), objects only: a static aarch64
@@ -146,3 +153,35 @@ $(LDR_B)/aarch64/%.o: $(LDR_DIR)/%.c $(LDR_DIR)/ld.h $(LDR_DIR)/arch.h $(LDR_A64
 .PHONY: loader-arm64-objs
 loader-arm64-objs: $(LDR_A64_CROSS:%=$(LDR_B)/aarch64/%.o)
 check-unit-loader: loader-arm64-objs
+
+# arm64 (issue 13): luo-kexec for aarch64, static, from the same sources
+# with the arm64 module and the arm64 purgatory ($(PURGATORY_A64_RO)),
+# against the arm64 uapi (tests/guest/guest.mk's LINUX_UAPI_arm64), the
+# aarch64 stage library and host library ($(B)/arm64/libho.a,
+# $(B)/hostlib-arm64/libhost.a). Debian bookworm has no arm64 static
+# zlib/liblzma/libzstd without multiarch, so this build decodes no
+# compressed kernel (arch/arm64/nodecompress_arm64.c says so); an arm64
+# Image is not compressed. It runs in the arm64 test VM (GUEST_EXTRA_BINS_arm64).
+LDR_A64_TOOL := $(B)/aarch64/luo-kexec
+LDR_A64_TOOL_SRCS := $(LDR_DIR)/main.c $(LDR_DIR)/sys.c $(LDR_DIR)/handover.c \
+	$(LDR_A64_DIR)/sys_arm64.c
+LDR_A64_TOOL_OBJS := $(LDR_A64_CROSS:%=$(LDR_B)/aarch64/%.o) \
+	$(LDR_B)/aarch64/arch/arm64/nodecompress_arm64.o
+$(LDR_B)/aarch64/arch/arm64/nodecompress_arm64.o: $(LDR_DIR)/preflight.h
+$(LDR_B)/aarch64/purgatory-blob.o: $(LDR_DIR)/purgatory-blob.S $(PURGATORY_A64_RO)
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc -DPURGATORY_RO='"$(PURGATORY_A64_RO)"' -c -o $@ $<
+$(LDR_A64_TOOL): $(LDR_A64_TOOL_SRCS) $(LDR_A64_TOOL_OBJS) $(LDR_B)/aarch64/purgatory-blob.o \
+		$(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a $(LDR_HDRS) $(LDR_A64_DIR)/ld_arm64.h \
+		$(LDR_DIR)/sys.h $(LDR_DIR)/handover.h $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc $(HOST_CFLAGS) $(HO_CFLAGS) -I$(LDR_DIR) -I$(LDR_A64_DIR) \
+		$(HOST_LIB_CFLAGS) $(LIBFDT_CFLAGS) -isystem $(TOP)/kernel/include/uapi \
+		-isystem $(LINUX_UAPI_arm64) -static -o $@.tmp $(LDR_A64_TOOL_SRCS) \
+		$(LDR_A64_TOOL_OBJS) $(LDR_B)/aarch64/purgatory-blob.o \
+		$(B)/hostlib-arm64/libhost.a $(B)/arm64/libho.a
+	@file $@.tmp | grep -q 'ARM aarch64.*statically linked' || { echo "$@: not a static aarch64 binary" >&2; exit 1; }
+	@mv $@.tmp $@
+.PHONY: luo-kexec-arm64
+luo-kexec-arm64: $(LDR_A64_TOOL)
+GUEST_EXTRA_BINS_arm64 += $(LDR_A64_TOOL)

@@ -352,6 +352,11 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 	err = ld_arch.boot_layout(&bi, &p->boot);
 	if (err)
 		return fail(p, err, NULL);
+	if (in->relocate && in->handover && !p->boot.reloc_off) {
+		snprintf(p->why, sizeof(p->why), "--relocate-handover: the %s boot data has "
+			 "no relocation area (%s)", ld_arch.name, ld_arch.reloc_name);
+		return LD_ERR_INVAL;
+	}
 
 	p->purg_buf = calloc(1, elf.memsz);
 	p->boot_buf = calloc(1, p->boot.size);

@@ -33,10 +33,11 @@
 
 #include <stdint.h>
 
-#if defined(__x86_64__)
-#include "arch/x86_64/purgatory-x86_64.h"
-#elif defined(__aarch64__)
+/* PURGATORY_HOST_ARM64: the arm64 purgatory built for a host test (tests/loader). */
+#if defined(__aarch64__) || defined(PURGATORY_HOST_ARM64)
 #include "arch/arm64/purgatory-arm64.h"
+#elif defined(__x86_64__)
+#include "arch/x86_64/purgatory-x86_64.h"
 #else
 #error "no purgatory for this architecture (efi/purgatory/arch/)"
 #endif

@@ -24,7 +24,8 @@ rc=${PIPESTATUS[0]}
 	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
 # The arm64 module (Image probe, DTB editing, relocations), numbered on.
-"$b/loader/test-arm64" "$b/loader/purg_fixture_arm64.o" "$b/loader/qemu-virt.dtb" | grep -v '^1\.\.' |
+"$b/loader/test-arm64" "$b/loader/purg_fixture_arm64.o" "$b/loader/qemu-virt.dtb" \
+	"$b/purgatory-arm64/purgatory.ro" | grep -v '^1\.\.' |
 	awk -v base="$(grep -cE '^(not )?ok ' "$t/out")" \
 	'/^(not )?ok [0-9]+/ { sub(/ok [0-9]+/, "ok " base + (++k)) } { print }' | tee -a "$t/out"
 [ "${PIPESTATUS[0]}" = 0 ] || rc=1
@@ -40,6 +41,11 @@ undef=$(nm -u "$purg")
 [ -z "$undef" ]; r=$?
 [ $r = 0 ] || echo "# undefined in purgatory.ro: $(echo $undef | tr '\n' ' ')"
 tap $r "purgatory.ro: no undefined symbols"
+# The same for the arm64 purgatory (aarch64 ELF: nm reads it too).
+undef=$(nm -u "$b/purgatory-arm64/purgatory.ro")
+[ -z "$undef" ]; r=$?
+[ $r = 0 ] || echo "# undefined in the arm64 purgatory.ro: $(echo $undef | tr '\n' ' ')"
+tap $r "arm64 purgatory.ro: no undefined symbols"
 
 # mkbz FILE [FIELD=VALUE]...: a fake bzImage (boot protocol 2.15, 64-bit,
 # relocatable, 256 KiB of "kernel" after 4 + 1 setup sectors) with setup

@@ -9,12 +9,19 @@
 #include <elf.h>
 #include <errno.h>
 #include <linux/kexec.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libfdt.h>
 
+#include <ho/arm64.h>
+#include <ho/check.h>
+
+#include "hobuild.h"
 #include "ld_arm64.h"
+#include "purgatory.h"
 #include "tap.h"
 
 #define errname ld_errname
@@ -563,7 +570,8 @@ static void *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16 };
+enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16,
+       P_RELOCATE = 32 };
 
 static const struct plan_row {
 	const char *name;
@@ -579,6 +587,8 @@ static const struct plan_row {
 	{ "no DTB to pass on", P_HANDOVER | P_NO_FW, LD_ERR_DTB },
 	{ "negative control: DTB moved onto the kernel", P_HANDOVER | P_OVERLAP,
 	  LD_ERR_PLAN_OVERLAP },
+	{ "--relocate-handover: no relocation area on arm64 yet", P_HANDOVER | P_RELOCATE,
+	  LD_ERR_INVAL },
 };
 
 static bool inside_scratch(const struct ld_plan *p, const struct ho_scratch *sc, unsigned int n)
@@ -651,7 +661,10 @@ static void test_plan(const char *fixture)
 		in.fw = r->flags & P_NO_FW ? NULL : &fw;
 		in.purgatory = purg;
 		in.purgatory_size = plen;
+		in.relocate = r->flags & P_RELOCATE;
 		err = ld_plan_build(&in, &p);
+		if (err == LD_ERR_INVAL)
+			CHECK(strstr(p.why, "no relocation area"), "why: %s", p.why);
 		if (!err && (r->flags & P_OVERLAP)) {
 			p.seg[p.nseg - 1].mem = p.seg[0].mem;
 			err = ld_plan_check(&in, &p);
@@ -723,6 +736,8 @@ static int count_nodes(const void *fdt)
 		n++;
 	return n;
 }
+
+static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_handover *want);
 
 static void test_real_dtb(const char *path)
 {
@@ -799,8 +814,415 @@ static void test_real_dtb(const char *path)
 	if (!tap(ok, "arm64 QEMU DTB: /chosen edited, every node and the memory kept (%zu -> %u bytes)",
 		 len, lay->dtb_size))
 		printf("# %s\n", bad);
+	if (ok) {
+		struct ho_handover kd = { in.ho.fdt_addr, in.ho.fdt_size, phys + lay->scratch,
+					  sizeof(table) };
+
+		test_purgatory_view(buf, lay->dtb_size, &kd);
+	}
 	free(buf);
 	free(src);
+}
+
+/*
+ * What the arm64 purgatory reads and writes in that DTB, through the same
+ * library calls (ho/arm64.h): each row on a fresh copy of the loader's
+ * output, with its spare room.
+ */
+enum pv_op { PV_READ, PV_MEMMAP, PV_MEMMAP_NOKD, PV_APPEND, PV_APPEND_FULL, PV_DROP,
+	     PV_FAULT_LEN, PV_SET, PV_SET_WIDE, PV_EFI, PV_EFI_BAD };
+
+static const struct pv_row {
+	const char *name;
+	enum pv_op op;
+	int err;		/* ho_dtb_handover() afterwards */
+} pv_rows[] = {
+	{ "structure check and the handover as the loader wrote it", PV_READ, HO_OK },
+	{ "memory map: the memory node as RAM, the table's /memreserve/ not reserved",
+	  PV_MEMMAP, HO_OK },
+	{ "memory map without the handover: the table's /memreserve/ reserved",
+	  PV_MEMMAP_NOKD, HO_OK },
+	{ "bootargs: luo_stage.err= appended in the spare room", PV_APPEND, HO_OK },
+	{ "bootargs: past arm64's 2048 bytes -> HO_ERR_NO_SPACE, unchanged",
+	  PV_APPEND_FULL, HO_OK },
+	{ "handover dropped: both properties gone", PV_DROP, HO_ERR_NOT_FOUND },
+	{ "fault kho-data-size: linux,kho-fdt one cell short", PV_FAULT_LEN,
+	  HO_ERR_KHO_DATA_SIZE },
+	{ "handover moved: both properties rewritten", PV_SET, HO_OK },
+	{ "handover moved above 32 GiB: QEMU's 2 address cells hold it", PV_SET_WIDE, HO_OK },
+	{ "memory map from the EFI stub's: no memory node, linux,uefi-mmap-* read",
+	  PV_EFI, HO_OK },
+	{ "EFI memory map with a 36-byte descriptor size -> HO_ERR_PROP_RANGE",
+	  PV_EFI_BAD, HO_OK },
+};
+
+/* Three EFI descriptors of 48 bytes: type, phys, pages, attribute. */
+static void efi_desc(uint8_t *d, uint32_t type, uint64_t addr, uint64_t pages, uint64_t attr)
+{
+	memset(d, 0, 48);
+	memcpy(d, &type, 4);
+	memcpy(d + 8, &addr, 8);
+	memcpy(d + 24, &pages, 8);
+	memcpy(d + 32, &attr, 8);
+}
+
+static int efi_memmap(void *d, uint32_t desc_size, struct ho_mem_range *r, uint32_t *n)
+{
+	static uint8_t map[3 * 48];
+	const struct ho_window win = { 0x5f000000, map, sizeof(map) };
+	const struct ho_phys phys = { ho_phys_window_map, &win, 1 };
+	int chosen, err;
+
+	efi_desc(map, 7, 0x40000000, 0x10000, 0xf);		/* conventional, WB */
+	efi_desc(map + 48, 4, 0x50000000, 0x100, 0x8);		/* boot services data, WB */
+	efi_desc(map + 96, 7, 0x60000000, 0x10, 0x1);		/* conventional, UC only */
+	err = fdt_del_node(d, fdt_path_offset(d, "/memory@40000000"));
+	chosen = fdt_path_offset(d, "/chosen");
+	if (!err)
+		err = fdt_setprop_u64(d, chosen, "linux,uefi-mmap-start", win.phys);
+	if (!err)
+		err = fdt_setprop_u32(d, chosen, "linux,uefi-mmap-size", sizeof(map));
+	if (!err)
+		err = fdt_setprop_u32(d, chosen, "linux,uefi-mmap-desc-size", desc_size);
+	if (err)
+		return 1000 + err;
+	return ho_dtb_memmap(d, NULL, &phys, r, 16, n);
+}
+
+static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_handover *want)
+{
+	static struct ho_mem_range r[16];
+	static char big[3000];
+	unsigned int i;
+
+	memset(big, 'x', sizeof(big) - 1);
+	for (i = 0; i < sizeof(pv_rows) / sizeof(pv_rows[0]); i++) {
+		const struct pv_row *row = &pv_rows[i];
+		struct ho_handover kd = { 0 }, moved = { 0x45000000, 0x2000, 0x46000000, 16 };
+		char bad[200] = "";
+		void *d = malloc(size);
+		const char *cl;
+		size_t cap = 0;
+		uint32_t n = 0, k;
+		bool ok = true;
+		int err;
+
+		memcpy(d, dtb, size);
+		CHECK(!ho_fdt_check(d, size, NULL), "ho_fdt_check");
+		CHECK(!ho_dtb_handover(d, &kd) && !memcmp(&kd, want, sizeof(kd)),
+		      "handover 0x%llx+0x%llx, table 0x%llx+0x%llx",
+		      (unsigned long long)kd.fdt_addr, (unsigned long long)kd.fdt_size,
+		      (unsigned long long)kd.scratch_addr, (unsigned long long)kd.scratch_size);
+		switch (row->op) {
+		case PV_READ:
+			break;
+		case PV_MEMMAP:
+		case PV_MEMMAP_NOKD:
+			err = ho_dtb_memmap(d, row->op == PV_MEMMAP ? &kd : NULL, NULL, r, 16, &n);
+			CHECK(!err && n >= 1 && r[0].addr == 0x40000000 && r[0].size == 1ull << 30 &&
+			      r[0].type == HO_MEM_RAM, "err %d, %u ranges", err, n);
+			for (k = 1; k < n; k++)
+				CHECK(r[k].type == HO_MEM_RESERVED &&
+				      (row->op == PV_MEMMAP_NOKD || r[k].addr != kd.scratch_addr),
+				      "range %u at 0x%llx", k, (unsigned long long)r[k].addr);
+			CHECK(row->op == PV_MEMMAP ? n == 1 : n == 2, "%u ranges", n);
+			CHECK(ho_dtb_memmap(d, &kd, NULL, r, 0, &n) == HO_ERR_NO_SPACE, "cap 0");
+			break;
+		case PV_APPEND:
+			err = ho_dtb_cmdline_append(d, "luo_stage.err", "HO_ERR_BAD_MAGIC");
+			cl = ho_dtb_cmdline(d, &cap);
+			CHECK(!err && cl && !strcmp(cl, "console=ttyAMA0 kho=on liveupdate=on "
+						    "luo_stage.err=HO_ERR_BAD_MAGIC") &&
+			      cap == strlen(cl) + 1, "err %d, bootargs \"%s\"", err, cl ? cl : "");
+			CHECK(!ho_fdt_check(d, size, NULL), "ho_fdt_check after");
+			break;
+		case PV_APPEND_FULL:
+			err = ho_dtb_cmdline_append(d, "luo_stage.big", big);
+			cl = ho_dtb_cmdline(d, &cap);
+			CHECK(err == HO_ERR_NO_SPACE && cl &&
+			      !strcmp(cl, "console=ttyAMA0 kho=on liveupdate=on"), "err %d", err);
+			break;
+		case PV_DROP:
+			ho_dtb_handover_drop(d);
+			break;
+		case PV_EFI:
+			err = efi_memmap(d, 48, r, &n);
+			CHECK(!err && n == 4, "err %d, %u ranges", err, n);
+			CHECK(r[0].addr == 0x40000000 && r[0].size == 256u << 20 &&
+			      r[0].type == HO_MEM_RAM, "conventional WB");
+			CHECK(r[1].addr == 0x50000000 && r[1].size == 1u << 20 &&
+			      r[1].type == HO_MEM_RAM, "boot services data");
+			CHECK(r[2].type == HO_MEM_RESERVED, "UC-only memory is not RAM");
+			CHECK(r[3].type == HO_MEM_RESERVED && r[3].addr == kd.scratch_addr,
+			      "the table's /memreserve/ (no kd given)");
+			break;
+		case PV_EFI_BAD:
+			err = efi_memmap(d, 36, r, &n);
+			CHECK(err == HO_ERR_PROP_RANGE, "err %s", ho_errname(err));
+			break;
+		case PV_FAULT_LEN:
+			ho_dtb_fault_kho_len(d);
+			break;
+		case PV_SET:
+		case PV_SET_WIDE:
+			if (row->op == PV_SET_WIDE)
+				moved.fdt_addr = 0x880000000ull;
+			err = ho_dtb_handover_set(d, &moved);
+			CHECK(!err && !ho_dtb_handover(d, &kd) && !memcmp(&kd, &moved, sizeof(kd)),
+			      "err %d", err);
+			break;
+		}
+		err = ho_dtb_handover(d, &kd);
+		CHECK(err == row->err, "ho_dtb_handover afterwards: %s", ho_errname(err));
+		if (!tap(ok, "arm64 purgatory view: %s", row->name))
+			printf("# %s\n", bad);
+		free(d);
+	}
+}
+
+/* ---- the arm64 purgatory, on the host ------------------------------------ */
+
+/*
+ * efi/purgatory's purgatory.c with the arm64 hooks (purgatory-arm64.c,
+ * PURGATORY_HOST_TEST: this file supplies the counter, the UART's MMIO and
+ * stop()) run over a whole plan: the real aarch64 purgatory.ro planned and
+ * relocated by the arm64 module (its poked parameters copied out), QEMU
+ * virt's DTB edited by the loader, tests/unit's handover in memory mapped
+ * at its "physical" addresses.
+ */
+void purgatory_main(void);
+extern struct purg_seg purgatory_segs[PURG_MAX_SEGS];
+extern uint32_t purgatory_nsegs, purgatory_fault;
+extern struct purg_reloc purgatory_reloc;
+extern struct purg_work purgatory_work;
+
+#define PL011_BASE	0x09000000ull		/* QEMU virt's stdout-path */
+static char serial[1024];
+static size_t serial_len;
+static uint64_t fake_cnt;
+static jmp_buf stop_jmp;
+
+uint64_t read_cntvct(void)
+{
+	return fake_cnt += 100;
+}
+
+uint64_t read_cntfrq(void)
+{
+	return 62500000;
+}
+
+uint32_t mmio_read32(uint64_t addr)
+{
+	(void)addr;
+	return 0;			/* UARTFR: FIFO not full */
+}
+
+void mmio_write32(uint64_t addr, uint32_t v)
+{
+	if (addr == PL011_BASE && serial_len < sizeof(serial) - 1)
+		serial[serial_len++] = (char)v;
+}
+
+void stop(void)
+{
+	longjmp(stop_jmp, 1);
+}
+
+/* purgatory_main() once; true when it stopped (the checksum stop). */
+static bool run_purgatory(void)
+{
+	serial_len = 0;
+	memset(serial, 0, sizeof(serial));
+	if (setjmp(stop_jmp))
+		return true;
+	purgatory_main();
+	return false;
+}
+
+#define PA_BASE	HB_ARENA_PHYS
+#define PA_SIZE	(128ull << 20)
+
+static const struct pa_row {
+	const char *name;
+	uint32_t fault;
+	bool handover;
+	const char *verdict;	/* HO_ERR_* in bootargs, "ok", "none", "stop" */
+	const char *line;	/* in the one console line */
+} pa_rows[] = {
+	{ "valid handover", PURG_FAULT_NONE, true, "ok", "handover ok, " },
+	{ "no handover", PURG_FAULT_NONE, false, "none", "no handover" },
+	{ "fault FDT_MAGIC", PURG_FAULT_FDT_MAGIC, true, "HO_ERR_BAD_MAGIC",
+	  "handover rejected: HO_ERR_BAD_MAGIC" },
+	{ "fault SCRATCH_UNALIGNED", PURG_FAULT_SCRATCH_UNALIGNED, true,
+	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it" },
+	{ "fault SCRATCH_OVERLAP", PURG_FAULT_SCRATCH_OVERLAP, true, "HO_ERR_SCRATCH_OVERLAP",
+	  "booting without it" },
+	{ "fault KHO_DATA_SIZE (linux,kho-fdt one cell short)", PURG_FAULT_KHO_DATA_SIZE, true,
+	  "HO_ERR_KHO_DATA_SIZE", "booting without it" },
+	{ "fault LUO_COMPATIBLE", PURG_FAULT_LUO_COMPATIBLE, true, "HO_ERR_BAD_COMPATIBLE",
+	  "at luo:/" },
+	{ "fault IMAGE_CHECKSUM stops", PURG_FAULT_IMAGE_CHECKSUM, true, "stop",
+	  "SHA-256 mismatch, image corrupted: stopping" },
+};
+
+/* Copy a poked parameter out of the planned purgatory into this process. */
+static bool param(const void *purg, size_t plen, const struct ld_plan *p, const char *name,
+		  void *dst, size_t size)
+{
+	struct ld_elf e;
+	uint64_t off, got;
+
+	if (ld_elf_open(&e, purg, plen) || ld_elf_symbol(&e, name, &off, &got) || got < size)
+		return false;
+	memcpy(dst, (uint8_t *)p->purg_buf + off, size);
+	return true;
+}
+
+static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, const void *purg,
+		   size_t plen, const void *qdtb, size_t qlen)
+{
+	static const struct ho_mem_range ram[] = { { PA_BASE, 0x80000000 - PA_BASE, HO_MEM_RAM } };
+	static const struct ho_scratch sc[] = {
+		{ PA_BASE + (32 << 20), 32 << 20 }, { PA_BASE + (80 << 20), 32 << 20 },
+	};
+	const char *base = "console=ttyAMA0 kho=on";
+	uint8_t *kernel = calloc(1, 0x300000), initrd[0x3000];
+	uint32_t dsize = (uint32_t)qlen + 4096;
+	void *src = calloc(1, dsize);
+	struct ld_plan_in in;
+	struct ld_plan p;
+	struct ld_fw fw;
+	char bad[400] = "";
+	uint8_t cells[16];
+	const char *cl = NULL;
+	void *dtb = NULL;
+	bool ok = true, stopped = false;
+	int err, node, chosen = -1;
+	unsigned int i;
+
+	/* QEMU's DTB with its memory node over the mapped "RAM". */
+	CHECK(!fdt_open_into(qdtb, src, (int)dsize), "open QEMU's DTB");
+	node = fdt_path_offset(src, "/memory@40000000");
+	put64(cells, __builtin_bswap64(PA_BASE));
+	put64(cells + 8, __builtin_bswap64(0x80000000 - PA_BASE));
+	CHECK(node >= 0 && !fdt_setprop(src, node, "reg", cells, 16), "memory node");
+	memcpy(kernel + 0x38, "ARM\x64", 4);
+	put64(kernel + 0x10, 0x500000);
+	put64(kernel + 0x18, F4K);
+	memset(kernel + 0x40, 0x5a, 0x1000);
+	memset(initrd, 0x17, sizeof(initrd));
+	memset(&fw, 0, sizeof(fw));
+	fw.dtb = src;
+	fw.dtb_size = dsize;
+	memset(&in, 0, sizeof(in));
+	in.kernel = kernel;
+	in.kernel_size = 0x300000;
+	in.initrd = initrd;
+	in.initrd_size = sizeof(initrd);
+	in.cmdline = base;
+	in.memmap = (struct ho_memmap){ ram, 1 };
+	in.handover = r->handover;
+	in.fdt_addr = h->kd.fdt_addr;
+	in.fdt_size = h->kd.fdt_size;
+	in.scratch = sc;
+	in.nscratch = 2;
+	in.fw = &fw;
+	in.purgatory = purg;
+	in.purgatory_size = plen;
+	in.fault = r->fault;
+	err = ok ? ld_plan_build(&in, &p) : LD_ERR_INVAL;
+	CHECK(!err, "plan: %s: %s", errname(err), p.why);
+	if (ok) {
+		memset(mem, 0, PA_SIZE);
+		memcpy(mem, h->arena, HB_ARENA_SIZE);
+		for (i = 0; i < p.nseg; i++)
+			memcpy(mem + (p.seg[i].mem - PA_BASE), p.seg[i].buf, p.seg[i].bufsz);
+		CHECK(param(purg, plen, &p, "purgatory_regs", &purgatory_regs,
+			    sizeof(purgatory_regs)) &&
+		      param(purg, plen, &p, "purgatory_segs", purgatory_segs,
+			    sizeof(purgatory_segs)) &&
+		      param(purg, plen, &p, "purgatory_nsegs", &purgatory_nsegs, 4) &&
+		      param(purg, plen, &p, "purgatory_fault", &purgatory_fault, 4) &&
+		      param(purg, plen, &p, "purgatory_reloc", &purgatory_reloc,
+			    sizeof(purgatory_reloc)) &&
+		      param(purg, plen, &p, "purgatory_work", &purgatory_work,
+			    sizeof(purgatory_work)), "parameters");
+		CHECK(purgatory_regs.page_size == 4096 && purgatory_regs.x0 == p.seg[p.nseg - 1].mem,
+		      "page_size %llu", (unsigned long long)purgatory_regs.page_size);
+	}
+	if (ok) {
+		stopped = run_purgatory();
+		dtb = mem + (purgatory_regs.x0 - PA_BASE);
+		chosen = fdt_path_offset(dtb, "/chosen");
+		cl = chosen >= 0 ? fdt_getprop(dtb, chosen, "bootargs", NULL) : NULL;
+		printf("# console: %.*s", (int)serial_len, serial);
+		printf("# bootargs: %s\n", cl ? cl : "(none)");
+		CHECK(cl && !ho_fdt_check(dtb, fdt_totalsize(dtb), NULL), "DTB after");
+		CHECK(stopped || (!strncmp(serial, "luo-purgatory: ", 15) &&
+				  strchr(serial, '\n') == serial + serial_len - 1),
+		      "one console line");
+		CHECK(strstr(serial, r->line), "console line lacks \"%s\"", r->line);
+	}
+	if (ok && !strcmp(r->verdict, "stop")) {
+		CHECK(stopped && !strcmp(cl, base), "stopped, bootargs untouched");
+	} else if (ok && !strcmp(r->verdict, "none")) {
+		CHECK(!stopped && !strcmp(cl, base), "bootargs untouched");
+		CHECK(!fdt_getprop(dtb, chosen, HO_DTB_KHO_FDT, NULL), "no KHO props");
+	} else if (ok && !strcmp(r->verdict, "ok")) {
+		struct ho_handover kd;
+		size_t bl = strlen(base);
+		char *end;
+
+		CHECK(!stopped && !strncmp(cl, base, bl) &&
+		      !strncmp(cl + bl, " luo_stage.cycles=", 18) &&
+		      strtoull(cl + bl + 18, &end, 10) > 0 &&
+		      !strcmp(end, " luo_stage.cntfrq=62500000 luo_stage.sha=c"), "bootargs");
+		CHECK(!ho_dtb_handover(dtb, &kd) && kd.fdt_addr == h->kd.fdt_addr &&
+		      kd.scratch_addr == purgatory_regs.x0 + p.boot.table_off, "handover kept");
+	} else if (ok) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s luo_stage.err=%s", base, r->verdict);
+		CHECK(!stopped && !strcmp(cl, want), "bootargs, want \"%s\"", want);
+		CHECK(!fdt_getprop(dtb, chosen, HO_DTB_KHO_FDT, NULL) &&
+		      !fdt_getprop(dtb, chosen, HO_DTB_KHO_SCRATCH, NULL), "KHO props dropped");
+	}
+	if (!tap(ok, "arm64 purgatory: %s -> %s, one line \"...%s...\"", r->name, r->verdict,
+		 r->line))
+		printf("# %s\n", bad);
+	if (!err)
+		ld_plan_free(&p);
+	free(src);
+	free(kernel);
+}
+
+static void test_purgatory(const char *path, const char *qemu_dtb)
+{
+	size_t plen = 0, qlen = 0;
+	void *purg = read_all(path, &plen), *qdtb = read_all(qemu_dtb, &qlen);
+	struct hb_params hp;
+	struct hb h = { 0 };
+	uint8_t *mem;
+	size_t i;
+
+	if (!tap(purg && qdtb, "arm64 purgatory: %s and %s read", path, qemu_dtb))
+		goto out;
+	mem = mmap((void *)(uintptr_t)PA_BASE, PA_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+	if (mem != (void *)(uintptr_t)PA_BASE) {
+		tap(true, "arm64 purgatory # SKIP cannot map %#llx", (unsigned long long)PA_BASE);
+		goto out;
+	}
+	hb_params_default(&hp);
+	if (tap(!hb_build(&h, &hp, HB_NONE, ho_schemas), "arm64 purgatory: hobuild handover"))
+		for (i = 0; i < sizeof(pa_rows) / sizeof(pa_rows[0]); i++)
+			pa_run(&pa_rows[i], mem, &h, purg, plen, qdtb, qlen);
+	hb_free(&h);
+	munmap(mem, PA_SIZE);
+out:
+	free(purg);
+	free(qdtb);
 }
 
 int main(int argc, char **argv)
@@ -818,5 +1240,9 @@ int main(int argc, char **argv)
 		test_real_dtb(argv[2]);
 	else
 		tap(false, "arm64 QEMU DTB: none given");
+	if (argc > 3)
+		test_purgatory(argv[3], argv[2]);
+	else
+		tap(false, "arm64 purgatory: no purgatory.ro given");
 	return tap_done();
 }

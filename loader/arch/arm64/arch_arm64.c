@@ -161,6 +161,7 @@ static int purgatory_jump(const struct ld_plan *p, const struct ld_elf *e, void 
 	regs.x0 = p->seg[p->nseg - 1].mem;		/* the DTB: first in its segment */
 	regs.pc = p->kernel_entry;
 	regs.sp = p->purg_stack;
+	regs.page_size = ld_a64_page_size(&p->image);
 	return ld_elf_poke(e, buf, "purgatory_regs", &regs, sizeof(regs));
 }
 

@@ -16,6 +16,8 @@
 
 #include <libfdt.h>
 
+#include <ho/arm64.h>
+
 #include "ld_arm64.h"
 
 static int __attribute__((format(printf, 4, 5)))
@@ -67,37 +69,20 @@ static int check_src(const struct ld_a64_dtb_in *in, char *why, size_t ws)
 	return LD_OK;
 }
 
-/* A property of `cells` 32-bit cells (1 or 2) as a number; false: other sizes. */
-static bool read_cells(const fdt32_t *p, int cells, uint64_t *v)
+/*
+ * The library's /chosen edits (ho/arm64.h, shared with the purgatory) in
+ * libfdt's error space, for STEP(): no room is -FDT_ERR_NOSPACE (grow and
+ * retry), an address that does not fit the cells -FDT_ERR_BADNCELLS.
+ */
+static int ho2fdt(int err)
 {
-	*v = fdt32_to_cpu(p[0]);
-	if (cells == 2)
-		*v = *v << 32 | fdt32_to_cpu(p[1]);
-	return cells == 1 || cells == 2;
+	return !err ? 0 : err == HO_ERR_NO_SPACE ? -FDT_ERR_NOSPACE :
+		err == HO_ERR_PROP_RANGE ? -FDT_ERR_BADNCELLS : -FDT_ERR_BADVALUE;
 }
 
-/* The <addr size> range of /chosen's prop in src (the old scratch table). */
-static bool src_range(const void *fdt, const char *prop, uint64_t *addr, uint64_t *size)
-{
-	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
-	const fdt32_t *p;
-
-	if (chosen < 0 || ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return false;
-	p = fdt_getprop(fdt, chosen, prop, &len);
-	if (!p || len != (ac + sc) * 4)
-		return false;
-	return read_cells(p, ac, addr) && read_cells(p + ac, sc, size);
-}
-
-/* Remove prop from /chosen; absent is fine. */
 static int del(void *fdt, const char *prop)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	int err = chosen < 0 ? chosen : fdt_delprop(fdt, chosen, prop);
-
-	return err == -FDT_ERR_NOTFOUND ? 0 : err;
+	return ho2fdt(ho_dtb_chosen_del(fdt, prop));
 }
 
 /* prop = one number in the root's #address-cells (1 or 2). */
@@ -112,15 +97,6 @@ static int set_addr(void *fdt, const char *prop, uint64_t v)
 	if (ac != 1 || v > UINT32_MAX)
 		return -FDT_ERR_BADNCELLS;
 	return fdt_setprop_u32(fdt, chosen, prop, (uint32_t)v);
-}
-
-static int set_range(void *fdt, const char *prop, uint64_t addr, uint64_t size)
-{
-	int chosen = fdt_path_offset(fdt, "/chosen");
-
-	if (chosen < 0)
-		return chosen;
-	return fdt_appendprop_addrrange(fdt, 0, chosen, prop, addr, size);
 }
 
 /* kaslr-seed (8 bytes) and rng-seed (as long as it was, at most 64) refilled. */
@@ -206,15 +182,16 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 		return err;
 	if (in->handover && (!in->fdt_size || !in->scratch_size))
 		return say(LD_ERR_INVAL, why, ws, "dtb: empty KHO FDT or scratch table");
-	old_rsv = src_range(in->src, "linux,kho-scratch", &old_addr, &old_size) && old_size;
+	old_rsv = !ho_dtb_chosen_range(in->src, HO_DTB_KHO_SCRATCH, &old_addr, &old_size) &&
+		  old_size;
 	STEP("open", open_packed(in->src, buf, cap));
 	if (fdt_path_offset(buf, "/chosen") == -FDT_ERR_NOTFOUND) {
 		int node = fdt_add_subnode(buf, 0, "chosen");
 
 		STEP("add /chosen", node < 0 ? node : 0);
 	}
-	STEP("remove linux,kho-fdt", del(buf, "linux,kho-fdt"));
-	STEP("remove linux,kho-scratch", del(buf, "linux,kho-scratch"));
+	STEP("remove linux,kho-fdt", del(buf, HO_DTB_KHO_FDT));
+	STEP("remove linux,kho-scratch", del(buf, HO_DTB_KHO_SCRATCH));
 	STEP("remove linux,initrd-start", del(buf, "linux,initrd-start"));
 	STEP("remove linux,initrd-end", del(buf, "linux,initrd-end"));
 	if (old_rsv)
@@ -231,10 +208,11 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 						      in->initrd_start + in->initrd_size));
 	}
 	if (in->handover) {
-		STEP("set linux,kho-fdt", set_range(buf, "linux,kho-fdt", in->fdt_addr,
-						    in->fdt_size));
-		STEP("set linux,kho-scratch", set_range(buf, "linux,kho-scratch",
-							in->scratch_addr, in->scratch_size));
+		struct ho_handover kd = { in->fdt_addr, in->fdt_size, in->scratch_addr,
+					  in->scratch_size };
+
+		STEP("set linux,kho-fdt and linux,kho-scratch",
+		     ho2fdt(ho_dtb_handover_set(buf, &kd)));
 		STEP("reserve the scratch table", fdt_add_mem_rsv(buf, in->scratch_addr,
 								  in->scratch_size));
 	}

@@ -161,12 +161,16 @@ static inline struct ld_a64_layout *ld_a64_lay(struct ld_boot *b)
 
 /*
  * What the purgatory jumps with (booting.rst): x0 = the DTB's physical
- * address, x1-x3 = 0, pc = the Image's first byte, sp = its own stack.
- * Written to the purgatory's symbol "purgatory_regs".
+ * address, x1-x3 = 0, pc = the Image's first byte, sp = its own stack;
+ * then page_size, the kernel's page size from the Image header (0:
+ * unspecified), for the purgatory's validator. Written to the purgatory's
+ * symbol "purgatory_regs" (efi/purgatory/arch/arm64/purgatory-arm64.h,
+ * struct purg_regs: the same layout).
  */
 struct ld_a64_regs {
 	uint64_t x0, x1, x2, x3;
 	uint64_t pc, sp;
+	uint64_t page_size;
 };
 
 #endif /* LD_ARM64_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * arm64 purgatory hooks (../../purgatory-arch.h): the DTB in x0 is the boot
+ * data, through the library's ho/arm64.h (/chosen linux,kho-fdt and
+ * linux,kho-scratch, bootargs, the memory and /reserved-memory nodes and
+ * the /memreserve/ block); the console is the PL011 of /chosen stdout-path;
+ * the counter is cntvct_el0 (ticks at cntfrq_el0, which goes on the
+ * command line beside luo_stage.cycles= as luo_stage.cntfrq=). SHA-256 is
+ * the library's C code (no ARMv8 SHA2 instructions in the library yet).
+ * entry.S is the entry and the jump.
+ *
+ * Every memory access runs with the MMU off (Device memory): the object is
+ * built -mstrict-align, and the DTB is read through libfdt's byte loads.
+ */
+#include <libfdt.h>
+
+#include <ho/ho.h>
+#include <ho/arm64.h>
+
+#include "../../purgatory-arch.h"
+#include "../../purgatory.h"
+
+struct purg_regs purgatory_regs;
+
+static const struct ho_phys phys = { .map = ho_phys_identity_map };
+
+#ifdef PURGATORY_HOST_TEST
+/* A host test supplies the registers, the UART's stores and stop(). */
+uint64_t read_cntvct(void);
+uint64_t read_cntfrq(void);
+uint32_t mmio_read32(uint64_t addr);
+void mmio_write32(uint64_t addr, uint32_t v);
+void __attribute__((noreturn)) stop(void);
+#else
+static inline uint64_t read_cntvct(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
+	return v;
+}
+
+static inline uint64_t read_cntfrq(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+static inline uint32_t mmio_read32(uint64_t addr)
+{
+	return *(volatile uint32_t *)(uintptr_t)addr;
+}
+
+static inline void mmio_write32(uint64_t addr, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)addr = v;
+}
+
+static void __attribute__((noreturn)) stop(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+#endif
+
+/* booting.rst: the DTB is at most 2 MiB; the loader checked it, we too. */
+#define DTB_MAX		(2u << 20)
+
+/* The DTB when its structure is sound (checked once), else NULL. */
+static void *dtb(void)
+{
+	static int state;	/* 0 unchecked, 1 good, -1 bad */
+	void *p = (void *)(uintptr_t)purgatory_regs.x0;
+
+	if (!state) {
+		state = -1;
+		if (p && !((uintptr_t)p & 7) &&
+		    fdt_magic(p) == FDT_MAGIC && fdt_totalsize(p) <= DTB_MAX &&
+		    !ho_fdt_check(p, fdt_totalsize(p), 0))
+			state = 1;
+	}
+	return state > 0 ? p : 0;
+}
+
+/* ---- console: the PL011 of /chosen stdout-path ------------------------- */
+
+#define UART_DR		0x00
+#define UART_FR		0x18
+#define UART_FR_TXFF	(1u << 5)
+
+/*
+ * The UART's base: /chosen stdout-path (or linux,stdout-path; "path" or
+ * "alias", options after ':' ignored) naming a node compatible with
+ * "arm,pl011" directly under the root (its reg then is a CPU physical
+ * address, no ranges to translate). 0: no console, bytes are dropped.
+ */
+static uint64_t uart_base(void)
+{
+	static int state;	/* 0 unknown, 1 found, -1 none */
+	static uint64_t base;
+	const void *d;
+	const char *path;
+	const uint8_t *reg;
+	int chosen, node, len, plen, ac;
+
+	if (state)
+		return state > 0 ? base : 0;
+	state = -1;
+	d = dtb();
+	chosen = d ? fdt_path_offset(d, "/chosen") : -1;
+	if (chosen < 0)
+		return 0;
+	path = fdt_getprop(d, chosen, "stdout-path", &len);
+	if (!path)
+		path = fdt_getprop(d, chosen, "linux,stdout-path", &len);
+	if (!path || len < 2)
+		return 0;
+	for (plen = 0; plen < len && path[plen] && path[plen] != ':'; plen++)
+		;
+	node = fdt_path_offset_namelen(d, path, plen);
+	if (node < 0 || fdt_parent_offset(d, node) != 0 ||
+	    fdt_node_check_compatible(d, node, "arm,pl011"))
+		return 0;
+	ac = fdt_address_cells(d, 0);
+	reg = fdt_getprop(d, node, "reg", &len);
+	if (!reg || (ac != 1 && ac != 2) || len < 4 * ac)
+		return 0;
+	base = 0;
+	for (plen = 0; plen < 4 * ac; plen++)
+		base = base << 8 | reg[plen];
+	state = 1;
+	return base;
+}
+
+/* The old kernel left the UART enabled; bounded wait on a full FIFO. */
+void purg_arch_putc(char c)
+{
+	uint64_t b = uart_base();
+	int i;
+
+	if (!b)
+		return;
+	for (i = 0; i < 100000 && (mmio_read32(b + UART_FR) & UART_FR_TXFF); i++)
+		;
+	mmio_write32(b + UART_DR, (uint8_t)c);
+}
+
+uint64_t purg_arch_cycles(void)
+{
+	return read_cntvct();
+}
+
+void purg_arch_stop(void)
+{
+	stop();
+}
+
+/* The library's SHA-256 in C: nothing to enable, nothing to undo. */
+enum ho_sha256_impl purg_arch_sha_begin(enum ho_sha256_impl want,
+					const char **note)
+{
+	(void)want;
+	*note = 0;
+	return HO_SHA256_C;
+}
+
+void purg_arch_sha_end(void)
+{
+}
+
+/* ---- the handover in /chosen ------------------------------------------- */
+
+int purg_arch_handover(struct ho_handover *kd)
+{
+	void *d = dtb();
+
+	return d ? ho_dtb_handover(d, kd) : HO_ERR_FDT_STRUCTURE;
+}
+
+int purg_arch_memmap(struct ho_mem_range *r, uint32_t cap, uint32_t *count)
+{
+	struct ho_handover kd;
+	void *d = dtb();
+
+	if (!d)
+		return HO_ERR_FDT_STRUCTURE;
+	return ho_dtb_memmap(d, ho_dtb_handover(d, &kd) ? 0 : &kd, &phys, r, cap, count);
+}
+
+int purg_arch_handover_update(const struct ho_handover *kd)
+{
+	void *d = dtb();
+
+	return d ? ho_dtb_handover_set(d, kd) : HO_ERR_FDT_STRUCTURE;
+}
+
+/* A broken DTB cannot be edited: the kernel gets it as it is. */
+void purg_arch_handover_drop(void)
+{
+	void *d = dtb();
+
+	if (d)
+		ho_dtb_handover_drop(d);
+}
+
+void purg_arch_fault_handover_size(void)
+{
+	void *d = dtb();
+
+	if (d)
+		ho_dtb_fault_kho_len(d);
+}
+
+/* ---- bootargs ---------------------------------------------------------- */
+
+const char *purg_arch_cmdline(size_t *cap)
+{
+	void *d = dtb();
+
+	return d ? ho_dtb_cmdline(d, cap) : 0;
+}
+
+/*
+ * Append " key=value" to bootargs. The counter's unit goes with it: after
+ * luo_stage.cycles=, luo_stage.cntfrq=<cntfrq_el0 in Hz> (cycles on x86_64
+ * are TSC cycles, here they are generic timer ticks).
+ */
+int purg_arch_cmdline_append(const char *key, const char *value)
+{
+	void *d = dtb();
+	char num[24];
+	struct ho_sbuf sb;
+	int err;
+
+	if (!d)
+		return HO_ERR_FDT_STRUCTURE;
+	err = ho_dtb_cmdline_append(d, key, value);
+	if (err || ho_strcmp(key, "luo_stage.cycles"))
+		return err;
+	ho_sb_init(&sb, num, sizeof(num));
+	ho_sb_dec(&sb, read_cntfrq());
+	return ho_dtb_cmdline_append(d, "luo_stage.cntfrq", num);
+}
