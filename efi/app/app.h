@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * luo-stage.efi: shared state of the EFI application (main.c) and its arch
- * part (boot_x86.c). gnu-efi types; the handover logic is in walk.c and
+ * part (boot_x86.c, boot_arm64.c). gnu-efi types; the handover logic is in walk.c and
  * initrd.c, which include no EFI headers.
  */
 #ifndef STAGE_APP_H
@@ -46,6 +46,9 @@ struct app {
 	UINTN nallocs, cap_allocs;
 };
 
+/* The arch the app is built for ("x86_64", "aarch64"): boot_<arch>.c. */
+extern const char app_arch[];
+
 /* One line on ConOut (which OVMF and most firmware copy to serial). */
 void app_say(const char *line);
 /* "luo-stage: error: <what>: <status>"; returns status. */
@@ -59,6 +62,10 @@ EFI_STATUS app_fail(EFI_STATUS status, const char *what);
 EFI_STATUS app_alloc_pages(struct app *a, EFI_ALLOCATE_TYPE type,
 			   EFI_PHYSICAL_ADDRESS *addr, UINTN pages,
 			   enum app_group group);
+/* The same with a memory type of the caller's (app_alloc_pages: EfiLoaderData). */
+EFI_STATUS app_alloc_pages_type(struct app *a, EFI_ALLOCATE_TYPE type,
+				EFI_MEMORY_TYPE mtype, EFI_PHYSICAL_ADDRESS *addr,
+				UINTN pages, enum app_group group);
 /* FreePages of every allocation of group (0: all), newest first. */
 void app_free_group(struct app *a, enum app_group group);
 

@@ -26,6 +26,8 @@
 
 #include <ho/x86.h>
 
+const char app_arch[] = "x86_64";
+
 /* Setup header offsets in the file and in boot_params (boot.rst). */
 #define SETUP_SECTS	0x1f1
 #define SYSSIZE		0x1f4

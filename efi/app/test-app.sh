@@ -11,6 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 {
 	"$t" radix
 	"$t" initrd
+	"$t" dtb
 	for spec in "0 4" "1 0" "2 4" "3 7"; do
 		set -- $spec
 		d="$tmp/v-$1-$2"
