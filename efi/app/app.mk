@@ -144,6 +144,10 @@ $(LUO_STAGE_EFI_A64): $(APP_B_A64)/luo-stage.so
 	$(A64_OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .rodata -j .rel \
 		-j .rela -j .rel.* -j .rela.* -j .rel* -j .rela* -j .areloc -j .reloc \
 		-O binary $< $@
+	@# The header's .data runs to _edata (the lds aligns it to 512 bytes);
+	@# -O binary stops at the last byte of content: pad, or the firmware
+	@# refuses the image (AAVMF: "Unsupported").
+	truncate -s $$((0x$$(aarch64-linux-gnu-nm $< | awk '$$3 == "_edata" { print $$1 }'))) $@
 
 -include $(APP_PURE_A64:%=$(APP_B_A64)/%.d) $(APP_EFI_A64:%=$(APP_B_A64)/%.d)
 ifneq ($(shell command -v $(A64_CC)),)

@@ -235,6 +235,10 @@ while kill -0 $qpid 2>/dev/null; do
 	if grep -qaE 'luo-stage: returning to the firmware|luo-stage: dump done' "$logf"; then
 		sleep 1; why=returned; break
 	fi
+	# The firmware went on to its shell without starting the app.
+	if grep -qa 'Shell> ' "$logf" && ! grep -qa 'luo-stage: ' "$logf"; then
+		why="no app started (firmware shell)"; break
+	fi
 	if [ "$(date +%s)" -ge $end ]; then why=timeout; break; fi
 	sleep 0.3
 done
