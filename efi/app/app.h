@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * luo-stage.efi: shared state of the EFI application (main.c) and its arch
- * part (boot_x86.c, boot_arm64.c). gnu-efi types; the handover logic is in walk.c and
- * initrd.c, which include no EFI headers.
+ * part (boot_x86.c, boot_arm64.c). gnu-efi types; the handover logic is in
+ * walk.c, initrd.c and dtb_arm64.c, which include no EFI headers.
  */
 #ifndef STAGE_APP_H
 #define STAGE_APP_H
@@ -53,6 +53,8 @@ extern const char app_arch[];
 void app_say(const char *line);
 /* "luo-stage: error: <what>: <status>"; returns status. */
 EFI_STATUS app_fail(EFI_STATUS status, const char *what);
+/* "luo-stage: error: kernel: <why> (<a>, <b>): Load Error"; returns 0. */
+UINT64 app_kernel_bad(const char *why, UINT64 a, UINT64 b);
 
 /*
  * AllocatePages recorded in group; type is AllocateAnyPages,
@@ -78,11 +80,13 @@ EFI_STATUS app_read_file(struct app *a, const char *path, UINT64 max_addr,
 			 enum app_group group, void **buf, UINT64 *size);
 
 /*
- * Give the checked handover kd the arch's form (x86: boot_x86.c), copying
+ * Give the checked handover kd the arch's form (x86: boot_x86.c, one
+ * setup_data entry; arm64: boot_arm64.c, /chosen of a DTB copy), copying
  * the KHO FDT and the scratch table into G_HANDOVER pages the kernel
  * reserves before its early allocator runs. *moved describes the copies,
  * [*area, *area + *area_size) is the new memory (for the re-check) and
- * *link is what arch_boot_linux() takes as sd. HO_OK or an HO_ERR_*.
+ * *link is what arch_boot_linux() takes as sd (x86: the entry, arm64: the
+ * DTB copy). HO_OK or an HO_ERR_*.
  */
 int arch_handover(struct app *a, const struct ho_handover *kd,
 		  const void *fdt, const void *scratch,

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# efi/app: luo-stage.efi, the EFI stage (gnu-efi, x86_64).
+# efi/app: luo-stage.efi, the EFI stage (gnu-efi, x86_64; aarch64 below).
 #
 #   $(B)/efi/luo-stage.efi   the application (PE32+, EFI subsystem 10)
 #

@@ -56,50 +56,33 @@ static uint32_t get32(const UINT8 *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static UINT64 bad(const char *why, UINT64 a, UINT64 b)
-{
-	char line[200];
-	struct ho_sbuf sb;
-
-	ho_sb_init(&sb, line, sizeof(line));
-	ho_sb_puts(&sb, "kernel: ");
-	ho_sb_puts(&sb, why);
-	ho_sb_puts(&sb, " (");
-	ho_sb_hex(&sb, a);
-	ho_sb_puts(&sb, ", ");
-	ho_sb_hex(&sb, b);
-	ho_sb_puts(&sb, ")");
-	app_fail(EFI_LOAD_ERROR, line);
-	return 0;
-}
-
 UINT64 arch_kernel_check(const void *kbuf, UINT64 ksize)
 {
 	const UINT8 *k = kbuf;
 	UINT64 pe, opt, sec, n, i, end;
 
 	if (ksize < HDR_MIN)
-		return bad("too small for an arm64 Image header", ksize, HDR_MIN);
+		return app_kernel_bad("too small for an arm64 Image header", ksize, HDR_MIN);
 	if (get32(k + 0x38) != IMAGE_MAGIC || get16(k) != 0x5a4d)
-		return bad("not an arm64 Image with an EFI stub (magic, \"MZ\")",
+		return app_kernel_bad("not an arm64 Image with an EFI stub (magic, \"MZ\")",
 			   get32(k + 0x38), get16(k));
 	pe = get32(k + 0x3c);
 	if (pe > ksize || ksize - pe < 24 || get32(k + pe) != 0x00004550)
-		return bad("no PE header", pe, ksize);
+		return app_kernel_bad("no PE header", pe, ksize);
 	if (get16(k + pe + 4) != PE_MACHINE_A64)
-		return bad("PE machine is not arm64", get16(k + pe + 4), PE_MACHINE_A64);
+		return app_kernel_bad("PE machine is not arm64", get16(k + pe + 4), PE_MACHINE_A64);
 	n = get16(k + pe + 6);
 	opt = get16(k + pe + 20);
 	sec = pe + 24 + opt;
 	if (!n || sec > ksize || (ksize - sec) / 40 < n)
-		return bad("truncated: the file ends inside the PE section table",
+		return app_kernel_bad("truncated: the file ends inside the PE section table",
 			   ksize, sec + 40 * n);
 	for (i = 0; i < n; i++) {
 		const UINT8 *s = k + sec + 40 * i;
 
 		end = (UINT64)get32(s + 20) + get32(s + 16);
 		if (end > ksize)
-			return bad("truncated: a PE section's raw data runs past the end of the file",
+			return app_kernel_bad("truncated: a PE section's raw data runs past the end of the file",
 				   end, ksize);
 	}
 	return ~0ull;	/* the initrd goes through LoadFile2: no limit here */

@@ -61,6 +61,23 @@ EFI_STATUS app_fail(EFI_STATUS status, const char *what)
 	return status;
 }
 
+UINT64 app_kernel_bad(const char *why, UINT64 a, UINT64 b)
+{
+	char line[200];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, "kernel: ");
+	ho_sb_puts(&sb, why);
+	ho_sb_puts(&sb, " (");
+	ho_sb_hex(&sb, a);
+	ho_sb_puts(&sb, ", ");
+	ho_sb_hex(&sb, b);
+	ho_sb_puts(&sb, ")");
+	app_fail(EFI_LOAD_ERROR, line);
+	return 0;
+}
+
 /* "luo-stage: error: <a><b>" with a status of the caller's choice. */
 static EFI_STATUS fail2(EFI_STATUS status, const char *a, const char *b)
 {
