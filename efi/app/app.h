@@ -81,7 +81,7 @@ EFI_STATUS app_read_file(struct app *a, const char *path, UINT64 max_addr,
 
 /*
  * Give the checked handover kd the arch's form (x86: boot_x86.c, one
- * setup_data entry; arm64: boot_arm64.c, /chosen of a DTB copy), copying
+ * boot-data entry; arm64: boot_arm64.c, /chosen of a DTB copy), copying
  * the KHO FDT and the scratch table into G_HANDOVER pages the kernel
  * reserves before its early allocator runs. *moved describes the copies,
  * [*area, *area + *area_size) is the new memory (for the re-check) and
