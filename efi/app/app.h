@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * luo-stage.efi: shared state of the EFI application (main.c) and its arch
- * part (boot_x86.c). gnu-efi types; the handover logic is in walk.c and
- * initrd.c, which include no EFI headers.
+ * part (boot_x86.c, boot_arm64.c). gnu-efi types; the handover logic is in
+ * walk.c, initrd.c and dtb_arm64.c, which include no EFI headers.
  */
 #ifndef STAGE_APP_H
 #define STAGE_APP_H
@@ -46,10 +46,15 @@ struct app {
 	UINTN nallocs, cap_allocs;
 };
 
+/* The arch the app is built for ("x86_64", "aarch64"): boot_<arch>.c. */
+extern const char app_arch[];
+
 /* One line on ConOut (which OVMF and most firmware copy to serial). */
 void app_say(const char *line);
 /* "luo-stage: error: <what>: <status>"; returns status. */
 EFI_STATUS app_fail(EFI_STATUS status, const char *what);
+/* "luo-stage: error: kernel: <why> (<a>, <b>): Load Error"; returns 0. */
+UINT64 app_kernel_bad(const char *why, UINT64 a, UINT64 b);
 
 /*
  * AllocatePages recorded in group; type is AllocateAnyPages,
@@ -59,6 +64,10 @@ EFI_STATUS app_fail(EFI_STATUS status, const char *what);
 EFI_STATUS app_alloc_pages(struct app *a, EFI_ALLOCATE_TYPE type,
 			   EFI_PHYSICAL_ADDRESS *addr, UINTN pages,
 			   enum app_group group);
+/* The same with a memory type of the caller's (app_alloc_pages: EfiLoaderData). */
+EFI_STATUS app_alloc_pages_type(struct app *a, EFI_ALLOCATE_TYPE type,
+				EFI_MEMORY_TYPE mtype, EFI_PHYSICAL_ADDRESS *addr,
+				UINTN pages, enum app_group group);
 /* FreePages of every allocation of group (0: all), newest first. */
 void app_free_group(struct app *a, enum app_group group);
 
@@ -71,11 +80,13 @@ EFI_STATUS app_read_file(struct app *a, const char *path, UINT64 max_addr,
 			 enum app_group group, void **buf, UINT64 *size);
 
 /*
- * Give the checked handover kd the arch's form (x86: boot_x86.c), copying
+ * Give the checked handover kd the arch's form (x86: boot_x86.c, one
+ * boot-data entry; arm64: boot_arm64.c, /chosen of a DTB copy), copying
  * the KHO FDT and the scratch table into G_HANDOVER pages the kernel
  * reserves before its early allocator runs. *moved describes the copies,
  * [*area, *area + *area_size) is the new memory (for the re-check) and
- * *link is what arch_boot_linux() takes as sd. HO_OK or an HO_ERR_*.
+ * *link is what arch_boot_linux() takes as sd (x86: the entry, arm64: the
+ * DTB copy). HO_OK or an HO_ERR_*.
  */
 int arch_handover(struct app *a, const struct ho_handover *kd,
 		  const void *fdt, const void *scratch,

@@ -26,6 +26,8 @@
 
 #include <ho/x86.h>
 
+const char app_arch[] = "x86_64";
+
 /* Setup header offsets in the file and in boot_params (boot.rst). */
 #define SETUP_SECTS	0x1f1
 #define SYSSIZE		0x1f4
@@ -76,23 +78,6 @@ static void put64(UINT8 *p, uint64_t v)
 	ho_memcpy(p, &v, 8);
 }
 
-static UINT64 bad(const char *why, UINT64 a, UINT64 b)
-{
-	char line[200];
-	struct ho_sbuf sb;
-
-	ho_sb_init(&sb, line, sizeof(line));
-	ho_sb_puts(&sb, "kernel: ");
-	ho_sb_puts(&sb, why);
-	ho_sb_puts(&sb, " (");
-	ho_sb_hex(&sb, a);
-	ho_sb_puts(&sb, ", ");
-	ho_sb_hex(&sb, b);
-	ho_sb_puts(&sb, ")");
-	app_fail(EFI_LOAD_ERROR, line);
-	return 0;
-}
-
 /* Bytes of setup code (setup_sects + 1 sectors; 0 means 4). */
 static UINT64 setup_bytes(const UINT8 *k)
 {
@@ -108,47 +93,47 @@ UINT64 arch_kernel_check(const void *kbuf, UINT64 ksize)
 	uint32_t imax;
 
 	if (ksize < HDR_END_MAX)
-		return bad("too small for a bzImage setup header", ksize, HDR_END_MAX);
+		return app_kernel_bad("too small for a bzImage setup header", ksize, HDR_END_MAX);
 	if (get16(k + BOOT_FLAG) != 0xaa55 || get32(k + HEADER) != 0x53726448)
-		return bad("not a bzImage (boot_flag, \"HdrS\")",
+		return app_kernel_bad("not a bzImage (boot_flag, \"HdrS\")",
 			   get16(k + BOOT_FLAG), get32(k + HEADER));
 	if (get16(k + VERSION) < 0x020b)
-		return bad("boot protocol older than 2.11 (no handover_offset)",
+		return app_kernel_bad("boot protocol older than 2.11 (no handover_offset)",
 			   get16(k + VERSION), 0x020b);
 	if ((get16(k + XLOADFLAGS) & (XLF_KERNEL_64 | XLF_EFI_HANDOVER_64)) !=
 	    (XLF_KERNEL_64 | XLF_EFI_HANDOVER_64) || !get32(k + HANDOVER_OFFSET))
-		return bad("no 64-bit EFI handover entry (xloadflags, handover_offset)",
+		return app_kernel_bad("no 64-bit EFI handover entry (xloadflags, handover_offset)",
 			   get16(k + XLOADFLAGS), get32(k + HANDOVER_OFFSET));
 	end = HEADER + k[JUMP + 1];
 	if (k[JUMP] != 0xeb || end > HDR_END_MAX || end < HANDOVER_OFFSET + 4)
-		return bad("setup header length out of range", end, HDR_END_MAX);
+		return app_kernel_bad("setup header length out of range", end, HDR_END_MAX);
 	setup = setup_bytes(k);
 	sys = (UINT64)get32(k + SYSSIZE) * 16;
 	if (setup >= ksize)
-		return bad("truncated: the file ends inside the setup sectors",
+		return app_kernel_bad("truncated: the file ends inside the setup sectors",
 			   ksize, setup);
 	code = ksize - setup;
 	if (!sys || sys > code)
-		return bad("truncated: syssize says more protected-mode code than the file has",
+		return app_kernel_bad("truncated: syssize says more protected-mode code than the file has",
 			   sys, code);
 	if (get32(k + HANDOVER_OFFSET) >= code - 512 ||
 	    code - 512 - get32(k + HANDOVER_OFFSET) < 16)
-		return bad("handover_offset outside the protected-mode code",
+		return app_kernel_bad("handover_offset outside the protected-mode code",
 			   get32(k + HANDOVER_OFFSET), code);
 	if (get32(k + INIT_SIZE) < sys || get32(k + INIT_SIZE) > (1u << 30))
-		return bad("init_size smaller than the code or above 1 GiB",
+		return app_kernel_bad("init_size smaller than the code or above 1 GiB",
 			   get32(k + INIT_SIZE), sys);
 	if (!get32(k + KERNEL_ALIGNMENT) ||
 	    (get32(k + KERNEL_ALIGNMENT) & (get32(k + KERNEL_ALIGNMENT) - 1)) ||
 	    get32(k + KERNEL_ALIGNMENT) > (1u << 30))
-		return bad("kernel_alignment not a power of two up to 1 GiB",
+		return app_kernel_bad("kernel_alignment not a power of two up to 1 GiB",
 			   get32(k + KERNEL_ALIGNMENT), 0);
 	if (get32(k + CMDLINE_SIZE) > CMDLINE_SIZE_MAX)
-		return bad("cmdline_size above the limit", get32(k + CMDLINE_SIZE),
+		return app_kernel_bad("cmdline_size above the limit", get32(k + CMDLINE_SIZE),
 			   CMDLINE_SIZE_MAX);
 	imax = get32(k + INITRD_ADDR_MAX);
 	if (imax < 0x100000)
-		return bad("initrd_addr_max below 1 MiB", imax, 0x100000);
+		return app_kernel_bad("initrd_addr_max below 1 MiB", imax, 0x100000);
 	return imax;
 }
 

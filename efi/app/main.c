@@ -26,7 +26,7 @@
  *      rejected: one line with the error name, node path and detail, the
  *      handover's memory is freed and luo_stage.err=<HO_ERR_NAME> goes on
  *      the command line;
- *   5. the arch code boots the kernel (boot_x86.c).
+ *   5. the arch code boots the kernel (boot_x86.c, boot_arm64.c).
  *
  * Input errors (config, missing or truncated file, a bundle that is not
  * one) print one line and return the EFI status to the firmware, after
@@ -61,6 +61,23 @@ EFI_STATUS app_fail(EFI_STATUS status, const char *what)
 	return status;
 }
 
+UINT64 app_kernel_bad(const char *why, UINT64 a, UINT64 b)
+{
+	char line[200];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, "kernel: ");
+	ho_sb_puts(&sb, why);
+	ho_sb_puts(&sb, " (");
+	ho_sb_hex(&sb, a);
+	ho_sb_puts(&sb, ", ");
+	ho_sb_hex(&sb, b);
+	ho_sb_puts(&sb, ")");
+	app_fail(EFI_LOAD_ERROR, line);
+	return 0;
+}
+
 /* "luo-stage: error: <a><b>" with a status of the caller's choice. */
 static EFI_STATUS fail2(EFI_STATUS status, const char *a, const char *b)
 {
@@ -79,6 +96,13 @@ EFI_STATUS app_alloc_pages(struct app *a, EFI_ALLOCATE_TYPE type,
 			   EFI_PHYSICAL_ADDRESS *addr, UINTN pages,
 			   enum app_group group)
 {
+	return app_alloc_pages_type(a, type, EfiLoaderData, addr, pages, group);
+}
+
+EFI_STATUS app_alloc_pages_type(struct app *a, EFI_ALLOCATE_TYPE type,
+				EFI_MEMORY_TYPE mtype, EFI_PHYSICAL_ADDRESS *addr,
+				UINTN pages, enum app_group group)
+{
 	EFI_STATUS st;
 
 	if (a->nallocs == a->cap_allocs) {
@@ -96,8 +120,7 @@ EFI_STATUS app_alloc_pages(struct app *a, EFI_ALLOCATE_TYPE type,
 		a->allocs = n;
 		a->cap_allocs = cap;
 	}
-	st = uefi_call_wrapper(BS->AllocatePages, 4, type, EfiLoaderData,
-			       pages, addr);
+	st = uefi_call_wrapper(BS->AllocatePages, 4, type, mtype, pages, addr);
 	if (EFI_ERROR(st))
 		return st;
 	ZeroMem((void *)(UINTN)*addr, pages * PAGE);
@@ -1484,7 +1507,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	EFI_STATUS st;
 
 	InitializeLib(image, systab);
-	app_say("luo-stage: EFI stage for Linux live update handovers (x86_64)");
+	Print(L"luo-stage: EFI stage for Linux live update handovers (%a)\n",
+	      app_arch);
 	st = uefi_call_wrapper(BS->HandleProtocol, 3, image,
 			       &LoadedImageProtocol, (void **)&li);
 	if (EFI_ERROR(st))

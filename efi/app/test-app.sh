@@ -11,11 +11,19 @@ trap 'rm -rf "$tmp"' EXIT
 {
 	"$t" radix
 	"$t" initrd
+	"$t" dtb
 	for spec in "0 4" "1 0" "2 4" "3 7"; do
 		set -- $spec
 		d="$tmp/v-$1-$2"
 		"$fdt" gen --files "$1" --folios "$2" --out-dir "$d" >/dev/null || echo "not ok - gen $spec"
 		"$t" bundle "$d" "$1" "$2"
+		# moved by +1 GiB for arm64 virt (tests/vm/efiapp.sh EFI_ARCH=arm64)
+		if out=$("$t" move "$d" 0x40000000 "$d-moved") &&
+		   grep -q '^verdict HO_OK ' <<<"$out" && [ -f "$d-moved/phys/0x40f00000.bin" ]; then
+			echo "ok - move $spec by +1 GiB: accepted at the moved addresses"
+		else
+			echo "not ok - move $spec by +1 GiB: $out"
+		fi
 	done
 	"$fdt" gen --list-defects | while read -r name _; do
 		d="$tmp/d-$name"

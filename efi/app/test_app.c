@@ -13,6 +13,18 @@
  *                                  tree holds exactly those, the dump runs
  *   test_app dump DIR              the dump and the walk on any bundle
  *                                  (a defective one): no crash, lines out
+ *   test_app dtb                   arm64: the handover pair in /chosen of a
+ *                                  copy of a firmware DTB (dtb_arm64.c),
+ *                                  read back the way early_init_dt_check_kho
+ *                                  reads it, in 2/2, 2/1 and 1/1 cells
+ *   test_app move DIR DELTA OUT    the bundle moved by DELTA bytes
+ *                                  (stage_rebase, the tree rebuilt at
+ *                                  TREE_PHYS + DELTA) written to OUT as
+ *                                  luo-fdt gen --out-dir lays it out: gen's
+ *                                  1 GiB q35 layout for another machine's
+ *                                  RAM (arm64 virt: RAM from 1 GiB); a
+ *                                  defect is kept, the moved bundle's
+ *                                  verdict printed
  *
  * TAP lines "ok N - name"; exit 1 on any failure.
  */
@@ -23,6 +35,9 @@
 
 #include <ho/ho.h>
 
+#include <libfdt.h>
+
+#include "dtb_arm64.h"
 #include "initrd.h"
 #include <ho/kho_radix.h>
 #include "walk.h"
@@ -194,6 +209,111 @@ static int test_initrd(void)
 	return 0;
 }
 
+/* ---- arm64 DTB ---------------------------------------------------------- */
+
+static uint64_t cells(const fdt32_t *p, int n)
+{
+	return n == 2 ? (uint64_t)fdt32_to_cpu(p[0]) << 32 | fdt32_to_cpu(p[1]) :
+			fdt32_to_cpu(p[0]);
+}
+
+/* A firmware DTB: root cells ac/sc (0: property absent), maybe /chosen. */
+static void make_fw_dtb(void *buf, int ac, int sc, int chosen, int old_pair)
+{
+	int node;
+
+	fdt_create_empty_tree(buf, 4096);
+	if (ac)
+		fdt_setprop_u32(buf, 0, "#address-cells", (uint32_t)ac);
+	if (sc)
+		fdt_setprop_u32(buf, 0, "#size-cells", (uint32_t)sc);
+	fdt_setprop_string(buf, 0, "model", "linux,dummy-virt");
+	if (chosen) {
+		node = fdt_add_subnode(buf, 0, "chosen");
+		fdt_setprop_string(buf, node, "stdout-path", "/pl011@9000000");
+		if (old_pair) {
+			fdt_setprop_u64(buf, node, "linux,kho-fdt", 0x1234);
+			fdt_appendprop_u64(buf, node, "linux,kho-fdt", 0x99);
+		}
+	}
+	fdt_pack(buf);
+}
+
+/* The pair as drivers/of/fdt.c reads it: <addr size> in the root's cells. */
+static int read_pair(const void *fdt, const char *prop, int ac, int sc,
+		     uint64_t *a, uint64_t *sz)
+{
+	int node = fdt_path_offset(fdt, "/chosen"), len;
+	const fdt32_t *p = node < 0 ? NULL : fdt_getprop(fdt, node, prop, &len);
+
+	if (!p || len != 4 * (ac + sc))
+		return -1;
+	*a = cells(p, ac);
+	*sz = cells(p + ac, sc);
+	return 0;
+}
+
+static int test_dtb(void)
+{
+	static const struct {
+		const char *name;
+		int ac, sc, chosen, old;
+		uint64_t fdt, scratch;
+		int fail;
+	} rows[] = {
+		{ "2/2 cells, /chosen there", 2, 2, 1, 0, 0x40f00000, 0x7e000000, 0 },
+		{ "2/1 cells, no /chosen (created)", 2, 1, 0, 0, 0x140f00000ull, 0x7e000000, 0 },
+		{ "no cell properties refused (libfdt and Linux default differently)", 0, 0, 1, 0, 0x40f00000, 0x40f10000, 1 },
+		{ "1/1 cells, addresses below 4 GiB", 1, 1, 1, 0, 0x40f00000, 0x40f10000, 0 },
+		{ "an old pair replaced", 2, 2, 1, 1, 0x40f00000, 0x7e000000, 0 },
+		{ "1/1 cells, an address above 4 GiB refused", 1, 1, 1, 0, 0x140f00000ull, 0x40f10000, 1 },
+	};
+	static _Alignas(8) uint8_t src[4096], dst[8192];
+	struct ho_report rep;
+	char why[160];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ho_handover kd = { rows[i].fdt, 0x1000, rows[i].scratch, 0x10 };
+		int ac = rows[i].ac ? rows[i].ac : 2, sc = rows[i].sc ? rows[i].sc : 1;
+		uint64_t a[2] = { 0, 0 }, sz[2] = { 0, 0 };
+		int err, good, node, len;
+
+		make_fw_dtb(src, rows[i].ac, rows[i].sc, rows[i].chosen, rows[i].old);
+		why[0] = 0;
+		err = stage_dtb_set_kho(src, sizeof(src), dst, sizeof(dst), &kd, why,
+					sizeof(why));
+		if (rows[i].fail) {
+			ok(err < 0 && why[0], "dtb: %s", rows[i].name);
+			continue;
+		}
+		node = fdt_path_offset(dst, "/chosen");
+		good = !err && !ho_fdt_check(dst, fdt_totalsize(dst), &rep) &&
+		       !read_pair(dst, "linux,kho-fdt", ac, sc, &a[0], &sz[0]) &&
+		       !read_pair(dst, "linux,kho-scratch", ac, sc, &a[1], &sz[1]) &&
+		       a[0] == kd.fdt_addr && sz[0] == kd.fdt_size &&
+		       a[1] == kd.scratch_addr && sz[1] == kd.scratch_size &&
+		       fdt_getprop(dst, 0, "model", &len) &&
+		       (!rows[i].chosen || fdt_getprop(dst, node, "stdout-path", &len));
+		ok(good, "dtb: %s", rows[i].name);
+	}
+	memset(src, 0, sizeof(src));
+	ok(stage_dtb_set_kho(src, sizeof(src), dst, sizeof(dst),
+			     &(struct ho_handover){ 0x40f00000, 0x1000, 0x40f10000, 0x10 },
+			     why, sizeof(why)) < 0 && why[0],
+	   "dtb: no FDT header refused: %s", why);
+	make_fw_dtb(src, 2, 2, 1, 0);
+	ok(stage_dtb_set_kho(src, 64, dst, sizeof(dst),
+			     &(struct ho_handover){ 0x40f00000, 0x1000, 0x40f10000, 0x10 },
+			     why, sizeof(why)) < 0,
+	   "dtb: a DTB larger than its table refused%s", "");
+	ok(stage_dtb_set_kho(src, sizeof(src), dst, 128,
+			     &(struct ho_handover){ 0x40f00000, 0x1000, 0x40f10000, 0x10 },
+			     why, sizeof(why)) < 0,
+	   "dtb: no room for the copy refused%s", "");
+	return 0;
+}
+
 /* ---- bundles ------------------------------------------------------------ */
 
 struct bundle {
@@ -299,13 +419,13 @@ static uint32_t lines;
 static _Alignas(4096) uint8_t tree_pool[TREE_PAGES * 4096];
 static uint32_t tree_used;
 
+/* ctx: the pool's physical address (NULL: TREE_PHYS). */
 static uint64_t tree_page(void *ctx)
 {
-	(void)ctx;
 	if (tree_used == TREE_PAGES)
 		return 0;
 	memset(tree_pool + tree_used * 4096ull, 0, 4096);
-	return TREE_PHYS + 4096ull * tree_used++;
+	return (ctx ? *(const uint64_t *)ctx : TREE_PHYS) + 4096ull * tree_used++;
 }
 
 static void count_line(void *ctx, const char *line)
@@ -406,19 +526,96 @@ static int test_dump(const char *dir)
 	return 0;
 }
 
+static int write_file(const char *path, const void *p, uint64_t size)
+{
+	FILE *f = fopen(path, "wb");
+	int err = !f || fwrite(p, 1, (size_t)size, f) != (size_t)size;
+
+	if (f && fclose(f))
+		err = 1;
+	if (err)
+		fprintf(stderr, "test_app move: cannot write %s\n", path);
+	return err;
+}
+
+static int test_move(const char *dir, const char *delta_s, const char *out)
+{
+	static struct bundle b;
+	static uint8_t work[1 << 20];
+	int64_t delta = strtoll(delta_s, NULL, 0);
+	struct ho_mem_range moved_ranges[3];
+	struct ho_memmap mm = { moved_ranges, 3 };
+	struct ho_env env = { .memmap = &mm, .phys = &b.phys, .schemas = ho_schemas,
+			      .work = work, .work_size = sizeof(work) };
+	struct ho_report rep;
+	char path[4096];
+	uint64_t nb = 0, map = 0, base;
+	uint32_t k;
+	int err, bad = 0;
+
+	if (load(dir, &b)) {
+		fprintf(stderr, "test_app move: cannot load %s\n", dir);
+		return 1;
+	}
+	err = stage_rebase(&b.kd, &b.phys, delta, &rep);
+	if (err) {
+		fprintf(stderr, "test_app move: stage_rebase: %s %s %s\n",
+			ho_errname(err), rep.path, rep.detail);
+		unload(&b);
+		return 1;
+	}
+	for (k = 0; k < b.n; k++)
+		b.win[k].phys += (uint64_t)delta;
+	tree_used = 0;
+	base = TREE_PHYS + (uint64_t)delta;
+	b.win[b.n] = (struct ho_window){ base, tree_pool, sizeof(tree_pool) };
+	b.phys.nwin = b.n + 1;
+	if (!stage_map_page(&b.kd, &b.phys, &map) && map) {
+		err = stage_tree_rebuild(&b.kd, &b.phys, tree_page, &base, &nb, &rep);
+		if (err)
+			fprintf(stderr, "test_app move: tree rebuild: %s\n", ho_errname(err));
+	}
+	for (k = 0; k < 3; k++)
+		moved_ranges[k] = (struct ho_mem_range){ gen_ranges[k].addr + (uint64_t)delta,
+							 gen_ranges[k].size, gen_ranges[k].type };
+	err = ho_check_handover(&b.kd, NULL, 0, &env, &rep);
+	printf("verdict %s %s %s\n", ho_errname(err), rep.path, rep.detail);
+	snprintf(path, sizeof(path), "mkdir -p '%s/phys'", out);
+	if (system(path))
+		bad = 1;
+	snprintf(path, sizeof(path), "%s/kho_data.bin", out);
+	bad |= write_file(path, &b.kd, sizeof(b.kd));
+	for (k = 0; k < b.n; k++) {
+		snprintf(path, sizeof(path), "%s/phys/0x%llx.bin", out,
+			 (unsigned long long)b.win[k].phys);
+		bad |= write_file(path, b.win[k].ptr, b.win[k].size);
+	}
+	for (k = 0; k < tree_used; k++) {
+		snprintf(path, sizeof(path), "%s/phys/0x%llx.bin", out,
+			 (unsigned long long)(base + 4096ull * k));
+		bad |= write_file(path, tree_pool + 4096ull * k, 4096);
+	}
+	unload(&b);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "radix"))
 		test_radix();
 	else if (argc >= 2 && !strcmp(argv[1], "initrd"))
 		test_initrd();
+	else if (argc >= 2 && !strcmp(argv[1], "dtb"))
+		test_dtb();
 	else if (argc == 5 && !strcmp(argv[1], "bundle"))
 		test_bundle(argv[2], (unsigned int)atoi(argv[3]),
 			    (unsigned int)atoi(argv[4]));
 	else if (argc == 3 && !strcmp(argv[1], "dump"))
 		test_dump(argv[2]);
+	else if (argc == 5 && !strcmp(argv[1], "move"))
+		return test_move(argv[2], argv[3], argv[4]);
 	else {
-		fprintf(stderr, "usage: test_app radix|initrd|bundle DIR F N|dump DIR\n");
+		fprintf(stderr, "usage: test_app radix|initrd|dtb|bundle DIR F N|dump DIR|move DIR DELTA OUT\n");
 		return 2;
 	}
 	return n_fail ? 1 : 0;

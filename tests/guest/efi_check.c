@@ -39,9 +39,16 @@ static void check_runtime(void)
 	long n = -1;
 	DIR *d;
 
+	/* "runtime" is x86's (efi_attr_runtime); elsewhere the generic one */
+#ifdef __x86_64__
 	if (!gl_ok(stat("/sys/firmware/efi/runtime", &st) == 0,
 		   "booted through EFI with a runtime services table (/sys/firmware/efi/runtime)"))
 		return;
+#else
+	if (!gl_ok(stat("/sys/firmware/efi/fw_platform_size", &st) == 0,
+		   "booted through EFI (/sys/firmware/efi/fw_platform_size)"))
+		return;
+#endif
 	if (mount("efivarfs", EFIVARS, "efivarfs", 0, NULL) && errno != EBUSY) {
 		gl_ok(false, "mount efivarfs: %s", strerror(errno));
 		return;

@@ -38,17 +38,28 @@
 #            efi_expect_kho=, efi_expect_sessions=) and log=ERE words: a
 #            serial line must match ERE (not put on the command line)
 #
-# Options: --timeout S (default 180), --log FILE (default
+# Options: --timeout S (default 180, arm64 360), --log FILE (default
 # build/vm/logs/NAME.log), --keep (keep the ESP image and bundle).
 # Needs build/efi/luo-stage.efi, build/bin/luo-fdt and build/vm/ours
 # (make check-efi-app builds them). LUO_ACCEL=kvm|tcg forces an accelerator.
+#
+# EFI_ARCH=arm64 (make check-efi-app-arm64, tests/vm/cases-efi-arm64): the
+# same rows on qemu-system-aarch64 -M virt,acpi=off (AAVMF then hands the
+# app QEMU's DT as its DEVICE_TREE table) under TCG, the app
+# build/efi/aarch64/luo-stage.efi as \EFI\BOOT\BOOTAA64.EFI, the kernel
+# and initrd of build/vm/arm64-ours. luo-fdt gen lays a bundle out for a
+# 1 GiB q35 guest (RAM from 0); arm64 virt's RAM starts at 1 GiB, so every
+# bundle (pattern pages included) is moved by +1 GiB on the host first
+# (build/efi/test_app move: stage_rebase, the tree rebuilt); a defect row's
+# expected error is still the purgatory's verdict on the unmoved bundle.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
 # shellcheck source=tests/vm/report.sh
 . "$top/tests/vm/report.sh"
 
-timeout_s=180 logf= keep=0
+arch=${EFI_ARCH:-x86_64}
+timeout_s= logf= keep=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--timeout) timeout_s=$2; shift 2 ;;
@@ -63,15 +74,27 @@ done
 name=$1 handover=$2 cfg=$3 expect=$4
 shift 4
 
-app="$top/build/efi/luo-stage.efi"
 fdt_tool="$top/build/bin/luo-fdt"
-img="$top/build/vm/ours"
-for f in "$app" "$fdt_tool" "$img/bzImage" "$img/initramfs.cpio"; do
-	[ -f "$f" ] || die "missing $f (run: make check-efi-app)"
+if [ "$arch" = arm64 ]; then
+	app="$top/build/efi/aarch64/luo-stage.efi" boot_name=BOOTAA64.EFI
+	img="$top/build/vm/arm64-ours" console=ttyAMA0 mover="$top/build/efi/test_app"
+	code=/usr/share/AAVMF/AAVMF_CODE.fd vars_src=/usr/share/AAVMF/AAVMF_VARS.fd
+	need=("$mover")
+	timeout_s=${timeout_s:-360}
+else
+	app="$top/build/efi/luo-stage.efi" boot_name=BOOTX64.EFI
+	img="$top/build/vm/ours" console=ttyS0
+	code=/usr/share/OVMF/OVMF_CODE_4M.fd vars_src=/usr/share/OVMF/OVMF_VARS_4M.fd
+	need=()
+	timeout_s=${timeout_s:-180}
+fi
+for f in "$app" "$fdt_tool" "$img/bzImage" "$img/initramfs.cpio" "${need[@]}"; do
+	[ -f "$f" ] || die "missing $f (run: make check-efi-app${arch/x86_64/})"
 done
 command -v mformat >/dev/null || die "mtools not installed (run: make deps)"
-code=/usr/share/OVMF/OVMF_CODE_4M.fd
-[ -f "$code" ] || die "OVMF not installed ($code); run make deps"
+[ -f "$code" ] || die "firmware not installed ($code); run make deps"
+
+
 logf=${logf:-$top/build/vm/logs/$name.log}
 mkdir -p "$(dirname "$logf")"
 work=$(mktemp -d)
@@ -141,6 +164,11 @@ gen|gen:*|defect:*|memfd:*)
 			"efi_expect_memfd=0x1000,$size,$sha")
 		pats+=("^luo-stage: handover ok: $((folios + 3)) preserved block")
 	fi
+	if [ "$arch" = arm64 ]; then
+		mv "$esp/handover" "$work/q35"
+		"$mover" move "$work/q35" 0x40000000 "$esp/handover" >"$work/move.out" 2>&1 ||
+			die "test_app move failed: $(cat "$work/move.out")"
+	fi
 	hline="handover=/handover" ;;
 *) die "unknown HANDOVER '$handover'" ;;
 esac
@@ -148,8 +176,8 @@ esac
 # The kernel, the initrd and the config.
 cp "$img/bzImage" "$esp/bzImage"
 cp "$img/initramfs.cpio" "$esp/initrd.img"
-cp "$app" "$esp/EFI/BOOT/BOOTX64.EFI"
-cmdline="console=ttyS0 panic=-1 oops=panic loglevel=7 luo_test=efi_check luo_stages=1 luo_stage=1 ${append[*]}"
+cp "$app" "$esp/EFI/BOOT/$boot_name"
+cmdline="console=$console panic=-1 oops=panic loglevel=7 luo_test=efi_check luo_stages=1 luo_stage=1 ${append[*]}"
 kernel=/bzImage
 case "$cfg" in
 std|badline|dump|trunckernel|truncinitrd) ;;
@@ -178,16 +206,23 @@ truncate -s "${mb}M" "$fat"
 mformat -i "$fat" -F -v LUOSTAGE :: >/dev/null || die "mformat failed"
 mcopy -s -i "$fat" "$esp"/* :: || die "mcopy failed"
 
-accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null)
 vars="$work/vars.fd"
-cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
-qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -m 1G -smp 2 -nographic
+cp "$vars_src" "$vars"
+if [ "$arch" = arm64 ]; then
+	# ACPI off: AAVMF then installs QEMU's DT as the DEVICE_TREE table.
+	accel=tcg
+	qemu=(qemu-system-aarch64 -M virt,acpi=off -cpu max -accel tcg)
+else
+	accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null)
+	qemu=(qemu-system-x86_64 -machine q35 -accel "$accel"
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	if [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
+fi
+qemu+=(-m 1G -smp 2 -nographic
 	-no-reboot -nodefaults -monitor none -display none -serial "file:$logf"
 	-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
 	-drive "if=pflash,format=raw,unit=1,file=$vars"
-	-drive "if=none,id=esp,format=raw,file=$fat" -device virtio-blk-pci,drive=esp
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-if [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
+	-drive "if=none,id=esp,format=raw,file=$fat" -device virtio-blk-pci,drive=esp)
 
 : > "$logf"
 start=$(date +%s.%N)
@@ -199,6 +234,10 @@ end=$(( $(date +%s) + timeout_s )) why=exited
 while kill -0 $qpid 2>/dev/null; do
 	if grep -qaE 'luo-stage: returning to the firmware|luo-stage: dump done' "$logf"; then
 		sleep 1; why=returned; break
+	fi
+	# The firmware went on to its shell without starting the app.
+	if grep -qa 'Shell> ' "$logf" && ! grep -qa 'luo-stage: ' "$logf"; then
+		why="no app started (firmware shell)"; break
 	fi
 	if [ "$(date +%s)" -ge $end ]; then why=timeout; break; fi
 	sleep 0.3

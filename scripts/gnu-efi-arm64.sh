@@ -1,0 +1,53 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Print the directory of Debian's gnu-efi for arm64 (headers, crt0, lds,
+# libefi.a, libgnuefi.a), fetching it on first use. The arm64 package cannot
+# be installed beside the amd64 one (both own /usr/include/efi), so it is
+# downloaded with a private apt configuration (architecture arm64, its own
+# state and cache, bookworm main from the host's mirror) and unpacked with
+# dpkg-deb -x into $LUO_CACHE/gnu-efi-arm64/<version>.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+GNUEFI_VERSION=${GNUEFI_VERSION:-3.0.15-1}
+dir="$LUO_CACHE/gnu-efi-arm64/$GNUEFI_VERSION"
+if [ -f "$dir/.extracted" ]; then
+	echo "$dir"
+	exit 0
+fi
+mkdir -p "$LUO_CACHE"
+exec 8>"$LUO_CACHE/.lock-gnu-efi-arm64"
+flock 8
+if [ ! -f "$dir/.extracted" ]; then
+	# The host's Debian mirror (deb822 or one-line sources), else deb.debian.org.
+	mirror=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
+		grep -E '^(URIs:|deb )' | grep -v security |
+		sed -E 's/^URIs: *//; s/^deb +(\[[^]]*\] +)?//; s/ .*//' | head -n 1 || true)
+	mirror=${mirror:-http://deb.debian.org/debian}
+	apt_dir="$LUO_CACHE/gnu-efi-arm64/apt"
+	rm -rf "$apt_dir"
+	mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
+		"$apt_dir/etc/preferences.d" "$apt_dir/dl"
+	echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
+		>"$apt_dir/etc/sources.list"
+	: >"$apt_dir/state/status"
+	opts=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
+	      -o Dir::State="$apt_dir/state" -o Dir::State::status="$apt_dir/state/status"
+	      -o Dir::Cache="$apt_dir/cache" -o Dir::Etc::SourceList="$apt_dir/etc/sources.list"
+	      -o Dir::Etc::SourceParts=/dev/null -o Dir::Etc::PreferencesParts="$apt_dir/etc/preferences.d"
+	      -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+	log "fetching gnu-efi:arm64=$GNUEFI_VERSION from $mirror (private apt state in $apt_dir)"
+	apt-get -q "${opts[@]}" update >&2 || die "apt-get update (arm64, private state) failed"
+	(cd "$apt_dir/dl" && apt-get -q "${opts[@]}" download "gnu-efi:arm64=$GNUEFI_VERSION" >&2) ||
+		die "apt-get download gnu-efi:arm64=$GNUEFI_VERSION failed"
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	dpkg-deb -x "$apt_dir/dl"/gnu-efi_*_arm64.deb "$dir.tmp"
+	[ -f "$dir.tmp/usr/lib/crt0-efi-aarch64.o" ] && [ -f "$dir.tmp/usr/lib/elf_aarch64_efi.lds" ] ||
+		die "gnu-efi:arm64 has no crt0-efi-aarch64.o / elf_aarch64_efi.lds"
+	touch "$dir.tmp/.extracted"
+	mv "$dir.tmp" "$dir"
+	rm -rf "$apt_dir"
+fi
+echo "$dir"
