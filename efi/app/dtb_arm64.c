@@ -9,6 +9,7 @@
  * bootargs, linux,uefi-* and kaslr-seed in /chosen and drops the
  * /memreserve/ entries, nothing else: the pair reaches the kernel.
  */
+#include <ho/arm64.h>
 #include <ho/ho.h>
 #include <libfdt.h>
 
@@ -44,12 +45,10 @@ int stage_dtb_set_kho(const void *src, uint64_t src_max, void *dst,
 		      uint64_t dst_size, const struct ho_handover *kd,
 		      char *why, size_t whylen)
 {
-	static const char *const names[] = { "linux,kho-fdt", "linux,kho-scratch" };
-	uint64_t addr[2] = { kd->fdt_addr, kd->scratch_addr };
-	uint64_t size[2] = { kd->fdt_size, kd->scratch_size };
 	uint64_t need = stage_dtb_size(src, src_max);
 	struct ho_report rep;
-	int err, chosen, i;
+	struct ho_sbuf sb;
+	int err, chosen;
 
 	if (!need)
 		return say(-FDT_ERR_BADSTRUCTURE, why, whylen,
@@ -57,8 +56,6 @@ int stage_dtb_set_kho(const void *src, uint64_t src_max, void *dst,
 	if (dst_size < need || dst_size > INT32_MAX)
 		return say(-FDT_ERR_NOSPACE, why, whylen, "DTB copy");
 	if (ho_fdt_check(src, fdt_totalsize(src), &rep)) {
-		struct ho_sbuf sb;
-
 		ho_sb_init(&sb, why, whylen);
 		ho_sb_puts(&sb, "firmware DTB: ");
 		ho_sb_puts(&sb, ho_errname(rep.err));
@@ -82,14 +79,13 @@ int stage_dtb_set_kho(const void *src, uint64_t src_max, void *dst,
 		chosen = fdt_add_subnode(dst, 0, "chosen");
 	if (chosen < 0)
 		return say(chosen, why, whylen, "/chosen");
-	for (i = 0; i < 2; i++) {
-		err = fdt_delprop(dst, chosen, names[i]);
-		if (err && err != -FDT_ERR_NOTFOUND)
-			return say(err, why, whylen, names[i]);
-		err = fdt_appendprop_addrrange(dst, 0, chosen, names[i], addr[i],
-					       size[i]);
-		if (err)
-			return say(err, why, whylen, names[i]);
+	/* The pair itself: the library's one copy (ho/arm64.h), as the purgatory. */
+	err = ho_dtb_handover_set(dst, kd);
+	if (err) {
+		ho_sb_init(&sb, why, whylen);
+		ho_sb_puts(&sb, "/chosen linux,kho-fdt/-scratch: ");
+		ho_sb_puts(&sb, ho_errname(err));
+		return err == HO_ERR_NO_SPACE ? -FDT_ERR_NOSPACE : -FDT_ERR_BADVALUE;
 	}
 	return 0;
 }
