@@ -23,7 +23,11 @@
  *   the folio table (preserved memory). A small "memfd-v1" FDT (preserved
  *   too) records size, seals, the table's address and length; its physical
  *   address is the file's handover data. A large folio that straddles the
- *   end of the file is handed over whole.
+ *   end of the file (shmem THP: huge=always, or a truncate that could not
+ *   split it) is split at the end first, so that every folio handed over
+ *   lies inside the file, as the next kernel and the pre-jump check
+ *   require; if it cannot be split (an extra reference, e.g. a long-term
+ *   pin) prepare fails with EBUSY.
  * - freeze: refuses (EBUSY) if the memfd changed since prepare (page count,
  *   swapped pages, size): such data would be lost. Records the seals.
  * - verify (kexec hook): the same checks again, and the seals must be the
@@ -33,9 +37,13 @@
  * - retrieve: restores the FDT and the table through KHO (which proves they
  *   were preserved, and their size), validates the whole description, then
  *   builds a new memfd of the same size, inserts each restored folio at its
- *   index, and applies the seals last. A bad description refuses the file
- *   (EINVAL) and frees the FDT and the table; the folios it names stay
- *   reserved, since a bad table cannot be trusted to free them.
+ *   index, and applies the seals last. A folio larger than this kernel's
+ *   page cache takes (a kernel without THP, after one with it) is copied
+ *   into pages of order 0. A bad description refuses the file (EINVAL) and
+ *   frees what it names: each folio KHO still holds (kho_restore_folio()
+ *   proves it preserved and not restored yet) is restored and put, then the
+ *   table and the FDT; only when the FDT itself is unreadable is nothing
+ *   known to free.
  * - finish without retrieve: restores and frees every folio.
  *
  * The rules the next kernel enforces on the incoming description are
@@ -47,6 +55,8 @@
 #include <linux/file.h>
 #include <linux/folio_batch.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/huge_mm.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
@@ -167,6 +177,38 @@ static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out)
 	return err;
 }
 
+/*
+ * shmem may keep a large folio across the end of the file (huge=always, or
+ * a truncate that failed to split it). Split it at the first page past the
+ * end: the folios below stay as large as their alignment allows, those
+ * above are dropped or lie outside the file and are not handed over.
+ * Context: inode locked, mapping frozen, nothing pinned yet.
+ */
+static int memfd_rfc_split_eof(struct file *file, loff_t size)
+{
+	pgoff_t end = DIV_ROUND_UP_ULL(size, PAGE_SIZE);
+	struct folio *folio;
+	int err = 0;
+
+	/* test fault: hand the folio over as it is (the next kernel refuses) */
+	if (!end || liveupdate_rfc_fault("memfd-no-split"))
+		return 0;
+	folio = filemap_lock_folio(file->f_mapping, end - 1);
+	if (IS_ERR(folio))
+		return 0;
+	/* in swap cache only a uniform split (to order 0) would do */
+	if (folio_next_index(folio) > end)
+		err = folio_test_swapcache(folio) ? -EBUSY :
+		      folio_split(folio, min_order_for_split(folio),
+				  folio_page(folio, end - folio->index), NULL);
+	if (err)
+		pr_err("large folio (index %lu, order %u) across the end of the file cannot be split: %pe\n",
+		       folio->index, folio_order(folio), ERR_PTR(err));
+	folio_unlock(folio);
+	folio_put(folio);
+	return err ? -EBUSY : 0;
+}
+
 static int memfd_rfc_write_fdt(void *fdt, u64 size, u32 seals, u64 table,
 			       u64 nr)
 {
@@ -262,6 +304,9 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 	}
 	shmem_freeze(inode, true);
 	out->size = i_size_read(inode);
+	err = memfd_rfc_split_eof(file, out->size);
+	if (err)
+		goto err_thaw;
 	/* before the walk: a page faulted in during it shows as a change */
 	out->nrpages = READ_ONCE(file->f_mapping->nrpages);
 	out->max = out->nrpages;
@@ -339,6 +384,7 @@ err_unpreserve:
 err_unpin:
 	/* @i folios preserved so far; none before the loop */
 	memfd_rfc_release_out(out, i);
+err_thaw:
 	shmem_freeze(inode, false);
 err_unlock:
 	inode_unlock(inode);
@@ -543,6 +589,33 @@ static int memfd_rfc_check_overlap(struct memfd_rfc_in *in, u64 fdt,
 	return err;
 }
 
+/*
+ * Free the folios of entries [from, nr), then the table and the FDT. An
+ * entry with no address, or not page aligned, names nothing and is
+ * skipped; for any other KHO checks that a folio was preserved there and
+ * not restored yet.
+ */
+static void memfd_rfc_discard(struct memfd_rfc_in *in, u64 from)
+{
+	struct folio *folio;
+	u64 i, phys;
+
+	for (i = from; i < in->nr; i++) {
+		phys = in->table[i].phys;
+		if (!phys || !PAGE_ALIGNED(phys))
+			continue;
+		folio = kho_restore_folio(phys);
+		if (folio)
+			folio_put(folio);
+		else
+			pr_warn_ratelimited("folio at %#llx was not preserved\n",
+					    phys);
+		cond_resched();
+	}
+	memfd_rfc_free_block(in->table);
+	memfd_rfc_free_block(in->fdt);
+}
+
 /* Check one table entry; @next is the first index after the previous one. */
 static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
 				       u64 pages, u64 *next)
@@ -551,7 +624,7 @@ static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
 
 	if (e->flags & ~MEMFD_RFC_FOLIO_FLAGS)
 		return "unknown flags";
-	if (e->order > min_t(unsigned int, MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER))
+	if (e->order > MAX_PAGE_ORDER)
 		return "order too large";
 	nr_pages = 1ULL << e->order;
 	if (!IS_ALIGNED(e->index, nr_pages))
@@ -560,8 +633,8 @@ static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
 		return "index overflows";
 	if (e->index < *next)
 		return "index not above the previous folio";
-	if (e->index >= pages)
-		return "index past the end of the file";
+	if (end > pages)
+		return "folio past the end of the file";
 	if (!e->phys || !IS_ALIGNED(e->phys, PAGE_SIZE << e->order) ||
 	    check_add_overflow(e->phys, PAGE_SIZE << e->order, &pend))
 		return "address not aligned to the folio size";
@@ -585,22 +658,25 @@ static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
  *   most the file's pages (size rounded up to pages);
  * - "folios" is page aligned and a block preserved with KHO (restored
  *   here), large enough for nr-folios entries of 24 bytes;
- * - each entry: flags only UPTODATE|DIRTY; order at most
- *   min(MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER); index aligned to 2^order;
+ * - each entry: flags only UPTODATE|DIRTY; order at most MAX_PAGE_ORDER
+ *   (the largest folio KHO can preserve; one larger than the page cache
+ *   takes is copied at retrieve); index aligned to 2^order;
  *   index + 2^order does not overflow; index at or above the end of the
- *   previous entry (ascending, no overlap); index below the file's pages (a
- *   large folio may straddle the end of the file); phys non-zero and
- *   aligned to the folio size;
+ *   previous entry (ascending, no overlap); index + 2^order at most the
+ *   file's pages (no folio straddles the end of the file: prepare splits
+ *   such a folio); phys non-zero and aligned to the folio size;
  * - no two folios, the FDT and the table overlap in physical memory.
  *
- * On failure the FDT and the table are freed again.
+ * On failure everything the description names is freed: each folio of the
+ * table that KHO still holds (up to what the table's block can hold), the
+ * table and the FDT (see memfd_rfc_discard()). Nothing is left for finish.
  *
  * Context: process context.
  * Return: 0, -EINVAL for a bad description, -ENOMEM.
  */
 static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 {
-	u64 table, pages, next = 0, bytes, i;
+	u64 table, pages, next = 0, room = 0, i;
 	struct folio *folio;
 	const char *why;
 	const void *p;
@@ -626,6 +702,17 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 	    memfd_rfc_get_u64(in->fdt, MEMFD_RFC_PROP_FOLIOS, &table) ||
 	    memfd_rfc_get_u64(in->fdt, MEMFD_RFC_PROP_NR_FOLIOS, &in->nr))
 		goto err_bad;
+	/* the table first: whatever is wrong below, its folios are freed */
+	if (in->nr && table) {
+		folio = memfd_rfc_restore_block(table);
+		if (!folio) {
+			pr_err("folio table at %#llx is not preserved memory\n",
+			       table);
+			goto err_bad;
+		}
+		in->table = folio_address(folio);
+		room = folio_size(folio) / sizeof(*in->table);
+	}
 	if (in->seals & ~MEMFD_RFC_SEALS || in->size > MAX_LFS_FILESIZE)
 		goto err_bad;
 	pages = DIV_ROUND_UP_ULL(in->size, PAGE_SIZE);
@@ -634,16 +721,9 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 	if (!in->nr)
 		return 0;
 
-	folio = memfd_rfc_restore_block(table);
-	if (!folio) {
-		pr_err("folio table at %#llx is not preserved memory\n", table);
-		goto err_bad;
-	}
-	in->table = folio_address(folio);
-	if (check_mul_overflow(in->nr, (u64)sizeof(*in->table), &bytes) ||
-	    bytes > folio_size(folio)) {
+	if (in->nr > room) {
 		pr_err("%llu folios do not fit the table's %zu bytes\n", in->nr,
-		       folio_size(folio));
+		       folio_size(virt_to_folio(in->table)));
 		goto err_bad;
 	}
 	for (i = 0; i < in->nr; i++) {
@@ -664,29 +744,15 @@ err_bad:
 	pr_err("handover data at %#llx is not a valid %s description\n", data,
 	       MEMFD_RFC_COMPATIBLE);
 err_free:
-	memfd_rfc_free_block(in->table);
-	memfd_rfc_free_block(in->fdt);
+	/* free what the table names, as far as its block reaches */
+	in->nr = min(in->nr, room);
+	if (in->nr)
+		pr_err("freeing the %llu folios the refused description names\n",
+		       in->nr);
+	memfd_rfc_discard(in, 0);
 	in->table = NULL;
 	in->fdt = NULL;
 	return err;
-}
-
-/* Free the folios of entries [from, nr) and the table and FDT themselves. */
-static void memfd_rfc_discard(struct memfd_rfc_in *in, u64 from)
-{
-	struct folio *folio;
-	u64 i;
-
-	for (i = from; i < in->nr; i++) {
-		folio = kho_restore_folio(in->table[i].phys);
-		if (folio)
-			folio_put(folio);
-		else
-			pr_warn_ratelimited("folio at %#llx was not preserved\n",
-					    in->table[i].phys);
-	}
-	memfd_rfc_free_block(in->table);
-	memfd_rfc_free_block(in->fdt);
 }
 
 static int memfd_rfc_insert(struct file *file, struct folio *folio, u64 index,
@@ -725,13 +791,56 @@ err_unlock:
 	return err;
 }
 
+/*
+ * The largest folio the new memfd's page cache takes: 0 without THP (no
+ * multi-index xarray entries). luo_rfc.fault=memfd-order0 makes it 0 here
+ * too, so that tests reach the copy below on a kernel with THP.
+ */
+static unsigned int memfd_rfc_cache_order(struct file *file)
+{
+	if (liveupdate_rfc_fault("memfd-order0"))
+		return 0;
+	return mapping_max_folio_order(file->f_mapping);
+}
+
+/*
+ * @big is larger than the page cache takes: copy its pages inside the file
+ * (below @pages) into folios of order 0 and insert those; @big is put.
+ * Adds the pages inserted to @added.
+ */
+static int memfd_rfc_insert_copy(struct file *file, struct folio *big,
+				 u64 index, u32 flags, u64 pages, long *added)
+{
+	gfp_t gfp = mapping_gfp_mask(file->f_mapping);
+	unsigned long i, nr = folio_nr_pages(big);
+	struct folio *folio;
+	int err = 0;
+
+	for (i = 0; i < nr && index + i < pages; i++) {
+		folio = folio_alloc(gfp, 0);
+		if (!folio) {
+			err = -ENOMEM;
+			break;
+		}
+		copy_highpage(folio_page(folio, 0), folio_page(big, i));
+		err = memfd_rfc_insert(file, folio, index + i, flags);
+		if (err)
+			break;
+		(*added)++;
+		cond_resched();
+	}
+	folio_put(big);
+	return err;
+}
+
 static int memfd_rfc_retrieve(struct luo_file_args *args)
 {
 	struct memfd_rfc_in in;
+	unsigned int max_order;
 	struct folio *folio;
 	struct file *file;
 	long added = 0;
-	u64 i = 0;
+	u64 i = 0, pages;
 	int err;
 
 	err = memfd_rfc_parse(args->data, &in);
@@ -744,6 +853,8 @@ static int memfd_rfc_retrieve(struct luo_file_args *args)
 		goto err_discard;
 	}
 	i_size_write(file_inode(file), in.size);
+	pages = DIV_ROUND_UP_ULL(in.size, PAGE_SIZE);
+	max_order = memfd_rfc_cache_order(file);
 
 	for (i = 0; i < in.nr; i++) {
 		const struct memfd_rfc_folio *e = &in.table[i];
@@ -761,13 +872,19 @@ static int memfd_rfc_retrieve(struct luo_file_args *args)
 			err = -EIO;
 			goto err_discard_rest;
 		}
-		err = memfd_rfc_insert(file, folio, e->index, e->flags);
+		if (e->order > max_order) {
+			err = memfd_rfc_insert_copy(file, folio, e->index,
+						    e->flags, pages, &added);
+		} else {
+			err = memfd_rfc_insert(file, folio, e->index, e->flags);
+			if (!err)
+				added += 1L << e->order;
+		}
 		if (err) {
 			pr_err("cannot insert folio at index %llu: %pe\n",
 			       e->index, ERR_PTR(err));
 			goto err_discard_rest;
 		}
-		added += 1L << e->order;
 	}
 	shmem_recalc_inode(file_inode(file), added, 0);
 

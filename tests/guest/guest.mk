@@ -50,7 +50,7 @@ guest: $(GUEST_B)/init $(GUEST_BINS) $$(GUEST_EXTRA_BINS)
 # leaves less memory to pin preserved memfds into (ENOMEM at PREPARE).
 VM_EXTRA_KERNELS_ours-targets := ours-nomemfd ours-luov2 upstream
 VM_KERNEL_ours-targets := ours
-vm-image-ours vm-image-upstream vm-image-ours-targets: vm-image-%: guest
+vm-image-ours vm-image-upstream vm-image-ours-targets vm-image-ours-thp: vm-image-%: guest
 	@VM_KERNEL=$(or $(VM_KERNEL_$*),$*) VM_EXTRA_KERNELS="$(VM_EXTRA_KERNELS_$*)" \
 		$(TOP)/tests/vm/mkimage.sh $* $(B)/vm/$* $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
 

@@ -88,6 +88,19 @@ static inline void luo_hex(const uint8_t *d, char *out)
 		sprintf(out + 2 * i, "%02x", d[i]);
 }
 
+/* SHA-256 of the first @len bytes of the PAT_RANDOM stream of @seed. */
+static inline void luo_random_sha(uint64_t seed, size_t len, char *out)
+{
+	uint8_t *buf = malloc(len), d[HO_SHA256_SIZE];
+	struct luo_gen g;
+
+	luo_gen_init(&g, PAT_RANDOM, seed);
+	luo_gen_fill(&g, buf, len);
+	ho_sha256(buf, len, d);
+	luo_hex(d, out);
+	free(buf);
+}
+
 /* ioctl() as 0 or -errno. */
 static inline int luo_ioctl(int fd, unsigned long cmd, void *arg)
 {
@@ -158,6 +171,19 @@ static inline const char *luo_read_line(const char *path, char *val,
 	val[strcspn(val, "\n")] = 0;
 	free(buf);
 	return val;
+}
+
+/* Write @val to a small file (sysfs, module parameters): 0 or -errno. */
+static inline int luo_write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
 }
 
 /* Contents of /sys/kernel/liveupdate/<attr> without the newline. */

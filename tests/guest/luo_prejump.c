@@ -88,18 +88,6 @@ static int make_memfd(int sfd, uint64_t seed, uint64_t token)
 	return fd;
 }
 
-static int write_param(const char *val)
-{
-	int fd = open(FAULT_PARAM, O_WRONLY), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /* Does the kernel log hold a line with both @a and @b? */
 static bool klog_has(const char *a, const char *b)
 {
@@ -201,7 +189,7 @@ static int stage1(const char *fault, bool expect_refused)
 	      "stage 1: /sys/kernel/liveupdate/handover = GET_KHO_INFO, device held");
 
 	if (*fault) {
-		err = write_param(fault);
+		err = luo_write_str(FAULT_PARAM, fault);
 		if (!gl_ok(!err, "stage 1: luo_rfc.prejump_fault=%s (%s)", fault,
 			   luo_why(err)))
 			return 1;
@@ -224,7 +212,7 @@ static int stage1(const char *fault, bool expect_refused)
 		gl_ok(!err && !strcmp(sha, want),
 		      "stage 1: memfd intact after the refusal (sha256 %.16s...)",
 		      err ? luo_why(err) : sha);
-		err = write_param("none");
+		err = luo_write_str(FAULT_PARAM, "none");
 		gl_ok(!err, "stage 1: fault cleared (%s)", luo_why(err));
 	}
 	close(fd);

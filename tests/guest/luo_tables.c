@@ -41,18 +41,6 @@ static const struct {
 	{ "none",			"(none)",			0 },
 };
 
-static void good_sha(char *out)
-{
-	uint8_t *buf = malloc(GOOD_SIZE), d[HO_SHA256_SIZE];
-	struct luo_gen g;
-
-	luo_gen_init(&g, PAT_RANDOM, SEED);
-	luo_gen_fill(&g, buf, GOOD_SIZE);
-	ho_sha256(buf, GOOD_SIZE, d);
-	luo_hex(d, out);
-	free(buf);
-}
-
 static int stage1(int luo)
 {
 	uint8_t *buf = malloc(GOOD_SIZE);
@@ -110,7 +98,7 @@ static int stage2(int luo, int open_err, int row)
 	gl_ok(luo_klog_count(rows[row].reason) > 0, "%s: the log says '%s'",
 	      rows[row].fault, rows[row].reason);
 	fd = luo_retrieve(sfd, GOOD);
-	good_sha(want);
+	luo_random_sha(SEED, GOOD_SIZE, want);
 	err = fd < 0 ? fd : luo_fd_sha(fd, GOOD_SIZE, got);
 	gl_ok(!err && !strcmp(want, got), "%s: the good memfd is byte-exact (%s)",
 	      rows[row].fault, luo_why(err));

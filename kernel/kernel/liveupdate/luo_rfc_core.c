@@ -420,7 +420,7 @@ static int luo_write_blob(void *fdt, size_t size)
  */
 static char *luo_fault;
 module_param_named(fault, luo_fault, charp, 0444);
-MODULE_PARM_DESC(fault, "damage the outgoing handover: compatible, truncate, dup-data, memfd-index-overflow, memfd-index-unaligned, memfd-order, memfd-count, memfd-flags or memfd-size");
+MODULE_PARM_DESC(fault, "damage the outgoing handover: compatible, truncate, dup-data, memfd-index-overflow, memfd-index-unaligned, memfd-order, memfd-count, memfd-flags, memfd-size, memfd-no-split (a large folio across the end of a memfd is not split) or memfd-order0 (next kernel: large folios copied into pages)");
 
 /**
  * liveupdate_rfc_fault - whether the test fault @name was asked for

@@ -200,6 +200,18 @@ static bool luo_handler_in_use(struct luo_file_handler *fh)
 	return false;
 }
 
+/* Unlink @fh unless a file needs it; true if unlinked. luo_lock held. */
+static bool luo_handler_remove(struct luo_file_handler *fh)
+{
+	lockdep_assert_held(&luo_lock);
+	if (luo_handler_in_use(fh)) {
+		pr_err("%s still has preserved files: kept\n", fh->compatible);
+		return false;
+	}
+	list_del(&fh->list);
+	return true;
+}
+
 /**
  * liveupdate_unregister_file_ops - remove a file type
  * @fh: handle from liveupdate_register_file_ops()
@@ -211,17 +223,15 @@ static bool luo_handler_in_use(struct luo_file_handler *fh)
  */
 void liveupdate_unregister_file_ops(struct luo_file_handler *fh)
 {
+	bool gone;
+
 	if (IS_ERR_OR_NULL(fh))
 		return;
 	mutex_lock(&luo_lock);
-	if (luo_handler_in_use(fh)) {
-		pr_err("%s still has preserved files: kept\n", fh->compatible);
-		mutex_unlock(&luo_lock);
-		return;
-	}
-	list_del(&fh->list);
+	gone = luo_handler_remove(fh);
 	mutex_unlock(&luo_lock);
-	kfree(fh);
+	if (gone)
+		kfree(fh);
 }
 EXPORT_SYMBOL_GPL(liveupdate_unregister_file_ops);
 
@@ -350,6 +360,28 @@ static struct luo_file_handler *luo_find_handler(const char *compatible)
 			return fh;
 	return NULL;
 }
+
+#ifdef CONFIG_LIVEUPDATE_RFC_FAULT_INJECT
+/*
+ * Test hook: liveupdate_unregister_file_ops() on the handler of
+ * @compatible, as its owner would call it. Return: 0 when it is gone,
+ * -EBUSY when a file still needs it (kept), -ENOENT when there is none.
+ */
+int luo_test_unregister(const char *compatible)
+{
+	struct luo_file_handler *fh;
+	int err = -ENOENT;
+
+	mutex_lock(&luo_lock);
+	fh = luo_find_handler(compatible);
+	if (fh)
+		err = luo_handler_remove(fh) ? 0 : -EBUSY;
+	mutex_unlock(&luo_lock);
+	if (!err)
+		kfree(fh);
+	return err;
+}
+#endif
 
 /* Release one incoming file: drop the retrieved file or let the handler free. */
 static void luo_file_release_incoming(struct luo_file *f)

@@ -125,5 +125,6 @@ bool luo_files_incoming_pending(void);
 int luo_session_create(const char *name, struct file **filep);
 int luo_session_publish(struct file *file);
 int luo_session_retrieve(const char *name, struct file **filep);
+int luo_test_unregister(const char *compatible);
 
 #endif /* _KERNEL_LIVEUPDATE_LUO_RFC_INTERNAL_H */

@@ -424,8 +424,8 @@ int luo_prejump_check(void)
 		.phys = &pj.phys,
 		.schemas = ho_schemas,
 		.flags = HO_CHECK_REQUIRE_LUO,
-		/* what memfd_luo_rfc.c accepts from the table */
-		.max_folio_order = min(MAX_PAGECACHE_ORDER, MAX_PAGE_ORDER),
+		/* what memfd_luo_rfc.c accepts (larger than its page cache: copied) */
+		.max_folio_order = MAX_PAGE_ORDER,
 		/* the next kernel is this one's build: same page size */
 		.page_size = PAGE_SIZE,
 	};

@@ -19,6 +19,13 @@
  * "prepare" or "freeze" makes that callback fail with EAGAIN, so tests can
  * check that the participants already done are cancelled in reverse order
  * and that the errno reaches userspace; "none" switches it off.
+ *
+ * Writing a file handler's compatible (e.g. "memfd-v1") to the write-only
+ * parameter /sys/module/luo_rfc/parameters/unregister calls
+ * liveupdate_unregister_file_ops() on it as its owner would; the write
+ * fails with EBUSY while a file still needs the handler (an outgoing file
+ * of its type, or an incoming one not finished yet: it stays registered),
+ * with ENOENT when no handler has that compatible.
  */
 
 #define pr_fmt(fmt) "luo selftest: " fmt
@@ -48,6 +55,21 @@ static char luo_selftest_result[8] = "none";
 module_param_string(selftest, luo_selftest_result, sizeof(luo_selftest_result),
 		    0444);
 MODULE_PARM_DESC(selftest, "incoming selftest data: none, ok or bad");
+
+static int luo_selftest_unregister(const char *val,
+				   const struct kernel_param *kp)
+{
+	char compatible[LUO_NAME_MAX];
+
+	strscpy(compatible, val);
+	return luo_test_unregister(strim(compatible));
+}
+
+static const struct kernel_param_ops luo_selftest_unregister_ops = {
+	.set = luo_selftest_unregister,
+};
+module_param_cb(unregister, &luo_selftest_unregister_ops, NULL, 0200);
+MODULE_PARM_DESC(unregister, "unregister the file handler of this compatible");
 
 static bool luo_selftest_fails(const char *phase)
 {
