@@ -21,3 +21,11 @@ check-vm-arm64-slow: $(addprefix vm-image-,$(VM_VARIANTS_arm64-slow))
 check-vm-arm64 check-vm-arm64-slow:
 	@mkdir -p $(B)/vm/logs
 	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-$(@:check-vm-%=%)
+
+# Large folios (issue 16): tests/vm/cases-thp on the ours-thp variant,
+# outside make check (one more kernel build).
+VM_VARIANTS_thp = $(sort $(shell awk '!/^\#/ && NF {print $$2}' $(TOP)/tests/vm/cases-thp))
+.PHONY: check-vm-thp
+check-vm-thp: $(addprefix vm-image-,$(VM_VARIANTS_thp))
+	@mkdir -p $(B)/vm/logs
+	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-thp
