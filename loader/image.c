@@ -30,7 +30,10 @@ int ld_image_probe(const struct ld_image_type *types, unsigned int ntypes,
 		memset(img, 0, sizeof(*img));
 		err = types[i].probe(buf, len, img);
 		if (!err) {
+			/* the type filled the rest; the file is the same for all */
 			img->type = &types[i];
+			img->file = buf;
+			img->size = len;
 			return LD_OK;
 		}
 		if (!tried++)

@@ -107,12 +107,13 @@ static void test_images(void)
 		put64(buf + 0x10, r->image_size);
 		put64(buf + 0x18, r->flags);
 		memset(&img, 0, sizeof(img));
-		err = t->probe(buf, r->len, &img);
+		err = ld_image_probe(t, 1, NULL, buf, r->len, &img);
 		ok = err == r->err;
 		if (ok && !err)
 			ok = img.memsz == r->image_size && img.align == (2u << 20) &&
 			     img.entry_off == 0 && img.load_off == 0 && img.size == r->len &&
-			     ld_a64_page_size(&img) == r->page && img.cmdline_max == 2047;
+			     ld_a64_page_size(&img) == r->page && img.page_size == r->page &&
+			     img.cmdline_max == 2047;
 		if (ok && err)
 			ok = strstr(img.why, r->why) != NULL;
 		if (!tap(ok, "arm64 Image: %s -> %s", r->name, errname(r->err)))

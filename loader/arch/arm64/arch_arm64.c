@@ -30,14 +30,13 @@ static int image_probe(const void *buf, size_t len, struct ld_image *img)
 		snprintf(img->why, sizeof(img->why), "%s", h->why);
 		return err;
 	}
-	img->file = buf;
-	img->size = len;
 	img->load_off = 0;
 	img->memsz = h->text_offset + h->image_size;	/* parse: text_offset 0 */
 	img->align = LD_A64_ALIGN;
 	img->pref_addr = 0;
 	img->below_pref = false;
 	img->entry_off = h->text_offset;
+	img->page_size = h->page_size;	/* 0 (unspecified): 4 KiB */
 	img->cmdline_max = LD_A64_CMDLINE_MAX;
 	img->cmdline_what = "arm64 COMMAND_LINE_SIZE";
 	return LD_OK;

@@ -31,8 +31,6 @@ static int bzimage_probe(const void *buf, size_t len, struct ld_image *img)
 		snprintf(img->why, sizeof(img->why), "%s", bz->why);
 		return err;
 	}
-	img->file = buf;
-	img->size = len;
 	img->load_off = bz->setup_size;
 	img->memsz = bz->init_size > len - bz->setup_size ? bz->init_size :
 		     len - bz->setup_size;
