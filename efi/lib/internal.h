@@ -127,6 +127,12 @@ struct ho_work {
  */
 int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 		 uint64_t stack_size, struct ho_report *rep);
+/*
+ * The start of a public check: rep cleared, *env (NULL: no memory map,
+ * no schemas, defaults) made usable, then ho_work_init().
+ */
+int ho_work_begin(struct ho_work *w, const struct ho_env **env, void *stack,
+		  uint64_t stack_size, struct ho_report *rep);
 /* Record a preserved range (addr + size checked not to wrap already). */
 int ho_work_add(struct ho_work *w, uint64_t addr, uint64_t size,
 		const char *where, struct ho_report *rep);

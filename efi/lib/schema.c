@@ -335,14 +335,11 @@ int ho_schema_check_env(const void *fdt, uint64_t size,
 {
 	const char *where = schema && schema->compatible ?
 			    schema->compatible : "schema";
-	static const struct ho_env none;
 	uint64_t stack[HO_WORK_STACK / 8];
 	struct ho_work w;
 	int err;
 
-	ho_report_clear(rep);
-	env = env ? env : &none;
-	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
+	err = ho_work_begin(&w, &env, stack, sizeof(stack), rep);
 	if (!err)
 		err = ho_fdt_check_at(fdt, size, where, rep);
 	if (!err)

@@ -184,9 +184,7 @@ int ho_scratch_check_env(const void *table, uint64_t size,
 	struct ho_work w;
 	int err;
 
-	ho_report_clear(rep);
-	env = env ? env : &no_env;
-	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
+	err = ho_work_begin(&w, &env, stack, sizeof(stack), rep);
 	return err ? err : scratch_check(table, size, env->memmap, false, &w,
 					 rep);
 }

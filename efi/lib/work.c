@@ -30,6 +30,17 @@ int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 	return HO_OK;
 }
 
+int ho_work_begin(struct ho_work *w, const struct ho_env **env, void *stack,
+		  uint64_t stack_size, struct ho_report *rep)
+{
+	static const struct ho_env none;
+
+	ho_report_clear(rep);
+	if (!*env)
+		*env = &none;
+	return ho_work_init(w, *env, stack, stack_size, rep);
+}
+
 uint32_t ho_alloc_order(uint64_t bytes, uint64_t page_size)
 {
 	uint64_t a = page_size;
@@ -216,14 +227,11 @@ uint32_t ho_max_folio_order(const struct ho_env *env)
 int ho_check_alone(enum ho_blob blob, const void *fdt, uint64_t size,
 		   const struct ho_env *env, struct ho_report *rep)
 {
-	static const struct ho_env none;
 	uint64_t stack[HO_WORK_STACK / 8];
 	struct ho_work w;
 	int err;
 
-	ho_report_clear(rep);
-	env = env ? env : &none;
-	err = ho_work_init(&w, env, stack, sizeof(stack), rep);
+	err = ho_work_begin(&w, &env, stack, sizeof(stack), rep);
 	if (err)
 		return err;
 	/* a switch, not a function pointer: -fpic builds have no GOT */
