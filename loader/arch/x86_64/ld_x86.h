@@ -24,7 +24,6 @@
 	X(BZ_NOT_64BIT,		5,  "kernel has no 64-bit entry (XLF_KERNEL_64)") \
 	X(BZ_NOT_RELOCATABLE,	6,  "kernel cannot be loaded above 4 GiB or relocated") \
 	X(TOO_MANY_E820,	8,  "memory map has more entries than boot_params holds") \
-	X(INITRD_TOO_HIGH,	18, "initrd does not fit below the kernel's initrd_addr_max") \
 	X(BZ_HEADER,		19, "setup header field out of range or inconsistent") \
 	X(BZ_TRUNCATED,		20, "kernel image shorter than its setup header says") \
 	X(BZ_NO_5LEVEL,		40, "the running kernel uses 5-level paging, the kernel image cannot (XLF_5LEVEL)")
