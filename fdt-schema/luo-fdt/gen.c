@@ -1326,9 +1326,10 @@ static int make_dirs(const char *dir)
 }
 
 /*
- * kho.dtb, memmap.txt and what the stage sees on x86 (struct kho_data, as
- * in SETUP_KEXEC_KHO): DIR/kho_data.bin, with the KHO FDT and the scratch
- * table in phys/.
+ * kho.dtb, memmap.txt and the handover descriptor the stage sees
+ * (struct ho_handover's four u64: FDT and scratch address and size, what
+ * the x86 boot data carries): DIR/kho_data.bin, with the KHO FDT and the
+ * scratch table in phys/.
  */
 int gen_write_root(const char *dir, const void *kho, size_t size)
 {
