@@ -44,9 +44,12 @@ static int bzimage_probe(const void *buf, size_t len, struct ld_image *img)
 	return LD_OK;
 }
 
-int ld_x86_target_check(const struct ld_bzimage *bz, const struct ld_fw *fw,
-			char *why, size_t size)
+/* LD_ERR_BZ_NO_5LEVEL when the image cannot run on the system fw describes. */
+static int target_check(const struct ld_image *img, const struct ld_fw *fw, char *why,
+			size_t size)
 {
+	const struct ld_bzimage *bz = ld_x86_bz(img);
+
 	if (fw && fw->la57 && !(bz->xloadflags & LD_XLF_5LEVEL)) {
 		snprintf(why, size, "the running kernel uses 5-level paging (la57) and the "
 			 "kexec keeps it on; xloadflags 0x%04x lack XLF_5LEVEL (0x%04x)",
@@ -54,12 +57,6 @@ int ld_x86_target_check(const struct ld_bzimage *bz, const struct ld_fw *fw,
 		return LD_ERR_BZ_NO_5LEVEL;
 	}
 	return LD_OK;
-}
-
-static int target_check(const struct ld_image *img, const struct ld_fw *fw, char *why,
-			size_t size)
-{
-	return ld_x86_target_check(ld_x86_bz(img), fw, why, size);
 }
 
 static const struct ld_image_type x86_types[] = {

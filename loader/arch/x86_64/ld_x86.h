@@ -109,10 +109,6 @@ struct ld_fw {
 #define LD_SETUP_EFI		4
 #define LD_MAX_E820		128
 
-/* LD_OK, or LD_ERR_BZ_NO_5LEVEL when bz cannot run on the system fw describes. */
-int ld_x86_target_check(const struct ld_bzimage *bz, const struct ld_fw *fw,
-			char *why, size_t size);
-
 /* What goes into the boot_params segment besides the setup header. */
 struct ld_bp_in {
 	const struct ld_bzimage *bz;
