@@ -14,6 +14,8 @@
  * last stage it runs the program and reboots, which ends QEMU (-no-reboot).
  * luo_loader=exec loads with /bin/luo-kexec (kexec_load, loader/) instead
  * of kexec_file_load; luo_kexec_args=a,b,... adds arguments to it.
+ * luo_load_last=1 loads a next kernel in the last stage too, for programs
+ * whose last stage asks for a kexec that must be refused (it never runs).
  *
  * The host decides from these lines on the console:
  *	# luo-vm: stage K of N ...       progress
@@ -219,7 +221,7 @@ static int run_test(const char *prog)
 int main(void)
 {
 	char prog[64], val[64], loader[16] = "file";
-	int rc;
+	int rc, load_last;
 
 	mount_one("devtmpfs", "/dev", "devtmpfs");
 	console_setup();
@@ -238,7 +240,9 @@ int main(void)
 		finish(0, "bad stage %d of %d", stage, stages);
 
 	printf("# luo-vm: stage %d of %d: %s\n", stage, stages, prog);
-	if (stage < stages && (!strcmp(loader, "file") || !strcmp(loader, "exec"))) {
+	load_last = gl_cmdline_get("luo_load_last", val, sizeof(val)) && !strcmp(val, "1");
+	if ((stage < stages || load_last) &&
+	    (!strcmp(loader, "file") || !strcmp(loader, "exec"))) {
 		const char *how = strcmp(loader, "exec") ? "kexec_file_load" : "luo-kexec";
 
 		rc = load_next_kernel(!strcmp(loader, "exec"));

@@ -21,12 +21,14 @@
  *    (as a kernel without THP must): byte-exact, ShmemHugePages 0;
  *  - memfd-order (kernel A writes order 31 into the first entry of "huge"):
  *    "huge" is refused with EINVAL and its 16 MiB are freed, not leaked
- *    (MemFree grows by them during the refused retrieve); "edge" intact;
+ *    (free memory, per-CPU lists included, grows by them during the
+ *    refused retrieve); "edge" intact;
  *  - memfd-no-split with prejump_fault=skip: kernel B refuses "edge" (a
  *    folio past the end of the file) and frees its 5 MiB; "huge" intact;
- *  - memfd-no-split alone (one stage): the old kernel's pre-jump check (the
- *    stage library) refuses the kexec with EBADMSG, the state is normal
- *    again and both memfds are intact.
+ *  - memfd-no-split alone (one stage, luo_load_last=1 so that a kernel is
+ *    loaded): the old kernel's pre-jump check (the stage library) refuses
+ *    the kexec with EBADMSG, the state is normal again and both memfds are
+ *    intact.
  */
 #include <linux/reboot.h>
 #include <sys/syscall.h>
@@ -152,18 +154,21 @@ static int stage1(int luo)
 	return gl_exit_status();
 }
 
-/* Retrieve @token expecting EINVAL; MemFree must grow by @kb meanwhile. */
+/*
+ * Retrieve @token expecting EINVAL; free memory (luo_free_kb(): MemFree and
+ * the per-CPU lists) must grow by @kb meanwhile.
+ */
 static void check_refused(int sfd, uint64_t token, long kb, const char *what,
 			  const char *reason)
 {
-	long before = luo_meminfo("MemFree"), freed;
+	long before = luo_free_kb(), freed;
 	int fd = luo_retrieve(sfd, token);
 
-	freed = luo_meminfo("MemFree") - before;
+	freed = luo_free_kb() - before;
 	gl_ok(fd == -EINVAL, "%s: %s refused with EINVAL (%s)", fault, what,
 	      luo_why(fd < 0 ? fd : 0));
 	gl_ok(luo_klog_count(reason) > 0, "%s: the log says '%s'", fault, reason);
-	gl_ok(freed >= kb - SLACK_KB, "%s: its folios are freed, not leaked (MemFree +%ld kB, want %ld)",
+	gl_ok(freed >= kb - SLACK_KB, "%s: its folios are freed, not leaked (free +%ld kB, want %ld)",
 	      fault, freed, kb);
 }
 
