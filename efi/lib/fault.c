@@ -6,6 +6,9 @@
 #include "internal.h"
 #include "ho/fault.h"
 
+#include <linux/kho/abi/block.h>
+#include <linux/kho/abi/luo.h>
+
 /* An FDT whose header fits size: the only FDTs libfdt is let loose on. */
 static bool fdt_fits(const void *fdt, uint64_t size)
 {
@@ -62,18 +65,16 @@ int ho_fault_fdt_size(struct ho_handover *kd)
 	return HO_OK;
 }
 
-int ho_fault_luo_compatible(const struct ho_phys *r, const struct ho_phys *w,
-			    const struct ho_handover *kd)
+/* The address and size of the KHO root's subtree @name (read through r). */
+static int kho_entry(const struct ho_phys *r, const struct ho_handover *kd,
+		     const char *name, uint64_t *addr, uint64_t *size)
 {
 	const void *root = ho_phys_map(r, kd->fdt_addr, kd->fdt_size);
 	const void *pd = 0, *sz = 0;
-	uint64_t size;
-	char *compat;
-	void *blob;
 	int off = -1, len;
 
 	if (fdt_fits(root, kd->fdt_size))
-		off = fdt_subnode_offset(root, 0, HO_LUO_SUBTREE);
+		off = fdt_subnode_offset(root, 0, name);
 	if (off >= 0) {
 		pd = fdt_getprop(root, off, "preserved-data", &len);
 		pd = len == 8 ? pd : 0;
@@ -82,14 +83,54 @@ int ho_fault_luo_compatible(const struct ho_phys *r, const struct ho_phys *w,
 	}
 	if (!pd || !sz)
 		return HO_ERR_NOT_FOUND;
-	size = ho_get_u64(sz);
-	blob = ho_phys_map(w, ho_get_u64(pd), size);
+	*addr = ho_get_u64(pd);
+	*size = ho_get_u64(sz);
+	return HO_OK;
+}
+
+int ho_fault_luo_compatible(const struct ho_phys *r, const struct ho_phys *w,
+			    const struct ho_handover *kd)
+{
+	uint64_t addr, size;
+	char *compat;
+	void *blob;
+	int len, err;
+
+	err = kho_entry(r, kd, HO_LUO_SUBTREE, &addr, &size);
+	if (err)
+		return err;
+	blob = ho_phys_map(w, addr, size);
 	if (!fdt_fits(blob, size))
 		return HO_ERR_ADDR_UNMAPPED;
 	compat = fdt_getprop_w(blob, 0, "compatible", &len);
 	if (!compat || len < 2)
 		return HO_ERR_NOT_FOUND;
 	compat[0] ^= 0x20;
+	return HO_OK;
+}
+
+int ho_fault_luo_v5_block_count(const struct ho_phys *r,
+				const struct ho_phys *w,
+				const struct ho_handover *kd)
+{
+	const struct luo_ser *ser;
+	struct kho_block_header_ser *hd;
+	uint64_t addr, size, sessions;
+	int err;
+
+	err = kho_entry(r, kd, HO_LUO_V5_ENTRY, &addr, &size);
+	if (err)
+		return err;
+	ser = ho_phys_map(r, addr, sizeof(*ser));
+	if (!ser || size < sizeof(*ser))
+		return HO_ERR_ADDR_UNMAPPED;
+	ho_memcpy(&sessions, &ser->sessions_pa, sizeof(sessions));
+	if (!sessions)
+		return HO_ERR_NOT_FOUND;
+	hd = ho_phys_map(w, sessions, sizeof(*hd));
+	if (!hd)
+		return HO_ERR_ADDR_UNMAPPED;
+	hd->count = 0;
 	return HO_OK;
 }
 

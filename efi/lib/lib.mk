@@ -49,11 +49,13 @@ HO_CC_fuzz = $(FUZZ_CC)
 # libfdt is upstream code: our warnings, minus the ones it trips.
 HO_FDT_WARN := -Wno-sign-compare -Wno-unused-parameter
 
-# luo_v5.c compiles the pinned kernel's own ABI headers
+# luo_v5.c (and fault.c) compile the pinned kernel's own ABI headers
 # (include/linux/kho/abi/luo.h, memfd.h, ...) through the type shim kabi/,
 # which comes first so that those headers' <linux/types.h> etc. are its;
 # the kernel tree is searched last (after the system headers).
 HO_KABI_CFLAGS_luo_v5 = -I$(HO_LIB_DIR)/kabi -idirafter $(LINUX_SRC)/include
+# fault.c: luo-v5's struct luo_ser and kho_block header (one fault class)
+HO_KABI_CFLAGS_fault = $(HO_KABI_CFLAGS_luo_v5)
 HO_KABI_CFLAGS = $(HO_KABI_CFLAGS_$(basename $(notdir $@)))
 
 # $(call ho_variant,name): objects and archives of one variant.

@@ -130,6 +130,9 @@ static void inject_fault(struct ho_handover *kd)
 	case PURG_FAULT_LUO_COMPATIBLE:
 		ho_fault_luo_compatible(&phys, &phys, kd);
 		break;
+	case PURG_FAULT_LUO_V5_BLOCK_COUNT:
+		ho_fault_luo_v5_block_count(&phys, &phys, kd);
+		break;
 	}
 }
 

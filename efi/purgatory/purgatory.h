@@ -85,7 +85,8 @@ struct purg_work {
 	X(SCRATCH_OVERLAP,	3, "second scratch range made equal to the first (HO_ERR_SCRATCH_OVERLAP)") \
 	X(KHO_DATA_SIZE,	4, "handover descriptor in the boot data shortened (HO_ERR_KHO_DATA_SIZE)") \
 	X(LUO_COMPATIBLE,	5, "LUO FDT compatible changed (HO_ERR_BAD_COMPATIBLE)") \
-	X(IMAGE_CHECKSUM,	6, "one kernel byte changed: checksum mismatch, the purgatory stops")
+	X(IMAGE_CHECKSUM,	6, "one kernel byte changed: checksum mismatch, the purgatory stops") \
+	X(LUO_V5_BLOCK_COUNT,	7, "first luo-v5 session block's entry count set to 0 (HO_ERR_BLOCK_COUNT)")
 
 #define PURG_FAULT_ENUM_(name, num, msg) PURG_FAULT_##name = num,
 enum purg_fault { PURG_FAULT_LIST(PURG_FAULT_ENUM_) };
@@ -96,7 +97,7 @@ enum purg_fault { PURG_FAULT_LIST(PURG_FAULT_ENUM_) };
  * the highest number + 1 (a number given twice is an initializer
  * overridden, which -Wextra turns into an error).
  */
-#define PURG_FAULT_COUNT 7
+#define PURG_FAULT_COUNT 8
 #define PURG_FAULT_ONE_(name, num, msg) + 1
 #define PURG_FAULT_IDX_(name, num, msg) [num] = 1,
 _Static_assert(0 PURG_FAULT_LIST(PURG_FAULT_ONE_) == PURG_FAULT_COUNT &&

@@ -8,9 +8,9 @@
  * and the tables generated from the fdt-schema YAML files hold every rule;
  * this file reads files and prints verdicts. Blobs reached through physical
  * addresses (the KHO root's luo-rfc subtree or upstream LUO's luo-v5
- * entry, a memfd file's data, a folio table) are followed only with --phys DIR, which places each file
- * DIR/<address>.bin at its physical address; without it there is no memory
- * behind the addresses. With a memory map, addresses are checked against it.
+ * entry, a memfd file's data, a folio table) are followed only with --phys
+ * (phys.c: a directory of blobs at their addresses, or an image of RAM);
+ * without it there is no memory behind the addresses. With a memory map, addresses are checked against it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +24,7 @@
 
 #include <ho/check.h>
 #include <ho/err.h>
+#include <ho/fault.h>
 #include <ho/schema.h>
 
 #include "luo-fdt.h"
@@ -55,69 +56,13 @@ static const char check_usage[] =
 "                       16384 or 65536 (any power of two in 4K..64K)\n"
 "  --phys DIR           follow physical addresses into DIR/<address>.bin\n"
 "                       files (as written by gen --out-dir)\n"
+"  --phys ram:FILE[@BASE]  ... into an image of RAM from BASE (default 0)\n"
+"                       on, e.g. a QEMU guest's memory-backend-file; a FILE\n"
+"                       phys:ADDR:SIZE is then read from that memory\n"
+"  --test-fault NAME    (tests) damage the handover first, as the purgatory\n"
+"                       does: luo-compatible, luo-v5-block-count\n"
 "  -q, --quiet          print nothing on success\n"
 "Exit status: 0 all valid, 1 one is invalid, 2 usage or I/O error.\n";
-
-void phys_free(struct phys_files *pf)
-{
-	uint32_t i;
-
-	for (i = 0; i < pf->nwin; i++)
-		free(pf->win[i].ptr);
-	free(pf->win);
-	memset(pf, 0, sizeof(*pf));
-}
-
-int phys_read(const char *dir, struct phys_files *pf)
-{
-	char path[4096], addr[64];
-	struct ho_window *w;
-	struct dirent *de;
-	size_t len, size;
-	uint64_t a;
-	void *buf;
-	DIR *d;
-
-	memset(pf, 0, sizeof(*pf));
-	d = opendir(dir);
-	if (!d) {
-		errmsg("%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		len = strlen(de->d_name);
-		if (len < 5 || len >= sizeof(addr) ||
-		    strcmp(de->d_name + len - 4, ".bin"))
-			continue;
-		memcpy(addr, de->d_name, len - 4);
-		addr[len - 4] = '\0';
-		if (parse_u64(addr, &a)) {
-			errmsg("%s/%s: not <address>.bin", dir, de->d_name);
-			goto err;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (read_file(path, &buf, &size))
-			goto err;
-		w = realloc(pf->win, (pf->nwin + 1) * sizeof(*w));
-		if (!w) {
-			free(buf);
-			errmsg("out of memory");
-			goto err;
-		}
-		pf->win = w;
-		pf->win[pf->nwin++] = (struct ho_window){ a, buf, size };
-	}
-	closedir(d);
-	pf->phys.map = ho_phys_window_map;
-	pf->phys.win = pf->win;
-	pf->phys.nwin = pf->nwin;
-	return 0;
-
-err:
-	closedir(d);
-	phys_free(pf);
-	return -1;
-}
 
 /* "FILE: PATH: NAME: message (detail)" on stderr. */
 static void print_report(const char *file, int err,
@@ -129,25 +74,71 @@ static void print_report(const char *file, int err,
 	       rep->detail[0] ? ")" : "");
 }
 
-/*
- * Work buffer for the library's sorts: 16 bytes per preserved range or
- * name, and every range or name costs at least 12 input bytes, so twice the
- * input (the file plus everything --phys holds) is always enough.
- */
 static void *work_alloc(struct ho_env *env, size_t file_size,
 			const struct phys_files *pf)
 {
-	uint64_t total = file_size + (1u << 20);
-	uint32_t i;
-
-	for (i = 0; i < pf->nwin; i++)
-		total += pf->win[i].size;
-	env->work_size = 2 * total;
+	env->work_size = phys_work_size(file_size, pf);
 	env->work = malloc(env->work_size);
 	if (!env->work)
 		errmsg("out of memory (%llu bytes of work buffer)",
 		       (unsigned long long)env->work_size);
 	return env->work;
+}
+
+/*
+ * --test-fault: the stage library's fault classes (ho/fault.h), applied to
+ * the --phys memory before FILE is read, so that a test can show that a
+ * real handover damaged the way the purgatory damages it is refused.
+ */
+static const struct {
+	const char *name;
+	int (*fn)(const struct ho_phys *r, const struct ho_phys *w,
+		  const struct ho_handover *kd);
+} faults[] = {
+	{ "luo-compatible", ho_fault_luo_compatible },
+	{ "luo-v5-block-count", ho_fault_luo_v5_block_count },
+};
+
+static int fault_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(faults); i++)
+		if (!strcmp(faults[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Damage the handover FILE names: a phys:ADDR:SIZE KHO FDT or a kho_data. */
+static int inject(const char *name, const char *file,
+		  const struct phys_files *pf)
+{
+	struct ho_handover kd = { 0 };
+	size_t size;
+	void *buf;
+	int r = phys_spec(file, &kd.fdt_addr, &kd.fdt_size), err;
+
+	if (!r) {
+		if (read_file(file, &buf, &size))
+			return -1;
+		if (size == sizeof(kd))
+			memcpy(&kd, buf, sizeof(kd));
+		free(buf);
+		if (size != sizeof(kd)) {
+			errmsg("%s: --test-fault needs a kho_data or phys:ADDR:SIZE", file);
+			return -1;
+		}
+	} else if (r < 0) {
+		errmsg("%s: expected phys:ADDR:SIZE", file);
+		return -1;
+	}
+	err = faults[fault_find(name)].fn(&pf->phys, &pf->phys, &kd);
+	if (err) {
+		errmsg("%s: --test-fault %s found nothing to damage: %s", file,
+		       name, ho_errname(err));
+		return -1;
+	}
+	return 0;
 }
 
 static int check_kho_data(const void *buf, size_t size,
@@ -221,6 +212,7 @@ int cmd_check(int argc, char **argv)
 		{ "phys", required_argument, NULL, 'p' },
 		{ "schema-only", no_argument, NULL, 's' },
 		{ "page-size", required_argument, NULL, 'P' },
+		{ "test-fault", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -228,7 +220,7 @@ int cmd_check(int argc, char **argv)
 	/* the purgatory's flags (efi/purgatory/purgatory.c): none */
 	struct ho_env env = { .schemas = ho_schemas };
 	const char *memmap_file = NULL, *memmap_dir = NULL, *phys_dir = NULL;
-	const char *file, *compat;
+	const char *file, *compat, *fault = NULL;
 	struct phys_files pf = { 0 };
 	struct ho_memmap mm = { NULL, 0 };
 	struct ho_report rep;
@@ -275,6 +267,13 @@ int cmd_check(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'F':
+			fault = optarg;
+			if (fault_find(fault) < 0) {
+				errmsg("check: unknown --test-fault %s", fault);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -294,6 +293,10 @@ int cmd_check(int argc, char **argv)
 		errmsg("check: --kho-data needs --phys and no --schema-only");
 		return EXIT_USAGE;
 	}
+	if (fault && (!phys_dir || argc - optind != 1)) {
+		errmsg("check: --test-fault needs --phys and one FILE");
+		return EXIT_USAGE;
+	}
 	if (memmap_file && memmap_dir) {
 		errmsg("check: --memmap and --memmap-sysfs exclude each other");
 		return EXIT_USAGE;
@@ -304,7 +307,7 @@ int cmd_check(int argc, char **argv)
 	if (memmap_file || memmap_dir)
 		env.memmap = &mm;
 	if (phys_dir) {
-		if (phys_read(phys_dir, &pf)) {
+		if (phys_open(phys_dir, &pf)) {
 			memmap_free(&mm);
 			return EXIT_USAGE;
 		}
@@ -315,7 +318,11 @@ int cmd_check(int argc, char **argv)
 	rc = EXIT_OK;
 	for (; optind < argc; optind++) {
 		file = argv[optind];
-		if (read_file(file, &fdt, &size)) {
+		if (fault && inject(fault, file, &pf)) {
+			rc = EXIT_USAGE;
+			continue;
+		}
+		if (read_input(file, phys_dir ? &pf : NULL, &fdt, &size)) {
 			rc = EXIT_USAGE;
 			continue;
 		}

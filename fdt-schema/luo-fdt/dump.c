@@ -248,39 +248,31 @@ static void dump_node(const void *fdt, int node, int depth,
  * with the blobs in phys_dir (so the walk cannot leave them).
  */
 static int dump_luo_v5(const char *file, const void *fdt, size_t size,
-		       const char *phys_dir)
+		       struct phys_files *pf)
 {
-	struct phys_files pf;
 	struct ho_env env = { .schemas = ho_schemas };
 	struct ho_report rep;
 	const void *pa;
-	uint64_t total = 2 * (size + (1u << 20)), addr;
-	uint32_t i;
+	uint64_t addr;
 	int node, err, len;
 
-	if (phys_read(phys_dir, &pf))
-		return EXIT_USAGE;
-	for (i = 0; i < pf.nwin; i++)
-		total += 2 * pf.win[i].size;
-	env.phys = &pf.phys;
-	env.work_size = total;
-	env.work = malloc(total);
+	env.phys = &pf->phys;
+	env.work_size = phys_work_size(size, pf);
+	env.work = malloc(env.work_size);
 	err = env.work ? ho_kho_check(fdt, size, &env, &rep) : HO_ERR_WORK_SPACE;
 	free(env.work);
 	if (err) {
 		errmsg("%s: %s%s%s: %s (%s)", file, rep.path,
 		       rep.path[0] ? ": " : "", ho_errname(err),
 		       ho_strerror(err), rep.detail);
-		phys_free(&pf);
 		return EXIT_INVALID;
 	}
 	node = fdt_subnode_offset(fdt, 0, HO_LUO_V5_ENTRY);
 	pa = node >= 0 ? fdt_getprop(fdt, node, "preserved-data", &len) : NULL;
 	if (pa && len == sizeof(addr)) {
 		memcpy(&addr, pa, sizeof(addr));
-		dump_v5(&pf.phys, addr);
+		dump_v5(&pf->phys, addr);
 	}
-	phys_free(&pf);
 	return EXIT_OK;
 }
 
@@ -293,6 +285,7 @@ int cmd_dump(int argc, char **argv)
 	};
 	const struct ho_schema *schema;
 	const char *compat, *phys_dir = NULL;
+	struct phys_files pf = { 0 };
 	struct ho_report rep;
 	void *fdt;
 	size_t size;
@@ -306,8 +299,9 @@ int cmd_dump(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: " PROG " dump [--phys DIR] FILE\n"
-			       "Print the FDT in FILE ('-' for stdin) as a tree "
-			       "with decoded values. With --phys\n(as in check), "
+			       "Print the FDT in FILE ('-' for stdin, phys:ADDR:SIZE "
+			       "with --phys) as a tree\nwith decoded values. With --phys "
+			       "DIR or ram:FILE[@BASE] (as in check), "
 			       "a KHO root's upstream LUO (luo-v5) entry is "
 			       "checked and its\nsessions, files, tokens, memfd "
 			       "sizes and FLBs printed.\n");
@@ -321,8 +315,12 @@ int cmd_dump(int argc, char **argv)
 		errmsg("dump: expected one FILE (try dump --help)");
 		return EXIT_USAGE;
 	}
-	if (read_file(argv[optind], &fdt, &size))
+	if (phys_dir && phys_open(phys_dir, &pf))
 		return EXIT_USAGE;
+	if (read_input(argv[optind], phys_dir ? &pf : NULL, &fdt, &size)) {
+		phys_free(&pf);
+		return EXIT_USAGE;
+	}
 
 	err = ho_fdt_check(fdt, size, &rep);
 	if (err) {
@@ -330,6 +328,7 @@ int cmd_dump(int argc, char **argv)
 		       rep.path[0] ? ": " : "", ho_errname(err),
 		       ho_strerror(err), rep.detail);
 		free(fdt);
+		phys_free(&pf);
 		return EXIT_INVALID;
 	}
 	compat = fdt_getprop(fdt, 0, "compatible", &len);
@@ -346,7 +345,8 @@ int cmd_dump(int argc, char **argv)
 	printf(" */\n");
 	dump_node(fdt, 0, 0, schema ? schema->root : NULL, schema);
 	err = phys_dir && !strcmp(compat, HO_KHO_COMPATIBLE) ?
-	      dump_luo_v5(argv[optind], fdt, size, phys_dir) : EXIT_OK;
+	      dump_luo_v5(argv[optind], fdt, size, &pf) : EXIT_OK;
 	free(fdt);
+	phys_free(&pf);
 	return err;
 }

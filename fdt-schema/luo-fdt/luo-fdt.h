@@ -36,16 +36,28 @@ int read_file(const char *path, void **buf, size_t *size);
 /* buf to path (or "-" for stdout); 0 or -1 (message printed). */
 int write_file(const char *path, const void *buf, size_t size);
 
-/* Physical memory made of files: DIR/<address>.bin, one window each. */
+/*
+ * Physical memory (phys.c): files DIR/<address>.bin, one window each, or
+ * one RAM image mapped copy-on-write (ram, ram_size).
+ */
 struct phys_files {
 	struct ho_phys phys;
 	struct ho_window *win;
 	uint32_t nwin;
+	void *ram;
+	size_t ram_size;
 };
 
-/* check.c: read DIR (0 or -1, message printed); free what it read. */
-int phys_read(const char *dir, struct phys_files *pf);
+/* --phys DIR or ram:FILE[@BASE]: 0 or -1 (message printed); and free it. */
+int phys_open(const char *spec, struct phys_files *pf);
 void phys_free(struct phys_files *pf);
+/* FILE "phys:ADDR:SIZE": 1 and the two numbers; 0 another name; -1 bad. */
+int phys_spec(const char *file, uint64_t *addr, uint64_t *size);
+/* Bytes of library work buffer for a file of file_size with pf behind it. */
+uint64_t phys_work_size(size_t file_size, const struct phys_files *pf);
+/* An input FILE: read_file(), or a copy of phys:ADDR:SIZE out of pf. */
+int read_input(const char *file, const struct phys_files *pf, void **buf,
+	       size_t *size);
 
 /* gen.c: DIR/phys/<addr>.bin, and the KHO root with what goes with it. */
 int gen_write_phys(const char *dir, uint64_t addr, const void *buf,

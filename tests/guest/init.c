@@ -14,6 +14,8 @@
  * last stage it runs the program and reboots, which ends QEMU (-no-reboot).
  * luo_loader=exec loads with /bin/luo-kexec (kexec_load, loader/) instead
  * of kexec_file_load; luo_kexec_args=a,b,... adds arguments to it.
+ * luo_next_drop=<word> leaves that word off the next kernel's command line
+ * (e.g. luo_next_drop=liveupdate=on boots the next kernel with LUO off).
  * luo_load_last=1 loads a next kernel in the last stage too, for programs
  * whose last stage asks for a kexec that must be refused (it never runs).
  *
@@ -85,10 +87,13 @@ static void __attribute__((noreturn)) finish(int pass, const char *fmt, ...)
 		pause();
 }
 
-/* The current command line without luo_stage=, plus luo_stage=<next>. */
+/*
+ * The current command line without luo_stage= (and without the word that
+ * luo_next_drop=<word> names), plus luo_stage=<next>.
+ */
 static int next_cmdline(char *out, size_t len, int next)
 {
-	char line[CMDLINE_MAX], *tok, *save = NULL;
+	char line[CMDLINE_MAX], drop[64] = "", *tok, *save = NULL;
 	size_t used = 0;
 	FILE *f = fopen("/proc/cmdline", "r");
 
@@ -98,9 +103,10 @@ static int next_cmdline(char *out, size_t len, int next)
 		return -EIO;
 	}
 	fclose(f);
+	gl_cmdline_get("luo_next_drop", drop, sizeof(drop));
 	out[0] = '\0';
 	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
-		if (strncmp(tok, "luo_stage=", 10) == 0)
+		if (strncmp(tok, "luo_stage=", 10) == 0 || (drop[0] && !strcmp(tok, drop)))
 			continue;
 		used += snprintf(out + used, used < len ? len - used : 0, "%s ", tok);
 	}

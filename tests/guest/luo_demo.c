@@ -14,6 +14,9 @@
  * itself with luo-kexec while it holds /dev/liveupdate, first one that
  * cannot read the memfd (/boot/bzImage-ours-nomemfd: refused, nothing
  * loaded, the memfd checked again), then the real one with the handover.
+ * luo_demo_capture: stage 1 also prints where the outgoing KHO FDT lies,
+ * "# capture: kho-fdt ADDR SIZE" (tests/vm/capture.sh stops the guest in the
+ * purgatory and checks that handover in the guest's RAM).
  */
 #include "luo_common.h"
 
@@ -65,6 +68,20 @@ static int demo_load(int mfd, size_t bytes, const char *h)
 		     luo_kexec_loaded()) ? 0 : 1;
 }
 
+/*
+ * luo_demo_capture: where the outgoing KHO FDT lies (patch 0003's
+ * /sys/kernel/kho/out), for the host to read it out of the guest's RAM once
+ * the purgatory has stopped (tests/vm/capture.sh).
+ */
+static void print_capture(void)
+{
+	char a[32], l[32];
+
+	luo_read_line("/sys/kernel/kho/out/fdt_phys", a, sizeof(a));
+	luo_read_line("/sys/kernel/kho/out/fdt_len", l, sizeof(l));
+	printf("# capture: kho-fdt %s %s\n", a, l);
+}
+
 static int stage1(size_t bytes, int skip)
 {
 	char h[LUO_HEX];
@@ -105,6 +122,8 @@ static int stage1(size_t bytes, int skip)
 	}
 	if (gl_cmdline_get("luo_demo_loader", NULL, 0) && demo_load(mfd, bytes, h))
 		return 1;
+	if (gl_cmdline_get("luo_demo_capture", NULL, 0))
+		print_capture();
 	/* The session lives as long as its fd: keep it open until the kexec. */
 	err = luo_hold_sessions();
 	return gl_ok(!err, "session held open until the kexec: %s", luo_why(err)) ? 0 : 1;

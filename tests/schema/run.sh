@@ -284,6 +284,80 @@ rc=$?
 [ "$rc" -eq 1 ] && [[ "$out" == *HO_ERR_FOLIO_FLAGS* ]]
 expect "dump --phys of a defective luo-v5 handover fails with its error" $? "exit $rc" "$out"
 
+# The purgatory's fault classes on a whole handover (check --test-fault,
+# ho/fault.h): a luo-v5 one refused with its error, a luo-rfc one too; the
+# same fault on a handover without that LUO damages nothing (usage error).
+echo "# check --test-fault"
+while IFS='|' read -r h fault want; do
+	out=$("$LUO_FDT_SAN" check --memmap "$T/h-$h/memmap.txt" --phys "$T/h-$h/phys" \
+		--test-fault "$fault" --kho-data "$T/h-$h/kho_data.bin" 2>&1)
+	rc=$?
+	if [ "$want" = usage ]; then
+		[ $rc -eq 2 ] && [[ "$out" == *"found nothing to damage"* ]]
+	else
+		failed_with "$want"
+	fi
+	expect "$h with --test-fault $fault: $want" $? "exit $rc" "$out"
+done <<'FAULTS'
+v5|luo-v5-block-count|HO_ERR_BLOCK_COUNT
+v5-many|luo-v5-block-count|HO_ERR_BLOCK_COUNT
+default|luo-compatible|HO_ERR_BAD_COMPATIBLE
+default|luo-v5-block-count|usage
+v5-no-files|luo-v5-block-count|usage
+FAULTS
+
+# --phys ram:FILE@BASE with a phys:ADDR:SIZE input: the gen handover laid
+# out in one RAM image (what tests/vm/capture.sh reads from a guest) gives
+# the same verdicts as the directory of blobs.
+echo "# check --phys ram:"
+ram_image() {	# ram_image DIR IMAGE: prints BASE and the KHO FDT's phys:ADDR:SIZE
+	python3 - "$1" "$2" <<'PY'
+import os, struct, sys
+d, img = sys.argv[1], sys.argv[2]
+blobs = {int(f[:-4], 16): open(os.path.join(d, "phys", f), "rb").read()
+         for f in os.listdir(os.path.join(d, "phys")) if f.endswith(".bin")}
+base = min(blobs) & ~0xfffff
+end = max(a + len(b) for a, b in blobs.items())
+with open(img, "wb") as f:
+    f.truncate(end - base)
+    for a, b in blobs.items():
+        f.seek(a - base)
+        f.write(b)
+fdt, size = struct.unpack("<QQ", open(os.path.join(d, "kho_data.bin"), "rb").read(16))
+print("%#x phys:%#x:%#x" % (base, fdt, size))
+PY
+}
+for h in v5 default; do
+	read -r base spec < <(ram_image "$T/h-$h" "$T/ram-$h")
+	out=$("$LUO_FDT_SAN" check --require-luo-any --phys "ram:$T/ram-$h@$base" "$spec" 2>&1)
+	expect "$h as a RAM image ($spec): valid" $? "$out"
+	out=$("$LUO_FDT_SAN" dump --phys "ram:$T/ram-$h@$base" "$spec" 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] && { [ $h != v5 ] || [[ "$out" == *'session 1: "gen-session-1", 2 files'* ]]; }
+	expect "$h as a RAM image: dump" $? "exit $rc" "$out"
+done
+read -r base spec < <(ram_image "$T/h-v5" "$T/ram-v5")
+cp "$T/ram-v5" "$T/ram-v5.orig"
+out=$("$LUO_FDT_SAN" check --require-luo-v5 --phys "ram:$T/ram-v5@$base" \
+	--test-fault luo-v5-block-count "$spec" 2>&1)
+rc=$?
+failed_with HO_ERR_BLOCK_COUNT
+expect "v5 as a RAM image, --test-fault luo-v5-block-count: HO_ERR_BLOCK_COUNT" $? "exit $rc" "$out"
+cmp -s "$T/ram-v5" "$T/ram-v5.orig"
+expect "--test-fault damages a copy-on-write map, not the RAM image file" $? "image changed"
+out=$("$LUO_FDT_SAN" check --phys "ram:$T/ram-v5@$base" "phys:0x10:0" 2>&1)
+rc=$?
+[ $rc -eq 2 ] && [[ "$out" == *"expected phys:ADDR:SIZE"* ]]
+expect "phys:ADDR:0 is a usage error" $? "exit $rc" "$out"
+out=$("$LUO_FDT_SAN" check --phys "ram:$T/no-such-image@0" "phys:0x1000:0x100" 2>&1)
+rc=$?
+[ $rc -eq 2 ]
+expect "a missing RAM image is a usage error" $? "exit $rc" "$out"
+out=$("$LUO_FDT_SAN" check --phys "ram:$T/ram-v5@$base" "phys:0x10:0x100" 2>&1)
+rc=$?
+[ $rc -eq 2 ] && [[ "$out" == *"no memory behind it"* ]]
+expect "phys: below the RAM image's base is a usage error" $? "exit $rc" "$out"
+
 # The receiving kernel's page size (check --page-size, struct ho_env
 # page_size): gen's layout is made of 4 KiB pages, so a 4 KiB kernel takes
 # it and a 64 KiB one cannot: its radix tree pages are 64 KiB, and gen

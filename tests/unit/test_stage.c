@@ -1344,6 +1344,7 @@ enum fault_fn {
 	F_SCRATCH_OVERLAP_ONE_ROOM, F_SCRATCH_OVERLAP_ONE_FULL, F_FDT_SIZE,
 	F_LUO_COMPATIBLE, F_SEGMENT_OUTSIDE, F_FDT_MAGIC_UNMAPPED,
 	F_LUO_COMPATIBLE_UNMAPPED,
+	F_LUO_V5_ABSENT,
 };
 
 static void *map_none(const struct ho_phys *p, uint64_t addr, uint64_t size)
@@ -1377,6 +1378,8 @@ static void run_fault_cases(void)
 		  "fdt magic, nothing writable: nothing damaged" },
 		{ F_LUO_COMPATIBLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, HO_OK,
 		  "luo compatible, blob not writable: nothing damaged" },
+		{ F_LUO_V5_ABSENT, HO_ERR_NOT_FOUND, HO_OK,
+		  "luo-v5 block count, no LUO entry: nothing damaged" },
 	};
 	const struct ho_phys none = { .map = map_none };
 	struct ho_handover kd;
@@ -1432,6 +1435,10 @@ static void run_fault_cases(void)
 			break;
 		case F_LUO_COMPATIBLE_UNMAPPED:
 			ret = ho_fault_luo_compatible(&hb.phys, &none, &kd);
+			break;
+		case F_LUO_V5_ABSENT:
+			ret = ho_fault_luo_v5_block_count(&hb.phys, &hb.phys,
+							  &kd);
 			break;
 		}
 		err = ho_check_handover(&kd, hb.seg, hb.nseg, &hb.env, &r);

@@ -29,3 +29,11 @@ VM_VARIANTS_thp = $(sort $(shell awk '!/^\#/ && NF {print $$2}' $(TOP)/tests/vm/
 check-vm-thp: $(addprefix vm-image-,$(VM_VARIANTS_thp))
 	@mkdir -p $(B)/vm/logs
 	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-thp
+
+# The real handover Linux's own LUO writes, captured from the guest's RAM
+# and checked by luo-fdt on the host (tests/vm/capture.sh, issue 17).
+CHECK_SUITES += vm-capture
+.PHONY: check-vm-capture
+check-vm-capture: vm-image-upstream vm-image-arm64-upstream $(B)/bin/luo-fdt
+	@mkdir -p $(B)/vm/logs
+	@$(TOP)/tests/vm/capture.sh

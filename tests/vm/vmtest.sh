@@ -18,7 +18,9 @@
 #            also requires a log line matching <ERE> (lines that echo the
 #            command line are not searched), e.g. a kernel message of the
 #            old kernel just before the jump; vm_mem=SIZE sets QEMU's -m
-#            (default 1G) and is not passed to the kernel
+#            (default 1G) and vm_ramfile=PATH backs the guest RAM with the
+#            host file PATH; vm_stop_on=<ERE> ends the run as a pass when a
+#            serial line matches; none of them is passed to the kernel
 #
 # Options: --timeout S (default: 60 + 60 per stage, doubled under TCG),
 #          --log FILE (default build/vm/logs/NAME.log), --quiet,
@@ -50,9 +52,19 @@ shift 6
 append="$*"
 # vm_mem=SIZE in the append words sets QEMU's -m (default 1G) and stays off
 # the kernel command line.
-mem=1G
-for w in $append; do [[ $w == vm_mem=* ]] && mem=${w#vm_mem=}; done
-append=$(printf '%s\n' $append | grep -v '^vm_mem=' | tr '\n' ' ' | sed 's/ $//')
+# vm_ramfile=PATH backs the guest's RAM with the file PATH (QEMU's
+# memory-backend-file, shared), so that the host can read what the guest
+# left in memory after QEMU exits (tests/vm/capture.sh).
+# vm_stop_on=<ERE> stops QEMU as soon as a serial line matches <ERE> (for
+# a guest that halts on purpose, e.g. the purgatory's checksum stop) and
+# then counts as a pass; a timeout without such a line fails.
+mem=1G ramfile= stopre=
+for w in $append; do
+	[[ $w == vm_mem=* ]] && mem=${w#vm_mem=}
+	[[ $w == vm_ramfile=* ]] && ramfile=${w#vm_ramfile=}
+	[[ $w == vm_stop_on=* ]] && stopre=${w#vm_stop_on=}
+done
+append=$(printf '%s\n' $append | grep -v '^vm_mem=\|^vm_ramfile=\|^vm_stop_on=' | tr '\n' ' ' | sed 's/ $//')
 
 img="$top/build/vm/$variant"
 [ -f "$img/bzImage" ] && [ -f "$img/initramfs.cpio" ] ||
@@ -85,6 +97,8 @@ fi
 qemu+=(-accel "$accel" -m "$mem" -smp 2 -nographic -no-reboot
 	-serial "file:$logf" -monitor none -display none -nodefaults
 	-kernel "$img/bzImage" -initrd "$img/initramfs.cpio" -append "$cmdline")
+[ -z "$ramfile" ] || qemu+=(-object "memory-backend-file,id=ram0,size=$mem,mem-path=$ramfile,share=on"
+	-machine memory-backend=ram0)
 if [ $arch = arm64 ]; then :
 elif [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
 [ $arch = arm64 ] || qemu+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
@@ -116,6 +130,21 @@ boot_once() {
 		timeout --foreground -k 5 "$timeout_s" "${qemu[@]/#file:$logf/stdio}" </dev/null \
 			2>"$logf.qemu" | "$top/tests/vm/serial-stamp.py" "$logf" "$stampf"
 		qrc=${PIPESTATUS[0]}
+	elif [ -n "$stopre" ]; then
+		: >"$logf"
+		timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1 &
+		local qpid=$! i
+		for ((i = 0; i < 10 * timeout_s; i++)); do
+			kill -0 $qpid 2>/dev/null || break
+			if tr -d '\r' <"$logf" | grep -qE -- "$stopre"; then
+				kill $qpid 2>/dev/null
+				stopped=1
+				break
+			fi
+			sleep 0.1
+		done
+		wait $qpid
+		qrc=$?
 	else
 		timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1
 		qrc=$?
@@ -132,7 +161,7 @@ boot_stalled() {
 	[ -n "$banner" ] && [ "${stage:-0}" -lt "$banner" ]
 }
 
-start=$(date +%s.%N)
+start=$(date +%s.%N) stopped=
 boot_once
 if { [ $qrc = 124 ] || [ $qrc = 137 ]; } && boot_stalled; then
 	# Once, visibly: the result line says so and the stalled log is kept.
@@ -148,7 +177,11 @@ secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
 # The guest's verdict, from the log (CRs stripped).
 clean=$(tr -d '\r' < "$logf")
 verdict=fail reason=
-if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+if [ "$stopped" = 1 ]; then
+	verdict=pass
+elif [ -n "$stopre" ]; then
+	reason="no serial line matched vm_stop_on '$stopre' (qemu exit $qrc)"
+elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
 	reason="timeout after ${timeout_s}s"
 elif grep -qx "luo-vm: PASS stages=$stages" <<<"$clean"; then
 	if grep -qE '^not ok [0-9]+' <<<"$clean"; then

@@ -54,6 +54,16 @@ int ho_fault_luo_compatible(const struct ho_phys *r, const struct ho_phys *w,
 			    const struct ho_handover *kd);
 
 /*
+ * Upstream LUO (luo-v5): the entry count of the first session block set to
+ * 0: HO_ERR_BLOCK_COUNT. The KHO FDT and struct luo_ser are read through r,
+ * the block header written through w. HO_ERR_NOT_FOUND without a "LUO"
+ * entry or without sessions.
+ */
+int ho_fault_luo_v5_block_count(const struct ho_phys *r,
+				const struct ho_phys *w,
+				const struct ho_handover *kd);
+
+/*
  * The first kexec segment moved just past the highest scratch range (size
  * len): HO_ERR_SEGMENT_OUTSIDE_SCRATCH. The scratch table is read through r.
  */
