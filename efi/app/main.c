@@ -19,10 +19,10 @@
  *      anything is placed;
  *   4. accepted: place() finds the fixed ranges (files reached by address,
  *      scratch, the map page, every preserved block) free, or moves the
- *      whole handover by one offset so they are (stage_rebase()); the files
+ *      whole handover by one offset so they are (ho_handover_rebase()); the files
  *      are copied to their addresses (AllocateAddress, EfiLoaderData, so
  *      Linux sees RAM), scratch and blocks allocated, KHO's preserved-memory
- *      map (the bundle's tree, or rebuilt by stage_tree_rebuild() after
+ *      map (the bundle's tree, or rebuilt by ho_preserved_tree_rebuild() after
  *      a move) proven by the library, the KHO FDT and scratch table handed
  *      over the arch's way (x86: one setup_data entry), each step checked again;
  *      rejected: one line with the error name, node path and detail, the
@@ -36,7 +36,7 @@
  */
 #include "app.h"
 #include "initrd.h"
-#include "walk.h"
+#include <ho/preserved.h>
 
 #define CFG_PATH	"\\luo-stage.cfg"
 #define CFG_MAX		(64u << 10)	/* bytes of config */
@@ -1030,7 +1030,7 @@ static EFI_STATUS alloc_uncovered(struct app *a, struct bundle *b,
 }
 
 /*
- * A zeroed page for a rebuilt tree (stage_tree_rebuild), from chunks of
+ * A zeroed page for a rebuilt tree (ho_preserved_tree_rebuild), from chunks of
  * doubling size, each behind its own window so that the library's check
  * reaches it.
  */
@@ -1077,7 +1077,7 @@ static int place_block(void *ctx, uint64_t phys, uint32_t order,
  * Where the checked handover goes: every fixed range (placed files, scratch,
  * the map page, every preserved block) free in the firmware's map at the
  * handover's own addresses, or the whole handover moved by one offset
- * (stage_rebase) so that it is. Then the files are copied to their
+ * (ho_handover_rebase) so that it is. Then the files are copied to their
  * addresses (the windows follow). A failure is a rejection in b->rep.
  */
 static void place(struct bundle *b)
@@ -1097,10 +1097,10 @@ static void place(struct bundle *b)
 		err = need_add(&nd, b->ext[i].addr, b->ext[i].size) ? HO_ERR_NO_SPACE : 0;
 	for (i = 0; sc && !err && i < b->kd.scratch_size / sizeof(*sc); i++)
 		err = need_add(&nd, sc[i].addr, sc[i].size) ? HO_ERR_NO_SPACE : 0;
-	if (!err && !stage_map_page(&b->kd, &b->phys, &map) && map)
+	if (!err && !ho_preserved_map_root(&b->kd, &b->phys, &map) && map)
 		err = need_add(&nd, map, PAGE) ? HO_ERR_NO_SPACE : 0;
 	if (!err)
-		err = stage_walk_preserved(&b->kd, &b->phys, need_block, &nd, &b->rep);
+		err = ho_preserved_walk(&b->kd, &b->phys, need_block, &nd, &b->rep);
 	if (!err && EFI_ERROR(free_ranges(&fr, &nf)))
 		err = HO_ERR_NO_SPACE;
 	if (err) {
@@ -1113,7 +1113,7 @@ static void place(struct bundle *b)
 		goto out;
 	}
 	if (delta) {
-		err = stage_rebase(&b->kd, &b->phys, delta, &b->rep);
+		err = ho_handover_rebase(&b->kd, &b->phys, delta, &b->rep);
 		if (err) {
 			b->rep.err = err;
 			goto out;
@@ -1198,12 +1198,12 @@ static void make_real(struct app *a, struct bundle *b,
 					      HO_ERR_SCRATCH_OUTSIDE_RAM)))
 			return;
 	}
-	if (!stage_map_page(&b->kd, &b->phys, &map) && map) {
+	if (!ho_preserved_map_root(&b->kd, &b->phys, &map) && map) {
 		if (EFI_ERROR(alloc_uncovered(a, b, map, PAGE,
 					      "preserved-memory-map",
 					      HO_ERR_ADDR_OUTSIDE_RAM)))
 			return;
-		err = stage_walk_preserved(&b->kd, &b->phys, place_block, &c,
+		err = ho_preserved_walk(&b->kd, &b->phys, place_block, &c,
 					   &b->rep);
 		if (err) {
 			b->rep.err = err;
@@ -1218,7 +1218,7 @@ static void make_real(struct app *a, struct bundle *b,
 	if (map && b->moved) {
 		UINT64 n;
 
-		err = stage_tree_rebuild(&b->kd, &b->phys, radix_page, &c, &n,
+		err = ho_preserved_tree_rebuild(&b->kd, &b->phys, radix_page, &c, &n,
 					 &b->rep);
 		if (err) {
 			b->rep.err = err;
@@ -1303,8 +1303,14 @@ static void say_verdict(const struct bundle *b, const char *head,
 
 static void dump_line(void *ctx, const char *line)
 {
+	char buf[300];
+	struct ho_sbuf sb;
+
 	(void)ctx;
-	app_say(line);
+	ho_sb_init(&sb, buf, sizeof(buf));
+	ho_sb_puts(&sb, "luo-stage: dump: ");
+	ho_sb_puts(&sb, line);
+	app_say(buf);
 }
 
 static const char *efi_type_name(UINT32 t)
@@ -1337,7 +1343,7 @@ static void dump_efi_overlaps(const struct bundle *b)
 
 	if (!map)
 		return;
-	stage_map_page(&b->kd, &b->phys, &mp);
+	ho_preserved_map_root(&b->kd, &b->phys, &mp);
 	for (j = 0; j < b->n + nsc + 1 && lines < 64; j++) {
 		UINT64 a, sz;
 		const char *what;
@@ -1398,7 +1404,7 @@ static EFI_STATUS dump(struct app *a)
 	if (!EFI_ERROR(st))
 		st = memmap_from_efi(&mm, &ranges);
 	if (!EFI_ERROR(st)) {
-		stage_dump(&b.kd, &b.phys, &mm, DUMP_LINES, dump_line, NULL);
+		ho_handover_dump(&b.kd, &b.phys, &mm, DUMP_LINES, dump_line, NULL);
 		dump_efi_overlaps(&b);
 		b.rep.err = check(&b.kd, &b.phys, &mm, &b.rep);
 		if (b.rep.err)

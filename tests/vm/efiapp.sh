@@ -69,7 +69,7 @@
 # and initrd of build/vm/arm64-ours. luo-fdt gen lays a bundle out for a
 # 1 GiB q35 guest (RAM from 0); arm64 virt's RAM starts at 1 GiB, so every
 # bundle (pattern pages included) is moved by +1 GiB on the host first
-# (build/efi/test_app move: stage_rebase, the tree rebuilt); a defect row's
+# (build/efi/test_app move: ho_handover_rebase, the tree rebuilt); a defect row's
 # expected error is still the purgatory's verdict on the unmoved bundle.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -132,6 +132,8 @@ done
 [[ $stages =~ ^[1-9]$ ]] || die "stages=$stages: 1 to 9 kernels"
 # A kexec under TCG: about a minute more per kernel.
 timeout_s=$((timeout_s + 120 * (stages - 1)))
+# mode=check reads every bundle of \bundles (~80) through the firmware.
+[ "$cfg" != check ] || timeout_s=$((timeout_s + 240))
 
 # The handover bundle.
 esp="$work/esp"
