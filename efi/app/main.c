@@ -41,7 +41,7 @@
 #define CFG_PATH	"\\luo-stage.cfg"
 #define CFG_MAX		(64u << 10)	/* bytes of config */
 #define LINE_MAX	(APP_CMDLINE_MAX + 16)
-#define BLOBS_MAX	4096u		/* files in a bundle's phys/ */
+#define BLOBS_MAX	16384u		/* files in a bundle's phys/ */
 #define READ_CHUNK	(1u << 20)
 #define WORK_START	(1ull << 20)	/* check work buffer, doubled as needed */
 #define WORK_MAX	(256ull << 20)
@@ -627,7 +627,7 @@ static EFI_STATUS list_blobs(struct app *a, struct bundle *b,
 
 			if (cap >= BLOBS_MAX) {
 				st = app_fail(EFI_OUT_OF_RESOURCES,
-					      "handover: more than 4096 files in phys/");
+					      "handover: more than 16384 files in phys/");
 				goto out;
 			}
 			cap = cap ? 2 * cap : 64;

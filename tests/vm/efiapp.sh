@@ -346,7 +346,7 @@ if [ "$cfg" = check ]; then
 			got[$b]=$(grep -oE 'handover rejected: HO_ERR_[A-Z0-9_]+' <<<"$l" | cut -d' ' -f3) ;;
 		*) got[$b]="input-error" ;;
 		esac
-	done < <(grep -E '^luo-stage: check [^ ]+: ' <<<"$clean")
+	done < <(grep -E '^luo-stage: check [^ ]+: ' <<<"$clean" | grep -v '^luo-stage: check done: ')
 	diffs=() nok=0
 	for b in $(printf '%s\n' "${!want[@]}" | sort); do
 		if [ "${got[$b]-none}" = "${want[$b]}" ]; then
