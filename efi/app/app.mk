@@ -57,7 +57,7 @@ ALL_TARGETS += $(LUO_STAGE_EFI)
 efi-app: $(LUO_STAGE_EFI)
 
 # VM tests of the app under OVMF (tests/vm/cases-efi, tests/vm/efiapp.sh):
-# suite efi-app of make check (15 rows, ~3 min under TCG).
+# suite efi-app of make check (19 rows, ~6 min under TCG with two VMs at once).
 .PHONY: check-efi-app
 CHECK_SUITES += efi-app
 check-efi-app: $(LUO_STAGE_EFI) $(B)/bin/luo-fdt vm-image-ours
@@ -158,7 +158,7 @@ endif
 efi-app-arm64: $(LUO_STAGE_EFI_A64)
 
 # The arm64 rows under AAVMF (tests/vm/cases-efi-arm64; EFI_ARCH=arm64 of
-# tests/vm/efiapp.sh): suite efi-app-arm64 of make check (7 rows, ~85 s
+# tests/vm/efiapp.sh): suite efi-app-arm64 of make check (9 rows, ~2 min
 # under TCG).
 .PHONY: check-efi-app-arm64
 CHECK_SUITES += efi-app-arm64
