@@ -28,7 +28,7 @@ struct app_alloc {
 	enum app_group group;
 };
 
-enum app_mode { MODE_BOOT, MODE_DUMP };
+enum app_mode { MODE_BOOT, MODE_DUMP, MODE_CHECK };
 
 struct app_cfg {
 	char kernel[APP_PATH_MAX];

@@ -3,8 +3,9 @@
 #
 #   $(B)/efi/luo-stage.efi   the application (PE32+, EFI subsystem 10)
 #
-# walk.c and initrd.c include no EFI header: they build with the stage
-# library's freestanding PIC flags. main.c and boot_x86.c build against
+# initrd.c includes no EFI header: it builds with the stage library's
+# freestanding PIC flags (the handover walk, move and dump are the
+# library's: ho/preserved.h). main.c and boot_x86.c build against
 # gnu-efi 3.0.15 (Debian gnu-efi) with its calling-convention wrappers.
 
 include $(TOP)/efi/lib/lib.mk
@@ -23,7 +24,7 @@ APP_EFI_CFLAGS = -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin \
 	-DEFI_FUNCTION_WRAPPER -I$(GNUEFI_INC) -I$(GNUEFI_INC)/x86_64 \
 	-I$(GNUEFI_INC)/protocol $(HO_CFLAGS)
 
-APP_PURE := walk initrd
+APP_PURE := initrd
 APP_EFI := main boot_x86
 APP_OBJS := $(APP_PURE:%=$(APP_B)/%.o) $(APP_EFI:%=$(APP_B)/%.o) \
 	$(APP_B)/ho_schema_tables.o
@@ -56,14 +57,14 @@ ALL_TARGETS += $(LUO_STAGE_EFI)
 efi-app: $(LUO_STAGE_EFI)
 
 # VM tests of the app under OVMF (tests/vm/cases-efi, tests/vm/efiapp.sh):
-# suite efi-app of make check (15 rows, ~3 min under TCG).
+# suite efi-app of make check (19 rows, ~6 min under TCG with two VMs at once).
 .PHONY: check-efi-app
 CHECK_SUITES += efi-app
 check-efi-app: $(LUO_STAGE_EFI) $(B)/bin/luo-fdt vm-image-ours
 	@mkdir -p $(B)/vm/logs
 	@VM_RUNNER=$(TOP)/tests/vm/efiapp.sh $(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-efi
 
-# Host tests of walk.c, initrd.c and dtb_arm64.c (ASan + UBSan), with
+# Host tests of ho/preserved.h, initrd.c and dtb_arm64.c (ASan + UBSan), with
 # luo-fdt gen bundles: make check-unit-efi-app.
 APP_TEST := $(B)/efi/test_app
 $(APP_TEST): $(APP_DIR)/test_app.c $(APP_PURE:%=$(APP_DIR)/%.c) $(APP_DIR)/dtb_arm64.c $(wildcard $(APP_DIR)/*.h) \
@@ -108,7 +109,7 @@ HO_VCFLAGS_free-pic-arm64 = -std=c11 -O2 -g $(WARN) -ffreestanding -fno-builtin 
 	-fno-stack-protector -mgeneral-regs-only -nostdlib -fpic -fshort-wchar
 $(eval $(call ho_variant,free-pic-arm64))
 
-APP_PURE_A64 := walk initrd dtb_arm64
+APP_PURE_A64 := initrd dtb_arm64
 APP_EFI_A64 := main boot_arm64
 APP_OBJS_A64 := $(APP_PURE_A64:%=$(APP_B_A64)/%.o) $(APP_EFI_A64:%=$(APP_B_A64)/%.o) \
 	$(APP_B_A64)/ho_schema_tables.o
@@ -157,7 +158,7 @@ endif
 efi-app-arm64: $(LUO_STAGE_EFI_A64)
 
 # The arm64 rows under AAVMF (tests/vm/cases-efi-arm64; EFI_ARCH=arm64 of
-# tests/vm/efiapp.sh): suite efi-app-arm64 of make check (7 rows, ~85 s
+# tests/vm/efiapp.sh): suite efi-app-arm64 of make check (9 rows, ~2 min
 # under TCG).
 .PHONY: check-efi-app-arm64
 CHECK_SUITES += efi-app-arm64

@@ -5,7 +5,9 @@
  * optionally a handover bundle (luo-fdt gen --out-dir layout), checks the
  * handover with the stage library against the firmware's memory map and
  * boots Linux with it, or without it and with the reason on the command
- * line. mode=dump prints the handover instead of booting.
+ * line. mode=dump prints the handover instead of booting; mode=check checks
+ * every bundle in the subdirectories of handover= as a boot would, one
+ * verdict line each, and boots nothing.
  *
  *   1. config: every line "key=value" (kernel, initrd, cmdline, handover,
  *      mode), '#' comments; anything else is an error;
@@ -17,10 +19,10 @@
  *      anything is placed;
  *   4. accepted: place() finds the fixed ranges (files reached by address,
  *      scratch, the map page, every preserved block) free, or moves the
- *      whole handover by one offset so they are (stage_rebase()); the files
+ *      whole handover by one offset so they are (ho_handover_rebase()); the files
  *      are copied to their addresses (AllocateAddress, EfiLoaderData, so
  *      Linux sees RAM), scratch and blocks allocated, KHO's preserved-memory
- *      map (the bundle's tree, or rebuilt by stage_tree_rebuild() after
+ *      map (the bundle's tree, or rebuilt by ho_preserved_tree_rebuild() after
  *      a move) proven by the library, the KHO FDT and scratch table handed
  *      over the arch's way (x86: one setup_data entry), each step checked again;
  *      rejected: one line with the error name, node path and detail, the
@@ -34,18 +36,20 @@
  */
 #include "app.h"
 #include "initrd.h"
-#include "walk.h"
+#include <ho/preserved.h>
 
 #define CFG_PATH	"\\luo-stage.cfg"
 #define CFG_MAX		(64u << 10)	/* bytes of config */
 #define LINE_MAX	(APP_CMDLINE_MAX + 16)
-#define BLOBS_MAX	4096u		/* files in a bundle's phys/ */
+#define BLOBS_MAX	16384u		/* files in a bundle's phys/ */
 #define READ_CHUNK	(1u << 20)
 #define WORK_START	(1ull << 20)	/* check work buffer, doubled as needed */
 #define WORK_MAX	(256ull << 20)
 #define RADIX_CHUNK	64		/* tree pages of the first chunk, doubled after */
 #define TREE_WIN	20		/* chunks (windows) for a rebuilt tree */
 #define DUMP_LINES	400
+#define CHECK_MAX	1024u		/* bundles of mode=check */
+#define CHECK_NAME	64		/* bytes of a bundle's directory name */
 #define PAGE		4096ull
 
 /* ---- console ------------------------------------------------------------ */
@@ -375,8 +379,10 @@ static EFI_STATUS cfg_line(struct app_cfg *c, UINTN lineno, const char *s,
 			c->mode = MODE_BOOT;
 		else if (key_is(v, vn, "dump"))
 			c->mode = MODE_DUMP;
+		else if (key_is(v, vn, "check"))
+			c->mode = MODE_CHECK;
 		else
-			return cfg_error(lineno, "mode is boot or dump, not", v, vn);
+			return cfg_error(lineno, "mode is boot, dump or check, not", v, vn);
 		return EFI_SUCCESS;
 	}
 	ho_memcpy(dst[k], v, vn);
@@ -425,6 +431,9 @@ static EFI_STATUS read_config(struct app *a)
 		return app_fail(EFI_INVALID_PARAMETER, "luo-stage.cfg: no kernel= line");
 	if (c->mode == MODE_DUMP && !c->handover[0])
 		return app_fail(EFI_INVALID_PARAMETER, "luo-stage.cfg: mode=dump needs handover=");
+	if (c->mode == MODE_CHECK && !c->handover[0])
+		return app_fail(EFI_INVALID_PARAMETER,
+				"luo-stage.cfg: mode=check needs handover= (a directory of bundles)");
 	return EFI_SUCCESS;
 }
 
@@ -618,7 +627,7 @@ static EFI_STATUS list_blobs(struct app *a, struct bundle *b,
 
 			if (cap >= BLOBS_MAX) {
 				st = app_fail(EFI_OUT_OF_RESOURCES,
-					      "handover: more than 4096 files in phys/");
+					      "handover: more than 16384 files in phys/");
 				goto out;
 			}
 			cap = cap ? 2 * cap : 64;
@@ -1021,7 +1030,7 @@ static EFI_STATUS alloc_uncovered(struct app *a, struct bundle *b,
 }
 
 /*
- * A zeroed page for a rebuilt tree (stage_tree_rebuild), from chunks of
+ * A zeroed page for a rebuilt tree (ho_preserved_tree_rebuild), from chunks of
  * doubling size, each behind its own window so that the library's check
  * reaches it.
  */
@@ -1068,7 +1077,7 @@ static int place_block(void *ctx, uint64_t phys, uint32_t order,
  * Where the checked handover goes: every fixed range (placed files, scratch,
  * the map page, every preserved block) free in the firmware's map at the
  * handover's own addresses, or the whole handover moved by one offset
- * (stage_rebase) so that it is. Then the files are copied to their
+ * (ho_handover_rebase) so that it is. Then the files are copied to their
  * addresses (the windows follow). A failure is a rejection in b->rep.
  */
 static void place(struct bundle *b)
@@ -1088,10 +1097,10 @@ static void place(struct bundle *b)
 		err = need_add(&nd, b->ext[i].addr, b->ext[i].size) ? HO_ERR_NO_SPACE : 0;
 	for (i = 0; sc && !err && i < b->kd.scratch_size / sizeof(*sc); i++)
 		err = need_add(&nd, sc[i].addr, sc[i].size) ? HO_ERR_NO_SPACE : 0;
-	if (!err && !stage_map_page(&b->kd, &b->phys, &map) && map)
+	if (!err && !ho_preserved_map_root(&b->kd, &b->phys, &map) && map)
 		err = need_add(&nd, map, PAGE) ? HO_ERR_NO_SPACE : 0;
 	if (!err)
-		err = stage_walk_preserved(&b->kd, &b->phys, need_block, &nd, &b->rep);
+		err = ho_preserved_walk(&b->kd, &b->phys, need_block, &nd, &b->rep);
 	if (!err && EFI_ERROR(free_ranges(&fr, &nf)))
 		err = HO_ERR_NO_SPACE;
 	if (err) {
@@ -1104,7 +1113,7 @@ static void place(struct bundle *b)
 		goto out;
 	}
 	if (delta) {
-		err = stage_rebase(&b->kd, &b->phys, delta, &b->rep);
+		err = ho_handover_rebase(&b->kd, &b->phys, delta, &b->rep);
 		if (err) {
 			b->rep.err = err;
 			goto out;
@@ -1189,12 +1198,12 @@ static void make_real(struct app *a, struct bundle *b,
 					      HO_ERR_SCRATCH_OUTSIDE_RAM)))
 			return;
 	}
-	if (!stage_map_page(&b->kd, &b->phys, &map) && map) {
+	if (!ho_preserved_map_root(&b->kd, &b->phys, &map) && map) {
 		if (EFI_ERROR(alloc_uncovered(a, b, map, PAGE,
 					      "preserved-memory-map",
 					      HO_ERR_ADDR_OUTSIDE_RAM)))
 			return;
-		err = stage_walk_preserved(&b->kd, &b->phys, place_block, &c,
+		err = ho_preserved_walk(&b->kd, &b->phys, place_block, &c,
 					   &b->rep);
 		if (err) {
 			b->rep.err = err;
@@ -1209,7 +1218,7 @@ static void make_real(struct app *a, struct bundle *b,
 	if (map && b->moved) {
 		UINT64 n;
 
-		err = stage_tree_rebuild(&b->kd, &b->phys, radix_page, &c, &n,
+		err = ho_preserved_tree_rebuild(&b->kd, &b->phys, radix_page, &c, &n,
 					 &b->rep);
 		if (err) {
 			b->rep.err = err;
@@ -1244,15 +1253,21 @@ static void make_real(struct app *a, struct bundle *b,
 	b->sd = link;
 }
 
-/* "luo-stage: handover rejected: NAME (message) at PATH DETAIL; ..." */
-static void say_verdict(const struct bundle *b, const char *tail)
+/*
+ * "<head>handover rejected: NAME (message) at PATH DETAIL<tail>", or
+ * "<head>handover ok: ...<tail>"; head is "luo-stage: " or, in mode=check,
+ * "luo-stage: check NAME: ".
+ */
+static void say_verdict(const struct bundle *b, const char *head,
+			const char *tail)
 {
-	char line[512];
+	char line[600];
 	struct ho_sbuf sb;
 
 	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, head);
 	if (!b->rep.err) {
-		ho_sb_puts(&sb, "luo-stage: handover ok: ");
+		ho_sb_puts(&sb, "handover ok: ");
 		ho_sb_dec(&sb, b->nblocks);
 		ho_sb_puts(&sb, " preserved block(s) in KHO's memory map (root at ");
 		ho_sb_hex(&sb, b->map);
@@ -1268,7 +1283,7 @@ static void say_verdict(const struct bundle *b, const char *tail)
 		ho_sb_puts(&sb, " scratch range(s), KHO FDT and scratch table handed over at ");
 		ho_sb_hex(&sb, b->sd);
 	} else {
-		ho_sb_puts(&sb, "luo-stage: handover rejected: ");
+		ho_sb_puts(&sb, "handover rejected: ");
 		ho_sb_puts(&sb, ho_errname(b->rep.err));
 		ho_sb_puts(&sb, " (");
 		ho_sb_puts(&sb, ho_strerror(b->rep.err));
@@ -1288,8 +1303,14 @@ static void say_verdict(const struct bundle *b, const char *tail)
 
 static void dump_line(void *ctx, const char *line)
 {
+	char buf[300];
+	struct ho_sbuf sb;
+
 	(void)ctx;
-	app_say(line);
+	ho_sb_init(&sb, buf, sizeof(buf));
+	ho_sb_puts(&sb, "luo-stage: dump: ");
+	ho_sb_puts(&sb, line);
+	app_say(buf);
 }
 
 static const char *efi_type_name(UINT32 t)
@@ -1322,7 +1343,7 @@ static void dump_efi_overlaps(const struct bundle *b)
 
 	if (!map)
 		return;
-	stage_map_page(&b->kd, &b->phys, &mp);
+	ho_preserved_map_root(&b->kd, &b->phys, &mp);
 	for (j = 0; j < b->n + nsc + 1 && lines < 64; j++) {
 		UINT64 a, sz;
 		const char *what;
@@ -1383,11 +1404,11 @@ static EFI_STATUS dump(struct app *a)
 	if (!EFI_ERROR(st))
 		st = memmap_from_efi(&mm, &ranges);
 	if (!EFI_ERROR(st)) {
-		stage_dump(&b.kd, &b.phys, &mm, DUMP_LINES, dump_line, NULL);
+		ho_handover_dump(&b.kd, &b.phys, &mm, DUMP_LINES, dump_line, NULL);
 		dump_efi_overlaps(&b);
 		b.rep.err = check(&b.kd, &b.phys, &mm, &b.rep);
 		if (b.rep.err)
-			say_verdict(&b, " (dump mode: nothing placed)");
+			say_verdict(&b, "luo-stage: ", " (dump mode: nothing placed)");
 		else
 			app_say("luo-stage: dump: verdict HO_OK: the stage library accepts this handover against this machine's memory map");
 		app_say("luo-stage: dump done, returning to the firmware");
@@ -1396,6 +1417,177 @@ static EFI_STATUS dump(struct app *a)
 	bundle_free(&b);
 	app_free_group(a, 0);
 	return st;
+}
+
+/* ---- mode=check: many bundles, one verdict each --------------------------- */
+
+/* Byte order of two NUL-terminated names. */
+static int name_cmp(const char *x, const char *y)
+{
+	while (*x && *x == *y) {
+		x++;
+		y++;
+	}
+	return (unsigned char)*x - (unsigned char)*y;
+}
+
+/*
+ * The subdirectories of dir (each one bundle), sorted by name, into *names
+ * (pool memory, CHECK_NAME bytes each). Files beside them are ignored; a
+ * name that is not printable ASCII or too long is an input error.
+ */
+static EFI_STATUS list_bundles(struct app *a, const char *dir, char **names,
+			       UINT32 *count)
+{
+	EFI_FILE_HANDLE fh = NULL;
+	UINTN bufsize = 512, n, i, j;
+	EFI_FILE_INFO *fi = pool(bufsize);
+	char *nm = pool(CHECK_MAX * CHECK_NAME), name[CHECK_NAME];
+	UINT32 k = 0;
+	EFI_STATUS st;
+
+	*names = NULL;
+	*count = 0;
+	if (!fi || !nm) {
+		st = app_fail(EFI_OUT_OF_RESOURCES, "bundle list");
+		goto out;
+	}
+	st = open_path(a, dir, &fh);
+	if (EFI_ERROR(st)) {
+		st = fail2(st, "cannot open ", dir);
+		goto out;
+	}
+	for (;;) {
+		n = bufsize;
+		st = uefi_call_wrapper(fh->Read, 3, fh, &n, fi);
+		if (st == EFI_BUFFER_TOO_SMALL && n > bufsize && n < 65536) {
+			pool_free(fi);
+			bufsize = n;
+			fi = pool(bufsize);
+			if (!fi) {
+				st = EFI_OUT_OF_RESOURCES;
+				break;
+			}
+			continue;
+		}
+		if (EFI_ERROR(st) || !n)
+			break;
+		if (!(fi->Attribute & EFI_FILE_DIRECTORY) ||
+		    (fi->FileName[0] == L'.' && (!fi->FileName[1] ||
+		     (fi->FileName[1] == L'.' && !fi->FileName[2]))))
+			continue;
+		for (i = 0; fi->FileName[i]; i++) {
+			if (i + 1 >= sizeof(name) || fi->FileName[i] <= 0x20 ||
+			    fi->FileName[i] > 0x7e) {
+				st = app_fail(EFI_INVALID_PARAMETER,
+					      "mode=check: a bundle directory's name is not 1-63 printable ASCII bytes");
+				goto out;
+			}
+			name[i] = (char)fi->FileName[i];
+		}
+		name[i] = 0;
+		if (k == CHECK_MAX) {
+			st = app_fail(EFI_OUT_OF_RESOURCES,
+				      "mode=check: more than 1024 bundles");
+			goto out;
+		}
+		/* insertion keeps them sorted */
+		for (j = k; j > 0 && name_cmp(nm + (j - 1) * CHECK_NAME, name) > 0; j--)
+			ho_memcpy(nm + j * CHECK_NAME, nm + (j - 1) * CHECK_NAME, CHECK_NAME);
+		ho_memcpy(nm + j * CHECK_NAME, name, i + 1);
+		k++;
+	}
+	if (EFI_ERROR(st)) {
+		st = fail2(st, "cannot list ", dir);
+		goto out;
+	}
+	if (!k) {
+		st = fail2(EFI_NOT_FOUND, "mode=check: no bundle directories in ", dir);
+		goto out;
+	}
+	*names = nm;
+	*count = k;
+	nm = NULL;
+	st = EFI_SUCCESS;
+out:
+	close_file(fh);
+	pool_free(fi);
+	pool_free(nm);
+	return st;
+}
+
+/*
+ * mode=check: every bundle of the handover= directory goes through what a
+ * boot does with it up to the jump (loaded, checked against the firmware's
+ * memory map, and accepted, placed, allocated and handed over the arch's
+ * way, checked again), then everything is freed before the next one:
+ *
+ *   luo-stage: check NAME: handover ok: ...
+ *   luo-stage: check NAME: handover rejected: HO_ERR_... (...) at ...
+ *   luo-stage: check NAME: input error: <status>   (after its own message)
+ *
+ * and "luo-stage: check done: ..."; nothing boots. The firmware's memory
+ * map is the one each bundle would meet as the only handover of a boot.
+ */
+static EFI_STATUS check_bundles(struct app *a)
+{
+	char *names, path[APP_PATH_MAX + CHECK_NAME + 2], head[CHECK_NAME + 32];
+	char line[200];
+	UINT32 count, i, ok = 0, bad = 0, input = 0;
+	struct ho_sbuf sb;
+	EFI_STATUS st;
+
+	st = list_bundles(a, a->cfg.handover, &names, &count);
+	if (EFI_ERROR(st))
+		return st;
+	for (i = 0; i < count; i++) {
+		const char *name = names + i * CHECK_NAME;
+		struct bundle b = { 0 };
+		struct ho_mem_range *ranges = NULL;
+		struct ho_memmap mm;
+
+		ho_sb_init(&sb, path, sizeof(path));
+		ho_sb_puts(&sb, a->cfg.handover);
+		ho_sb_puts(&sb, "/");
+		ho_sb_puts(&sb, name);
+		ho_sb_init(&sb, head, sizeof(head));
+		ho_sb_puts(&sb, "luo-stage: check ");
+		ho_sb_puts(&sb, name);
+		ho_sb_puts(&sb, ": ");
+		st = load_bundle(a, &b, path);
+		app_free_group(a, G_TMP);
+		if (!EFI_ERROR(st))
+			st = memmap_from_efi(&mm, &ranges);
+		if (EFI_ERROR(st)) {
+			Print(L"%ainput error: %r\n", head, st);
+			input++;
+		} else {
+			b.rep.err = check(&b.kd, &b.phys, &mm, &b.rep);
+			if (!b.rep.err)
+				make_real(a, &b, &mm);
+			say_verdict(&b, head, "");
+			if (b.rep.err)
+				bad++;
+			else
+				ok++;
+		}
+		pool_free(ranges);
+		bundle_free(&b);
+		app_free_group(a, 0);
+	}
+	pool_free(names);
+	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, "luo-stage: check done: ");
+	ho_sb_dec(&sb, count);
+	ho_sb_puts(&sb, " bundle(s), ");
+	ho_sb_dec(&sb, ok);
+	ho_sb_puts(&sb, " accepted, ");
+	ho_sb_dec(&sb, bad);
+	ho_sb_puts(&sb, " rejected, ");
+	ho_sb_dec(&sb, input);
+	ho_sb_puts(&sb, " input error(s); returning to the firmware");
+	app_say(line);
+	return EFI_SUCCESS;
 }
 
 /* ---- main ----------------------------------------------------------------- */
@@ -1438,6 +1630,8 @@ static EFI_STATUS run(struct app *a)
 		return st;
 	if (a->cfg.mode == MODE_DUMP)
 		return dump(a);
+	if (a->cfg.mode == MODE_CHECK)
+		return check_bundles(a);
 	st = files_exist(a);
 	if (EFI_ERROR(st))
 		return st;
@@ -1455,7 +1649,7 @@ static EFI_STATUS run(struct app *a)
 		if (!b.rep.err)
 			make_real(a, &b, &mm);
 		if (b.rep.err) {
-			say_verdict(&b, "; booting without it");
+			say_verdict(&b, "luo-stage: ", "; booting without it");
 			app_free_group(a, G_HANDOVER);
 			b.sd = 0;
 			if (ho_cmdline_append(cmdline, sizeof(cmdline),
@@ -1466,7 +1660,7 @@ static EFI_STATUS run(struct app *a)
 				goto out;
 			}
 		} else {
-			say_verdict(&b, "");
+			say_verdict(&b, "luo-stage: ", "");
 		}
 	}
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host tests of the EFI stage's pure parts (walk.c, the library's radix builder,
+ * Host tests of the EFI stage's pure parts (the library's ho/preserved.h and radix builder,
  * initrd.c), built with ASan + UBSan against the host stage library.
  *
  *   test_app radix                 the preserved-memory tree, read back the
@@ -18,7 +18,7 @@
  *                                  read back the way early_init_dt_check_kho
  *                                  reads it, in 2/2, 2/1 and 1/1 cells
  *   test_app move DIR DELTA OUT    the bundle moved by DELTA bytes
- *                                  (stage_rebase, the tree rebuilt at
+ *                                  (ho_handover_rebase, the tree rebuilt at
  *                                  TREE_PHYS + DELTA) written to OUT as
  *                                  luo-fdt gen --out-dir lays it out: gen's
  *                                  1 GiB q35 layout for another machine's
@@ -40,7 +40,7 @@
 #include "dtb_arm64.h"
 #include "initrd.h"
 #include <ho/kho_radix.h>
-#include "walk.h"
+#include <ho/preserved.h>
 
 static int n_test, n_fail;
 
@@ -457,7 +457,7 @@ static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
 	ok(ho_check_handover(&b.kd, NULL, 0, &env, &rep) == HO_OK,
 	   "bundle: the library accepts %s", dir);
 	memset(&s, 0, sizeof(s));
-	ok(stage_walk_preserved(&b.kd, &b.phys, collect, &s, &rep) == HO_OK,
+	ok(ho_preserved_walk(&b.kd, &b.phys, collect, &s, &rep) == HO_OK,
 	   "bundle: walk of %s", dir);
 	ok(s.n == want, "bundle: every preserved block once (LUO blob, memfd FDT, table, folios)%s",
 	   "");
@@ -466,7 +466,7 @@ static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
 			dup += s.phys[i] == s.phys[j];
 	ok(!dup, "bundle: no block twice%s", "");
 	lines = 0;
-	stage_dump(&b.kd, &b.phys, &mm, 0, count_line, NULL);
+	ho_handover_dump(&b.kd, &b.phys, &mm, 0, count_line, NULL);
 	ok(lines >= 4 + files, "bundle: the dump has a line per object%s", "");
 
 	/* moved by +6 MiB: accepted again, every block moved by as much */
@@ -477,7 +477,7 @@ static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
 		uint64_t nb;
 		int same = 1, neg;
 
-		ok(stage_rebase(&b.kd, &b.phys, delta, &rep) == HO_OK,
+		ok(ho_handover_rebase(&b.kd, &b.phys, delta, &rep) == HO_OK,
 		   "bundle: rebase by +6 MiB%s", "");
 		for (k = 0; k < b.n; k++)
 			b.win[k].phys += (uint64_t)delta;
@@ -489,13 +489,13 @@ static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
 		tree_used = 0;
 		b.win[b.n] = (struct ho_window){ TREE_PHYS, tree_pool, sizeof(tree_pool) };
 		b.phys.nwin = b.n + 1;
-		ok(stage_tree_rebuild(&b.kd, &b.phys, tree_page, NULL, &nb, &rep) == HO_OK &&
+		ok(ho_preserved_tree_rebuild(&b.kd, &b.phys, tree_page, NULL, &nb, &rep) == HO_OK &&
 		   nb == s.n, "bundle: the tree rebuilt for the moved blocks%s", "");
 		ok(ho_check_handover(&b.kd, NULL, 0, &env, &rep) == HO_OK,
 		   "bundle: the library accepts the moved handover (%s)", rep.detail);
 		b.phys.nwin = b.n;
 		memset(&t, 0, sizeof(t));
-		stage_walk_preserved(&b.kd, &b.phys, collect, &t, &rep);
+		ho_preserved_walk(&b.kd, &b.phys, collect, &t, &rep);
 		for (i = 0; i < s.n; i++)
 			same &= t.phys[i] == s.phys[i] + (uint64_t)delta &&
 				t.order[i] == s.order[i];
@@ -517,10 +517,10 @@ static int test_dump(const char *dir)
 		return 1;
 	}
 	lines = 0;
-	stage_dump(&b.kd, &b.phys, &mm, 50, count_line, NULL);
+	ho_handover_dump(&b.kd, &b.phys, &mm, 50, count_line, NULL);
 	ok(lines > 0 && lines <= 51, "dump: bounded lines for %s", dir);
 	memset(&s, 0, sizeof(s));
-	stage_walk_preserved(&b.kd, &b.phys, collect, &s, &rep);
+	ho_preserved_walk(&b.kd, &b.phys, collect, &s, &rep);
 	ok(1, "walk: no crash on %s", dir);
 	unload(&b);
 	return 0;
@@ -557,9 +557,9 @@ static int test_move(const char *dir, const char *delta_s, const char *out)
 		fprintf(stderr, "test_app move: cannot load %s\n", dir);
 		return 1;
 	}
-	err = stage_rebase(&b.kd, &b.phys, delta, &rep);
+	err = ho_handover_rebase(&b.kd, &b.phys, delta, &rep);
 	if (err) {
-		fprintf(stderr, "test_app move: stage_rebase: %s %s %s\n",
+		fprintf(stderr, "test_app move: ho_handover_rebase: %s %s %s\n",
 			ho_errname(err), rep.path, rep.detail);
 		unload(&b);
 		return 1;
@@ -570,8 +570,8 @@ static int test_move(const char *dir, const char *delta_s, const char *out)
 	base = TREE_PHYS + (uint64_t)delta;
 	b.win[b.n] = (struct ho_window){ base, tree_pool, sizeof(tree_pool) };
 	b.phys.nwin = b.n + 1;
-	if (!stage_map_page(&b.kd, &b.phys, &map) && map) {
-		err = stage_tree_rebuild(&b.kd, &b.phys, tree_page, &base, &nb, &rep);
+	if (!ho_preserved_map_root(&b.kd, &b.phys, &map) && map) {
+		err = ho_preserved_tree_rebuild(&b.kd, &b.phys, tree_page, &base, &nb, &rep);
 		if (err)
 			fprintf(stderr, "test_app move: tree rebuild: %s\n", ho_errname(err));
 	}

@@ -31,6 +31,8 @@ HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo luo_v5 scr
 	handover reloc sha256 sha256_x86 x86 cmdline fault
 # arm64's boot data (the DTB's /chosen handover, bootargs, memory map): ho/arm64.h
 HO_LIB_NAMES += arm64
+# a handover's preserved blocks, moving it, its dump: ho/preserved.h (the EFI app)
+HO_LIB_NAMES += preserved
 HO_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_wip fdt_sw fdt_strerror \
 	fdt_empty_tree fdt_addresses
 HO_VARIANTS := host host-san free free-pic fuzz

@@ -6,9 +6,10 @@
  *
  *   efi_expect_err=<HO_ERR_NAME>|none   luo_stage.err= on /proc/cmdline
  *                                       (exactly this one, or none)
- *   efi_expect_kho=in|none              an incoming KHO handover (debugfs
+ *   efi_expect_kho=in|none|any          an incoming KHO handover (debugfs
  *                                       kho/in) and our LUO in state
- *                                       "updated", or neither
+ *                                       "updated", or neither; any: not
+ *                                       checked (efi_then= checks it)
  *   efi_expect_sessions=<N>             with kho=in: the incoming LUO blob's
  *                                       sessions "session-0" .. "session-N-1"
  *                                       can be retrieved, "session-N" cannot
@@ -16,10 +17,19 @@
  *                                       session-0 holds a memfd of that token
  *                                       whose size and SHA-256 are these (the
  *                                       folio pages the harness filled)
+ *   efi_then=<prog>                     after these checks pass, run
+ *                                       /bin/<prog> -s <stage> in this
+ *                                       process (execve), e.g. loader_check
+ *                                       across a luo-kexec -l live update
+ *                                       (luo_stages=2 luo_loader=exec): the
+ *                                       EFI checks in every kernel, the
+ *                                       memfd by the program that made it
  *
  * Always: the kernel came up through EFI with working runtime services
  * (efivarfs mounted, a variable read: GetNextVariableName and GetVariable
- * are runtime calls).
+ * are runtime calls). In a kernel started by kexec this holds only when the
+ * loader passed the EFI data on (x86: boot_params efi_info, the runtime
+ * map, SETUP_EFI); efi=noruntime or a loader that drops them fails it.
  */
 #include <dirent.h>
 #include <libfdt.h>
@@ -171,19 +181,39 @@ static void check_kho(const char *want, int sessions, const char *memfd)
 	close(luo);
 }
 
+/* efi_then=: the next program in this process; returns only on failure. */
+static int then(const char *prog, int stage)
+{
+	char path[96], sarg[16];
+	char *const envp[] = { "PATH=/bin", "HOME=/", NULL };
+
+	snprintf(path, sizeof(path), "/bin/%s", prog);
+	snprintf(sarg, sizeof(sarg), "%d", stage);
+	gl_diag("efi_check: EFI checks passed in stage %d; now %s -s %s", stage, path, sarg);
+	fflush(stdout);
+	execve(path, (char *const[]){ path, "-s", sarg, NULL }, envp);
+	gl_ok(false, "exec %s: %s", path, strerror(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	char err[64] = "none", kho[16] = "none", sessions[16] = "0", memfd[128] = "";
+	char next[64] = "";
+	int stage = gl_stage(argc, argv);
 
-	gl_stage(argc, argv);
+	gl_cmdline_get("efi_then", next, sizeof(next));
 	gl_cmdline_get("efi_expect_err", err, sizeof(err));
 	gl_cmdline_get("efi_expect_kho", kho, sizeof(kho));
 	gl_cmdline_get("efi_expect_sessions", sessions, sizeof(sessions));
 	gl_cmdline_get("efi_expect_memfd", memfd, sizeof(memfd));
-	gl_diag("efi_check: expecting luo_stage.err=%s, KHO %s, %s session(s)", err, kho,
-		sessions);
+	gl_diag("efi_check: stage %d: expecting luo_stage.err=%s, KHO %s, %s session(s)%s%s",
+		stage, err, kho, sessions, next[0] ? ", then " : "", next);
 	check_runtime();
 	check_err(err);
-	check_kho(kho, atoi(sessions), memfd);
+	if (strcmp(kho, "any"))
+		check_kho(kho, atoi(sessions), memfd);
+	if (next[0] && !gl_failures())
+		return then(next, stage);
 	return gl_exit_status();
 }

@@ -23,20 +23,39 @@
 #                               purgatory's verdict), and the kernel must
 #                               boot clean with luo_stage.err=<that error>;
 #                               a defect valid by default is a TAP SKIP
+#            check:all[:N=E,...] (with CFG check) every defect class
+#                               "luo-fdt gen --list-defects" names (or
+#                               check:D1,D2,...: these defects), and
+#                               valid-empty (gen --files 0) and valid-files
+#                               (gen --files 2), each its own bundle in
+#                               \bundles; the app checks them all in one
+#                               firmware boot (mode=check), and each verdict
+#                               line must name the error "luo-fdt check
+#                               --kho-data" names for that bundle on the
+#                               host (or ok for none). N=E overrides bundle
+#                               N's expected verdict with E (a negative
+#                               control); EXPECT pass: every verdict agrees,
+#                               fail:TEXT: one differs and the report has TEXT
 #   CFG      std                kernel, initrd, cmdline (+ handover)
 #            badline            std plus a line "kernal=..." (unknown key)
 #            nokernel           kernel=/no-such-kernel
 #            trunckernel        the kernel file cut to half its size
 #            truncinitrd        the initrd (a newc cpio) cut short
 #            dump               std with mode=dump
+#            check              std with mode=check (HANDOVER check:...)
 #   EXPECT   pass               the guest's checks pass (luo-vm: PASS)
 #            fw:TEXT            the app prints TEXT and returns to the
 #                               firmware; no kernel starts
 #            fail:TEXT          negative control: the guest must fail, and
 #                               the log must contain TEXT
 #   APPEND   kernel command-line words for efi_check (efi_expect_err=,
-#            efi_expect_kho=, efi_expect_sessions=) and log=ERE words: a
-#            serial line must match ERE (not put on the command line)
+#            efi_expect_kho=, efi_expect_sessions=, efi_then=) and for init
+#            (luo_loader=, luo_kexec_args=), log=ERE words: a serial line
+#            must match ERE, and stages=N: N kernels (default 1), the
+#            first one booted by the app, each next one loaded by init
+#            (luo_loader=exec: luo-kexec -l) and started by kexec; the
+#            guest must say "luo-vm: PASS stages=N" (neither is put on the
+#            command line)
 #
 # Options: --timeout S (default 180, arm64 360), --log FILE (default
 # build/vm/logs/NAME.log), --keep (keep the ESP image and bundle).
@@ -50,7 +69,7 @@
 # and initrd of build/vm/arm64-ours. luo-fdt gen lays a bundle out for a
 # 1 GiB q35 guest (RAM from 0); arm64 virt's RAM starts at 1 GiB, so every
 # bundle (pattern pages included) is moved by +1 GiB on the host first
-# (build/efi/test_app move: stage_rebase, the tree rebuilt); a defect row's
+# (build/efi/test_app move: ho_handover_rebase, the tree rebuilt); a defect row's
 # expected error is still the purgatory's verdict on the unmoved bundle.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -102,20 +121,61 @@ cleanup() { [ $keep = 1 ] && log "kept $work" || rm -rf "$work"; }
 trap cleanup EXIT
 
 # Kernel command line and the log patterns.
-append=() pats=()
+append=() pats=() stages=1
 for w in "$@"; do
 	case "$w" in
 	log=*) pats+=("${w#log=}") ;;
+	stages=*) stages=${w#stages=} ;;
 	*) append+=("$w") ;;
 	esac
 done
+[[ $stages =~ ^[1-9]$ ]] || die "stages=$stages: 1 to 9 kernels"
+# A kexec under TCG: about a minute more per kernel.
+timeout_s=$((timeout_s + 120 * (stages - 1)))
+# mode=check reads every bundle of \bundles (~80) through the firmware.
+[ "$cfg" != check ] || timeout_s=$((timeout_s + 240))
 
 # The handover bundle.
 esp="$work/esp"
 mkdir -p "$esp/EFI/BOOT"
 hline=
+declare -A want=()
 case "$handover" in
 none) ;;
+check:*)
+	[ "$cfg" = check ] || die "HANDOVER $handover needs CFG check"
+	spec=${handover#check:}
+	which=${spec%%:*}
+	mkdir -p "$esp/bundles"
+	mk_bundle() { # NAME gen-args...: one bundle and its host verdict
+		local b=$1 e
+		shift
+		"$fdt_tool" gen "$@" --out-dir "$esp/bundles/$b" >"$work/gen.out" 2>&1 ||
+			die "luo-fdt gen $* failed: $(cat "$work/gen.out")"
+		e=$("$fdt_tool" check --memmap "$esp/bundles/$b/memmap.txt" \
+			--phys "$esp/bundles/$b/phys" --kho-data "$esp/bundles/$b/kho_data.bin" 2>&1 |
+			grep -oE 'HO_ERR_[A-Z0-9_]+' | head -n1)
+		want[$b]=${e:-ok}
+	}
+	mk_bundle valid-empty --files 0
+	mk_bundle valid-files --files 2
+	if [ "$which" = all ]; then
+		"$fdt_tool" gen --list-defects | cut -d' ' -f1 > "$work/defects"
+	else
+		tr , '\n' <<<"$which" > "$work/defects"
+	fi
+	while read -r d; do
+		[ -n "$d" ] && mk_bundle "$d" --defect "$d"
+	done < "$work/defects"
+	[ ${#want[@]} -gt 2 ] || die "no defect bundle ($which)"
+	if [ "$spec" != "$which" ]; then
+		IFS=, read -ra over <<<"${spec#*:}"
+		for o in "${over[@]}"; do
+			[ -n "${want[${o%%=*}]+x}" ] || die "check: no bundle ${o%%=*}"
+			want[${o%%=*}]=${o#*=}
+		done
+	fi
+	hline="handover=/bundles" ;;
 gen|gen:*|defect:*|memfd:*)
 	args=()
 	if [[ $handover == defect:* ]]; then
@@ -177,10 +237,14 @@ esac
 cp "$img/bzImage" "$esp/bzImage"
 cp "$img/initramfs.cpio" "$esp/initrd.img"
 cp "$app" "$esp/EFI/BOOT/$boot_name"
-cmdline="console=$console panic=-1 oops=panic loglevel=7 luo_test=efi_check luo_stages=1 luo_stage=1 ${append[*]}"
+# retain_initrd: init hands the next kernel the initrd it was booted with
+# (/sys/firmware/initrd).
+cmdline="console=$console panic=-1 oops=panic loglevel=7"
+[ "$stages" = 1 ] || cmdline+=" retain_initrd"
+cmdline+=" luo_test=efi_check luo_stages=$stages luo_stage=1 ${append[*]}"
 kernel=/bzImage
 case "$cfg" in
-std|badline|dump|trunckernel|truncinitrd) ;;
+std|badline|dump|check|trunckernel|truncinitrd) ;;
 nokernel) kernel=/no-such-kernel ;;
 *) die "unknown CFG '$cfg'" ;;
 esac
@@ -196,6 +260,7 @@ esac
 	[ -z "$hline" ] || echo "$hline"
 	[ "$cfg" != badline ] || echo "kernal=/bzImage"
 	[ "$cfg" != dump ] || echo "mode=dump"
+	[ "$cfg" != check ] || echo "mode=check"
 } > "$esp/luo-stage.cfg"
 
 # A FAT image of the tree (mtools: no loop device, no root needed).
@@ -232,7 +297,7 @@ qpid=$!
 # the firmware (which would go on to its shell), or the time is up.
 end=$(( $(date +%s) + timeout_s )) why=exited
 while kill -0 $qpid 2>/dev/null; do
-	if grep -qaE 'luo-stage: returning to the firmware|luo-stage: dump done' "$logf"; then
+	if grep -qaE 'luo-stage: returning to the firmware|luo-stage: (dump|check) done' "$logf"; then
 		sleep 1; why=returned; break
 	fi
 	# The firmware went on to its shell without starting the app.
@@ -251,7 +316,7 @@ grep -E '^(not )?ok [0-9]+|^luo-vm:|^luo-stage:' <<<"$clean" | sed 's/^/    /' >
 verdict=fail reason=
 if [ $why = timeout ]; then
 	reason="timeout after ${timeout_s}s"
-elif grep -qx 'luo-vm: PASS stages=1' <<<"$clean"; then
+elif grep -qx "luo-vm: PASS stages=$stages" <<<"$clean"; then
 	if grep -qE '^not ok [0-9]+' <<<"$clean"; then
 		reason="a check reported 'not ok' but the program exited 0"
 	else
@@ -267,6 +332,55 @@ if [ $verdict = pass ]; then
 		grep -qE -- "$p" <<<"$clean" ||
 			{ verdict=fail; reason="no log line matches '$p'"; break; }
 	done
+fi
+
+# mode=check: every bundle's verdict line against the host's verdict.
+if [ "$cfg" = check ]; then
+	declare -A got=()
+	while IFS= read -r l; do
+		b=${l#luo-stage: check }
+		b=${b%%: *}
+		case "$l" in
+		*": handover ok: "*) got[$b]=ok ;;
+		*": handover rejected: "*)
+			got[$b]=$(grep -oE 'handover rejected: HO_ERR_[A-Z0-9_]+' <<<"$l" | cut -d' ' -f3) ;;
+		*) got[$b]="input-error" ;;
+		esac
+	done < <(grep -E '^luo-stage: check [^ ]+: ' <<<"$clean" | grep -v '^luo-stage: check done: ')
+	diffs=() nok=0
+	for b in $(printf '%s\n' "${!want[@]}" | sort); do
+		if [ "${got[$b]-none}" = "${want[$b]}" ]; then
+			[ "${want[$b]}" = ok ] && nok=$((nok + 1))
+		else
+			diffs+=("$b: app ${got[$b]-(no verdict line)}, expected ${want[$b]}")
+		fi
+	done
+	for b in "${!got[@]}"; do
+		[ -n "${want[$b]+x}" ] || diffs+=("$b: app ${got[$b]}, no such bundle")
+	done
+	total=${#want[@]}
+	if [ $why != returned ] || ! grep -q '^luo-stage: check done: ' <<<"$clean"; then
+		diffs+=("no 'luo-stage: check done' ($why)")
+	fi
+	for d in "${diffs[@]}"; do echo "# check: $d" >&2; done
+	case "$expect" in
+	pass)
+		if [ ${#diffs[@]} = 0 ]; then
+			echo "pass: $total bundles, every verdict as the host's ($((total - nok)) rejected, $nok ok; $accel, ${secs}s)"
+			exit 0
+		fi
+		echo "FAIL: ${#diffs[@]} of $total verdicts differ: ${diffs[0]} (log $logf)"
+		exit 1 ;;
+	fail:*)
+		w=${expect#fail:}
+		if [ ${#diffs[@]} -gt 0 ] && printf '%s\n' "${diffs[@]}" | grep -qF -- "$w"; then
+			echo "pass: failed as expected with '$w' ($accel, ${secs}s)"
+			exit 0
+		fi
+		echo "FAIL: negative control did not fail with '$w' (${#diffs[@]} differ; log $logf)"
+		exit 1 ;;
+	*) die "bad EXPECT '$expect' for CFG check" ;;
+	esac
 fi
 
 case "$expect" in

@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What a handover preserves, object by object, and its dump: pure C over
- * the stage library and libfdt (no EFI headers), so the same code can run in
- * a host test.
+ * What a handover preserves, object by object (the blocks the receiving
+ * kernel restores, at the order it restores them), moving a whole handover
+ * by one offset, KHO's preserved-memory map rebuilt for a moved one, and a
+ * dump for a bring-up engineer's first look. Used by the EFI stage
+ * (efi/app) and its host tests.
  *
- * Both functions read the handover through struct ho_phys only, with every
+ * Every function reads the handover through struct ho_phys only, with every
  * FDT checked by ho_fdt_check() before libfdt walks it, so they are safe on
- * a handover the library rejected (the dump's purpose) as well as on one it
+ * a handover the checks rejected (the dump's purpose) as well as on one they
  * accepted.
  */
-#ifndef STAGE_WALK_H
-#define STAGE_WALK_H
+#ifndef HO_PRESERVED_H
+#define HO_PRESERVED_H
 
 #include <stdint.h>
 
-#include <ho/ho.h>
+#include "ho/ho.h"
 
 /*
  * One preserved object as the receiving kernel restores it: a block of
@@ -22,7 +24,7 @@
  * with that order (kho_restore_folio() takes its size from there). what
  * names it for messages ("luo-rfc", "memfd@0x1100000 folio 3").
  */
-typedef int (*stage_obj_fn)(void *ctx, uint64_t phys, uint32_t order,
+typedef int (*ho_obj_fn)(void *ctx, uint64_t phys, uint32_t order,
 			    const char *what);
 
 /*
@@ -34,15 +36,15 @@ typedef int (*stage_obj_fn)(void *ctx, uint64_t phys, uint32_t order,
  * A block not aligned to its own size cannot be restored by any kernel:
  * HO_ERR_PROP_UNALIGNED. fn's non-zero return stops the walk and is returned.
  */
-int stage_walk_preserved(const struct ho_handover *kd,
-			 const struct ho_phys *phys, stage_obj_fn fn,
+int ho_preserved_walk(const struct ho_handover *kd,
+			 const struct ho_phys *phys, ho_obj_fn fn,
 			 void *ctx, struct ho_report *rep);
 
 /*
  * The KHO root's preserved-memory-map (the radix tree's root page) in *map;
  * HO_ERR_MISSING_PROP when the FDT at kd has none of 8 bytes.
  */
-int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
+int ho_preserved_map_root(const struct ho_handover *kd, const struct ho_phys *phys,
 		   uint64_t *map);
 
 /*
@@ -55,38 +57,40 @@ int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
  * than memfd-v1 or a subsystem with data is HO_ERR_NO_SCHEMA, nothing
  * changed. delta must keep every block aligned (a multiple of the largest).
  */
-int stage_rebase(struct ho_handover *kd, const struct ho_phys *phys,
+int ho_handover_rebase(struct ho_handover *kd, const struct ho_phys *phys,
 		 int64_t delta, struct ho_report *rep);
 
 /*
- * KHO's preserved-memory map for a handover stage_rebase() moved (its keys
+ * KHO's preserved-memory map for a handover ho_handover_rebase() moved (its keys
  * encode each block's pfn, so the bundle's tree no longer fits): the root
- * page at preserved-memory-map is zeroed and every block stage_walk_preserved()
+ * page at preserved-memory-map is zeroed and every block ho_preserved_walk()
  * gives is inserted with the stage library's builder (ho_radix_insert(),
  * 4 KiB pages). alloc(ctx) returns a zeroed page that phys maps, 0 when there
  * is none (HO_ERR_NO_SPACE). *nblocks: blocks inserted. The result is for
  * ho_check_handover() to prove, not trusted here.
  */
-int stage_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
+int ho_preserved_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
 		       uint64_t (*alloc)(void *ctx), void *ctx,
 		       uint64_t *nblocks, struct ho_report *rep);
 
 /* Smallest order with 4 KiB << order >= size (size 0: 0). */
-uint32_t stage_order(uint64_t size);
+uint32_t ho_page_order(uint64_t size);
 
 /* One line of text, without its newline. */
-typedef void (*stage_line_fn)(void *ctx, const char *line);
+typedef void (*ho_line_fn)(void *ctx, const char *line);
 
 /*
  * The bring-up engineer's first look: the KHO root (compatible,
  * preserved-memory-map, subtrees), the LUO blob (count, sessions, files with
  * token, session and handler data, memfd size, seals and folios), the
  * scratch table, and for each of these ranges whether mm calls it RAM or
- * which other range it meets. Bounded: at most max_lines lines (0: no limit),
+ * which other range it meets, one line each ("kho: compatible ...", without
+ * a newline or a prefix: the caller adds its own, the EFI app
+ * "luo-stage: dump: "). Bounded: at most max_lines lines (0: no limit),
  * then one line saying how many were left out.
  */
-void stage_dump(const struct ho_handover *kd, const struct ho_phys *phys,
+void ho_handover_dump(const struct ho_handover *kd, const struct ho_phys *phys,
 		const struct ho_memmap *mm, uint32_t max_lines,
-		stage_line_fn out, void *ctx);
+		ho_line_fn out, void *ctx);
 
-#endif /* STAGE_WALK_H */
+#endif /* HO_PRESERVED_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The preserved objects of a handover and its dump (walk.h).
+ * The preserved objects of a handover, moving it, and its dump
+ * (ho/preserved.h).
  *
  * Every FDT is mapped through struct ho_phys (header first, then its
  * totalsize, never more than the bound its referrer gives) and passes
@@ -9,15 +10,14 @@
  */
 #include <libfdt.h>
 
-#include <ho/ho.h>
-#include <ho/kho_radix.h>
-#include <ho/string.h>
-
-#include "walk.h"
+#include "ho/ho.h"
+#include "ho/kho_radix.h"
+#include "ho/preserved.h"
+#include "ho/string.h"
 
 #define FOLIO_LINES	8	/* folio lines per file in the dump */
 
-uint32_t stage_order(uint64_t size)
+uint32_t ho_page_order(uint64_t size)
 {
 	uint32_t order = 0;
 
@@ -93,7 +93,7 @@ static bool is_memfd(const void *fdt, int node)
 
 struct walk {
 	const struct ho_phys *phys;
-	stage_obj_fn fn;
+	ho_obj_fn fn;
 	void *ctx;
 	struct ho_report *rep;
 };
@@ -158,7 +158,7 @@ static int walk_memfd(struct walk *w, uint64_t data)
 	if (nr > HO_MEMFD_MAX_FOLIOS)
 		return fail(w, HO_ERR_TOO_MANY_FOLIOS, what, table);
 	ho_sb_puts(&sb, " folio table");
-	err = emit(w, table, stage_order(nr * sizeof(struct ho_memfd_folio)),
+	err = emit(w, table, ho_page_order(nr * sizeof(struct ho_memfd_folio)),
 		   what);
 	if (err)
 		return err;
@@ -203,8 +203,8 @@ static int walk_luo(struct walk *w, uint64_t addr, uint64_t max)
 	return HO_OK;
 }
 
-int stage_walk_preserved(const struct ho_handover *kd,
-			 const struct ho_phys *phys, stage_obj_fn fn,
+int ho_preserved_walk(const struct ho_handover *kd,
+			 const struct ho_phys *phys, ho_obj_fn fn,
 			 void *ctx, struct ho_report *rep)
 {
 	struct walk w = { phys, fn, ctx, rep };
@@ -222,7 +222,7 @@ int stage_walk_preserved(const struct ho_handover *kd,
 		    !prop_u64(fdt, node, "blob-size", &bsize))
 			return fail(&w, HO_ERR_MISSING_PROP, "kho subtree",
 				    kd->fdt_addr);
-		err = emit(&w, addr, stage_order(bsize),
+		err = emit(&w, addr, ho_page_order(bsize),
 			   is_luo(name, len) ? HO_LUO_SUBTREE : "kho subtree");
 		if (!err && is_luo(name, len))
 			err = walk_luo(&w, addr, bsize);
@@ -232,7 +232,7 @@ int stage_walk_preserved(const struct ho_handover *kd,
 	return HO_OK;
 }
 
-int stage_map_page(const struct ho_handover *kd, const struct ho_phys *phys,
+int ho_preserved_map_root(const struct ho_handover *kd, const struct ho_phys *phys,
 		   uint64_t *map)
 {
 	uint64_t size;
@@ -348,7 +348,7 @@ static int rebase_pass(struct ho_handover *kd, struct walk *w, int64_t delta,
 	return HO_OK;
 }
 
-int stage_rebase(struct ho_handover *kd, const struct ho_phys *phys,
+int ho_handover_rebase(struct ho_handover *kd, const struct ho_phys *phys,
 		 int64_t delta, struct ho_report *rep)
 {
 	struct walk w = { phys, 0, 0, rep };
@@ -362,7 +362,7 @@ int stage_rebase(struct ho_handover *kd, const struct ho_phys *phys,
 struct dump {
 	const struct ho_phys *phys;
 	const struct ho_memmap *mm;
-	stage_line_fn out;
+	ho_line_fn out;
 	void *ctx;
 	uint32_t lines, max, dropped;
 	char buf[256];
@@ -372,7 +372,6 @@ struct dump {
 static struct ho_sbuf *line(struct dump *d, const char *what)
 {
 	ho_sb_init(&d->sb, d->buf, sizeof(d->buf));
-	ho_sb_puts(&d->sb, "luo-stage: dump: ");
 	ho_sb_puts(&d->sb, what);
 	return &d->sb;
 }
@@ -648,9 +647,9 @@ static void dump_scratch(struct dump *d, const struct ho_handover *kd)
 	}
 }
 
-void stage_dump(const struct ho_handover *kd, const struct ho_phys *phys,
+void ho_handover_dump(const struct ho_handover *kd, const struct ho_phys *phys,
 		const struct ho_memmap *mm, uint32_t max_lines,
-		stage_line_fn out, void *ctx)
+		ho_line_fn out, void *ctx)
 {
 	struct dump d = { .phys = phys, .mm = mm, .out = out, .ctx = ctx,
 			  .max = max_lines };
@@ -751,7 +750,7 @@ static int rebuild_block(void *ctx, uint64_t phys, uint32_t order,
 	return HO_OK;
 }
 
-int stage_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
+int ho_preserved_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
 		       uint64_t (*alloc)(void *ctx), void *ctx,
 		       uint64_t *nblocks, struct ho_report *rep)
 {
@@ -760,7 +759,7 @@ int stage_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
 	int err;
 
 	*nblocks = 0;
-	err = stage_map_page(kd, phys, &r.root);
+	err = ho_preserved_map_root(kd, phys, &r.root);
 	if (err)
 		return err;
 	root = ho_phys_map(phys, r.root, HO_PAGE_SIZE);
@@ -768,7 +767,7 @@ int stage_tree_rebuild(const struct ho_handover *kd, const struct ho_phys *phys,
 		return HO_ERR_ADDR_UNMAPPED;
 	ho_memset(root, 0, HO_PAGE_SIZE);
 	ho_radix_geom_init(&r.g, HO_PAGE_SIZE);
-	err = stage_walk_preserved(kd, phys, rebuild_block, &r, rep);
+	err = ho_preserved_walk(kd, phys, rebuild_block, &r, rep);
 	*nblocks = r.n;
 	return err;
 }
