@@ -4,7 +4,9 @@
  *
  * Stage 1 preserves a 4 MiB memfd in a /dev/liveupdate session (held open
  * until the kexec) and, with luo_loader_peer=, loads the next kernel itself
- * with Debian's kexec-tools (run through its own dynamic loader from /bin):
+ * with Debian's kexec-tools (/sbin/kexec when the image has it: arm64,
+ * Debian's arm64 package with its libraries in /lib; else the host's
+ * /bin/kexec through its own dynamic loader from /bin: x86_64):
  *   luo_loader_peer=kexec-l     kexec -l   (kexec_load, no handover)
  *   luo_loader_peer=kexec-s     kexec -s -l (kexec_file_load, KHO by the kernel)
  *   luo_loader_peer=luo-kexec   luo-kexec -l --handover, and after preserving
@@ -36,6 +38,21 @@
  * Stage 2 then also knows luo_loader_expect=lost: nothing restored, and
  * with luo_loader_klog=<text> the kernel log says why (spaces as '_').
  *
+ * A stale handover (three stages, luo_loader_then=kexec-l): stage 2, after
+ * its checks, loads kernel 3 with Debian's plain kexec -l, which builds the
+ * DTB from /sys/firmware/fdt: its /chosen still has the linux,kho-fdt and
+ * linux,kho-scratch kernel 2 was booted with (pointing at kernel 1's
+ * handover). Their raw bytes go on kernel 3's command line
+ * (luo_loader_kho2=<hex>). Stage 3 says what kernel 3 did with them (its
+ * /chosen, the kernel log's KHO lines, debugfs kho/in, the session) and
+ * checks luo_loader_stale=:
+ *   passed      kexec-tools passed the old properties on (kernel 3's
+ *               /chosen equals kernel 2's), kernel 3 took the stale
+ *               handover ("KHO: found kexec handover data"), but no
+ *               session is restored from it
+ *   restored    as passed, and kernel 1's session is restored again
+ *   dropped     kernel 3 has no linux,kho-* in /chosen and no handover
+ *
  * Stage 2 checks luo_loader_expect=:
  *   ok          session restored byte-exact, luo_stage.cycles= on the command line
  *   restored    session restored byte-exact, no luo_stage.* (a loader without our stage)
@@ -58,6 +75,7 @@
 #include <unistd.h>
 
 #include <ho/sha256.h>
+#include <libfdt.h>
 
 #include "guestlib.h"
 #include "luo_common.h"
@@ -103,10 +121,95 @@ static int run(char *const argv[])
 	return luo_run(argv, NULL);
 }
 
+#define PEER_DTB	"/tmp/fdt"
+
+/*
+ * kexec-tools' arm64 kexec -l refuses a DTB whose /chosen kaslr-seed is
+ * not 0 ("kaslr-seed is not wiped to 0": a KASLR kernel zeroes the seed it
+ * used; ours has no RANDOMIZE_BASE and QEMU virt puts a seed there). Then
+ * it gets PEER_DTB: /sys/firmware/fdt byte for byte except that seed
+ * zeroed, as a KASLR kernel would leave it (kexec-tools refills it); 1:
+ * PEER_DTB written, 0: not needed, -1: failed. drop_kho (a negative
+ * control of the stale-handover row): PEER_DTB also without /chosen
+ * linux,kho-fdt and linux,kho-scratch.
+ */
+static int peer_dtb(bool drop_kho)
+{
+	void *dtb;
+	long len = gl_read_file("/sys/firmware/fdt", &dtb);
+	const fdt64_t *seed;
+	int chosen, plen, fd, ret = 0;
+
+	if (len <= 0 || fdt_check_header(dtb))
+		return -1;
+	chosen = fdt_path_offset(dtb, "/chosen");
+	seed = chosen < 0 ? NULL : fdt_getprop(dtb, chosen, "kaslr-seed", &plen);
+	if (drop_kho && chosen >= 0) {
+		gl_diag("kexec -l gets " PEER_DTB " without /chosen linux,kho-*");
+		fdt_nop_property(dtb, chosen, "linux,kho-fdt");
+		fdt_nop_property(dtb, chosen, "linux,kho-scratch");
+		ret = 1;
+	}
+	if (seed && plen == 8 && fdt64_to_cpu(*seed)) {
+		gl_diag("/chosen kaslr-seed is not 0 (no KASLR here): kexec -l gets "
+			PEER_DTB ", /sys/firmware/fdt with the seed zeroed");
+		ret = fdt_setprop_inplace_u64(dtb, chosen, "kaslr-seed", 0) ? -1 : 1;
+	}
+	if (ret > 0) {
+		fd = ret < 0 ? -1 : open(PEER_DTB, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || write(fd, dtb, len) != len)
+			ret = -1;
+		if (fd >= 0)
+			close(fd);
+	}
+	free(dtb);
+	return ret;
+}
+
+/*
+ * Debian's kexec-tools loads /boot/bzImage with /tmp/initrd and cl
+ * (--command-line=...): kexec -l, or kexec -s -l for peer "kexec-s".
+ */
+static int kexec_tools(const char *peer, char *cl)
+{
+	/* arm64: Debian's own layout; x86_64: the host's binary and libraries in /bin. */
+	bool sbin = access("/sbin/kexec", X_OK) == 0;
+	char *argv[12];
+	int argc = 0, rc, dtb = 0;
+	const char *p = strcmp(peer, "kexec-s") ? "kexec -l" : "kexec -s -l";
+
+	if (sbin && strcmp(peer, "kexec-s")) {
+		dtb = peer_dtb(!strcmp(peer, "kexec-l-clean"));
+		if (!gl_ok(dtb >= 0, "the DTB for kexec -l"))
+			return 1;
+	}
+
+	if (!sbin) {
+		argv[argc++] = "/bin/ld-linux-x86-64.so.2";
+		argv[argc++] = "--library-path";
+		argv[argc++] = "/bin";
+	}
+	argv[argc++] = sbin ? "/sbin/kexec" : "/bin/kexec";
+	if (sbin)
+		argv[argc++] = "-d";	/* its DTB edits and segments in the log */
+	if (!strcmp(peer, "kexec-s"))
+		argv[argc++] = "-s";
+	argv[argc++] = "-l";
+	argv[argc++] = "/boot/bzImage";
+	argv[argc++] = "--initrd=/tmp/initrd";
+	argv[argc++] = cl;
+	if (dtb > 0)
+		argv[argc++] = "--dtb=" PEER_DTB;
+	argv[argc] = NULL;
+	gl_diag("%s: %s", argv[sbin ? 0 : 3], p);
+	rc = run(argv);
+	return gl_ok(rc == 0, "Debian kexec-tools: %s exited %d", p, rc) ? 0 : 1;
+}
+
 /* kexec-tools loads the next kernel: same kernel, initrd, command line. */
 static int peer_load(const char *peer, bool exec_now)
 {
-	char cl[2100], *p;
+	char cl[2100];
 	int rc;
 
 	if (exec_now)
@@ -118,18 +221,8 @@ static int peer_load(const char *peer, bool exec_now)
 				   "--initrd=/tmp/initrd", cl, NULL };
 		rc = run(argv_l);
 		return gl_ok(rc == 0, "luo-kexec -l --handover exited %d", rc) ? 0 : 1;
-	} else {
-		char *argv_l[] = { "/bin/ld-linux-x86-64.so.2", "--library-path", "/bin",
-				   "/bin/kexec", "-l", "/boot/bzImage",
-				   "--initrd=/tmp/initrd", cl, NULL };
-		char *argv_s[] = { "/bin/ld-linux-x86-64.so.2", "--library-path", "/bin",
-				   "/bin/kexec", "-s", "-l", "/boot/bzImage",
-				   "--initrd=/tmp/initrd", cl, NULL };
-
-		p = strcmp(peer, "kexec-s") ? "kexec -l" : "kexec -s -l";
-		rc = run(strcmp(peer, "kexec-s") ? argv_l : argv_s);
 	}
-	return gl_ok(rc == 0, "Debian kexec-tools: %s exited %d", p, rc) ? 0 : 1;
+	return kexec_tools(peer, cl);
 }
 
 static int data_check(int fd);
@@ -410,7 +503,130 @@ static int stage2(void)
 	return gl_exit_status();
 }
 
+/*
+ * The raw bytes of /chosen linux,kho-fdt then linux,kho-scratch in the DTB
+ * this kernel booted with (/sys/firmware/fdt), as hex; "" when neither is
+ * there. 0, or 1 when the DTB cannot be read.
+ */
+static int chosen_kho(char *hex, size_t size)
+{
+	static const char *const props[] = { "linux,kho-fdt", "linux,kho-scratch" };
+	const uint8_t *v;
+	void *dtb;
+	long len = gl_read_file("/sys/firmware/fdt", &dtb);
+	size_t used = 0;
+	int chosen, plen, i, k;
+
+	hex[0] = 0;
+	if (!gl_ok(len > 0 && !fdt_check_header(dtb) && fdt_totalsize(dtb) <= (size_t)len,
+		   "/sys/firmware/fdt is an FDT (%ld bytes)", len))
+		return 1;
+	chosen = fdt_path_offset(dtb, "/chosen");
+	for (i = 0; chosen >= 0 && i < 2; i++) {
+		v = fdt_getprop(dtb, chosen, props[i], &plen);
+		for (k = 0; v && k < plen && used + 3 < size; k++)
+			used += snprintf(hex + used, size - used, "%02x", v[k]);
+		if (v && used + 2 < size)
+			used += snprintf(hex + used, size - used, "_");
+	}
+	free(dtb);
+	return 0;
+}
+
+/* Print the kernel log's lines that contain text; how many there were. */
+static int klog_lines(const char *text)
+{
+	char rec[2048], *msg;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK), n_found = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		if (!strstr(rec, text))
+			continue;
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		msg[strcspn(msg, "\n")] = 0;
+		gl_diag("kernel: %s", msg);
+		n_found++;
+	}
+	close(fd);
+	return n_found;
+}
+
+/* Stage 2 of luo_loader_then=kexec-l: kernel 3 through Debian's kexec -l. */
+static int then_kexec_l(const char *how)
+{
+	char cl[2100], mine[256];
+	size_t n;
+
+	if (chosen_kho(mine, sizeof(mine)) || luo_next_inputs(cl, sizeof(cl)))
+		return 1;
+	gl_diag("kernel 2's /chosen linux,kho-fdt_linux,kho-scratch: %s", mine[0] ? mine : "(none)");
+	/* luo_next_inputs ends with luo_stage=2: this one goes to stage 3. */
+	n = strlen(cl);
+	if (!gl_ok(n > 2 && !strcmp(cl + n - 2, "=2") && n + strlen(mine) + 32 < sizeof(cl),
+		   "kernel 3's command line"))
+		return 1;
+	snprintf(cl + n - 1, sizeof(cl) - n + 1, "3 luo_loader_kho2=%s", mine[0] ? mine : "none");
+	return kexec_tools(how, cl);
+}
+
+/* Stage 3 of luo_loader_then=kexec-l: what kernel 3 made of the stale handover. */
+static int stage3(void)
+{
+	char want[16] = "", mine[256], prev[256] = "";
+	bool kho_in = access("/sys/kernel/debug/kho/in", F_OK) == 0, same, found;
+	int r;
+
+	gl_cmdline_get("luo_loader_stale", want, sizeof(want));
+	gl_cmdline_get("luo_loader_kho2", prev, sizeof(prev));
+	if (chosen_kho(mine, sizeof(mine)))
+		return 1;
+	same = mine[0] && !strcmp(mine, prev);
+	gl_diag("kernel 3's /chosen linux,kho-fdt_linux,kho-scratch: %s (kernel 2's: %s)",
+		mine[0] ? mine : "(none)", prev);
+	found = klog_lines("KHO") && klog_has("found kexec handover data");
+	r = restore();
+	gl_diag("kernel 3: KHO handover %s, debugfs kho/in %s, kernel 1's session: %s",
+		found ? "taken" : "not taken", kho_in ? "present" : "absent",
+		r ? strerror(-r) : "restored byte-exact");
+	if (!strcmp(want, "dropped")) {
+		gl_ok(!mine[0], "kexec -l dropped linux,kho-* from /chosen");
+		gl_ok(!found && !kho_in, "kernel 3 took no handover");
+	} else if (!strcmp(want, "passed") || !strcmp(want, "restored")) {
+		gl_ok(same, "kexec -l passed kernel 2's stale linux,kho-* on to kernel 3");
+		gl_ok(found, "kernel 3 took the stale handover (\"found kexec handover data\")");
+		if (!strcmp(want, "restored"))
+			gl_ok(r == 0, "kernel 1's session restored again in kernel 3: %s",
+			      r ? strerror(-r) : "ok");
+		else
+			gl_ok(r != 0, "no session restored from the stale handover (%s)",
+			      r ? strerror(-r) : "restored!");
+	} else {
+		gl_ok(0, "unknown luo_loader_stale=%s", want);
+	}
+	return gl_exit_status();
+}
+
 int main(int argc, char **argv)
 {
-	return gl_stage(argc, argv) == 1 ? stage1() : stage2();
+	char then[16] = "";
+	int stage = gl_stage(argc, argv), rc;
+
+	if (stage == 1)
+		return stage1();
+	if (stage >= 3)
+		return stage3();
+	rc = stage2();
+	if (rc || !gl_cmdline_get("luo_loader_then", then, sizeof(then)))
+		return rc;
+	if (!gl_ok(!strcmp(then, "kexec-l") || !strcmp(then, "kexec-l-clean"),
+		   "luo_loader_then=%s is known", then))
+		return 1;
+	return then_kexec_l(then);
 }

@@ -12,7 +12,8 @@
 # kexecs into the same kernel). Each variant named in $VM_EXTRA_KERNELS
 # (e.g. "ours-nomemfd ours-luov2") is built too and lands in
 # /boot/bzImage-<variant>. The archive is rebuilt only when an input is newer
-# than it.
+# than it. arm64 images also carry Debian's arm64 kexec-tools as /sbin/kexec
+# (scripts/kexec-tools-arm64.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/common.sh"
@@ -20,6 +21,13 @@ variant=$1 out=$2 init=$3
 shift 3
 # VM_KERNEL: the kernel variant when the image is named otherwise.
 arch=${VM_ARCH:-x86_64}
+# arm64: Debian's arm64 kexec-tools as the peer loader, /sbin/kexec with its
+# dynamic loader and libraries in /lib as on Debian (scripts/kexec-tools-arm64.sh;
+# x86 images get the host's kexec in /bin through GUEST_EXTRA_BINS instead).
+peer=
+if [ "$arch" = arm64 ]; then
+	peer=$("$top/scripts/kexec-tools-arm64.sh")
+fi
 kernel=$("$top/scripts/kernel-build.sh" "${VM_KERNEL:-$variant}" "$arch")
 extra=()
 for v in ${VM_EXTRA_KERNELS:-}; do
@@ -36,9 +44,10 @@ same_extra() {
 		[ "$(readlink -f "$out/bzImage-${e%%=*}")" = "${e#*=}" ] || return 1
 	done
 }
-if [ -f "$cpio_out" ] && [ "$(readlink -f "$out/bzImage")" = "$kernel" ] && same_extra; then
+if [ -f "$cpio_out" ] && [ "$(readlink -f "$out/bzImage")" = "$kernel" ] && same_extra &&
+	[ "$(cat "$out/peer" 2>/dev/null)" = "$peer" ]; then
 	fresh=1
-	for f in "$init" "$@" "$0"; do
+	for f in "$init" "$@" "$0" ${peer:+"$peer/.extracted"}; do
 		[ "$f" -nt "$cpio_out" ] && fresh=0
 	done
 	[ $fresh = 1 ] && exit 0
@@ -57,6 +66,8 @@ arm64) strip_prog=aarch64-linux-gnu-strip ;;
 *) strip_prog=strip ;;
 esac
 for b in "$@"; do install -s --strip-program="$strip_prog" -m 0755 "$b" "$stage/bin/"; done
+[ -z "$peer" ] || cp -a "$peer/root/." "$stage/"
+echo "$peer" >"$out/peer"
 cp "$kernel" "$stage/boot/bzImage"
 for e in "${extra[@]}"; do cp "${e#*=}" "$stage/boot/bzImage-${e%%=*}"; done
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
