@@ -154,7 +154,8 @@ static int find_prop_rule(const struct ho_node_rule *rule, const char *name)
 	int i;
 
 	for (i = 0; i < rule->nprops; i++)
-		if (rule->props[i].name && !ho_strcmp(rule->props[i].name, name))
+		if (rule->props[i].name && rule->props[i].name[0] == name[0] &&
+		    !ho_strcmp(rule->props[i].name, name))
 			return i;
 	return -1;
 }
@@ -167,8 +168,8 @@ static int check_props(const struct schema_walk *w, int node,
 	const void *val;
 	int prop, len, i, err;
 
-	fdt_for_each_property_offset(prop, w->fdt, node) {
-		val = fdt_getprop_by_offset(w->fdt, prop, &name, &len);
+	ho_fdt_for_each_prop(prop, w->fdt, node) {
+		val = ho_fdt_prop_at(w->fdt, prop, &name, &len);
 		if (!val || !name)
 			return ho_fail_at(w->rep, HO_ERR_FDT_STRUCTURE,
 					  w->where, w->fdt, node, "property");
@@ -221,14 +222,14 @@ static int check_dup_names(const struct schema_walk *w, int node)
 	struct ho_name_key *k;
 	int c, len;
 
-	fdt_for_each_subnode(c, w->fdt, node)
+	ho_fdt_for_each_subnode(c, w->fdt, node)
 		n++;
 	k = ho_work_take(w->work, n, sizeof(*k), w->where, w->rep);
 	if (!k)
 		return HO_ERR_WORK_SPACE;
 	i = 0;
-	fdt_for_each_subnode(c, w->fdt, node) {
-		k[i].s = fdt_get_name(w->fdt, c, &len);
+	ho_fdt_for_each_subnode(c, w->fdt, node) {
+		k[i].s = ho_fdt_name(w->fdt, c, &len);
 		k[i].len = (uint32_t)len;
 		k[i++].node = c;
 	}
@@ -263,8 +264,8 @@ static int check_children(const struct schema_walk *w, int node,
 	int child, len, prevlen = 0, i, err;
 	bool sorted = true;
 
-	fdt_for_each_subnode(child, w->fdt, node) {
-		name = fdt_get_name(w->fdt, child, &len);
+	ho_fdt_for_each_subnode(child, w->fdt, node) {
+		name = ho_fdt_name(w->fdt, child, &len);
 		if (!name)
 			return ho_fail_at(w->rep, HO_ERR_FDT_STRUCTURE,
 					  w->where, w->fdt, node, "subnode");
