@@ -288,11 +288,27 @@ static inline int align4(int off)
 	return (off + FDT_TAGSIZE - 1) & ~(FDT_TAGSIZE - 1);
 }
 
+/*
+ * The offset of the tag after a node's name at off: the word after the one
+ * that holds the name's NUL (align4(off + strlen + 1)), found a word at a
+ * time. That word ends before the next tag, which the check read: in bounds.
+ */
+static inline int skip_name(const uint8_t *st, int off)
+{
+	uint32_t v;
+
+	for (;; off += 4) {
+		v = *(const uint32_t *)(const void *)(st + off);
+		if ((v - 0x01010101u) & ~v & 0x80808080u)
+			return off + 4;
+	}
+}
+
 /* The offset of the next tag after the one at off (fdt_next_tag()). */
 static inline int skip_tag(const uint8_t *st, int off, uint32_t tag)
 {
 	if (tag == FDT_BEGIN_NODE)
-		return align4(off + 4 + (int)ho_strlen((const char *)st + off + 4) + 1);
+		return skip_name(st, off + 4);
 	if (tag == FDT_PROP)
 		return align4(off + 12 + (int)word(st + off + 4));
 	return off + 4;
