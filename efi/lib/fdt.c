@@ -363,6 +363,60 @@ int ho_fdt_next_subnode(const void *fdt, int node)
 	return node;
 }
 
+/*
+ * One walk over a node's children (a checked FDT has no property after a
+ * subnode, and NOPs anywhere): ho_fdt_body() is the offset after node's
+ * name and properties; ho_fdt_child_at(off) the child whose FDT_BEGIN_NODE
+ * is the first tag at or after off that is not a NOP or property, or
+ * -FDT_ERR_NOTFOUND at the parent's FDT_END_NODE, *end then the offset
+ * after it; a child's successor is looked for after its FDT_END_NODE
+ * (ho_fdt_node_end()). The children met are those of
+ * fdt_first_subnode() / fdt_next_subnode(), in their order.
+ */
+static int skip_props(const uint8_t *st, int off)
+{
+	uint32_t tag;
+
+	while ((tag = word(st + off)) == FDT_NOP || tag == FDT_PROP)
+		off = skip_tag(st, off, tag);
+	return off;
+}
+
+int ho_fdt_body(const void *fdt, int node)
+{
+	const uint8_t *st = st_of(fdt);
+
+	return skip_props(st, skip_tag(st, node, FDT_BEGIN_NODE));
+}
+
+int ho_fdt_child_at(const void *fdt, int off, int *end)
+{
+	const uint8_t *st = st_of(fdt);
+
+	off = skip_props(st, off);
+	if (word(st + off) == FDT_BEGIN_NODE)
+		return off;
+	*end = off + 4;		/* the parent's FDT_END_NODE */
+	return -FDT_ERR_NOTFOUND;
+}
+
+int ho_fdt_node_end(const void *fdt, int node)
+{
+	const uint8_t *st = st_of(fdt);
+	int off = node, depth = 0;
+	uint32_t tag;
+
+	do {
+		tag = word(st + off);
+		if (tag == FDT_BEGIN_NODE)
+			depth++;
+		else if (tag == FDT_END_NODE)
+			depth--;
+		off = skip_tag(st, off, tag);
+	} while (depth > 0);
+	return off;
+}
+
 /* The first FDT_PROP at or after off, skipping NOPs (libfdt's nextprop_()). */
 static inline int prop_from(const uint8_t *st, int off)
 {

@@ -88,6 +88,10 @@ const void *ho_fdt_prop_at(const void *fdt, int prop, const char **name,
 const void *ho_fdt_getprop(const void *fdt, int node, const char *name,
 			   int *len);
 int ho_fdt_subnode(const void *fdt, int parent, const char *name);
+/* The children in one walk (fdt.c says how); never on an unchecked blob. */
+int ho_fdt_body(const void *fdt, int node);
+int ho_fdt_child_at(const void *fdt, int off, int *end);
+int ho_fdt_node_end(const void *fdt, int node);
 
 #define ho_fdt_for_each_subnode(node, fdt, parent)			\
 	for ((node) = ho_fdt_first_subnode((fdt), (parent)); (node) >= 0;	\
