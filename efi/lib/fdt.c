@@ -275,8 +275,9 @@ static const uint8_t *st_of(const void *fdt)
  */
 static inline uint32_t word(const uint8_t *p)
 {
-	uint32_t v = *(const uint32_t *)(const void *)p;
+	uint32_t v;
 
+	__builtin_memcpy(&v, __builtin_assume_aligned(p, 4), sizeof(v));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	v = __builtin_bswap32(v);
 #endif
@@ -298,7 +299,8 @@ static inline int skip_name(const uint8_t *st, int off)
 	uint32_t v;
 
 	for (;; off += 4) {
-		v = *(const uint32_t *)(const void *)(st + off);
+		__builtin_memcpy(&v, __builtin_assume_aligned(st + off, 4),
+				 sizeof(v));
 		if ((v - 0x01010101u) & ~v & 0x80808080u)
 			return off + 4;
 	}
