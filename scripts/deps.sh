@@ -34,6 +34,7 @@ PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils zstd rsy
 ccache python3 python3-yaml git
 qemu-system-x86 qemu-utils ovmf
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-efi-aarch64
+qemu-user
 gnu-efi mtools clang llvm lld libclang-rt-14-dev
 kexec-tools busybox-static
 device-tree-compiler gnuplot-nox

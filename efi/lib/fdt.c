@@ -11,6 +11,13 @@
  * or '@'-less emptiness), every property name is a terminated string in the
  * strings block, and nesting is bounded by HO_FDT_MAX_DEPTH, the number of
  * nodes by HO_FDT_MAX_NODES and of properties by HO_FDT_MAX_PROPS.
+ *
+ * The structure block is walked once, with libfdt's fdt_next_tag() rules
+ * (bounds, name termination, property lengths) applied directly to the
+ * bytes instead of through fdt_offset_ptr() per byte. An FDT that passed is
+ * then read with the ho_fdt_* readers below (internal.h): they trust this
+ * check instead of validating every offset again, and return what libfdt's
+ * fdt_first_subnode(), fdt_getprop() etc. return on the same blob.
  */
 #include "internal.h"
 
@@ -111,36 +118,72 @@ int ho_fdt_no_rsv(const void *fdt, const char *where, struct ho_report *rep)
 	return HO_OK;
 }
 
-static int check_node_name(const void *fdt, int off, int depth,
-			   const char *where, struct ho_report *rep)
+static uint32_t be32_at(const uint8_t *p)
 {
-	const char *name;
-	int len;
-
-	name = fdt_get_name(fdt, off, &len);
-	if (!name)
-		return ho_fail_val(rep, HO_ERR_FDT_NODE_NAME, where, 0, -1,
-				   "node at offset", (uint64_t)off);
-	if ((depth == 0) != (len == 0) || ho_memchr(name, '/', len))
-		return ho_fail_val(rep, HO_ERR_FDT_NODE_NAME, where, 0, -1,
-				   "node at offset", (uint64_t)off);
-	return HO_OK;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
 }
 
-static int check_prop(const void *fdt, int off, const char *where,
-		      struct ho_report *rep)
+/*
+ * fdt_next_tag() of libfdt on the structure block s of size bytes (its
+ * header already checked: the block lies inside the blob): the tag at off
+ * and *next, or *next = -1 where libfdt's would fail (a tag, name or
+ * property running past the block, an unknown tag). For FDT_BEGIN_NODE,
+ * *namelen is the name's length.
+ */
+static uint32_t raw_tag(const uint8_t *s, uint64_t size, uint64_t off,
+			int64_t *next, uint64_t *namelen)
 {
-	const struct fdt_property *prop;
-	int len;
+	const uint8_t *nul;
+	uint64_t end, len;
+	uint32_t tag;
 
-	prop = fdt_get_property_by_offset(fdt, off, &len);
-	if (!prop)
-		return ho_fail_val(rep, HO_ERR_FDT_STRUCTURE, where, 0, -1,
-				   "property at offset", (uint64_t)off);
-	if (!fdt_get_string(fdt, fdt32_to_cpu(prop->nameoff), &len) || !len)
-		return ho_fail_val(rep, HO_ERR_FDT_PROP_NAME, where, 0, -1,
-				   "property at offset", (uint64_t)off);
-	return HO_OK;
+	*next = -1;
+	if (off + 4 > size)
+		return FDT_END;
+	tag = be32_at(s + off);
+	end = off + 4;
+	switch (tag) {
+	case FDT_BEGIN_NODE:
+		nul = ho_memchr(s + end, '\0', size - end);
+		if (!nul)
+			return FDT_END;
+		*namelen = (uint64_t)(nul - (s + end));
+		end += *namelen + 1;
+		break;
+	case FDT_PROP:
+		if (end + 4 > size)
+			return FDT_END;
+		len = be32_at(s + end);
+		/* libfdt: INT_MAX <= len + offset is a premature end */
+		if (len + end >= 0x7fffffffu)
+			return FDT_END;
+		end += 8 + len;
+		if (end > size)
+			return FDT_END;
+		break;
+	case FDT_END:
+	case FDT_END_NODE:
+	case FDT_NOP:
+		break;
+	default:
+		return FDT_END;
+	}
+	*next = (int64_t)((end + FDT_TAGSIZE - 1) & ~(uint64_t)(FDT_TAGSIZE - 1));
+	return tag;
+}
+
+/*
+ * A property's name offset names a non-empty string inside the strings
+ * block (fdt_get_string() with a length != 0).
+ */
+static bool prop_name_ok(const void *fdt, uint32_t nameoff)
+{
+	uint32_t ssize = fdt_size_dt_strings(fdt);
+	const char *str = (const char *)fdt + fdt_off_dt_strings(fdt);
+
+	return nameoff < ssize && str[nameoff] &&
+	       ho_memchr(str + nameoff, '\0', ssize - nameoff);
 }
 
 /* One pass over the tags of the structure block. */
@@ -148,13 +191,16 @@ static int check_struct(const void *fdt, const char *where,
 			struct ho_report *rep)
 {
 	bool has_child[HO_FDT_MAX_DEPTH + 1] = { false };
-	int off = 0, next, depth = 0, err;
+	const uint8_t *st = (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+	uint64_t size = fdt_size_dt_struct(fdt), off = 0, namelen = 0;
 	uint64_t nodes = 0, props = 0;
+	int64_t next;
+	int depth = 0;
 	bool done = false;
 	uint32_t tag;
 
-	for (;; off = next) {
-		tag = fdt_next_tag(fdt, off, &next);
+	for (;; off = (uint64_t)next) {
+		tag = raw_tag(st, size, off, &next, &namelen);
 		if (next < 0)
 			goto bad;
 		/* libfdt looks the root up at offset 0: nothing may precede it */
@@ -167,15 +213,17 @@ static int check_struct(const void *fdt, const char *where,
 			if (depth >= HO_FDT_MAX_DEPTH)
 				return ho_fail_val(rep, HO_ERR_FDT_DEPTH,
 						   where, 0, -1,
-						   "node at offset",
-						   (uint64_t)off);
+						   "node at offset", off);
 			if (++nodes > HO_FDT_MAX_NODES)
 				return ho_fail_val(rep, HO_ERR_FDT_TOO_MANY_NODES,
 						   where, 0, -1, "limit",
 						   HO_FDT_MAX_NODES);
-			err = check_node_name(fdt, off, depth, where, rep);
-			if (err)
-				return err;
+			/* the root's name is empty, no other is; no '/' */
+			if ((depth == 0) != (namelen == 0) ||
+			    ho_memchr(st + off + 4, '/', namelen))
+				return ho_fail_val(rep, HO_ERR_FDT_NODE_NAME,
+						   where, 0, -1,
+						   "node at offset", off);
 			has_child[depth] = true;
 			has_child[++depth] = false;
 			break;
@@ -193,9 +241,10 @@ static int check_struct(const void *fdt, const char *where,
 				return ho_fail_val(rep, HO_ERR_FDT_TOO_MANY_PROPS,
 						   where, 0, -1, "limit",
 						   HO_FDT_MAX_PROPS);
-			err = check_prop(fdt, off, where, rep);
-			if (err)
-				return err;
+			if (!prop_name_ok(fdt, be32_at(st + off + 8)))
+				return ho_fail_val(rep, HO_ERR_FDT_PROP_NAME,
+						   where, 0, -1,
+						   "property at offset", off);
 			break;
 		case FDT_NOP:
 			break;
@@ -209,7 +258,240 @@ static int check_struct(const void *fdt, const char *where,
 	}
 bad:
 	return ho_fail_val(rep, HO_ERR_FDT_STRUCTURE, where, 0, -1,
-			   "tag at offset", (uint64_t)off);
+			   "tag at offset", off);
+}
+
+/* ---- reading a checked FDT (internal.h) -------------------------------- */
+
+static const uint8_t *st_of(const void *fdt)
+{
+	return (const uint8_t *)fdt + fdt_off_dt_struct(fdt);
+}
+
+/*
+ * A big-endian word of the structure block: tags, lengths and name offsets
+ * are 4-byte aligned there (the blob 8-byte aligned, the block 4-byte
+ * aligned: checked), so one aligned load, also with -mstrict-align.
+ */
+static inline uint32_t word(const uint8_t *p)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, __builtin_assume_aligned(p, 4), sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline int align4(int off)
+{
+	return (off + FDT_TAGSIZE - 1) & ~(FDT_TAGSIZE - 1);
+}
+
+/*
+ * The offset of the tag after a node's name at off: the word after the one
+ * that holds the name's NUL (align4(off + strlen + 1)), found a word at a
+ * time. That word ends before the next tag, which the check read: in bounds.
+ */
+static inline int skip_name(const uint8_t *st, int off)
+{
+	uint32_t v;
+
+	for (;; off += 4) {
+		__builtin_memcpy(&v, __builtin_assume_aligned(st + off, 4),
+				 sizeof(v));
+		if ((v - 0x01010101u) & ~v & 0x80808080u)
+			return off + 4;
+	}
+}
+
+/* The offset of the next tag after the one at off (fdt_next_tag()). */
+static inline int skip_tag(const uint8_t *st, int off, uint32_t tag)
+{
+	if (tag == FDT_BEGIN_NODE)
+		return skip_name(st, off + 4);
+	if (tag == FDT_PROP)
+		return align4(off + 12 + (int)word(st + off + 4));
+	return off + 4;
+}
+
+const char *ho_fdt_name(const void *fdt, int node, int *len)
+{
+	const char *name = (const char *)st_of(fdt) + node + 4;
+
+	if (len)
+		*len = (int)ho_strlen(name);
+	return name;
+}
+
+/* fdt_next_node() from node (>= 0) with a depth counter. */
+static int next_node(const uint8_t *st, int node, int *depth)
+{
+	int off = skip_tag(st, node, FDT_BEGIN_NODE);
+	uint32_t tag;
+
+	for (;; off = skip_tag(st, off, tag)) {
+		tag = word(st + off);
+		if (tag == FDT_BEGIN_NODE) {
+			(*depth)++;
+			return off;
+		}
+		if (tag == FDT_END_NODE && --(*depth) < 0)
+			return off + 4;
+		if (tag == FDT_END)
+			return -FDT_ERR_NOTFOUND;
+	}
+}
+
+int ho_fdt_first_subnode(const void *fdt, int node)
+{
+	int depth = 0;
+
+	node = next_node(st_of(fdt), node, &depth);
+	return node < 0 || depth != 1 ? -FDT_ERR_NOTFOUND : node;
+}
+
+int ho_fdt_next_subnode(const void *fdt, int node)
+{
+	const uint8_t *st = st_of(fdt);
+	int depth = 1;
+
+	do {
+		node = next_node(st, node, &depth);
+		if (node < 0 || depth < 1)
+			return -FDT_ERR_NOTFOUND;
+	} while (depth > 1);
+	return node;
+}
+
+/*
+ * One walk over a node's children (a checked FDT has no property after a
+ * subnode, and NOPs anywhere): ho_fdt_body() is the offset after node's
+ * name and properties; ho_fdt_child_at(off) the child whose FDT_BEGIN_NODE
+ * is the first tag at or after off that is not a NOP or property, or
+ * -FDT_ERR_NOTFOUND at the parent's FDT_END_NODE, *end then the offset
+ * after it; a child's successor is looked for after its FDT_END_NODE
+ * (ho_fdt_node_end()). The children met are those of
+ * fdt_first_subnode() / fdt_next_subnode(), in their order.
+ */
+static int skip_props(const uint8_t *st, int off)
+{
+	uint32_t tag;
+
+	while ((tag = word(st + off)) == FDT_NOP || tag == FDT_PROP)
+		off = skip_tag(st, off, tag);
+	return off;
+}
+
+int ho_fdt_body(const void *fdt, int node)
+{
+	const uint8_t *st = st_of(fdt);
+
+	return skip_props(st, skip_tag(st, node, FDT_BEGIN_NODE));
+}
+
+int ho_fdt_child_at(const void *fdt, int off, int *end)
+{
+	const uint8_t *st = st_of(fdt);
+
+	off = skip_props(st, off);
+	if (word(st + off) == FDT_BEGIN_NODE)
+		return off;
+	*end = off + 4;		/* the parent's FDT_END_NODE */
+	return -FDT_ERR_NOTFOUND;
+}
+
+int ho_fdt_node_end(const void *fdt, int node)
+{
+	const uint8_t *st = st_of(fdt);
+	int off = node, depth = 0;
+	uint32_t tag;
+
+	do {
+		tag = word(st + off);
+		if (tag == FDT_BEGIN_NODE)
+			depth++;
+		else if (tag == FDT_END_NODE)
+			depth--;
+		off = skip_tag(st, off, tag);
+	} while (depth > 0);
+	return off;
+}
+
+/* The first FDT_PROP at or after off, skipping NOPs (libfdt's nextprop_()). */
+static inline int prop_from(const uint8_t *st, int off)
+{
+	uint32_t tag;
+
+	while ((tag = word(st + off)) == FDT_NOP)
+		off += 4;
+	return tag == FDT_PROP ? off : -FDT_ERR_NOTFOUND;
+}
+
+int ho_fdt_first_prop(const void *fdt, int node)
+{
+	const uint8_t *st = st_of(fdt);
+
+	return prop_from(st, skip_tag(st, node, FDT_BEGIN_NODE));
+}
+
+int ho_fdt_next_prop(const void *fdt, int prop)
+{
+	const uint8_t *st = st_of(fdt);
+
+	return prop_from(st, skip_tag(st, prop, FDT_PROP));
+}
+
+const void *ho_fdt_prop_at(const void *fdt, int prop, const char **name,
+			   int *len)
+{
+	const uint8_t *p = st_of(fdt) + prop;
+
+	if (name)
+		*name = (const char *)fdt + fdt_off_dt_strings(fdt) +
+			word(p + 8);
+	if (len)
+		*len = (int)word(p + 4);
+	return p + 12;
+}
+
+const void *ho_fdt_getprop(const void *fdt, int node, const char *name,
+			   int *len)
+{
+	const char *strs = (const char *)fdt + fdt_off_dt_strings(fdt), *pn;
+	const uint8_t *st = st_of(fdt);
+	int prop;
+
+	for (prop = prop_from(st, skip_tag(st, node, FDT_BEGIN_NODE)); prop >= 0;
+	     prop = prop_from(st, skip_tag(st, prop, FDT_PROP))) {
+		pn = strs + word(st + prop + 8);
+		if (pn[0] == name[0] && !ho_strcmp(pn, name)) {
+			if (len)
+				*len = (int)word(st + prop + 4);
+			return st + prop + 12;
+		}
+	}
+	if (len)
+		*len = -FDT_ERR_NOTFOUND;
+	return 0;
+}
+
+int ho_fdt_subnode(const void *fdt, int parent, const char *name)
+{
+	size_t n = ho_strlen(name);
+	bool has_at = ho_memchr(name, '@', n) != 0;
+	const char *p;
+	int node, len;
+
+	ho_fdt_for_each_subnode(node, fdt, parent) {
+		p = ho_fdt_name(fdt, node, &len);
+		if ((size_t)len < n || ho_memcmp(p, name, n))
+			continue;
+		if (!p[n] || (!has_at && p[n] == '@'))
+			return node;
+	}
+	return -FDT_ERR_NOTFOUND;
 }
 
 int ho_fdt_check_at(const void *fdt, uint64_t bufsize, const char *where,

@@ -69,6 +69,38 @@ int ho_fdt_check_at(const void *fdt, uint64_t bufsize, const char *where,
 		    struct ho_report *rep);
 
 /*
+ * Reading an FDT that passed ho_fdt_check_at() (fdt.c), with node and
+ * property offsets from these readers or libfdt's: libfdt validates every
+ * offset and name again on every call, these trust the check and return
+ * what libfdt's function of the same name returns on that blob
+ * (fdt_get_name, fdt_first_subnode, fdt_next_subnode,
+ * fdt_first_property_offset, fdt_next_property_offset,
+ * fdt_getprop_by_offset, fdt_getprop, fdt_subnode_offset; absent:
+ * -FDT_ERR_NOTFOUND or NULL). Never on an unchecked blob.
+ */
+const char *ho_fdt_name(const void *fdt, int node, int *len);
+int ho_fdt_first_subnode(const void *fdt, int node);
+int ho_fdt_next_subnode(const void *fdt, int node);
+int ho_fdt_first_prop(const void *fdt, int node);
+int ho_fdt_next_prop(const void *fdt, int prop);
+const void *ho_fdt_prop_at(const void *fdt, int prop, const char **name,
+			   int *len);
+const void *ho_fdt_getprop(const void *fdt, int node, const char *name,
+			   int *len);
+int ho_fdt_subnode(const void *fdt, int parent, const char *name);
+/* The children in one walk (fdt.c says how); never on an unchecked blob. */
+int ho_fdt_body(const void *fdt, int node);
+int ho_fdt_child_at(const void *fdt, int off, int *end);
+int ho_fdt_node_end(const void *fdt, int node);
+
+#define ho_fdt_for_each_subnode(node, fdt, parent)			\
+	for ((node) = ho_fdt_first_subnode((fdt), (parent)); (node) >= 0;	\
+	     (node) = ho_fdt_next_subnode((fdt), (node)))
+#define ho_fdt_for_each_prop(prop, fdt, node)				\
+	for ((prop) = ho_fdt_first_prop((fdt), (node)); (prop) >= 0;	\
+	     (prop) = ho_fdt_next_prop((fdt), (prop)))
+
+/*
  * A handover blob (KHO root, LUO, memfd) has no memory reservation entry:
  * KHO never writes one and nothing in the receiving kernel reads one (only
  * the boot DT's block is scanned), so memory "reserved" there is not.

@@ -29,6 +29,10 @@ HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
 
 HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo luo_v5 scratch work \
 	handover reloc sha256 sha256_x86 x86 cmdline fault
+# SHA-256 with the arm64 SHA2 instructions: detection in C, the block
+# function in assembly (sha256_arm64_ce.S; both empty on other targets).
+HO_LIB_NAMES += sha256_arm64
+HO_LIB_ASM_NAMES := sha256_arm64_ce
 # arm64's boot data (the DTB's /chosen handover, bootargs, memory map): ho/arm64.h
 HO_LIB_NAMES += arm64
 # a handover's preserved blocks, moving it, its dump: ho/preserved.h (the EFI app)
@@ -62,13 +66,17 @@ HO_KABI_CFLAGS = $(HO_KABI_CFLAGS_$(basename $(notdir $@)))
 
 # $(call ho_variant,name): objects and archives of one variant.
 define ho_variant
-HO_OBJS_$(1) := $$(HO_LIB_NAMES:%=$(B)/$(1)/ho/%.o)
+HO_OBJS_$(1) := $$(HO_LIB_NAMES:%=$(B)/$(1)/ho/%.o) $$(HO_LIB_ASM_NAMES:%=$(B)/$(1)/ho/%.o)
 HO_FDT_OBJS_$(1) := $$(HO_LIBFDT_NAMES:%=$(B)/$(1)/libfdt/%.o)
 
 $(B)/$(1)/ho/%.o: $(HO_LIB_DIR)/%.c $(HO_FDT_ENV)
 	@mkdir -p $$(@D)
 	$$(or $$(HO_CC_$(1)),$$(CC)) $$(HO_VCFLAGS_$(1)) $(HO_CFLAGS) $$(HO_KABI_CFLAGS) \
 		$$(LIBFDT_CFLAGS) -include $(HO_FDT_ENV) -MMD -MP -c -o $$@ $$<
+
+$(B)/$(1)/ho/%.o: $(HO_LIB_DIR)/%.S
+	@mkdir -p $$(@D)
+	$$(or $$(HO_CC_$(1)),$$(CC)) -g -c -o $$@ $$<
 
 # The pristine source is not a prerequisite: it is pinned and never changes,
 # and naming it here would fetch the kernel source while parsing.

@@ -8,7 +8,7 @@
  * schemas, and the rules that need several nodes at once:
  *
  * - lookups: the kernel finds /sessions, /file-descriptors and /subsystems
- *   with fdt_subnode_offset(), which also matches "sessions@1": any such
+ *   with ho_fdt_subnode(), which also matches "sessions@1": any such
  *   unit-address variant is AMBIGUOUS_NODE;
  * - liveupdate-count != 0, /subsystems present, names and compatibles
  *   within LUO_NAME_MAX, session and file node names canonical hex (a
@@ -56,7 +56,7 @@ static int hex_node(const void *fdt, int node, uint64_t max, uint64_t *v,
 		    const char *where, struct ho_report *rep)
 {
 	int len;
-	const char *name = fdt_get_name(fdt, node, &len);
+	const char *name = ho_fdt_name(fdt, node, &len);
 
 	if (!parse_hex_name(name, len, v) || *v > max)
 		return ho_fail_at(rep, HO_ERR_BAD_NODE_NAME, where, fdt, node,
@@ -89,8 +89,8 @@ static int check_lookups(const void *fdt, const char *where,
 	int node, len;
 	size_t i, n;
 
-	fdt_for_each_subnode(node, fdt, 0) {
-		name = fdt_get_name(fdt, node, &len);
+	ho_fdt_for_each_subnode(node, fdt, 0) {
+		name = ho_fdt_name(fdt, node, &len);
 		at = name ? ho_memchr(name, '@', len) : 0;
 		if (!at)
 			continue;
@@ -107,7 +107,7 @@ static int check_lookups(const void *fdt, const char *where,
 static int find_node(const void *fdt, const char *name, const char *where,
 		     struct ho_report *rep, int *node)
 {
-	*node = fdt_subnode_offset(fdt, 0, name);
+	*node = ho_fdt_subnode(fdt, 0, name);
 	if (*node < 0)
 		return ho_fail_at(rep, HO_ERR_MISSING_NODE, where, fdt, 0, name);
 	return HO_OK;
@@ -120,8 +120,8 @@ static int check_subsystems(const void *fdt, int subs, const char *where,
 	uint64_t data;
 	int s, len, err;
 
-	fdt_for_each_subnode(s, fdt, subs) {
-		name = fdt_get_name(fdt, s, &len);
+	ho_fdt_for_each_subnode(s, fdt, subs) {
+		name = ho_fdt_name(fdt, s, &len);
 		if (!name || len + 1 > HO_LUO_NAME_MAX)
 			return ho_fail_at(rep, HO_ERR_BAD_NODE_NAME, where, fdt,
 					  s, 0);
@@ -156,7 +156,7 @@ static uint64_t count_children(const void *fdt, int node)
 	uint64_t n = 0;
 	int c;
 
-	fdt_for_each_subnode(c, fdt, node)
+	ho_fdt_for_each_subnode(c, fdt, node)
 		n++;
 	return n;
 }
@@ -174,7 +174,7 @@ static int check_sessions(const void *fdt, int sessions, uint64_t n,
 	names = ho_work_take(w, n, sizeof(*names), where, rep);
 	if (!names)
 		return HO_ERR_WORK_SPACE;
-	fdt_for_each_subnode(s, fdt, sessions) {
+	ho_fdt_for_each_subnode(s, fdt, sessions) {
 		err = hex_node(fdt, s, UINT32_MAX, &idx, where, rep);
 		if (!err)
 			err = prop_str_max(fdt, s, "name",
@@ -275,7 +275,7 @@ static int check_files(const void *fdt, int fds, uint64_t n,
 	t = ho_work_take(w, n, sizeof(*t), where, rep);
 	if (!t)
 		return HO_ERR_WORK_SPACE;
-	fdt_for_each_subnode(node, fdt, fds) {
+	ho_fdt_for_each_subnode(node, fdt, fds) {
 		err = read_file(fdt, node, &f, where, rep);
 		if (err)
 			return err;
@@ -338,12 +338,12 @@ static int follow_files(const void *fdt, int fds, const struct ho_env *env,
 	const char *compat;
 	int node, err;
 
-	fdt_for_each_subnode(node, fdt, fds) {
-		compat = fdt_getprop(fdt, node, "compatible", 0);
+	ho_fdt_for_each_subnode(node, fdt, fds) {
+		compat = ho_fdt_getprop(fdt, node, "compatible", 0);
 		if (ho_strcmp(compat, HO_MEMFD_COMPATIBLE))
 			continue;
 		err = check_memfd_data(fdt, node,
-				       ho_get_u64(fdt_getprop(fdt, node,
+				       ho_get_u64(ho_fdt_getprop(fdt, node,
 							      "data", 0)),
 				       env, w, where, rep);
 		if (err)
@@ -516,7 +516,10 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where, fdt, 0,
 				   "folios", table);
 	for (i = 0; i < nr; i++) {
-		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
+		f.phys = ho_get_u64(t + i * sizeof(f));
+		f.index = ho_get_u64(t + i * sizeof(f) + 8);
+		f.order = ho_get_u32(t + i * sizeof(f) + 16);
+		f.flags = ho_get_u32(t + i * sizeof(f) + 20);
 		err = check_folio(&f, pages, env, ps, fdt, where, rep, i);
 		if (err)
 			return err;

@@ -48,7 +48,7 @@ static const void *prop_sized(const void *fdt, int node, const char *name,
 	const void *p;
 	int len;
 
-	p = fdt_getprop(fdt, node, name, &len);
+	p = ho_fdt_getprop(fdt, node, name, &len);
 	if (!p) {
 		*err = ho_fail_at(rep, HO_ERR_MISSING_PROP, where, fdt, node,
 				  name);
@@ -102,7 +102,7 @@ int ho_prop_str(const void *fdt, int node, const char *name, const char **val,
 	const char *p;
 	int len, err;
 
-	p = fdt_getprop(fdt, node, name, &len);
+	p = ho_fdt_getprop(fdt, node, name, &len);
 	if (!p)
 		return ho_fail_at(rep, HO_ERR_MISSING_PROP, where, fdt, node,
 				  name);

@@ -26,7 +26,7 @@ struct schema_walk {
 };
 
 static int check_node(const struct schema_walk *w, int node,
-		      const struct ho_node_rule *rule, int depth);
+		      const struct ho_node_rule *rule, int depth, int *end);
 
 const struct ho_schema *ho_schema_find(const struct ho_schema *const *list,
 				       const char *compatible)
@@ -154,7 +154,8 @@ static int find_prop_rule(const struct ho_node_rule *rule, const char *name)
 	int i;
 
 	for (i = 0; i < rule->nprops; i++)
-		if (rule->props[i].name && !ho_strcmp(rule->props[i].name, name))
+		if (rule->props[i].name && rule->props[i].name[0] == name[0] &&
+		    !ho_strcmp(rule->props[i].name, name))
 			return i;
 	return -1;
 }
@@ -167,8 +168,8 @@ static int check_props(const struct schema_walk *w, int node,
 	const void *val;
 	int prop, len, i, err;
 
-	fdt_for_each_property_offset(prop, w->fdt, node) {
-		val = fdt_getprop_by_offset(w->fdt, prop, &name, &len);
+	ho_fdt_for_each_prop(prop, w->fdt, node) {
+		val = ho_fdt_prop_at(w->fdt, prop, &name, &len);
 		if (!val || !name)
 			return ho_fail_at(w->rep, HO_ERR_FDT_STRUCTURE,
 					  w->where, w->fdt, node, "property");
@@ -221,14 +222,14 @@ static int check_dup_names(const struct schema_walk *w, int node)
 	struct ho_name_key *k;
 	int c, len;
 
-	fdt_for_each_subnode(c, w->fdt, node)
+	ho_fdt_for_each_subnode(c, w->fdt, node)
 		n++;
 	k = ho_work_take(w->work, n, sizeof(*k), w->where, w->rep);
 	if (!k)
 		return HO_ERR_WORK_SPACE;
 	i = 0;
-	fdt_for_each_subnode(c, w->fdt, node) {
-		k[i].s = fdt_get_name(w->fdt, c, &len);
+	ho_fdt_for_each_subnode(c, w->fdt, node) {
+		k[i].s = ho_fdt_name(w->fdt, c, &len);
 		k[i].len = (uint32_t)len;
 		k[i++].node = c;
 	}
@@ -255,27 +256,32 @@ static int unmatched_child(const struct schema_walk *w, int child,
 			  0);
 }
 
+/*
+ * The children in one walk: each child's check ends at the offset after
+ * its FDT_END_NODE (*end), where the next child is looked for, so no
+ * subtree is walked twice (fdt_next_subnode() would walk it again).
+ */
 static int check_children(const struct schema_walk *w, int node,
-			  const struct ho_node_rule *rule, int depth)
+			  const struct ho_node_rule *rule, int depth, int *end)
 {
 	uint32_t count[HO_SCHEMA_MAX_CHILDREN] = { 0 };
 	const char *name, *prev = 0;
-	int child, len, prevlen = 0, i, err;
+	int child, len, prevlen = 0, i, err, off;
 	bool sorted = true;
 
-	fdt_for_each_subnode(child, w->fdt, node) {
-		name = fdt_get_name(w->fdt, child, &len);
-		if (!name)
-			return ho_fail_at(w->rep, HO_ERR_FDT_STRUCTURE,
-					  w->where, w->fdt, node, "subnode");
+	for (off = ho_fdt_body(w->fdt, node);
+	     (child = ho_fdt_child_at(w->fdt, off, end)) >= 0;) {
+		name = ho_fdt_name(w->fdt, child, &len);
 		if (prev && name_cmp(prev, prevlen, name, len) >= 0)
 			sorted = false;
 		prev = name;
 		prevlen = len;
 		i = match_child(rule, name, len);
 		if (i < 0) {
-			if (rule->flags & HO_NODE_EXTRA_NODES)
+			if (rule->flags & HO_NODE_EXTRA_NODES) {
+				off = ho_fdt_node_end(w->fdt, child);
 				continue;
+			}
 			return unmatched_child(w, child, rule);
 		}
 		count[i]++;
@@ -284,13 +290,10 @@ static int check_children(const struct schema_walk *w, int node,
 			return ho_fail_val(w->rep, HO_ERR_TOO_MANY_NODES,
 					   w->where, w->fdt, child,
 					   rule->children[i].name, count[i]);
-		err = check_node(w, child, &rule->children[i], depth + 1);
+		err = check_node(w, child, &rule->children[i], depth + 1, &off);
 		if (err)
 			return err;
 	}
-	if (child != -FDT_ERR_NOTFOUND)
-		return ho_fail_at(w->rep, HO_ERR_FDT_STRUCTURE, w->where,
-				  w->fdt, node, "subnodes");
 	for (i = 0; i < rule->nchildren; i++)
 		if ((rule->children[i].flags & HO_NODE_REQUIRED) && !count[i])
 			return ho_fail_at(w->rep, HO_ERR_MISSING_NODE, w->where,
@@ -298,8 +301,9 @@ static int check_children(const struct schema_walk *w, int node,
 	return sorted ? HO_OK : check_dup_names(w, node);
 }
 
+/* node and its subtree against rule; *end: the offset after the node. */
 static int check_node(const struct schema_walk *w, int node,
-		      const struct ho_node_rule *rule, int depth)
+		      const struct ho_node_rule *rule, int depth, int *end)
 {
 	int err;
 
@@ -314,7 +318,7 @@ static int check_node(const struct schema_walk *w, int node,
 				  node, rule->name);
 	err = check_props(w, node, rule);
 	if (!err)
-		err = check_children(w, node, rule, depth);
+		err = check_children(w, node, rule, depth, end);
 	return err;
 }
 
@@ -323,10 +327,11 @@ int ho_schema_check_at(const void *fdt, const struct ho_schema *schema,
 		       const char *where, struct ho_report *rep)
 {
 	struct schema_walk w = { fdt, mm, work, where, rep };
+	int end;
 
 	if (!schema || !schema->root)
 		return ho_fail_at(rep, HO_ERR_SCHEMA, where, 0, -1, "schema");
-	return check_node(&w, 0, schema->root, 0);
+	return check_node(&w, 0, schema->root, 0, &end);
 }
 
 int ho_schema_check_env(const void *fdt, uint64_t size,

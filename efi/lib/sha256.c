@@ -2,7 +2,7 @@
 /*
  * SHA-256 (FIPS 180-4): padding and buffering for every implementation, and
  * the generic C block function (unrolled; no tables besides K).
- * The instruction-set block functions live in sha256_<arch>.c.
+ * The instruction-set block functions live in sha256_<arch>*.
  */
 #include "ho/sha256.h"
 #include "ho/string.h"
@@ -96,8 +96,25 @@ bool ho_sha256_have(enum ho_sha256_impl impl)
 #else
 		return false;
 #endif
+	case HO_SHA256_CE:
+#ifdef HO_SHA256_HAVE_ARM64
+		return ho_sha256_arm64_has_ce();
+#else
+		return false;
+#endif
 	}
 	return false;
+}
+
+enum ho_sha256_impl ho_sha256_cpu(void)
+{
+#if defined(HO_SHA256_HAVE_X86)
+	return HO_SHA256_NI;
+#elif defined(HO_SHA256_HAVE_ARM64)
+	return HO_SHA256_CE;
+#else
+	return HO_SHA256_C;
+#endif
 }
 
 const char *ho_sha256_name(enum ho_sha256_impl impl)
@@ -109,6 +126,8 @@ const char *ho_sha256_name(enum ho_sha256_impl impl)
 		return "c";
 	case HO_SHA256_NI:
 		return "ni";
+	case HO_SHA256_CE:
+		return "ce";
 	}
 	return "?";
 }
@@ -118,7 +137,13 @@ static void blocks(struct ho_sha256 *s, const uint8_t *p, size_t n)
 {
 #ifdef HO_SHA256_HAVE_X86
 	if (s->impl == HO_SHA256_NI) {
-		ho_sha256_x86_blocks(s->h, p, n);
+		ho_sha256_x86_blocks(s->h, p, n, ho_sha256_k);
+		return;
+	}
+#endif
+#ifdef HO_SHA256_HAVE_ARM64
+	if (s->impl == HO_SHA256_CE) {
+		ho_sha256_arm64_blocks(s->h, p, n, ho_sha256_k);
 		return;
 	}
 #endif
@@ -136,9 +161,10 @@ enum ho_sha256_impl ho_sha256_init_impl(struct ho_sha256 *s,
 
 #if __STDC_HOSTED__
 	if (impl == HO_SHA256_AUTO)
-		impl = HO_SHA256_NI;
+		impl = ho_sha256_cpu();
 #endif
-	if (impl != HO_SHA256_NI || !ho_sha256_have(HO_SHA256_NI))
+	if ((impl != HO_SHA256_NI && impl != HO_SHA256_CE) ||
+	    !ho_sha256_have(impl))
 		impl = HO_SHA256_C;
 	ho_memcpy(s->h, iv, sizeof(iv));
 	s->len = 0;

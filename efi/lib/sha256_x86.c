@@ -41,11 +41,12 @@ bool ho_sha256_x86_has_ni(void)
  * g-1 and g-2), then sha256msg2 adds s1(W[t-2]) from g-1.
  */
 __attribute__((target("sha,sse4.1,ssse3")))
-void ho_sha256_x86_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks)
+void ho_sha256_x86_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks,
+			  const uint32_t k[64])
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bull,
 					     0x0405060700010203ull);
-	__m128i abef, cdgh, abef0, cdgh0, t, k, m[4];
+	__m128i abef, cdgh, abef0, cdgh0, t, wk, m[4];
 	int i;
 
 	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xb1);
@@ -61,11 +62,11 @@ void ho_sha256_x86_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks)
 							(p + 16 * i)), bswap);
 #pragma GCC unroll 16
 		for (i = 0; i < 16; i++) {
-			k = _mm_add_epi32(m[i % 4],
-					  _mm_load_si128((const __m128i *)&ho_sha256_k[4 * i]));
-			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+			wk = _mm_add_epi32(m[i % 4],
+					   _mm_loadu_si128((const __m128i *)&k[4 * i]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
 			abef = _mm_sha256rnds2_epu32(abef, cdgh,
-						     _mm_shuffle_epi32(k, 0x0e));
+						     _mm_shuffle_epi32(wk, 0x0e));
 			if (i < 12) {	/* group i + 4 replaces group i */
 				t = _mm_sha256msg1_epu32(m[i % 4], m[(i + 1) % 4]);
 				t = _mm_add_epi32(t, _mm_alignr_epi8(m[(i + 3) % 4],

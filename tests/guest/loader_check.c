@@ -55,6 +55,8 @@
  *
  * Stage 2 checks luo_loader_expect=:
  *   ok          session restored byte-exact, luo_stage.cycles= on the command line
+ *               (and with luo_loader_sha=<ni|ce|c>, luo_stage.sha= says that
+ *               SHA-256 implementation checked the segments)
  *   restored    session restored byte-exact, no luo_stage.* (a loader without our stage)
  *   none        nothing restored, no handover received, no luo_stage.*
  *   HO_ERR_...  the stage rejected the handover: luo_stage.err=<that>, the
@@ -467,7 +469,7 @@ static int stage2_lost(const char *cyc, bool kho_in)
 
 static int stage2(void)
 {
-	char expect[64] = "ok", err_word[64], cyc[32];
+	char expect[64] = "ok", err_word[64], cyc[32], sha[16] = "(none)", want_sha[16];
 	bool has_err = gl_cmdline_get("luo_stage.err", err_word, sizeof(err_word));
 	bool has_cyc = gl_cmdline_get("luo_stage.cycles", cyc, sizeof(cyc));
 	bool kho_in = access("/sys/kernel/debug/kho/in", F_OK) == 0;
@@ -483,11 +485,16 @@ static int stage2(void)
 	gl_diag("memfd check done (cycles %llu)", gl_cycles());
 	if (!strcmp(expect, "ok") || !strcmp(expect, "restored")) {
 		gl_ok(!has_err, "no luo_stage.err on the command line");
-		if (!strcmp(expect, "ok"))
+		if (!strcmp(expect, "ok")) {
 			gl_ok(has_cyc && strtoull(cyc, NULL, 10) > 0,
 			      "the stage passed its time: luo_stage.cycles=%s", has_cyc ? cyc : "");
-		else
+			if (gl_cmdline_get("luo_loader_sha", want_sha, sizeof(want_sha)))
+				gl_ok(gl_cmdline_get("luo_stage.sha", sha, sizeof(sha)) &&
+				      !strcmp(sha, want_sha), "luo_stage.sha=%s (wanted %s)",
+				      sha, want_sha);
+		} else {
 			gl_ok(!has_cyc, "no luo_stage.cycles (no stage of ours)");
+		}
 		gl_ok(kho_in, "the kernel received the KHO handover");
 		gl_ok(r == 0, "memfd restored byte-exact: %s", r ? strerror(-r) : "ok");
 	} else {

@@ -4,7 +4,10 @@
  * examples and against the generic C one on the same inputs: every length
  * 0..300 at every alignment 0..15, 1 MiB, and every way of splitting the
  * input over two or many updates. Rows for an implementation the CPU lacks
- * print "# SKIP". TAP, one line per row.
+ * print "# SKIP". Negative control: each instruction-set block function
+ * with one round constant changed must disagree with C. TAP, one line per
+ * row. Built for the host (x86_64: C and SHA-NI) and for aarch64 (C and
+ * the SHA2 instructions, run under qemu-aarch64 -cpu max: sha256.mk).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +15,16 @@
 
 #include "ho/sha256.h"
 #include "tap.h"
+/* the block functions themselves, for the negative control */
+#include "../../efi/lib/sha256_impl.h"
+
+#ifdef __aarch64__
+#include <sys/auxv.h>
+#endif
 
 #define BIG	(1u << 20)
 
-static const enum ho_sha256_impl impls[] = { HO_SHA256_C, HO_SHA256_NI };
+static const enum ho_sha256_impl impls[] = { HO_SHA256_C, HO_SHA256_NI, HO_SHA256_CE };
 
 static void hex(const uint8_t *d, char *out)
 {
@@ -211,8 +220,83 @@ static void test_against_c(void)
 		}
 }
 
+/* ---- negative control: a wrong round constant ---------------------------- */
+
+/* The instruction-set block function of impl, or NULL (C, or not built). */
+typedef void (*blocks_fn)(uint32_t h[8], const uint8_t *p, size_t n,
+			  const uint32_t k[64]);
+
+static blocks_fn block_function(enum ho_sha256_impl impl)
+{
+#ifdef HO_SHA256_HAVE_X86
+	if (impl == HO_SHA256_NI)
+		return ho_sha256_x86_blocks;
+#endif
+#ifdef HO_SHA256_HAVE_ARM64
+	if (impl == HO_SHA256_CE)
+		return ho_sha256_arm64_blocks;
+#endif
+	(void)impl;
+	return NULL;
+}
+
+/*
+ * impl's block function over 1 MiB gives C's state with the right K, and a
+ * different one with K[i] changed, for a constant of the first, a middle
+ * and the last round.
+ */
+static bool wrong_k(blocks_fn fn)
+{
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+	static const int which[] = { 0, 31, 63 };
+	uint8_t *buf = pattern(BIG, 4242);
+	uint32_t k[64], h[8];
+	struct ho_sha256 s;
+	bool ok;
+	size_t i;
+
+	ho_sha256_init_impl(&s, HO_SHA256_C);
+	ho_sha256_update(&s, buf, BIG);		/* whole blocks: s.h is the state */
+	memcpy(k, ho_sha256_k, sizeof(k));
+	memcpy(h, iv, sizeof(h));
+	fn(h, buf, BIG / 64, k);
+	ok = !memcmp(h, s.h, sizeof(h));
+	for (i = 0; ok && i < sizeof(which) / sizeof(which[0]); i++) {
+		memcpy(h, iv, sizeof(h));
+		k[which[i]] ^= 1u << (which[i] % 32);
+		fn(h, buf, BIG / 64, k);
+		k[which[i]] ^= 1u << (which[i] % 32);
+		ok = memcmp(h, s.h, sizeof(h)) != 0;
+	}
+	free(buf);
+	return ok;
+}
+
+static void test_wrong_k(void)
+{
+	size_t j;
+
+	for (j = 0; j < sizeof(impls) / sizeof(impls[0]); j++) {
+		const char *n = ho_sha256_name(impls[j]);
+		blocks_fn fn = block_function(impls[j]);
+
+		if (impls[j] == HO_SHA256_C)
+			continue;
+		if (!fn || !ho_sha256_have(impls[j]))
+			tap(true, "negative control: %s with a wrong round constant "
+			    "disagrees with c # SKIP CPU lacks it", n);
+		else
+			tap(wrong_k(fn), "negative control: %s agrees with c on 1 MiB, "
+			    "and with K[0], K[31] or K[63] changed it does not", n);
+	}
+}
+
 /* ---- selection ---------------------------------------------------------- */
 
+#ifndef __aarch64__
 /* cpuid as the kernel reports it: /proc/cpuinfo's sha_ni flag. */
 static int cpuinfo_sha_ni(void)
 {
@@ -230,30 +314,55 @@ static int cpuinfo_sha_ni(void)
 	fclose(f);
 	return found;
 }
+#endif
+
+/*
+ * What the OS says of the CPU's instructions: x86_64 /proc/cpuinfo's
+ * sha_ni, arm64 HWCAP_SHA2 (the freestanding library reads
+ * ID_AA64ISAR0_EL1 itself, here trapped and emulated). -1: unknown.
+ */
+static int os_says(void)
+{
+#ifdef __aarch64__
+	return !!(getauxval(AT_HWCAP) & HWCAP_SHA2);
+#else
+	return cpuinfo_sha_ni();
+#endif
+}
 
 static void test_select(void)
 {
 	struct ho_sha256 s;
-	int ci = cpuinfo_sha_ni();
-	enum ho_sha256_impl a;
-	bool have = ho_sha256_have(HO_SHA256_NI);
+	enum ho_sha256_impl cpu = ho_sha256_cpu(), other, a;
+	const char *cn = ho_sha256_name(cpu);
+	int os = os_says();
+	bool have = ho_sha256_have(cpu);
 
-	if (ci < 0)
-		tap(true, "select: cpuid agrees with /proc/cpuinfo # SKIP no flags line");
+	if (cpu == HO_SHA256_C)
+		tap(true, "select: no instruction set for this architecture # SKIP");
+	else if (os < 0)
+		tap(true, "select: %s detection agrees with the OS # SKIP OS does not say", cn);
 	else
-		tap(have == (ci == 1), "select: cpuid says SHA-NI %s, /proc/cpuinfo sha_ni %s",
-		    have ? "yes" : "no", ci ? "yes" : "no");
+		tap(have == (os == 1), "select: the library says %s %s, the OS (%s) %s", cn,
+		    have ? "yes" : "no", cpu == HO_SHA256_CE ? "HWCAP_SHA2" : "cpuinfo sha_ni",
+		    os ? "yes" : "no");
 	a = ho_sha256_init_impl(&s, HO_SHA256_AUTO);
 #if __STDC_HOSTED__ && defined(HO_TEST_LIB_HOSTED)
-	tap(a == (have ? HO_SHA256_NI : HO_SHA256_C),
+	tap(a == (have ? cpu : HO_SHA256_C),
 	    "select: auto in a hosted library is %s", ho_sha256_name(a));
 #else
 	tap(a == HO_SHA256_C, "select: auto in the freestanding library is c (got %s)",
 	    ho_sha256_name(a));
 #endif
-	a = ho_sha256_init_impl(&s, HO_SHA256_NI);
-	tap(a == (have ? HO_SHA256_NI : HO_SHA256_C) && s.impl == a,
-	    "select: asking for ni gives %s", ho_sha256_name(a));
+	a = ho_sha256_init_impl(&s, cpu);
+	tap(a == (have ? cpu : HO_SHA256_C) && s.impl == a,
+	    "select: asking for %s gives %s", cn, ho_sha256_name(a));
+	/* the other architecture's instructions are never there */
+	other = cpu == HO_SHA256_CE ? HO_SHA256_NI : HO_SHA256_CE;
+	a = ho_sha256_init_impl(&s, other);
+	tap(a == HO_SHA256_C && !ho_sha256_have(other),
+	    "select: asking for %s (another architecture's) gives %s",
+	    ho_sha256_name(other), ho_sha256_name(a));
 	tap(ho_sha256_init_impl(&s, HO_SHA256_C) == HO_SHA256_C &&
 	    ho_sha256_init_impl(&s, (enum ho_sha256_impl)99) == HO_SHA256_C &&
 	    !strcmp(ho_sha256_name((enum ho_sha256_impl)99), "?"),
@@ -262,9 +371,11 @@ static void test_select(void)
 
 int main(void)
 {
-	printf("# SHA-NI on this CPU: %s\n", ho_sha256_have(HO_SHA256_NI) ? "yes" : "no");
+	printf("# %s on this CPU: %s\n", ho_sha256_name(ho_sha256_cpu()),
+	       ho_sha256_have(ho_sha256_cpu()) ? "yes" : "no");
 	test_kats();
 	test_against_c();
+	test_wrong_k();
 	test_select();
 	return tap_done();
 }

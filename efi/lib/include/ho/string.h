@@ -24,12 +24,16 @@ size_t ho_strnlen(const char *s, size_t max);
 char *ho_strrchr(const char *s, int c);
 int ho_strcmp(const char *a, const char *b);
 
-/* Unaligned native-endian loads and stores. */
+/*
+ * Unaligned native-endian loads and stores. __builtin_memcpy of a constant
+ * size is a load or store (byte loads where the target needs alignment,
+ * e.g. -mstrict-align), never a call, also under -fno-builtin.
+ */
 static inline uint64_t ho_get_u64(const void *p)
 {
 	uint64_t v;
 
-	ho_memcpy(&v, p, sizeof(v));
+	__builtin_memcpy(&v, p, sizeof(v));
 	return v;
 }
 
@@ -37,13 +41,13 @@ static inline uint32_t ho_get_u32(const void *p)
 {
 	uint32_t v;
 
-	ho_memcpy(&v, p, sizeof(v));
+	__builtin_memcpy(&v, p, sizeof(v));
 	return v;
 }
 
 static inline void ho_put_u64(void *p, uint64_t v)
 {
-	ho_memcpy(p, &v, sizeof(v));
+	__builtin_memcpy(p, &v, sizeof(v));
 }
 
 /*

@@ -5,9 +5,10 @@
  * linux,kho-scratch, bootargs, the memory and /reserved-memory nodes and
  * the /memreserve/ block); the console is the PL011 of /chosen stdout-path;
  * the counter is cntvct_el0 (ticks at cntfrq_el0, which goes on the
- * command line beside luo_stage.cycles= as luo_stage.cntfrq=). SHA-256 is
- * the library's C code (no ARMv8 SHA2 instructions in the library yet).
- * entry.S is the entry and the jump.
+ * command line beside luo_stage.cycles= as luo_stage.cntfrq=). SHA-256
+ * uses the ARMv8 SHA2 instructions when ID_AA64ISAR0_EL1 says the CPU has
+ * them (the library's HO_SHA256_CE, FP/SIMD enabled around it), else the
+ * library's C code. entry.S is the entry and the jump.
  *
  * Every memory access runs with the MMU off (Device memory): the object is
  * built -mstrict-align, and the DTB is read through libfdt's byte loads.
@@ -31,6 +32,16 @@ uint64_t read_cntfrq(void);
 uint32_t mmio_read32(uint64_t addr);
 void mmio_write32(uint64_t addr, uint32_t v);
 void __attribute__((noreturn)) stop(void);
+/* The host build has no SHA2 instructions (ho_sha256_have() says so). */
+static bool fp_enable(const char **note)
+{
+	(void)note;
+	return false;
+}
+
+static void fp_restore(void)
+{
+}
 #else
 static inline uint64_t read_cntvct(void)
 {
@@ -62,6 +73,56 @@ static void __attribute__((noreturn)) stop(void)
 {
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+/*
+ * FP/SIMD for the SHA2 instructions. EL1: CPACR_EL1.FPEN (bits 21:20,
+ * 0b11 = no trap). EL2: CPTR_EL2, whose layout depends on HCR_EL2.E2H
+ * (set: CPACR's, FPEN; clear: TFP, bit 10, traps when set). The old
+ * kernel normally leaves FP on; whatever it left is restored after.
+ */
+#define CPACR_FPEN		(3ull << 20)
+#define CPTR_EL2_TFP		(1ull << 10)
+#define HCR_EL2_E2H		(1ull << 34)
+
+static uint64_t fp_saved;
+static int fp_el;		/* 0: nothing changed, else the EL whose register */
+
+static bool fp_enable(const char **note)
+{
+	uint64_t el, v, hcr, on;
+
+	__asm__ volatile("mrs %0, CurrentEL" : "=r"(el));
+	el = (el >> 2) & 3;
+	if (el == 1) {
+		__asm__ volatile("mrs %0, cpacr_el1" : "=r"(v));
+		on = v | CPACR_FPEN;
+	} else if (el == 2) {
+		__asm__ volatile("mrs %0, hcr_el2" : "=r"(hcr));
+		__asm__ volatile("mrs %0, cptr_el2" : "=r"(v));
+		on = hcr & HCR_EL2_E2H ? v | CPACR_FPEN : v & ~CPTR_EL2_TFP;
+	} else {
+		return false;
+	}
+	if (on == v)
+		return true;
+	if (el == 1)
+		__asm__ volatile("msr cpacr_el1, %0; isb" : : "r"(on) : "memory");
+	else
+		__asm__ volatile("msr cptr_el2, %0; isb" : : "r"(on) : "memory");
+	fp_saved = v;
+	fp_el = (int)el;
+	*note = "FP/SIMD enabled for it";
+	return true;
+}
+
+static void fp_restore(void)
+{
+	if (fp_el == 1)
+		__asm__ volatile("msr cpacr_el1, %0; isb" : : "r"(fp_saved) : "memory");
+	else if (fp_el == 2)
+		__asm__ volatile("msr cptr_el2, %0; isb" : : "r"(fp_saved) : "memory");
+	fp_el = 0;
 }
 #endif
 
@@ -157,17 +218,24 @@ void purg_arch_stop(void)
 	stop();
 }
 
-/* The library's SHA-256 in C: nothing to enable, nothing to undo. */
+/*
+ * The SHA2 instructions (HO_SHA256_CE) unless luo_purgatory.sha=c asked
+ * for C (any other value asks for the CPU's instructions) or the CPU lacks
+ * them; FP/SIMD enabled for them when the old kernel left it trapping.
+ */
 enum ho_sha256_impl purg_arch_sha_begin(enum ho_sha256_impl want,
 					const char **note)
 {
-	(void)want;
 	*note = 0;
-	return HO_SHA256_C;
+	if (want == HO_SHA256_C || !ho_sha256_have(HO_SHA256_CE) ||
+	    !fp_enable(note))
+		return HO_SHA256_C;
+	return HO_SHA256_CE;
 }
 
 void purg_arch_sha_end(void)
 {
+	fp_restore();
 }
 
 /* ---- the handover in /chosen ------------------------------------------- */
