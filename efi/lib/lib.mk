@@ -28,7 +28,7 @@ LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
 HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
 
 HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo luo_v5 scratch work \
-	handover reloc sha256 sha256_x86 x86 cmdline fault
+	handover reloc sha256 sha256_x86 x86 cmdline fault trace
 # arm64's boot data (the DTB's /chosen handover, bootargs, memory map): ho/arm64.h
 HO_LIB_NAMES += arm64
 HO_LIBFDT_NAMES := fdt fdt_ro fdt_rw fdt_wip fdt_sw fdt_strerror \
