@@ -85,11 +85,25 @@ bool ho_trace_entry(const void *t, uint64_t size, uint32_t i,
 	return true;
 }
 
-#define EV_NAME_(name, num, str) [num] = str,
 static const char *const event_names[LUO_RFC_TRACE_EV_MAX + 1] = {
-	LUO_RFC_TRACE_EVENTS(EV_NAME_)
+	[LUO_RFC_TRACE_EV_PREPARE_START] = "prepare-start",
+	[LUO_RFC_TRACE_EV_FILE_PREPARE] = "file-prepare",
+	[LUO_RFC_TRACE_EV_PREPARE_END] = "prepare-end",
+	[LUO_RFC_TRACE_EV_FREEZE_START] = "freeze-start",
+	[LUO_RFC_TRACE_EV_FILE_FREEZE] = "file-freeze",
+	[LUO_RFC_TRACE_EV_FREEZE_END] = "freeze-end",
+	[LUO_RFC_TRACE_EV_KEXEC_CALL] = "kexec-call",
+	[LUO_RFC_TRACE_EV_PREJUMP_END] = "prejump-end",
+	[LUO_RFC_TRACE_EV_PURG_START] = "purgatory-start",
+	[LUO_RFC_TRACE_EV_PURG_SHA_END] = "purgatory-checksums-end",
+	[LUO_RFC_TRACE_EV_PURG_CHECK_END] = "purgatory-check-end",
+	[LUO_RFC_TRACE_EV_PURG_JUMP] = "purgatory-jump",
+	[LUO_RFC_TRACE_EV_IN_LUO_START] = "in-luo-start",
+	[LUO_RFC_TRACE_EV_IN_LUO_READY] = "in-luo-ready",
+	[LUO_RFC_TRACE_EV_IN_SESSION_RETRIEVE] = "in-session-retrieve",
+	[LUO_RFC_TRACE_EV_IN_FILE_RETRIEVE] = "in-file-retrieve",
+	[LUO_RFC_TRACE_EV_IN_FINISH] = "in-finish",
 };
-#undef EV_NAME_
 
 const char *ho_trace_event_name(uint16_t event)
 {

@@ -73,8 +73,8 @@ struct luo_rfc_trace_hdr {
  * struct luo_rfc_trace_entry - one stamp
  * @event: LUO_RFC_TRACE_EV_*
  * @clock: LUO_RFC_TRACE_CLOCK_*
- * @arg:   per event: the file's position in the update (0, 1, ...) for
- *         the per-file events, else 0
+ * @arg:   per event: the low 32 bits of the file's token for the per-file
+ *         events, the session's index for a session retrieve, else 0
  * @value: the clock's value
  */
 struct luo_rfc_trace_entry {
@@ -90,31 +90,28 @@ struct luo_rfc_trace_entry {
 
 /*
  * Events, in the order a live update passes them (KEXEC_CALL comes first
- * when the kexec hook prepares by itself). One list of id and name; the
- * readers take the names from it.
+ * when the kexec hook prepares by itself). New ids may be appended; the
+ * readers' names are in the stage library (efi/lib/trace.c).
  */
-#define LUO_RFC_TRACE_EVENTS(X) \
-	X(PREPARE_START,	1, "prepare-start") \
-	X(FILE_PREPARE,		2, "file-prepare") \
-	X(PREPARE_END,		3, "prepare-end") \
-	X(FREEZE_START,		4, "freeze-start") \
-	X(FILE_FREEZE,		5, "file-freeze") \
-	X(FREEZE_END,		6, "freeze-end") \
-	X(KEXEC_CALL,		7, "kexec-call") \
-	X(PREJUMP_END,		8, "prejump-end") \
-	X(PURG_START,		9, "purgatory-start") \
-	X(PURG_SHA_END,		10, "purgatory-checksums-end") \
-	X(PURG_CHECK_END,	11, "purgatory-check-end") \
-	X(PURG_JUMP,		12, "purgatory-jump") \
-	X(IN_LUO_START,		13, "in-luo-start") \
-	X(IN_LUO_READY,		14, "in-luo-ready") \
-	X(IN_SESSION_RETRIEVE,	15, "in-session-retrieve") \
-	X(IN_FILE_RETRIEVE,	16, "in-file-retrieve") \
-	X(IN_FINISH,		17, "in-finish")
-
-#define LUO_RFC_TRACE_EV_ENUM_(name, num, str) LUO_RFC_TRACE_EV_##name = num,
-enum luo_rfc_trace_event { LUO_RFC_TRACE_EVENTS(LUO_RFC_TRACE_EV_ENUM_) };
-#undef LUO_RFC_TRACE_EV_ENUM_
+enum luo_rfc_trace_event {
+	LUO_RFC_TRACE_EV_PREPARE_START = 1,
+	LUO_RFC_TRACE_EV_FILE_PREPARE = 2,
+	LUO_RFC_TRACE_EV_PREPARE_END = 3,
+	LUO_RFC_TRACE_EV_FREEZE_START = 4,
+	LUO_RFC_TRACE_EV_FILE_FREEZE = 5,
+	LUO_RFC_TRACE_EV_FREEZE_END = 6,
+	LUO_RFC_TRACE_EV_KEXEC_CALL = 7,
+	LUO_RFC_TRACE_EV_PREJUMP_END = 8,
+	LUO_RFC_TRACE_EV_PURG_START = 9,
+	LUO_RFC_TRACE_EV_PURG_SHA_END = 10,
+	LUO_RFC_TRACE_EV_PURG_CHECK_END = 11,
+	LUO_RFC_TRACE_EV_PURG_JUMP = 12,
+	LUO_RFC_TRACE_EV_IN_LUO_START = 13,
+	LUO_RFC_TRACE_EV_IN_LUO_READY = 14,
+	LUO_RFC_TRACE_EV_IN_SESSION_RETRIEVE = 15,
+	LUO_RFC_TRACE_EV_IN_FILE_RETRIEVE = 16,
+	LUO_RFC_TRACE_EV_IN_FINISH = 17,
+};
 
 #define LUO_RFC_TRACE_EV_MAX		17
 
