@@ -39,6 +39,7 @@
 
 #define pr_fmt(fmt) "luo: " fmt
 
+#include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kobject.h>
 #include <linux/math64.h>
@@ -46,6 +47,7 @@
 #include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/time64.h>
 #include <linux/timex.h>
 
 #include <ho/trace.h>
