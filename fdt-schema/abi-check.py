@@ -80,7 +80,8 @@ def checks(abi, schemas):
     lp = ly["properties"]
     yield from root("luo-rfc", lp, luo, "LUO_RFC_COMPATIBLE",
                     "LUO_RFC_PROP_COUNT", "LUO_RFC_NODE_SUBSYSTEMS",
-                    "LUO_RFC_NODE_SESSIONS", "LUO_RFC_NODE_FILES")
+                    "LUO_RFC_NODE_SESSIONS", "LUO_RFC_NODE_FILES",
+                    "LUO_RFC_PROP_TRACE")
 
     def child(node):
         return next(iter(lp[node]["patternProperties"].values()))["properties"]

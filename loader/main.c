@@ -15,6 +15,7 @@
 
 #include <ho/check.h>
 #include <ho/err.h>
+#include <ho/trace.h>
 
 #include "handover.h"
 #include "ld.h"
@@ -76,13 +77,13 @@ static void usage(FILE *f)
 "      --handover          require the KHO handover (default: carry it, refuse\n"
 "                          when it is lost), --no-handover: do not carry it\n"
 "      --check KERNEL      can KERNEL read this kernel's handover? (--force: load anyway)\n"
+"      --trace[=FILE]      print the phase trace (/sys/kernel/liveupdate/trace)\n"
 "  -t, --type=TYPE         KERNEL's image type (%s: %s; default: probe)\n"
 "      --relocate-handover the purgatory moves the KHO FDT and scratch table to\n"
 "                          reserved memory (also done when the FDT is in scratch)\n"
 "      --dry-run           print the segment plan and the handover, load nothing\n"
 "  -d, --debug             say what is done\n"
-"  -h, --help              this help\n"
-"  -v, --version           version\n"
+"  -h, --help, -v, --version  this help, the version\n"
 "Testing: --memmap=FILE|DIR, --kho-info=FDT:SIZE,ADDR:SIZE..., --test-fault=NAME,\n"
 "--sysfs-root=DIR\n"
 "(" PROG " --test-fault=list names them). Exit status 0 only on success.\n",
@@ -275,7 +276,7 @@ static int precheck_fdt(const struct ho_memmap *mm)
 
 enum { OPT_INITRD = 256, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
        OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-       OPT_RELOCATE, OPT_FORCE, OPT_CHECK, OPT_SYSFS_ROOT, OPT_MAX };
+       OPT_RELOCATE, OPT_FORCE, OPT_CHECK, OPT_SYSFS_ROOT, OPT_TRACE, OPT_MAX };
 
 static const struct option opts[] = {
 	{ "load", no_argument, 0, 'l' },
@@ -299,6 +300,7 @@ static const struct option opts[] = {
 	{ "force", no_argument, 0, OPT_FORCE },
 	{ "check", required_argument, 0, OPT_CHECK },
 	{ "sysfs-root", required_argument, 0, OPT_SYSFS_ROOT },
+	{ "trace", optional_argument, 0, OPT_TRACE },
 	{ "debug", no_argument, 0, 'd' },
 	{ "help", no_argument, 0, 'h' },
 	{ "version", no_argument, 0, 'v' },
@@ -471,6 +473,86 @@ out:
 	return err;
 }
 
+/* Milliseconds of a delta d on clock c (cycles need the trace's hz). */
+static double trace_ms(uint16_t c, uint64_t d, uint64_t hz)
+{
+	if (c == LUO_RFC_TRACE_CLOCK_CYCLES)
+		return hz ? (double)d * 1e3 / (double)hz : 0;
+	return (double)d / 1e6;
+}
+
+/*
+ * --trace: the phase trace as a table, deltas per clock, and whether each
+ * clock is monotonic. 0: a sane, monotonic trace; 1 otherwise.
+ */
+static int print_trace(const char *path)
+{
+	struct luo_rfc_trace_hdr h;
+	struct luo_rfc_trace_entry e;
+	uint64_t last[4] = { 0 }, first_c = 0, out_call = 0, in_start = 0;
+	uint64_t in_start_ns = 0;
+	int seen[4] = { 0 }, back = 0;
+	const char *why;
+	size_t len = 0;
+	void *t = NULL;
+	uint32_t i;
+	int err;
+
+	err = host_read_file(path, 1 << 20, &t, &len);
+	if (err) {
+		errmsg("%s: %s", path, strerror(-err));
+		return 1;
+	}
+	why = ho_trace_bad(t, len);
+	if (why) {
+		errmsg("%s: trace ignored: %s", path, len ? why : "empty (no live update)");
+		free(t);
+		return 1;
+	}
+	memcpy(&h, t, sizeof(h));
+	printf("trace %s: %u entries (capacity %u, dropped %u), counter %llu Hz\n",
+	       path, h.count, h.capacity, h.dropped, (unsigned long long)h.cycles_hz);
+	printf("%4s  %-24s %-6s %10s %20s %12s %12s\n", "#", "event", "clock",
+	       "arg", "value", "delta ms", "since ms");
+	for (i = 0; ho_trace_entry(t, len, i, &e); i++) {
+		uint16_t c = e.clock < 4 ? e.clock : 0;
+		uint64_t d = seen[c] && e.value >= last[c] ? e.value - last[c] : 0;
+		int bad = seen[c] && e.value < last[c];
+
+		if (c == LUO_RFC_TRACE_CLOCK_CYCLES && !first_c)
+			first_c = e.value;
+		if (c == LUO_RFC_TRACE_CLOCK_CYCLES &&
+		    e.event == LUO_RFC_TRACE_EV_KEXEC_CALL)
+			out_call = e.value;
+		if (e.event == LUO_RFC_TRACE_EV_IN_LUO_START) {
+			if (c == LUO_RFC_TRACE_CLOCK_CYCLES)
+				in_start = e.value;
+			else if (c == LUO_RFC_TRACE_CLOCK_IN_NS)
+				in_start_ns = e.value;
+		}
+		printf("%4u  %-24s %-6s %#10x %20llu %12.3f %12.3f%s\n", i,
+		       ho_trace_event_name(e.event), ho_trace_clock_name(e.clock),
+		       e.arg, (unsigned long long)e.value,
+		       trace_ms(c, d, h.cycles_hz),
+		       c == LUO_RFC_TRACE_CLOCK_CYCLES ?
+		       trace_ms(c, e.value - first_c, h.cycles_hz) : 0.0,
+		       bad ? "  <- goes back" : "");
+		back |= bad || !c;
+		seen[c] = 1;
+		last[c] = e.value;
+	}
+	if (out_call && in_start > out_call && h.cycles_hz) {
+		double boot_ms = (double)in_start_ns / 1e6;
+
+		printf("kexec call to kernel B's LUO: %.3f ms; kernel B booted %.3f ms before its LUO started\n",
+		       trace_ms(LUO_RFC_TRACE_CLOCK_CYCLES, in_start - out_call,
+				h.cycles_hz), boot_ms);
+	}
+	printf("clocks: %s\n", back ? "NOT monotonic (or unknown clock)" : "each monotonic");
+	free(t);
+	return back ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *initrd = NULL, *append = NULL, *cmdarg = NULL;
@@ -517,6 +599,9 @@ int main(int argc, char **argv)
 		case OPT_FORCE: force = 1; break;
 		case OPT_CHECK: check = optarg; break;
 		case OPT_SYSFS_ROOT: sysfs_root = optarg; break;
+		case OPT_TRACE:
+			return print_trace(optarg ? optarg :
+					   "/sys/kernel/liveupdate/trace");
 		case OPT_FAULT:
 			if (!strcmp(optarg, "list")) {
 				for (size_t i = 1; i < NFAULTS; i++)

@@ -259,6 +259,10 @@ int ho_kho_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 		    struct ho_work *w, const char *where,
 		    struct ho_report *rep);
+/* The LUO root's optional "trace" property (trace.c). */
+int ho_trace_check_prop(const void *fdt, const struct ho_env *env,
+			struct ho_work *w, const char *where,
+			struct ho_report *rep);
 int ho_memfd_check_at(const void *fdt, uint64_t size,
 		      const struct ho_env *env, struct ho_work *w,
 		      const char *where, struct ho_report *rep);

@@ -28,7 +28,7 @@ LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
 HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
 
 HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo luo_v5 scratch work \
-	handover reloc sha256 sha256_x86 x86 cmdline fault
+	handover reloc sha256 sha256_x86 x86 cmdline fault trace
 # SHA-256 with the arm64 SHA2 instructions: detection in C, the block
 # function in assembly (sha256_arm64_ce.S; both empty on other targets).
 HO_LIB_NAMES += sha256_arm64

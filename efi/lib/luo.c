@@ -423,6 +423,8 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	err = schema_check(fdt, HO_LUO_COMPATIBLE, env, w, where, rep);
 	if (!err)
 		err = check_root(fdt, where, rep);
+	if (!err)
+		err = ho_trace_check_prop(fdt, env, w, where, rep);
 	if (err)
 		return err;
 	keys = ho_work_take(w, nsess, sizeof(*keys), where, rep);

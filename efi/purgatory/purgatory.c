@@ -22,6 +22,14 @@
  *     on success appends luo_stage.cycles=<counter ticks spent here>
  *     luo_stage.sha=<ni|c> and prints one line.
  *
+ * Phase trace: when the handover passed and its LUO blob names a trace
+ * (<linux/kho/abi/luo_rfc_trace.h>), the counter values taken at start,
+ * after the checksums and after the check are appended to it, then one
+ * more just before returning to the arch entry's jump (ho_trace_find()
+ * checks the page first: RAM, outside segments and scratch, sane header;
+ * a bad trace is skipped, never fatal). On fallback nothing is appended:
+ * the handover, and with it the trace, is dropped for the new kernel.
+ *
  * Test-only: luo_purgatory.sha=c (or ni) on the new kernel's command line
  * picks the SHA-256 implementation (ni only where the CPU has it), and
  * purgatory_fault damages the handover (ho/fault.h) after the checksums.
@@ -30,6 +38,7 @@
  */
 #include <ho/ho.h>
 #include <ho/fault.h>
+#include <ho/trace.h>
 
 #include "purgatory-arch.h"
 #include "purgatory.h"
@@ -185,6 +194,29 @@ struct sha_run {
 	const char *note;	/* what the arch changed for it, or NULL */
 };
 
+/* Append the purgatory's stamps (counter ticks) to the handover's trace. */
+static void trace_stamps(const struct ho_handover *kd,
+			 const struct ho_env *env, const struct ho_segment *segs,
+			 uint32_t n, const uint64_t *t, uint32_t nt)
+{
+	static const uint16_t ev[] = {
+		LUO_RFC_TRACE_EV_PURG_START, LUO_RFC_TRACE_EV_PURG_SHA_END,
+		LUO_RFC_TRACE_EV_PURG_CHECK_END, LUO_RFC_TRACE_EV_PURG_JUMP,
+	};
+	const char *why;
+	void *tr = ho_trace_find(kd, env, segs, n, &why);
+	uint32_t i;
+
+	if (!tr)
+		return;
+	for (i = 0; i < nt && i < sizeof(ev) / sizeof(ev[0]); i++)
+		ho_trace_append(tr, LUO_RFC_TRACE_SIZE, ev[i],
+				LUO_RFC_TRACE_CLOCK_CYCLES, 0, t[i]);
+	/* the jump: as late as the generic code can stamp it */
+	ho_trace_append(tr, LUO_RFC_TRACE_SIZE, LUO_RFC_TRACE_EV_PURG_JUMP,
+			LUO_RFC_TRACE_CLOCK_CYCLES, 0, purg_arch_cycles());
+}
+
 static void say(const char *what, int err, const struct ho_report *rep,
 		uint64_t cycles, const struct sha_run *sha)
 {
@@ -291,7 +323,8 @@ void purgatory_main(void)
 	if (!err)
 		err = relocate(&kd, segs, n, &env, &rep);
 	if (!err) {
-		uint64_t cycles = purg_arch_cycles() - t0;
+		uint64_t now = purg_arch_cycles(), cycles = now - t0;
+		uint64_t stamps[3] = { t0, t0 + sha.cycles, now };
 		char num[24];
 		struct ho_sbuf sb;
 
@@ -302,6 +335,7 @@ void purgatory_main(void)
 					 ho_sha256_name(sha.impl));
 		say(kd.fdt_addr == purgatory_reloc.addr && kd.fdt_addr ?
 		    "handover ok, relocated" : "handover ok", 0, 0, cycles, &sha);
+		trace_stamps(&kd, &env, segs, n, stamps, 3);
 		return;
 	}
 	/* Fall back to a clean boot: no handover, the error passed on. */

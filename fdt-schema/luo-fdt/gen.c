@@ -655,6 +655,22 @@ static void d_luo_count_zero(struct gnode *r)
 	prop_u64(r, "liveupdate-count", 0);
 }
 
+/* The optional phase trace (<linux/kho/abi/luo_rfc_trace.h>) misnamed. */
+static void d_luo_trace_zero(struct gnode *r)
+{
+	prop_u64(r, LUO_RFC_PROP_TRACE, 0);
+}
+
+static void d_luo_trace_unaligned(struct gnode *r)
+{
+	prop_u64(r, LUO_RFC_PROP_TRACE, GEN_FOLIO_BASE + 8);
+}
+
+static void d_luo_trace_u32(struct gnode *r)
+{
+	prop_u32(r, LUO_RFC_PROP_TRACE, 0x1000);
+}
+
 static void d_luo_no_sessions(struct gnode *r)
 {
 	node_del(r, "sessions");
@@ -1057,6 +1073,9 @@ static const struct defect defects[] = {
 	DEFECT_TREE("kho-subtree-unknown-prop", KIND_KHO, "unknown subtree property", d_kho_subtree_unknown_prop),
 	/* luo-rfc-v1 */
 	DEFECT_TREE("luo-count-zero", KIND_LUO, "liveupdate-count 0", d_luo_count_zero),
+	DEFECT_TREE("luo-trace-zero", KIND_LUO, "trace property 0", d_luo_trace_zero),
+	DEFECT_TREE("luo-trace-unaligned", KIND_LUO, "trace property not page aligned", d_luo_trace_unaligned),
+	DEFECT_TREE("luo-trace-u32", KIND_LUO, "trace property of 4 bytes", d_luo_trace_u32),
 	DEFECT_TREE("luo-no-sessions", KIND_LUO, "no /sessions node", d_luo_no_sessions),
 	DEFECT_TREE("luo-unknown-node", KIND_LUO, "unknown node /handlers", d_luo_unknown_node),
 	DEFECT_TREE("luo-dup-node", KIND_LUO, "/subsystems twice", d_luo_dup_node),

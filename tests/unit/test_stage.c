@@ -22,6 +22,7 @@
 #include "ho/x86.h"
 #include "ho/kho_radix.h"
 #include "hobuild.h"
+#include "ho/trace.h"
 #include "tap.h"
 #include "test_schemas.h"
 
@@ -1954,6 +1955,71 @@ static void run_radix_cases(void)
 	    g.depth, g.table_bits);
 }
 
+/* The phase trace module (ho/trace.h): format checks, append, decode. */
+static void run_trace_cases(void)
+{
+	enum { OK, MAGIC, VERSION, ENTRY, CAP, COUNT, SHORT };
+	static const struct { int d; const char *why; const char *name; }
+	cases[] = {
+		{ OK, 0, "sane trace" },
+		{ MAGIC, "wrong magic", "wrong magic" },
+		{ VERSION, "unknown version", "unknown version" },
+		{ ENTRY, "wrong entry size", "wrong entry size" },
+		{ CAP, "capacity past its page", "capacity past its page" },
+		{ COUNT, "count past capacity", "count past capacity" },
+		{ SHORT, "shorter than its header", "shorter than its header" },
+	};
+	static uint64_t page[LUO_RFC_TRACE_SIZE / 8];
+	struct luo_rfc_trace_hdr *h = (void *)page;
+	struct luo_rfc_trace_entry e;
+	uint64_t size;
+	const char *why;
+	size_t i;
+	uint32_t n;
+	bool ok;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ho_trace_init(page, sizeof(page), 1000);
+		size = sizeof(page);
+		switch (cases[i].d) {
+		case MAGIC: h->magic ^= 1; break;
+		case VERSION: h->version = 2; break;
+		case ENTRY: h->entry_size = 24; break;
+		case CAP: h->capacity++; break;
+		case COUNT: h->count = h->capacity + 1; break;
+		case SHORT: size = sizeof(*h) - 1; break;
+		}
+		why = ho_trace_bad(page, size);
+		ok = cases[i].why ? why && !strcmp(why, cases[i].why) : !why;
+		/* a bad trace is never written to */
+		if (cases[i].why) {
+			uint64_t copy[LUO_RFC_TRACE_SIZE / 8];
+
+			memcpy(copy, page, sizeof(page));
+			ok &= !ho_trace_append(page, size, 1, 1, 0, 5) &&
+			      !memcmp(copy, page, sizeof(page)) &&
+			      !ho_trace_entry(page, size, 0, &e);
+		}
+		tap(ok, "trace: %s: %s", cases[i].name, why ? why : "usable");
+	}
+	ho_trace_init(page, sizeof(page), 1000);
+	for (n = 0; ho_trace_append(page, sizeof(page), LUO_RFC_TRACE_EV_KEXEC_CALL,
+				    LUO_RFC_TRACE_CLOCK_CYCLES, n, n); n++)
+		;
+	ok = n == h->capacity && n == (sizeof(page) - sizeof(*h)) / sizeof(e) &&
+	     h->dropped == 1 && !ho_trace_append(page, sizeof(page), 1, 1, 0, 0) &&
+	     h->dropped == 2 && h->count == n &&
+	     ho_trace_entry(page, sizeof(page), n - 1, &e) && e.arg == n - 1 &&
+	     !ho_trace_entry(page, sizeof(page), n, &e) && !ho_trace_bad(page, sizeof(page));
+	tap(ok, "trace: full page: %u entries, then dropped is counted, nothing written past it", n);
+	tap(!strcmp(ho_trace_event_name(LUO_RFC_TRACE_EV_PURG_JUMP), "purgatory-jump") &&
+	    !strcmp(ho_trace_event_name(0), "unknown") &&
+	    !strcmp(ho_trace_event_name(LUO_RFC_TRACE_EV_MAX + 1), "unknown") &&
+	    !strcmp(ho_trace_clock_name(LUO_RFC_TRACE_CLOCK_IN_NS), "in-ns"),
+	    "trace: event and clock names, unknown ids");
+	tap(!strcmp(ho_trace_bad(0, 4096), "no trace"), "trace: NULL is no trace");
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -1964,6 +2030,7 @@ int main(void)
 	run_env_variants();
 	run_blob_checks();
 	run_schema_cases();
+	run_trace_cases();
 	run_memmap_cases();
 	run_error_table();
 	run_string_cases();

@@ -354,6 +354,8 @@ int luo_prepare(void)
 	if (luo.state != LIVEUPDATE_STATE_NORMAL)
 		return -EBUSY;
 
+	luo_trace_begin();
+	luo_trace_stamp(LUO_RFC_TRACE_EV_PREPARE_START, 0);
 	list_for_each_entry(ss, &luo_subsystems, list) {
 		ss->sdata = 0;
 		err = ss->ops->prepare ? ss->ops->prepare(ss->data, &ss->sdata) : 0;
@@ -364,11 +366,13 @@ int luo_prepare(void)
 		}
 		ss->prepared = true;
 	}
+	luo_trace_stamp(LUO_RFC_TRACE_EV_PREPARE_END, 0);
 	luo_set_state(LIVEUPDATE_STATE_PREPARED);
 	return 0;
 
 err_cancel:
 	luo_cancel_subsystems();
+	luo_trace_end();
 	return err;
 }
 
@@ -377,6 +381,7 @@ static int luo_write_blob(void *fdt, size_t size)
 {
 	struct luo_subsystem *ss;
 	u64 count = luo.count + 1;
+	u64 trace = luo_trace_phys();
 	int err;
 
 	err = fdt_create(fdt, size);
@@ -388,6 +393,9 @@ static int luo_write_blob(void *fdt, size_t size)
 		err = fdt_property_string(fdt, "compatible", LUO_FDT_COMPATIBLE);
 	if (!err)
 		err = fdt_property(fdt, LUO_RFC_PROP_COUNT, &count, sizeof(count));
+	if (!err && trace)
+		err = fdt_property(fdt, LUO_RFC_PROP_TRACE, &trace,
+				   sizeof(trace));
 	if (!err)
 		err = fdt_begin_node(fdt, LUO_RFC_NODE_SUBSYSTEMS);
 	list_for_each_entry(ss, &luo_subsystems, list) {
@@ -522,6 +530,7 @@ int luo_freeze(void)
 	if (luo.state != LIVEUPDATE_STATE_PREPARED)
 		return -EBUSY;
 
+	luo_trace_stamp(LUO_RFC_TRACE_EV_FREEZE_START, 0);
 	list_for_each_entry(ss, &luo_subsystems, list) {
 		if (!ss->ops->freeze)
 			continue;
@@ -536,11 +545,13 @@ int luo_freeze(void)
 	err = luo_publish_blob();
 	if (err)
 		goto err_cancel;
+	luo_trace_stamp(LUO_RFC_TRACE_EV_FREEZE_END, 0);
 	luo_set_state(LIVEUPDATE_STATE_FROZEN);
 	return 0;
 
 err_cancel:
 	luo_cancel_subsystems();
+	luo_trace_end();
 	luo_set_state(LIVEUPDATE_STATE_NORMAL);
 	return err;
 }
@@ -560,6 +571,7 @@ int luo_cancel(void)
 
 	luo_unpublish_blob();
 	luo_cancel_subsystems();
+	luo_trace_end();
 	luo_set_state(LIVEUPDATE_STATE_NORMAL);
 	return 0;
 }
@@ -582,6 +594,7 @@ int luo_finish(void)
 	if (luo.state != LIVEUPDATE_STATE_UPDATED)
 		return -EBUSY;
 
+	luo_trace_stamp(LUO_RFC_TRACE_EV_IN_FINISH, 0);
 	list_for_each_entry(ss, &luo_subsystems, list) {
 		if (ss->ops->finish)
 			ss->ops->finish(ss->data,
@@ -674,6 +687,11 @@ int liveupdate_rfc_reboot(void)
 		mutex_unlock(&luo_lock);
 		return 0;
 	}
+	/* a trace for this update, unless prepare already began one */
+	if (luo.state != LIVEUPDATE_STATE_PREPARED &&
+	    luo.state != LIVEUPDATE_STATE_FROZEN)
+		luo_trace_begin();
+	luo_trace_stamp(LUO_RFC_TRACE_EV_KEXEC_CALL, 0);
 	err = luo_freeze_for_kexec();
 	if (!err)
 		err = luo_verify();
@@ -687,6 +705,7 @@ int liveupdate_rfc_reboot(void)
 		return err;
 	}
 	/* committed: luo_lock is never released (see DOC above) */
+	luo_trace_commit();
 	pr_info("committed to kexec (live update %llu)\n", luo.count + 1);
 	return 0;
 }
@@ -779,6 +798,7 @@ static int __init luo_parse_subsystems(const void *fdt)
 /* Validate and take in the blob the previous kernel handed over. */
 static int __init luo_parse_blob(const void *fdt, size_t size)
 {
+	u64 trace;
 	int err;
 
 	if (size < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
@@ -796,6 +816,9 @@ static int __init luo_parse_blob(const void *fdt, size_t size)
 		pr_err("incoming blob: bad %s\n", LUO_RFC_PROP_COUNT);
 		return -EINVAL;
 	}
+	/* optional; a bad trace is ignored, never a reason to refuse */
+	if (!luo_fdt_get_u64(fdt, 0, LUO_RFC_PROP_TRACE, &trace))
+		luo_trace_restore(trace);
 	err = luo_parse_subsystems(fdt);
 	if (err)
 		return err;
@@ -834,8 +857,14 @@ static struct attribute *luo_attrs[] = {
 	NULL,
 };
 
+static const struct bin_attribute *const luo_bin_attrs[] = {
+	&luo_trace_attr,
+	NULL,
+};
+
 static const struct attribute_group luo_attr_group = {
 	.attrs = luo_attrs,
+	.bin_attrs = luo_bin_attrs,
 };
 
 static void __init luo_sysfs_init(void)
@@ -885,6 +914,7 @@ static int __init luo_rfc_init(void)
 	size_t size;
 	int err;
 
+	luo_trace_boot();
 	luo_sysfs_init();
 	if (!luo.enabled || !kho_is_enabled()) {
 		pr_info("disabled (%s)\n", luo.enabled ? "kho=off" :
@@ -922,6 +952,7 @@ static int __init luo_rfc_init(void)
 	}
 	luo_set_state(LIVEUPDATE_STATE_UPDATED);
 	mutex_unlock(&luo_lock);
+	luo_trace_stamp(LUO_RFC_TRACE_EV_IN_LUO_READY, 0);
 	pr_info("live update %llu: handover blob accepted\n", luo.count);
 	return 0;
 

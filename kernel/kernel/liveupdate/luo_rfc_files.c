@@ -304,6 +304,8 @@ static int luo_files_prepare(void *data, u64 *sdata)
 			err = luo_file_prepare(f);
 			if (err)
 				goto err_cancel;
+			luo_trace_stamp(LUO_RFC_TRACE_EV_FILE_PREPARE,
+					lower_32_bits(f->token));
 		}
 	}
 	return 0;
@@ -336,6 +338,9 @@ static int luo_files_freeze_or_verify(bool verify)
 				return err;
 			}
 			f->data = args.data;
+			if (!verify)
+				luo_trace_stamp(LUO_RFC_TRACE_EV_FILE_FREEZE,
+						lower_32_bits(f->token));
 		}
 	}
 	return 0;
@@ -871,6 +876,8 @@ static int luo_session_retrieve_fd(struct luo_session *s, u64 token,
 	f->file = args.file;
 	f->retrieve_status = 1;
 	*filep = get_file(f->file);
+	luo_trace_stamp(LUO_RFC_TRACE_EV_IN_FILE_RETRIEVE,
+			lower_32_bits(f->token));
 	return 0;
 }
 
@@ -1102,8 +1109,11 @@ int luo_session_retrieve(const char *name, struct file **filep)
 		if (s->opened)
 			return -EBUSY;
 		err = luo_session_getfile(s, filep);
-		if (!err)
+		if (!err) {
 			s->opened = true;
+			luo_trace_stamp(LUO_RFC_TRACE_EV_IN_SESSION_RETRIEVE,
+					s->index);
+		}
 		return err;
 	}
 	return -ENOENT;

@@ -8,6 +8,7 @@
 
 #include <linux/build_bug.h>
 #include <linux/kho/abi/luo_rfc.h>
+#include <linux/kho/abi/luo_rfc_trace.h>
 #include <linux/luo_rfc.h>
 #include <linux/mutex.h>
 #include <linux/stddef.h>
@@ -116,6 +117,16 @@ long luo_ioctl_dispatch(const struct luo_ioctl_op *ops, size_t nr_ops,
 int luo_ucmd_respond(struct luo_ucmd *ucmd, size_t ksize);
 int luo_ucmd_install(struct luo_ucmd *ucmd, size_t ksize, int fd,
 		     struct file *file, int (*publish)(struct file *file));
+
+/* Phase trace (luo_rfc_trace.c, <linux/kho/abi/luo_rfc_trace.h>). */
+void luo_trace_stamp(u16 event, u32 arg);
+void luo_trace_begin(void);
+void luo_trace_end(void);
+void luo_trace_commit(void);
+u64 luo_trace_phys(void);
+void luo_trace_boot(void);
+void luo_trace_restore(u64 phys);
+extern const struct bin_attribute luo_trace_attr;
 
 /* Files subsystem (luo_rfc_files.c). */
 int luo_files_register(void);

@@ -21,6 +21,14 @@
  *    LUO_RFC_NODE_SESSIONS) and a u64 LUO_RFC_PROP_DATA (the handler's data,
  *    for memfd-v1 see <linux/kho/abi/memfd_rfc.h>).
  *
+ * The root may also carry an optional u64 LUO_RFC_PROP_TRACE: the physical
+ * address of the phase trace, one page the outgoing kernel preserved with
+ * KHO (kho_alloc_preserve()), page aligned, its layout in
+ * <linux/kho/abi/luo_rfc_trace.h>. The property is checked like every other
+ * one (8 bytes, not 0, aligned, RAM, preserved, disjoint from every other
+ * preserved range); the page's contents are only a record: a bad trace is
+ * ignored by everyone who reads it, never a reason to refuse the handover.
+ *
  * Every u64 property is 8 bytes and every u32 4 bytes, native endian. The
  * full rules are fdt-schema/luo-rfc-v1.yaml and docs/handover-format.md.
  *
@@ -47,6 +55,7 @@
 #define LUO_RFC_NODE_SUBSYSTEMS		"subsystems"
 #define LUO_RFC_NODE_SESSIONS		"sessions"
 #define LUO_RFC_NODE_FILES		"file-descriptors"
+#define LUO_RFC_PROP_TRACE		"trace"
 
 /* Properties of subsystem, session and file nodes. */
 #define LUO_RFC_PROP_DATA		"data"
