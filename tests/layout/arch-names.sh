@@ -8,9 +8,10 @@
 #   tests/layout/arch-names.sh [TOP]
 set -uo pipefail
 top=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
-# Whole identifiers that contain one of the x86 words (ho_e820_type too), the
-# SETUP_* setup_data types, the register rsi and the kexec arch constant.
-words='[A-Za-z0-9_]*(e820|E820|boot_params|setup_data|bzImage|bzimage|BZIMAGE)[A-Za-z0-9_]*'
+# Whole identifiers (not numbers: 0x3de82000 holds no e820) that contain one
+# of the x86 words (ho_e820_type too), the SETUP_* setup_data types, the
+# register rsi and the kexec arch constant.
+words='([A-Za-z_][A-Za-z0-9_]*)?(e820|E820|boot_params|setup_data|bzImage|bzimage|BZIMAGE)[A-Za-z0-9_]*'
 words="$words|SETUP_[A-Z0-9_]+|rsi|KEXEC_ARCH_X86_64"
 dirs="efi loader fdt-schema/luo-fdt host"
 n=0 bad=0
