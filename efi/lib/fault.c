@@ -70,21 +70,13 @@ static int kho_entry(const struct ho_phys *r, const struct ho_handover *kd,
 		     const char *name, uint64_t *addr, uint64_t *size)
 {
 	const void *root = ho_phys_map(r, kd->fdt_addr, kd->fdt_size);
-	const void *pd = 0, *sz = 0;
-	int off = -1, len;
+	int off = -1;
 
 	if (fdt_fits(root, kd->fdt_size))
 		off = fdt_subnode_offset(root, 0, name);
-	if (off >= 0) {
-		pd = fdt_getprop(root, off, "preserved-data", &len);
-		pd = len == 8 ? pd : 0;
-		sz = fdt_getprop(root, off, "blob-size", &len);
-		sz = len == 8 ? sz : 0;
-	}
-	if (!pd || !sz)
+	if (off < 0 || !ho_fdt_u64(root, off, "preserved-data", addr) ||
+	    !ho_fdt_u64(root, off, "blob-size", size))
 		return HO_ERR_NOT_FOUND;
-	*addr = ho_get_u64(pd);
-	*size = ho_get_u64(sz);
 	return HO_OK;
 }
 

@@ -514,3 +514,25 @@ int ho_fdt_check(const void *fdt, uint64_t bufsize, struct ho_report *rep)
 	ho_report_clear(rep);
 	return ho_fdt_check_at(fdt, bufsize, "fdt", rep);
 }
+
+bool ho_fdt_u64(const void *fdt, int node, const char *name, uint64_t *v)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 8)
+		return false;
+	*v = ho_get_u64(p);
+	return true;
+}
+
+bool ho_fdt_u32(const void *fdt, int node, const char *name, uint32_t *v)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 4)
+		return false;
+	*v = ho_get_u32(p);
+	return true;
+}

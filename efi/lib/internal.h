@@ -88,6 +88,12 @@ const void *ho_fdt_prop_at(const void *fdt, int prop, const char **name,
 const void *ho_fdt_getprop(const void *fdt, int node, const char *name,
 			   int *len);
 int ho_fdt_subnode(const void *fdt, int parent, const char *name);
+/*
+ * A u64 (u32) property read with libfdt from an FDT whose header was
+ * checked: false when it is missing or not exactly 8 (4) bytes. No report.
+ */
+bool ho_fdt_u64(const void *fdt, int node, const char *name, uint64_t *v);
+bool ho_fdt_u32(const void *fdt, int node, const char *name, uint32_t *v);
 /* The children in one walk (fdt.c says how); never on an unchecked blob. */
 int ho_fdt_body(const void *fdt, int node);
 int ho_fdt_child_at(const void *fdt, int off, int *end);

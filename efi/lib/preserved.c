@@ -10,6 +10,7 @@
  */
 #include <libfdt.h>
 
+#include "internal.h"
 #include "ho/ho.h"
 #include "ho/kho_radix.h"
 #include "ho/preserved.h"
@@ -44,30 +45,6 @@ static const void *map_fdt(const struct ho_phys *phys, uint64_t addr,
 		return 0;
 	*size = total;
 	return fdt;
-}
-
-static bool prop_u64(const void *fdt, int node, const char *name,
-		     uint64_t *v)
-{
-	int len;
-	const void *p = fdt_getprop(fdt, node, name, &len);
-
-	if (!p || len != 8)
-		return false;
-	*v = ho_get_u64(p);
-	return true;
-}
-
-static bool prop_u32(const void *fdt, int node, const char *name,
-		     uint32_t *v)
-{
-	int len;
-	const void *p = fdt_getprop(fdt, node, name, &len);
-
-	if (!p || len != 4)
-		return false;
-	*v = ho_get_u32(p);
-	return true;
 }
 
 /* Base name of a subtree node is "luo-rfc" (the one the kernel reads). */
@@ -152,8 +129,8 @@ static int walk_memfd(struct walk *w, uint64_t data)
 	m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX(HO_PAGE_SIZE), &size);
 	if (!m)
 		return fail(w, HO_ERR_ADDR_UNMAPPED, what, data);
-	if (!prop_u64(m, 0, "folios", &table) ||
-	    !prop_u64(m, 0, "nr-folios", &nr) || !nr)
+	if (!ho_fdt_u64(m, 0, "folios", &table) ||
+	    !ho_fdt_u64(m, 0, "nr-folios", &nr) || !nr)
 		return HO_OK;
 	if (nr > HO_MEMFD_MAX_FOLIOS)
 		return fail(w, HO_ERR_TOO_MANY_FOLIOS, what, table);
@@ -194,7 +171,7 @@ static int walk_luo(struct walk *w, uint64_t addr, uint64_t max)
 	if (fds < 0)
 		return HO_OK;
 	fdt_for_each_subnode(node, luo, fds) {
-		if (!is_memfd(luo, node) || !prop_u64(luo, node, "data", &data))
+		if (!is_memfd(luo, node) || !ho_fdt_u64(luo, node, "data", &data))
 			continue;
 		err = walk_memfd(w, data);
 		if (err)
@@ -218,8 +195,8 @@ int ho_preserved_walk(const struct ho_handover *kd,
 		return fail(&w, HO_ERR_ADDR_UNMAPPED, "kho", kd->fdt_addr);
 	fdt_for_each_subnode(node, fdt, 0) {
 		name = fdt_get_name(fdt, node, &len);
-		if (!name || !prop_u64(fdt, node, "preserved-data", &addr) ||
-		    !prop_u64(fdt, node, "blob-size", &bsize))
+		if (!name || !ho_fdt_u64(fdt, node, "preserved-data", &addr) ||
+		    !ho_fdt_u64(fdt, node, "blob-size", &bsize))
 			return fail(&w, HO_ERR_MISSING_PROP, "kho subtree",
 				    kd->fdt_addr);
 		err = emit(&w, addr, ho_page_order(bsize),
@@ -238,7 +215,7 @@ int ho_preserved_map_root(const struct ho_handover *kd, const struct ho_phys *ph
 	uint64_t size;
 	const void *fdt = map_fdt(phys, kd->fdt_addr, kd->fdt_size, &size);
 
-	if (!fdt || !prop_u64(fdt, 0, "preserved-memory-map", map))
+	if (!fdt || !ho_fdt_u64(fdt, 0, "preserved-memory-map", map))
 		return HO_ERR_MISSING_PROP;
 	return HO_OK;
 }
@@ -274,7 +251,7 @@ static int rebase_luo(struct walk *w, uint64_t addr, uint64_t max,
 	sub = fdt_subnode_offset(luo, 0, LUO_RFC_NODE_SUBSYSTEMS);
 	if (sub >= 0) {
 		fdt_for_each_subnode(node, luo, sub)
-			if (!prop_u64(luo, node, "data", &data) || data)
+			if (!ho_fdt_u64(luo, node, "data", &data) || data)
 				return fail(w, HO_ERR_NO_SCHEMA,
 					    "cannot move: luo subsystem data", addr);
 	}
@@ -289,7 +266,7 @@ static int rebase_luo(struct walk *w, uint64_t addr, uint64_t max,
 		data = ho_get_u64(pd);
 		m = map_fdt(w->phys, data, HO_MEMFD_FDT_MAX(HO_PAGE_SIZE), &size);
 		pf = m ? prop_w(m, 0, "folios") : 0;
-		if (!pf || !prop_u64(m, 0, "nr-folios", &nr))
+		if (!pf || !ho_fdt_u64(m, 0, "nr-folios", &nr))
 			return fail(w, HO_ERR_ADDR_UNMAPPED, "memfd", data);
 		table = ho_get_u64(pf);
 		if (nr && nr <= HO_MEMFD_MAX_FOLIOS) {
@@ -325,7 +302,7 @@ static int rebase_pass(struct ho_handover *kd, struct walk *w, int64_t delta,
 		name = fdt_get_name(fdt, node, &len);
 		pd = prop_w(fdt, node, "preserved-data");
 		if (!name || !is_luo(name, len) || !pd ||
-		    !prop_u64(fdt, node, "blob-size", &bsize))
+		    !ho_fdt_u64(fdt, node, "blob-size", &bsize))
 			return fail(w, HO_ERR_NO_SCHEMA,
 				    "cannot move: subtree of an unknown format",
 				    kd->fdt_addr);
@@ -427,9 +404,9 @@ static void put_u64(struct ho_sbuf *sb, const void *fdt, int node,
 	ho_sb_puts(sb, " ");
 	ho_sb_puts(sb, name);
 	ho_sb_puts(sb, " ");
-	if (prop_u64(fdt, node, name, &v))
+	if (ho_fdt_u64(fdt, node, name, &v))
 		ho_sb_hex(sb, v);
-	else if (prop_u32(fdt, node, name, &v32))
+	else if (ho_fdt_u32(fdt, node, name, &v32))
 		ho_sb_hex(sb, v32);
 	else
 		ho_sb_puts(sb, "(missing or malformed)");
@@ -500,8 +477,8 @@ static void dump_memfd(struct dump *d, uint64_t data)
 	put_u64(sb, m, 0, "nr-folios");
 	put_where(d, data, HO_PAGE_SIZE);
 	put(d);
-	if (!prop_u64(m, 0, "folios", &table) ||
-	    !prop_u64(m, 0, "nr-folios", &nr) || !nr)
+	if (!ho_fdt_u64(m, 0, "folios", &table) ||
+	    !ho_fdt_u64(m, 0, "nr-folios", &nr) || !nr)
 		return;
 	sb = line(d, "memfd@");
 	ho_sb_hex(sb, data);
@@ -607,7 +584,7 @@ static void dump_luo(struct dump *d, uint64_t addr, uint64_t max)
 			put_u64(sb, luo, node, "data");
 			put(d);
 			if (is_memfd(luo, node) &&
-			    prop_u64(luo, node, "data", &data))
+			    ho_fdt_u64(luo, node, "data", &data))
 				dump_memfd(d, data);
 		}
 	}
@@ -681,7 +658,7 @@ void ho_handover_dump(const struct ho_handover *kd, const struct ho_phys *phys,
 		ho_sb_puts(sb, "compatible ");
 		put_str(sb, fdt, 0, "compatible");
 		put_u64(sb, fdt, 0, "preserved-memory-map");
-		if (prop_u64(fdt, 0, "preserved-memory-map", &map) && map)
+		if (ho_fdt_u64(fdt, 0, "preserved-memory-map", &map) && map)
 			put_where(&d, map, HO_PAGE_SIZE);
 		put(&d);
 		fdt_for_each_subnode(node, fdt, 0) {
@@ -690,8 +667,8 @@ void ho_handover_dump(const struct ho_handover *kd, const struct ho_phys *phys,
 			put_name(sb, fdt, node);
 			put_u64(sb, fdt, node, "preserved-data");
 			put_u64(sb, fdt, node, "blob-size");
-			if (prop_u64(fdt, node, "preserved-data", &addr) &&
-			    prop_u64(fdt, node, "blob-size", &bsize)) {
+			if (ho_fdt_u64(fdt, node, "preserved-data", &addr) &&
+			    ho_fdt_u64(fdt, node, "blob-size", &bsize)) {
 				put_where(&d, addr, bsize);
 				put(&d);
 				if (name && is_luo(name, len))

@@ -173,18 +173,6 @@ static const void *fdt_at(const struct ho_env *env, uint64_t addr,
 	return fdt;
 }
 
-static bool u64_prop(const void *fdt, int node, const char *name,
-		     uint64_t *v)
-{
-	int len;
-	const void *p = fdt_getprop(fdt, node, name, &len);
-
-	if (!p || len != 8)
-		return false;
-	*v = ho_get_u64(p);
-	return true;
-}
-
 void *ho_trace_find(const struct ho_handover *kd, const struct ho_env *env,
 		    const struct ho_segment *segs, uint32_t nseg,
 		    const char **why)
@@ -202,14 +190,14 @@ void *ho_trace_find(const struct ho_handover *kd, const struct ho_env *env,
 		return 0;
 	*why = "no LUO blob";
 	node = fdt_subnode_offset(root, 0, HO_LUO_SUBTREE);
-	if (node < 0 || !u64_prop(root, node, "preserved-data", &addr) ||
-	    !u64_prop(root, node, "blob-size", &size))
+	if (node < 0 || !ho_fdt_u64(root, node, "preserved-data", &addr) ||
+	    !ho_fdt_u64(root, node, "blob-size", &size))
 		return 0;
 	blob = fdt_at(env, addr, size);
 	if (!blob)
 		return 0;
 	*why = "no trace property";
-	if (!u64_prop(blob, 0, LUO_RFC_PROP_TRACE, &addr))
+	if (!ho_fdt_u64(blob, 0, LUO_RFC_PROP_TRACE, &addr))
 		return 0;
 	*why = "trace not page aligned";
 	if (!addr || (addr & (LUO_RFC_TRACE_SIZE - 1)) ||
