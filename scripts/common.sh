@@ -38,3 +38,31 @@ linux_source_dir() {
 	fi
 	echo "$dir"
 }
+
+# arm64_apt DIR: a private apt configuration for Debian bookworm arm64 in DIR
+# (architecture arm64, its own state and cache, bookworm main from the
+# host's mirror, deb822 or one-line sources, else deb.debian.org), updated;
+# sets the array ARM64_APT_OPTS for further apt-get calls and downloads go
+# to DIR/dl. The arm64 packages cannot be installed beside the amd64 ones,
+# so gnu-efi-arm64.sh and kexec-tools-arm64.sh fetch them this way.
+arm64_apt() {
+	local apt_dir=$1 mirror
+	mirror=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
+		grep -E '^(URIs:|deb )' | grep -v security |
+		sed -E 's/^URIs: *//; s/^deb +(\[[^]]*\] +)?//; s/ .*//' | head -n 1 || true)
+	mirror=${mirror:-http://deb.debian.org/debian}
+	rm -rf "$apt_dir"
+	mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
+		"$apt_dir/etc/preferences.d" "$apt_dir/dl"
+	echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
+		>"$apt_dir/etc/sources.list"
+	: >"$apt_dir/state/status"
+	ARM64_APT_OPTS=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
+		-o Dir::State="$apt_dir/state" -o Dir::State::status="$apt_dir/state/status"
+		-o Dir::Cache="$apt_dir/cache" -o Dir::Etc::SourceList="$apt_dir/etc/sources.list"
+		-o Dir::Etc::SourceParts=/dev/null -o Dir::Etc::PreferencesParts="$apt_dir/etc/preferences.d"
+		-o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+	log "arm64 packages from $mirror (private apt state in $apt_dir)"
+	apt-get -q "${ARM64_APT_OPTS[@]}" update >&2 || die "apt-get update (arm64, private state) failed"
+}

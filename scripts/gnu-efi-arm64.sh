@@ -19,27 +19,10 @@ mkdir -p "$LUO_CACHE"
 exec 8>"$LUO_CACHE/.lock-gnu-efi-arm64"
 flock 8
 if [ ! -f "$dir/.extracted" ]; then
-	# The host's Debian mirror (deb822 or one-line sources), else deb.debian.org.
-	mirror=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
-		grep -E '^(URIs:|deb )' | grep -v security |
-		sed -E 's/^URIs: *//; s/^deb +(\[[^]]*\] +)?//; s/ .*//' | head -n 1 || true)
-	mirror=${mirror:-http://deb.debian.org/debian}
 	apt_dir="$LUO_CACHE/gnu-efi-arm64/apt"
-	rm -rf "$apt_dir"
-	mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
-		"$apt_dir/etc/preferences.d" "$apt_dir/dl"
-	echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
-		>"$apt_dir/etc/sources.list"
-	: >"$apt_dir/state/status"
-	opts=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
-	      -o Dir::State="$apt_dir/state" -o Dir::State::status="$apt_dir/state/status"
-	      -o Dir::Cache="$apt_dir/cache" -o Dir::Etc::SourceList="$apt_dir/etc/sources.list"
-	      -o Dir::Etc::SourceParts=/dev/null -o Dir::Etc::PreferencesParts="$apt_dir/etc/preferences.d"
-	      -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-	log "fetching gnu-efi:arm64=$GNUEFI_VERSION from $mirror (private apt state in $apt_dir)"
-	apt-get -q "${opts[@]}" update >&2 || die "apt-get update (arm64, private state) failed"
-	(cd "$apt_dir/dl" && apt-get -q "${opts[@]}" download "gnu-efi:arm64=$GNUEFI_VERSION" >&2) ||
+	log "fetching gnu-efi:arm64=$GNUEFI_VERSION"
+	arm64_apt "$apt_dir"
+	(cd "$apt_dir/dl" && apt-get -q "${ARM64_APT_OPTS[@]}" download "gnu-efi:arm64=$GNUEFI_VERSION" >&2) ||
 		die "apt-get download gnu-efi:arm64=$GNUEFI_VERSION failed"
 	rm -rf "$dir" "$dir.tmp"
 	mkdir -p "$dir.tmp"

@@ -38,27 +38,11 @@ mkdir -p "$base"
 exec 8>"$LUO_CACHE/.lock-kexec-tools-arm64"
 flock 8
 
-mirror=$({ cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-	/etc/apt/sources.list.d/*.sources 2>/dev/null || true; } |
-	grep -E '^(URIs:|deb )' | grep -v security |
-	sed -E 's/^URIs: *//; s/^deb +(\[[^]]*\] +)?//; s/ .*//' | head -n 1 || true)
-mirror=${mirror:-http://deb.debian.org/debian}
 apt_dir="$base/apt"
-rm -rf "$apt_dir"
-mkdir -p "$apt_dir/state/lists/partial" "$apt_dir/cache/archives/partial" \
-	"$apt_dir/etc/preferences.d" "$apt_dir/dl"
-echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
-	>"$apt_dir/etc/sources.list"
-: >"$apt_dir/state/status"
-opts=(-o APT::Architecture=arm64 -o APT::Architectures=arm64
-      -o Dir::State="$apt_dir/state" -o Dir::State::status="$apt_dir/state/status"
-      -o Dir::Cache="$apt_dir/cache" -o Dir::Etc::SourceList="$apt_dir/etc/sources.list"
-      -o Dir::Etc::SourceParts=/dev/null -o Dir::Etc::PreferencesParts="$apt_dir/etc/preferences.d"
-      -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-log "fetching kexec-tools:arm64 and its libraries from $mirror (private apt state in $apt_dir)"
-apt-get -q "${opts[@]}" update >&2 || die "apt-get update (arm64, private state) failed"
+log "fetching kexec-tools:arm64 and its libraries"
+arm64_apt "$apt_dir"
 # shellcheck disable=SC2086
-(cd "$apt_dir/dl" && apt-get -q "${opts[@]}" download $PKGS >&2) ||
+(cd "$apt_dir/dl" && apt-get -q "${ARM64_APT_OPTS[@]}" download $PKGS >&2) ||
 	die "apt-get download (arm64) of: $(echo $PKGS) failed"
 
 # The key: what was fetched, by content.
