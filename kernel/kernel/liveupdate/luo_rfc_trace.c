@@ -26,6 +26,12 @@
  * the page goes through the stage library's trace module (ho/trace.h, the
  * same code as the purgatory's and luo-kexec --trace's).
  *
+ * It is opt-in: only with luo_rfc.trace=1 (boot, or
+ * /sys/module/luo_rfc/parameters/trace before prepare) does the handover
+ * carry the page and its property, so that by default the blob is the same
+ * as without this feature and a stage or loader that predates the property
+ * still accepts it.
+ *
  * The trace is a record, never a reason to fail: no memory for it, a page
  * that was not preserved or a bad header only means no trace (with a
  * warning); a full page counts what it dropped.
@@ -44,6 +50,7 @@
 #include <linux/kobject.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
@@ -55,6 +62,10 @@
 #include "luo_rfc_internal.h"
 
 static DEFINE_SPINLOCK(luo_trace_lock);
+
+static bool luo_trace_on;
+module_param_named(trace, luo_trace_on, bool, 0644);
+MODULE_PARM_DESC(trace, "carry a phase trace in the outgoing handover (default off)");
 
 static struct {
 	void *out;		/* outgoing page, while an update is under way */
@@ -105,7 +116,7 @@ void luo_trace_stamp(u16 event, u32 arg)
 }
 
 /**
- * luo_trace_begin - start the outgoing trace, if none is under way
+ * luo_trace_begin - start the outgoing trace, if asked and none is under way
  *
  * Context: process context, luo_lock held.
  */
@@ -114,7 +125,7 @@ void luo_trace_begin(void)
 	unsigned long flags;
 	void *t;
 
-	if (luo_trace.out)
+	if (luo_trace.out || !READ_ONCE(luo_trace_on))
 		return;
 	t = kho_alloc_preserve(LUO_RFC_TRACE_SIZE);
 	if (IS_ERR(t)) {
