@@ -159,35 +159,35 @@ static bool range_less(const struct ho_range *x, const struct ho_range *y)
  * dominates a big handover's check): a heap sort by (addr, size). Equal
  * keys are equal ranges, so the result is the same as ho_sort()'s.
  */
-static void sort_ranges(struct ho_range *r, uint64_t n)
+/* Sift r[root] down the heap r[0..end): sift_down() typed for ranges. */
+static void range_sift_down(struct ho_range *r, uint64_t root, uint64_t end)
 {
-	uint64_t i, root, child, end;
+	uint64_t child;
 	struct ho_range t;
 
-	for (i = n / 2; i-- > 0;) {
-		for (root = i; (child = 2 * root + 1) < n; root = child) {
-			if (child + 1 < n && range_less(&r[child], &r[child + 1]))
-				child++;
-			if (!range_less(&r[root], &r[child]))
-				break;
-			t = r[root];
-			r[root] = r[child];
-			r[child] = t;
-		}
+	for (; (child = 2 * root + 1) < end; root = child) {
+		if (child + 1 < end && range_less(&r[child], &r[child + 1]))
+			child++;
+		if (!range_less(&r[root], &r[child]))
+			break;
+		t = r[root];
+		r[root] = r[child];
+		r[child] = t;
 	}
+}
+
+static void sort_ranges(struct ho_range *r, uint64_t n)
+{
+	uint64_t i, end;
+	struct ho_range t;
+
+	for (i = n / 2; i-- > 0;)
+		range_sift_down(r, i, n);
 	for (end = n; end-- > 1;) {
 		t = r[0];
 		r[0] = r[end];
 		r[end] = t;
-		for (root = 0; (child = 2 * root + 1) < end; root = child) {
-			if (child + 1 < end && range_less(&r[child], &r[child + 1]))
-				child++;
-			if (!range_less(&r[root], &r[child]))
-				break;
-			t = r[root];
-			r[root] = r[child];
-			r[child] = t;
-		}
+		range_sift_down(r, 0, end);
 	}
 }
 
