@@ -197,6 +197,71 @@ uint64_t ld_fmt_files(const struct ld_formats *run)
 	return n;
 }
 
+int ld_fmt_from_luo_blob(const void *blob, size_t len, struct ld_formats *f,
+			 char *why, size_t whysize)
+{
+	const char *b = blob, *nul;
+	struct ld_fmt_entry *e;
+	size_t n;
+
+	memset(f, 0, sizeof(*f));
+	nul = len ? memchr(b, 0, len < LD_FMT_COMPAT_MAX ? len : LD_FMT_COMPAT_MAX) : NULL;
+	if (!nul)
+		return fail(why, whysize, "%zu bytes, no NUL-terminated compatible in the "
+			    "first %u", len, LD_FMT_COMPAT_MAX);
+	n = (size_t)(nul - b);
+	if (!n)
+		return fail(why, whysize, "empty compatible");
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)b[i] <= 0x20 || (unsigned char)b[i] > 0x7e)
+			return fail(why, whysize, "compatible with byte 0x%02x at %zu: not a "
+				    "LUO header", (unsigned char)b[i], i);
+	f->ent[0] = (struct ld_fmt_entry){ .kind = LD_FMT_KHO };
+	memcpy(f->ent[0].compat, HO_KHO_COMPATIBLE, sizeof(HO_KHO_COMPATIBLE));
+	e = &f->ent[1];
+	*e = (struct ld_fmt_entry){ .kind = LD_FMT_LUO };
+	memcpy(e->compat, b, n + 1);
+	f->n = 2;
+	if (!strcmp(e->compat, HO_LUO_V5_COMPATIBLE)) {
+		e = &f->ent[f->n++];
+		*e = (struct ld_fmt_entry){ .kind = LD_FMT_FILE, .maybe = true };
+		memcpy(e->compat, HO_MEMFD_V2_COMPATIBLE, sizeof(HO_MEMFD_V2_COMPATIBLE));
+	}
+	return 0;
+}
+
+unsigned int ld_fmt_scan(const void *buf, size_t len, const struct ld_formats *want,
+			 struct ld_formats *found)
+{
+	unsigned int i, j, looked = 0, n = 0;
+
+	for (i = 0; i < want->n && found->n < LD_FMT_MAX_ENTRIES; i++) {
+		const struct ld_fmt_entry *w = &want->ent[i];
+		struct ld_fmt_entry *e;
+		bool seen = false, dup = false;
+
+		/* A compatible asked for twice is looked for once. */
+		for (j = 0; j < i && !dup; j++)
+			dup = !strcmp(want->ent[j].compat, w->compat);
+		if (dup) {
+			for (j = 0; j < found->n && !seen; j++)
+				seen = !strcmp(found->ent[j].compat, w->compat);
+		} else if (looked < LD_FMT_SCAN_MAX) {
+			looked++;
+			/* with its NUL: a longer string does not match */
+			seen = buf && memmem(buf, len, w->compat, strlen(w->compat) + 1);
+		}
+		if (!seen)
+			continue;
+		e = &found->ent[found->n++];
+		*e = (struct ld_fmt_entry){ .kind = w->kind };
+		memcpy(e->name, w->name, sizeof(e->name));
+		memcpy(e->compat, w->compat, sizeof(e->compat));
+		n++;
+	}
+	return n;
+}
+
 static const char *const kind_names[] = {
 	[LD_FMT_KHO] = "kho", [LD_FMT_LUO] = "luo",
 	[LD_FMT_SUBSYSTEM] = "subsystem", [LD_FMT_FILE] = "file",
@@ -214,7 +279,7 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 	for (i = 0; i < run->n; i++) {
 		const struct ld_fmt_entry *e = &run->ent[i];
 		const struct ld_fmt_entry *t = tgt ? find(tgt, e->kind, key_of(e)) : NULL;
-		bool needed = e->kind != LD_FMT_FILE || e->count;
+		bool needed = e->kind != LD_FMT_FILE || e->count || e->maybe;
 		bool same = t && !strcmp(t->compat, e->compat);
 
 		/* KHO root, LUO: another version the target reads, to show */
@@ -226,7 +291,9 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 		snprintf(label, sizeof(label), "%s%s%s", kind_names[e->kind],
 			 e->kind == LD_FMT_SUBSYSTEM ? " " : "",
 			 e->kind == LD_FMT_SUBSYSTEM ? e->name : "");
-		if (e->kind == LD_FMT_FILE)
+		if (e->kind == LD_FMT_FILE && e->maybe)
+			snprintf(have, sizeof(have), "%s (? preserved)", e->compat);
+		else if (e->kind == LD_FMT_FILE)
 			snprintf(have, sizeof(have), "%s (%" PRIu64 " preserved)",
 				 e->compat, e->count);
 		else
@@ -265,13 +332,19 @@ int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
 		char *why, size_t whysize)
 {
 	const uint8_t *p = buf, *m, *again, *nul;
+	const struct ld_formats *want = f->scan_for;
 	size_t mlen = strlen(LD_FMT_MAGIC), max;
 	int err;
 
 	memset(f, 0, sizeof(*f));
+	f->scan_for = want;
 	m = memmem(p, len, LD_FMT_MAGIC, mlen);
 	if (!m) {
 		ld_kernel_scan(buf, len, &f->kid);
+		if (want) {
+			ld_fmt_scan(buf, len, want, f);
+			f->scanned = true;
+		}
 		snprintf(why, whysize, "no %.14s record", LD_FMT_MAGIC);
 		return -ENOENT;
 	}

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 
 #include "handover.h"
+#include "ld.h"
 
 static void path_of(char *buf, size_t size, const char *root, const char *name)
 {
@@ -106,6 +107,35 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 	return handover_set(h, &t, "/sys/kernel/liveupdate/handover");
 }
 
+/*
+ * No formats file: Linux's own LUO names its format in the blob of its KHO
+ * entry (debugfs shows the outgoing blobs under kho/out/sub_fdts/).
+ */
+static void kho_luo_formats(const char *root, struct handover_pending *p)
+{
+	char path[256], why[200];
+	size_t len;
+	void *buf;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/kernel/debug/kho/out/sub_fdts/%s", root,
+		 HO_LUO_V5_ENTRY);
+	err = host_read_file(path, HOST_FILE_MAX, &buf, &len);
+	if (err) {
+		snprintf(p->kho_why, sizeof(p->kho_why), "%s: %s", path, strerror(-err));
+		return;
+	}
+	p->kho = malloc(sizeof(*p->kho));
+	err = p->kho ? ld_fmt_from_luo_blob(buf, len, p->kho, why, sizeof(why)) : -ENOMEM;
+	free(buf);
+	if (err) {
+		snprintf(p->kho_why, sizeof(p->kho_why), "%s: %s", path,
+			 err == -ENOMEM ? strerror(ENOMEM) : why);
+		free(p->kho);
+		p->kho = NULL;
+	}
+}
+
 void handover_pending(const char *root, struct handover_pending *p)
 {
 	char path[256];
@@ -144,6 +174,8 @@ void handover_pending(const char *root, struct handover_pending *p)
 	if (p->fmt) {
 		p->sessions = p->fmt->sessions;
 		p->files = ld_fmt_files(p->fmt);
+	} else if (err == -ENOENT) {
+		kho_luo_formats(root, p);
 	}
 	/* Who this kernel is: the build ID of its notes, the release. */
 	snprintf(path, sizeof(path), "%s/kernel/notes", root);
@@ -170,6 +202,8 @@ void handover_pending_free(struct handover_pending *p)
 {
 	free(p->fmt);
 	p->fmt = NULL;
+	free(p->kho);
+	p->kho = NULL;
 }
 
 void handover_pending_words(const struct handover_pending *p, char *buf,
@@ -179,6 +213,9 @@ void handover_pending_words(const struct handover_pending *p, char *buf,
 		snprintf(buf, size, "%" PRIu64 " session%s, %" PRIu64 " preserved file%s, "
 			 "LUO state %s", p->sessions, p->sessions == 1 ? "" : "s",
 			 p->files, p->files == 1 ? "" : "s", p->state[0] ? p->state : "unknown");
+	else if (p->kho)	/* Linux's own LUO: its KHO blob names the LUO only */
+		snprintf(buf, size, "Linux's own LUO %s: sessions and files not listed",
+			 p->kho->ent[1].compat);
 	else if (p->state[0])
 		snprintf(buf, size, "LUO state %s, sessions and files unknown (%s)",
 			 p->state, p->fmt_why);
@@ -197,41 +234,69 @@ static void kernel_words(const struct ld_kernel_id *k, char *buf, size_t size)
 		 hex[0] ? hex : "unknown");
 }
 
+/* "luo luo-v5, file memfd-v2": what the target lacks (the compare's rule) */
+static void missing_words(const struct ld_formats *run, const struct ld_formats *tgt,
+			  char *buf, size_t size)
+{
+	static const char *const kinds[] = {
+		[LD_FMT_KHO] = "kho", [LD_FMT_LUO] = "luo",
+		[LD_FMT_SUBSYSTEM] = "subsystem", [LD_FMT_FILE] = "file",
+	};
+	struct ld_formats *one = calloc(1, sizeof(*one));
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = 0;
+	for (i = 0; one && i < run->n && used < size; i++) {
+		/* ld_fmt_compare of this entry alone: the same rule, one copy */
+		one->n = 1;
+		one->ent[0] = run->ent[i];
+		if (!ld_fmt_compare(one, tgt, NULL, ""))
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s %s%s%s", used ? ", " : "",
+					 kinds[run->ent[i].kind], run->ent[i].compat,
+					 run->ent[i].kind == LD_FMT_SUBSYSTEM ? " of " : "",
+					 run->ent[i].kind == LD_FMT_SUBSYSTEM ? run->ent[i].name : "");
+	}
+	free(one);
+}
+
 int handover_preflight(const char *kernel, const void *img, size_t len,
 		       const struct handover_pending *p, bool force, bool check)
 {
 	FILE *out = check ? stdout : stderr;
 	struct ld_formats *tgt = calloc(1, sizeof(*tgt));	/* kid empty on any error */
+	const struct ld_formats *run = p->fmt ? p->fmt : p->kho;
 	char why[LD_WHY_MAX] = "", words[LD_WHY_MAX + 96];
-	char self_w[200], tgt_w[200];
+	char self_w[200], tgt_w[200], miss[LD_WHY_MAX] = "";
 	unsigned int bad = 0;
-	bool same;
+	bool same, known;
 	int err, rc;
 
 	if (!tgt) {
-		fprintf(stderr, "luo-kexec: %s\n", strerror(ENOMEM));
-		return 1;
+		errmsg("%s: %s", ld_errname(LD_ERR_TARGET_UNKNOWN), strerror(ENOMEM));
+		return LD_ERR_TARGET_UNKNOWN;
 	}
+	/* Without a record the target's image is searched for run's compatibles. */
+	tgt->scan_for = run;
 	err = ld_image_formats(img, len, tgt, why, sizeof(why));
+	known = !err || (err == -ENOENT && tgt->scanned);
 	/* A decoded image without record still says who it is (err -ENOENT). */
 	same = (!err || err == -ENOENT) && ld_kernel_same_build(&p->self, &tgt->kid);
-	if (p->fmt)
-		bad = ld_fmt_compare(p->fmt, err ? NULL : tgt, NULL, "");
+	if (run)
+		bad = ld_fmt_compare(run, known ? tgt : NULL, NULL, "");
+	if (bad)
+		missing_words(run, tgt, miss, sizeof(miss));
 	handover_pending_words(p, words, sizeof(words));
 	kernel_words(&p->self, self_w, sizeof(self_w));
 	if (!err || err == -ENOENT)
 		kernel_words(&tgt->kid, tgt_w, sizeof(tgt_w));
 	else
 		snprintf(tgt_w, sizeof(tgt_w), "unknown");
-	if (!check && !err && p->fmt && !bad) {
-		fprintf(stderr, "luo-kexec: carrying the handover (%s); %s reads every "
-			"format of it\n", words, kernel);
-		free(tgt);
-		return 0;
-	}
 	/*
-	 * Without both lists, one proof is left: the target is this kernel's
-	 * own build, which reads every format it writes.
+	 * Rule 1: the target is this kernel's own build, which reads every
+	 * format it writes (a record, when both lists exist, is still
+	 * compared: it must agree with the formats file).
 	 */
 	if (same && (err || !p->fmt)) {
 		if (check)
@@ -244,29 +309,41 @@ int handover_preflight(const char *kernel, const void *img, size_t len,
 		free(tgt);
 		return 0;
 	}
-	if (!p->fmt)
-		fprintf(out, "luo-kexec: what this kernel hands over is unknown: %s\n",
-			p->fmt_why);
-	if (err)
+	/* Rule 2: every format handed over is in the record or the image. */
+	if (!check && known && run && !bad) {
+		fprintf(stderr, "luo-kexec: carrying the handover (%s); %s reads every "
+			"format of it%s\n", words, kernel, err ?
+			" (its compatibles found in its decoded image)" : "");
+		free(tgt);
+		return 0;
+	}
+	if (!run)
+		fprintf(out, "luo-kexec: what this kernel hands over is unknown: %s%s%s\n",
+			p->fmt_why, p->kho_why[0] ? "; " : "", p->kho_why);
+	if (err && known)
+		fprintf(out, "luo-kexec: %s: %s: its decoded image searched for the "
+			"compatibles handed over\n", kernel, why);
+	else if (err)
 		fprintf(out, "luo-kexec: %s: handover formats unknown: %s\n", kernel, why);
-	if (err || !p->fmt)
+	if (!known || !run)
 		fprintf(out, "luo-kexec: not the same build: this kernel %s; %s %s "
 			"(a release name proves nothing: the configuration decides what "
 			"a kernel reads)\n", self_w, kernel, tgt_w);
-	if (p->fmt) {
-		fprintf(out, "luo-kexec: handover of this kernel (%s) vs what %s reads:\n",
-			words, kernel);
-		ld_fmt_compare(p->fmt, err ? NULL : tgt, out, "  ");
+	if (run) {
+		fprintf(out, "luo-kexec: handover of this kernel (%s) vs what %s reads%s:\n",
+			words, kernel,
+			err && known ? " (found in its image)" : "");
+		ld_fmt_compare(run, known ? tgt : NULL, out, "  ");
 	}
 	free(tgt);
-	rc = err || !p->fmt || bad;
+	rc = !known || !run ? LD_ERR_TARGET_UNKNOWN : bad ? LD_ERR_TARGET_FORMAT : 0;
 	if (check) {
 		if (!rc)
 			printf("luo-kexec: compatible: %s reads every format this kernel "
 			       "hands over\n", kernel);
 		else if (bad)
-			printf("luo-kexec: NOT compatible: %s cannot read %u format%s\n",
-			       kernel, bad, bad == 1 ? "" : "s");
+			printf("luo-kexec: NOT compatible: %s cannot read %u format%s (%s)\n",
+			       kernel, bad, bad == 1 ? "" : "s", miss);
 		else
 			printf("luo-kexec: unknown: cannot compare\n");
 		return rc;
@@ -281,11 +358,11 @@ int handover_preflight(const char *kernel, const void *img, size_t len,
 		return 0;
 	}
 	if (bad)
-		fprintf(stderr, "luo-kexec: refused: %s cannot read %u format%s of the "
-			"handover; nothing loaded, the sessions stay (--force loads it "
-			"anyway)\n", kernel, bad, bad == 1 ? "" : "s");
+		errmsg("%s: refused: %s cannot read %u format%s of the handover (%s); "
+		       "nothing loaded, the sessions stay (--force loads it anyway)",
+		       ld_errname(rc), kernel, bad, bad == 1 ? "" : "s", miss);
 	else
-		fprintf(stderr, "luo-kexec: refused: cannot tell whether %s reads the "
-			"handover; nothing loaded (--force loads it anyway)\n", kernel);
-	return 1;
+		errmsg("%s: refused: cannot tell whether %s reads the handover; nothing "
+		       "loaded (--force loads it anyway)", ld_errname(rc), kernel);
+	return rc;
 }

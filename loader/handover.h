@@ -11,6 +11,11 @@
  *   <root>/kernel/liveupdate/formats   formats, sessions, preserved files
  *   <root>/kernel/liveupdate/state     normal, prepared, frozen, ...
  *   <root>/kernel/notes                the running kernel's build ID
+ *   <root>/kernel/debug/kho/out/sub_fdts/LUO
+ *                                      Linux's own LUO's struct luo_ser
+ *                                      (debugfs, KEXEC_HANDOVER_DEBUGFS):
+ *                                      its compatible, when there is no
+ *                                      formats file
  *
  * <root> is /sys (--sysfs-root=DIR in tests). The handover is read from
  * the first of liveupdate/handover and kho/out that exists; the
@@ -32,6 +37,14 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 struct handover_pending {
 	struct ld_formats *fmt;		/* malloc()ed; NULL: unreadable */
 	char fmt_why[LD_WHY_MAX];	/* why fmt is NULL */
+	/*
+	 * No formats file (Linux's own LUO): what its KHO entry's blob says
+	 * is handed over (ld_fmt_from_luo_blob; debugfs
+	 * kho/out/sub_fdts/LUO), no counts. malloc()ed; NULL: unknown, why
+	 * in kho_why.
+	 */
+	struct ld_formats *kho;
+	char kho_why[LD_WHY_MAX];
 	char state[32];			/* "" when unreadable */
 	uint64_t sessions, files;
 	bool anything;			/* something would be lost */
@@ -49,15 +62,25 @@ void handover_pending_words(const struct handover_pending *p, char *buf,
 
 /*
  * Pre-flight: can the target kernel (image bytes img) read what p hands
- * over? Proven when the target's record lists every format of the running
- * kernel's formats file, or when the target is the running kernel's own
- * build (ld_kernel_same_build; the only proof on a kernel without formats
- * file or target without record, e.g. Linux's own LUO); the release names
- * of both are shown, never trusted. check: print the comparison and the
- * verdict to stdout (--check).
- * Otherwise (-l, a handover is carried): one line on stderr when it can;
- * the comparison on stderr when it cannot, or when either side is unknown.
- * Returns 0 to go on (compatible, or force), 1 to refuse.
+ * over? What is handed over is the formats file (our LUO), else what
+ * Linux's own LUO's KHO entry names (p->kho: KHO root, LUO, its memfd
+ * handler maybe). What the target reads is its record, else the
+ * compatibles of that list found as strings in its decoded image
+ * (ld_fmt_scan). The rules, in order:
+ *   1. the target is the running kernel's own build (ld_kernel_same_build)
+ *      and has no record, or nothing is listed here: it reads every
+ *      format this kernel writes: go on;
+ *   2. every format listed here is in the target's record or image: go on;
+ *   3. one is missing or in another version: LD_ERR_TARGET_FORMAT, the
+ *      missing ones named;
+ *   4. either side unknown (no list here, target undecodable):
+ *      LD_ERR_TARGET_UNKNOWN.
+ * The release names of both are shown, never trusted. check: print the
+ * comparison and the verdict to stdout (--check). Otherwise (-l, a
+ * handover is carried): one line on stderr when it can; the comparison on
+ * stderr when it cannot, or when either side is unknown.
+ * Returns 0 to go on (compatible, or force), else the LD_ERR_* code of the
+ * refusal (printed with it).
  */
 int handover_preflight(const char *kernel, const void *img, size_t len,
 		       const struct handover_pending *p, bool force, bool check);

@@ -47,7 +47,9 @@
 	X(HANDOVER,		17, "handover rejected by the stage library") \
 	X(PLAN_OVERLAP,		21, "two pieces of the plan overlap") \
 	X(PLAN_OUTSIDE,		22, "a piece of the plan lies outside its place") \
-	X(IMAGE_TYPE,		23, "no image type of this architecture takes the kernel file")
+	X(IMAGE_TYPE,		23, "no image type of this architecture takes the kernel file") \
+	X(TARGET_FORMAT,	45, "the next kernel cannot read a format of the handover") \
+	X(TARGET_UNKNOWN,	46, "cannot tell whether the next kernel reads the handover")
 
 /* Also for the arch's list (arch/<arch>/ld_<arch>.h). */
 #define LD_ERR_ENUM_(name, num, msg) LD_ERR_##name = -(num),

@@ -637,7 +637,7 @@ int main(int argc, char **argv)
 		if (err)
 			errmsg("%s: %s", check, strerror(-err));
 		else
-			rc = handover_preflight(check, kbuf, klen, &pend, false, true);
+			rc = handover_preflight(check, kbuf, klen, &pend, false, true) ? 1 : 0;
 		goto out;
 	}
 	if (check) {

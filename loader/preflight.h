@@ -7,6 +7,11 @@
  *   ld_fmt_parse        /sys/kernel/liveupdate/formats, or the target's
  *                       "LUO-FORMATS-V1" record (the same lines, without
  *                       counts, ending with "end")
+ *   ld_fmt_from_luo_blob  what Linux's own LUO hands over (it has no
+ *                       formats file): its KHO entry's blob names the LUO
+ *   ld_fmt_scan         what a target without record reads: the running
+ *                       kernel's compatibles looked for as strings in its
+ *                       decoded image
  *   ld_fmt_compare      every format the running kernel hands over must be
  *                       read by the target: KHO root, LUO, each subsystem,
  *                       each file handler with preserved files
@@ -43,6 +48,12 @@ struct ld_fmt_entry {
 	char name[LD_FMT_NAME_MAX];	/* subsystems only */
 	char compat[LD_FMT_COMPAT_MAX];
 	uint64_t count;			/* files in the running kernel's list */
+	/*
+	 * A file format that may be handed over, its count unknown: Linux's
+	 * own LUO serializes its files only at the kexec, so which handlers
+	 * have files cannot be read before; such a format is needed.
+	 */
+	bool maybe;
 };
 
 /*
@@ -72,6 +83,14 @@ struct ld_formats {
 	uint64_t sessions;		/* running kernel's list only */
 	bool has_sessions;
 	struct ld_kernel_id kid;	/* a target's (ld_fmt_find) */
+	/*
+	 * In, for ld_fmt_find (and so ld_image_formats): when the image has
+	 * no record, look for the compatibles of *scan_for in it
+	 * (ld_fmt_scan); the entries found become this list and scanned is
+	 * set. NULL: no scan (the list stays empty).
+	 */
+	const struct ld_formats *scan_for;
+	bool scanned;
 };
 
 /*
@@ -92,10 +111,46 @@ int ld_fmt_parse(const char *text, size_t len, bool record,
 uint64_t ld_fmt_files(const struct ld_formats *run);
 
 /*
+ * Linux's own LUO (no formats file): what it hands over, from the blob of
+ * its KHO entry (HO_LUO_V5_ENTRY, "LUO"; debugfs kho/out/sub_fdts/LUO).
+ * That blob starts with the LUO's NUL-terminated compatible (struct
+ * luo_ser, include/linux/kho/abi/luo.h: compatible[] first). f gets:
+ *   kho   HO_KHO_COMPATIBLE: our purgatory passes on no other KHO root (a
+ *         handover it refuses is dropped at the jump), so it is what the
+ *         target gets
+ *   luo   the blob's compatible
+ *   file  for luo-v5, its memfd handler's HO_MEMFD_V2_COMPATIBLE, maybe
+ *         (which handlers have files is known only at the kexec); for
+ *         another LUO version none are known
+ * -EINVAL (why says it): no NUL within LD_FMT_COMPAT_MAX bytes, empty, or
+ * bytes that are not printable.
+ */
+int ld_fmt_from_luo_blob(const void *blob, size_t len, struct ld_formats *f,
+			 char *why, size_t whysize);
+
+/*
+ * What a kernel image without record reads, as far as it can be told:
+ * every compatible of want (kho, luo, subsystem, file entries) looked for
+ * in buf[0..len) as a NUL-terminated string (memmem of the compatible and
+ * its NUL: "luo-v5x" or an unterminated "luo-v5" at the end of buf do not
+ * match; "xluo-v5" does, the linker merges string tails). A kernel reads a
+ * handover format only by comparing its compatible with a string of its
+ * own (the ABI headers' rule: every change bumps the compatible), so one
+ * that is not there is not read. The entries found are appended to found
+ * (kind, name and compatible of want's, no count); returns how many.
+ * Cost: one memmem (linear) per distinct compatible, at most
+ * LD_FMT_SCAN_MAX of them (the rest count as not found), over at most
+ * LD_DECODED_MAX bytes. Pure.
+ */
+#define LD_FMT_SCAN_MAX		32
+unsigned int ld_fmt_scan(const void *buf, size_t len, const struct ld_formats *want,
+			 struct ld_formats *found);
+
+/*
  * Compare what the running kernel hands over (run) with what the target
  * reads (tgt; NULL: unknown): each kho, luo, subsystem and file line of run
  * must be in tgt with the same compatible (a file only when it has
- * preserved files). Prints one line per format to out (when not
+ * preserved files, or maybe has). Prints one line per format to out (when not
  * NULL) with prefix before each; returns the number of formats the target
  * lacks or reads in another version (0: compatible).
  */
@@ -106,8 +161,9 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 /*
  * Find the record in a decoded kernel (NUL-terminated string starting with
  * LD_FMT_MAGIC, which the kernel spells exactly once). 0 and *f filled;
- * -ENOENT: no record; -EINVAL: a record that does not parse, or the magic
- * twice (why says where).
+ * -ENOENT: no record (with f->scan_for set, *f then holds what
+ * ld_fmt_scan found and f->scanned is set); -EINVAL: a record that does
+ * not parse, or the magic twice (why says where).
  */
 int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,
 		char *why, size_t whysize);

@@ -573,13 +573,39 @@ static void join(char *out, UINTN cap, const char *a, const char *b)
 	ho_sb_puts(&sb, b);
 }
 
+/*
+ * The next entry of the open directory fh into *fi, pool memory of *bufsize
+ * bytes, grown (and *bufsize with it) when an entry needs more, up to 64
+ * KiB. EFI_SUCCESS: *fi holds it; EFI_END_OF_FILE: the end of the directory;
+ * else the firmware's error, or EFI_OUT_OF_RESOURCES with *fi NULL.
+ */
+static EFI_STATUS dir_next(EFI_FILE_HANDLE fh, EFI_FILE_INFO **fi, UINTN *bufsize)
+{
+	for (;;) {
+		UINTN n = *bufsize;
+		EFI_STATUS st = uefi_call_wrapper(fh->Read, 3, fh, &n, *fi);
+
+		if (st == EFI_BUFFER_TOO_SMALL && n > *bufsize && n < 65536) {
+			pool_free(*fi);
+			*bufsize = n;
+			*fi = pool(n);
+			if (!*fi)
+				return EFI_OUT_OF_RESOURCES;
+			continue;
+		}
+		if (EFI_ERROR(st))
+			return st;
+		return n ? EFI_SUCCESS : EFI_END_OF_FILE;
+	}
+}
+
 /* DIR/phys: every file's address and size, sorted, disjoint. */
 static EFI_STATUS list_blobs(struct app *a, struct bundle *b,
 			     const char *dir)
 {
 	char path[APP_PATH_MAX + 16], name[80], msg[160];
 	EFI_FILE_HANDLE fh = NULL;
-	UINTN bufsize = 512, n, i, j, cap = 0;
+	UINTN bufsize = 512, i, j, cap = 0;
 	EFI_FILE_INFO *fi = pool(bufsize);
 	struct ho_sbuf sb;
 	EFI_STATUS st;
@@ -592,23 +618,9 @@ static EFI_STATUS list_blobs(struct app *a, struct bundle *b,
 		pool_free(fi);
 		return fail2(st, "cannot open ", path);
 	}
-	for (;;) {
+	while (!EFI_ERROR((st = dir_next(fh, &fi, &bufsize)))) {
 		UINT64 addr;
 
-		n = bufsize;
-		st = uefi_call_wrapper(fh->Read, 3, fh, &n, fi);
-		if (st == EFI_BUFFER_TOO_SMALL && n > bufsize && n < 65536) {
-			pool_free(fi);
-			bufsize = n;
-			fi = pool(bufsize);
-			if (!fi) {
-				st = EFI_OUT_OF_RESOURCES;
-				break;
-			}
-			continue;
-		}
-		if (EFI_ERROR(st) || !n)
-			break;
 		if (fi->Attribute & EFI_FILE_DIRECTORY)
 			continue;		/* ".", ".." */
 		for (i = 0; fi->FileName[i] && i + 1 < sizeof(name); i++)
@@ -647,6 +659,8 @@ static EFI_STATUS list_blobs(struct app *a, struct bundle *b,
 		b->blobs[j] = (struct blob){ addr, fi->FileSize };
 		b->n++;
 	}
+	if (st == EFI_END_OF_FILE)
+		st = EFI_SUCCESS;	/* the end of the directory */
 	if (EFI_ERROR(st)) {
 		st = fail2(st, "cannot list ", path);
 		goto out;
@@ -1440,7 +1454,7 @@ static EFI_STATUS list_bundles(struct app *a, const char *dir, char **names,
 			       UINT32 *count)
 {
 	EFI_FILE_HANDLE fh = NULL;
-	UINTN bufsize = 512, n, i, j;
+	UINTN bufsize = 512, i, j;
 	EFI_FILE_INFO *fi = pool(bufsize);
 	char *nm = pool(CHECK_MAX * CHECK_NAME), name[CHECK_NAME];
 	UINT32 k = 0;
@@ -1457,21 +1471,7 @@ static EFI_STATUS list_bundles(struct app *a, const char *dir, char **names,
 		st = fail2(st, "cannot open ", dir);
 		goto out;
 	}
-	for (;;) {
-		n = bufsize;
-		st = uefi_call_wrapper(fh->Read, 3, fh, &n, fi);
-		if (st == EFI_BUFFER_TOO_SMALL && n > bufsize && n < 65536) {
-			pool_free(fi);
-			bufsize = n;
-			fi = pool(bufsize);
-			if (!fi) {
-				st = EFI_OUT_OF_RESOURCES;
-				break;
-			}
-			continue;
-		}
-		if (EFI_ERROR(st) || !n)
-			break;
+	while (!EFI_ERROR((st = dir_next(fh, &fi, &bufsize)))) {
 		if (!(fi->Attribute & EFI_FILE_DIRECTORY) ||
 		    (fi->FileName[0] == L'.' && (!fi->FileName[1] ||
 		     (fi->FileName[1] == L'.' && !fi->FileName[2]))))
@@ -1497,6 +1497,8 @@ static EFI_STATUS list_bundles(struct app *a, const char *dir, char **names,
 		ho_memcpy(nm + j * CHECK_NAME, name, i + 1);
 		k++;
 	}
+	if (st == EFI_END_OF_FILE)
+		st = EFI_SUCCESS;	/* the end of the directory */
 	if (EFI_ERROR(st)) {
 		st = fail2(st, "cannot list ", dir);
 		goto out;

@@ -37,7 +37,7 @@ $(GUEST_B)/luo-fdt: $(LUO_FDT_OBJS) $(B)/gen/ho_schema_tables.o $(B)/hostlib/lib
 	$(CC) -static -o $@ $^
 GUEST_EXTRA_BINS += $(GUEST_B)/luo-fdt
 
-.PHONY: guest vm-image-ours vm-image-upstream
+.PHONY: guest vm-image-ours vm-image-upstream vm-image-upstream-targets
 # GUEST_EXTRA_BINS is filled by .mk files included after this one.
 .SECONDEXPANSION:
 guest: $(GUEST_B)/init $(GUEST_BINS) $$(GUEST_EXTRA_BINS)
@@ -50,7 +50,12 @@ guest: $(GUEST_B)/init $(GUEST_BINS) $$(GUEST_EXTRA_BINS)
 # leaves less memory to pin preserved memfds into (ENOMEM at PREPARE).
 VM_EXTRA_KERNELS_ours-targets := ours-nomemfd ours-luov2 upstream
 VM_KERNEL_ours-targets := ours
-vm-image-ours vm-image-upstream vm-image-ours-targets vm-image-ours-thp: vm-image-%: guest
+# "upstream-targets": Linux's own LUO running, our kernel (luo-rfc-v1) as a
+# next kernel that cannot read its luo-v5 handover (pre-flight, issue 17).
+VM_EXTRA_KERNELS_upstream-targets := ours
+VM_KERNEL_upstream-targets := upstream
+vm-image-ours vm-image-upstream vm-image-ours-targets vm-image-upstream-targets \
+vm-image-ours-thp: vm-image-%: guest
 	@VM_KERNEL=$(or $(VM_KERNEL_$*),$*) VM_EXTRA_KERNELS="$(VM_EXTRA_KERNELS_$*)" \
 		$(TOP)/tests/vm/mkimage.sh $* $(B)/vm/$* $(GUEST_B)/init $(GUEST_BINS) $(GUEST_EXTRA_BINS)
 

@@ -27,7 +27,8 @@
  *   nothing     no session (kho=off): -l loads and says in one line that no
  *               handover is carried
  *   target      -l /boot/bzImage-<luo_loader_target> (a kernel that cannot
- *               read the handover, or has no format record): refused with
+ *               read the handover, or has no format record; on Linux's own
+ *               LUO, ours: no luo-v5): refused with
  *               the lines of the table below, nothing loaded, memfd intact;
  *               with luo_loader_force, -l --force says so and -e boots it
  *               (luo_loader_target=self, this kernel: a negative control)
@@ -106,9 +107,14 @@ static const struct target_row {
 			  "MISMATCH", "luo-rfc-v2" } },
 	{ "ours-nomemfd", { "refused: /boot/bzImage-ours-nomemfd cannot read 1 format",
 			    "MISSING", "nothing loaded, the sessions stay" } },
-	{ "upstream", { "handover formats unknown: no LUO-FORMATS-V1 record",
-			"refused: cannot tell whether /boot/bzImage-upstream reads",
+	/* no record: its image searched for luo-rfc-v1 ... (not there) */
+	{ "upstream", { "no LUO-FORMATS-V1 record: its decoded image searched",
+			"LD_ERR_TARGET_FORMAT: refused: /boot/bzImage-upstream cannot read",
 			"--force loads it anyway" } },
+	/* On Linux's own LUO (upstream-targets): luo-v5 and memfd-v2 vs ours. */
+	{ "ours", { "LD_ERR_TARGET_FORMAT: refused: /boot/bzImage-ours cannot read 2 "
+		    "formats of the handover (luo luo-v5, file memfd-v2)",
+		    "MISMATCH", "nothing loaded, the sessions stay" } },
 	/* Negative control: this kernel itself (/boot/bzImage) reads it all. */
 	{ "self", { "cannot read 1 format", "MISMATCH", "nothing loaded" } },
 };

@@ -189,14 +189,30 @@ note = lambda v: struct.pack('<III', 4, 20, 3) + b'GNU\0' + bytes([v]) * 20
 banner = b'Linux version 7.3.4 (luo@build) #1 SMP\0'
 bz('bzsame', fill + note(0xab) + banner + fill)
 bz('bzother', fill + note(0xcd) + banner + fill)
+# Another build of Linux's own LUO: its compatibles as NUL-terminated
+# strings (what is looked for without a record), one of them changed or
+# gone in the copies.
+v5 = lambda s: fill + note(0xcd) + banner + s + fill
+bz('bzv5', v5(b'kho-v4\0luo-v5\0memfd-v2\0'))
+bz('bzv9', v5(b'kho-v4\0luo-v9\0memfd-v2\0'))
+bz('bzv5x', v5(b'kho-v4\0luo-v5x\0memfd-v2\0'))
+bz('bzv5nomemfd', v5(b'kho-v4\0luo-v5\0'))
 import os
-for d, sc in (('up', struct.pack('<QQQQ', 0x1000000, 0x1000000, 0x30000000, 0xe000000)),
-              ('upbad', b'\0' * 15)):
+luo_ser = lambda c: c + b'\0' * (8 - len(c)) + struct.pack('<QQQ', 1, 0x4000000, 0)
+for d, sc, blob in (('up', struct.pack('<QQQQ', 0x1000000, 0x1000000, 0x30000000, 0xe000000), None),
+              ('upbad', b'\0' * 15, None),
+              ('upv5', struct.pack('<QQQQ', 0x1000000, 0x1000000, 0x30000000, 0xe000000),
+               luo_ser(b'luo-v5')),
+              ('upv5bad', struct.pack('<QQQQ', 0x1000000, 0x1000000, 0x30000000, 0xe000000),
+               b'luo-v5xx' * 4)):
     os.makedirs(t + '/' + d + '/kernel/kho/out')
     open(t + '/' + d + '/kernel/notes', 'wb').write(note(0xab))
     open(t + '/' + d + '/kernel/kho/out/fdt_phys', 'w').write('0x3000000\n')
     open(t + '/' + d + '/kernel/kho/out/fdt_len', 'w').write('0x1000\n')
     open(t + '/' + d + '/kernel/kho/out/scratch', 'wb').write(sc)
+    if blob:	# debugfs: Linux's own LUO's struct luo_ser
+        os.makedirs(t + '/' + d + '/kernel/debug/kho/out/sub_fdts')
+        open(t + '/' + d + '/kernel/debug/kho/out/sub_fdts/LUO', 'wb').write(blob)
 PY
 # sysroot NAME STATE SESSIONS MEMFDS [handover|nohandover|dir]
 sysroot() {
@@ -459,7 +475,7 @@ rows() {
 	run "--handover, query fails" 1 noout "err:^luo-kexec: --handover: no KHO handover available \(no " -- \
 		"${L[@]}" --sysfs-root="$t/idle" -l "$t/bzrec" --handover
 	run "target with a bumped LUO: refused, both sides" 1 noout \
-		"err:^luo-kexec: refused: .*bzluov2 cannot read 1 format of the handover; nothing loaded" \
+		"err:^luo-kexec: LD_ERR_TARGET_FORMAT: refused: .*bzluov2 cannot read 1 format of the handover \(luo luo-rfc-v1\); nothing loaded" \
 		"err:^  luo +luo-rfc-v1 +luo-rfc-v2 +MISMATCH" "err:^  kho +kho-v4 +kho-v4 +ok" -- \
 		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzluov2"
 	run "target without the memfd handler: refused" 1 noout \
@@ -467,16 +483,19 @@ rows() {
 		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bznomemfd"
 	run "target without the memfd handler, no memfd preserved: loads" 0 "err:carrying the handover" -- \
 		"${L[@]}" --sysfs-root="$t/idle" -l "$t/bznomemfd" --kho-info=$kho
-	run "target without a record: unknown needs --force" 1 noout \
-		"err:bznorec: handover formats unknown: no LUO-FORMATS-V1 record" "err:refused: cannot tell" -- \
+	run "target without a record: its image lacks the compatibles: refused" 1 noout \
+		"err:bznorec: no LUO-FORMATS-V1 record: its decoded image searched for the compatibles" \
+		"err:^  luo +luo-rfc-v1 +- +MISSING" "err:^  kho +kho-v4 +- +MISSING" \
+		"err:LD_ERR_TARGET_FORMAT: refused: .*bznorec cannot read 4 formats of the handover \(kho kho-v4, luo luo-rfc-v1, subsystem luo-files-v1 of files, file memfd-rfc-v1\)" -- \
 		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bznorec"
-	run "--force loads the unknown target and says so" 0 "out:SETUP_KEXEC_KHO" \
-		"err:^luo-kexec: --force: loading .*bznorec although its handover formats are unknown" -- \
+	run "--force loads the target without record and says so" 0 "out:SETUP_KEXEC_KHO" \
+		"err:^luo-kexec: --force: loading .*bznorec although it cannot read the handover" -- \
 		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bznorec" --force
 	run "--force loads the bumped target and says so" 0 \
 		"err:^luo-kexec: --force: loading .*bzluov2 although it cannot read the handover" -- \
 		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzluov2" --force
-	run "corrupted payload: unknown, with the reason" 1 noout "err:gzip payload: " -- \
+	run "corrupted payload: unknown, with the reason" 1 noout "err:gzip payload: " \
+		"err:LD_ERR_TARGET_UNKNOWN: refused: cannot tell whether" -- \
 		"${L[@]}" --sysfs-root="$t/busy" -l "$t/bzcorrupt"
 	run "running kernel's formats unreadable: needs --force" 1 noout \
 		"err:what this kernel hands over is unknown: .*formats: No such file" -- \
@@ -485,8 +504,12 @@ rows() {
 		--sysfs-root="$t/busy" --check "$t/bzrec"
 	run "--check: bumped LUO not compatible" 1 "out:^luo-kexec: NOT compatible: .*cannot read 1 format" \
 		"out:MISMATCH" -- --sysfs-root="$t/busy" --check "$t/bzluov2"
-	run "--check: no record is unknown" 1 "out:^luo-kexec: unknown" "out:no LUO-FORMATS-V1 record" -- \
+	run "--check: no record, compatibles not in the image" 1 \
+		"out:^luo-kexec: NOT compatible: .*bznorec cannot read 4 formats \(kho kho-v4, luo luo-rfc-v1" \
+		"out:no LUO-FORMATS-V1 record: its decoded image searched" -- \
 		--sysfs-root="$t/busy" --check "$t/bznorec"
+	run "--check: corrupted payload is unknown" 1 "out:^luo-kexec: unknown" "out:gzip payload: " -- \
+		--sysfs-root="$t/busy" --check "$t/bzcorrupt"
 	run "--check with -l" 2 "err:--check KERNEL stands alone" -- --check "$t/bzrec" -l "$t/bzrec"
 
 	# Linux's own LUO with the KHO patch (kernel/patches/0003-kho-*): the
@@ -517,6 +540,42 @@ rows() {
 	run "--check: another build is unknown" 1 "out:^luo-kexec: unknown" "out:not the same build" -- \
 		--sysfs-root="$t/up" --check "$t/bzother"
 
+	# Linux's own LUO with debugfs: its KHO entry's blob (struct luo_ser)
+	# names luo-v5; kho-v4 and its memfd handler's memfd-v2 (files unknown
+	# until the kexec) go with it. A target of another build without
+	# record is searched for those compatibles (issue 17).
+	run "upstream LUO: another build with its compatibles: loads" 0 "out:SETUP_KEXEC_KHO" \
+		"err:^luo-kexec: carrying the handover .*bzv5 reads every format of it \(its compatibles found in its decoded image\)" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzv5"
+	[ "$(wc -l < "$t/e")" = 1 ]; tap $? "$label: upstream LUO, compatibles found: exactly one line on stderr"
+	run "upstream LUO: own build still proven by its build ID" 0 "err:bzsame is this kernel's own build" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzsame"
+	run "upstream LUO: another LUO compatible: refused, luo-v5 named" 1 noout \
+		"err:^  luo +luo-v5 +- +MISSING" "err:^  kho +kho-v4 +kho-v4 +ok" \
+		"err:^  file +memfd-v2 \(\? preserved\) +memfd-v2 +ok" \
+		"err:^luo-kexec: LD_ERR_TARGET_FORMAT: refused: .*bzv9 cannot read 1 format of the handover \(luo luo-v5\); nothing loaded, the sessions stay" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzv9"
+	run "upstream LUO: luo-v5x is not luo-v5: refused" 1 noout "err:bzv5x cannot read 1 format .*\(luo luo-v5\)" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzv5x"
+	run "upstream LUO: no memfd handler: refused, memfd-v2 named" 1 noout \
+		"err:^  file +memfd-v2 \(\? preserved\) +- +MISSING" "err:cannot read 1 format .*\(file memfd-v2\)" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzv5nomemfd"
+	run "upstream LUO: --force loads another LUO compatible and says so" 0 "out:SETUP_KEXEC_KHO" \
+		"err:--force: loading .*bzv9 although it cannot read the handover" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzv9" --force
+	run "upstream LUO: a target with a record of our LUO: refused" 1 noout \
+		"err:^  luo +luo-v5 +luo-rfc-v1 +MISMATCH" "err:cannot read 2 formats .*\(luo luo-v5, file memfd-v2\)" -- \
+		"${L[@]}" --sysfs-root="$t/upv5" -l "$t/bzrec"
+	run "upstream LUO: LUO blob not a luo_ser: unknown, with the reason" 1 noout \
+		"err:what this kernel hands over is unknown: .*sub_fdts/LUO: 32 bytes, no NUL" \
+		"err:LD_ERR_TARGET_UNKNOWN: refused: cannot tell whether .*bzv5" -- \
+		"${L[@]}" --sysfs-root="$t/upv5bad" -l "$t/bzv5"
+	run "--check: upstream LUO, compatibles found" 0 "out:^luo-kexec: compatible: .*bzv5 reads every format" \
+		"out:^  luo +luo-v5 +luo-v5 +ok" -- --sysfs-root="$t/upv5" --check "$t/bzv5"
+	run "--check: upstream LUO, another LUO compatible" 1 \
+		"out:^luo-kexec: NOT compatible: .*bzv9 cannot read 1 format \(luo luo-v5\)" -- \
+		--sysfs-root="$t/upv5" --check "$t/bzv9"
+
 	# The real bzImages (scripts/kernel-build.sh, cached), against what a
 	# running "ours" with a preserved memfd hands over.
 	top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -534,6 +593,60 @@ rows() {
 			tap 1 "$label: --check on the real $v bzImage (kernel build failed)"
 		fi
 	done
+	real_upstream
+}
+
+# The real upstream bzImage (Linux's own LUO) as the target: against a
+# running "ours" (no record there: its decoded image lacks luo-rfc-v1), and
+# against a running Linux LUO of another build (fake notes) with debugfs'
+# luo-v5 blob: its compatibles are found; a copy of its decoded kernel with
+# "luo-v5" patched to "luo-v9" (zstd -d, the bytes changed, gzip into a
+# bzImage) is refused; the real ours image (record: luo-rfc-v1) too.
+real_upstream() {
+	local k ko
+	if ! k=$("$top/scripts/kernel-build.sh" upstream x86_64 2>"$t/kb.err" | tail -n1) ||
+	   ! ko=$("$top/scripts/kernel-build.sh" ours x86_64 2>>"$t/kb.err" | tail -n1); then
+		sed 's/^/# /' "$t/kb.err" | tail -n 5
+		tap 1 "$label: the real upstream bzImage (kernel build failed)"
+		return
+	fi
+	if [ ! -f "$t/bzup-v9" ]; then
+		python3 - "$k" "$t" <<'PY' || { tap 1 "$label: patched copy of the real upstream bzImage"; return; }
+import gzip, struct, subprocess, sys
+k, t = sys.argv[1], sys.argv[2]
+b = open(k, 'rb').read()
+setup = (b[0x1f1] or 4) + 1
+off, n = struct.unpack_from('<II', b, 0x248)
+p = b[setup * 512 + off:setup * 512 + off + n - 4]	# Kbuild appends the size (le32)
+dec = subprocess.run(['zstd', '-dcq'], input=p, stdout=subprocess.PIPE, check=True).stdout
+assert dec.count(b'luo-v5\0') >= 1 and dec.count(b'memfd-v2\0') >= 1, 'compatibles not in the image'
+mod = dec.replace(b'luo-v5\0', b'luo-v9\0')
+base = bytearray(open(t + '/bz', 'rb').read())
+q = gzip.compress(mod, compresslevel=1, mtime=0) + struct.pack('<I', len(mod))
+struct.pack_into('<II', base, 0x248, 0x1000, len(q))
+base[5 * 512 + 0x1000:] = q
+open(t + '/bzup-v9', 'wb').write(base)
+PY
+	fi
+	mkdir -p "$t/realup/kernel/kho/out" "$t/realup/kernel/debug/kho/out/sub_fdts"
+	cp "$t/upv5/kernel/kho/out/"* "$t/realup/kernel/kho/out/"
+	cp "$t/upv5/kernel/debug/kho/out/sub_fdts/LUO" "$t/realup/kernel/debug/kho/out/sub_fdts/"
+	cp "$t/upv5/kernel/notes" "$t/realup/kernel/notes"	# not the build of $k
+	run "--check: running ours, the real upstream bzImage lacks luo-rfc-v1" 1 \
+		"out:^luo-kexec: NOT compatible: .* \(luo luo-rfc-v1, subsystem" "out:^  kho +kho-v4 +kho-v4 +ok" -- \
+		--sysfs-root="$t/real" --check "$k"
+	run "--check: running Linux LUO, the real upstream bzImage of another build" 0 \
+		"out:^luo-kexec: compatible: .* reads every format" "out:^  luo +luo-v5 +luo-v5 +ok" \
+		"out:^  file +memfd-v2 \(\? preserved\) +memfd-v2 +ok" -- --sysfs-root="$t/realup" --check "$k"
+	run "--check: running Linux LUO, its decoded kernel with luo-v5 patched" 1 \
+		"out:^luo-kexec: NOT compatible: .*bzup-v9 cannot read 1 format \(luo luo-v5\)" -- \
+		--sysfs-root="$t/realup" --check "$t/bzup-v9"
+	run "-l: running Linux LUO, the patched copy is refused" 1 noout \
+		"err:LD_ERR_TARGET_FORMAT: refused: .*bzup-v9 cannot read 1 format of the handover \(luo luo-v5\)" -- \
+		"${L[@]}" --sysfs-root="$t/realup" -l "$t/bzup-v9"
+	run "--check: running Linux LUO, the real ours bzImage (luo-rfc-v1)" 1 \
+		"out:^  luo +luo-v5 +luo-rfc-v1 +MISMATCH" "out:cannot read 2 formats \(luo luo-v5, file memfd-v2\)" -- \
+		--sysfs-root="$t/realup" --check "$ko"
 }
 
 tool=$b/loader/luo-kexec label=cli rows

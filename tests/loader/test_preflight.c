@@ -4,13 +4,16 @@
  * driven, TAP: the running kernel's formats file and the target's record
  * (parse), their comparison, the handover ranges file, and synthetic
  * bzImages whose payload (gzip, xz, lzma, zstd) carries a record, none,
- * a damaged one, or is itself corrupt or truncated.
+ * a damaged one, or is itself corrupt or truncated; Linux's own LUO (no
+ * formats file, no record): what its KHO blob names, and the compatibles
+ * looked for in a target's decoded image.
  */
 #include <errno.h>
 #include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -592,6 +595,215 @@ static void test_image_id(void)
 	}
 }
 
+/* ---- Linux's own LUO: its KHO blob, compatibles in a target image ------ */
+
+/* struct luo_ser as kernel 7.3 writes it: compatible[8], three u64. */
+#define LUO_SER(c) c "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+
+struct blob_row {
+	const char *name, *blob;
+	size_t len;
+	int err;
+	unsigned int n;			/* entries */
+	const char *luo, *why;
+};
+
+static const struct blob_row blob_rows[] = {
+	{ "luo-v5: kho, luo, memfd-v2 maybe", LUO_SER("luo-v5"), 32, 0, 3, "luo-v5", NULL },
+	{ "another LUO version: no file handler known", LUO_SER("luo-v6"), 32, 0, 2, "luo-v6",
+	  NULL },
+	{ "empty blob", "", 0, -EINVAL, 0, NULL, "no NUL-terminated" },
+	{ "no NUL in the blob", "luo-v5xx", 8, -EINVAL, 0, NULL, "no NUL-terminated" },
+	{ "empty compatible", LUO_SER(""), 32, -EINVAL, 0, NULL, "empty" },
+	{ "control byte", LUO_SER("luo\x01v5"), 32, -EINVAL, 0, NULL, "byte 0x01" },
+	{ "space in the compatible", LUO_SER("luo v5"), 32, -EINVAL, 0, NULL, "byte 0x20" },
+};
+
+static void test_luo_blob(void)
+{
+	static struct ld_formats f;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(blob_rows) / sizeof(blob_rows[0]); i++) {
+		const struct blob_row *r = &blob_rows[i];
+		char why[LD_WHY_MAX] = "";
+		int err = ld_fmt_from_luo_blob(r->blob, r->len, &f, why, sizeof(why));
+		bool ok = err == r->err;
+
+		if (!err)
+			ok = ok && f.n == r->n && f.ent[0].kind == LD_FMT_KHO &&
+				!strcmp(f.ent[0].compat, "kho-v4") && f.ent[1].kind == LD_FMT_LUO &&
+				!strcmp(f.ent[1].compat, r->luo) &&
+				(f.n < 3 || (f.ent[2].kind == LD_FMT_FILE && f.ent[2].maybe &&
+					     !strcmp(f.ent[2].compat, "memfd-v2")));
+		else
+			ok = ok && strstr(why, r->why);
+		tap(ok, "luo blob: %s (err %d, %u entries%s%s)", r->name, err, err ? 0 : f.n,
+		    why[0] ? ": " : "", why);
+	}
+}
+
+/* A decoded "kernel" of filler with the given strings (each with its NUL
+ * unless it is last and cut) at 64 KiB steps. */
+static uint8_t *mk_strings(const char *const *strs, bool cut_last, size_t *len)
+{
+	size_t n = 1u << 20, off = 64u << 10, i;
+	uint8_t *k = malloc(n);
+
+	for (i = 0; i < n; i++)
+		k[i] = (uint8_t)(((i * 2654435761u) >> 13) | 0x80);	/* never NUL or ASCII */
+	for (i = 0; strs[i]; i++, off += 64u << 10)
+		memcpy(k + off, strs[i], strlen(strs[i]) + 1);
+	if (cut_last && i) {
+		size_t l = strlen(strs[i - 1]);
+
+		/* the last string ends the buffer, without its NUL */
+		memmove(k + n - l, strs[i - 1], l);
+		memset(k + off - (64u << 10), 0x80, l + 1);
+	}
+	*len = n;
+	return k;
+}
+
+struct scan_row {
+	const char *name;
+	const char *strs[5];
+	bool cut_last;
+	unsigned int found, bad;
+	const char *line;		/* in the comparison table */
+};
+
+static const struct scan_row scan_rows[] = {
+	{ "every compatible found", { "kho-v4", "luo-v5", "memfd-v2", NULL }, false, 3, 0,
+	  "memfd-v2 (? preserved)" },
+	{ "LUO missing", { "kho-v4", "memfd-v2", NULL }, false, 2, 1, "MISSING" },
+	{ "memfd handler missing", { "kho-v4", "luo-v5", NULL }, false, 2, 1, "MISSING" },
+	{ "a longer string is not the compatible", { "kho-v4", "luo-v5x", "memfd-v2", NULL },
+	  false, 2, 1, "MISSING" },
+	{ "a longer string for the file handler", { "kho-v4", "luo-v5", "memfd-v23", NULL },
+	  false, 2, 1, "MISSING" },
+	{ "unterminated at the end of the image", { "kho-v4", "memfd-v2", "luo-v5", NULL },
+	  true, 2, 1, "MISSING" },
+	{ "a merged string tail matches", { "kho-v4", "xluo-v5", "memfd-v2", NULL }, false, 3, 0,
+	  "ok" },
+	{ "nothing there", { NULL }, false, 0, 3, "MISSING" },
+};
+
+static void test_scan(void)
+{
+	static struct ld_formats run, tgt;
+	char why[LD_WHY_MAX] = "";
+	unsigned int i;
+
+	ld_fmt_from_luo_blob(LUO_SER("luo-v5"), 32, &run, why, sizeof(why));
+	for (i = 0; i < sizeof(scan_rows) / sizeof(scan_rows[0]); i++) {
+		const struct scan_row *r = &scan_rows[i];
+		char *buf = NULL;
+		size_t klen, blen = 0;
+		uint8_t *k = mk_strings(r->strs, r->cut_last, &klen);
+		FILE *out = open_memstream(&buf, &blen);
+		unsigned int found, bad;
+
+		memset(&tgt, 0, sizeof(tgt));
+		found = ld_fmt_scan(k, klen, &run, &tgt);
+		bad = ld_fmt_compare(&run, &tgt, out, "  ");
+		fclose(out);
+		if (found != r->found || bad != r->bad || !strstr(buf, r->line))
+			printf("%s", buf);
+		/* a cut row really ends the image with its last string */
+		if (r->cut_last) {
+			const char *l = r->strs[1] ? r->strs[2] : r->strs[0];
+
+			found += memcmp(k + klen - strlen(l), l, strlen(l)) ? 100 : 0;
+		}
+		tap(found == r->found && tgt.n == found && bad == r->bad && strstr(buf, r->line),
+		    "scan: %s: %u of 3 found, %u missing", r->name, found, bad);
+		free(buf);
+		free(k);
+	}
+	memset(&tgt, 0, sizeof(tgt));
+	tap(!ld_fmt_scan(NULL, 0, &run, &tgt) && !tgt.n, "scan: an empty image has none");
+	/* The limit: at most LD_FMT_SCAN_MAX distinct compatibles looked for. */
+	{
+		static struct ld_formats many;
+		size_t n = 16u << 20;
+		uint8_t *k = calloc(1, n);
+		struct timespec a, b;
+		unsigned int found;
+		double s;
+
+		for (i = 0; i < LD_FMT_SCAN_MAX + 8; i++) {
+			many.ent[i].kind = LD_FMT_FILE;
+			snprintf(many.ent[i].compat, sizeof(many.ent[i].compat), "h%02u-v1", i);
+			memcpy(k + n - 8 * (i + 1), many.ent[i].compat,
+			       strlen(many.ent[i].compat) + 1);
+		}
+		many.n = LD_FMT_SCAN_MAX + 8;
+		/* the same compatible twice is looked for once, found once */
+		many.ent[many.n++] = many.ent[0];
+		memset(&tgt, 0, sizeof(tgt));
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		found = ld_fmt_scan(k, n, &many, &tgt);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+		tap(found == LD_FMT_SCAN_MAX + 1 && tgt.n == found,
+		    "scan: %u compatibles asked, %u looked for (%u found, a repeat once more) "
+		    "in 16 MiB in %.3f s", many.n, LD_FMT_SCAN_MAX, found, s);
+		tap(s < 10, "scan: %u passes over 16 MiB within 10 s (%.3f s)", LD_FMT_SCAN_MAX, s);
+		free(k);
+	}
+}
+
+/*
+ * Through ld_image_formats (a zstd bzImage, as Kbuild builds ours): an
+ * upstream-like decoded kernel without record, and a modified copy of it
+ * with its LUO compatible patched (the same bytes otherwise); with a
+ * record the record wins and nothing is scanned.
+ */
+static void test_image_scan(void)
+{
+	static struct ld_formats run, f;
+	static const char *const strs[] = { "kho-v4", "luo-v5", "memfd-v2", NULL };
+	char why[LD_WHY_MAX] = "";
+	unsigned int v;
+
+	ld_fmt_from_luo_blob(LUO_SER("luo-v5"), 32, &run, why, sizeof(why));
+	for (v = 0; v < 3; v++) {
+		size_t klen, plen, blen;
+		uint8_t *k = mk_strings(strs, false, &klen), *p, *b, *at;
+		unsigned int bad;
+		int err;
+
+		if (v == 1) {	/* the modified copy: luo-v5 -> luo-v9 */
+			at = memmem(k, klen, "luo-v5", 7);
+			at[5] = '9';
+		}
+		if (v == 2)
+			memcpy(k + 4096, REC_OK, sizeof(REC_OK));
+		p = pack(ZSTD, k, klen, &plen);
+		b = mk_bz(p, plen, &blen);
+		memset(&f, 0, sizeof(f));
+		f.scan_for = &run;
+		err = ld_image_formats(b, blen, &f, why, sizeof(why));
+		bad = ld_fmt_compare(&run, &f, NULL, "");
+		if (v == 0)
+			tap(err == -ENOENT && f.scanned && f.n == 3 && !bad,
+			    "image scan: no record, every compatible in the image (err %d, %u found)",
+			    err, f.n);
+		else if (v == 1)
+			tap(err == -ENOENT && f.scanned && f.n == 2 && bad == 1,
+			    "image scan: the copy with luo-v5 patched lacks it (%u found, %u missing)",
+			    f.n, bad);
+		else
+			tap(!err && !f.scanned && f.n == 5 && bad == 2,
+			    "image scan: a record wins, nothing scanned (%u entries, luo-v5 and "
+			    "memfd-v2 not in it: %u)", f.n, bad);
+		free(k);
+		free(p);
+		free(b);
+	}
+}
+
 int main(void)
 {
 	test_parse();
@@ -601,5 +813,8 @@ int main(void)
 	test_kernel_id();
 	test_images();
 	test_image_id();
+	test_luo_blob();
+	test_scan();
+	test_image_scan();
 	return tap_done();
 }
