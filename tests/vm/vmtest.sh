@@ -125,30 +125,86 @@ fi
 
 [ $quiet = 1 ] || log "$name: $variant kernel ($arch), $boot boot, $stages stage(s), $accel, timeout ${timeout_s}s"
 
-boot_once() {
-	if [ -n "$stampf" ]; then
-		timeout --foreground -k 5 "$timeout_s" "${qemu[@]/#file:$logf/stdio}" </dev/null \
-			2>"$logf.qemu" | "$top/tests/vm/serial-stamp.py" "$logf" "$stampf"
-		qrc=${PIPESTATUS[0]}
-	elif [ -n "$stopre" ]; then
-		: >"$logf"
-		timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1 &
-		local qpid=$! i
-		for ((i = 0; i < 10 * timeout_s; i++)); do
-			kill -0 $qpid 2>/dev/null || break
-			if tr -d '\r' <"$logf" | grep -qE -- "$stopre"; then
-				kill $qpid 2>/dev/null
-				stopped=1
-				break
-			fi
-			sleep 0.1
-		done
-		wait $qpid
-		qrc=$?
-	else
-		timeout --foreground -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$logf.qemu" 2>&1
-		qrc=$?
+# What ends a run before the guest powers off. A kernel panic is the end
+# of the run: with panic=-1 the kernel resets at once (QEMU's -no-reboot
+# then exits), except when it panics before it can reset (arm64 before
+# PSCI is probed spins for good, e.g. arm64-peer-stale-kho's oops in early
+# KHO setup), which used to run into the timeout. So the watch below ends
+# QEMU once the panic's end marker is out (or PANIC_GRACE s after its first
+# line). An oops before the kernel's /init (after the log's last banner, no
+# "# luo-vm: stage" line yet) ends it too, OOPS_GRACE s later if it has not
+# reset by then: so early, oops=panic may not be parsed yet, and a kernel
+# that oopsed at boot never reaches /init (an oops after /init panics:
+# oops=panic). No row expects to run on after either: the one row that
+# expects an oops (arm64-peer-stale-kho) looks for the oops's own text.
+PANIC_RE='Kernel panic - not syncing'
+OOPS_RE='Unable to handle kernel|Internal error: Oops|Oops: [0-9]|BUG: unable to handle|general protection fault'
+PANIC_GRACE=3 OOPS_GRACE=10
+
+# early_end NOW (tenths of a second since the boot began): true once the
+# log shows a panic, or an oops before /init, whose grace has run out.
+# Keeps what it saw first in end_seen (NOW then), end_kind and end_line.
+early_end() {
+	local now=$1 banner oops stage line
+	if [ -z "$end_kind" ]; then
+		line=$(grep -m1 -a -E -- "$PANIC_RE" "$logf" | tr -d '\r')
+		if [ -n "$line" ]; then
+			end_seen=$now end_kind=panic end_line=$line
+		else
+			banner=$(grep -a -n 'Linux version' "$logf" | tail -n1 | cut -d: -f1)
+			[ -n "$banner" ] || return 1
+			oops=$(tail -n +"$banner" "$logf" | grep -a -n -m1 -E -- "$OOPS_RE" | tr -d '\r')
+			[ -n "$oops" ] || return 1
+			stage=$(tail -n +"$banner" "$logf" | grep -a -n -m1 '^# luo-vm: stage' | cut -d: -f1)
+			[ -z "$stage" ] || [ "$stage" -gt "${oops%%:*}" ] || return 1
+			end_seen=$now end_kind="oops before /init" end_line=${oops#*:}
+		fi
 	fi
+	if [ "$end_kind" = panic ]; then
+		grep -a -q -- '---\[ end Kernel panic' "$logf" ||
+			[ $((now - end_seen)) -ge $((10 * PANIC_GRACE)) ]
+	elif grep -a -q -E -- "$PANIC_RE" "$logf"; then
+		end_kind= ; return 1		# the panic's rules from now on
+	else
+		[ $((now - end_seen)) -ge $((10 * OOPS_GRACE)) ]
+	fi
+}
+
+# One boot: QEMU in the background (its pid in $logf.pid), watched every
+# 0.2 s for vm_stop_on's line (then stopped=1) or an early end (then
+# ended="<kind>: <line>"); qrc = QEMU's (or timeout's) exit status.
+boot_once() {
+	local qpid i pidf=$logf.pid
+	rm -f "$pidf"
+	: >"$logf"
+	if [ -n "$stampf" ]; then
+		{
+			timeout --foreground -k 5 "$timeout_s" "${qemu[@]/#file:$logf/stdio}" \
+				-pidfile "$pidf" </dev/null 2>"$logf.qemu" |
+				"$top/tests/vm/serial-stamp.py" "$logf" "$stampf"
+			exit "${PIPESTATUS[0]}"
+		} &
+	else
+		timeout -k 5 "$timeout_s" "${qemu[@]}" -pidfile "$pidf" </dev/null \
+			>"$logf.qemu" 2>&1 &
+	fi
+	qpid=$! end_seen= end_kind= end_line=
+	for ((i = 0; i < 5 * (timeout_s + 10); i++)); do
+		kill -0 $qpid 2>/dev/null || break
+		if [ -n "$stopre" ] && tr -d '\r' <"$logf" | grep -qE -- "$stopre"; then
+			stopped=1
+		elif early_end $((2 * i)); then
+			ended="$end_kind: $end_line"
+		fi
+		if [ -n "$stopped$ended" ]; then
+			[ -s "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+			break
+		fi
+		sleep 0.2
+	done
+	wait $qpid
+	qrc=$?
+	rm -f "$pidf"
 }
 
 # A kernel that started (its banner is the log's last one) and never reached
@@ -161,7 +217,7 @@ boot_stalled() {
 	[ -n "$banner" ] && [ "${stage:-0}" -lt "$banner" ]
 }
 
-start=$(date +%s.%N) stopped=
+start=$(date +%s.%N) stopped= ended=
 boot_once
 if { [ $qrc = 124 ] || [ $qrc = 137 ]; } && boot_stalled; then
 	# Once, visibly: the result line says so and the stalled log is kept.
@@ -181,6 +237,8 @@ if [ "$stopped" = 1 ]; then
 	verdict=pass
 elif [ -n "$stopre" ]; then
 	reason="no serial line matched vm_stop_on '$stopre' (qemu exit $qrc)"
+elif [ -n "$ended" ]; then
+	reason="QEMU ended at the kernel's $ended"
 elif [ $qrc = 124 ] || [ $qrc = 137 ]; then
 	reason="timeout after ${timeout_s}s"
 elif grep -qx "luo-vm: PASS stages=$stages" <<<"$clean"; then
