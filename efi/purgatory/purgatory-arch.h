@@ -31,7 +31,8 @@
  * luo_stage.cycles= carries the counter's unit of each arch), SHA-256 in C
  * (or the ARMv8 SHA2 instructions once the library has them), and the DTB
  * edits: read /chosen's two KHO properties, rewrite them after relocation
- * (the destination a /reserved-memory area the loader made), delete both
+ * (the destination the loader's area after the DTB, which then takes the
+ * old table's /memreserve/ entry), delete both
  * to drop the handover, append to bootargs (fdt_setprop within the spare
  * space the loader left in the DTB: NO_SPACE is an error, never an
  * overflow); the memory map from /memory reg (HO_MEM_RAM) and

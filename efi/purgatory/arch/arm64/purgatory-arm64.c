@@ -257,11 +257,16 @@ int purg_arch_memmap(struct ho_mem_range *r, uint32_t cap, uint32_t *count)
 	return ho_dtb_memmap(d, ho_dtb_handover(d, &kd) ? 0 : &kd, &phys, r, cap, count);
 }
 
+/*
+ * After the move into the loader's relocation area (the DTB segment's
+ * tail): /chosen points at the copies and the area takes over the old
+ * table's /memreserve/ entry (ho_dtb_handover_move).
+ */
 int purg_arch_handover_update(const struct ho_handover *kd)
 {
 	void *d = dtb();
 
-	return d ? ho_dtb_handover_set(d, kd) : HO_ERR_FDT_STRUCTURE;
+	return d ? ho_dtb_handover_move(d, kd) : HO_ERR_FDT_STRUCTURE;
 }
 
 /* A broken DTB cannot be edited: the kernel gets it as it is. */
