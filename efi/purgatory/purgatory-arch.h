@@ -59,6 +59,13 @@ void purg_arch_putc(char c);
 /* A free-running counter (x86_64: TSC cycles; arm64: cntvct_el0 ticks). */
 uint64_t purg_arch_cycles(void);
 
+/*
+ * The counter's frequency in Hz when the architecture states it (arm64:
+ * CNTFRQ_EL0, which firmware sets for cntvct_el0), 0 when only a
+ * measurement can tell (x86_64: the TSC). The phase trace's header gets it.
+ */
+uint64_t purg_arch_cycles_hz(void);
+
 /* Stop for good, CPU idle (the checksum stop: the image is corrupted). */
 void purg_arch_stop(void) __attribute__((noreturn));
 

@@ -213,6 +213,16 @@ uint64_t purg_arch_cycles(void)
 	return read_cntvct();
 }
 
+/*
+ * cntvct_el0 counts at CNTFRQ_EL0 (the kernels' get_cycles() reads the same
+ * counter: arch_timer_read_counter(), cntvct_el0 at EL1; at EL2 cntpct_el0,
+ * equal to it as Linux zeroes CNTVOFF_EL2).
+ */
+uint64_t purg_arch_cycles_hz(void)
+{
+	return read_cntfrq();
+}
+
 void purg_arch_stop(void)
 {
 	stop();
