@@ -115,6 +115,45 @@ void ho_dtb_handover_drop(void *dtb)
 	ho_dtb_chosen_del(dtb, HO_DTB_KHO_SCRATCH);
 }
 
+/* The area a relocated handover occupies (ho_relocate: the FDT, then the table). */
+static bool reloc_area(const struct ho_handover *kd, uint64_t *addr, uint64_t *size)
+{
+	if (!kd->fdt_size || kd->scratch_addr < kd->fdt_addr + kd->fdt_size ||
+	    !ho_range_ok(kd->fdt_addr, kd->fdt_size) ||
+	    !ho_range_ok(kd->scratch_addr, kd->scratch_size))
+		return false;
+	*addr = kd->fdt_addr;
+	*size = kd->scratch_addr + kd->scratch_size - kd->fdt_addr;
+	return true;
+}
+
+int ho_dtb_handover_move(void *dtb, const struct ho_handover *kd)
+{
+	struct ho_handover old;
+	uint64_t a, s, area, area_size;
+	int n, err;
+
+	if (!reloc_area(kd, &area, &area_size))
+		return HO_ERR_INVAL;
+	err = ho_dtb_handover(dtb, &old);
+	if (err)
+		return err;
+	n = fdt_num_mem_rsv(dtb);
+	if (n < 0)
+		return HO_ERR_FDT_RSVMAP;
+	while (n-- > 0) {
+		if (fdt_get_mem_rsv(dtb, n, &a, &s))
+			return HO_ERR_FDT_RSVMAP;
+		if (a != old.scratch_addr || s != old.scratch_size)
+			continue;
+		err = fdt_err(fdt_del_mem_rsv(dtb, n));
+		if (err)
+			return err;
+	}
+	err = fdt_err(fdt_add_mem_rsv(dtb, area, area_size));
+	return err ? err : ho_dtb_handover_set(dtb, kd);
+}
+
 /* Append n ranges of type to r[*count .. cap). */
 static int add(struct ho_mem_range *r, uint32_t cap, uint32_t *count,
 	       uint64_t addr, uint64_t size, uint32_t type)
@@ -256,8 +295,8 @@ int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
 		  const struct ho_phys *phys, struct ho_mem_range *r, uint32_t cap,
 		  uint32_t *count)
 {
+	uint64_t a, s, area = 0, area_size = 0;
 	int node, rm, n, i, err;
-	uint64_t a, s;
 
 	*count = 0;
 	fdt_for_each_subnode(node, dtb, 0) {
@@ -285,7 +324,9 @@ int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
 	for (i = 0; i < n; i++) {
 		if (fdt_get_mem_rsv(dtb, i, &a, &s))
 			return HO_ERR_FDT_RSVMAP;
-		if (kd && a == kd->scratch_addr && s == kd->scratch_size)
+		if (kd && ((a == kd->scratch_addr && s == kd->scratch_size) ||
+			   (reloc_area(kd, &area, &area_size) && a == area &&
+			    s == area_size)))
 			continue;
 		err = add(r, cap, count, a, s, HO_MEM_RESERVED);
 		if (err)

@@ -71,6 +71,18 @@ bool ho_trace_append(void *t, uint64_t size, uint16_t event, uint16_t clock,
 	return true;
 }
 
+bool ho_trace_set_hz(void *t, uint64_t size, uint64_t cycles_hz)
+{
+	struct luo_rfc_trace_hdr h;
+
+	if (ho_trace_bad(t, size))
+		return false;
+	ho_memcpy(&h, t, HDR);
+	h.cycles_hz = cycles_hz;
+	ho_memcpy(t, &h, HDR);
+	return true;
+}
+
 bool ho_trace_entry(const void *t, uint64_t size, uint32_t i,
 		    struct luo_rfc_trace_entry *e)
 {

@@ -31,7 +31,8 @@
  * luo_stage.cycles= carries the counter's unit of each arch), SHA-256 in C
  * (or the ARMv8 SHA2 instructions once the library has them), and the DTB
  * edits: read /chosen's two KHO properties, rewrite them after relocation
- * (the destination a /reserved-memory area the loader made), delete both
+ * (the destination the loader's area after the DTB, which then takes the
+ * old table's /memreserve/ entry), delete both
  * to drop the handover, append to bootargs (fdt_setprop within the spare
  * space the loader left in the DTB: NO_SPACE is an error, never an
  * overflow); the memory map from /memory reg (HO_MEM_RAM) and
@@ -57,6 +58,13 @@ void purg_arch_putc(char c);
 
 /* A free-running counter (x86_64: TSC cycles; arm64: cntvct_el0 ticks). */
 uint64_t purg_arch_cycles(void);
+
+/*
+ * The counter's frequency in Hz when the architecture states it (arm64:
+ * CNTFRQ_EL0, which firmware sets for cntvct_el0), 0 when only a
+ * measurement can tell (x86_64: the TSC). The phase trace's header gets it.
+ */
+uint64_t purg_arch_cycles_hz(void);
 
 /* Stop for good, CPU idle (the checksum stop: the image is corrupted). */
 void purg_arch_stop(void) __attribute__((noreturn));

@@ -27,7 +27,9 @@
  * after the checksums and after the check are appended to it, then one
  * more just before returning to the arch entry's jump (ho_trace_find()
  * checks the page first: RAM, outside segments and scratch, sane header;
- * a bad trace is skipped, never fatal). On fallback nothing is appended:
+ * a bad trace is skipped, never fatal); where the arch states the counter's
+ * rate (purg_arch_cycles_hz: arm64's CNTFRQ_EL0) it replaces the header's
+ * cycles_hz, kernel A's estimate. On fallback nothing is appended:
  * the handover, and with it the trace, is dropped for the new kernel.
  *
  * Test-only: luo_purgatory.sha=c (or ni) on the new kernel's command line
@@ -205,10 +207,14 @@ static void trace_stamps(const struct ho_handover *kd,
 	};
 	const char *why;
 	void *tr = ho_trace_find(kd, env, segs, n, &why);
+	uint64_t hz = purg_arch_cycles_hz();
 	uint32_t i;
 
 	if (!tr)
 		return;
+	/* An architected rate beats kernel A's estimate from its stamps. */
+	if (hz)
+		ho_trace_set_hz(tr, LUO_RFC_TRACE_SIZE, hz);
 	for (i = 0; i < nt && i < sizeof(ev) / sizeof(ev[0]); i++)
 		ho_trace_append(tr, LUO_RFC_TRACE_SIZE, ev[i],
 				LUO_RFC_TRACE_CLOCK_CYCLES, 0, t[i]);

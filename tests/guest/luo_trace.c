@@ -12,9 +12,13 @@
  * also wants the purgatory's four stamps, luo_trace_purgatory=0 wants none
  * (kexec_file_load has no purgatory of ours).
  *
- * Negative control, luo_trace_fault=drop|swap: the program damages the copy
- * it read (drops the freeze-end entries / swaps two events) before
- * checking, and the check must then fail.
+ * On arm64 the counter is cntvct_el0 in every stage, and the purgatory
+ * writes its architected rate into the header: with luo_trace_purgatory=1
+ * cycles_hz must equal CNTFRQ_EL0 as this program reads it.
+ *
+ * Negative control, luo_trace_fault=drop|swap|hz: the program damages the
+ * copy it read (drops the freeze-end entries / swaps two events / adds 1 Hz
+ * to the header's rate) before checking, and the check must then fail.
  */
 #include <ho/trace.h>
 
@@ -100,6 +104,8 @@ static void fault(uint8_t *t, uint64_t size, const char *how)
 			e[a].event = e[b].event;
 			e[b].event = tmp.event;
 		}
+	} else if (!strcmp(how, "hz")) {
+		h->cycles_hz++;
 	}
 	gl_diag("test fault: %s applied to the trace copy", how);
 }
@@ -141,6 +147,18 @@ static void check_trace(void)
 	      h.count, h.dropped, (unsigned long long)h.cycles_hz);
 	purg = gl_cmdline_get("luo_trace_purgatory", want_purg,
 			      sizeof(want_purg)) && want_purg[0] == '1';
+#ifdef __aarch64__
+	if (purg) {
+		uint64_t frq;
+
+		__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
+		if (h.cycles_hz != frq)
+			gl_diag("the header's %llu Hz is not CNTFRQ_EL0",
+				(unsigned long long)h.cycles_hz);
+		gl_ok(h.cycles_hz == frq, "counter rate is CNTFRQ_EL0 (%llu Hz)",
+		      (unsigned long long)frq);
+	}
+#endif
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		bool is_purg = order[i] >= LUO_RFC_TRACE_EV_PURG_START &&
 			       order[i] <= LUO_RFC_TRACE_EV_PURG_JUMP;

@@ -129,6 +129,10 @@ static void test_images(void)
 #define STALE_FDT	0x4000000ull
 #define STALE_TABLE	0x4100000ull
 #define OTHER_RSV	0x8000000ull
+/* A handover the previous boot's purgatory relocated: FDT, then the table. */
+#define MOVED_FDT	0x4200000ull
+#define MOVED_TABLE	(MOVED_FDT + 0x10000)
+#define MOVED_AREA	(0x10000 + 0x20)
 
 enum {
 	NO_CHOSEN = 1 << 0,	/* the source has no /chosen */
@@ -141,6 +145,8 @@ enum {
 	GARBAGE = 1 << 7,	/* the "DTB" is not one */
 	HIGH = 1 << 8,		/* addresses above 4 GiB */
 	NO_CELLS = 1 << 9,	/* the root has no #address-cells / #size-cells */
+	MOVED = 1 << 10,	/* old linux,kho-* of a relocated handover, its area /memreserve/d */
+	RELOC = 1 << 11,	/* lay out the relocation area (ld_boot_in.reloc_area) */
 };
 
 static const struct dtb_row {
@@ -158,6 +164,13 @@ static const struct dtb_row {
 	{ "stale linux,kho-* and initrd replaced", 2, 2, STALE | HANDOVER | INITRD, LD_OK },
 	{ "stale props removed without handover or initrd", 2, 2, STALE, LD_OK },
 	{ "stale props, cells 1/1", 1, 1, STALE | HANDOVER, LD_OK },
+	{ "stale relocated handover: its area's /memreserve/ removed", 2, 2,
+	  MOVED | HANDOVER | INITRD, LD_OK },
+	{ "stale relocated handover, cells 1/1, no handover now", 1, 1, MOVED, LD_OK },
+	{ "relocation area after the scratch table", 2, 2, RELOC | HANDOVER | INITRD, LD_OK },
+	{ "relocation area, cells 1/1, stale relocated handover", 1, 1,
+	  RELOC | MOVED | HANDOVER, LD_OK },
+	{ "relocation area asked without a handover: none", 2, 2, RELOC, LD_OK },
 	{ "no room in a packed source: grows", 2, 2, STALE | HANDOVER | INITRD | SEEDS, LD_OK },
 	{ "source with spare room", 2, 2, ROOMY | HANDOVER, LD_OK },
 	{ "kaslr-seed and rng-seed refilled", 2, 2, SEEDS | HANDOVER, LD_OK },
@@ -227,6 +240,17 @@ static void *make_src(const struct dtb_row *r, int *size)
 			fdt_setprop_u64(fdt, chosen, "linux,initrd-start", 0x48000000);
 			fdt_setprop_u64(fdt, chosen, "linux,initrd-end", 0x48100000);
 			fdt_add_mem_rsv(fdt, STALE_TABLE, 0x20);
+		}
+		if (r->flags & MOVED) {
+			cells(pair, ac, MOVED_FDT);
+			cells(pair + ac * 4, sc, 0x10000);
+			fdt_setprop(fdt, chosen, "linux,kho-fdt", pair, (ac + sc) * 4);
+			cells(pair, ac, MOVED_TABLE);
+			cells(pair + ac * 4, sc, 0x20);
+			fdt_setprop(fdt, chosen, "linux,kho-scratch", pair, (ac + sc) * 4);
+			fdt_add_mem_rsv(fdt, MOVED_FDT, MOVED_AREA);
+			/* not the area: kept */
+			fdt_add_mem_rsv(fdt, MOVED_FDT, 0x10000);
 		}
 		if (r->flags & SEEDS) {
 			static const uint8_t zero[16];
@@ -305,6 +329,7 @@ static void test_dtb(void)
 		in.ho.fdt_size = 0x10000;
 		in.scratch = table;
 		in.nscratch = 2;
+		in.reloc_area = r->flags & RELOC;
 		in.fw = r->flags & NO_FW ? NULL : &fw;
 		err = ld_arch.boot_layout(&in, &b);
 		if (!err) {
@@ -333,12 +358,38 @@ static void test_dtb(void)
 				      !strcmp(fdt_getprop(buf, chosen, "stdout-path", NULL),
 					      "/pl011@9000000"), "stdout-path lost");
 			CHECK(!has_rsv(buf, STALE_TABLE, 0x20), "stale table /memreserve/ kept");
+			CHECK(!has_rsv(buf, MOVED_FDT, MOVED_AREA) && !has_rsv(buf, MOVED_TABLE, 0x20),
+			      "stale relocation area /memreserve/ kept");
+			if (r->flags & MOVED)
+				CHECK(has_rsv(buf, MOVED_FDT, 0x10000),
+				      "a /memreserve/ that is not the old area removed");
 			if (r->flags & HANDOVER) {
 				tbl = phys + lay->scratch;
 				CHECK(lay->scratch >= lay->dtb_size && lay->scratch_size == 32 &&
-				      b.size == lay->scratch + 32 && b.table_off == lay->scratch,
+				      b.table_off == lay->scratch &&
+				      b.size == (r->flags & RELOC ? lay->reloc + lay->reloc_size :
+						 lay->scratch + 32),
 				      "layout: scratch table at %u (+%u), DTB %u, segment %u",
 				      lay->scratch, lay->scratch_size, lay->dtb_size, b.size);
+				if (r->flags & RELOC) {
+					struct ld_piece pc[4];
+					unsigned int np = ld_arch.boot_pieces(&b, pc, 4);
+
+					/* ho_relocate's need: the FDT, 16-aligned, the table */
+					CHECK(lay->reloc == ((lay->scratch + 32 + 15) & ~15u) &&
+					      lay->reloc_size == 0x10000 + 32 &&
+					      b.reloc_off == lay->reloc &&
+					      b.reloc_size == lay->reloc_size,
+					      "relocation area at %u (+%u), ld_boot %u (+%u)",
+					      lay->reloc, lay->reloc_size, b.reloc_off, b.reloc_size);
+					CHECK(np == 3 && !strcmp(pc[2].name, "relocation area") &&
+					      pc[2].start == lay->reloc && pc[2].size == lay->reloc_size,
+					      "pieces: %u", np);
+					CHECK(!has_rsv(buf, phys + lay->reloc, lay->reloc_size),
+					      "the area is reserved before any move");
+				} else {
+					CHECK(!lay->reloc && !b.reloc_off, "a relocation area not asked for");
+				}
 				CHECK(!memcmp((uint8_t *)buf + lay->scratch, table, sizeof(table)),
 				      "scratch table bytes");
 				fdt_getprop(buf, chosen, "linux,kho-fdt", &len);
@@ -361,7 +412,8 @@ static void test_dtb(void)
 			} else {
 				CHECK(!fdt_getprop(buf, chosen, "linux,kho-fdt", NULL) &&
 				      !fdt_getprop(buf, chosen, "linux,kho-scratch", NULL) &&
-				      !lay->scratch && !b.table_off && fdt_num_mem_rsv(buf) == 1,
+				      !lay->scratch && !b.table_off && !lay->reloc && !b.reloc_off &&
+				      fdt_num_mem_rsv(buf) == (r->flags & MOVED ? 2 : 1),
 				      "KHO props, table or /memreserve/ without a handover");
 			}
 			if (r->flags & INITRD) {
@@ -572,7 +624,7 @@ static void *read_all(const char *path, size_t *len)
 }
 
 enum { P_HANDOVER = 1, P_INITRD = 2, P_NO_FW = 4, P_SMALL = 8, P_OVERLAP = 16,
-       P_RELOCATE = 32 };
+       P_RELOCATE = 32, P_RELOC_OVERLAP = 64 };
 
 static const struct plan_row {
 	const char *name;
@@ -588,8 +640,10 @@ static const struct plan_row {
 	{ "no DTB to pass on", P_HANDOVER | P_NO_FW, LD_ERR_DTB },
 	{ "negative control: DTB moved onto the kernel", P_HANDOVER | P_OVERLAP,
 	  LD_ERR_PLAN_OVERLAP },
-	{ "--relocate-handover: no relocation area on arm64 yet", P_HANDOVER | P_RELOCATE,
-	  LD_ERR_INVAL },
+	{ "--relocate-handover: the area after the table, relocate always", P_HANDOVER |
+	  P_RELOCATE | P_INITRD, LD_OK },
+	{ "negative control: relocation area moved onto the scratch table", P_HANDOVER |
+	  P_RELOC_OVERLAP, LD_ERR_PLAN_OVERLAP },
 };
 
 static bool inside_scratch(const struct ld_plan *p, const struct ho_scratch *sc, unsigned int n)
@@ -664,16 +718,20 @@ static void test_plan(const char *fixture)
 		in.purgatory_size = plen;
 		in.relocate = r->flags & P_RELOCATE;
 		err = ld_plan_build(&in, &p);
-		if (err == LD_ERR_INVAL)
-			CHECK(strstr(p.why, "no relocation area"), "why: %s", p.why);
 		if (!err && (r->flags & P_OVERLAP)) {
 			p.seg[p.nseg - 1].mem = p.seg[0].mem;
 			err = ld_plan_check(&in, &p);
+		}
+		if (!err && (r->flags & P_RELOC_OVERLAP)) {
+			ld_a64_lay(&p.boot)->reloc = p.boot.table_off;
+			err = ld_plan_check(&in, &p);
+			CHECK(strstr(p.why, "relocation area"), "why: %s", p.why);
 		}
 		CHECK(err == r->err, "got %s: %s", errname(err), p.why);
 		if (ok && !err) {
 			const struct ld_elf_regs_view { uint64_t x0, x1, x2, x3, pc, sp; } *regs;
 			const struct ld_seg *dtb = &p.seg[p.nseg - 1];
+			struct purg_reloc reloc;
 			struct ld_elf e;
 			uint64_t off, size, v;
 
@@ -712,6 +770,21 @@ static void test_plan(const char *fixture)
 				      "linux,kho-scratch 0x%llx, table", (unsigned long long)v);
 				v = number(p.boot_buf, chosen, "linux,kho-fdt", 2, 0, &ok);
 				CHECK(v == in.fdt_addr, "linux,kho-fdt 0x%llx", (unsigned long long)v);
+				/* Every handover has the area; --relocate-handover: always used. */
+				CHECK(!ld_elf_symbol(&e, "purgatory_reloc", &off, &size) &&
+				      size == sizeof(struct purg_reloc), "purgatory_reloc");
+				memcpy(&reloc, (uint8_t *)p.purg_buf + off, sizeof(reloc));
+				CHECK(p.boot.reloc_off >= p.boot.table_off + p.nscratch * 16 &&
+				      !(p.boot.reloc_off & 15) &&
+				      p.boot.reloc_size == in.fdt_size + p.nscratch * 16 &&
+				      p.boot.reloc_off + p.boot.reloc_size <= dtb->bufsz &&
+				      reloc.addr == dtb->mem + p.boot.reloc_off &&
+				      reloc.size == p.boot.reloc_size &&
+				      reloc.flags == (r->flags & P_RELOCATE ? PURG_RELOC_ALWAYS : 0u),
+				      "relocation area +%u (%u bytes), poked 0x%llx (%llu) flags %u",
+				      p.boot.reloc_off, p.boot.reloc_size,
+				      (unsigned long long)reloc.addr, (unsigned long long)reloc.size,
+				      reloc.flags);
 			} else {
 				CHECK(!fdt_getprop(p.boot_buf, chosen, "linux,kho-fdt", NULL) &&
 				      !fdt_getprop(p.boot_buf, chosen, "linux,kho-scratch", NULL),
@@ -831,7 +904,8 @@ static void test_real_dtb(const char *path)
  * output, with its spare room.
  */
 enum pv_op { PV_READ, PV_MEMMAP, PV_MEMMAP_NOKD, PV_APPEND, PV_APPEND_FULL, PV_DROP,
-	     PV_FAULT_LEN, PV_SET, PV_SET_WIDE, PV_EFI, PV_EFI_BAD };
+	     PV_FAULT_LEN, PV_SET, PV_SET_WIDE, PV_EFI, PV_EFI_BAD, PV_MOVE, PV_MOVE_NORSV,
+	     PV_MOVE_FULL, PV_MOVE_BAD };
 
 static const struct pv_row {
 	const char *name;
@@ -855,7 +929,20 @@ static const struct pv_row {
 	  PV_EFI, HO_OK },
 	{ "EFI memory map with a 36-byte descriptor size -> HO_ERR_PROP_RANGE",
 	  PV_EFI_BAD, HO_OK },
+	{ "relocated: /chosen at the copies, the table's /memreserve/ now the area's",
+	  PV_MOVE, HO_OK },
+	{ "relocated, the table had no /memreserve/: the area's added", PV_MOVE_NORSV, HO_OK },
+	{ "relocated, no entry to swap and no room -> HO_ERR_NO_SPACE, /chosen unchanged",
+	  PV_MOVE_FULL, HO_OK },
+	{ "relocated with the table before the FDT (not ho_relocate's) -> HO_ERR_INVAL",
+	  PV_MOVE_BAD, HO_OK },
 };
+
+/* The /memreserve/ entries of d. */
+static int rsv_count(const void *d)
+{
+	return fdt_num_mem_rsv(d);
+}
 
 /* Three EFI descriptors of 48 bytes: type, phys, pages, attribute. */
 static void efi_desc(uint8_t *d, uint32_t type, uint64_t addr, uint64_t pages, uint64_t attr)
@@ -964,6 +1051,53 @@ static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_
 		case PV_FAULT_LEN:
 			ho_dtb_fault_kho_len(d);
 			break;
+		case PV_MOVE:
+		case PV_MOVE_NORSV:
+		case PV_MOVE_FULL: {
+			/* ho_relocate's layout: the FDT, the table 16-aligned after it */
+			struct ho_handover area = { 0x45000000, 0x2008, 0x45002010, 16 };
+			int before;
+
+			area.scratch_size = kd.scratch_size;
+			if (row->op != PV_MOVE) {
+				for (k = 0; k < (uint32_t)rsv_count(d); k++) {
+					uint64_t a, s;
+
+					if (!fdt_get_mem_rsv(d, (int)k, &a, &s) &&
+					    a == kd.scratch_addr && s == kd.scratch_size)
+						fdt_del_mem_rsv(d, (int)k--);
+				}
+			}
+			if (row->op == PV_MOVE_FULL)
+				fdt_pack(d);
+			before = rsv_count(d);
+			err = ho_dtb_handover_move(d, &area);
+			if (row->op == PV_MOVE_FULL) {
+				CHECK(err == HO_ERR_NO_SPACE && rsv_count(d) == before &&
+				      !ho_dtb_handover(d, &kd) && !memcmp(&kd, want, sizeof(kd)),
+				      "err %s", ho_errname(err));
+				break;
+			}
+			CHECK(!err && !ho_dtb_handover(d, &kd) && !memcmp(&kd, &area, sizeof(kd)),
+			      "err %s", ho_errname(err));
+			CHECK(has_rsv(d, area.fdt_addr, 0x2010 + area.scratch_size) &&
+			      !has_rsv(d, want->scratch_addr, want->scratch_size) &&
+			      rsv_count(d) == before + (row->op == PV_MOVE ? 0 : 1),
+			      "/memreserve/: %d entries (before %d)", rsv_count(d), before);
+			CHECK(!ho_fdt_check(d, fdt_totalsize(d), NULL), "ho_fdt_check after");
+			/* the area is the handover's own memory, not reserved against it */
+			err = ho_dtb_memmap(d, &kd, NULL, r, 16, &n);
+			CHECK(!err && n == 1 && r[0].type == HO_MEM_RAM, "memory map: %u ranges", n);
+			err = ho_dtb_memmap(d, NULL, NULL, r, 16, &n);
+			CHECK(!err && n == 2 && r[1].addr == area.fdt_addr, "without kd: %u", n);
+			break;
+		}
+		case PV_MOVE_BAD:
+			moved.scratch_addr = moved.fdt_addr - 0x1000;
+			err = ho_dtb_handover_move(d, &moved);
+			CHECK(err == HO_ERR_INVAL && !ho_dtb_handover(d, &kd) &&
+			      !memcmp(&kd, want, sizeof(kd)), "err %s", ho_errname(err));
+			break;
 		case PV_SET:
 		case PV_SET_WIDE:
 			if (row->op == PV_SET_WIDE)
@@ -1044,27 +1178,39 @@ static bool run_purgatory(void)
 #define PA_BASE	HB_ARENA_PHYS
 #define PA_SIZE	(128ull << 20)
 
+enum { PA_RELOC_ALWAYS = 1, PA_RELOC_IN_SCRATCH = 2, PA_RELOC_SHORT = 4 };
+
 static const struct pa_row {
 	const char *name;
 	uint32_t fault;
 	bool handover;
 	const char *verdict;	/* HO_ERR_* in bootargs, "ok", "none", "stop" */
 	const char *line;	/* in the one console line */
+	unsigned int reloc;	/* PA_RELOC_*: --relocate-handover, the FDT in scratch */
 } pa_rows[] = {
-	{ "valid handover", PURG_FAULT_NONE, true, "ok", "handover ok, " },
-	{ "no handover", PURG_FAULT_NONE, false, "none", "no handover" },
+	{ "valid handover", PURG_FAULT_NONE, true, "ok", "handover ok, ", 0 },
+	{ "no handover", PURG_FAULT_NONE, false, "none", "no handover", 0 },
 	{ "fault FDT_MAGIC", PURG_FAULT_FDT_MAGIC, true, "HO_ERR_BAD_MAGIC",
-	  "handover rejected: HO_ERR_BAD_MAGIC" },
+	  "handover rejected: HO_ERR_BAD_MAGIC", 0 },
 	{ "fault SCRATCH_UNALIGNED", PURG_FAULT_SCRATCH_UNALIGNED, true,
-	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it" },
+	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it", 0 },
 	{ "fault SCRATCH_OVERLAP", PURG_FAULT_SCRATCH_OVERLAP, true, "HO_ERR_SCRATCH_OVERLAP",
-	  "booting without it" },
+	  "booting without it", 0 },
 	{ "fault KHO_DATA_SIZE (linux,kho-fdt one cell short)", PURG_FAULT_KHO_DATA_SIZE, true,
-	  "HO_ERR_KHO_DATA_SIZE", "booting without it" },
+	  "HO_ERR_KHO_DATA_SIZE", "booting without it", 0 },
 	{ "fault LUO_COMPATIBLE", PURG_FAULT_LUO_COMPATIBLE, true, "HO_ERR_BAD_COMPATIBLE",
-	  "at luo:/" },
+	  "at luo:/", 0 },
 	{ "fault IMAGE_CHECKSUM stops", PURG_FAULT_IMAGE_CHECKSUM, true, "stop",
-	  "SHA-256 mismatch, image corrupted: stopping" },
+	  "SHA-256 mismatch, image corrupted: stopping", 0 },
+	{ "--relocate-handover: moved into the area, byte-exact", PURG_FAULT_NONE, true, "ok",
+	  "handover ok, relocated, ", PA_RELOC_ALWAYS },
+	{ "KHO FDT in scratch: moved without being asked", PURG_FAULT_NONE, true, "ok",
+	  "handover ok, relocated, ", PA_RELOC_IN_SCRATCH },
+	{ "relocation area too small: HO_ERR_NO_SPACE, dropped", PURG_FAULT_NONE, true,
+	  "HO_ERR_NO_SPACE", "booting without it", PA_RELOC_ALWAYS | PA_RELOC_SHORT },
+	{ "fault FDT_MAGIC with --relocate-handover: rejected before any move",
+	  PURG_FAULT_FDT_MAGIC, true, "HO_ERR_BAD_MAGIC", "booting without it",
+	  PA_RELOC_ALWAYS },
 };
 
 /* Copy a poked parameter out of the planned purgatory into this process. */
@@ -1132,11 +1278,18 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 	in.purgatory = purg;
 	in.purgatory_size = plen;
 	in.fault = r->fault;
+	in.relocate = r->reloc & PA_RELOC_ALWAYS;
+	/* The FDT's copy at the end of the first scratch range. */
+	if (r->reloc & PA_RELOC_IN_SCRATCH)
+		in.fdt_addr = sc[0].addr + sc[0].size - 0x10000;
 	err = ok ? ld_plan_build(&in, &p) : LD_ERR_INVAL;
 	CHECK(!err, "plan: %s: %s", errname(err), p.why);
 	if (ok) {
 		memset(mem, 0, PA_SIZE);
 		memcpy(mem, h->arena, HB_ARENA_SIZE);
+		if (r->reloc & PA_RELOC_IN_SCRATCH)
+			memcpy(mem + (in.fdt_addr - PA_BASE), h->arena + (h->kd.fdt_addr - PA_BASE),
+			       h->kd.fdt_size);
 		for (i = 0; i < p.nseg; i++)
 			memcpy(mem + (p.seg[i].mem - PA_BASE), p.seg[i].buf, p.seg[i].bufsz);
 		CHECK(param(purg, plen, &p, "purgatory_regs", &purgatory_regs,
@@ -1151,6 +1304,11 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 			    sizeof(purgatory_work)), "parameters");
 		CHECK(purgatory_regs.page_size == 4096 && purgatory_regs.x0 == p.seg[p.nseg - 1].mem,
 		      "page_size %llu", (unsigned long long)purgatory_regs.page_size);
+		CHECK(!r->handover || (purgatory_reloc.addr == purgatory_regs.x0 + p.boot.reloc_off &&
+				       purgatory_reloc.size == p.boot.reloc_size && p.boot.reloc_off),
+		      "relocation area 0x%llx", (unsigned long long)purgatory_reloc.addr);
+		if (r->reloc & PA_RELOC_SHORT)
+			purgatory_reloc.size--;
 	}
 	if (ok) {
 		stopped = run_purgatory();
@@ -1179,8 +1337,26 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 		      !strncmp(cl + bl, " luo_stage.cycles=", 18) &&
 		      strtoull(cl + bl + 18, &end, 10) > 0 &&
 		      !strcmp(end, " luo_stage.cntfrq=62500000 luo_stage.sha=c"), "bootargs");
-		CHECK(!ho_dtb_handover(dtb, &kd) && kd.fdt_addr == h->kd.fdt_addr &&
-		      kd.scratch_addr == purgatory_regs.x0 + p.boot.table_off, "handover kept");
+		if (r->reloc) {
+			const uint8_t *fdt = mem + (kd.fdt_addr - PA_BASE);
+			uint64_t table = purgatory_regs.x0 + p.boot.table_off;
+
+			CHECK(!ho_dtb_handover(dtb, &kd) && kd.fdt_addr == purgatory_reloc.addr &&
+			      kd.fdt_size == h->kd.fdt_size &&
+			      kd.scratch_addr == kd.fdt_addr + ((kd.fdt_size + 15) & ~15ull) &&
+			      kd.scratch_size == p.nscratch * 16, "/chosen: FDT 0x%llx, table 0x%llx",
+			      (unsigned long long)kd.fdt_addr, (unsigned long long)kd.scratch_addr);
+			CHECK(!memcmp(fdt, h->arena + (h->kd.fdt_addr - PA_BASE), kd.fdt_size) &&
+			      !memcmp(mem + (kd.scratch_addr - PA_BASE), p.scratch, kd.scratch_size),
+			      "the copies are not byte-exact");
+			CHECK(has_rsv(dtb, kd.fdt_addr, kd.scratch_addr + kd.scratch_size - kd.fdt_addr) &&
+			      !has_rsv(dtb, table, kd.scratch_size),
+			      "/memreserve/: the area's missing or the old table's kept");
+		} else {
+			CHECK(!ho_dtb_handover(dtb, &kd) && kd.fdt_addr == h->kd.fdt_addr &&
+			      kd.scratch_addr == purgatory_regs.x0 + p.boot.table_off,
+			      "handover kept");
+		}
 	} else if (ok) {
 		char want[128];
 

@@ -1997,6 +1997,7 @@ static void run_trace_cases(void)
 
 			memcpy(copy, page, sizeof(page));
 			ok &= !ho_trace_append(page, size, 1, 1, 0, 5) &&
+			      !ho_trace_set_hz(page, size, 7) &&
 			      !memcmp(copy, page, sizeof(page)) &&
 			      !ho_trace_entry(page, size, 0, &e);
 		}
@@ -2012,6 +2013,15 @@ static void run_trace_cases(void)
 	     ho_trace_entry(page, sizeof(page), n - 1, &e) && e.arg == n - 1 &&
 	     !ho_trace_entry(page, sizeof(page), n, &e) && !ho_trace_bad(page, sizeof(page));
 	tap(ok, "trace: full page: %u entries, then dropped is counted, nothing written past it", n);
+	{
+		uint64_t copy[LUO_RFC_TRACE_SIZE / 8];
+
+		memcpy(copy, page, sizeof(page));
+		ok = ho_trace_set_hz(page, sizeof(page), 62500000) && h->cycles_hz == 62500000;
+		h->cycles_hz = 1000;
+		ok &= !memcmp(copy, page, sizeof(page));
+		tap(ok, "trace: ho_trace_set_hz writes the rate and nothing else");
+	}
 	tap(!strcmp(ho_trace_event_name(LUO_RFC_TRACE_EV_PURG_JUMP), "purgatory-jump") &&
 	    !strcmp(ho_trace_event_name(0), "unknown") &&
 	    !strcmp(ho_trace_event_name(LUO_RFC_TRACE_EV_MAX + 1), "unknown") &&

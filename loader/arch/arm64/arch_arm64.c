@@ -3,7 +3,7 @@
  * luo-kexec's arm64 module (struct ld_arch, loader/arch.h): the Image type
  * (image_arm64.c), the DTB as the boot data (dtb_arm64.c: the running
  * system's with /chosen rewritten) followed by the scratch table the DTB
- * points at and reserves, the purgatory's jump (x0 = DTB, x1-x3 = 0,
+ * points at and reserves and the relocation area, the purgatory's jump (x0 = DTB, x1-x3 = 0,
  * pc = the Image, booting.rst), its R_AARCH64_* relocations and the arm64
  * error codes.
  */
@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <libfdt.h>
+
+#include <ho/fixup.h>
 
 #include "ld_arm64.h"
 
@@ -108,6 +110,21 @@ static int boot_layout(const struct ld_boot_in *in, struct ld_boot *b)
 		lay->size += lay->scratch_size;
 		b->table_off = lay->scratch;
 	}
+	if (in->handover && in->reloc_area) {
+		struct ho_handover kd = {
+			.fdt_size = in->ho.fdt_size,
+			.scratch_size = lay->scratch_size,
+		};
+		uint64_t need = ho_reloc_size(&kd);
+
+		if (!need || need > LD_A64_RELOC_MAX)
+			return LD_ERR_INVAL;
+		lay->reloc = up16(lay->size);
+		lay->reloc_size = (uint32_t)need;
+		lay->size = lay->reloc + lay->reloc_size;
+		b->reloc_off = lay->reloc;
+		b->reloc_size = lay->reloc_size;
+	}
 	b->size = lay->size;
 	b->cmdline_off = 0;	/* bootargs lives inside the DTB */
 	return LD_OK;
@@ -147,6 +164,9 @@ static unsigned int boot_pieces(const struct ld_boot *b, struct ld_piece *v,
 		v[n++] = (struct ld_piece){ "DTB", 0, l->dtb_size, -1, false };
 	if (l->scratch && n < max)
 		v[n++] = (struct ld_piece){ "scratch table", l->scratch, l->scratch_size,
+					    -1, false };
+	if (l->reloc && n < max)
+		v[n++] = (struct ld_piece){ "relocation area", l->reloc, l->reloc_size,
 					    -1, false };
 	return n;
 }
@@ -295,7 +315,7 @@ const struct ld_arch ld_arch = {
 	.ntypes = sizeof(a64_types) / sizeof(a64_types[0]),
 	.boot_name = "dtb",
 	.handover_name = "/chosen linux,kho-fdt",
-	.reloc_name = "none (arm64: no relocation area yet)",
+	.reloc_name = "area after the scratch table",
 	.boot_layout = boot_layout,
 	.boot_build = boot_build,
 	.boot_pieces = boot_pieces,

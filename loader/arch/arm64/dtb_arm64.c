@@ -7,7 +7,8 @@
  * linux,kho-scratch = <addr size> of the scratch table, in the root's
  * #address-cells / #size-cells. The running kernel's DTB still carries the
  * pair (and the initrd) it booted with: those are removed first, with the
- * /memreserve/ entry that kept the old scratch table.
+ * /memreserve/ entry that kept the old scratch table (or the old relocation
+ * area, when the previous purgatory moved the handover there).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -172,8 +173,8 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 		    uint32_t *used, char *why, size_t ws)
 {
 	const char *cmdline = in->cmdline ? in->cmdline : "";
-	uint64_t old_addr, old_size;
-	bool old_rsv;
+	uint64_t old_addr, old_size, old_fdt, old_fdt_size;
+	bool old_rsv, old_moved;
 	const char *step;
 	int err;
 
@@ -184,6 +185,10 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 		return say(LD_ERR_INVAL, why, ws, "dtb: empty KHO FDT or scratch table");
 	old_rsv = !ho_dtb_chosen_range(in->src, HO_DTB_KHO_SCRATCH, &old_addr, &old_size) &&
 		  old_size;
+	/* A relocated handover: the area [FDT, end of the table) was reserved. */
+	old_moved = old_rsv &&
+		    !ho_dtb_chosen_range(in->src, HO_DTB_KHO_FDT, &old_fdt, &old_fdt_size) &&
+		    old_fdt_size && old_fdt < old_addr && old_addr + old_size > old_addr;
 	STEP("open", open_packed(in->src, buf, cap));
 	if (fdt_path_offset(buf, "/chosen") == -FDT_ERR_NOTFOUND) {
 		int node = fdt_add_subnode(buf, 0, "chosen");
@@ -197,6 +202,9 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 	if (old_rsv)
 		STEP("remove the old scratch table's /memreserve/",
 		     unreserve(buf, old_addr, old_size));
+	if (old_moved)
+		STEP("remove the old relocation area's /memreserve/",
+		     unreserve(buf, old_fdt, old_addr + old_size - old_fdt));
 	STEP("set bootargs", fdt_setprop_string(buf, fdt_path_offset(buf, "/chosen"),
 						"bootargs", cmdline));
 	if (in->initrd_size) {

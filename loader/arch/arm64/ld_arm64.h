@@ -126,7 +126,9 @@ struct ld_a64_dtb_in {
  * #address-cells) or removed; linux,kho-fdt and linux,kho-scratch set as
  * <addr size> in the root's #address-cells/#size-cells, or removed;
  * /memreserve/ entries equal to the source's own linux,kho-scratch range
- * removed (the previous boot's scratch table) and, with a handover, one
+ * (the previous boot's scratch table), or to [linux,kho-fdt, end of
+ * linux,kho-scratch) when the table follows the FDT (a handover the
+ * previous boot's purgatory relocated), removed and, with a handover, one
  * added for the new table; kaslr-seed and rng-seed, when present, refilled
  * from seed. The result is packed: *used is its totalsize. LD_OK;
  * LD_ERR_DTB (source), LD_ERR_BUF_SIZE (cap too small: grow and retry),
@@ -146,10 +148,21 @@ int ld_a64_dtb_size(const struct ld_a64_dtb_in *in, uint32_t *size,
 
 /* ---- the boot data segment: DTB, then the scratch table --------------- */
 
+/*
+ * With a handover the segment ends in the relocation area: room for the
+ * purgatory to copy the KHO FDT and the scratch table into
+ * (ho_reloc_size(), at most LD_A64_RELOC_MAX), 16-byte aligned after the
+ * table; it then points /chosen at the copies and moves the table's
+ * /memreserve/ entry onto the area (ho_dtb_handover_move).
+ */
+#define LD_A64_RELOC_MAX	(64u << 20)
+
 struct ld_a64_layout {
 	uint32_t dtb_size;		/* bytes of the edited DTB */
 	uint32_t scratch;		/* offset of the scratch table; 0: none */
 	uint32_t scratch_size;
+	uint32_t reloc;			/* offset of the relocation area; 0: none */
+	uint32_t reloc_size;
 	uint32_t size;			/* whole segment */
 };
 

@@ -67,6 +67,21 @@ int ho_dtb_handover_set(void *dtb, const struct ho_handover *kd);
 void ho_dtb_handover_drop(void *dtb);
 
 /*
+ * After ho_relocate() copied the KHO FDT and the scratch table into one
+ * area (the FDT first, the table after it: kd): /chosen points at the
+ * copies, and every /memreserve/ entry equal to /chosen's old
+ * linux,kho-scratch (the loader's reservation of the old table) is
+ * replaced by one for the whole area [kd->fdt_addr, end of the table), so
+ * the next kernel keeps the area reserved from its first memblock
+ * allocation on (arm64_memblock_init), as x86 keeps setup_data; net zero
+ * bytes when there was such an entry, 16 more (HO_ERR_NO_SPACE) when not.
+ * HO_OK; HO_ERR_INVAL (kd not that layout, or wrapping);
+ * HO_ERR_FDT_RSVMAP; the errors of ho_dtb_handover() (before) and of
+ * ho_dtb_handover_set(). On an error the caller drops the handover.
+ */
+int ho_dtb_handover_move(void *dtb, const struct ho_handover *kd);
+
+/*
  * The memory map of the DTB: every reg range of the root's nodes with
  * device_type "memory" as HO_MEM_RAM, or, when there is none (booted
  * through the EFI stub, which deletes them), the EFI memory map /chosen's
@@ -76,9 +91,11 @@ void ho_dtb_handover_drop(void *dtb);
  * persistent, unusable and the rest apart); then every reg range of
  * /reserved-memory's children and every /memreserve/ entry as
  * HO_MEM_RESERVED, except the /memreserve/ entry equal to the handover's
- * scratch table (kd, may be NULL): the loader reserves the table that way
- * so the next kernel keeps it, which makes it the handover's own memory,
- * not memory the handover may not use. At most cap ranges:
+ * scratch table (kd, may be NULL) and the one equal to a relocated
+ * handover's area (the FDT, then the table: ho_dtb_handover_move): the
+ * loader and the purgatory reserve them that way so the next kernel keeps
+ * them, which makes them the handover's own memory, not memory the
+ * handover may not use. At most cap ranges:
  * HO_ERR_NO_SPACE beyond; a malformed EFI map HO_ERR_PROP_RANGE,
  * HO_ERR_ADDR_UNMAPPED or HO_ERR_ADDR_OVERFLOW.
  */

@@ -37,6 +37,13 @@ void ho_trace_init(void *t, uint64_t size, uint64_t cycles_hz);
 bool ho_trace_append(void *t, uint64_t size, uint16_t event, uint16_t clock,
 		     uint32_t arg, uint64_t value);
 
+/*
+ * Set the header's cycles_hz (a stage that knows the counter's architected
+ * rate, arm64's CNTFRQ_EL0, writes it over the outgoing kernel's estimate).
+ * false, nothing written, when the trace is bad.
+ */
+bool ho_trace_set_hz(void *t, uint64_t size, uint64_t cycles_hz);
+
 /* "prepare-start", ...; "unknown" for an id not in LUO_RFC_TRACE_EVENTS. */
 const char *ho_trace_event_name(uint16_t event);
 /* "cycles", "out-ns", "in-ns"; "unknown" otherwise. */

@@ -213,6 +213,16 @@ uint64_t purg_arch_cycles(void)
 	return read_cntvct();
 }
 
+/*
+ * cntvct_el0 counts at CNTFRQ_EL0 (the kernels' get_cycles() reads the same
+ * counter: arch_timer_read_counter(), cntvct_el0 at EL1; at EL2 cntpct_el0,
+ * equal to it as Linux zeroes CNTVOFF_EL2).
+ */
+uint64_t purg_arch_cycles_hz(void)
+{
+	return read_cntfrq();
+}
+
 void purg_arch_stop(void)
 {
 	stop();
@@ -257,11 +267,16 @@ int purg_arch_memmap(struct ho_mem_range *r, uint32_t cap, uint32_t *count)
 	return ho_dtb_memmap(d, ho_dtb_handover(d, &kd) ? 0 : &kd, &phys, r, cap, count);
 }
 
+/*
+ * After the move into the loader's relocation area (the DTB segment's
+ * tail): /chosen points at the copies and the area takes over the old
+ * table's /memreserve/ entry (ho_dtb_handover_move).
+ */
 int purg_arch_handover_update(const struct ho_handover *kd)
 {
 	void *d = dtb();
 
-	return d ? ho_dtb_handover_set(d, kd) : HO_ERR_FDT_STRUCTURE;
+	return d ? ho_dtb_handover_move(d, kd) : HO_ERR_FDT_STRUCTURE;
 }
 
 /* A broken DTB cannot be edited: the kernel gets it as it is. */
