@@ -77,9 +77,6 @@
 
 #include "internal.h"
 
-/* memfd_pin_folios() calls again after a failed migration out of scratch */
-#define MEMFD_RFC_PIN_RETRIES	3
-
 /* The seals <linux/kho/abi/memfd_rfc.h> allows are exactly these. */
 static_assert(MEMFD_RFC_SEALS ==
 	      (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
@@ -121,7 +118,6 @@ static int memfd_rfc_pin_run(struct file *file, pgoff_t first, pgoff_t last,
 	loff_t end = min_t(loff_t, ((loff_t)(last + 1) << PAGE_SHIFT),
 			   out->size) - 1;
 	unsigned long max = out->max;
-	int retries = MEMFD_RFC_PIN_RETRIES;
 	pgoff_t offset;
 	long n;
 
@@ -132,17 +128,6 @@ static int memfd_rfc_pin_run(struct file *file, pgoff_t first, pgoff_t last,
 		n = memfd_pin_folios(file, start, end, out->folios + out->nr,
 				     min_t(unsigned long, max - out->nr, UINT_MAX),
 				     &offset);
-		/*
-		 * A long-term pin migrates folios out of CMA (KHO scratch) and
-		 * gives -ENOMEM when one migration fails, which can be
-		 * transient (a folio briefly referenced, in a per-CPU LRU
-		 * batch): drain and try again a few times before giving up.
-		 */
-		if (n == -ENOMEM && retries-- > 0) {
-			lru_add_drain_all();
-			cond_resched();
-			continue;
-		}
 		if (n <= 0)
 			return n ? n : -EIO;
 		out->nr += n;
