@@ -158,7 +158,7 @@ endif
 efi-app-arm64: $(LUO_STAGE_EFI_A64)
 
 # The arm64 rows under AAVMF (tests/vm/cases-efi-arm64; EFI_ARCH=arm64 of
-# tests/vm/efiapp.sh): suite efi-app-arm64 of make check (9 rows, ~2 min
+# tests/vm/efiapp.sh): suite efi-app-arm64 of make check (10 rows, ~2.5 min
 # under TCG).
 .PHONY: check-efi-app-arm64
 CHECK_SUITES += efi-app-arm64
