@@ -267,6 +267,28 @@ static const char *const kind_names[] = {
 	[LD_FMT_SUBSYSTEM] = "subsystem", [LD_FMT_FILE] = "file",
 };
 
+/* "kho", "luo", "subsystem files", "file": the compare's first column */
+static void label_of(const struct ld_fmt_entry *e, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", kind_names[e->kind],
+		 e->kind == LD_FMT_SUBSYSTEM ? " " : "",
+		 e->kind == LD_FMT_SUBSYSTEM ? e->name : "");
+}
+
+/* A file format matters only with preserved files (or maybe some). */
+static bool needed(const struct ld_fmt_entry *e)
+{
+	return e->kind != LD_FMT_FILE || e->count || e->maybe;
+}
+
+/* The rule: tgt lacks e, or reads it in another version, and e is needed. */
+static bool lacking(const struct ld_fmt_entry *e, const struct ld_formats *tgt)
+{
+	const struct ld_fmt_entry *t = find(tgt, e->kind, key_of(e));
+
+	return needed(e) && !(t && !strcmp(t->compat, e->compat));
+}
+
 unsigned int ld_fmt_compare(const struct ld_formats *run,
 			    const struct ld_formats *tgt, FILE *out,
 			    const char *prefix)
@@ -279,18 +301,14 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 	for (i = 0; i < run->n; i++) {
 		const struct ld_fmt_entry *e = &run->ent[i];
 		const struct ld_fmt_entry *t = tgt ? find(tgt, e->kind, key_of(e)) : NULL;
-		bool needed = e->kind != LD_FMT_FILE || e->count || e->maybe;
-		bool same = t && !strcmp(t->compat, e->compat);
+		bool lacks = tgt && lacking(e, tgt);
+		char label[LD_FMT_NAME_MAX + 16], have[LD_FMT_COMPAT_MAX + 32];
+		const char *verdict;
 
 		/* KHO root, LUO: another version the target reads, to show */
 		if (tgt && !t && (e->kind == LD_FMT_KHO || e->kind == LD_FMT_LUO))
 			t = find(tgt, e->kind, NULL);
-		char label[LD_FMT_NAME_MAX + 16], have[LD_FMT_COMPAT_MAX + 32];
-		const char *verdict;
-
-		snprintf(label, sizeof(label), "%s%s%s", kind_names[e->kind],
-			 e->kind == LD_FMT_SUBSYSTEM ? " " : "",
-			 e->kind == LD_FMT_SUBSYSTEM ? e->name : "");
+		label_of(e, label, sizeof(label));
 		if (e->kind == LD_FMT_FILE && e->maybe)
 			snprintf(have, sizeof(have), "%s (? preserved)", e->compat);
 		else if (e->kind == LD_FMT_FILE)
@@ -299,15 +317,12 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 		else
 			snprintf(have, sizeof(have), "%s", e->compat);
 		if (!tgt)
-			verdict = needed ? "unknown" : "not needed";
-		else if (same)
-			verdict = "ok";
-		else if (!needed)
-			verdict = "not needed";
-		else
+			verdict = needed(e) ? "unknown" : "not needed";
+		else if (lacks)
 			verdict = t ? "MISMATCH" : "MISSING";
-		if (tgt && needed && !same)
-			bad++;
+		else
+			verdict = t && !strcmp(t->compat, e->compat) ? "ok" : "not needed";
+		bad += lacks;
 		if (out)
 			fprintf(out, "%s%-22s %-26s %-26s %s\n", prefix, label, have,
 				!tgt ? "?" : t ? t->compat : "-", verdict);
@@ -319,13 +334,31 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 
 		if (find(run, t->kind, key_of(t)))
 			continue;
-		snprintf(label, sizeof(label), "%s%s%s", kind_names[t->kind],
-			 t->kind == LD_FMT_SUBSYSTEM ? " " : "",
-			 t->kind == LD_FMT_SUBSYSTEM ? t->name : "");
+		label_of(t, label, sizeof(label));
 		fprintf(out, "%s%-22s %-26s %-26s %s\n", prefix, label, "-", t->compat,
 			"not needed");
 	}
 	return bad;
+}
+
+void ld_fmt_missing(const struct ld_formats *run, const struct ld_formats *tgt,
+		    char *buf, size_t size)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	if (size)
+		buf[0] = 0;
+	for (i = 0; i < run->n && used < size; i++) {
+		const struct ld_fmt_entry *e = &run->ent[i];
+
+		if (!lacking(e, tgt))
+			continue;
+		used += (size_t)snprintf(buf + used, size - used, "%s%s %s%s%s",
+					 used ? ", " : "", kind_names[e->kind], e->compat,
+					 e->kind == LD_FMT_SUBSYSTEM ? " of " : "",
+					 e->kind == LD_FMT_SUBSYSTEM ? e->name : "");
+	}
 }
 
 int ld_fmt_find(const void *buf, size_t len, struct ld_formats *f,

@@ -107,33 +107,42 @@ int handover_query(const char *root, struct sys_handover *h, char *why,
 	return handover_set(h, &t, "/sys/kernel/liveupdate/handover");
 }
 
-/*
- * No formats file: Linux's own LUO names its format in the blob of its KHO
- * entry (debugfs shows the outgoing blobs under kho/out/sub_fdts/).
- */
-static void kho_luo_formats(const char *root, struct handover_pending *p)
+/* ld_fmt_parse of a formats file (the running kernel's list, not a record) */
+static int parse_formats_file(const void *buf, size_t len, struct ld_formats *f,
+			      char *why, size_t whysize)
 {
-	char path[256], why[200];
+	return ld_fmt_parse(buf, len, false, f, why, whysize);
+}
+
+/*
+ * The list that parse makes of the file at path: malloc()ed, or NULL with
+ * "path: reason" in why (*errp the error: -ENOENT when there is no file).
+ */
+static struct ld_formats *formats_read(const char *path,
+				       int (*parse)(const void *, size_t,
+						    struct ld_formats *, char *, size_t),
+				       char *why, size_t whysize, int *errp)
+{
+	struct ld_formats *f = NULL;
+	char reason[200] = "";
 	size_t len;
 	void *buf;
 	int err;
 
-	snprintf(path, sizeof(path), "%s/kernel/debug/kho/out/sub_fdts/%s", root,
-		 HO_LUO_V5_ENTRY);
 	err = host_read_file(path, HOST_FILE_MAX, &buf, &len);
-	if (err) {
-		snprintf(p->kho_why, sizeof(p->kho_why), "%s: %s", path, strerror(-err));
-		return;
+	if (!err) {
+		f = malloc(sizeof(*f));
+		err = f ? parse(buf, len, f, reason, sizeof(reason)) : -ENOMEM;
+		free(buf);
 	}
-	p->kho = malloc(sizeof(*p->kho));
-	err = p->kho ? ld_fmt_from_luo_blob(buf, len, p->kho, why, sizeof(why)) : -ENOMEM;
-	free(buf);
 	if (err) {
-		snprintf(p->kho_why, sizeof(p->kho_why), "%s: %s", path,
-			 err == -ENOMEM ? strerror(ENOMEM) : why);
-		free(p->kho);
-		p->kho = NULL;
+		snprintf(why, whysize, "%s: %s", path,
+			 err == -ENOMEM || !reason[0] ? strerror(-err) : reason);
+		free(f);
+		f = NULL;
 	}
+	*errp = err;
+	return f;
 }
 
 void handover_pending(const char *root, struct handover_pending *p)
@@ -154,28 +163,20 @@ void handover_pending(const char *root, struct handover_pending *p)
 		free(buf);
 	}
 	path_of(path, sizeof(path), root, "formats");
-	err = host_read_file(path, HOST_FILE_MAX, &buf, &len);
-	if (err) {
-		snprintf(p->fmt_why, sizeof(p->fmt_why), "%s: %s", path, strerror(-err));
-	} else {
-		char why[200];
-
-		p->fmt = malloc(sizeof(*p->fmt));
-		err = p->fmt ? ld_fmt_parse(buf, len, false, p->fmt, why, sizeof(why)) :
-			-ENOMEM;
-		free(buf);
-		if (err) {
-			snprintf(p->fmt_why, sizeof(p->fmt_why), "%s: %s", path,
-				 err == -ENOMEM ? strerror(ENOMEM) : why);
-			free(p->fmt);
-			p->fmt = NULL;
-		}
-	}
+	p->fmt = formats_read(path, parse_formats_file, p->fmt_why, sizeof(p->fmt_why), &err);
 	if (p->fmt) {
 		p->sessions = p->fmt->sessions;
 		p->files = ld_fmt_files(p->fmt);
 	} else if (err == -ENOENT) {
-		kho_luo_formats(root, p);
+		/*
+		 * No formats file: Linux's own LUO names its format in the
+		 * blob of its KHO entry (debugfs shows the outgoing blobs
+		 * under kho/out/sub_fdts/).
+		 */
+		snprintf(path, sizeof(path), "%s/kernel/debug/kho/out/sub_fdts/%s", root,
+			 HO_LUO_V5_ENTRY);
+		p->kho = formats_read(path, ld_fmt_from_luo_blob, p->kho_why,
+				      sizeof(p->kho_why), &err);
 	}
 	/* Who this kernel is: the build ID of its notes, the release. */
 	snprintf(path, sizeof(path), "%s/kernel/notes", root);
@@ -234,33 +235,6 @@ static void kernel_words(const struct ld_kernel_id *k, char *buf, size_t size)
 		 hex[0] ? hex : "unknown");
 }
 
-/* "luo luo-v5, file memfd-v2": what the target lacks (the compare's rule) */
-static void missing_words(const struct ld_formats *run, const struct ld_formats *tgt,
-			  char *buf, size_t size)
-{
-	static const char *const kinds[] = {
-		[LD_FMT_KHO] = "kho", [LD_FMT_LUO] = "luo",
-		[LD_FMT_SUBSYSTEM] = "subsystem", [LD_FMT_FILE] = "file",
-	};
-	struct ld_formats *one = calloc(1, sizeof(*one));
-	size_t used = 0;
-	unsigned int i;
-
-	buf[0] = 0;
-	for (i = 0; one && i < run->n && used < size; i++) {
-		/* ld_fmt_compare of this entry alone: the same rule, one copy */
-		one->n = 1;
-		one->ent[0] = run->ent[i];
-		if (!ld_fmt_compare(one, tgt, NULL, ""))
-			continue;
-		used += (size_t)snprintf(buf + used, size - used, "%s%s %s%s%s", used ? ", " : "",
-					 kinds[run->ent[i].kind], run->ent[i].compat,
-					 run->ent[i].kind == LD_FMT_SUBSYSTEM ? " of " : "",
-					 run->ent[i].kind == LD_FMT_SUBSYSTEM ? run->ent[i].name : "");
-	}
-	free(one);
-}
-
 int handover_preflight(const char *kernel, const void *img, size_t len,
 		       const struct handover_pending *p, bool force, bool check)
 {
@@ -286,7 +260,7 @@ int handover_preflight(const char *kernel, const void *img, size_t len,
 	if (run)
 		bad = ld_fmt_compare(run, known ? tgt : NULL, NULL, "");
 	if (bad)
-		missing_words(run, tgt, miss, sizeof(miss));
+		ld_fmt_missing(run, tgt, miss, sizeof(miss));
 	handover_pending_words(p, words, sizeof(words));
 	kernel_words(&p->self, self_w, sizeof(self_w));
 	if (!err || err == -ENOENT)

@@ -159,6 +159,15 @@ unsigned int ld_fmt_compare(const struct ld_formats *run,
 			    const char *prefix);
 
 /*
+ * The formats of run that tgt lacks or reads in another version, by
+ * ld_fmt_compare's rule, as "luo luo-v5, file memfd-v2" ("subsystem
+ * COMPAT of NAME" for a subsystem) into buf (truncated to size); tgt not
+ * NULL.
+ */
+void ld_fmt_missing(const struct ld_formats *run, const struct ld_formats *tgt,
+		    char *buf, size_t size);
+
+/*
  * Find the record in a decoded kernel (NUL-terminated string starting with
  * LD_FMT_MAGIC, which the kernel spells exactly once). 0 and *f filled;
  * -ENOENT: no record (with f->scan_for set, *f then holds what
