@@ -115,8 +115,7 @@ void ho_dtb_handover_drop(void *dtb)
 	ho_dtb_chosen_del(dtb, HO_DTB_KHO_SCRATCH);
 }
 
-/* The area a relocated handover occupies (ho_relocate: the FDT, then the table). */
-static bool reloc_area(const struct ho_handover *kd, uint64_t *addr, uint64_t *size)
+bool ho_dtb_reloc_area(const struct ho_handover *kd, uint64_t *addr, uint64_t *size)
 {
 	if (!kd->fdt_size || kd->scratch_addr < kd->fdt_addr + kd->fdt_size ||
 	    !ho_range_ok(kd->fdt_addr, kd->fdt_size) ||
@@ -133,7 +132,7 @@ int ho_dtb_handover_move(void *dtb, const struct ho_handover *kd)
 	uint64_t a, s, area, area_size;
 	int n, err;
 
-	if (!reloc_area(kd, &area, &area_size))
+	if (!ho_dtb_reloc_area(kd, &area, &area_size))
 		return HO_ERR_INVAL;
 	err = ho_dtb_handover(dtb, &old);
 	if (err)
@@ -296,6 +295,7 @@ int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
 		  uint32_t *count)
 {
 	uint64_t a, s, area = 0, area_size = 0;
+	bool moved = kd && ho_dtb_reloc_area(kd, &area, &area_size);
 	int node, rm, n, i, err;
 
 	*count = 0;
@@ -324,9 +324,8 @@ int ho_dtb_memmap(const void *dtb, const struct ho_handover *kd,
 	for (i = 0; i < n; i++) {
 		if (fdt_get_mem_rsv(dtb, i, &a, &s))
 			return HO_ERR_FDT_RSVMAP;
-		if (kd && ((a == kd->scratch_addr && s == kd->scratch_size) ||
-			   (reloc_area(kd, &area, &area_size) && a == area &&
-			    s == area_size)))
+		if ((kd && a == kd->scratch_addr && s == kd->scratch_size) ||
+		    (moved && a == area && s == area_size))
 			continue;
 		err = add(r, cap, count, a, s, HO_MEM_RESERVED);
 		if (err)

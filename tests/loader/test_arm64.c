@@ -189,6 +189,20 @@ static void cells(uint8_t *p, int n, uint64_t v)
 	fdt32_st(p, (uint32_t)v);
 }
 
+/* /chosen's linux,kho-fdt and linux,kho-scratch in ac/sc cells */
+static void kho_pair(void *fdt, int chosen, int ac, int sc, uint64_t fdt_addr,
+		     uint64_t fdt_size, uint64_t table, uint64_t table_size)
+{
+	uint8_t pair[16];
+
+	cells(pair, ac, fdt_addr);
+	cells(pair + ac * 4, sc, fdt_size);
+	fdt_setprop(fdt, chosen, "linux,kho-fdt", pair, (ac + sc) * 4);
+	cells(pair, ac, table);
+	cells(pair + ac * 4, sc, table_size);
+	fdt_setprop(fdt, chosen, "linux,kho-scratch", pair, (ac + sc) * 4);
+}
+
 static uint64_t number(const void *fdt, int node, const char *prop, int n, int at, bool *ok)
 {
 	int len;
@@ -211,7 +225,7 @@ static void *make_src(const struct dtb_row *r, int *size)
 {
 	int cap = 8192, chosen, mem;
 	void *fdt = calloc(1, cap);
-	uint8_t reg[16], pair[16];
+	uint8_t reg[16];
 	int ac = r->flags & NO_CELLS ? 2 : r->ac, sc = r->flags & NO_CELLS ? 1 : r->sc;
 
 	fdt_create_empty_tree(fdt, cap);
@@ -231,23 +245,13 @@ static void *make_src(const struct dtb_row *r, int *size)
 		fdt_setprop_string(fdt, chosen, "stdout-path", "/pl011@9000000");
 		fdt_setprop_string(fdt, chosen, "bootargs", "console=ttyAMA0 old");
 		if (r->flags & STALE) {
-			cells(pair, ac, STALE_FDT);
-			cells(pair + ac * 4, sc, 0x10000);
-			fdt_setprop(fdt, chosen, "linux,kho-fdt", pair, (ac + sc) * 4);
-			cells(pair, ac, STALE_TABLE);
-			cells(pair + ac * 4, sc, 0x20);
-			fdt_setprop(fdt, chosen, "linux,kho-scratch", pair, (ac + sc) * 4);
+			kho_pair(fdt, chosen, ac, sc, STALE_FDT, 0x10000, STALE_TABLE, 0x20);
 			fdt_setprop_u64(fdt, chosen, "linux,initrd-start", 0x48000000);
 			fdt_setprop_u64(fdt, chosen, "linux,initrd-end", 0x48100000);
 			fdt_add_mem_rsv(fdt, STALE_TABLE, 0x20);
 		}
 		if (r->flags & MOVED) {
-			cells(pair, ac, MOVED_FDT);
-			cells(pair + ac * 4, sc, 0x10000);
-			fdt_setprop(fdt, chosen, "linux,kho-fdt", pair, (ac + sc) * 4);
-			cells(pair, ac, MOVED_TABLE);
-			cells(pair + ac * 4, sc, 0x20);
-			fdt_setprop(fdt, chosen, "linux,kho-scratch", pair, (ac + sc) * 4);
+			kho_pair(fdt, chosen, ac, sc, MOVED_FDT, 0x10000, MOVED_TABLE, 0x20);
 			fdt_add_mem_rsv(fdt, MOVED_FDT, MOVED_AREA);
 			/* not the area: kept */
 			fdt_add_mem_rsv(fdt, MOVED_FDT, 0x10000);

@@ -173,7 +173,8 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 		    uint32_t *used, char *why, size_t ws)
 {
 	const char *cmdline = in->cmdline ? in->cmdline : "";
-	uint64_t old_addr, old_size, old_fdt, old_fdt_size;
+	uint64_t old_addr, old_size, area, area_size;
+	struct ho_handover old;
 	bool old_rsv, old_moved;
 	const char *step;
 	int err;
@@ -186,9 +187,8 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 	old_rsv = !ho_dtb_chosen_range(in->src, HO_DTB_KHO_SCRATCH, &old_addr, &old_size) &&
 		  old_size;
 	/* A relocated handover: the area [FDT, end of the table) was reserved. */
-	old_moved = old_rsv &&
-		    !ho_dtb_chosen_range(in->src, HO_DTB_KHO_FDT, &old_fdt, &old_fdt_size) &&
-		    old_fdt_size && old_fdt < old_addr && old_addr + old_size > old_addr;
+	old_moved = old_rsv && !ho_dtb_handover(in->src, &old) &&
+		    ho_dtb_reloc_area(&old, &area, &area_size);
 	STEP("open", open_packed(in->src, buf, cap));
 	if (fdt_path_offset(buf, "/chosen") == -FDT_ERR_NOTFOUND) {
 		int node = fdt_add_subnode(buf, 0, "chosen");
@@ -204,7 +204,7 @@ int ld_a64_dtb_edit(const struct ld_a64_dtb_in *in, void *buf, uint32_t cap,
 		     unreserve(buf, old_addr, old_size));
 	if (old_moved)
 		STEP("remove the old relocation area's /memreserve/",
-		     unreserve(buf, old_fdt, old_addr + old_size - old_fdt));
+		     unreserve(buf, area, area_size));
 	STEP("set bootargs", fdt_setprop_string(buf, fdt_path_offset(buf, "/chosen"),
 						"bootargs", cmdline));
 	if (in->initrd_size) {

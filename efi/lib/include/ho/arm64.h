@@ -21,6 +21,7 @@
 #ifndef HO_ARM64_H
 #define HO_ARM64_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,6 +66,14 @@ int ho_dtb_handover_set(void *dtb, const struct ho_handover *kd);
 
 /* Remove both properties, so the kernel boots without a handover. */
 void ho_dtb_handover_drop(void *dtb);
+
+/*
+ * The area a relocated handover occupies (ho_relocate: the KHO FDT, then
+ * the scratch table after it): [kd->fdt_addr, end of the table) in *addr,
+ * *size. false when kd is not that layout (no FDT, the table before the
+ * FDT's end) or either range wraps.
+ */
+bool ho_dtb_reloc_area(const struct ho_handover *kd, uint64_t *addr, uint64_t *size);
 
 /*
  * After ho_relocate() copied the KHO FDT and the scratch table into one
