@@ -14,8 +14,9 @@
  *   the page cache is noted; it bounds the pin array, so memory use follows
  *   the pages present, not the size (a sparse 1 TiB memfd with 4 pages
  *   needs 4 entries). The folios present are looked up, then pinned range
- *   by range with memfd_pin_folios(): holes are never filled, and pinning
- *   migrates any folio out of CMA, hence out of KHO scratch. If the page
+ *   by range with memfd_pin_folios(), each range once the lookup has
+ *   dropped its references: holes are never filled, and pinning migrates
+ *   any folio out of CMA, hence out of KHO scratch. If the page
  *   count moved meanwhile (a fault into a hole through a shared mapping) or
  *   the memfd has swapped-out pages (which the page-cache walk cannot see),
  *   prepare fails with EBUSY rather than lose them. Each folio is preserved
@@ -137,19 +138,33 @@ static int memfd_rfc_pin_run(struct file *file, pgoff_t first, pgoff_t last,
 	return 0;
 }
 
-/* Pin every folio of @file up to its size, leaving holes alone. */
+/* A run of present pages, pinned once the folio batch is released. */
+struct memfd_rfc_run {
+	pgoff_t first;
+	pgoff_t last;
+};
+
+/*
+ * Pin every folio of @file up to its size, leaving holes alone. A run is
+ * pinned only after the batch that found its end is released: a folio the
+ * batch still holds a reference to cannot migrate out of KHO scratch
+ * (MIGRATE_CMA) for the long-term pin, and memfd_pin_folios() then fails
+ * with -ENOMEM.
+ */
 static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out)
 {
 	struct address_space *mapping = file->f_mapping;
 	pgoff_t run_first = 0, run_next = 0, index = 0;
 	pgoff_t last = DIV_ROUND_UP_ULL(out->size, PAGE_SIZE) - 1;
+	struct memfd_rfc_run runs[FOLIO_BATCH_SIZE];
 	struct folio_batch fbatch;
+	unsigned int i, nr_runs;
 	bool in_run = false;
-	unsigned int i;
 	int err = 0;
 
 	folio_batch_init(&fbatch);
 	while (!err && filemap_get_folios(mapping, &index, last, &fbatch)) {
+		nr_runs = 0;
 		for (i = 0; i < folio_batch_count(&fbatch); i++) {
 			struct folio *folio = fbatch.folios[i];
 
@@ -157,17 +172,18 @@ static int memfd_rfc_pin_present(struct file *file, struct memfd_rfc_out *out)
 				run_next = folio_next_index(folio);
 				continue;
 			}
-			if (in_run) {
-				err = memfd_rfc_pin_run(file, run_first,
-							run_next - 1, out);
-				if (err)
-					break;
-			}
+			/* at most one run ends per folio of the batch */
+			if (in_run)
+				runs[nr_runs++] = (struct memfd_rfc_run){
+					run_first, run_next - 1 };
 			in_run = true;
 			run_first = folio->index;
 			run_next = folio_next_index(folio);
 		}
 		folio_batch_release(&fbatch);
+		for (i = 0; !err && i < nr_runs; i++)
+			err = memfd_rfc_pin_run(file, runs[i].first, runs[i].last,
+						out);
 		cond_resched();
 	}
 	if (!err && in_run)
