@@ -256,6 +256,20 @@ static inline long luo_meminfo(const char *key)
 }
 
 /*
+ * One diagnostic line of the memory an allocation failure depends on: free
+ * memory, the part of it in CMA (KHO scratch is MIGRATE_CMA: a long-term
+ * pin must move a folio out of it), shmem, unevictable (the unpacked
+ * initramfs).
+ */
+static inline void luo_meminfo_diag(const char *when)
+{
+	gl_diag("memory %s: MemFree %ld kB, CmaTotal %ld kB, CmaFree %ld kB, "
+		"Shmem %ld kB, Unevictable %ld kB", when, luo_meminfo("MemFree"),
+		luo_meminfo("CmaTotal"), luo_meminfo("CmaFree"), luo_meminfo("Shmem"),
+		luo_meminfo("Unevictable"));
+}
+
+/*
  * Free memory in KiB as the page allocator holds it: MemFree plus the pages
  * on the per-CPU lists (/proc/zoneinfo "count:" under "pagesets"), which
  * MemFree does not count. A freed 2 MiB folio may sit on such a list, so a

@@ -203,9 +203,12 @@ static int stage_preserve(int luo, int stage)
 			close(fd);
 	}
 	/* Explicit phases here (the kexec hook path is luo_cancel's). */
+	luo_meminfo_diag("before PREPARE");
 	t0 = now_ms();
 	err = luo_phase(luo, LIVEUPDATE_IOCTL_PREPARE);
 	t1 = now_ms();
+	if (err)
+		luo_meminfo_diag("after the failed PREPARE");
 	for (i = 0; i < NR_CASES; i++) {
 		if (!cases[i].late)
 			continue;
