@@ -141,17 +141,24 @@ PANIC_RE='Kernel panic - not syncing'
 OOPS_RE='Unable to handle kernel|Internal error: Oops|Oops: [0-9]|BUG: unable to handle|general protection fault'
 PANIC_GRACE=3 OOPS_GRACE=10
 
+# The line number of the log's last kernel banner; empty when none.
+last_banner() {
+	grep -a -n 'Linux version' "$logf" | tail -n1 | cut -d: -f1
+}
+
 # early_end NOW (tenths of a second since the boot began): true once the
 # log shows a panic, or an oops before /init, whose grace has run out.
 # Keeps what it saw first in end_seen (NOW then), end_kind and end_line.
 early_end() {
 	local now=$1 banner oops stage line
 	if [ -z "$end_kind" ]; then
+		# one grep per tick while nothing went wrong
+		grep -a -q -E -- "$PANIC_RE|$OOPS_RE" "$logf" || return 1
 		line=$(grep -m1 -a -E -- "$PANIC_RE" "$logf" | tr -d '\r')
 		if [ -n "$line" ]; then
 			end_seen=$now end_kind=panic end_line=$line
 		else
-			banner=$(grep -a -n 'Linux version' "$logf" | tail -n1 | cut -d: -f1)
+			banner=$(last_banner)
 			[ -n "$banner" ] || return 1
 			oops=$(tail -n +"$banner" "$logf" | grep -a -n -m1 -E -- "$OOPS_RE" | tr -d '\r')
 			[ -n "$oops" ] || return 1
@@ -212,8 +219,8 @@ boot_once() {
 # kernel boot can stall in early timer setup, unrelated to the case.
 boot_stalled() {
 	local banner stage
-	banner=$(grep -n 'Linux version' "$logf" | tail -n1 | cut -d: -f1)
-	stage=$(grep -n '^# luo-vm: stage' "$logf" | tail -n1 | cut -d: -f1)
+	banner=$(last_banner)
+	stage=$(grep -a -n '^# luo-vm: stage' "$logf" | tail -n1 | cut -d: -f1)
 	[ -n "$banner" ] && [ "${stage:-0}" -lt "$banner" ]
 }
 
