@@ -35,6 +35,11 @@ CHECK = "loader_check"
 
 # id, label, kernel variant, command-line words (tests/guest/init.c and
 # loader_check.c grammar), what kernel B must see.
+# Our kernel with a handover: kernel A keeps the phase trace, kernel B
+# prints it with the built luo-kexec --trace after the memfd check (outside
+# the blackout measured).
+TRACE = "luo_rfc.trace=1 luo_loader_trace=1"
+
 CONFIGS = [
     ("kexec-l", "Debian `kexec -l`, no handover", "ours",
      "luo_loader=none luo_loader_peer=kexec-l luo_loader_expect=none"),
@@ -42,13 +47,28 @@ CONFIGS = [
      "kho=on liveupdate=on luo_loader=none luo_loader_peer=kexec-s "
      "luo_loader_expect=restored"),
     ("kexec-s", "Debian `kexec -s -l`, our kernel", "ours",
-     "luo_loader=none luo_loader_peer=kexec-s luo_loader_expect=restored"),
+     "luo_loader=none luo_loader_peer=kexec-s luo_loader_expect=restored " + TRACE),
     ("luo-kexec-s", "our `luo-kexec -s` (kexec_file_load)", "ours",
-     "luo_loader=exec luo_kexec_args=-s luo_loader_expect=restored"),
+     "luo_loader=exec luo_kexec_args=-s luo_loader_expect=restored " + TRACE),
     ("luo-kexec-l", "our `luo-kexec -l`, purgatory", "ours",
-     "luo_loader=exec luo_loader_expect=ok"),
+     "luo_loader=exec luo_loader_expect=ok " + TRACE),
     ("luo-kexec-l-c", "our `luo-kexec -l`, purgatory SHA-256 forced to C",
-     "ours", "luo_loader=exec luo_loader_expect=ok luo_purgatory.sha=c"),
+     "ours", "luo_loader=exec luo_loader_expect=ok luo_purgatory.sha=c " + TRACE),
+]
+
+# The phases, from the trace's cycle-counter stamps (first of each event).
+PHASES = [
+    ("prepare", "prepare-start", "prepare-end"),
+    ("freeze", "freeze-start", "freeze-end"),
+    ("to kexec call", "freeze-end", "kexec-call"),
+    ("kexec call to purgatory", "kexec-call", "purgatory-start"),
+    ("checksums", "purgatory-start", "purgatory-checksums-end"),
+    ("check", "purgatory-checksums-end", "purgatory-check-end"),
+    ("to jump", "purgatory-check-end", "purgatory-jump"),
+    ("jump to B's LUO", "purgatory-jump", "in-luo-start"),
+    ("kexec call to B's LUO", "kexec-call", "in-luo-start"),
+    ("B's LUO ready", "in-luo-start", "in-luo-ready"),
+    ("ready to finish", "in-luo-ready", "in-finish"),
 ]
 
 RE_KEXEC = re.compile(r"^# luo-vm: stage 1: kexec \(cycles (\d+)\)")
@@ -60,12 +80,14 @@ RE_STAGE = re.compile(r"luo_stage\.cycles=(\d+)")
 RE_SHA = re.compile(r"luo_stage\.sha=(\w+)")
 RE_PURG = re.compile(r"luo-purgatory: .*SHA-256 of the segments (\d+), sha=(\w+)")
 RE_CPU = re.compile(r"^# cpu: /proc/cpuinfo (has|lacks) sha_ni")
+# luo-kexec --trace: "#  event  clock  arg  value  delta-ms  since-ms"
+RE_TRACE = re.compile(r"^\s*\d+\s+([a-z-]+)\s+cycles\s+\S+\s+\d+\s+[0-9.]+\s+([0-9.]+)")
 
 
 def parse(stamps):
     """One run's numbers from its stamped serial log, or None."""
     r = {"tsc_mhz": None, "stage_cycles": None, "sha": None, "to_purg": None,
-         "sha_cycles": None, "cpu_sha_ni": None}
+         "sha_cycles": None, "cpu_sha_ni": None, "trace": {}}
     t0 = t1 = t_init = t_linux = c0 = c1 = None
     refined, detected = [], []
     with open(stamps, errors="replace") as f:
@@ -102,6 +124,9 @@ def parse(stamps):
             m = RE_CPU.match(text)
             if m:
                 r["cpu_sha_ni"] = m.group(1) == "has"
+            m = RE_TRACE.match(text) if t1 is not None else None
+            if m:
+                r["trace"].setdefault(m.group(1), float(m.group(2)))
     if None in (t0, t1, t_init):
         return None
     # The TSC rate either kernel measured against HPET over seconds
@@ -280,6 +305,24 @@ def write_report(a, cfgs, res, errors, accel, started, load0, load1):
             c[1], ",".join(sorted({r["sha"] or "?" for r in rs})),
             fmt3(st, prec=0), fmt3(sh, prec=0), 100 * frac,
             fmt3(stats([r["to_purg"] for r in rs]))))
+    phase_rows = []
+    for c in cfgs:
+        cells = []
+        for _, a0, a1 in PHASES:
+            st = stats([r["trace"][a1] - r["trace"][a0] for r in res[c[0]]
+                        if a0 in r["trace"] and a1 in r["trace"]])
+            cells.append("%.1f" % st[1] if st else "-")
+        if any(x != "-" for x in cells):
+            phase_rows.append("| %s | %s |" % (c[1], " | ".join(cells)))
+    if phase_rows:
+        L.append("")
+        L.append("Phase breakdown from the phase trace (luo_rfc.trace=1 in kernel A; "
+                 "printed by the built `luo-kexec --trace` in kernel B), medians, ms "
+                 "on the trace's cycle counter (TSC at kernel A's estimate of its rate):")
+        L.append("")
+        L.append("| configuration | " + " | ".join(p[0] for p in PHASES) + " |")
+        L.append("|---|" + "---|" * len(PHASES))
+        L.extend(phase_rows)
     if errors:
         L.append("")
         L.append("Failed runs (each retried once; left out): " + "; ".join(errors))

@@ -475,7 +475,7 @@ static int stage2_lost(const char *cyc, bool kho_in)
 
 static int stage2(void)
 {
-	char expect[64] = "ok", err_word[64], cyc[32], sha[16] = "(none)", want_sha[16];
+	char expect[64] = "ok", err_word[64], cyc[32], sha[16] = "(none)", want_sha[16], word[8];
 	bool has_err = gl_cmdline_get("luo_stage.err", err_word, sizeof(err_word));
 	bool has_cyc = gl_cmdline_get("luo_stage.cycles", cyc, sizeof(cyc));
 	bool kho_in = access("/sys/kernel/debug/kho/in", F_OK) == 0;
@@ -489,6 +489,9 @@ static int stage2(void)
 		kho_in ? "received" : "not received");
 	r = restore();
 	gl_diag("memfd check done (cycles %llu)", gl_cycles());
+	/* the phase breakdown for bench/blackout.py (luo_rfc.trace=1 in A) */
+	if (gl_cmdline_get("luo_loader_trace", word, sizeof(word)) && word[0] == '1')
+		gl_ok(!luo_kexec_trace(), "luo-kexec --trace: the table, each clock monotonic");
 	if (!strcmp(expect, "ok") || !strcmp(expect, "restored")) {
 		gl_ok(!has_err, "no luo_stage.err on the command line");
 		if (!strcmp(expect, "ok")) {

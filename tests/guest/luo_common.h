@@ -462,6 +462,19 @@ static inline int luo_next_inputs(char *cl, size_t size)
 	return 0;
 }
 
+/*
+ * The built luo-kexec's --trace: this kernel's phase trace as a table on
+ * the console (bench/blackout.py reads it), its stderr as "# |" lines.
+ * 0 when it printed a sane trace with each clock monotonic.
+ */
+static inline int luo_kexec_trace(void)
+{
+	char *argv_t[] = { "/bin/luo-kexec", "--trace", NULL };
+
+	fflush(stdout);
+	return luo_run(argv_t, "/tmp/luo-kexec-trace.err");
+}
+
 static inline int luo_kexec_e(void)
 {
 	char *argv_e[] = { "/bin/luo-kexec", "-e", NULL };

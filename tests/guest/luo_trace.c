@@ -223,6 +223,7 @@ static int stage2(int luo)
 	err = luo_finish_session(sfd);
 	gl_ok(!err, "finish the session: %s", luo_why(err));
 	check_trace();
+	gl_ok(!luo_kexec_trace(), "luo-kexec --trace: the table, each clock monotonic");
 	return gl_exit_status();
 }
 
