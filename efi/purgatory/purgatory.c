@@ -184,6 +184,14 @@ static void unhashed_in_scratch(const struct ho_handover *kd)
 {
 	uint32_t i;
 
+	/*
+	 * The table is in an unhashed segment itself: read it only where it
+	 * can be read (8-aligned: arm64 runs with the MMU off, where an
+	 * unaligned load faults); a table that cannot is no scratch.
+	 */
+	if (kd && ((kd->scratch_addr & 7) || (kd->scratch_size & 15) ||
+		   !ho_range_ok(kd->scratch_addr, kd->scratch_size)))
+		kd = NULL;
 	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++) {
 		const struct purg_seg *s = &purgatory_segs[i];
 
