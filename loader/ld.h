@@ -49,7 +49,8 @@
 	X(PLAN_OUTSIDE,		22, "a piece of the plan lies outside its place") \
 	X(IMAGE_TYPE,		23, "no image type of this architecture takes the kernel file") \
 	X(TARGET_FORMAT,	45, "the next kernel cannot read a format of the handover") \
-	X(TARGET_UNKNOWN,	46, "cannot tell whether the next kernel reads the handover")
+	X(TARGET_UNKNOWN,	46, "cannot tell whether the next kernel reads the handover") \
+	X(CHECKSUM,		47, "unknown segment checksum policy")
 
 /* Also for the arch's list (arch/<arch>/ld_<arch>.h). */
 #define LD_ERR_ENUM_(name, num, msg) LD_ERR_##name = -(num),
@@ -267,6 +268,7 @@ struct ld_plan_in {
 	size_t purgatory_size;
 	uint32_t fault;			/* PURG_FAULT_* (tests only) */
 	bool relocate;			/* purgatory moves the handover always */
+	uint32_t checksum;		/* PURG_CHECKSUM_* (0: all, the default) */
 };
 
 struct ld_plan {
@@ -282,6 +284,8 @@ struct ld_plan {
 	uint64_t entry;			/* purgatory entry (kexec start) */
 	uint64_t purg_stack;		/* its stack top */
 	uint64_t kernel_entry;		/* kernel segment + image.entry_off */
+	uint32_t hashed;		/* segments whose SHA-256 the purgatory checks */
+	uint32_t hashed_mask;		/* those: bit i for seg[i] */
 	struct ld_place_diag diag;	/* filled on LD_ERR_NO_SPACE */
 	char why[256];			/* one line on failure */
 };
@@ -294,6 +298,14 @@ struct ld_plan {
  * plan buffers (free with ld_plan_free) but does no I/O.
  */
 int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *plan);
+
+/*
+ * --checksum=POLICY: "all", "none", "outside-scratch" (PURG_CHECKSUM_LIST,
+ * efi/purgatory/purgatory.h) into *policy; LD_ERR_CHECKSUM for any other
+ * word. ld_checksum_name(): the word of a policy, NULL for none.
+ */
+int ld_checksum_parse(const char *word, uint32_t *policy);
+const char *ld_checksum_name(uint32_t policy);
 void ld_plan_free(struct ld_plan *plan);
 
 /*

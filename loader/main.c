@@ -81,9 +81,9 @@ static void usage(FILE *f)
 "  -t, --type=TYPE         KERNEL's image type (%s: %s; default: probe)\n"
 "      --relocate-handover the purgatory moves the KHO FDT and scratch table to\n"
 "                          reserved memory (also done when the FDT is in scratch)\n"
+"      --checksum=POLICY   segments hashed: all (default), none, outside-scratch\n"
 "      --dry-run           print the segment plan and the handover, load nothing\n"
-"  -d, --debug             say what is done\n"
-"  -h, --help, -v, --version  this help, the version\n"
+"  -d, --debug             say what is done (-h, --help: this; -v, --version)\n"
 "Testing: --memmap=FILE|DIR, --kho-info=FDT:SIZE,ADDR:SIZE..., --test-fault=NAME,\n"
 "--sysfs-root=DIR\n"
 "(" PROG " --test-fault=list names them). Exit status 0 only on success.\n",
@@ -191,7 +191,7 @@ static int reuse_cmdline(char *out, size_t size, const char *append,
 static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 		       const char *cmdline)
 {
-	unsigned int i;
+	unsigned int i, n;
 
 	printf("kexec_load plan: entry 0x%llx (purgatory), kernel entry 0x%llx, "
 	       "%s 0x%llx\n", (unsigned long long)p->entry,
@@ -230,6 +230,12 @@ static void print_plan(const struct ld_plan *p, const struct ld_plan_in *in,
 		       (unsigned long long)(p->seg[p->nseg - 1].mem + p->boot.reloc_off),
 		       p->boot.reloc_size, in->relocate ? " (relocate always)" : " (when the FDT is in scratch)");
 	ld_arch.describe(p, stdout);
+	printf("checksum: %s: the purgatory checks the SHA-256 of %u of %u segments",
+	       ld_checksum_name(in->checksum), p->hashed, p->nseg - 1);
+	for (i = 0, n = 0; i < p->nseg; i++)
+		if (p->seg[i].buf != p->purg_buf && !(p->hashed_mask & (1u << i)))
+			printf("%s%s", n++ ? ", " : " (not: ", p->seg[i].name);
+	printf("%s\n", n ? ")" : "");
 	if (in->fault)
 		printf("test fault: %s\n", fault_names[in->fault]);
 	printf("command line: \"%s\"\n", cmdline);
@@ -276,7 +282,8 @@ static int precheck_fdt(const struct ho_memmap *mm)
 
 enum { OPT_INITRD = 256, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
        OPT_NO_HANDOVER, OPT_DRY_RUN, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-       OPT_RELOCATE, OPT_FORCE, OPT_CHECK, OPT_SYSFS_ROOT, OPT_TRACE, OPT_MAX };
+       OPT_RELOCATE, OPT_FORCE, OPT_CHECK, OPT_SYSFS_ROOT, OPT_TRACE, OPT_CHECKSUM,
+       OPT_MAX };
 
 static const struct option opts[] = {
 	{ "load", no_argument, 0, 'l' },
@@ -301,6 +308,7 @@ static const struct option opts[] = {
 	{ "check", required_argument, 0, OPT_CHECK },
 	{ "sysfs-root", required_argument, 0, OPT_SYSFS_ROOT },
 	{ "trace", optional_argument, 0, OPT_TRACE },
+	{ "checksum", required_argument, 0, OPT_CHECKSUM },
 	{ "debug", no_argument, 0, 'd' },
 	{ "help", no_argument, 0, 'h' },
 	{ "version", no_argument, 0, 'v' },
@@ -339,19 +347,21 @@ static const int exclusive[][2] = {
 	/* kexec_file_load: the kernel places and carries the handover itself */
 	{ 's', OPT_NO_HANDOVER }, { 's', OPT_KHO_INFO }, { 's', OPT_MEMMAP },
 	{ 's', OPT_FAULT }, { 's', OPT_RELOCATE },
+	/* ... and its own purgatory decides on checksums (7.3: none with KHO) */
+	{ 's', OPT_CHECKSUM },
 };
 
 /* Options that only mean something with -l. */
 static const int load_only[] = {
 	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_REUSE, OPT_HANDOVER,
 	OPT_NO_HANDOVER, OPT_RELOCATE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-	OPT_FORCE, 't',
+	OPT_FORCE, OPT_CHECKSUM, 't',
 };
 
 /* Options that take a value, which may be given once. */
 static const int once[] = {
 	OPT_INITRD, OPT_APPEND, OPT_CMDLINE, OPT_MEMMAP, OPT_KHO_INFO, OPT_FAULT,
-	OPT_CHECK, OPT_SYSFS_ROOT, 't',
+	OPT_CHECK, OPT_SYSFS_ROOT, OPT_CHECKSUM, 't',
 };
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
@@ -599,6 +609,14 @@ int main(int argc, char **argv)
 		case OPT_FORCE: force = 1; break;
 		case OPT_CHECK: check = optarg; break;
 		case OPT_SYSFS_ROOT: sysfs_root = optarg; break;
+		case OPT_CHECKSUM:
+			if (ld_checksum_parse(optarg, &in.checksum)) {
+				errmsg("%s: --checksum=%s: %s (all, none, outside-scratch)",
+				       ld_errname(LD_ERR_CHECKSUM), optarg,
+				       ld_strerror(LD_ERR_CHECKSUM));
+				return 2;
+			}
+			break;
 		case OPT_TRACE:
 			return print_trace(optarg ? optarg :
 					   "/sys/kernel/liveupdate/trace");

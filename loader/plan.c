@@ -29,7 +29,54 @@ static int handover_fail(struct ld_plan *p, int err, const struct ho_report *rep
 	return LD_ERR_HANDOVER;
 }
 
-/* The purgatory's parameters: its jump, segment table, fault, areas. */
+static const char *const checksum_words[PURG_CHECKSUM_COUNT] = {
+#define CW_(name, num, word, msg) [num] = word,
+	PURG_CHECKSUM_LIST(CW_)
+#undef CW_
+};
+
+int ld_checksum_parse(const char *word, uint32_t *policy)
+{
+	uint32_t i;
+
+	for (i = 0; word && i < PURG_CHECKSUM_COUNT; i++)
+		if (!strcmp(word, checksum_words[i])) {
+			*policy = i;
+			return LD_OK;
+		}
+	return LD_ERR_CHECKSUM;
+}
+
+const char *ld_checksum_name(uint32_t policy)
+{
+	return policy < PURG_CHECKSUM_COUNT ? checksum_words[policy] : NULL;
+}
+
+/*
+ * Does the purgatory hash segment s (not its own) under in->checksum? All:
+ * yes; none: no; outside-scratch: unless it lies wholly inside the scratch
+ * table the boot data carries (only with a handover; the purgatory checks
+ * the same with purg_in_scratch() against that copy).
+ */
+static bool seg_hashed(const struct ld_plan_in *in, const struct ld_plan *p,
+		       const struct ld_seg *s)
+{
+	switch (in->checksum) {
+	case PURG_CHECKSUM_NONE:
+		return false;
+	case PURG_CHECKSUM_OUTSIDE_SCRATCH:
+		return !in->handover ||
+		       !purg_in_scratch(s->mem, s->memsz, (const uint64_t *)p->scratch,
+					(uint64_t)p->nscratch * sizeof(*p->scratch));
+	default:
+		return true;
+	}
+}
+
+/*
+ * The purgatory's parameters: its jump, segment table (a digest only for
+ * what it will check), checksum policy, fault, areas.
+ */
 static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		       const struct ld_elf *e)
 {
@@ -56,9 +103,13 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		segs[n].memsz = s->memsz;
 		if (s->buf == p->purg_buf) {
 			segs[n].flags = PURG_SEG_SELF;
-		} else {
+		} else if (seg_hashed(in, p, s)) {
 			segs[n].len = s->bufsz;
 			ho_sha256(s->buf, s->bufsz, segs[n].sha256);
+			p->hashed++;
+			p->hashed_mask |= 1u << i;
+		} else {
+			segs[n].flags = PURG_SEG_UNHASHED;
 		}
 		n++;
 	}
@@ -67,6 +118,9 @@ static int purg_params(const struct ld_plan_in *in, struct ld_plan *p,
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_segs", segs, sizeof(segs));
 	if (!err)
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_nsegs", &n, sizeof(n));
+	if (!err)
+		err = ld_elf_poke(e, p->purg_buf, "purgatory_checksum", &in->checksum,
+				  sizeof(in->checksum));
 	if (!err)
 		err = ld_elf_poke(e, p->purg_buf, "purgatory_fault", &in->fault,
 				  sizeof(in->fault));
@@ -288,6 +342,11 @@ int ld_plan_build(const struct ld_plan_in *in, struct ld_plan *p)
 	if (!in || !p)
 		return LD_ERR_INVAL;
 	memset(p, 0, sizeof(*p));
+	if (!ld_checksum_name(in->checksum)) {
+		snprintf(p->why, sizeof(p->why), "checksum policy %u (0 to %u)", in->checksum,
+			 PURG_CHECKSUM_COUNT - 1);
+		return LD_ERR_CHECKSUM;
+	}
 	err = ld_image_probe(ld_arch.types, ld_arch.ntypes, in->type, in->kernel,
 			     in->kernel_size, &p->image);
 	if (err)

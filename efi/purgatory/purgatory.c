@@ -8,10 +8,14 @@
  * The arch entry calls purgatory_main() on the purgatory's own stack, then
  * enters the kernel. purgatory_main():
  *
- *  1. verifies the SHA-256 of every loaded segment (purgatory_segs); a
- *     mismatch means a corrupted image, the one case where we stop (with a
- *     message, halted, never spinning hot), with the implementation the
- *     arch picks (purg_arch_sha_begin: CPU instructions when it has them);
+ *  1. verifies the SHA-256 of the loaded segments (purgatory_segs) the
+ *     checksum policy says (purgatory_checksum, purgatory.h: every one by
+ *     default); a mismatch means a corrupted image, the one case where we
+ *     stop (with a message, halted, never spinning hot), with the
+ *     implementation the arch picks (purg_arch_sha_begin: CPU instructions
+ *     when it has them), which is not even asked for when nothing is
+ *     hashed; a segment the loader left unhashed must lie inside the
+ *     handover's scratch under outside-scratch (else we stop as well);
  *  2. finds the handover descriptor in the boot data and asks the stage
  *     library (efi/lib, freestanding) for a verdict on the whole handover,
  *     with the boot data's memory map; relocates the KHO FDT and scratch
@@ -20,7 +24,9 @@
  *     kernel then boots clean, as without handover), appends
  *     luo_stage.err=<HO_ERR_NAME> to the command line and prints one line;
  *     on success appends luo_stage.cycles=<counter ticks spent here>
- *     luo_stage.sha=<ni|c> and prints one line.
+ *     luo_stage.sha=<ni|ce|c, none when nothing was hashed>
+ *     luo_stage.checksum=<policy> and prints one line; the policy is on
+ *     the rejected line and command line too.
  *
  * Phase trace: when the handover passed and its LUO blob names a trace
  * (<linux/kho/abi/luo_rfc_trace.h>), the counter values taken at start,
@@ -47,6 +53,7 @@
 
 struct purg_seg purgatory_segs[PURG_MAX_SEGS];
 uint32_t purgatory_nsegs;
+uint32_t purgatory_checksum;
 uint32_t purgatory_fault;
 struct purg_reloc purgatory_reloc;
 struct purg_work purgatory_work;
@@ -91,32 +98,110 @@ static enum ho_sha256_impl sha_requested(void)
 	return HO_SHA256_AUTO;
 }
 
-static void verify_segments(enum ho_sha256_impl impl)
+static const char *const checksum_names[PURG_CHECKSUM_COUNT] = {
+#define PURG_CHECKSUM_NAME_(name, num, word, msg) [num] = word,
+	PURG_CHECKSUM_LIST(PURG_CHECKSUM_NAME_)
+#undef PURG_CHECKSUM_NAME_
+};
+
+/* The policy poked; a number we do not know checks everything. */
+static enum purg_checksum checksum_policy(void)
+{
+	return purgatory_checksum < PURG_CHECKSUM_COUNT ?
+	       (enum purg_checksum)purgatory_checksum : PURG_CHECKSUM_ALL;
+}
+
+/*
+ * Is segment s hashed under policy? The purgatory's own never; under
+ * ALL every other one, whatever its flags say (a flag cannot weaken the
+ * default); under NONE none; under OUTSIDE_SCRATCH those the loader did
+ * not mark PURG_SEG_UNHASHED (checked by unhashed_in_scratch()).
+ */
+static bool seg_hashed(const struct purg_seg *s, enum purg_checksum policy)
+{
+	if (s->flags & PURG_SEG_SELF)
+		return false;
+	if (policy == PURG_CHECKSUM_ALL)
+		return true;
+	if (policy == PURG_CHECKSUM_NONE)
+		return false;
+	return !(s->flags & PURG_SEG_UNHASHED);
+}
+
+static __attribute__((noreturn)) void seg_stop(uint32_t i, const char *why)
+{
+	char line[160];
+	struct ho_sbuf sb;
+
+	ho_sb_init(&sb, line, sizeof(line));
+	ho_sb_puts(&sb, "luo-purgatory: segment ");
+	ho_sb_dec(&sb, i);
+	ho_sb_puts(&sb, " at ");
+	ho_sb_hex(&sb, purgatory_segs[i].mem);
+	ho_sb_puts(&sb, ": ");
+	ho_sb_puts(&sb, why);
+	ho_sb_puts(&sb, ": stopping\n");
+	console_line(line);
+	purg_arch_stop();
+}
+
+/* How many segments policy hashes. */
+static uint32_t count_hashed(enum purg_checksum policy)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++)
+		n += seg_hashed(&purgatory_segs[i], policy);
+	return n;
+}
+
+static void verify_segments(enum ho_sha256_impl impl, enum purg_checksum policy)
 {
 	uint8_t digest[HO_SHA256_SIZE];
 	struct ho_sha256 st;
-	char line[128];
-	struct ho_sbuf sb;
 	uint32_t i;
 
 	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++) {
 		const struct purg_seg *s = &purgatory_segs[i];
 
-		if (s->flags & PURG_SEG_SELF)
+		if (!seg_hashed(s, policy))
 			continue;
 		ho_sha256_init_impl(&st, impl);
 		ho_sha256_update(&st, (const void *)(uintptr_t)s->mem, s->len);
 		ho_sha256_final(&st, digest);
-		if (!ho_memcmp(digest, s->sha256, sizeof(digest)))
+		if (ho_memcmp(digest, s->sha256, sizeof(digest)))
+			seg_stop(i, "SHA-256 mismatch, image corrupted");
+	}
+}
+
+/*
+ * OUTSIDE_SCRATCH: the loader's word that a segment lies in scratch is
+ * checked against the scratch table the boot data carries (kd; NULL: no
+ * handover found, so no scratch). An unhashed segment outside it is
+ * unverified memory the policy does not cover: stop, as on a mismatch.
+ */
+static void unhashed_in_scratch(const struct ho_handover *kd)
+{
+	uint32_t i;
+
+	/*
+	 * The table is in an unhashed segment itself: read it only where it
+	 * can be read (8-aligned: arm64 runs with the MMU off, where an
+	 * unaligned load faults); a table that cannot is no scratch.
+	 */
+	if (kd && ((kd->scratch_addr & 7) || (kd->scratch_size & 15) ||
+		   !ho_range_ok(kd->scratch_addr, kd->scratch_size)))
+		kd = NULL;
+	for (i = 0; i < purgatory_nsegs && i < PURG_MAX_SEGS; i++) {
+		const struct purg_seg *s = &purgatory_segs[i];
+
+		if (s->flags & PURG_SEG_SELF || !(s->flags & PURG_SEG_UNHASHED))
 			continue;
-		ho_sb_init(&sb, line, sizeof(line));
-		ho_sb_puts(&sb, "luo-purgatory: segment ");
-		ho_sb_dec(&sb, i);
-		ho_sb_puts(&sb, " at ");
-		ho_sb_hex(&sb, s->mem);
-		ho_sb_puts(&sb, ": SHA-256 mismatch, image corrupted: stopping\n");
-		console_line(line);
-		purg_arch_stop();
+		if (!kd || !purg_in_scratch(s->mem, s->memsz,
+					    (const uint64_t *)(uintptr_t)kd->scratch_addr,
+					    kd->scratch_size))
+			seg_stop(i, "not hashed (checksum=outside-scratch) and not inside "
+				 "the handover's scratch");
 	}
 }
 
@@ -194,7 +279,27 @@ struct sha_run {
 	enum ho_sha256_impl impl;
 	uint64_t cycles;
 	const char *note;	/* what the arch changed for it, or NULL */
+	enum purg_checksum policy;
+	uint32_t hashed, segs;	/* segments hashed, segments but our own */
 };
+
+/* "ni", "ce", "c"; "none" when no segment was hashed. */
+static const char *sha_word(const struct sha_run *sha)
+{
+	return sha->hashed ? ho_sha256_name(sha->impl) : "none";
+}
+
+/* ", checksum=outside-scratch: 1 of 3 segments hashed" */
+static void checksum_words(struct ho_sbuf *sb, const struct sha_run *sha)
+{
+	ho_sb_puts(sb, ", checksum=");
+	ho_sb_puts(sb, checksum_names[sha->policy]);
+	ho_sb_puts(sb, ": ");
+	ho_sb_dec(sb, sha->hashed);
+	ho_sb_puts(sb, " of ");
+	ho_sb_dec(sb, sha->segs);
+	ho_sb_puts(sb, " segments hashed");
+}
 
 /* Append the purgatory's stamps (counter ticks) to the handover's trace. */
 static void trace_stamps(const struct ho_handover *kd,
@@ -246,18 +351,21 @@ static void say(const char *what, int err, const struct ho_report *rep,
 			ho_sb_puts(&sb, " ");
 			ho_sb_puts(&sb, rep->detail);
 		}
-		ho_sb_puts(&sb, "; booting without it");
+		ho_sb_puts(&sb, "; booting without it (checksum=");
+		ho_sb_puts(&sb, checksum_names[sha->policy]);
+		ho_sb_puts(&sb, ")");
 	} else {
 		ho_sb_puts(&sb, ", ");
 		ho_sb_dec(&sb, cycles);
 		ho_sb_puts(&sb, " cycles (SHA-256 of the segments ");
 		ho_sb_dec(&sb, sha->cycles);
 		ho_sb_puts(&sb, ", sha=");
-		ho_sb_puts(&sb, ho_sha256_name(sha->impl));
+		ho_sb_puts(&sb, sha_word(sha));
 		if (sha->note) {
 			ho_sb_puts(&sb, ", ");
 			ho_sb_puts(&sb, sha->note);
 		}
+		checksum_words(&sb, sha);
 		ho_sb_puts(&sb, ")");
 	}
 	ho_sb_puts(&sb, "\n");
@@ -304,14 +412,24 @@ void purgatory_main(void)
 	work_area(&env);
 	if (purgatory_fault == PURG_FAULT_IMAGE_CHECKSUM && purgatory_nsegs)
 		*(uint8_t *)(uintptr_t)purgatory_segs[0].mem ^= 1;
-	sha.impl = purg_arch_sha_begin(sha_requested(), &sha.note);
-	verify_segments(sha.impl);
-	purg_arch_sha_end();
+	sha.policy = checksum_policy();
+	sha.hashed = count_hashed(sha.policy);
+	sha.segs = count_hashed(PURG_CHECKSUM_ALL);
+	sha.impl = HO_SHA256_C;
+	sha.note = NULL;
+	/* Nothing to hash: the arch is not asked (x86_64 leaves SSE off). */
+	if (sha.hashed) {
+		sha.impl = purg_arch_sha_begin(sha_requested(), &sha.note);
+		verify_segments(sha.impl, sha.policy);
+		purg_arch_sha_end();
+	}
 	sha.cycles = purg_arch_cycles() - t0;
 
 	if (purgatory_fault == PURG_FAULT_KHO_DATA_SIZE)
 		purg_arch_fault_handover_size();
 	err = purg_arch_handover(&kd);
+	if (sha.policy == PURG_CHECKSUM_OUTSIDE_SCRATCH)
+		unhashed_in_scratch(err ? NULL : &kd);
 	if (err == HO_ERR_NOT_FOUND) {
 		say("no handover", 0, 0, purg_arch_cycles() - t0, &sha);
 		return;
@@ -337,8 +455,9 @@ void purgatory_main(void)
 		ho_sb_init(&sb, num, sizeof(num));
 		ho_sb_dec(&sb, cycles);
 		purg_arch_cmdline_append("luo_stage.cycles", num);
-		purg_arch_cmdline_append("luo_stage.sha",
-					 ho_sha256_name(sha.impl));
+		purg_arch_cmdline_append("luo_stage.sha", sha_word(&sha));
+		purg_arch_cmdline_append("luo_stage.checksum",
+					 checksum_names[sha.policy]);
 		say(kd.fdt_addr == purgatory_reloc.addr && kd.fdt_addr ?
 		    "handover ok, relocated" : "handover ok", 0, 0, cycles, &sha);
 		trace_stamps(&kd, &env, segs, n, stamps, 3);
@@ -347,5 +466,6 @@ void purgatory_main(void)
 	/* Fall back to a clean boot: no handover, the error passed on. */
 	purg_arch_handover_drop();
 	purg_arch_cmdline_append("luo_stage.err", ho_errname(err));
+	purg_arch_cmdline_append("luo_stage.checksum", checksum_names[sha.policy]);
 	say("handover rejected", err, &rep, 0, &sha);
 }

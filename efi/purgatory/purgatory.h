@@ -12,8 +12,12 @@
  *                       purg_regs (arch/<arch>/purgatory-<arch>.h)
  *   purgatory_segs      the kexec segments: where, how long, SHA-256 of the
  *                       loaded bytes (the purgatory's own segment has
- *                       flags PURG_SEG_SELF and is not hashed)
+ *                       flags PURG_SEG_SELF and is not hashed; one the
+ *                       checksum policy skips has PURG_SEG_UNHASHED, len 0
+ *                       and no digest)
  *   purgatory_nsegs     entries used in purgatory_segs
+ *   purgatory_checksum  the segment checksum policy (PURG_CHECKSUM_*,
+ *                       luo-kexec --checksum=), recorded in the verdict
  *   purgatory_reloc     memory the loader reserved for the KHO FDT and
  *                       scratch table, which the next kernel keeps reserved
  *                       from its first allocation on: the purgatory copies
@@ -44,6 +48,7 @@
 
 #define PURG_MAX_SEGS	16
 #define PURG_SEG_SELF	(1u << 0)	/* the purgatory itself: not hashed */
+#define PURG_SEG_UNHASHED (1u << 1)	/* skipped by the checksum policy */
 
 struct purg_seg {
 	uint64_t mem;
@@ -53,6 +58,83 @@ struct purg_seg {
 	uint32_t reserved;
 	uint8_t sha256[32];
 };
+
+/*
+ * Segment checksum policy (luo-kexec --checksum=POLICY), one table of
+ * number, name and meaning: the loader's parser and --help, the
+ * purgatory's verdict words (luo_stage.checksum=<name>) come from it.
+ * Numbers are the loader's ABI: only append.
+ *
+ * The SHA-256 of the segments catches bytes that changed between the load
+ * and the jump, wherever the change came from: a DMA that was never
+ * cancelled landing in a segment's destination, a stray write by a bug of
+ * the old kernel (into the destination, or into the source pages the old
+ * kernel copies from at the kexec: kexec_load keeps the segments there
+ * from -l to -e), a bit flip, a fault of the copy itself. Under TCG it is
+ * most of the purgatory's time (bench/results/blackout-2026-12-01-sha.md).
+ *
+ *   ALL              every segment but the purgatory's own (the default)
+ *   NONE             no SHA-256 at all: nothing of the above is caught; a
+ *                    corrupted kernel is booted (tests/loader shows it)
+ *   OUTSIDE_SCRATCH  skip the segments that lie wholly inside a range of
+ *                    the handover's scratch table (the copy in the boot
+ *                    data), hash the others. The rule of Linux's
+ *                    kexec_file_load in our pinned 7.3 tree
+ *                    (kernel/kexec_file.c, kexec_calculate_store_digests(),
+ *                    commit "kexec_file: skip checksum verification when
+ *                    safe", kexec list, June 2026), which skips every
+ *                    segment of a non-crash image when KHO is on:
+ *                    scratch is released to the page allocator as
+ *                    MIGRATE_CMA, so it only ever held early boot and
+ *                    movable allocations; a long-term DMA pin migrates its
+ *                    pages out of CMA first, so no device was handed
+ *                    memory there that a DMA not cancelled at shutdown
+ *                    could still write. What it does not cover: writes
+ *                    by the CPU (a kernel bug, a use-after-free), bit
+ *                    flips, short-term DMA still running into a movable
+ *                    page at the kexec, the source pages the copy reads
+ *                    (outside scratch), and any bug of the copy. In
+ *                    practice every segment of a load with a handover lies
+ *                    in scratch (the running kernel accepts no other), so
+ *                    it hashes nothing then, and everything without one.
+ *                    The purgatory checks the rule itself: a segment the
+ *                    loader left unhashed that is not inside the
+ *                    handover's scratch stops it, as a mismatch does.
+ */
+#define PURG_CHECKSUM_LIST(X) \
+	X(ALL,			0, "all", "SHA-256 of every segment (the default)") \
+	X(NONE,			1, "none", "no SHA-256 at all: a corrupted segment is not detected") \
+	X(OUTSIDE_SCRATCH,	2, "outside-scratch", "skip segments wholly inside the handover's scratch ranges")
+
+#define PURG_CHECKSUM_ENUM_(name, num, word, msg) PURG_CHECKSUM_##name = num,
+enum purg_checksum { PURG_CHECKSUM_LIST(PURG_CHECKSUM_ENUM_) };
+#undef PURG_CHECKSUM_ENUM_
+
+#define PURG_CHECKSUM_ONE_(name, num, word, msg) + 1
+#define PURG_CHECKSUM_COUNT (0 PURG_CHECKSUM_LIST(PURG_CHECKSUM_ONE_))
+
+/*
+ * Is [mem, mem + memsz) wholly inside one range of a scratch table (the
+ * wire format of Linux's struct kho_scratch: 16-byte entries, address then
+ * size, native endian)? The one definition of the loader's choice under
+ * PURG_CHECKSUM_OUTSIDE_SCRATCH and of the purgatory's check of it. Empty
+ * or wrapping segments and ranges are never inside.
+ */
+static inline int purg_in_scratch(uint64_t mem, uint64_t memsz,
+				  const uint64_t *table, uint64_t table_size)
+{
+	uint64_t i;
+
+	if (!memsz || mem + memsz < mem)
+		return 0;
+	for (i = 0; i + 1 < table_size / 8; i += 2) {
+		uint64_t a = table[i], sz = table[i + 1];
+
+		if (sz && a + sz >= a && mem >= a && mem + memsz <= a + sz)
+			return 1;
+	}
+	return 0;
+}
 
 #define PURG_RELOC_ALWAYS	(1u << 0)
 

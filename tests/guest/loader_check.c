@@ -56,8 +56,10 @@
  *
  * Stage 2 checks luo_loader_expect=:
  *   ok          session restored byte-exact, luo_stage.cycles= on the command line
- *               (and with luo_loader_sha=<ni|ce|c>, luo_stage.sha= says that
- *               SHA-256 implementation checked the segments)
+ *               (and with luo_loader_sha=<ni|ce|c|none>, luo_stage.sha= says that
+ *               SHA-256 implementation checked the segments, none: no segment
+ *               was hashed; with luo_loader_checksum=<policy>, luo_stage.checksum=
+ *               names that luo-kexec --checksum= policy)
  *   restored    session restored byte-exact, no luo_stage.* (a loader without our stage)
  *   none        nothing restored, no handover received, no luo_stage.*
  *   HO_ERR_...  the stage rejected the handover: luo_stage.err=<that>, the
@@ -476,6 +478,7 @@ static int stage2_lost(const char *cyc, bool kho_in)
 static int stage2(void)
 {
 	char expect[64] = "ok", err_word[64], cyc[32], sha[16] = "(none)", want_sha[16], word[8];
+	char sum[24] = "(none)", want_sum[24];
 	bool has_err = gl_cmdline_get("luo_stage.err", err_word, sizeof(err_word));
 	bool has_cyc = gl_cmdline_get("luo_stage.cycles", cyc, sizeof(cyc));
 	bool kho_in = access("/sys/kernel/debug/kho/in", F_OK) == 0;
@@ -501,6 +504,10 @@ static int stage2(void)
 				gl_ok(gl_cmdline_get("luo_stage.sha", sha, sizeof(sha)) &&
 				      !strcmp(sha, want_sha), "luo_stage.sha=%s (wanted %s)",
 				      sha, want_sha);
+			if (gl_cmdline_get("luo_loader_checksum", want_sum, sizeof(want_sum)))
+				gl_ok(gl_cmdline_get("luo_stage.checksum", sum, sizeof(sum)) &&
+				      !strcmp(sum, want_sum), "luo_stage.checksum=%s (wanted %s)",
+				      sum, want_sum);
 		} else {
 			gl_ok(!has_cyc, "no luo_stage.cycles (no stage of ours)");
 		}

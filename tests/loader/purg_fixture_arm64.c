@@ -11,6 +11,7 @@
 struct purg_regs purgatory_regs;
 struct purg_seg purgatory_segs[PURG_MAX_SEGS];
 uint32_t purgatory_nsegs;
+uint32_t purgatory_checksum;
 uint32_t purgatory_fault;
 struct purg_reloc purgatory_reloc;
 struct purg_work purgatory_work;

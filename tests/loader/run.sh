@@ -272,6 +272,30 @@ rows() {
 		$(dry "$bz") --kho-info=$kho --test-fault=fdt-magic
 	run "-s --dry-run names kexec_file_load" 0 "out:^kexec_file_load\(" -- \
 		-s --dry-run -l "$bz" --append=quiet
+	# --checksum=POLICY: the plan says which segments the purgatory hashes
+	run "--checksum: all by default, shown in the plan" 0 \
+		"out:^checksum: all: the purgatory checks the SHA-256 of 2 of 2 segments$" -- \
+		$(dry "$bz") --kho-info=$kho
+	run "--checksum=none: no segment hashed, named in the plan" 0 \
+		"out:^checksum: none: the purgatory checks the SHA-256 of 0 of 2 segments \(not: kernel, boot_params\)$" -- \
+		$(dry "$bz") --kho-info=$kho --checksum=none
+	run "--checksum=outside-scratch with a handover: every segment is in scratch" 0 \
+		"out:^checksum: outside-scratch: the purgatory checks the SHA-256 of 0 of 2 segments \(not: kernel, boot_params\)$" -- \
+		$(dry "$bz") --kho-info=$kho --checksum=outside-scratch
+	run "--checksum=outside-scratch without a handover: every segment hashed" 0 \
+		"out:^checksum: outside-scratch: the purgatory checks the SHA-256 of 2 of 2 segments$" -- \
+		$(dry "$bz") --no-handover --checksum=outside-scratch
+	run "--checksum with an unknown policy" 2 \
+		"err:^luo-kexec: LD_ERR_CHECKSUM: --checksum=sha1: unknown segment checksum policy \(all, none, outside-scratch\)" noout -- \
+		$(dry "$bz") --kho-info=$kho --checksum=sha1
+	run "--checksum= empty" 2 "err:^luo-kexec: LD_ERR_CHECKSUM: --checksum=: unknown" -- \
+		$(dry "$bz") --kho-info=$kho --checksum=
+	run "--checksum twice" 2 "err:--checksum given 2 times" -- \
+		$(dry "$bz") --checksum=none --checksum=all
+	run "--checksum without -l" 2 "err:--checksum needs -l KERNEL" -- -e --checksum=none
+	run "conflict: -s with --checksum (the kernel's purgatory decides)" 2 \
+		"err:-s/--kexec-file-syscall and --checksum exclude each other" -- \
+		-s --dry-run -l "$bz" --checksum=none
 	# --reuse-cmdline: --append replaces words with the same key, init's
 	# arguments after "--" stay last.
 	local w k

@@ -1131,7 +1131,7 @@ static void test_purgatory_view(const void *dtb, uint32_t size, const struct ho_
  */
 void purgatory_main(void);
 extern struct purg_seg purgatory_segs[PURG_MAX_SEGS];
-extern uint32_t purgatory_nsegs, purgatory_fault;
+extern uint32_t purgatory_nsegs, purgatory_fault, purgatory_checksum;
 extern struct purg_reloc purgatory_reloc;
 extern struct purg_work purgatory_work;
 
@@ -1183,6 +1183,8 @@ static bool run_purgatory(void)
 #define PA_SIZE	(128ull << 20)
 
 enum { PA_RELOC_ALWAYS = 1, PA_RELOC_IN_SCRATCH = 2, PA_RELOC_SHORT = 4 };
+/* PA_NO_SCRATCH: segments anywhere in RAM; PA_EMPTY_TABLE: the DTB's copy of the scratch table zeroed after loading. */
+enum { PA_NO_SCRATCH = 1, PA_EMPTY_TABLE = 2 };
 
 static const struct pa_row {
 	const char *name;
@@ -1191,30 +1193,47 @@ static const struct pa_row {
 	const char *verdict;	/* HO_ERR_* in bootargs, "ok", "none", "stop" */
 	const char *line;	/* in the one console line */
 	unsigned int reloc;	/* PA_RELOC_*: --relocate-handover, the FDT in scratch */
+	uint32_t checksum;	/* --checksum= (PURG_CHECKSUM_*) */
+	unsigned int tamper;	/* PA_NO_SCRATCH, PA_EMPTY_TABLE */
 } pa_rows[] = {
-	{ "valid handover", PURG_FAULT_NONE, true, "ok", "handover ok, ", 0 },
-	{ "no handover", PURG_FAULT_NONE, false, "none", "no handover", 0 },
+	{ "valid handover", PURG_FAULT_NONE, true, "ok", "handover ok, ", 0, 0, 0 },
+	{ "no handover", PURG_FAULT_NONE, false, "none", "no handover", 0, 0, 0 },
 	{ "fault FDT_MAGIC", PURG_FAULT_FDT_MAGIC, true, "HO_ERR_BAD_MAGIC",
-	  "handover rejected: HO_ERR_BAD_MAGIC", 0 },
+	  "handover rejected: HO_ERR_BAD_MAGIC", 0, 0, 0 },
 	{ "fault SCRATCH_UNALIGNED", PURG_FAULT_SCRATCH_UNALIGNED, true,
-	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it", 0 },
+	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it", 0, 0, 0 },
 	{ "fault SCRATCH_OVERLAP", PURG_FAULT_SCRATCH_OVERLAP, true, "HO_ERR_SCRATCH_OVERLAP",
-	  "booting without it", 0 },
+	  "booting without it", 0, 0, 0 },
 	{ "fault KHO_DATA_SIZE (linux,kho-fdt one cell short)", PURG_FAULT_KHO_DATA_SIZE, true,
-	  "HO_ERR_KHO_DATA_SIZE", "booting without it", 0 },
+	  "HO_ERR_KHO_DATA_SIZE", "booting without it", 0, 0, 0 },
 	{ "fault LUO_COMPATIBLE", PURG_FAULT_LUO_COMPATIBLE, true, "HO_ERR_BAD_COMPATIBLE",
-	  "at luo:/", 0 },
+	  "at luo:/", 0, 0, 0 },
 	{ "fault IMAGE_CHECKSUM stops", PURG_FAULT_IMAGE_CHECKSUM, true, "stop",
-	  "SHA-256 mismatch, image corrupted: stopping", 0 },
+	  "SHA-256 mismatch, image corrupted: stopping", 0, 0, 0 },
 	{ "--relocate-handover: moved into the area, byte-exact", PURG_FAULT_NONE, true, "ok",
-	  "handover ok, relocated, ", PA_RELOC_ALWAYS },
+	  "handover ok, relocated, ", PA_RELOC_ALWAYS, 0, 0 },
 	{ "KHO FDT in scratch: moved without being asked", PURG_FAULT_NONE, true, "ok",
-	  "handover ok, relocated, ", PA_RELOC_IN_SCRATCH },
+	  "handover ok, relocated, ", PA_RELOC_IN_SCRATCH, 0, 0 },
 	{ "relocation area too small: HO_ERR_NO_SPACE, dropped", PURG_FAULT_NONE, true,
-	  "HO_ERR_NO_SPACE", "booting without it", PA_RELOC_ALWAYS | PA_RELOC_SHORT },
+	  "HO_ERR_NO_SPACE", "booting without it", PA_RELOC_ALWAYS | PA_RELOC_SHORT, 0, 0 },
 	{ "fault FDT_MAGIC with --relocate-handover: rejected before any move",
 	  PURG_FAULT_FDT_MAGIC, true, "HO_ERR_BAD_MAGIC", "booting without it",
-	  PA_RELOC_ALWAYS },
+	  PA_RELOC_ALWAYS, 0, 0 },
+	/* --checksum=: none and outside-scratch boot a corrupted kernel, as documented */
+	{ "checksum=none: a corrupted kernel byte is NOT detected, booted",
+	  PURG_FAULT_IMAGE_CHECKSUM, true, "ok", "sha=none, checksum=none: 0 of 3 segments hashed",
+	  0, PURG_CHECKSUM_NONE, 0 },
+	{ "checksum=outside-scratch: every segment in scratch, corruption NOT detected",
+	  PURG_FAULT_IMAGE_CHECKSUM, true, "ok",
+	  "sha=none, checksum=outside-scratch: 0 of 3 segments hashed", 0,
+	  PURG_CHECKSUM_OUTSIDE_SCRATCH, 0 },
+	{ "checksum=outside-scratch, no scratch: a corrupted kernel outside it stops",
+	  PURG_FAULT_IMAGE_CHECKSUM, false, "stop", "SHA-256 mismatch, image corrupted: stopping",
+	  0, PURG_CHECKSUM_OUTSIDE_SCRATCH, PA_NO_SCRATCH },
+	{ "checksum=outside-scratch: scratch table emptied: unhashed segment outside it stops",
+	  PURG_FAULT_NONE, true, "stop",
+	  "not hashed (checksum=outside-scratch) and not inside the handover's scratch: stopping",
+	  0, PURG_CHECKSUM_OUTSIDE_SCRATCH, PA_EMPTY_TABLE },
 };
 
 /* Copy a poked parameter out of the planned purgatory into this process. */
@@ -1234,6 +1253,8 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 		   size_t plen, const void *qdtb, size_t qlen)
 {
 	static const struct ho_mem_range ram[] = { { PA_BASE, 0x80000000 - PA_BASE, HO_MEM_RAM } };
+	/* Without scratch all RAM is allowed: keep to the mapped part. */
+	static const struct ho_mem_range mapped[] = { { PA_BASE, PA_SIZE, HO_MEM_RAM } };
 	static const struct ho_scratch sc[] = {
 		{ PA_BASE + (32 << 20), 32 << 20 }, { PA_BASE + (80 << 20), 32 << 20 },
 	};
@@ -1272,12 +1293,13 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 	in.initrd = initrd;
 	in.initrd_size = sizeof(initrd);
 	in.cmdline = base;
-	in.memmap = (struct ho_memmap){ ram, 1 };
+	in.memmap = (struct ho_memmap){ r->tamper & PA_NO_SCRATCH ? mapped : ram, 1 };
 	in.handover = r->handover;
 	in.fdt_addr = h->kd.fdt_addr;
 	in.fdt_size = h->kd.fdt_size;
 	in.scratch = sc;
-	in.nscratch = 2;
+	in.nscratch = r->tamper & PA_NO_SCRATCH ? 0 : 2;
+	in.checksum = r->checksum;
 	in.fw = &fw;
 	in.purgatory = purg;
 	in.purgatory_size = plen;
@@ -1305,7 +1327,24 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 		      param(purg, plen, &p, "purgatory_reloc", &purgatory_reloc,
 			    sizeof(purgatory_reloc)) &&
 		      param(purg, plen, &p, "purgatory_work", &purgatory_work,
-			    sizeof(purgatory_work)), "parameters");
+			    sizeof(purgatory_work)) &&
+		      param(purg, plen, &p, "purgatory_checksum", &purgatory_checksum, 4),
+		      "parameters");
+		/* A digest exactly for what the purgatory checks. */
+		for (i = 0; i < p.nseg; i++) {
+			const struct purg_seg *s = &purgatory_segs[i];
+			bool self = p.seg[i].buf == p.purg_buf;
+			bool hashed = !!(p.hashed_mask & (1u << i));
+
+			CHECK(self ? s->flags == PURG_SEG_SELF && !hashed :
+			      hashed ? s->flags == 0 && s->len == p.seg[i].bufsz :
+			      s->flags == PURG_SEG_UNHASHED && !s->len,
+			      "segment %u: flags %#x len %llu", i, s->flags,
+			      (unsigned long long)s->len);
+		}
+		if (r->tamper & PA_EMPTY_TABLE)
+			memset(mem + (purgatory_regs.x0 + p.boot.table_off - PA_BASE), 0,
+			       p.nscratch * 16);
 		CHECK(purgatory_regs.page_size == 4096 && purgatory_regs.x0 == p.seg[p.nseg - 1].mem,
 		      "page_size %llu", (unsigned long long)purgatory_regs.page_size);
 		CHECK(!r->handover || (purgatory_reloc.addr == purgatory_regs.x0 + p.boot.reloc_off &&
@@ -1335,12 +1374,20 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 	} else if (ok && !strcmp(r->verdict, "ok")) {
 		struct ho_handover kd;
 		size_t bl = strlen(base);
-		char *end;
+		char *end, want[128];
 
+		snprintf(want, sizeof(want),
+			 " luo_stage.cntfrq=62500000 luo_stage.sha=%s luo_stage.checksum=%s",
+			 r->checksum == PURG_CHECKSUM_ALL ? "c" : "none",
+			 ld_checksum_name(r->checksum));
 		CHECK(!stopped && !strncmp(cl, base, bl) &&
 		      !strncmp(cl + bl, " luo_stage.cycles=", 18) &&
-		      strtoull(cl + bl + 18, &end, 10) > 0 &&
-		      !strcmp(end, " luo_stage.cntfrq=62500000 luo_stage.sha=c"), "bootargs");
+		      strtoull(cl + bl + 18, &end, 10) > 0 && !strcmp(end, want),
+		      "bootargs, want \"...%s\"", want);
+		/* booted with the corrupted byte: what the policy gives up */
+		CHECK(r->fault != PURG_FAULT_IMAGE_CHECKSUM ||
+		      mem[p.seg[0].mem - PA_BASE] ==
+		      (uint8_t)(((const uint8_t *)p.seg[0].buf)[0] ^ 1), "corruption in place");
 		if (r->reloc) {
 			const uint8_t *fdt = mem + (kd.fdt_addr - PA_BASE);
 			uint64_t table = purgatory_regs.x0 + p.boot.table_off;
@@ -1364,7 +1411,8 @@ static void pa_run(const struct pa_row *r, uint8_t *mem, const struct hb *h, con
 	} else if (ok) {
 		char want[128];
 
-		snprintf(want, sizeof(want), "%s luo_stage.err=%s", base, r->verdict);
+		snprintf(want, sizeof(want), "%s luo_stage.err=%s luo_stage.checksum=%s", base,
+			 r->verdict, ld_checksum_name(r->checksum));
 		CHECK(!stopped && !strcmp(cl, want), "bootargs, want \"%s\"", want);
 		CHECK(!fdt_getprop(dtb, chosen, HO_DTB_KHO_FDT, NULL) &&
 		      !fdt_getprop(dtb, chosen, HO_DTB_KHO_SCRATCH, NULL), "KHO props dropped");

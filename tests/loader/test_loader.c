@@ -905,7 +905,7 @@ out:
 void purgatory_main(void);
 extern struct purg_regs purgatory_regs;
 extern struct purg_seg purgatory_segs[PURG_MAX_SEGS];
-extern uint32_t purgatory_nsegs, purgatory_fault;
+extern uint32_t purgatory_nsegs, purgatory_fault, purgatory_checksum;
 extern struct purg_reloc purgatory_reloc;
 
 static char serial[1024];
@@ -966,29 +966,63 @@ struct purg_row {
 	const char *line;	/* expected in the serial line */
 	bool relocate;		/* --relocate-handover */
 	bool low_scratch;	/* scratch starts at the arena: the FDT is in it */
+	uint32_t checksum;	/* --checksum= (PURG_CHECKSUM_*) */
+	unsigned int tamper;	/* PT_*: change what the loader poked or built */
 };
 
+/*
+ * PT_NO_SCRATCH: no scratch at all (segments anywhere in RAM);
+ * PT_FLAG_UNHASHED: the kernel segment marked PURG_SEG_UNHASHED after
+ * planning (a loader bug); PT_EMPTY_TABLE: the scratch table in the boot
+ * data zeroed after loading (unhashed segments then lie outside it).
+ */
+enum { PT_NO_SCRATCH = 1, PT_FLAG_UNHASHED = 2, PT_EMPTY_TABLE = 4 };
+
 static const struct purg_row purg_rows[] = {
-	{ "valid handover", PURG_FAULT_NONE, 0, true, "ok", "handover ok, ", false, false },
+	{ "valid handover", PURG_FAULT_NONE, 0, true, "ok", "handover ok, ", false, false, 0, 0 },
 	{ "valid handover, relocated on request", PURG_FAULT_NONE, 0, true, "ok",
-	  "handover ok, relocated, ", true, false },
+	  "handover ok, relocated, ", true, false, 0, 0 },
 	{ "FDT in scratch: relocated without asking", PURG_FAULT_NONE, 0, true, "ok",
-	  "handover ok, relocated, ", false, true },
-	{ "no handover", PURG_FAULT_NONE, 0, false, "none", "no handover", false, false },
+	  "handover ok, relocated, ", false, true, 0, 0 },
+	{ "no handover", PURG_FAULT_NONE, 0, false, "none", "no handover", false, false, 0, 0 },
 	{ "fault FDT_MAGIC", PURG_FAULT_FDT_MAGIC, 0, true, "HO_ERR_BAD_MAGIC",
-	  "handover rejected: HO_ERR_BAD_MAGIC", false, false },
+	  "handover rejected: HO_ERR_BAD_MAGIC", false, false, 0, 0 },
 	{ "fault SCRATCH_UNALIGNED", PURG_FAULT_SCRATCH_UNALIGNED, 0, true,
-	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it", false, false },
+	  "HO_ERR_SCRATCH_UNALIGNED", "booting without it", false, false, 0, 0 },
 	{ "fault SCRATCH_OVERLAP", PURG_FAULT_SCRATCH_OVERLAP, 0, true,
-	  "HO_ERR_SCRATCH_OVERLAP", "booting without it", false, false },
+	  "HO_ERR_SCRATCH_OVERLAP", "booting without it", false, false, 0, 0 },
 	{ "fault KHO_DATA_SIZE", PURG_FAULT_KHO_DATA_SIZE, 0, true,
-	  "HO_ERR_KHO_DATA_SIZE", "booting without it", false, false },
+	  "HO_ERR_KHO_DATA_SIZE", "booting without it", false, false, 0, 0 },
 	{ "fault LUO_COMPATIBLE", PURG_FAULT_LUO_COMPATIBLE, 0, true,
-	  "HO_ERR_BAD_COMPATIBLE", "at luo:/", false, false },
+	  "HO_ERR_BAD_COMPATIBLE", "at luo:/", false, false, 0, 0 },
 	{ "setup_data chain loops (loader bug): whole chain dropped", PURG_FAULT_NONE, 1, true,
-	  "HO_ERR_SETUP_DATA_LOOP", "booting without it", false, false },
+	  "HO_ERR_SETUP_DATA_LOOP", "booting without it", false, false, 0, 0 },
 	{ "fault IMAGE_CHECKSUM stops", PURG_FAULT_IMAGE_CHECKSUM, 0, true, "stop",
-	  "SHA-256 mismatch, image corrupted: stopping", false, false },
+	  "SHA-256 mismatch, image corrupted: stopping", false, false, 0, 0 },
+	/* --checksum=: what each policy catches, and what it does not. */
+	{ "checksum=none: nothing hashed", PURG_FAULT_NONE, 0, true, "ok",
+	  "sha=none, checksum=none: 0 of 3 segments hashed", false, false,
+	  PURG_CHECKSUM_NONE, 0 },
+	{ "checksum=none: a corrupted kernel byte is NOT detected, booted",
+	  PURG_FAULT_IMAGE_CHECKSUM, 0, true, "ok", "checksum=none: 0 of 3", false, false,
+	  PURG_CHECKSUM_NONE, 0 },
+	{ "checksum=outside-scratch: every segment in scratch, corruption NOT detected",
+	  PURG_FAULT_IMAGE_CHECKSUM, 0, true, "ok",
+	  "sha=none, checksum=outside-scratch: 0 of 3 segments hashed", false, false,
+	  PURG_CHECKSUM_OUTSIDE_SCRATCH, 0 },
+	{ "checksum=outside-scratch, no scratch: a corrupted kernel outside it stops",
+	  PURG_FAULT_IMAGE_CHECKSUM, 0, false, "stop",
+	  "segment 0 at 0x", false, false, PURG_CHECKSUM_OUTSIDE_SCRATCH, PT_NO_SCRATCH },
+	{ "checksum=outside-scratch, no handover carried: all hashed, no fault", PURG_FAULT_NONE,
+	  0, false, "none", "checksum=outside-scratch: 3 of 3 segments hashed", false, false,
+	  PURG_CHECKSUM_OUTSIDE_SCRATCH, 0 },
+	{ "checksum=all: a PURG_SEG_UNHASHED flag (loader bug) does not weaken it: stops",
+	  PURG_FAULT_NONE, 0, true, "stop", "SHA-256 mismatch, image corrupted: stopping",
+	  false, false, PURG_CHECKSUM_ALL, PT_FLAG_UNHASHED },
+	{ "checksum=outside-scratch: scratch table emptied: unhashed segment outside it stops",
+	  PURG_FAULT_NONE, 0, true, "stop",
+	  "not hashed (checksum=outside-scratch) and not inside the handover's scratch: stopping",
+	  false, false, PURG_CHECKSUM_OUTSIDE_SCRATCH, PT_EMPTY_TABLE },
 };
 
 /*
@@ -1000,6 +1034,10 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 {
 	const char *base = sha ? "console=ttyS0 luo_purgatory.sha=c" : "console=ttyS0";
 	const char *want_sha = sha ? "c" : ho_sha256_have(HO_SHA256_NI) ? "ni" : "c";
+	const char *want_sum = ld_checksum_name(r->checksum), *label = want_sha;
+	/* Nothing hashed: no implementation picked, SSE never enabled. */
+	bool none = r->checksum == PURG_CHECKSUM_NONE ||
+		    (r->checksum == PURG_CHECKSUM_OUTSIDE_SCRATCH && r->handover);
 	char want_cl[128], want_line[64];
 	static const struct ho_mem_range e820[] = {
 		{ P_BASE, P_SIZE, HO_MEM_RAM },
@@ -1039,13 +1077,18 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 	in.fdt_addr = h->kd.fdt_addr;
 	in.fdt_size = h->kd.fdt_size;
 	in.scratch = r->low_scratch ? sc_low : sc;
-	in.nscratch = 2;
+	in.nscratch = r->tamper & PT_NO_SCRATCH ? 0 : 2;
 	in.purgatory = purg;
 	in.purgatory_size = purg_size;
 	in.fault = r->fault;
 	in.relocate = r->relocate;
+	in.checksum = r->checksum;
+	if (none) {
+		label = sha ? "none, c asked" : "none";
+		want_sha = "none";
+	}
 	err = ld_plan_build(&in, &p);
-	if (!tap(!err, "purgatory (sha=%s): %s: planned (%s)", want_sha, r->name,
+	if (!tap(!err, "purgatory (sha=%s): %s: planned (%s)", label, r->name,
 		 ld_errname(err))) {
 		printf("# %s\n", p.why);
 		goto out;
@@ -1065,6 +1108,17 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 	memcpy(&purgatory_fault, (uint8_t *)p.purg_buf + off, sizeof(purgatory_fault));
 	ld_elf_symbol(&e, "purgatory_reloc", &off, NULL);
 	memcpy(&purgatory_reloc, (uint8_t *)p.purg_buf + off, sizeof(purgatory_reloc));
+	ld_elf_symbol(&e, "purgatory_checksum", &off, NULL);
+	memcpy(&purgatory_checksum, (uint8_t *)p.purg_buf + off, sizeof(purgatory_checksum));
+	if (r->tamper & PT_FLAG_UNHASHED) {
+		/* as the loader marks a skipped segment: no length, no digest */
+		purgatory_segs[0].flags |= PURG_SEG_UNHASHED;
+		purgatory_segs[0].len = 0;
+		memset(purgatory_segs[0].sha256, 0, sizeof(purgatory_segs[0].sha256));
+	}
+	if (r->tamper & PT_EMPTY_TABLE)
+		memset(mem + (p.seg[p.nseg - 1].mem + p.boot.table_off - P_BASE), 0,
+		       p.nscratch * 16);
 
 	head = ho_get_u64(mem + (purgatory_regs.rsi - P_BASE) + 0x250);
 	if (r->loop && head) {
@@ -1096,6 +1150,21 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 	/* SSE (CR4.OSFXSR) enabled only for SHA-NI; CR4 as found after it. */
 	ok = (stopped || fake_cr4 == FAKE_CR4) &&
 	     !!(cr4_max & (1ull << 9)) == !strcmp(want_sha, "ni");
+	/* The loader computed a digest exactly for what the purgatory checks. */
+	for (i = 0; !(r->tamper & PT_FLAG_UNHASHED) && i < p.nseg; i++) {
+		const struct purg_seg *s = &purgatory_segs[i];
+		bool self = p.seg[i].buf == p.purg_buf, hashed = !!(p.hashed_mask & (1u << i));
+		static const uint8_t zero[32];
+
+		ok &= self ? !hashed && s->flags == PURG_SEG_SELF :
+		      hashed ? !(s->flags & PURG_SEG_UNHASHED) && s->len == p.seg[i].bufsz :
+		      (s->flags & PURG_SEG_UNHASHED) && !s->len && !memcmp(s->sha256, zero, 32);
+	}
+	ok &= p.hashed == (none ? 0 : p.nseg - 1);
+	/* Booted with the corruption in place: what none gives up. */
+	if (r->fault == PURG_FAULT_IMAGE_CHECKSUM && !strcmp(r->verdict, "ok"))
+		ok &= mem[p.seg[0].mem - P_BASE] ==
+		      (uint8_t)(((const uint8_t *)p.seg[0].buf)[0] ^ 1);
 	snprintf(want_line, sizeof(want_line), "sha=%s", want_sha);
 	if (!strcmp(v, "stop")) {
 		ok &= stopped && !strcmp(cl, base);
@@ -1107,7 +1176,8 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 		size_t bl = strlen(base);
 		char *end;
 
-		snprintf(want_cl, sizeof(want_cl), " luo_stage.sha=%s", want_sha);
+		snprintf(want_cl, sizeof(want_cl), " luo_stage.sha=%s luo_stage.checksum=%s",
+			 want_sha, want_sum);
 		ok &= !stopped && linked && !strncmp(cl, base, bl) &&
 		      !strncmp(cl + bl, " luo_stage.cycles=", 18) &&
 		      strtoull(cl + bl + 18, &end, 10) > 0 && !strcmp(end, want_cl) &&
@@ -1122,12 +1192,13 @@ static void purg_run(const struct purg_row *r, uint8_t *mem, struct hb *h,
 		else
 			ok &= kd.fdt_addr == h->kd.fdt_addr;
 	} else {
-		snprintf(want, sizeof(want), "%s luo_stage.err=%s", base, v);
+		snprintf(want, sizeof(want), "%s luo_stage.err=%s luo_stage.checksum=%s", base, v,
+			 want_sum);
 		ok &= !stopped && !linked && !strcmp(cl, want) && (!r->loop || !head);
 	}
 	tap(ok && strstr(serial, r->line) && !strncmp(serial, "luo-purgatory: ", 15) &&
 	    strchr(serial, '\n') == serial + serial_len - 1,
-	    "purgatory (sha=%s): %s -> %s, one line \"...%s...\"", want_sha, r->name, v,
+	    "purgatory (sha=%s): %s -> %s, one line \"...%s...\"", label, r->name, v,
 	    r->line);
 out:
 	ld_plan_free(&p);
