@@ -42,7 +42,8 @@ TRACE = "luo_rfc.trace=1 luo_loader_trace=1"
 
 CONFIGS = [
     ("kexec-l", "Debian `kexec -l`, no handover", "ours",
-     "luo_loader=none luo_loader_peer=kexec-l luo_loader_expect=none"),
+     "kho=off luo_loader=none luo_loader_peer=kexec-l luo_loader_case=peer-only "
+     "luo_loader_expect=none"),
     ("kexec-s-upstream", "Debian `kexec -s -l`, upstream LUO kernel", "upstream",
      "kho=on liveupdate=on luo_loader=none luo_loader_peer=kexec-s "
      "luo_loader_expect=restored"),
@@ -95,10 +96,14 @@ def parse(stamps):
          "sha_cycles": None, "cpu_sha_ni": None, "trace": {}}
     t0 = t1 = t_init = t_linux = c0 = c1 = None
     refined, detected = [], []
-    with open(stamps, errors="replace") as f:
+    # newline="\n": a bare CR (the firmware's console reset) ends no line
+    with open(stamps, errors="replace", newline="\n") as f:
         for line in f:
-            ts, _, text = line.rstrip("\n").partition(" ")
-            t = float(ts)
+            ts, _, text = line.rstrip("\r\n").partition(" ")
+            try:
+                t = float(ts)
+            except ValueError:
+                continue
             m = RE_KEXEC.match(text)
             if m and t0 is None:
                 t0, c0 = t, int(m.group(1))

@@ -26,6 +26,8 @@
  *               back and the update goes through as "held"
  *   nothing     no session (kho=off): -l loads and says in one line that no
  *               handover is carried
+ *   peer-only   with luo_loader_peer: the peer's load and nothing preserved,
+ *               then the kexec (bench/blackout.py's plain kexec -l baseline)
  *   target      -l /boot/bzImage-<luo_loader_target> (a kernel that cannot
  *               read the handover, or has no format record; on Linux's own
  *               LUO, ours: no luo-v5): refused with
@@ -345,6 +347,8 @@ static int stage1(void)
 	}
 	if (gl_cmdline_get("luo_loader_peer", peer, sizeof(peer)) && peer_load(peer, false))
 		return 1;
+	if (gl_cmdline_get("luo_loader_case", cse, sizeof(cse)) && !strcmp(cse, "peer-only"))
+		return gl_exit_status();
 	if (gl_cmdline_get("luo_loader_case", cse, sizeof(cse)) && !strcmp(cse, "nothing"))
 		return loader_case(cse, -1);
 	luo = open("/dev/liveupdate", O_RDWR);
