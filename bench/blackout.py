@@ -63,18 +63,20 @@ CONFIGS = [
 ]
 
 # The phases, from the trace's cycle-counter stamps (first of each event).
+# On the kexec path kernel A stamps kexec-call first, then prepares and
+# freezes what userspace left undone, then runs the pre-jump check.
 PHASES = [
     ("prepare", "prepare-start", "prepare-end"),
     ("freeze", "freeze-start", "freeze-end"),
-    ("to kexec call", "freeze-end", "kexec-call"),
-    ("kexec call to purgatory", "kexec-call", "purgatory-start"),
+    ("pre-jump check", "freeze-end", "prejump-end"),
+    ("A's shutdown to purgatory", "prejump-end", "purgatory-start"),
     ("checksums", "purgatory-start", "purgatory-checksums-end"),
     ("check", "purgatory-checksums-end", "purgatory-check-end"),
     ("to jump", "purgatory-check-end", "purgatory-jump"),
     ("jump to B's LUO", "purgatory-jump", "in-luo-start"),
+    ("pre-jump end to B's LUO", "prejump-end", "in-luo-start"),
     ("kexec call to B's LUO", "kexec-call", "in-luo-start"),
     ("B's LUO ready", "in-luo-start", "in-luo-ready"),
-    ("ready to finish", "in-luo-ready", "in-finish"),
 ]
 
 RE_KEXEC = re.compile(r"^# luo-vm: stage 1: kexec \(cycles (\d+)\)")
