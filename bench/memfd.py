@@ -36,9 +36,10 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROG = "memfd_bench"
-# Same scratch for every configuration (but the *-defscratch ones): small enough that 1 GiB + its
-# memcpy fit, and the same for both LUOs (default scratch grows with the
-# initramfs and leaves too little to pin 512 MiB into: FIELD-NOTES).
+# Same scratch for every configuration but the *-defscratch ones: small
+# enough that 1 GiB + its memcpy fit, and the same for both LUOs (default
+# scratch grows with the initramfs and leaves too little to pin 512 MiB
+# into: FIELD-NOTES).
 COMMON = "kho_scratch=32M,64M,0"
 # A configuration with this word (ignored by the guest) gets no COMMON.
 DEFSCRATCH = "memfd_bench_scratch=default"
@@ -169,12 +170,32 @@ def run_one(cfg, mb, n, logdir, env):
                        text=True, env=env)
     out = p.stdout.strip().splitlines()
     r, why = parse(log) if os.path.exists(log) else (None, "no log")
+    if p.returncode == 0 and r is not None:
+        return r, None
+    bad = check_failure(log)
+    if bad:			# the data did not arrive intact: no number, no retry
+        return None, "%s: CHECK FAILED: %s" % (name, bad)
     if p.returncode != 0:
-        return None, "%s: %s" % (name, why if why and "SHA" in why else
-                                 (out[-1] if out else "failed"))
-    if r is None:
-        return None, "%s: %s (%s)" % (name, why, log)
-    return r, None
+        return None, "%s: %s" % (name, out[-1] if out else "failed")
+    return None, "%s: %s (%s)" % (name, why, log)
+
+
+def check_failure(log):
+    """Why kernel B's data check failed (digests differ, a byte differs), or None."""
+    if not os.path.exists(log):
+        return None
+    sha, bad = {}, None
+    with open(log, errors="replace") as f:
+        for line in f:
+            m = re.match(r"memfd-bench: sha when=(\w+) hex=(\w+)", line)
+            if m:
+                sha[m.group(1)] = m.group(2)
+            if line.startswith("not ok") and "every byte" in line:
+                bad = line.strip()
+    if "before" in sha and "after" in sha and sha["before"] != sha["after"]:
+        return "SHA-256 before %s.. after %s..%s" % (
+            sha["before"][:12], sha["after"][:12], "; " + bad if bad else "")
+    return bad
 
 
 def stats(vals):
@@ -247,7 +268,7 @@ def main():
         for cfg, mb in jobs[k:] + jobs[:k]:
             t = time.monotonic()
             r, err = run_one(cfg, mb, rnd + 1, logdir, env)
-            if err and "SHA" not in err:	# a loaded TCG host can fail a boot
+            if err and "CHECK FAILED" not in err:	# a loaded TCG host can fail a boot
                 errors.append(err + " (retried)")
                 r, err = run_one(cfg, mb, rnd + 1, logdir, env)
             print("# round %d %-14s %5d MiB %s (%.0f s wall)" % (
@@ -381,8 +402,8 @@ def write_report(a, cfgs, sizes, res, errors, accel, started, load0, load1, wall
                  for mb in sizes))
     if errors:
         L.append("")
-        L.append("Failed runs (a boot that failed is retried once; a SHA-256 "
-                 "mismatch is not; neither gives a number): " + "; ".join(errors))
+        L.append("Failed runs (a boot that failed is retried once; a failed data "
+                 "check, CHECK FAILED, is not; neither gives a number): " + "; ".join(errors))
     L.append("")
     L.append("Data: `%s.dat`; logs in build/bench/memfd/. Under TCG absolute "
              "times mean little; compare the ratios." % os.path.basename(base))
