@@ -176,8 +176,24 @@ def run_one(cfg, mb, n, logdir, env):
     if bad:			# the data did not arrive intact: no number, no retry
         return None, "%s: CHECK FAILED: %s" % (name, bad)
     if p.returncode != 0:
-        return None, "%s: %s" % (name, out[-1] if out else "failed")
+        return None, "%s: %s%s" % (name, out[-1] if out else "failed",
+                                   first_not_ok(log))
     return None, "%s: %s (%s)" % (name, why, log)
+
+
+def first_not_ok(log):
+    """', first failure: <the guest's first "not ok" line and the kernel's error>'."""
+    if not os.path.exists(log):
+        return ""
+    klog = ""
+    with open(log, errors="replace") as f:
+        for line in f:
+            if re.search(r"\] luo.*(failed|cannot)", line) and not klog:
+                klog = line.split("] ", 1)[1].strip()
+            if line.startswith("not ok"):
+                return ", first failure: %s%s" % (
+                    line.strip(), " (kernel: %s)" % klog if klog else "")
+    return ""
 
 
 def check_failure(log):
