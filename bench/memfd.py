@@ -257,6 +257,8 @@ def main():
                     help="comma-separated ids of: " + ",".join(c[0] for c in CONFIGS))
     ap.add_argument("--out", default=os.path.join(TOP, "bench/results"))
     ap.add_argument("--tag", default="", help="suffix of the result files")
+    ap.add_argument("--stop-after", type=float, default=0, metavar="MIN",
+                    help="start no further round after MIN minutes (0: no limit)")
     a = ap.parse_args()
     want = a.configs.split(",")
     cfgs = [c for c in CONFIGS if c[0] in want]
@@ -280,6 +282,10 @@ def main():
     res = {(c[0], mb): [] for c, mb in jobs}
     errors = []
     for rnd in range(a.runs):
+        if rnd and a.stop_after and time.monotonic() - t_start > 60 * a.stop_after:
+            print("# --stop-after %g min: %d of %d rounds" % (a.stop_after, rnd, a.runs))
+            a.runs = rnd
+            break
         k = rnd % len(jobs)
         for cfg, mb in jobs[k:] + jobs[:k]:
             t = time.monotonic()
