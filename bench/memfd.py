@@ -191,8 +191,9 @@ def first_not_ok(log):
             if re.search(r"\] luo.*(failed|cannot)", line) and not klog:
                 klog = line.split("] ", 1)[1].strip()
             if line.startswith("not ok"):
+                # a kernel line may have landed in the middle of it
                 return ", first failure: %s%s" % (
-                    line.strip(), " (kernel: %s)" % klog if klog else "")
+                    re.sub(r"\[\s*\d+\.\d+\].*", "", line).strip(), " (kernel: %s)" % klog if klog else "")
     return ""
 
 
