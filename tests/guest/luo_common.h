@@ -32,6 +32,8 @@
 #define LUO_DEV		"/dev/liveupdate"
 #define LUO_CHUNK	(1u << 20)
 #define LUO_HEX		(2 * HO_SHA256_SIZE + 1)
+/* shmem THP policy (memfds): "always" backs them by 2 MiB folios */
+#define LUO_SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 
 enum luo_pattern { PAT_RANDOM, PAT_ZERO, PAT_ONES, PAT_COUNTER };
 

@@ -44,7 +44,6 @@
 #define EDGE_GROWN	(8u << 20)
 #define HUGE_SEED	0x2a11ULL
 #define EDGE_SEED	0xed9eULL
-#define SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 #define SLACK_KB	1024
 
 static char fault[32] = "none";
@@ -103,9 +102,9 @@ static int stage1(int luo)
 	int sfd, huge, edge, err;
 
 	gl_cmdline_get("luo_thp_shmem", mode, sizeof(mode));
-	err = luo_write_str(SHMEM_ENABLED, mode);
+	err = luo_write_str(LUO_SHMEM_ENABLED, mode);
 	gl_ok(!err, "shmem_enabled=%s: %s (%s)", mode, luo_why(err),
-	      luo_read_line(SHMEM_ENABLED, now, sizeof(now)));
+	      luo_read_line(LUO_SHMEM_ENABLED, now, sizeof(now)));
 
 	base = luo_meminfo("ShmemHugePages");
 	huge = make_memfd("huge", HUGE_SIZE, HUGE_SEED);
