@@ -30,6 +30,9 @@ import subprocess
 import sys
 import time
 
+import benchlib
+from benchlib import cpu_model, loadavg, stats
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECK = "loader_check"
 
@@ -175,31 +178,11 @@ def run_one(cfg, n, logdir, accel_env):
     return r, None
 
 
-def stats(vals):
-    vals = [v for v in vals if v is not None]
-    if not vals:
-        return None
-    return min(vals), statistics.median(vals), max(vals)
-
-
 def fmt3(s, scale=1.0, unit="s", prec=3):
     if not s:
         return "-"
     return "%.*f / **%.*f** / %.*f" % (prec, s[0] * scale, prec, s[1] * scale,
                                        prec, s[2] * scale)
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 def main():
@@ -210,11 +193,7 @@ def main():
     ap.add_argument("--tag", default="", help="suffix of the result files")
     a = ap.parse_args()
     cfgs = [c for c in CONFIGS if not a.only or c[0] in a.only.split(",")]
-    img = os.path.join(TOP, "build/vm/ours")
-    accel = subprocess.run([os.path.join(TOP, "tests/vm/accel.sh"),
-                            img + "/bzImage", img + "/initramfs.cpio"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           text=True).stdout.strip() or "tcg"
+    accel = benchlib.accel()
     env = dict(os.environ, LUO_ACCEL=accel)
     logdir = os.path.join(TOP, "build/bench/blackout")
     os.makedirs(logdir, exist_ok=True)
@@ -252,8 +231,7 @@ def write_report(a, cfgs, res, errors, accel, started, load0, load1):
         s = stats([r["host"] for r in runs])
         g = stats([r["guest"] for r in runs])
         med[cid] = (s[1] if s else None, g[1] if g else None)
-    qemu = subprocess.run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
-                          text=True).stdout.splitlines()[0]
+    qemu = benchlib.qemu_version()
     cpu_ni = sorted({r["cpu_sha_ni"] for rs in res.values() for r in rs
                      if r["cpu_sha_ni"] is not None})
     L = []

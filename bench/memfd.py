@@ -29,10 +29,12 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
+
+import benchlib
+from benchlib import cpu_model, loadavg, stats
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROG = "memfd_bench"
@@ -215,13 +217,6 @@ def check_failure(log):
     return bad
 
 
-def stats(vals):
-    vals = [v for v in vals if v is not None]
-    if not vals:
-        return None
-    return min(vals), statistics.median(vals), max(vals)
-
-
 def med(vals):
     s = stats(vals)
     return s[1] if s else None
@@ -235,19 +230,6 @@ def fmt3(s, prec=1):
 
 def fratio(x, y):
     return "%.2f" % (x / y) if x and y else "-"
-
-
-def loadavg():
-    with open("/proc/loadavg") as f:
-        return " ".join(f.read().split()[:3])
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 def main():
@@ -267,11 +249,7 @@ def main():
     if unknown:
         sys.exit("memfd.py: unknown configuration(s) %s" % ",".join(sorted(unknown)))
     sizes = [int(s) for s in a.sizes.split(",")]
-    img = os.path.join(TOP, "build/vm/ours")
-    accel = subprocess.run([os.path.join(TOP, "tests/vm/accel.sh"),
-                            img + "/bzImage", img + "/initramfs.cpio"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           text=True).stdout.strip() or "tcg"
+    accel = benchlib.accel()
     env = dict(os.environ, LUO_ACCEL=accel)
     logdir = os.path.join(TOP, "build/bench/memfd")
     os.makedirs(logdir, exist_ok=True)
@@ -311,8 +289,7 @@ def main():
 def write_report(a, cfgs, sizes, res, errors, accel, started, load0, load1, wall):
     date = started.strftime("%Y-%m-%d")
     base = os.path.join(a.out, "memfd-%s%s" % (date, a.tag))
-    qemu = subprocess.run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
-                          text=True).stdout.splitlines()[0]
+    qemu = benchlib.qemu_version()
     label = {c[0]: c[1] for c in cfgs}
     L = []
     L.append("# memfd preserve and retrieve vs size: ours, upstream's LUO, memcpy")

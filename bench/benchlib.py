@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""What the VM benchmarks (blackout.py, memfd.py) share: statistics over
+runs, the machine's description, the accelerator and QEMU's version."""
+import os
+import platform
+import statistics
+import subprocess
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def stats(vals):
+    """(min, median, max) of the values that are not None, or None."""
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    return min(vals), statistics.median(vals), max(vals)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def accel():
+    """kvm or tcg, as tests/vm/accel.sh decides for the test VM image."""
+    img = os.path.join(TOP, "build/vm/ours")
+    return subprocess.run([os.path.join(TOP, "tests/vm/accel.sh"),
+                           img + "/bzImage", img + "/initramfs.cpio"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True).stdout.strip() or "tcg"
+
+
+def qemu_version():
+    return subprocess.run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
+                          text=True).stdout.splitlines()[0]
