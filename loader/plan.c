@@ -29,18 +29,12 @@ static int handover_fail(struct ld_plan *p, int err, const struct ho_report *rep
 	return LD_ERR_HANDOVER;
 }
 
-static const char *const checksum_words[PURG_CHECKSUM_COUNT] = {
-#define CW_(name, num, word, msg) [num] = word,
-	PURG_CHECKSUM_LIST(CW_)
-#undef CW_
-};
-
 int ld_checksum_parse(const char *word, uint32_t *policy)
 {
 	uint32_t i;
 
 	for (i = 0; word && i < PURG_CHECKSUM_COUNT; i++)
-		if (!strcmp(word, checksum_words[i])) {
+		if (!strcmp(word, purg_checksum_name(i))) {
 			*policy = i;
 			return LD_OK;
 		}
@@ -49,7 +43,7 @@ int ld_checksum_parse(const char *word, uint32_t *policy)
 
 const char *ld_checksum_name(uint32_t policy)
 {
-	return policy < PURG_CHECKSUM_COUNT ? checksum_words[policy] : NULL;
+	return purg_checksum_name(policy);
 }
 
 /*

@@ -98,12 +98,6 @@ static enum ho_sha256_impl sha_requested(void)
 	return HO_SHA256_AUTO;
 }
 
-static const char *const checksum_names[PURG_CHECKSUM_COUNT] = {
-#define PURG_CHECKSUM_NAME_(name, num, word, msg) [num] = word,
-	PURG_CHECKSUM_LIST(PURG_CHECKSUM_NAME_)
-#undef PURG_CHECKSUM_NAME_
-};
-
 /* The policy poked; a number we do not know checks everything. */
 static enum purg_checksum checksum_policy(void)
 {
@@ -293,7 +287,7 @@ static const char *sha_word(const struct sha_run *sha)
 static void checksum_words(struct ho_sbuf *sb, const struct sha_run *sha)
 {
 	ho_sb_puts(sb, ", checksum=");
-	ho_sb_puts(sb, checksum_names[sha->policy]);
+	ho_sb_puts(sb, purg_checksum_name(sha->policy));
 	ho_sb_puts(sb, ": ");
 	ho_sb_dec(sb, sha->hashed);
 	ho_sb_puts(sb, " of ");
@@ -352,7 +346,7 @@ static void say(const char *what, int err, const struct ho_report *rep,
 			ho_sb_puts(&sb, rep->detail);
 		}
 		ho_sb_puts(&sb, "; booting without it (checksum=");
-		ho_sb_puts(&sb, checksum_names[sha->policy]);
+		ho_sb_puts(&sb, purg_checksum_name(sha->policy));
 		ho_sb_puts(&sb, ")");
 	} else {
 		ho_sb_puts(&sb, ", ");
@@ -457,7 +451,7 @@ void purgatory_main(void)
 		purg_arch_cmdline_append("luo_stage.cycles", num);
 		purg_arch_cmdline_append("luo_stage.sha", sha_word(&sha));
 		purg_arch_cmdline_append("luo_stage.checksum",
-					 checksum_names[sha.policy]);
+					 purg_checksum_name(sha.policy));
 		say(kd.fdt_addr == purgatory_reloc.addr && kd.fdt_addr ?
 		    "handover ok, relocated" : "handover ok", 0, 0, cycles, &sha);
 		trace_stamps(&kd, &env, segs, n, stamps, 3);
@@ -466,6 +460,6 @@ void purgatory_main(void)
 	/* Fall back to a clean boot: no handover, the error passed on. */
 	purg_arch_handover_drop();
 	purg_arch_cmdline_append("luo_stage.err", ho_errname(err));
-	purg_arch_cmdline_append("luo_stage.checksum", checksum_names[sha.policy]);
+	purg_arch_cmdline_append("luo_stage.checksum", purg_checksum_name(sha.policy));
 	say("handover rejected", err, &rep, 0, &sha);
 }

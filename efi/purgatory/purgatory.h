@@ -113,6 +113,17 @@ enum purg_checksum { PURG_CHECKSUM_LIST(PURG_CHECKSUM_ENUM_) };
 #define PURG_CHECKSUM_ONE_(name, num, word, msg) + 1
 #define PURG_CHECKSUM_COUNT (0 PURG_CHECKSUM_LIST(PURG_CHECKSUM_ONE_))
 
+/* The policy's word ("all", ...), NULL for a number not in the list. */
+static inline const char *purg_checksum_name(uint32_t policy)
+{
+	switch (policy) {
+#define PURG_CHECKSUM_CASE_(name, num, word, msg) case num: return word;
+	PURG_CHECKSUM_LIST(PURG_CHECKSUM_CASE_)
+#undef PURG_CHECKSUM_CASE_
+	}
+	return 0;
+}
+
 /*
  * Is [mem, mem + memsz) wholly inside one range of a scratch table (the
  * wire format of Linux's struct kho_scratch: 16-byte entries, address then
