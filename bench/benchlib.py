@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """What the VM benchmarks (blackout.py, memfd.py) share: statistics over
 runs, the machine's description, the accelerator and QEMU's version."""
+import datetime
 import os
 import platform
 import statistics
@@ -42,3 +43,15 @@ def accel():
 def qemu_version():
     return subprocess.run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
                           text=True).stdout.splitlines()[0]
+
+
+def start(name, out):
+    """A benchmark's start: the accelerator, the environment for
+    tests/vm/vmtest.sh, its log directory build/bench/<name> and the results
+    directory out (both made), the load average, the UTC time."""
+    acc = accel()
+    logdir = os.path.join(TOP, "build/bench", name)
+    os.makedirs(logdir, exist_ok=True)
+    os.makedirs(out, exist_ok=True)
+    return (acc, dict(os.environ, LUO_ACCEL=acc), logdir, loadavg(),
+            datetime.datetime.now(datetime.timezone.utc))

@@ -20,7 +20,6 @@ Writes bench/results/blackout-<date>.md (table, ratios against the peers),
 here passes or fails, and it is never part of make check.
 """
 import argparse
-import datetime
 import os
 import platform
 import re
@@ -193,13 +192,7 @@ def main():
     ap.add_argument("--tag", default="", help="suffix of the result files")
     a = ap.parse_args()
     cfgs = [c for c in CONFIGS if not a.only or c[0] in a.only.split(",")]
-    accel = benchlib.accel()
-    env = dict(os.environ, LUO_ACCEL=accel)
-    logdir = os.path.join(TOP, "build/bench/blackout")
-    os.makedirs(logdir, exist_ok=True)
-    os.makedirs(a.out, exist_ok=True)
-    load0 = loadavg()
-    started = datetime.datetime.now(datetime.timezone.utc)
+    accel, env, logdir, load0, started = benchlib.start("blackout", a.out)
     res = {c[0]: [] for c in cfgs}
     errors = []
     for rnd in range(a.runs):

@@ -24,7 +24,6 @@ and .png (gnuplot, when installed). Numbers only: nothing here passes or
 fails, and it is never part of make check.
 """
 import argparse
-import datetime
 import os
 import platform
 import re
@@ -249,13 +248,7 @@ def main():
     if unknown:
         sys.exit("memfd.py: unknown configuration(s) %s" % ",".join(sorted(unknown)))
     sizes = [int(s) for s in a.sizes.split(",")]
-    accel = benchlib.accel()
-    env = dict(os.environ, LUO_ACCEL=accel)
-    logdir = os.path.join(TOP, "build/bench/memfd")
-    os.makedirs(logdir, exist_ok=True)
-    os.makedirs(a.out, exist_ok=True)
-    load0 = loadavg()
-    started = datetime.datetime.now(datetime.timezone.utc)
+    accel, env, logdir, load0, started = benchlib.start("memfd", a.out)
     t_start = time.monotonic()
     jobs = [(c, mb) for mb in sizes for c in cfgs]
     res = {(c[0], mb): [] for c, mb in jobs}
