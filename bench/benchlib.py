@@ -4,10 +4,16 @@ runs, the machine's description, the accelerator and QEMU's version."""
 import datetime
 import os
 import platform
+import re
 import statistics
 import subprocess
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# A cycle-counter row of luo-kexec --trace (tests/guest/luo_common.h,
+# luo_kexec_trace): "#  event  clock  arg  value  delta-ms  since-ms";
+# groups: the event, ms since the trace's first cycles entry.
+RE_TRACE = re.compile(r"^\s*\d+\s+([a-z-]+)\s+cycles\s+\S+\s+\d+\s+[0-9.]+\s+([0-9.]+)")
 
 
 def stats(vals):

@@ -90,8 +90,6 @@ RE_STAGE = re.compile(r"luo_stage\.cycles=(\d+)")
 RE_SHA = re.compile(r"luo_stage\.sha=(\w+)")
 RE_PURG = re.compile(r"luo-purgatory: .*SHA-256 of the segments (\d+), sha=(\w+)")
 RE_CPU = re.compile(r"^# cpu: /proc/cpuinfo (has|lacks) sha_ni")
-# luo-kexec --trace: "#  event  clock  arg  value  delta-ms  since-ms"
-RE_TRACE = re.compile(r"^\s*\d+\s+([a-z-]+)\s+cycles\s+\S+\s+\d+\s+[0-9.]+\s+([0-9.]+)")
 
 
 def parse(stamps):
@@ -138,7 +136,7 @@ def parse(stamps):
             m = RE_CPU.match(text)
             if m:
                 r["cpu_sha_ni"] = m.group(1) == "has"
-            m = RE_TRACE.match(text) if t1 is not None else None
+            m = benchlib.RE_TRACE.match(text) if t1 is not None else None
             if m:
                 r["trace"].setdefault(m.group(1), float(m.group(2)))
     if None in (t0, t1, t_init):

@@ -81,7 +81,7 @@ def vm_mem(mb):
 
 def parse(log):
     """One run's numbers (ms) from its serial log: (dict, None) or (None, why)."""
-    r = {"t": {}, "mem": {}, "sha": {}, "trace": [], "k": {}, "done": False,
+    r = {"t": {}, "mem": {}, "sha": {}, "trace": {}, "k": {}, "done": False,
          "luo": None}
     stage = 0
     with open(log, errors="replace") as f:
@@ -99,6 +99,10 @@ def parse(log):
                 elif "luo: committed to kexec" in text:
                     r["k"]["committed"] = float(m.group(1))
                 continue
+            m = benchlib.RE_TRACE.match(line) if stage == 2 else None
+            if m:			# kernel B's luo-kexec --trace
+                r["trace"].setdefault(m.group(1), float(m.group(2)))
+                continue
             m = RE_BENCH.match(line)
             if not m:
                 continue
@@ -114,9 +118,6 @@ def parse(log):
                 r["mem"]["%s-%d" % (kv["what"], stage)] = int(kv["kb"])
             elif kind == "sha":
                 r["sha"][kv["when"]] = kv["hex"]
-            elif kind == "trace":
-                r["trace"].append((kv["ev"], kv["clock"], int(kv["value"]),
-                                   int(kv["hz"])))
             elif kind == "done":
                 r["done"] = True
     if not r["done"]:
@@ -136,19 +137,10 @@ def parse(log):
     return r, None
 
 
-def trace_deltas(entries):
-    """ms between events of our phase trace (cycles clock)."""
-    cyc = {}
-    hz = 0
-    for ev, clock, value, h in entries:
-        if clock == "cycles":
-            cyc.setdefault(ev, value)
-            hz = h or hz
-    if not hz:
-        return {}
-
+def trace_deltas(ms):
+    """ms between events of our phase trace (first of each, cycles clock)."""
     def d(a, b):
-        return (cyc[b] - cyc[a]) * 1e3 / hz if a in cyc and b in cyc else None
+        return ms[b] - ms[a] if a in ms and b in ms else None
     return {"tr_file_prepare": d("prepare-start", "file-prepare"),
             "tr_prepare_rest": d("file-prepare", "prepare-end"),
             "tr_freeze": d("freeze-start", "freeze-end"),

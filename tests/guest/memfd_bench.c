@@ -45,7 +45,6 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include <ho/trace.h>
 
 #include "luo_common.h"
 
@@ -338,36 +337,6 @@ static int check_memfd(int fd)
 		     bad == (size_t)-1 ? "byte-exact" : "MISMATCH") ? 0 : 1;
 }
 
-/* Our phase trace, one line per entry. */
-static void print_trace(void)
-{
-	struct luo_rfc_trace_hdr hd;
-	struct luo_rfc_trace_entry e;
-	const char *why;
-	uint32_t i;
-	void *t;
-	long n = gl_read_file("/sys/kernel/liveupdate/trace", &t);
-
-	if (n < 0) {
-		gl_diag("no phase trace: %s (luo_rfc.trace=1?)", strerror((int)-n));
-		return;
-	}
-	why = ho_trace_bad(t, (uint64_t)n);
-	if (why) {
-		gl_diag("phase trace ignored: %s", why);
-		free(t);
-		return;
-	}
-	memcpy(&hd, t, sizeof(hd));
-	for (i = 0; i < hd.count; i++)
-		if (ho_trace_entry(t, (uint64_t)n, i, &e))
-			printf("memfd-bench: trace ev=%s clock=%s arg=%#x value=%llu hz=%llu\n",
-			       ho_trace_event_name(e.event), ho_trace_clock_name(e.clock),
-			       e.arg, (unsigned long long)e.value,
-			       (unsigned long long)hd.cycles_hz);
-	free(t);
-}
-
 static int stage2(int luo)
 {
 	long huge0 = luo_meminfo("ShmemHugePages");
@@ -398,8 +367,9 @@ static int stage2(int luo)
 	if (!gl_ok(!err, "FINISH: %s", luo_why(err)))
 		return 1;
 	close(sfd);
-	if (ours)
-		print_trace();
+	/* our phase trace, by the built luo-kexec (bench/memfd.py reads it) */
+	if (ours && luo_kexec_trace())
+		gl_diag("no usable phase trace (luo_rfc.trace=1?)");
 	printf("memfd-bench: done ok=1\n");
 	return gl_exit_status();
 }
