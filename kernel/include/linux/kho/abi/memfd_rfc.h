@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Live Update Orchestrator, RFC design: the memfd handler data "memfd-v1".
+ * Live Update Orchestrator, RFC design: the memfd handler data
+ * "memfd-rfc-v2".
  */
 
 /**
- * DOC: memfd-v1 handover ABI
+ * DOC: memfd-rfc-v2 handover ABI
  *
  * A luo-rfc-v1 file node with compatible MEMFD_RFC_COMPATIBLE has as data
  * the physical address of a small FDT (one page, KHO-preserved) whose root
@@ -12,13 +13,26 @@
  *
  *  - MEMFD_RFC_PROP_SIZE (u64): the file size, at most MAX_LFS_FILESIZE;
  *  - MEMFD_RFC_PROP_SEALS (u32): F_SEAL_* bits within MEMFD_RFC_SEALS;
- *  - MEMFD_RFC_PROP_FOLIOS (u64): physical address of the folio table, one
- *    page-aligned kho_alloc_preserve() block, 0 when there are no folios;
- *  - MEMFD_RFC_PROP_NR_FOLIOS (u64): number of entries in the table.
+ *  - MEMFD_RFC_PROP_FOLIOS (u64): physical address of the first
+ *    struct kho_vmalloc_chunk of the folio table, 0 when there are no
+ *    folios;
+ *  - MEMFD_RFC_PROP_NR_FOLIOS (u64): number of entries in the table, at
+ *    most MEMFD_RFC_MAX_FOLIOS.
  *
  * The folio table is an array of struct memfd_rfc_folio, sorted by index,
- * without overlaps; pages not covered are holes. The full rules are
- * fdt-schema/memfd-v1.yaml and docs/handover-format.md, section 3.
+ * without overlaps; pages not covered are holes. It is a vmalloc() area
+ * preserved with kho_preserve_vmalloc() (KHO's chunk list, see
+ * <linux/kho/abi/kexec_handover.h>), so its size has no limit of its own:
+ * the receiving kernel restores it with kho_restore_vmalloc() from the
+ * descriptor { .first = folios, .total_pages = MEMFD_RFC_TABLE_PAGES(nr,
+ * PAGE_SIZE), .flags = MEMFD_RFC_TABLE_KHO_FLAGS, .order = 0 }: plain
+ * vmalloc() memory, mapped with base pages. Entries may straddle two
+ * pages of the area. The full rules are fdt-schema/memfd-rfc-v2.yaml and
+ * docs/handover-format.md, section 3.
+ *
+ * memfd-v1 (up to 2026-12) had the table in one kho_alloc_preserve()
+ * block, at most PAGE_SIZE << MAX_PAGE_ORDER bytes (174762 entries with
+ * 4 KiB pages: 682 MiB of base pages); it is no longer written or read.
  *
  * This interface is a contract between the outgoing kernel, the stage
  * library of luo-kexec (efi/lib, which includes this header) and the
@@ -41,7 +55,7 @@
 
 #include <linux/types.h>
 
-#define MEMFD_RFC_COMPATIBLE		"memfd-v1"
+#define MEMFD_RFC_COMPATIBLE		"memfd-rfc-v2"
 #define MEMFD_RFC_PROP_SIZE		"size"
 #define MEMFD_RFC_PROP_SEALS		"seals"
 #define MEMFD_RFC_PROP_FOLIOS		"folios"
@@ -49,12 +63,12 @@
 
 /*
  * F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
- * F_SEAL_FUTURE_WRITE | F_SEAL_EXEC: the seals a memfd-v1 may carry.
+ * F_SEAL_FUTURE_WRITE | F_SEAL_EXEC: the seals a memfd-rfc-v2 may carry.
  */
 #define MEMFD_RFC_SEALS			0x3fu
 
 /**
- * struct memfd_rfc_folio - one entry of the memfd-v1 folio table
+ * struct memfd_rfc_folio - one entry of the memfd-rfc-v2 folio table
  * @phys:  physical address of the folio, aligned to its size, not 0
  * @index: page offset of the folio in the file, a multiple of its pages
  * @order: folio order, at most MAX_PAGE_ORDER
@@ -78,5 +92,22 @@ struct memfd_rfc_folio {
 
 /* Size of one entry: the schema's "24 bytes" (make check-schema). */
 #define MEMFD_RFC_FOLIO_SIZE		24
+
+/*
+ * At most this many entries: a memfd's page count is bounded by it
+ * (memfd_pin_folios() takes an unsigned int), and so is the table.
+ */
+#define MEMFD_RFC_MAX_FOLIOS		0xffffffffull
+
+/* Pages of the folio table's vmalloc area for nr entries. */
+#define MEMFD_RFC_TABLE_PAGES(nr, page_size) \
+	(((nr) * MEMFD_RFC_FOLIO_SIZE + (page_size) - 1) / (page_size))
+
+/*
+ * struct kho_vmalloc.flags of the table: KHO_VMALLOC_ALLOC only
+ * (kernel/liveupdate/kexec_handover.c), what kho_preserve_vmalloc()
+ * records for vmalloc() memory.
+ */
+#define MEMFD_RFC_TABLE_KHO_FLAGS	0x1u
 
 #endif /* _LINUX_KHO_ABI_MEMFD_RFC_H */
