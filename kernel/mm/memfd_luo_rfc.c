@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memfd preservation for the RFC Live Update Orchestrator ("memfd-v1").
+ * memfd preservation for the RFC Live Update Orchestrator ("memfd-rfc-v2").
  */
 
 /**
@@ -21,9 +21,11 @@
  *   the memfd has swapped-out pages (which the page-cache walk cannot see),
  *   prepare fails with EBUSY rather than lose them. Each folio is preserved
  *   with kho_preserve_folio(), marked dirty and uptodate, and described in
- *   the folio table (preserved memory). A small "memfd-v1" FDT (preserved
- *   too) records size, seals, the table's address and length; its physical
- *   address is the file's handover data. A large folio that straddles the
+ *   the folio table, a vmalloc() area preserved with kho_preserve_vmalloc()
+ *   (no contiguous allocation, no size limit of its own). A small
+ *   "memfd-rfc-v2" FDT (preserved too) records size, seals, the table's
+ *   first KHO chunk and its length; its physical address is the file's
+ *   handover data. A large folio that straddles the
  *   end of the file (shmem THP: huge=always, or a truncate that could not
  *   split it) is split at the end first, so that every folio handed over
  *   lies inside the file, as the next kernel and the pre-jump check
@@ -36,15 +38,18 @@
  * - cancel: unpreserves and unpins everything and thaws the mapping; the
  *   contents, including writes made meanwhile, stay as they are.
  * - retrieve: restores the FDT and the table through KHO (which proves they
- *   were preserved, and their size), validates the whole description, then
+ *   were preserved; the table's chunk list is walked first, so that a bad
+ *   pointer in it is refused, not followed), validates the whole
+ *   description, then
  *   builds a new memfd of the same size, inserts each restored folio at its
  *   index, and applies the seals last. A folio larger than this kernel's
  *   page cache takes (a kernel without THP, after one with it) is copied
  *   into pages of order 0. A bad description refuses the file (EINVAL) and
  *   frees what it names: each folio KHO still holds (kho_restore_folio()
  *   proves it preserved and not restored yet) is restored and put, then the
- *   table and the FDT; only when the FDT itself is unreadable is nothing
- *   known to free.
+ *   table and the FDT; when the FDT itself or the table is unreadable, the
+ *   folios are not known and stay reserved (lost to this boot, never
+ *   reused).
  * - finish without retrieve: restores and frees every folio.
  *
  * The rules the next kernel enforces on the incoming description are
@@ -74,6 +79,7 @@
 #include <linux/sort.h>
 #include <linux/swap.h>
 #include <linux/unaligned.h>
+#include <linux/vmalloc.h>
 #include <uapi/linux/memfd.h>
 
 #include "internal.h"
@@ -94,8 +100,9 @@ static_assert(offsetof(struct memfd_rfc_folio, flags) == 20);
  * @folios:  the pinned folios, in index order
  * @nr:      entries in @folios and @table
  * @max:     room in @folios: the pages in the page cache at prepare
- * @table:   the folio table (preserved memory), or NULL when @nr is 0
- * @fdt:     the memfd-v1 FDT (preserved memory)
+ * @table:   the folio table (vmalloc()), or NULL when @nr is 0
+ * @table_kho: its KHO preservation (first chunk, pages)
+ * @fdt:     the memfd-rfc-v2 FDT (preserved memory)
  * @nrpages: pages in the page cache when prepare began
  * @size:    file size at prepare
  * @seals:   seals recorded by freeze
@@ -105,6 +112,7 @@ struct memfd_rfc_out {
 	unsigned long nr;
 	unsigned long max;
 	struct memfd_rfc_folio *table;
+	struct kho_vmalloc table_kho;
 	void *fdt;
 	unsigned long nrpages;
 	loff_t size;
@@ -346,11 +354,14 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 	if (err)
 		goto err_unpin;
 
+	if (out->nr > MEMFD_RFC_MAX_FOLIOS) {
+		err = -E2BIG;
+		goto err_unpin;
+	}
 	if (out->nr) {
-		out->table = kho_alloc_preserve(out->nr * sizeof(*out->table));
-		if (IS_ERR(out->table)) {
-			err = PTR_ERR(out->table);
-			out->table = NULL;
+		out->table = vzalloc(array_size(out->nr, sizeof(*out->table)));
+		if (!out->table) {
+			err = -ENOMEM;
 			goto err_unpin;
 		}
 	}
@@ -359,7 +370,7 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 
 		err = kho_preserve_folio(folio);
 		if (err)
-			goto err_unpreserve;
+			goto err_free_table;
 		folio_lock(folio);
 		if (!folio_test_uptodate(folio)) {
 			folio_zero_range(folio, 0, folio_size(folio));
@@ -376,15 +387,29 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 				      MEMFD_RFC_FOLIO_DIRTY;
 	}
 
+	if (out->nr) {
+		err = kho_preserve_vmalloc(out->table, &out->table_kho);
+		if (err)
+			goto err_free_table;
+		/* what the next kernel assumes (memfd_rfc_restore_table()) */
+		if (WARN_ON_ONCE(out->table_kho.flags !=
+				 MEMFD_RFC_TABLE_KHO_FLAGS ||
+				 out->table_kho.order ||
+				 out->table_kho.total_pages !=
+				 memfd_rfc_table_pages(out->nr, PAGE_SIZE))) {
+			err = -EINVAL;
+			goto err_unpreserve_table;
+		}
+	}
+
 	out->fdt = kho_alloc_preserve(PAGE_SIZE);
 	if (IS_ERR(out->fdt)) {
 		err = PTR_ERR(out->fdt);
 		out->fdt = NULL;
-		goto err_unpreserve;
+		goto err_unpreserve_table;
 	}
 	err = memfd_rfc_write_fdt(out->fdt, out->size, seals,
-				  out->table ? virt_to_phys(out->table) : 0,
-				  out->nr);
+				  out->table_kho.first.phys, out->nr);
 	if (err)
 		goto err_free_fdt;
 	inode_unlock(inode);
@@ -395,8 +420,10 @@ static int memfd_rfc_prepare(struct luo_file_args *args)
 
 err_free_fdt:
 	kho_unpreserve_free(out->fdt);
-err_unpreserve:
-	kho_unpreserve_free(out->table);
+err_unpreserve_table:
+	kho_unpreserve_vmalloc(&out->table_kho);
+err_free_table:
+	vfree(out->table);
 err_unpin:
 	/* @i folios preserved so far; none before the loop */
 	memfd_rfc_release_out(out, i);
@@ -433,7 +460,7 @@ static void memfd_rfc_inject_fault(struct memfd_rfc_out *out)
 	} else if (liveupdate_rfc_fault("memfd-flags")) {
 		out->table[0].flags |= BIT(31);
 	} else if (liveupdate_rfc_fault("memfd-count")) {
-		val = folio_size(virt_to_folio(out->table)) /
+		val = (u64)out->table_kho.total_pages * PAGE_SIZE /
 		      sizeof(*out->table) + 1;
 		fdt_setprop_inplace(out->fdt, 0, MEMFD_RFC_PROP_NR_FOLIOS,
 				    &val, sizeof(val));
@@ -504,7 +531,8 @@ static void memfd_rfc_cancel(struct luo_file_args *args)
 	struct inode *inode = file_inode(args->file);
 
 	kho_unpreserve_free(out->fdt);
-	kho_unpreserve_free(out->table);
+	kho_unpreserve_vmalloc(&out->table_kho);
+	vfree(out->table);
 	memfd_rfc_release_out(out, out->nr);
 	kfree(out);
 	inode_lock(inode);
@@ -513,12 +541,14 @@ static void memfd_rfc_cancel(struct luo_file_args *args)
 }
 
 /**
- * struct memfd_rfc_in - a validated incoming memfd-v1 description
- * @fdt:   the memfd FDT (restored from KHO)
- * @size:  file size
- * @seals: F_SEAL_* bits
- * @table: the folio table (restored from KHO), or NULL
- * @nr:    entries in @table
+ * struct memfd_rfc_in - a validated incoming memfd-rfc-v2 description
+ * @fdt:       the memfd FDT (restored from KHO)
+ * @size:      file size
+ * @seals:     F_SEAL_* bits
+ * @table:     the folio table (restored from KHO, vmalloc()), or NULL
+ * @nr:        entries in @table
+ * @chunks:    physical addresses of the table's KHO chunks, or NULL
+ * @nr_chunks: entries in @chunks
  */
 struct memfd_rfc_in {
 	void *fdt;
@@ -526,6 +556,8 @@ struct memfd_rfc_in {
 	u32 seals;
 	struct memfd_rfc_folio *table;
 	u64 nr;
+	u64 *chunks;
+	u64 nr_chunks;
 };
 
 /* A physical range [start, end) for the overlap check. */
@@ -564,6 +596,72 @@ static void memfd_rfc_free_block(void *mem)
 		folio_put(virt_to_folio(mem));
 }
 
+/*
+ * Walk the table's chunk list before kho_restore_vmalloc() follows it:
+ * every chunk page aligned and in online memory, and no more chunks than
+ * kho_preserve_vmalloc() writes for @pages pages (so the list has no
+ * loop). A bad pointer is refused here rather than dereferenced. The
+ * chunks' addresses are kept for the overlap check.
+ */
+static int memfd_rfc_walk_chunks(struct memfd_rfc_in *in, u64 first, u64 pages)
+{
+	const struct kho_vmalloc_chunk *chunk;
+	u64 max = pages / KHO_VMALLOC_SIZE + 1, phys = first;
+
+	in->chunks = kvmalloc_array(max, sizeof(*in->chunks), GFP_KERNEL);
+	if (!in->chunks)
+		return -ENOMEM;
+	while (phys) {
+		if (in->nr_chunks == max || !PAGE_ALIGNED(phys) ||
+		    !pfn_to_online_page(PHYS_PFN(phys))) {
+			pr_err("folio table chunk %llu at %#llx: %s\n",
+			       in->nr_chunks, phys,
+			       in->nr_chunks == max ? "one too many" :
+			       "not a page of memory");
+			return -EINVAL;
+		}
+		in->chunks[in->nr_chunks++] = phys;
+		chunk = phys_to_virt(phys);
+		phys = chunk->hdr.next.phys;
+	}
+	return 0;
+}
+
+/*
+ * Restore the folio table of @in->nr entries whose first chunk is at
+ * @first, with the descriptor kho_preserve_vmalloc() wrote for it in the
+ * previous kernel (<linux/kho/abi/memfd_rfc.h>).
+ */
+static int memfd_rfc_restore_table(struct memfd_rfc_in *in, u64 first)
+{
+	struct kho_vmalloc kv = {
+		.first.phys = first,
+		.total_pages = memfd_rfc_table_pages(in->nr, PAGE_SIZE),
+		.flags = MEMFD_RFC_TABLE_KHO_FLAGS,
+		.order = 0,
+	};
+	int err;
+
+	err = memfd_rfc_walk_chunks(in, first, kv.total_pages);
+	if (err)
+		return err;
+	in->table = kho_restore_vmalloc(&kv);
+	if (!in->table) {
+		pr_err("folio table at %#llx (%u pages) is not preserved memory\n",
+		       first, kv.total_pages);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void memfd_rfc_free_table(struct memfd_rfc_in *in)
+{
+	vfree(in->table);
+	kvfree(in->chunks);
+	in->table = NULL;
+	in->chunks = NULL;
+}
+
 static int memfd_rfc_range_cmp(const void *a, const void *b)
 {
 	const struct memfd_rfc_range *x = a, *y = b;
@@ -572,27 +670,34 @@ static int memfd_rfc_range_cmp(const void *a, const void *b)
 }
 
 /*
- * No two of the folios, the FDT and the table may share a byte: the second
- * restore of a block would fail. O(n log n).
+ * No two of the folios, the FDT, the table's pages and its chunks may share
+ * a byte: a page would be handed out twice. O(n log n).
  */
-static int memfd_rfc_check_overlap(struct memfd_rfc_in *in, u64 fdt,
-				   u64 table)
+static int memfd_rfc_check_overlap(struct memfd_rfc_in *in, u64 fdt)
 {
+	u64 pages = memfd_rfc_table_pages(in->nr, PAGE_SIZE);
+	u64 i, j = 0, n = in->nr + 1 + pages + in->nr_chunks;
 	struct memfd_rfc_range *r;
-	u64 i, n = in->nr + 2;
 	int err = 0;
 
 	r = kvmalloc_array(n, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	for (i = 0; i < in->nr; i++) {
-		r[i].start = in->table[i].phys;
-		r[i].end = r[i].start + (PAGE_SIZE << in->table[i].order);
+	for (i = 0; i < in->nr; i++, j++) {
+		r[j].start = in->table[i].phys;
+		r[j].end = r[j].start + (PAGE_SIZE << in->table[i].order);
 	}
-	r[i].start = fdt;
-	r[i].end = fdt + folio_size(virt_to_folio(in->fdt));
-	r[i + 1].start = table;
-	r[i + 1].end = table + folio_size(virt_to_folio(in->table));
+	r[j].start = fdt;
+	r[j++].end = fdt + folio_size(virt_to_folio(in->fdt));
+	for (i = 0; i < pages; i++, j++) {
+		r[j].start = PFN_PHYS(vmalloc_to_pfn((char *)in->table +
+						     i * PAGE_SIZE));
+		r[j].end = r[j].start + PAGE_SIZE;
+	}
+	for (i = 0; i < in->nr_chunks; i++, j++) {
+		r[j].start = in->chunks[i];
+		r[j].end = r[j].start + PAGE_SIZE;
+	}
 	sort(r, n, sizeof(*r), memfd_rfc_range_cmp, NULL);
 	for (i = 1; i < n; i++) {
 		if (r[i].start < r[i - 1].end) {
@@ -628,7 +733,7 @@ static void memfd_rfc_discard(struct memfd_rfc_in *in, u64 from)
 					    phys);
 		cond_resched();
 	}
-	memfd_rfc_free_block(in->table);
+	memfd_rfc_free_table(in);
 	memfd_rfc_free_block(in->fdt);
 }
 
@@ -659,21 +764,24 @@ static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
 }
 
 /**
- * memfd_rfc_parse - take over and validate an incoming memfd-v1 description
- * @data: the file's handover data: physical address of its memfd-v1 FDT
+ * memfd_rfc_parse - take over and validate an incoming memfd-rfc-v2 description
+ * @data: the file's handover data: physical address of its memfd-rfc-v2 FDT
  * @in:   the description, on success
  *
  * Everything is checked before a single folio is touched:
  *
  * - @data is page aligned and a block preserved with KHO (restored here);
  *   the FDT passes fdt_check_header(), its totalsize fits the block, its
- *   root is compatible "memfd-v1";
+ *   root is compatible "memfd-rfc-v2";
  * - "size" (u64) is at most MAX_LFS_FILESIZE; "seals" (u32) has no bits
  *   outside F_SEAL_SEAL|SHRINK|GROW|WRITE|FUTURE_WRITE|EXEC; "folios" (u64)
  *   and "nr-folios" (u64) are both zero or both non-zero, nr-folios is at
- *   most the file's pages (size rounded up to pages);
- * - "folios" is page aligned and a block preserved with KHO (restored
- *   here), large enough for nr-folios entries of 24 bytes;
+ *   most MEMFD_RFC_MAX_FOLIOS and at most the file's pages (size rounded up
+ *   to pages);
+ * - "folios" is the first chunk of a vmalloc area preserved with KHO of
+ *   exactly the pages nr-folios entries of 24 bytes need (restored here,
+ *   see memfd_rfc_restore_table()), its chunks page aligned, in memory and
+ *   no more than that many pages need;
  * - each entry: flags only UPTODATE|DIRTY; order at most MAX_PAGE_ORDER
  *   (the largest folio KHO can preserve; one larger than the page cache
  *   takes is copied at retrieve); index aligned to 2^order;
@@ -681,18 +789,19 @@ static const char *memfd_rfc_bad_entry(const struct memfd_rfc_folio *e,
  *   previous entry (ascending, no overlap); index + 2^order at most the
  *   file's pages (no folio straddles the end of the file: prepare splits
  *   such a folio); phys non-zero and aligned to the folio size;
- * - no two folios, the FDT and the table overlap in physical memory.
+ * - no two folios, the FDT, the table's pages and its chunks overlap in
+ *   physical memory.
  *
  * On failure everything the description names is freed: each folio of the
- * table that KHO still holds (up to what the table's block can hold), the
- * table and the FDT (see memfd_rfc_discard()). Nothing is left for finish.
+ * table that KHO still holds (when the table could be restored), the table
+ * and the FDT (see memfd_rfc_discard()). Nothing is left for finish.
  *
  * Context: process context.
  * Return: 0, -EINVAL for a bad description, -ENOMEM.
  */
 static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 {
-	u64 table, pages, next = 0, room = 0, i;
+	u64 table, pages, next = 0, i;
 	struct folio *folio;
 	const char *why;
 	const void *p;
@@ -719,15 +828,15 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 	    memfd_rfc_get_u64(in->fdt, MEMFD_RFC_PROP_NR_FOLIOS, &in->nr))
 		goto err_bad;
 	/* the table first: whatever is wrong below, its folios are freed */
+	if (in->nr > MEMFD_RFC_MAX_FOLIOS)
+		goto err_bad;
 	if (in->nr && table) {
-		folio = memfd_rfc_restore_block(table);
-		if (!folio) {
-			pr_err("folio table at %#llx is not preserved memory\n",
-			       table);
+		err = memfd_rfc_restore_table(in, table);
+		if (err == -ENOMEM)
+			goto err_free;
+		err = -EINVAL;
+		if (!in->table)
 			goto err_bad;
-		}
-		in->table = folio_address(folio);
-		room = folio_size(folio) / sizeof(*in->table);
 	}
 	if (in->seals & ~MEMFD_RFC_SEALS || in->size > MAX_LFS_FILESIZE)
 		goto err_bad;
@@ -737,11 +846,6 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 	if (!in->nr)
 		return 0;
 
-	if (in->nr > room) {
-		pr_err("%llu folios do not fit the table's %zu bytes\n", in->nr,
-		       folio_size(virt_to_folio(in->table)));
-		goto err_bad;
-	}
 	for (i = 0; i < in->nr; i++) {
 		why = memfd_rfc_bad_entry(&in->table[i], pages, &next);
 		if (why) {
@@ -751,7 +855,7 @@ static int memfd_rfc_parse(u64 data, struct memfd_rfc_in *in)
 			goto err_bad;
 		}
 	}
-	err = memfd_rfc_check_overlap(in, data, table);
+	err = memfd_rfc_check_overlap(in, data);
 	if (err)
 		goto err_free;
 	return 0;
@@ -760,13 +864,13 @@ err_bad:
 	pr_err("handover data at %#llx is not a valid %s description\n", data,
 	       MEMFD_RFC_COMPATIBLE);
 err_free:
-	/* free what the table names, as far as its block reaches */
-	in->nr = min(in->nr, room);
+	/* free what the table names, when it could be read */
+	if (!in->table)
+		in->nr = 0;
 	if (in->nr)
 		pr_err("freeing the %llu folios the refused description names\n",
 		       in->nr);
 	memfd_rfc_discard(in, 0);
-	in->table = NULL;
 	in->fdt = NULL;
 	return err;
 }
@@ -909,7 +1013,7 @@ static int memfd_rfc_retrieve(struct luo_file_args *args)
 		pr_err("cannot add seals %#x: %pe\n", in.seals, ERR_PTR(err));
 		goto err_fput;
 	}
-	memfd_rfc_free_block(in.table);
+	memfd_rfc_free_table(&in);
 	memfd_rfc_free_block(in.fdt);
 	args->file = file;
 	return 0;

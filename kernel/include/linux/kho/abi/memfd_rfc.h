@@ -24,7 +24,7 @@
  * preserved with kho_preserve_vmalloc() (KHO's chunk list, see
  * <linux/kho/abi/kexec_handover.h>), so its size has no limit of its own:
  * the receiving kernel restores it with kho_restore_vmalloc() from the
- * descriptor { .first = folios, .total_pages = MEMFD_RFC_TABLE_PAGES(nr,
+ * descriptor { .first = folios, .total_pages = memfd_rfc_table_pages(nr,
  * PAGE_SIZE), .flags = MEMFD_RFC_TABLE_KHO_FLAGS, .order = 0 }: plain
  * vmalloc() memory, mapped with base pages. Entries may straddle two
  * pages of the area. The full rules are fdt-schema/memfd-rfc-v2.yaml and
@@ -99,9 +99,11 @@ struct memfd_rfc_folio {
  */
 #define MEMFD_RFC_MAX_FOLIOS		0xffffffffull
 
-/* Pages of the folio table's vmalloc area for nr entries. */
-#define MEMFD_RFC_TABLE_PAGES(nr, page_size) \
-	(((nr) * MEMFD_RFC_FOLIO_SIZE + (page_size) - 1) / (page_size))
+/* Pages of the folio table's vmalloc area for @nr entries. */
+static inline __u64 memfd_rfc_table_pages(__u64 nr, __u64 page_size)
+{
+	return (nr * MEMFD_RFC_FOLIO_SIZE + page_size - 1) / page_size;
+}
 
 /*
  * struct kho_vmalloc.flags of the table: KHO_VMALLOC_ALLOC only
