@@ -350,27 +350,28 @@ const char *ho_dtb_cmdline(const void *dtb, size_t *cap)
 
 int ho_dtb_cmdline_append(void *dtb, const char *key, const char *value)
 {
-	char buf[HO_DTB_CMDLINE_MAX];
-	size_t cap = 0, len = 0;
-	const char *old = ho_dtb_cmdline(dtb, &cap);
+	size_t cap = 0, len = 0, need;
 	int chosen, err;
+	char *buf;
+	void *p;
 
-	if (old) {
+	if (!key || !value)
+		return HO_ERR_INVAL;
+	if (ho_dtb_cmdline(dtb, &cap))
 		len = cap - 1;
-		if (len >= sizeof(buf))
-			return HO_ERR_NO_SPACE;
-		ho_memcpy(buf, old, cap);
-	} else {
-		buf[0] = 0;
-	}
-	err = ho_cmdline_append(buf, sizeof(buf), key, value);
-	if (err)
-		return err;
+	need = len + (len ? 1 : 0) + ho_strlen(key) + 1 + ho_strlen(value) + 1;
+	if (need > HO_DTB_CMDLINE_MAX)
+		return HO_ERR_NO_SPACE;
 	chosen = fdt_path_offset(dtb, "/chosen");
 	if (chosen < 0)
 		return HO_ERR_NOT_FOUND;
-	return fdt_err(fdt_setprop(dtb, chosen, "bootargs", buf,
-				   (int)ho_strlen(buf) + 1));
+	/* resized in place, the old bytes kept: no copy on the stack */
+	err = fdt_setprop_placeholder(dtb, chosen, "bootargs", (int)need, &p);
+	if (err)
+		return fdt_err(err);
+	buf = p;
+	buf[len] = 0;	/* a new property's bytes are not set */
+	return ho_cmdline_append(buf, need, key, value);
 }
 
 void ho_dtb_fault_kho_len(void *dtb)
