@@ -66,6 +66,7 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
+#include <linux/kho/abi/kexec_handover.h>
 #include <linux/kho/abi/memfd_rfc.h>
 #include <linux/libfdt.h>
 #include <linux/luo_rfc.h>

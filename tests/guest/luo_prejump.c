@@ -108,7 +108,7 @@ static bool klog_has(const char *a, const char *b)
 	return found;
 }
 
-/* "file memfd-v1 1" and "sessions 1" in /sys/kernel/liveupdate/formats. */
+/* "file memfd-rfc-v2 1" and "sessions 1" in /sys/kernel/liveupdate/formats. */
 static bool formats_count(unsigned int files, unsigned int sessions)
 {
 	char want_f[64], want_s[32];
@@ -119,7 +119,7 @@ static bool formats_count(unsigned int files, unsigned int sessions)
 	n = gl_read_file("/sys/kernel/liveupdate/formats", &buf);
 	if (n < 0)
 		return false;
-	snprintf(want_f, sizeof(want_f), "\nfile %s %u\n", "memfd-v1", files);
+	snprintf(want_f, sizeof(want_f), "\nfile %s %u\n", "memfd-rfc-v2", files);
 	snprintf(want_s, sizeof(want_s), "\nsessions %u\n", sessions);
 	ok = memmem(buf, n, want_f, strlen(want_f)) &&
 	     memmem(buf, n, want_s, strlen(want_s));

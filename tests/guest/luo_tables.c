@@ -36,7 +36,7 @@ static const struct {
 	{ "memfd-order",		"order too large",		0 },
 	{ "memfd-flags",		"unknown flags",		0 },
 	{ "memfd-count",		"do not fit the table",		0 },
-	{ "memfd-size",			"not a valid memfd-v1",		0 },
+	{ "memfd-size",			"not a valid memfd-rfc-v2",		0 },
 	{ "dup-data",			"used by another file",		1 },
 	{ "none",			"(none)",			0 },
 };

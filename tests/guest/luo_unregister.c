@@ -5,7 +5,7 @@
  * which calls liveupdate_unregister_file_ops() as the handler's owner
  * would).
  *
- * Stage 1: a 1 MiB memfd preserved; unregistering "memfd-v1" fails with
+ * Stage 1: a 1 MiB memfd preserved; unregistering "memfd-rfc-v2" fails with
  * EBUSY (an outgoing file of its type); the kexec hook freezes.
  * Stage 2: unregistering fails with EBUSY again: the incoming file, not
  * retrieved yet, needs the handler (a scan of outgoing sessions alone lets
@@ -26,10 +26,10 @@
 #define UNREGISTER	"/sys/module/luo_rfc/parameters/unregister"
 #define IN_BLOB		"/sys/kernel/debug/kho/in/sub_fdts/luo-rfc"
 
-/* Write "memfd-v1" to the hook: 0 or -errno. */
+/* Write "memfd-rfc-v2" to the hook: 0 or -errno. */
 static int unregister_memfd(void)
 {
-	return luo_write_str(UNREGISTER, "memfd-v1");
+	return luo_write_str(UNREGISTER, "memfd-rfc-v2");
 }
 
 static int stage1(int luo)
@@ -41,7 +41,7 @@ static int stage1(int luo)
 	err = sfd < 0 ? sfd : fd < 0 ? -EIO : luo_preserve(sfd, fd, TOKEN);
 	gl_ok(!err, "1 MiB memfd preserved (%s)", luo_why(err));
 	err = unregister_memfd();
-	gl_ok(err == -EBUSY, "unregister memfd-v1 with an outgoing memfd: EBUSY (%s)",
+	gl_ok(err == -EBUSY, "unregister memfd-rfc-v2 with an outgoing memfd: EBUSY (%s)",
 	      luo_why(err));
 	close(fd);
 	close(luo);
@@ -57,7 +57,7 @@ static int stage2(int luo)
 	long len;
 
 	err = unregister_memfd();
-	gl_ok(err == -EBUSY, "unregister memfd-v1 with an incoming memfd not retrieved: EBUSY (%s)",
+	gl_ok(err == -EBUSY, "unregister memfd-rfc-v2 with an incoming memfd not retrieved: EBUSY (%s)",
 	      luo_why(err));
 	sfd = luo_session(luo, SESSION, 1);
 	fd = sfd < 0 ? sfd : luo_retrieve(sfd, TOKEN);
@@ -80,7 +80,7 @@ static int stage2(int luo)
 		free(blob);
 
 	err = unregister_memfd();
-	gl_ok(!err, "after finish memfd-v1 unregisters (%s)", luo_why(err));
+	gl_ok(!err, "after finish memfd-rfc-v2 unregisters (%s)", luo_why(err));
 	sfd = luo_session(luo, "luo-unregister-new", 0);
 	fd = memfd_create("new", 0);
 	err = sfd < 0 ? sfd : fd < 0 ? -EIO : luo_preserve(sfd, fd, TOKEN);

@@ -20,7 +20,7 @@
  * check that the participants already done are cancelled in reverse order
  * and that the errno reaches userspace; "none" switches it off.
  *
- * Writing a file handler's compatible (e.g. "memfd-v1") to the write-only
+ * Writing a file handler's compatible (e.g. "memfd-rfc-v2") to the write-only
  * parameter /sys/module/luo_rfc/parameters/unregister calls
  * liveupdate_unregister_file_ops() on it as its owner would; the write
  * fails with EBUSY while a file still needs the handler (an outgoing file

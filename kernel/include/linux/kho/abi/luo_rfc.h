@@ -19,7 +19,7 @@
  *    lower-case hex, with the handler's string "compatible", a u64
  *    LUO_RFC_PROP_TOKEN, a u32 LUO_RFC_PROP_SESSION (index of a node under
  *    LUO_RFC_NODE_SESSIONS) and a u64 LUO_RFC_PROP_DATA (the handler's data,
- *    for memfd-v1 see <linux/kho/abi/memfd_rfc.h>).
+ *    for memfd-rfc-v2 see <linux/kho/abi/memfd_rfc.h>).
  *
  * The root may also carry an optional u64 LUO_RFC_PROP_TRACE: the physical
  * address of the phase trace, one page the outgoing kernel preserved with
