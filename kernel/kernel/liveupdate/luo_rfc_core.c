@@ -662,14 +662,33 @@ static int luo_freeze_for_kexec(void)
 	return err;
 }
 
+/*
+ * Is there anything to hand over: an outgoing session (even an empty one:
+ * the next kernel would recreate it) or a subsystem's data? Without, a
+ * kexec whose image carries no handover (kexec_load by a loader that knows
+ * no KHO) loses nothing (luo_prejump_check()).
+ * Context: luo_lock held, frozen.
+ */
+static bool luo_handover_needed(void)
+{
+	struct luo_subsystem *ss;
+
+	if (luo_files_outgoing())
+		return true;
+	list_for_each_entry(ss, &luo_subsystems, list)
+		if (ss->sdata)
+			return true;
+	return false;
+}
+
 /**
  * liveupdate_rfc_reboot - kexec hook: freeze, verify and commit the update
  *
  * Called by kernel_kexec() before the point of no return. Finishes a
  * pending incoming update (what was not retrieved is released), prepares
  * and freezes whatever userspace left undone, and lets every participant
- * verify that nothing changed since freeze. On success the update is
- * committed: luo_lock stays held for good, so that no other task can
+ * verify that nothing changed since freeze, then runs the pre-jump check.
+ * On success the update is committed: luo_lock stays held for good, so that no other task can
  * cancel, finish, close a session or preserve anything while the kexec
  * goes ahead with the handover as verified here.
  *
@@ -697,7 +716,7 @@ int liveupdate_rfc_reboot(void)
 		err = luo_verify();
 	/* frozen and verified: the purgatory's checks, while we can cancel */
 	if (!err)
-		err = luo_prejump_check();
+		err = luo_prejump_check(luo_handover_needed());
 	if (err) {
 		luo_cancel();
 		mutex_unlock(&luo_lock);

@@ -12,7 +12,7 @@
  *
  * A file type becomes preservable when its owner calls
  * liveupdate_register_file_ops() with a versioned compatible string (e.g.
- * "memfd-v1"), a const &struct luo_file_ops and its private data. The
+ * "memfd-rfc-v2"), a const &struct luo_file_ops and its private data. The
  * compatible string is written with every file so that the next kernel picks
  * the same handler (or refuses the file).
  *
@@ -132,7 +132,7 @@ static LIST_HEAD(luo_in_sessions);
 
 /**
  * liveupdate_register_file_ops - make a file type preservable
- * @compatible: versioned compatible string, e.g. "memfd-v1"
+ * @compatible: versioned compatible string, e.g. "memfd-rfc-v2"
  * @ops:        const callbacks; @can_preserve, @prepare, @cancel and
  *              @retrieve are required
  * @data:       private data, passed back as &luo_file_args.handler_data
@@ -496,6 +496,12 @@ unsigned int luo_walk_file_handlers(luo_file_handler_fn fn, void *arg)
 bool luo_files_incoming_pending(void)
 {
 	return !list_empty(&luo_in_sessions);
+}
+
+/* Context: luo_lock held. */
+bool luo_files_outgoing(void)
+{
+	return !list_empty(&luo_out_sessions);
 }
 
 /*

@@ -7,6 +7,7 @@
 #ifndef _KERNEL_LIVEUPDATE_LUO_RFC_HANDOVER_H
 #define _KERNEL_LIVEUPDATE_LUO_RFC_HANDOVER_H
 
+#include <linux/errno.h>
 #include <linux/sysfs.h>
 #include <linux/types.h>
 
@@ -31,7 +32,23 @@ struct luo_kho_handover {
 
 int luo_kho_handover(struct luo_kho_handover *ho);
 
-int luo_prejump_check(void);
+int luo_prejump_check(bool needed);
+
+struct kimage;
+struct ho_phys;
+struct ho_handover;
+int luo_image_handover(struct kimage *image, struct ho_handover *kd);
+#if IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_ARM64)
+int luo_arch_image_handover(const struct ho_phys *img,
+			    const struct kimage *image, struct ho_handover *kd);
+#else
+static inline int luo_arch_image_handover(const struct ho_phys *img,
+					  const struct kimage *image,
+					  struct ho_handover *kd)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* /sys/kernel/liveupdate/{handover,formats}, in luo_attrs[]. */
 extern struct kobj_attribute luo_handover_attr;

@@ -133,6 +133,7 @@ int luo_files_register(void);
 int luo_files_serialize(void *fdt);
 int luo_files_deserialize(const void *fdt);
 bool luo_files_incoming_pending(void);
+bool luo_files_outgoing(void);
 int luo_session_create(const char *name, struct file **filep);
 int luo_session_publish(struct file *file);
 int luo_session_retrieve(const char *name, struct file **filep);

@@ -27,11 +27,20 @@
  * - a memory map of the System RAM resources;
  * - the segments of the loaded image (kexec_image) against scratch.
  *
+ * A kexec_load image must carry this handover, not another one (see
+ * luo_rfc_image.c): one whose boot data names another KHO FDT (a stale
+ * /chosen) is refused, and one that names none is refused when there is
+ * something to hand over (after the check above, so that a loader that put
+ * the segments anywhere still hears ERANGE); with nothing to hand over it
+ * goes ahead without the check, as a kexec without live update would.
+ *
  * On failure one line names the error, where it is and the detail, the live
  * update is cancelled (sessions and their files stay as they were, usable)
  * and reboot(RB_KEXEC) fails with:
  *
  * - ERANGE: a kexec segment lies outside scratch (or wraps);
+ * - ESTALE: the loaded image names another handover than this kernel's;
+ * - ENODATA: the loaded image carries no handover, and there is one;
  * - EBADMSG: any other defect of the handover;
  * - ENOMEM: no memory for the check's private copies;
  * - ENODEV: KHO has no outgoing FDT.
@@ -361,19 +370,51 @@ static int luo_prejump_errno(int err)
 	}
 }
 
+/*
+ * Which handover a kexec_load image carries (luo_rfc_image.c): 0 this
+ * kernel's (or an image from kexec_file_load, which always does), -ENOENT
+ * none, another -errno to refuse the kexec with.
+ */
+static int luo_prejump_carried(const struct luo_kho_handover *ho)
+{
+	struct ho_handover carried;
+	int err;
+
+	if (!kexec_image || kexec_image->file_mode)
+		return 0;
+	err = luo_image_handover(kexec_image, &carried);
+	if (err == -EOPNOTSUPP)
+		return 0;	/* cannot tell: the check below decides */
+	if (err == -EBADMSG)
+		pr_err("pre-jump check: the loaded image's KHO entry cannot be read: kexec refused\n");
+	if (err)
+		return err;
+	if (carried.fdt_addr != ho->fdt_phys) {
+		pr_err("pre-jump check: the loaded image names a KHO FDT at %#llx, this kernel's is at %pa: a stale handover (a DTB from /sys/firmware/fdt?): kexec refused\n",
+		       carried.fdt_addr, &ho->fdt_phys);
+		return -ESTALE;
+	}
+	return 0;
+}
+
 /**
  * luo_prejump_check - check the frozen handover before the kexec jump
+ * @needed: there is something to hand over (a session, a subsystem's data)
  *
  * Runs the stage library's ho_check_handover() on the final handover and
- * the loaded image's segments (see the DOC above). Logs one line either
- * way; every buffer it allocates is freed before it returns.
+ * the loaded image's segments, and checks that a kexec_load image carries
+ * this handover (see the DOC above). Logs one line either way; every
+ * buffer it allocates is freed before it returns.
  *
  * Context: process context, luo_lock and the kexec lock held, LUO frozen.
- * Return: 0 when the next kernel will accept the handover; -EBADMSG for a
- * bad handover, -ERANGE for a kexec segment outside scratch, -ENOMEM or
- * -ENODEV when the check cannot run. The caller cancels on any error.
+ * Return: 0 when the next kernel will accept the handover, or when the
+ * image carries none and @needed is false; -EBADMSG for a bad handover,
+ * -ERANGE for a kexec segment outside scratch, -ESTALE for an image that
+ * names another handover, -ENODATA for one that names none while @needed,
+ * -ENOMEM or -ENODEV when the check cannot run. The caller cancels on any
+ * error.
  */
-int luo_prejump_check(void)
+int luo_prejump_check(bool needed)
 {
 	struct luo_prejump pj = {
 		.phys = { .map = luo_prejump_map },
@@ -384,7 +425,7 @@ int luo_prejump_check(void)
 	struct ho_env env;
 	ktime_t start = ktime_get();
 	int fault = luo_prejump_fault_get_id();
-	int err, herr;
+	int err, herr, carried;
 
 	if (fault == LUO_PJ_SKIP) {
 		pr_warn("pre-jump check skipped (luo_rfc.prejump_fault=skip)\n");
@@ -395,6 +436,13 @@ int luo_prejump_check(void)
 		pr_err("pre-jump check: no outgoing KHO FDT: %pe\n",
 		       ERR_PTR(err));
 		return err;
+	}
+	carried = luo_prejump_carried(&ho);
+	if (carried && carried != -ENOENT)
+		return carried;
+	if (carried && !needed) {
+		pr_info("pre-jump check: nothing to hand over, and the loaded image carries no handover: kexec without one\n");
+		return 0;
 	}
 	err = luo_prejump_setup(&pj, &ho);
 	if (err) {
@@ -434,7 +482,10 @@ int luo_prejump_check(void)
 	err = luo_prejump_errno(herr);
 	if (herr == HO_ERR_WORK_SPACE && !pj.work)
 		err = -ENOMEM;	/* the work area could not grow */
-	if (err)
+	if (!err && carried) {
+		pr_err("pre-jump check: the loaded image carries no handover: everything preserved would be lost: kexec refused\n");
+		err = -ENODATA;
+	} else if (err)
 		pr_err("pre-jump check failed: %s (%s) at %s %s: kexec refused (%pe)\n",
 		       ho_errname(herr), ho_strerror(herr),
 		       rep.path[0] ? rep.path : "-", rep.detail, ERR_PTR(err));
