@@ -27,7 +27,9 @@
  *   nothing     no session (kho=off): -l loads and says in one line that no
  *               handover is carried
  *   peer-only   with luo_loader_peer: the peer's load and nothing preserved,
- *               then the kexec (bench/blackout.py's plain kexec -l baseline)
+ *               then the kexec (bench/blackout.py's plain kexec -l baseline;
+ *               with KHO on it goes ahead: nothing to hand over, the image
+ *               carries no handover)
  *   target      -l /boot/bzImage-<luo_loader_target> (a kernel that cannot
  *               read the handover, or has no format record; on Linux's own
  *               LUO, ours: no luo-v5): refused with
@@ -36,8 +38,11 @@
  *               (luo_loader_target=self, this kernel: a negative control)
  * luo_loader_expect=refused (one stage): the kexec itself is refused by the
  * old kernel's pre-jump check (a loader that put the segments outside KHO
- * scratch, e.g. kexec -l): reboot(RB_KEXEC) fails with ERANGE, the live
- * update is cancelled (state normal) and the memfd is intact.
+ * scratch, e.g. kexec -l): reboot(RB_KEXEC) fails with ERANGE (or the errno
+ * luo_loader_errno= names: ENODATA for luo_loader_peer=luo-kexec-nohandover,
+ * luo-kexec -l --no-handover, which keeps the segments in scratch but
+ * carries no handover), the live update is cancelled (state normal) and
+ * the memfd is intact.
  * Stage 2 then also knows luo_loader_expect=lost: nothing restored, and
  * with luo_loader_klog=<text> the kernel log says why (spaces as '_').
  *
@@ -55,6 +60,9 @@
  *               session is restored from it
  *   restored    as passed, and kernel 1's session is restored again
  *   dropped     kernel 3 has no linux,kho-* in /chosen and no handover
+ * With luo_loader_then=kexec-l-refused (two stages, kernel 2 ours) kernel 2
+ * itself refuses that kexec: reboot(RB_KEXEC) fails with ESTALE, its log
+ * says "a stale handover", and there is no stage 3.
  *
  * Stage 2 checks luo_loader_expect=:
  *   ok          session restored byte-exact, luo_stage.cycles= on the command line
@@ -228,16 +236,29 @@ static int peer_load(const char *peer, bool exec_now)
 		return luo_kexec_e();
 	if (luo_next_inputs(cl, sizeof(cl)))
 		return 1;
-	if (!strcmp(peer, "luo-kexec")) {
-		char *argv_l[] = { "/bin/luo-kexec", "-l", "/boot/bzImage", "--handover",
+	if (!strcmp(peer, "luo-kexec") || !strcmp(peer, "luo-kexec-nohandover")) {
+		char *argv_l[] = { "/bin/luo-kexec", "-l", "/boot/bzImage",
+				   strcmp(peer, "luo-kexec") ? "--no-handover" : "--handover",
 				   "--initrd=/tmp/initrd", cl, NULL };
 		rc = run(argv_l);
-		return gl_ok(rc == 0, "luo-kexec -l --handover exited %d", rc) ? 0 : 1;
+		return gl_ok(rc == 0, "luo-kexec -l %s exited %d", argv_l[3], rc) ? 0 : 1;
 	}
 	return kexec_tools(peer, cl);
 }
 
 static int data_check(int fd);
+
+/* The names luo_loader_errno= takes: the pre-jump check's refusals. */
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case ERANGE: return "ERANGE";
+	case ENODATA: return "ENODATA";
+	case ESTALE: return "ESTALE";
+	case EBADMSG: return "EBADMSG";
+	default: return "other";
+	}
+}
 
 #define HANDOVER_FILE	"/sys/kernel/liveupdate/handover"
 
@@ -332,7 +353,7 @@ static int stage1(void)
 {
 	struct liveupdate_ioctl_create_session cs = { .size = sizeof(cs) };
 	struct liveupdate_session_preserve_fd pf = { .size = sizeof(pf) };
-	char peer[16] = "", cse[16] = "";
+	char peer[32] = "", cse[16] = "", want_errno[16] = "ERANGE";
 	int luo, mfd, err;
 	uint8_t *map;
 	void *buf;
@@ -376,8 +397,10 @@ static int stage1(void)
 	if (gl_cmdline_get("luo_loader_expect", cse, sizeof(cse)) && !strcmp(cse, "refused")) {
 		fflush(stdout);
 		sync();
+		gl_cmdline_get("luo_loader_errno", want_errno, sizeof(want_errno));
 		err = reboot(RB_KEXEC) ? errno : 0;
-		gl_ok(err == ERANGE, "the old kernel refuses the kexec: %s",
+		gl_ok(err && !strcmp(errno_name(err), want_errno),
+		      "the old kernel refuses the kexec with %s: %s", want_errno,
 		      err ? strerror(err) : "it went ahead");
 		gl_ok(!strcmp(luo_sysfs("state"), "normal"), "live update cancelled: state %s",
 		      luo_sysfs("state"));
@@ -603,6 +626,26 @@ static int then_kexec_l(const char *how)
 	return kexec_tools(how, cl);
 }
 
+/*
+ * Stage 2 of luo_loader_then=kexec-l-refused: kernel 2 (ours) refuses the
+ * kexec of the image with the stale /chosen, before the jump.
+ */
+static int then_refused(void)
+{
+	int err;
+
+	if (then_kexec_l("kexec-l"))
+		return 1;
+	fflush(stdout);
+	sync();
+	err = reboot(RB_KEXEC) ? errno : 0;
+	gl_ok(err == ESTALE, "kernel 2 refuses the kexec -l with the stale /chosen: %s",
+	      err ? strerror(err) : "it went ahead");
+	gl_ok(klog_has("a stale handover"), "the kernel log says \"a stale handover\"");
+	gl_ok(!strcmp(luo_sysfs("state"), "normal"), "state %s", luo_sysfs("state"));
+	return gl_exit_status();
+}
+
 /* Stage 3 of luo_loader_then=kexec-l: what kernel 3 made of the stale handover. */
 static int stage3(void)
 {
@@ -652,6 +695,8 @@ int main(int argc, char **argv)
 	rc = stage2();
 	if (rc || !gl_cmdline_get("luo_loader_then", then, sizeof(then)))
 		return rc;
+	if (!strcmp(then, "kexec-l-refused"))
+		return then_refused();
 	if (!gl_ok(!strcmp(then, "kexec-l") || !strcmp(then, "kexec-l-clean"),
 		   "luo_loader_then=%s is known", then))
 		return 1;

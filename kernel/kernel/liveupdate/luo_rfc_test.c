@@ -13,7 +13,8 @@
  * over; freeze marks it; the next kernel checks it when the subsystem
  * registers and releases it on finish. The verdict is the read-only
  * parameter /sys/module/luo_rfc/parameters/selftest: "none" (nothing came
- * in), "ok" or "bad".
+ * in), "ok" or "bad". With luo_rfc.selftest_data=0 it hands nothing over
+ * (data 0), so that a test kernel can have nothing to hand over at all.
  *
  * The writable parameter /sys/module/luo_rfc/parameters/fail set to
  * "prepare" or "freeze" makes that callback fail with EAGAIN, so tests can
@@ -51,6 +52,10 @@ static char luo_selftest_fail[16] = "none";
 module_param_string(fail, luo_selftest_fail, sizeof(luo_selftest_fail), 0644);
 MODULE_PARM_DESC(fail, "make the selftest subsystem fail: prepare, freeze or none");
 
+static bool luo_selftest_data = true;
+module_param_named(selftest_data, luo_selftest_data, bool, 0644);
+MODULE_PARM_DESC(selftest_data, "the selftest subsystem hands a page over (default 1)");
+
 static char luo_selftest_result[8] = "none";
 module_param_string(selftest, luo_selftest_result, sizeof(luo_selftest_result),
 		    0444);
@@ -84,6 +89,8 @@ static int luo_selftest_prepare(void *data, u64 *sdata)
 		pr_warn("failing prepare on request\n");
 		return -EAGAIN;
 	}
+	if (!luo_selftest_data)
+		return 0;
 	page = kho_alloc_preserve(sizeof(*page));
 	if (IS_ERR(page))
 		return PTR_ERR(page);
@@ -94,13 +101,16 @@ static int luo_selftest_prepare(void *data, u64 *sdata)
 
 static int luo_selftest_freeze(void *data, u64 *sdata)
 {
-	struct luo_selftest_page *page = phys_to_virt(*sdata);
+	struct luo_selftest_page *page;
 
 	if (luo_selftest_fails("freeze")) {
 		pr_warn("failing freeze on request\n");
 		return -EAGAIN;
 	}
-	page->frozen = 1;
+	if (*sdata) {
+		page = phys_to_virt(*sdata);
+		page->frozen = 1;
+	}
 	return 0;
 }
 
