@@ -601,13 +601,15 @@ static void memfd_rfc_free_block(void *mem)
  * Walk the table's chunk list before kho_restore_vmalloc() follows it:
  * every chunk page aligned and in online memory, and no more chunks than
  * kho_preserve_vmalloc() writes for @pages pages (so the list has no
- * loop). A bad pointer is refused here rather than dereferenced. The
- * chunks' addresses are kept for the overlap check.
+ * loop), listing exactly @pages pages. A bad pointer is refused here
+ * rather than dereferenced. The chunks' addresses are kept for the overlap
+ * check.
  */
 static int memfd_rfc_walk_chunks(struct memfd_rfc_in *in, u64 first, u64 pages)
 {
 	const struct kho_vmalloc_chunk *chunk;
-	u64 max = pages / KHO_VMALLOC_SIZE + 1, phys = first;
+	u64 max = pages / KHO_VMALLOC_SIZE + 1, phys = first, listed = 0;
+	unsigned int i;
 
 	in->chunks = kvmalloc_array(max, sizeof(*in->chunks), GFP_KERNEL);
 	if (!in->chunks)
@@ -623,7 +625,14 @@ static int memfd_rfc_walk_chunks(struct memfd_rfc_in *in, u64 first, u64 pages)
 		}
 		in->chunks[in->nr_chunks++] = phys;
 		chunk = phys_to_virt(phys);
+		for (i = 0; i < ARRAY_SIZE(chunk->phys) && chunk->phys[i]; i++)
+			listed++;
 		phys = chunk->hdr.next.phys;
+	}
+	if (listed != pages) {
+		pr_err("folio table: %llu entries need %llu pages, its chunks list %llu\n",
+		       in->nr, pages, listed);
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -35,7 +35,7 @@ static const struct {
 	{ "memfd-index-unaligned",	"index not aligned",		0 },
 	{ "memfd-order",		"order too large",		0 },
 	{ "memfd-flags",		"unknown flags",		0 },
-	{ "memfd-count",		"do not fit the table",		0 },
+	{ "memfd-count",		"entries need",			0 },
 	{ "memfd-size",			"not a valid memfd-rfc-v2",		0 },
 	{ "dup-data",			"used by another file",		1 },
 	{ "none",			"(none)",			0 },
