@@ -15,9 +15,9 @@ trap 'rm -rf "$work"' EXIT
 # name | image (variant, or synthetic:<payload>) | expected exit | record lines (\n-separated)
 ours_common='kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nsubsystem selftest luo-selftest-v1'
 rows=(
-	"ours|ours|0|$ours_common\nfile memfd-v1\nend"
+	"ours|ours|0|$ours_common\nfile memfd-rfc-v2\nend"
 	"ours-nomemfd|ours-nomemfd|0|$ours_common\nend"
-	"ours-luov2|ours-luov2|0|${ours_common/luo-rfc-v1/luo-rfc-v2}\nfile memfd-v1\nend"
+	"ours-luov2|ours-luov2|0|${ours_common/luo-rfc-v1/luo-rfc-v2}\nfile memfd-rfc-v2\nend"
 	"upstream-has-none|upstream|1|"
 	"synthetic-two-records|synthetic:two|2|"
 	"synthetic-no-record|synthetic:none|1|"
