@@ -560,9 +560,8 @@ static void dump_memfd(struct dump *d, uint64_t data)
 	ho_sb_hex(sb, data);
 	ho_sb_puts(sb, ": folio table (kho_vmalloc) chunk ");
 	ho_sb_hex(sb, table);
-	ho_sb_puts(sb, ", ");
+	ho_sb_puts(sb, " pages ");
 	ho_sb_dec(sb, MEMFD_RFC_TABLE_PAGES(nr, HO_PAGE_SIZE));
-	ho_sb_puts(sb, " pages");
 	if (nr > MEMFD_RFC_MAX_FOLIOS) {
 		ho_sb_puts(sb, ": more entries than MEMFD_RFC_MAX_FOLIOS");
 		put(d);

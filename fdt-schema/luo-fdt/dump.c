@@ -204,7 +204,7 @@ static void print_range(const void *fdt, int node, const char *compatible,
 		if (!rr->unit && size && size <= MEMFD_RFC_MAX_FOLIOS &&
 		    addr + HO_PAGE_SIZE > addr)
 			printf(" /* kho_vmalloc chunk [0x%" PRIx64 ", 0x%" PRIx64
-			       "), table of %" PRIu64 " pages */", addr,
+			       "), table pages %" PRIu64 " */", addr,
 			       addr + (uint64_t)HO_PAGE_SIZE,
 			       (uint64_t)MEMFD_RFC_TABLE_PAGES(size,
 							       HO_PAGE_SIZE));
