@@ -290,10 +290,10 @@ void ho_vmalloc_begin_raw(struct ho_vwalk *v, const struct ho_vmalloc *vm,
  */
 uint64_t ho_vmalloc_next(struct ho_vwalk *v, int *err);
 /*
- * The area's next n bytes into buf (NULL: skipped), across page and piece boundaries
- * (what the kernel's virtually contiguous mapping reads): ho_vmalloc_next()
- * errors, VMALLOC_PAGES when the chain ends first, ADDR_UNMAPPED. Do not
- * mix with ho_vmalloc_next() on one walk.
+ * The area's next n bytes into buf (NULL: skipped), across page and piece
+ * boundaries (what the kernel's virtually contiguous mapping reads):
+ * ho_vmalloc_next()'s errors, VMALLOC_PAGES when the chain ends first,
+ * ADDR_UNMAPPED. Do not mix with ho_vmalloc_next() on one walk.
  */
 int ho_vmalloc_read(struct ho_vwalk *v, void *buf, uint64_t n);
 /*

@@ -137,14 +137,41 @@ static int vmalloc_pages(struct ho_vwalk *v, uint64_t phys)
 	return err;
 }
 
+/*
+ * The current chunk, mapped: kho_restore_pages(chunk, 1) (checked walks),
+ * or only aligned and readable (raw walks). NULL with the error in *err.
+ */
+static const uint8_t *chunk_map(struct ho_vwalk *v, int *err)
+{
+	const uint8_t *ch;
+
+	*err = HO_OK;
+	if (v->w)
+		return ho_preserved_map(v->env, v->w, v->chunk, v->ps, v->ps,
+					0, v->unaligned, v->where, "chunk",
+					v->rep, err);
+	if (v->chunk & (v->ps - 1)) {
+		*err = fail(v, v->unaligned, "chunk", v->chunk);
+		return 0;
+	}
+	ch = ho_phys_map(v->phys, v->chunk, v->ps);
+	if (!ch)
+		*err = fail(v, HO_ERR_ADDR_UNMAPPED, "chunk", v->chunk);
+	return ch;
+}
+
 uint64_t ho_vmalloc_next(struct ho_vwalk *v, int *err)
 {
 	const uint8_t *ch;
 	uint64_t phys = 0;
 
 	*err = HO_OK;
-	while (!v->ent || v->e == v->nent ||
-	       !(phys = ho_get_u64(v->ent + 8 * v->e))) {
+	for (;;) {
+		if (v->ent && v->e < v->nent) {
+			phys = ho_get_u64(v->ent + 8 * v->e);
+			if (phys)
+				break;
+		}
 		if (v->ent) {
 			v->chunk = v->next;
 			v->ent = 0;
@@ -156,21 +183,16 @@ uint64_t ho_vmalloc_next(struct ho_vwalk *v, int *err)
 				    v->chunks);
 			return 0;
 		}
-		if (v->w)
-			ch = ho_preserved_map(v->env, v->w, v->chunk, v->ps,
-					      v->ps, 0, v->unaligned,
-					      v->where, "chunk", v->rep, err);
-		else if (v->chunk & (v->ps - 1))
-			ch = 0, *err = fail(v, v->unaligned, "chunk", v->chunk);
-		else if (!(ch = ho_phys_map(v->phys, v->chunk, v->ps)))
-			*err = fail(v, HO_ERR_ADDR_UNMAPPED, "chunk", v->chunk);
+		ch = chunk_map(v, err);
 		if (!ch)
 			return 0;
 		v->next = ho_get_u64(ch);
 		v->ent = ch + sizeof(struct kho_vmalloc_hdr);
 		v->e = 0;
-		if (v->fn && (*err = v->fn(v->ctx, HO_VPIECE_CHUNK, v->chunk,
-					   (uint8_t *)(uintptr_t)ch)))
+		if (v->fn)
+			*err = v->fn(v->ctx, HO_VPIECE_CHUNK, v->chunk,
+				     (uint8_t *)(uintptr_t)ch);
+		if (*err)
 			return 0;
 	}
 	v->e++;
