@@ -1372,38 +1372,93 @@ static int write_tree(const char *dir)
 	return err;
 }
 
+uint64_t gen_vmalloc(uint64_t npages, uint64_t *pages,
+		     const struct gen_vmalloc_ops *ops, void *ctx,
+		     uint64_t *last)
+{
+	uint64_t first, chunk, next, *c, i, e = 0;
+
+	*last = 0;
+	if (!npages)
+		return 0;
+	first = chunk = ops->chunk(ctx);
+	c = ops->map(ctx, chunk);
+	for (i = 0; i < npages; i++) {
+		pages[i] = ops->page(ctx);
+		c[1 + e++] = pages[i];
+		if (e == GEN_PER_CHUNK) {	/* new_vmalloc_chunk() */
+			next = ops->chunk(ctx);
+			c[0] = next;
+			chunk = next;
+			c = ops->map(ctx, chunk);
+			e = 0;
+		}
+	}
+	*last = chunk;
+	return first;
+}
+
+/* write_table()'s layout: the chunks from the table's address, then pages. */
+struct table_mem {
+	uint64_t table, nchunks, chunks, pages;
+	uint64_t *c;
+};
+
+static uint64_t table_chunk(void *ctx)
+{
+	struct table_mem *m = ctx;
+
+	return m->table + m->chunks++ * GEN_PAGE;
+}
+
+static uint64_t table_page(void *ctx)
+{
+	struct table_mem *m = ctx;
+
+	return m->table + (m->nchunks + m->pages++) * GEN_PAGE;
+}
+
+static uint64_t *table_map(void *ctx, uint64_t chunk)
+{
+	struct table_mem *m = ctx;
+
+	return m->c + (chunk - m->table) / 8;
+}
+
+static const struct gen_vmalloc_ops table_ops = {
+	table_chunk, table_page, table_map,
+};
+
 /*
  * File k's folio table t as kho_preserve_vmalloc() leaves it: its chunks
- * (next pointer, then page addresses; table_chunks()) at table_addr(), its
- * pages after them, each written out.
+ * (table_chunks()) at table_addr(), its pages after them, each written
+ * out.
  */
 static int write_table(const char *dir, const struct gen_opts *o,
 		       const struct defect *d, bool mine, unsigned int k,
 		       const struct ho_memfd_folio *t)
 {
-	uint64_t table = table_addr(o, k), nc = table_chunks(o);
-	uint64_t np = table_pages(o), j, *c;
+	struct table_mem m = { table_addr(o, k), table_chunks(o), 0, 0, 0 };
+	uint64_t np = table_pages(o), last, *pa;
 	uint8_t *pages;
 	int err;
 
-	c = xmalloc(nc * GEN_PAGE);
-	memset(c, 0, nc * GEN_PAGE);
-	for (j = 0; j + 1 < nc; j++)
-		c[j * (GEN_PAGE / 8)] = table + (j + 1) * GEN_PAGE;
-	for (j = 0; j < np; j++)
-		c[j / GEN_PER_CHUNK * (GEN_PAGE / 8) + 1 + j % GEN_PER_CHUNK] =
-			table + (nc + j) * GEN_PAGE;
+	m.c = xmalloc(m.nchunks * GEN_PAGE);
+	memset(m.c, 0, m.nchunks * GEN_PAGE);
+	pa = xmalloc(np * sizeof(*pa));
+	gen_vmalloc(np, pa, &table_ops, &m, &last);
+	free(pa);
 	if (mine && d && d->chain)
-		d->chain(c, table, nc, np);
+		d->chain(m.c, m.table, m.nchunks, np);
 	pages = xmalloc(np * GEN_PAGE);
 	memset(pages, 0, np * GEN_PAGE);
 	memcpy(pages, t, table_bytes(o));
-	err = gen_write_phys(dir, table, c, nc * GEN_PAGE);
+	err = gen_write_phys(dir, m.table, m.c, m.nchunks * GEN_PAGE);
 	if (!err)
-		err = gen_write_phys(dir, table + nc * GEN_PAGE, pages,
+		err = gen_write_phys(dir, m.table + m.nchunks * GEN_PAGE, pages,
 				     np * GEN_PAGE);
 	free(pages);
-	free(c);
+	free(m.c);
 	return err;
 }
 
