@@ -338,10 +338,11 @@ static int chain_defects(struct hb *h, uint64_t *chunk, uint64_t nchunks,
  * The folio table as kho_preserve_vmalloc() leaves it: the entries in
  * MEMFD_RFC_TABLE_PAGES() pages (here in reverse order in memory, so that
  * an entry straddling two is in two places), listed in chunks of
- * HB_CHUNK_PAGES, each page and chunk preserved at order 0. *table: the
- * first chunk.
+ * HB_CHUNK_PAGES, each page and chunk preserved at order 0; file 0's entries
+ * get the row's defect (folio_defects()) once the layout is known. *table:
+ * the first chunk.
  */
-static int build_table(struct hb *h, int file, const struct ho_memfd_folio *f,
+static int build_table(struct hb *h, int file, struct ho_memfd_folio *f,
 		       int n, uint64_t *table)
 {
 	uint64_t bytes = (uint64_t)n * sizeof(*f);
@@ -363,6 +364,13 @@ static int build_table(struct hb *h, int file, const struct ho_memfd_folio *f,
 	for (j = 0; j < nchunks; j++)
 		*(uint64_t *)hb_ptr(h, chunk[j]) = j + 1 < nchunks ?
 						   chunk[j + 1] : 0;
+	if (!file) {	/* file 0's layout, for the defects and the tests */
+		h->tblk0 = blk;
+		h->tpages0 = npages;
+		h->tpage0 = hb_table_addr(h, 0);
+		h->table0 = chunk[0];
+		folio_defects(h, f, n);
+	}
 	for (j = 0; j < npages; j++) {
 		pa = blk + (npages - 1 - j) * 4096;
 		c = hb_ptr(h, chunk[j / HB_CHUNK_PAGES]);
@@ -383,7 +391,6 @@ static int build_table(struct hb *h, int file, const struct ho_memfd_folio *f,
 static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 {
 	struct ho_memfd_folio *f;
-	uint64_t npages, nchunks;
 	int k, err;
 
 	*table = 0;
@@ -404,18 +411,6 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 	if (file == 1 && h->defect == HB_OVL_FOLIO_PARTIAL) {
 		f[0].order = 0;		/* one page inside file 0's first */
 		f[0].phys = HB_FOLIO_PHYS + 4096;
-	}
-	if (!file) {
-		/* where build_table() will put them, for the defects */
-		npages = MEMFD_RFC_TABLE_PAGES((uint64_t)n, 4096);
-		nchunks = npages / HB_CHUNK_PAGES + 1;
-		h->used = (h->used + 4095) & ~4095ull;
-		h->tblk0 = HB_ARENA_PHYS + h->used;
-		h->tpages0 = npages;
-		h->tpage0 = hb_table_addr(h, 0);
-		h->table0 = h->tblk0 + npages * 4096;
-		(void)nchunks;
-		folio_defects(h, f, n);
 	}
 	err = build_table(h, file, f, n, table);
 	for (k = 0; !err && k < n; k++)
