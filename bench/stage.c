@@ -7,7 +7,8 @@
  *
  * Then the same over handover sizes (sessions, files, folios per file,
  * scratch ranges): a markdown table of the LUO blob check (ho_luo_check:
- * the LUO FDT, every memfd-v1 FDT and folio table it follows) and of the
+ * the LUO FDT, every memfd-rfc-v2 FDT and folio table it follows: chunks
+ * and pages of a kho_vmalloc area) and of the
  * whole ho_check_handover (plus the KHO root, the scratch table and the
  * proofs in KHO's radix tree), each against SHA-256 of the same number of
  * bytes the check reads (its blobs; the radix tree pages are not counted),
@@ -210,7 +211,9 @@ static const struct size_row size_rows[] = {
 
 /*
  * The bytes ho_luo_check reads, copied one after the other into buf: the LUO
- * FDT, then per memfd-v1 file its FDT and folio table. Returns the count.
+ * FDT, then per memfd-rfc-v2 file its FDT and folio table (each chunk of
+ * its kho_vmalloc area, then the entries' bytes of each page it lists).
+ * Returns the count.
  */
 static size_t luo_bytes(struct hb *h, uint8_t *buf, size_t cap)
 {
@@ -227,16 +230,25 @@ static size_t luo_bytes(struct hb *h, uint8_t *buf, size_t cap)
 	fds = fdt_subnode_offset(luo, 0, "file-descriptors");
 	fdt_for_each_subnode(node, luo, fds) {
 		const void *d = fdt_getprop(luo, node, "data", NULL);
+		const uint64_t *c;
 		const void *m;
-		uint64_t table, nr;
+		uint64_t chunk, bytes, k;
 
 		if (!d)
 			continue;
 		m = hb_ptr(h, ho_get_u64(d));
 		PUT(m, fdt_totalsize(m));
-		table = ho_get_u64(fdt_getprop(m, 0, "folios", NULL));
-		nr = ho_get_u64(fdt_getprop(m, 0, "nr-folios", NULL));
-		PUT(hb_ptr(h, table), nr * sizeof(struct ho_memfd_folio));
+		chunk = ho_get_u64(fdt_getprop(m, 0, "folios", NULL));
+		bytes = ho_get_u64(fdt_getprop(m, 0, "nr-folios", NULL)) *
+			sizeof(struct ho_memfd_folio);
+		for (; chunk; chunk = c[0]) {
+			c = hb_ptr(h, chunk);
+			PUT(c, 4096);
+			for (k = 1; k < 512 && c[k] && bytes; k++) {
+				PUT(hb_ptr(h, c[k]), bytes < 4096 ? bytes : 4096);
+				bytes -= bytes < 4096 ? bytes : 4096;
+			}
+		}
 	}
 #undef PUT
 	return n;

@@ -6,11 +6,13 @@
     fdt-schema/abi-check.py --tap                          the test suite
 
 The wire format is defined once, in kernel/include/linux/kho/abi/
-luo_rfc.h and memfd_rfc.h; fdt-schema/luo-rfc-v1.yaml and memfd-v1.yaml
-state it again for the generated tables and docs. This compares them:
-compatible strings, node and property names, the seals mask, the folio
-entry (its fields, and its size as the header defines it, as the fields
-add up and as the YAML states it) and nr-folios' maximum.
+luo_rfc.h and memfd_rfc.h; fdt-schema/luo-rfc-v1.yaml and
+memfd-rfc-v2.yaml state it again for the generated tables and docs. This
+compares them: compatible strings, node and property names, the seals
+mask, the folio entry (its fields, and its size as the header defines it,
+as the fields add up and as the YAML states it), nr-folios' maximum
+(MEMFD_RFC_MAX_FOLIOS) and the folio table's kho_vmalloc descriptor (flags
+MEMFD_RFC_TABLE_KHO_FLAGS, order 0).
 
 --tap prints one TAP row per check on the real files, then negative
 controls: copies with one thing changed (a compatible string, a folio
@@ -28,7 +30,6 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ABI = os.path.join(TOP, "kernel/include/linux/kho/abi")
 SCHEMAS = os.path.join(TOP, "fdt-schema")
 TYPES = {"__u64": 8, "__u32": 4}
-PAGE_SIZE, MAX_PAGE_ORDER = 4096, 10
 
 
 def defines(text):
@@ -37,8 +38,8 @@ def defines(text):
                                 text, re.M):
         if val.startswith('"'):
             out[name] = val[1:-1]
-        elif re.fullmatch(r"(0x[0-9a-fA-F]+|[0-9]+)u?", val):
-            out[name] = int(val.rstrip("u"), 0)
+        elif re.fullmatch(r"(0x[0-9a-fA-F]+|[0-9]+)(u|ul|ull)?", val):
+            out[name] = int(val.rstrip("ul"), 0)
         else:
             out[name] = val
     return out
@@ -60,7 +61,7 @@ def checks(abi, schemas):
     mem = defines(mtext)
     with open(os.path.join(schemas, "luo-rfc-v1.yaml")) as f:
         ly = yaml.safe_load(f)
-    with open(os.path.join(schemas, "memfd-v1.yaml")) as f:
+    with open(os.path.join(schemas, "memfd-rfc-v2.yaml")) as f:
         my = yaml.safe_load(f)
 
     def eq(name, got, want):
@@ -126,9 +127,16 @@ def checks(abi, schemas):
              ydesc, [(t.lstrip("_"), n) for t, n in fields])
     yield eq("folio entry: size the schema states",
              m and int(m.group(2)), size)
-    yield eq("nr-folios maximum: one kho_alloc_preserve() of entries",
+    yield eq("nr-folios maximum: MEMFD_RFC_MAX_FOLIOS",
              mp.get(mem.get("MEMFD_RFC_PROP_NR_FOLIOS"), {}).get("maximum"),
-             (PAGE_SIZE << MAX_PAGE_ORDER) // size if size else None)
+             mem.get("MEMFD_RFC_MAX_FOLIOS"))
+    d = " ".join(my["description"].split())
+    m = re.search(r"\.flags = (\w+)", d)
+    yield eq("folio table: kho_vmalloc flags the schema states",
+             m and int(m.group(1), 0), mem.get("MEMFD_RFC_TABLE_KHO_FLAGS"))
+    m = re.search(r"\.order = (\w+)", d)
+    yield eq("folio table: kho_vmalloc order the schema states",
+             m and int(m.group(1), 0), 0)
 
 
 def run(abi, schemas):
@@ -145,14 +153,18 @@ CONTROLS = [
      '"luo-rfc-v1"', '"luo-rfc-v9"'),
     ("luo-files compatible changed in the header", "abi/luo_rfc.h",
      '"luo-files-v1"', '"luo-files-v2"'),
-    ("memfd compatible changed in the schema", "schemas/memfd-v1.yaml",
-     "const: memfd-v1", "const: memfd-v9"),
+    ("memfd compatible changed in the schema", "schemas/memfd-rfc-v2.yaml",
+     "const: memfd-rfc-v2", "const: memfd-rfc-v9"),
     ("folio field order widened to __u64", "abi/memfd_rfc.h",
      "__u32 order;", "__u64 order;"),
     ("folio fields swapped", "abi/memfd_rfc.h",
      "__u64 phys;\n\t__u64 index;", "__u64 index;\n\t__u64 phys;"),
-    ("schema states 32-byte entries", "schemas/memfd-v1.yaml",
+    ("schema states 32-byte entries", "schemas/memfd-rfc-v2.yaml",
      "(24 bytes", "(32 bytes"),
+    ("MEMFD_RFC_MAX_FOLIOS lowered in the header", "abi/memfd_rfc.h",
+     "0xffffffffull", "0xfffffffeull"),
+    ("table flags changed in the header", "abi/memfd_rfc.h",
+     "MEMFD_RFC_TABLE_KHO_FLAGS\t0x1u", "MEMFD_RFC_TABLE_KHO_FLAGS\t0x3u"),
     ("property renamed in the header", "abi/memfd_rfc.h",
      '"nr-folios"', '"nr_folios"'),
 ]

@@ -99,7 +99,7 @@ struct ld_formats {
  * otherwise the running kernel's formats file ("file <compat> <n>",
  * "sessions <n>"). The formats file has one kho and one luo line at most
  * (what is handed over); a record may list several compatibles of each
- * (every version the target reads: luo-rfc-v1 and luo-v5, memfd-v1 and
+ * (every version the target reads: luo-rfc-v1 and luo-v5, memfd-rfc-v2 and
  * memfd-v2). Duplicates, unknown keywords, bad tokens, more than
  * LD_FMT_MAX_ENTRIES lines: -EINVAL.
  * (A list without kho or luo line is valid: that format is not there.)

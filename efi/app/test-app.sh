@@ -12,7 +12,8 @@ trap 'rm -rf "$tmp"' EXIT
 	"$t" radix
 	"$t" initrd
 	"$t" dtb
-	for spec in "0 4" "1 0" "2 4" "3 7"; do
+	# "2 700": tables of 5 pages, entries straddling pages
+	for spec in "0 4" "1 0" "2 4" "3 7" "2 700"; do
 		set -- $spec
 		d="$tmp/v-$1-$2"
 		"$fdt" gen --files "$1" --folios "$2" --out-dir "$d" >/dev/null || echo "not ok - gen $spec"

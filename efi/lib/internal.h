@@ -210,6 +210,104 @@ int ho_radix_prove(const struct ho_env *env, struct ho_work *w,
 		   uint64_t phys, int64_t order, uint64_t bytes,
 		   const char *where, struct ho_report *rep);
 
+/*
+ * A preserved object of bytes at phys that the kernel takes back by its
+ * head (kho_vmalloc.c): not 0 (PHYS_ZERO), page aligned (else the caller's
+ * code unaligned), rec bytes in RAM and recorded for the sweep, proven
+ * preserved (order >= 0: exactly that order; < 0: a block of >= bytes),
+ * mapped (ADDR_UNMAPPED). NULL with the error in *err. Needs env->phys.
+ */
+const void *ho_preserved_map(const struct ho_env *env, struct ho_work *w,
+			     uint64_t phys, uint64_t bytes, uint64_t rec,
+			     int64_t order, int unaligned, const char *where,
+			     const char *what, struct ho_report *rep, int *err);
+
+/*
+ * A kho_vmalloc area (struct kho_vmalloc of <linux/kho/abi/
+ * kexec_handover.h>, read out of its format's wire layout), walked as
+ * kho_restore_vmalloc() restores it (kho_vmalloc.c says the rules). Every
+ * chunk and page is recorded in the work buffer and proven in KHO's tree;
+ * failures are reported under where. Needs env->phys.
+ */
+struct ho_vmalloc {
+	uint64_t first;		/* the first struct kho_vmalloc_chunk */
+	uint64_t total_pages;
+	uint32_t flags;		/* KHO_VMALLOC_* */
+	uint32_t order;		/* each listed piece is 1 << order pages */
+};
+
+/* What a walk's hook is given: a chunk (c: it) or a page (c: its entry). */
+enum ho_vpiece { HO_VPIECE_CHUNK, HO_VPIECE_PAGE };
+typedef int (*ho_vpiece_fn)(void *ctx, enum ho_vpiece kind, uint64_t phys,
+			    uint8_t *c);
+
+struct ho_vwalk {
+	const struct ho_env *env;	/* NULL: a raw walk */
+	struct ho_work *w;		/* NULL: a raw walk */
+	struct ho_report *rep;
+	const struct ho_phys *phys;
+	uint64_t ps;			/* page size */
+	ho_vpiece_fn fn;		/* raw walks: called on each piece */
+	void *ctx;
+	const char *where;
+	int unaligned;		/* the code for a chunk or page not aligned */
+	struct ho_vmalloc vm;
+	uint64_t chunk, next;	/* current chunk, the next */
+	const uint8_t *ent;	/* the current chunk's page list */
+	uint64_t nent, e;	/* entries per chunk, the next one */
+	uint64_t chunks, max_chunks;
+	uint64_t idx;		/* pages restored so far */
+	uint64_t piece, k;	/* ho_vmalloc_read(): piece, page in it, */
+	const uint8_t *p;	/* that page mapped, */
+	uint64_t off;		/* the next byte in it */
+};
+
+/*
+ * Start a walk of vm: VMALLOC_FLAGS (bits other than KHO's two),
+ * VMALLOC_ORDER (order above ho_max_folio_order()). unaligned: the code
+ * for a chunk or page address that is not page aligned.
+ */
+int ho_vmalloc_begin(struct ho_vwalk *v, const struct ho_vmalloc *vm,
+		     int unaligned, const struct ho_env *env,
+		     struct ho_work *w, const char *where,
+		     struct ho_report *rep);
+/*
+ * A raw walk (preserved.c: on a handover whether or not it passed the
+ * checks): no memory map, sweep or KHO tree, only the bounds (chain
+ * length, total_pages), page alignment (FOLIO_TABLE_UNALIGNED) and mapping
+ * (ADDR_UNMAPPED); order 0 pieces. fn (if not NULL) sees every chunk after
+ * its next pointer was read and every page after its entry was read, so it
+ * may rewrite either; its non-zero return stops the walk and is returned.
+ */
+void ho_vmalloc_begin_raw(struct ho_vwalk *v, const struct ho_vmalloc *vm,
+			  const struct ho_phys *phys, uint64_t page_size,
+			  ho_vpiece_fn fn, void *ctx);
+/*
+ * The physical address of the area's next piece (1 << order pages, proven
+ * and recorded), 0 at the end of the chain (*err HO_OK) or on an error in
+ * *err: VMALLOC_CHAIN, VMALLOC_PAGES (more pieces than total_pages),
+ * PHYS_ZERO, unaligned, ADDR_*, KHO_*, WORK_SPACE.
+ */
+uint64_t ho_vmalloc_next(struct ho_vwalk *v, int *err);
+/*
+ * The area's next n bytes into buf (NULL: skipped), across page and piece
+ * boundaries (what the kernel's virtually contiguous mapping reads):
+ * ho_vmalloc_next()'s errors, VMALLOC_PAGES when the chain ends first,
+ * ADDR_UNMAPPED. Do not mix with ho_vmalloc_next() on one walk.
+ */
+int ho_vmalloc_read(struct ho_vwalk *v, void *buf, uint64_t n);
+/*
+ * The next n bytes in place when they lie in one page (an 8-byte field at
+ * an 8-aligned offset always does), NULL with *err set otherwise
+ * (HO_ERR_INVAL when they straddle, or ho_vmalloc_read()'s errors).
+ */
+uint8_t *ho_vmalloc_map(struct ho_vwalk *v, uint64_t n, int *err);
+/*
+ * The rest of the chain walked (every piece restored, as the kernel does)
+ * and the pages counted: VMALLOC_PAGES unless exactly total_pages.
+ */
+int ho_vmalloc_end(struct ho_vwalk *v);
+
 /* In-place heap sort of n elements of size bytes (fastest: 8-aligned). */
 typedef int (*ho_cmp_fn)(const void *a, const void *b, const void *ctx);
 void ho_sort(void *base, uint64_t n, uint64_t size, ho_cmp_fn cmp,

@@ -27,7 +27,8 @@ LIBFDT_DIR = $(LINUX_SRC)/scripts/dtc/libfdt
 LIBFDT_CFLAGS = -I$(LINUX_SRC)/scripts/dtc/libfdt
 HO_FDT_ENV := $(HO_LIB_DIR)/libfdt_env.h
 
-HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix luo luo_v5 scratch work \
+HO_LIB_NAMES := string err memmap report fdt schema kho kho_radix kho_vmalloc luo luo_v5 \
+	scratch work \
 	handover reloc sha256 sha256_x86 x86 cmdline fault trace
 # SHA-256 with the arm64 SHA2 instructions: detection in C, the block
 # function in assembly (sha256_arm64_ce.S; both empty on other targets).
@@ -62,6 +63,8 @@ HO_FDT_WARN := -Wno-sign-compare -Wno-unused-parameter
 HO_KABI_CFLAGS_luo_v5 = -I$(HO_LIB_DIR)/kabi -idirafter $(LINUX_SRC)/include
 # fault.c: luo-v5's struct luo_ser and kho_block header (one fault class)
 HO_KABI_CFLAGS_fault = $(HO_KABI_CFLAGS_luo_v5)
+# kho_vmalloc.c: struct kho_vmalloc_chunk (kexec_handover.h)
+HO_KABI_CFLAGS_kho_vmalloc = $(HO_KABI_CFLAGS_luo_v5)
 HO_KABI_CFLAGS = $(HO_KABI_CFLAGS_$(basename $(notdir $@)))
 
 # $(call ho_variant,name): objects and archives of one variant.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * LUO FDT ("luo-rfc-v1") and memfd handler data ("memfd-v1") checks.
+ * LUO FDT ("luo-rfc-v1") and memfd handler data ("memfd-rfc-v2") checks.
  *
  * The schema tables (when env->schemas has them) check each node on its own;
  * the rules here are those the receiving kernel applies (kernel/liveupdate/
@@ -17,19 +17,22 @@
  *   tokens unique per session: each by one sort in the work buffer, so the
  *   whole check is O(n log n) with at most HO_LUO_MAX_SESSIONS sessions and
  *   HO_LUO_MAX_FILES files;
- * - a memfd-v1 file's data is one page holding a memfd-v1 FDT whose folio
- *   table (one kho_alloc_preserve() allocation, page aligned, at most
- *   HO_MEMFD_MAX_FOLIOS entries and no more than the file has pages) lists
- *   folios sorted by index, non-overlapping, each aligned in memory and in
- *   the file to its size, of order <= MAX_PAGE_ORDER, known flags, within
- *   size <= MAX_LFS_FILESIZE, with known seals.
+ * - a memfd-rfc-v2 file's data is one page holding a memfd-rfc-v2 FDT whose
+ *   folio table (a kho_vmalloc area: "folios" its first chunk, page
+ *   aligned, MEMFD_RFC_TABLE_PAGES(nr-folios) pages of order 0, walked by
+ *   kho_vmalloc.c; at most MEMFD_RFC_MAX_FOLIOS entries and no more than
+ *   the file has pages) lists folios sorted by index, non-overlapping,
+ *   each aligned in memory and in the file to its size, of order <=
+ *   MAX_PAGE_ORDER, known flags, within size <= MAX_LFS_FILESIZE, with
+ *   known seals. Entries (24 bytes) may straddle two pages of the area.
  *
- * Every preserved range met on the way (memfd FDT page, table allocation,
- * folio) is recorded in the work buffer for the caller's disjointness sweep,
- * and, when the check came through a KHO root with env->phys, proven
- * preserved in KHO's radix tree as the kernel will restore it: the memfd
- * FDT page and the table as blocks of at least their bytes, every folio at
- * exactly its order (kho_radix.c).
+ * Every preserved range met on the way (memfd FDT page, each chunk and
+ * page of the table, folio) is recorded in the work buffer for the
+ * caller's disjointness sweep, and, when the check came through a KHO root
+ * with env->phys, proven preserved in KHO's radix tree as the kernel will
+ * restore it: the memfd FDT page as a block of at least its bytes, the
+ * table's chunks and pages at order 0, every folio at exactly its order
+ * (kho_radix.c). One pass over the table: O(nr-folios).
  */
 #include "internal.h"
 
@@ -439,13 +442,7 @@ int ho_luo_check_at(const void *fdt, uint64_t size, const struct ho_env *env,
 	return follow_files(fdt, fds, env, w, where, rep);
 }
 
-/* memfd-v1 */
-
-/* One kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER bytes. */
-static uint64_t max_folios(uint64_t page_size)
-{
-	return HO_MEMFD_MAX_FOLIOS_AT(page_size, HO_FOLIO_MAX_ORDER);
-}
+/* memfd-rfc-v2 */
 
 static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 		       const struct ho_env *env, uint64_t page_size,
@@ -478,14 +475,21 @@ static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 			     "folio", rep);
 }
 
+/*
+ * The table: kho_restore_vmalloc() of { folios, MEMFD_RFC_TABLE_PAGES(),
+ * MEMFD_RFC_TABLE_KHO_FLAGS, order 0 } (kho_vmalloc.c), entries read
+ * across page boundaries as the kernel's mapping of the area reads them.
+ */
 static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 			uint64_t fsize, const struct ho_env *env,
 			struct ho_work *w, const char *where,
 			struct ho_report *rep)
 {
-	const uint8_t *t;
+	uint8_t e[MEMFD_RFC_FOLIO_SIZE];
 	struct ho_memfd_folio f;
-	uint64_t pages, bytes, alloc, ps, prev = 0, end = 0, i;
+	struct ho_vmalloc vm;
+	struct ho_vwalk v;
+	uint64_t pages, ps, prev = 0, end = 0, i;
 	int err;
 
 	if (!nr != !table)
@@ -495,33 +499,31 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 		return HO_OK;
 	ps = w->page_size;
 	pages = fsize / ps + !!(fsize % ps);
-	if (nr > max_folios(ps))
+	if (nr > MEMFD_RFC_MAX_FOLIOS)
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
 				   "nr-folios", nr);
 	if (nr > pages)
 		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE, where, fdt, 0,
 				   "nr-folios", nr);
-	bytes = nr * sizeof(f);
-	alloc = ps << ho_alloc_order(bytes, ps);
-	err = ho_check_addr(env->memmap, table, bytes, where, fdt, 0,
-			    "folios", rep);
-	if (!err && ho_range_ok(table, alloc))
-		err = ho_work_add(w, table, alloc, where, rep);
-	if (err || !env->phys)
-		return err;
-	/* restored as a block of at least the table's bytes */
-	err = ho_radix_prove(env, w, table, -1, bytes, where, rep);
+	/* the first chunk; without phys the only page known */
+	err = ho_check_addr(env->memmap, table, ps, where, fdt, 0, "folios",
+			    rep);
 	if (err)
 		return err;
-	t = ho_phys_map(env->phys, table, bytes);
-	if (!t)
-		return ho_fail_val(rep, HO_ERR_ADDR_UNMAPPED, where, fdt, 0,
-				   "folios", table);
-	for (i = 0; i < nr; i++) {
-		f.phys = ho_get_u64(t + i * sizeof(f));
-		f.index = ho_get_u64(t + i * sizeof(f) + 8);
-		f.order = ho_get_u32(t + i * sizeof(f) + 16);
-		f.flags = ho_get_u32(t + i * sizeof(f) + 20);
+	if (!env->phys)
+		return ho_work_add(w, table, ps, where, rep);
+	vm = (struct ho_vmalloc){ table, MEMFD_RFC_TABLE_PAGES(nr, ps),
+				  MEMFD_RFC_TABLE_KHO_FLAGS, 0 };
+	err = ho_vmalloc_begin(&v, &vm, HO_ERR_FOLIO_TABLE_UNALIGNED, env, w,
+			       where, rep);
+	for (i = 0; !err && i < nr; i++) {
+		err = ho_vmalloc_read(&v, e, sizeof(e));
+		if (err)
+			return err;
+		f.phys = ho_get_u64(e);
+		f.index = ho_get_u64(e + 8);
+		f.order = ho_get_u32(e + 16);
+		f.flags = ho_get_u32(e + 20);
 		err = check_folio(&f, pages, env, ps, fdt, where, rep, i);
 		if (err)
 			return err;
@@ -537,10 +539,8 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 		if (!err)
 			err = ho_radix_prove(env, w, f.phys, f.order, 0, where,
 					     rep);
-		if (err)
-			return err;
 	}
-	return HO_OK;
+	return err ? err : ho_vmalloc_end(&v);
 }
 
 int ho_memfd_check_at(const void *fdt, uint64_t size,
@@ -580,7 +580,7 @@ int ho_memfd_check_at(const void *fdt, uint64_t size,
 	if (table & (w->page_size - 1))
 		return ho_fail_val(rep, HO_ERR_FOLIO_TABLE_UNALIGNED, where,
 				   fdt, 0, "folios", table);
-	if (nr > max_folios(w->page_size))
+	if (nr > MEMFD_RFC_MAX_FOLIOS)
 		return ho_fail_val(rep, HO_ERR_TOO_MANY_FOLIOS, where, fdt, 0,
 				   "nr-folios", nr);
 	err = schema_check(fdt, HO_MEMFD_COMPATIBLE, env, w, where, rep);

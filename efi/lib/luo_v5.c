@@ -35,11 +35,10 @@
  *   kho_restore_vmalloc()): struct memfd_luo_ser a preserved page, seals
  *   within MEMFD_LUO_ALL_SEALS, flags 0 (the ABI's "must be 0"), pos within
  *   MAX_LFS_FILESIZE (vfs_setpos()), at most UINT_MAX pages
- *   (memfd_luo_preserve()); the folio table a kho_vmalloc: known flags,
- *   order <= max folio order, chunks page aligned and preserved at order 0,
- *   each chunk's zero-terminated page list restored by kho_restore_pages()
- *   (every piece preserved at exactly the order it cuts), the pages adding
- *   up to total_pages, nr_folios entries fitting in them; each folio with
+ *   (memfd_luo_preserve()); the folio table a kho_vmalloc area walked by
+ *   the library's one kho_restore_vmalloc() walk (kho_vmalloc.c: flags,
+ *   order, chunks, pieces, total_pages), nr_folios entries fitting in
+ *   it; each folio with
  *   pfn != 0 (0 is skipped) preserved as a head (its order from KHO's tree,
  *   kho_restore_folio()), of known flags, index aligned to its size and
  *   inside the file (shmem_add_to_page_cache()), sorted by index without
@@ -75,8 +74,6 @@ _Static_assert(sizeof(struct memfd_luo_folio_ser) == 16,
 
 /* kernel/liveupdate/kho_block.c */
 #define KHO_MAX_BLOCKS		HO_LUO_V5_MAX_BLOCKS
-/* kernel/liveupdate/kexec_handover.c, KHO_VMALLOC_ALLOC | _HUGE_VMAP */
-#define HO_KHO_VMALLOC_FLAGS	0x0003u
 /* include/linux/fs.h MAX_LFS_FILESIZE (64-bit) */
 #define HO_MAX_LFS_FILESIZE	0x7fffffffffffffffull
 
@@ -115,37 +112,13 @@ static int fail(struct v5 *c, int err, const char *where, const char *what,
 	return ho_fail_val(c->rep, err, where, 0, -1, what, val);
 }
 
-/*
- * A preserved object of bytes at phys that the kernel takes back as a
- * folio: page aligned, in RAM, recorded for the sweep as rec bytes, proven
- * preserved (order >= 0: exactly that order; < 0: a block of >= bytes),
- * mapped. NULL with the error in *err.
- */
+/* ho_preserved_map() with luo-v5's code for an unaligned pointer */
 static const void *object(struct v5 *c, uint64_t phys, uint64_t bytes,
 			  uint64_t rec, int64_t order, const char *where,
 			  const char *what, int *err)
 {
-	const void *p;
-
-	*err = HO_OK;
-	if (!phys)
-		*err = fail(c, HO_ERR_PHYS_ZERO, where, what, phys);
-	else if (phys & (c->w->page_size - 1))
-		*err = fail(c, HO_ERR_V5_UNALIGNED, where, what, phys);
-	if (!*err)
-		*err = ho_check_addr(c->env->memmap, phys, rec, where, 0, -1,
-				     what, c->rep);
-	if (!*err)
-		*err = ho_work_add(c->w, phys, rec, where, c->rep);
-	if (!*err)
-		*err = ho_radix_prove(c->env, c->w, phys, order, bytes, where,
-				      c->rep);
-	if (*err)
-		return 0;
-	p = ho_phys_map(c->env->phys, phys, bytes);
-	if (!p)
-		*err = fail(c, HO_ERR_ADDR_UNMAPPED, where, what, phys);
-	return p;
+	return ho_preserved_map(c->env, c->w, phys, bytes, rec, order,
+				HO_ERR_V5_UNALIGNED, where, what, c->rep, err);
 }
 
 /* A fixed-size name: NUL-terminated (strscpy/strcmp), not empty. */
@@ -272,86 +245,6 @@ static const void *chain_next(struct v5 *c, struct chain *ch, uint64_t *pa,
 
 /* memfd-v2 */
 
-struct vwalk {
-	uint64_t chunk, next;	/* current chunk, the next */
-	const uint64_t *phys;	/* its entries */
-	uint64_t nent, e;	/* entries per chunk, next entry */
-	uint64_t chunks, max_chunks;
-	uint64_t idx;		/* pages so far */
-};
-
-/*
- * One kho_restore_pages(phys, 1 << order) of kho_restore_vmalloc(): the
- * pieces it cuts (min(ctz(pfn), log2(left))) each preserved at exactly
- * that order; the pages recorded for the sweep.
- */
-static int vmalloc_pages(struct v5 *c, uint64_t phys, uint32_t order,
-			 const char *where)
-{
-	uint64_t ps = c->w->page_size, left = 1ull << order, pfn;
-	uint32_t o;
-	int err;
-
-	if (phys & (ps - 1))
-		return fail(c, HO_ERR_V5_UNALIGNED, where, "page", phys);
-	err = ho_check_addr(c->env->memmap, phys, ps << order, where, 0, -1,
-			    "page", c->rep);
-	if (!err)
-		err = ho_work_add(c->w, phys, ps << order, where, c->rep);
-	for (pfn = phys / ps; !err && left; pfn += 1ull << o,
-	     left -= 1ull << o) {
-		for (o = 0; o < order && !(pfn & (1ull << o)) &&
-		     (2ull << o) <= left; o++)
-			;
-		err = ho_radix_prove(c->env, c->w, pfn * ps, o, 0, where,
-				     c->rep);
-	}
-	return err;
-}
-
-/*
- * The next page of the vmalloc area; 0 at the end of the chain (*err 0)
- * or on error. Chunks: kho_restore_pages(chunk, 1), linked by hdr.next.
- */
-static uint64_t vmalloc_next(struct v5 *c, struct vwalk *v,
-			     const struct kho_vmalloc *vm, const char *where,
-			     int *err)
-{
-	const struct kho_vmalloc_chunk *ch;
-	uint64_t phys;
-
-	*err = HO_OK;
-	while (!v->phys || v->e == v->nent || !v->phys[v->e]) {
-		if (v->phys) {
-			v->chunk = v->next;
-			v->phys = 0;
-		}
-		if (!v->chunk)
-			return 0;
-		if (++v->chunks > v->max_chunks) {
-			*err = fail(c, HO_ERR_VMALLOC_CHAIN, where, "chunks",
-				    v->chunks);
-			return 0;
-		}
-		ch = object(c, v->chunk, c->w->page_size, c->w->page_size, 0,
-			    where, "chunk", err);
-		if (!ch)
-			return 0;
-		v->next = ch->hdr.next.phys;
-		v->phys = ch->phys;
-		v->e = 0;
-	}
-	phys = v->phys[v->e++];
-	if (v->idx + (1ull << vm->order) > vm->total_pages) {
-		*err = fail(c, HO_ERR_VMALLOC_PAGES, where, "total_pages",
-			    vm->total_pages);
-		return 0;
-	}
-	v->idx += 1ull << vm->order;
-	*err = vmalloc_pages(c, phys, vm->order, where);
-	return *err ? 0 : phys;
-}
-
 /* prev, end: the previous folio's first index and the index after it */
 static int check_folio(struct v5 *c, const struct memfd_luo_folio_ser *f,
 		       uint64_t i, uint64_t pages, uint64_t *prev,
@@ -394,52 +287,36 @@ static int check_folio(struct v5 *c, const struct memfd_luo_folio_ser *f,
 	return err;
 }
 
+/* The table: a kho_vmalloc area (kho_vmalloc.c) of 16-byte entries. */
 static int check_folios(struct v5 *c, const struct memfd_luo_ser *m,
 			const struct kho_vmalloc *vm, uint64_t pages,
 			const char *where)
 {
-	uint64_t ps = c->w->page_size, per = ps / 16, i = 0, pg;
-	uint64_t prev = 0, end = 0;
+	struct ho_vmalloc hv = { vm->first.phys, vm->total_pages, vm->flags,
+				 vm->order };
+	uint64_t per = c->w->page_size / sizeof(struct memfd_luo_folio_ser);
 	struct memfd_luo_folio_ser f;
-	struct vwalk v = { 0 };
-	const uint8_t *p;
-	uint64_t k;
+	uint64_t prev = 0, end = 0, i;
+	struct ho_vwalk v;
 	int err;
 
 	if (!m->nr_folios)
 		return HO_OK;
-	if (vm->flags & ~HO_KHO_VMALLOC_FLAGS)
-		return fail(c, HO_ERR_VMALLOC_FLAGS, where, "flags", vm->flags);
-	if (vm->order > ho_max_folio_order(c->env))
-		return fail(c, HO_ERR_VMALLOC_ORDER, where, "order", vm->order);
+	err = ho_vmalloc_begin(&v, &hv, HO_ERR_V5_UNALIGNED, c->env, c->w,
+			       where, c->rep);
+	if (err)
+		return err;
 	if (m->nr_folios > (uint64_t)vm->total_pages * per)
 		return fail(c, HO_ERR_VMALLOC_TOO_SMALL, where, "nr_folios",
 			    m->nr_folios);
-	v.chunk = vm->first.phys;
-	v.nent = (ps - sizeof(struct kho_vmalloc_hdr)) / sizeof(uint64_t);
-	v.max_chunks = ((uint64_t)vm->total_pages >> vm->order) / v.nent + 1;
-	while ((pg = vmalloc_next(c, &v, vm, where, &err))) {
-		for (k = 0; k < (1ull << vm->order); k++) {
-			p = ho_phys_map(c->env->phys, pg + k * ps, ps);
-			if (!p)
-				return fail(c, HO_ERR_ADDR_UNMAPPED, where,
-					    "page", pg + k * ps);
-			for (; i < m->nr_folios && i / per == v.idx -
-			     (1ull << vm->order) + k; i++) {
-				ho_memcpy(&f, p + (i % per) * 16, 16);
-				err = check_folio(c, &f, i, pages, &prev,
-						  &end, where);
-				if (err)
-					return err;
-			}
-		}
+	for (i = 0; i < m->nr_folios; i++) {
+		err = ho_vmalloc_read(&v, &f, sizeof(f));
+		if (!err)
+			err = check_folio(c, &f, i, pages, &prev, &end, where);
+		if (err)
+			return err;
 	}
-	if (err)
-		return err;
-	if (v.idx != vm->total_pages)
-		return fail(c, HO_ERR_VMALLOC_PAGES, where, "total_pages",
-			    vm->total_pages);
-	return HO_OK;
+	return ho_vmalloc_end(&v);
 }
 
 /* memfd_luo_retrieve() of the file's data */

@@ -111,11 +111,53 @@ static int fail(struct walk *w, int err, const char *what, uint64_t addr)
 	return err;
 }
 
-static int walk_memfd(struct walk *w, uint64_t data)
+/*
+ * A raw walk (kho_vmalloc.c) of the folio table of nr entries at table:
+ * the kho_vmalloc area memfd-rfc-v2 describes, 4 KiB pages. Failures are
+ * reported under where.
+ */
+static void table_walk(struct ho_vwalk *v, const struct ho_phys *phys,
+		       uint64_t table, uint64_t nr, ho_vpiece_fn fn,
+		       void *ctx, const char *where, struct ho_report *rep)
 {
+	struct ho_vmalloc vm = { table, MEMFD_RFC_TABLE_PAGES(nr, HO_PAGE_SIZE),
+				 MEMFD_RFC_TABLE_KHO_FLAGS, 0 };
+
+	ho_vmalloc_begin_raw(v, &vm, phys, HO_PAGE_SIZE, fn, ctx);
+	v->where = where;
+	v->rep = rep;
+}
+
+struct table_ctx {
+	struct walk *w;
+	uint64_t data;
+	int64_t delta;
+};
+
+/* Each chunk and page of a table: one order-0 block each. */
+static int emit_piece(void *ctx, enum ho_vpiece kind, uint64_t phys,
+		      uint8_t *c)
+{
+	struct table_ctx *t = ctx;
 	char what[64];
 	struct ho_sbuf sb;
-	const uint8_t *t;
+
+	(void)c;
+	ho_sb_init(&sb, what, sizeof(what));
+	ho_sb_puts(&sb, "memfd@");
+	ho_sb_hex(&sb, t->data);
+	ho_sb_puts(&sb, kind == HO_VPIECE_CHUNK ? " folio table chunk" :
+		   " folio table page");
+	return emit(t->w, phys, 0, what);
+}
+
+static int walk_memfd(struct walk *w, uint64_t data)
+{
+	struct table_ctx tc = { w, data, 0 };
+	struct ho_memfd_folio f;
+	struct ho_vwalk v;
+	char what[64];
+	struct ho_sbuf sb;
 	const void *m;
 	uint64_t size, table, nr, i;
 	int err;
@@ -132,20 +174,13 @@ static int walk_memfd(struct walk *w, uint64_t data)
 	if (!ho_fdt_u64(m, 0, "folios", &table) ||
 	    !ho_fdt_u64(m, 0, "nr-folios", &nr) || !nr)
 		return HO_OK;
-	if (nr > HO_MEMFD_MAX_FOLIOS)
+	if (nr > MEMFD_RFC_MAX_FOLIOS)
 		return fail(w, HO_ERR_TOO_MANY_FOLIOS, what, table);
-	ho_sb_puts(&sb, " folio table");
-	err = emit(w, table, ho_page_order(nr * sizeof(struct ho_memfd_folio)),
-		   what);
-	if (err)
-		return err;
-	t = ho_phys_map(w->phys, table, nr * sizeof(struct ho_memfd_folio));
-	if (!t)
-		return fail(w, HO_ERR_ADDR_UNMAPPED, what, table);
+	table_walk(&v, w->phys, table, nr, emit_piece, &tc, what, w->rep);
 	for (i = 0; i < nr; i++) {
-		struct ho_memfd_folio f;
-
-		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
+		err = ho_vmalloc_read(&v, &f, sizeof(f));
+		if (err)
+			return err;
 		ho_sb_init(&sb, what, sizeof(what));
 		ho_sb_puts(&sb, "memfd@");
 		ho_sb_hex(&sb, data);
@@ -155,7 +190,7 @@ static int walk_memfd(struct walk *w, uint64_t data)
 		if (err)
 			return err;
 	}
-	return HO_OK;
+	return ho_vmalloc_end(&v);
 }
 
 static int walk_luo(struct walk *w, uint64_t addr, uint64_t max)
@@ -236,14 +271,53 @@ static void add_u64(uint8_t *p, int64_t delta)
 	ho_put_u64(p, ho_get_u64(p) + (uint64_t)delta);
 }
 
+/* A table's chunk next pointers and page list entries, moved. */
+static int rebase_piece(void *ctx, enum ho_vpiece kind, uint64_t phys,
+			uint8_t *c)
+{
+	struct table_ctx *t = ctx;
+
+	(void)phys;
+	if (kind == HO_VPIECE_PAGE || ho_get_u64(c))
+		add_u64(c, t->delta);
+	return HO_OK;
+}
+
+/*
+ * The folio table of nr entries at table: every entry readable (apply
+ * false), or every folio address, chunk and page pointer moved (true).
+ */
+static int rebase_table(struct walk *w, uint64_t table, uint64_t nr,
+			int64_t delta, bool apply)
+{
+	struct table_ctx tc = { w, 0, delta };
+	struct ho_vwalk v;
+	uint8_t *p;
+	uint64_t i;
+	int err = HO_OK;
+
+	table_walk(&v, w->phys, table, nr, apply ? rebase_piece : 0, &tc,
+		   "memfd folios", w->rep);
+	for (i = 0; !err && i < nr; i++) {
+		/* phys: 8 bytes at a multiple of 24, never across pages */
+		p = ho_vmalloc_map(&v, 8, &err);
+		if (p && apply)
+			add_u64(p, delta);
+		if (p)
+			err = ho_vmalloc_read(&v, 0,
+					      sizeof(struct ho_memfd_folio) - 8);
+	}
+	return err ? err : ho_vmalloc_end(&v);
+}
+
 /* Pass 1 (apply false): can everything move? Pass 2: move it. */
 static int rebase_luo(struct walk *w, uint64_t addr, uint64_t max,
 		      int64_t delta, bool apply)
 {
 	const void *luo, *m;
-	uint64_t size, data, table, nr, i;
-	uint8_t *t, *pd, *pf;
-	int node, sub;
+	uint64_t size, data, table, nr;
+	uint8_t *pd, *pf;
+	int node, sub, err;
 
 	luo = map_fdt(w->phys, addr, max, &size);
 	if (!luo)
@@ -268,13 +342,13 @@ static int rebase_luo(struct walk *w, uint64_t addr, uint64_t max,
 		pf = m ? prop_w(m, 0, "folios") : 0;
 		if (!pf || !ho_fdt_u64(m, 0, "nr-folios", &nr))
 			return fail(w, HO_ERR_ADDR_UNMAPPED, "memfd", data);
+		if (nr > MEMFD_RFC_MAX_FOLIOS)
+			return fail(w, HO_ERR_TOO_MANY_FOLIOS, "memfd", data);
 		table = ho_get_u64(pf);
-		if (nr && nr <= HO_MEMFD_MAX_FOLIOS) {
-			t = ho_phys_map(w->phys, table, nr * sizeof(struct ho_memfd_folio));
-			if (!t)
-				return fail(w, HO_ERR_ADDR_UNMAPPED, "memfd folios", table);
-			for (i = 0; apply && i < nr; i++)
-				add_u64(t + i * sizeof(struct ho_memfd_folio), delta);
+		if (nr) {
+			err = rebase_table(w, table, nr, delta, apply);
+			if (err)
+				return err;
 		}
 		if (apply) {
 			if (nr)
@@ -456,10 +530,12 @@ static void put_where(struct dump *d, uint64_t addr, uint64_t size)
 
 static void dump_memfd(struct dump *d, uint64_t data)
 {
-	const uint8_t *t;
 	const void *m;
 	uint64_t size, table = 0, nr = 0, i;
+	struct ho_memfd_folio f;
 	struct ho_sbuf *sb;
+	struct ho_vwalk v;
+	int err = HO_OK;
 
 	sb = line(d, "memfd@");
 	ho_sb_hex(sb, data);
@@ -482,23 +558,22 @@ static void dump_memfd(struct dump *d, uint64_t data)
 		return;
 	sb = line(d, "memfd@");
 	ho_sb_hex(sb, data);
-	ho_sb_puts(sb, ": folio table ");
+	ho_sb_puts(sb, ": folio table (kho_vmalloc) chunk ");
 	ho_sb_hex(sb, table);
-	ho_sb_puts(sb, "+");
-	ho_sb_hex(sb, nr * sizeof(struct ho_memfd_folio));
-	t = nr <= HO_MEMFD_MAX_FOLIOS ?
-	    ho_phys_map(d->phys, table, nr * sizeof(struct ho_memfd_folio)) : 0;
-	if (!t) {
-		ho_sb_puts(sb, ": not readable");
+	ho_sb_puts(sb, " pages ");
+	ho_sb_dec(sb, MEMFD_RFC_TABLE_PAGES(nr, HO_PAGE_SIZE));
+	if (nr > MEMFD_RFC_MAX_FOLIOS) {
+		ho_sb_puts(sb, ": more entries than MEMFD_RFC_MAX_FOLIOS");
 		put(d);
 		return;
 	}
-	put_where(d, table, nr * sizeof(struct ho_memfd_folio));
+	put_where(d, table, HO_PAGE_SIZE);
 	put(d);
+	table_walk(&v, d->phys, table, nr, 0, 0, "", 0);
 	for (i = 0; i < nr && i < FOLIO_LINES; i++) {
-		struct ho_memfd_folio f;
-
-		ho_memcpy(&f, t + i * sizeof(f), sizeof(f));
+		err = ho_vmalloc_read(&v, &f, sizeof(f));
+		if (err)
+			break;
 		sb = line(d, "memfd@");
 		ho_sb_hex(sb, data);
 		ho_sb_puts(sb, ": folio ");
@@ -514,7 +589,16 @@ static void dump_memfd(struct dump *d, uint64_t data)
 		put_where(d, f.phys, f.order < 52 ? HO_PAGE_SIZE << f.order : 0);
 		put(d);
 	}
-	if (i < nr) {
+	if (err) {
+		sb = line(d, "memfd@");
+		ho_sb_hex(sb, data);
+		ho_sb_puts(sb, ": folio table not readable from entry ");
+		ho_sb_dec(sb, i);
+		ho_sb_puts(sb, " (");
+		ho_sb_puts(sb, ho_errname(err));
+		ho_sb_puts(sb, ")");
+		put(d);
+	} else if (i < nr) {
 		sb = line(d, "memfd@");
 		ho_sb_hex(sb, data);
 		ho_sb_puts(sb, ": ... ");

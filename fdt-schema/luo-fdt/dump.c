@@ -27,6 +27,8 @@
 /*
  * Physical ranges: a phys property and the property that gives the size of
  * what it points to, as the contract (docs/handover-format.md) pairs them.
+ * unit 0: a kho_vmalloc area of .size entries of MEMFD_RFC_FOLIO_SIZE
+ * bytes (4 KiB pages): the address is its first chunk, one page.
  */
 static const struct range_rule {
 	const char *compatible;
@@ -35,8 +37,7 @@ static const struct range_rule {
 	uint64_t unit;		/* bytes per count of .size */
 } range_rules[] = {
 	{ HO_KHO_COMPATIBLE, "preserved-data", "blob-size", 1 },
-	{ HO_MEMFD_COMPATIBLE, "folios", "nr-folios",
-	  sizeof(struct ho_memfd_folio) },
+	{ HO_MEMFD_COMPATIBLE, "folios", "nr-folios", 0 },
 };
 
 static const struct ho_prop_rule *find_prop_rule(const struct ho_node_rule *r,
@@ -200,7 +201,16 @@ static void print_range(const void *fdt, int node, const char *compatible,
 			return;
 		addr = get_int(v, len);
 		size = get_int(sv, slen);
-		if (size && size <= UINT64_MAX / rr->unit &&
+		if (!rr->unit && size && size <= MEMFD_RFC_MAX_FOLIOS &&
+		    addr + HO_PAGE_SIZE > addr)
+			printf(" /* kho_vmalloc chunk [0x%" PRIx64 ", 0x%" PRIx64
+			       "), table pages %" PRIu64 " */", addr,
+			       addr + (uint64_t)HO_PAGE_SIZE,
+			       (uint64_t)MEMFD_RFC_TABLE_PAGES(size,
+							       HO_PAGE_SIZE));
+		else if (!rr->unit && size)
+			printf(" /* nr-folios above MEMFD_RFC_MAX_FOLIOS */");
+		else if (size && size <= UINT64_MAX / rr->unit &&
 		    addr + size * rr->unit >= addr)
 			printf(" /* [0x%" PRIx64 ", 0x%" PRIx64 ") */", addr,
 			       addr + size * rr->unit);

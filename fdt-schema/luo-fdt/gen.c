@@ -15,8 +15,9 @@
  *                              root of KHO's preserved-page radix tree)
  *   128 MiB                    luo-rfc-v1 blob
  *   160 MiB + i * 4 KiB        the other pages of the radix tree
- *   17 MiB + i * 4 KiB         memfd-v1 FDT of file i
- *   33 MiB + i * table pages   folio table of file i
+ *   17 MiB + i * 4 KiB         memfd-rfc-v2 FDT of file i
+ *   33 MiB + i * table pages   folio table of file i: a kho_vmalloc area,
+ *                              its chunks, then its pages
  *   512 MiB + ...              folios, one 4 KiB page each
  *   15 MiB                     KHO root FDT (--out-dir: phys/ and kho_data.bin)
  *   15 MiB + 64 KiB            scratch table: one range, 64 MiB at 64 MiB
@@ -24,8 +25,9 @@
  * With --out-dir, gen writes the whole handover: the KHO root, every blob
  * it reaches by physical address (LUO blob, memfd FDTs, folio tables) as
  * DIR/phys/<address>.bin for "check --phys", KHO's radix tree with a key
- * for each of them as the kernel preserves them (blobs and tables as
- * kho_alloc_preserve() blocks, folios at their table's order), and the
+ * for each of them as the kernel preserves them (blobs as
+ * kho_alloc_preserve() blocks, each chunk and page of a table at order 0 as
+ * kho_preserve_vmalloc() does, folios at their table's order), and the
  * memory map. A defect
  * then goes into the blob of its kind (a memfd or folio table defect into
  * file 0's).
@@ -62,6 +64,8 @@
 #define GEN_TABLE_BASE		(GEN_BASE + 0x1100000)
 #define GEN_FOLIO_BASE		0x20000000ull
 #define GEN_MAX_PAGES		65536	/* --files x --folios: folios fit RAM */
+/* Page addresses in one kho_vmalloc chunk (4 KiB pages). */
+#define GEN_PER_CHUNK		((GEN_PAGE - 8) / 8)
 /* In RAM, but --out-dir never puts a blob there. */
 #define GEN_UNMAPPED_ADDR	(GEN_FOLIO_BASE - GEN_PAGE)
 /* In the memory map below: an address that is not RAM, and the end of RAM. */
@@ -324,20 +328,28 @@ struct gen_opts {
 	unsigned int folios;
 };
 
-/* Bytes of one file's folio table, and where file k's table goes. */
+/* Bytes of one file's folio table, its pages and chunks. */
 static uint64_t table_bytes(const struct gen_opts *o)
 {
 	return (uint64_t)o->folios * sizeof(struct ho_memfd_folio);
 }
 
-/* One kho_alloc_preserve() each: a power of two of pages. */
+static uint64_t table_pages(const struct gen_opts *o)
+{
+	return MEMFD_RFC_TABLE_PAGES((uint64_t)o->folios, GEN_PAGE);
+}
+
+/* kho_preserve_vmalloc() starts a new chunk when one is full. */
+static uint64_t table_chunks(const struct gen_opts *o)
+{
+	return table_pages(o) / GEN_PER_CHUNK + 1;
+}
+
+/* Where file k's table goes: its chunks, then its pages; "folios". */
 static uint64_t table_addr(const struct gen_opts *o, unsigned int k)
 {
-	uint64_t stride = GEN_PAGE;
-
-	while (stride < table_bytes(o))
-		stride <<= 1;
-	return GEN_TABLE_BASE + k * stride;
+	return GEN_TABLE_BASE +
+	       k * (table_chunks(o) + table_pages(o)) * GEN_PAGE;
 }
 
 /* File k's folio table: one uptodate order-0 folio per page, in order. */
@@ -438,11 +450,18 @@ struct defect {
 	/* File 0's folio table (n >= 2 entries); only with --out-dir. */
 	void (*table)(struct ho_memfd_folio *t, unsigned int n);
 	/*
-	 * Instead of the radix tree keys of file 0's table (at table) and
-	 * folios t[0 .. n); only with --out-dir.
+	 * Instead of the radix tree keys of file 0's table (nchunks chunks
+	 * at table, then its pages) and folios t[0 .. n); only with
+	 * --out-dir.
 	 */
 	void (*radix)(const struct ho_memfd_folio *t, unsigned int n,
-		      uint64_t table, uint64_t table_bytes);
+		      uint64_t table, uint64_t nchunks, uint64_t npages);
+	/*
+	 * File 0's chunks (nchunks pages, chunk j at table + j pages, the
+	 * page list the kernel wrote) edited; only with --out-dir.
+	 */
+	void (*chain)(uint64_t *c, uint64_t table, uint64_t nchunks,
+		      uint64_t npages);
 };
 
 /* Struct block offset of the first token after the root's FDT_BEGIN_NODE. */
@@ -746,7 +765,7 @@ static void d_luo_dup_token(struct gnode *r)
 	struct gnode *fds = node_path(r, "/file-descriptors");
 	struct gnode *n = node_add(fds, "fff");
 
-	prop_str(n, "compatible", "memfd-v1");
+	prop_str(n, "compatible", MEMFD_RFC_COMPATIBLE);
 	prop_u64(n, "token", 0x1000);	/* the token of file 0, session 0 */
 	prop_u32(n, "session", 0);
 	prop_u64(n, "data", GEN_MEMFD_ADDR(0xfff));
@@ -911,7 +930,7 @@ static void d_luo_session_index_big(struct gnode *r)
 static void d_luo_compat_long(struct gnode *r)
 {
 	prop_str(node_path(r, "/file-descriptors/0"), "compatible",
-		 "memfd-v1-and-a-compatible-past-32-bytes");
+		 "memfd-rfc-v2-and-a-compatible-past-32-bytes");
 }
 
 static void d_luo_data_unaligned(struct gnode *r)
@@ -929,7 +948,7 @@ static void d_luo_shared_memfd(struct gnode *r)
 {
 	struct gnode *n = node_add(node_path(r, "/file-descriptors"), "77");
 
-	prop_str(n, "compatible", "memfd-v1");
+	prop_str(n, "compatible", MEMFD_RFC_COMPATIBLE);
 	prop_u64(n, "token", 0x77);
 	prop_u32(n, "session", 0);
 	prop_u64(n, "data", GEN_MEMFD_ADDR(0));
@@ -984,7 +1003,7 @@ static void d_folio_on_luo(struct ho_memfd_folio *t, unsigned int n)
 static void d_folio_on_table(struct ho_memfd_folio *t, unsigned int n)
 {
 	(void)n;
-	t[0].phys = GEN_TABLE_BASE;	/* file 0's own table */
+	t[0].phys = GEN_TABLE_BASE;	/* file 0's own table: its chunk */
 }
 
 static void d_folio_zero(struct ho_memfd_folio *t, unsigned int n)
@@ -996,49 +1015,98 @@ static void d_folio_zero(struct ho_memfd_folio *t, unsigned int n)
 static void tree_add(uint64_t phys, uint32_t order);
 static uint32_t block_order(uint64_t bytes);
 
+/* The keys kho_preserve_vmalloc() adds: each chunk and page, order 0. */
+static void tree_add_table(uint64_t table, uint64_t nchunks, uint64_t npages)
+{
+	uint64_t j;
+
+	for (j = 0; j < nchunks + npages; j++)
+		tree_add(table + j * GEN_PAGE, 0);
+}
+
 static void d_radix_folio_missing(const struct ho_memfd_folio *t,
 				  unsigned int n, uint64_t table,
-				  uint64_t table_bytes)
+				  uint64_t nchunks, uint64_t npages)
 {
 	unsigned int j;
 
-	tree_add(table, block_order(table_bytes));
+	tree_add_table(table, nchunks, npages);
 	for (j = 1; j < n; j++)
 		tree_add(t[j].phys, t[j].order);
 }
 
 static void d_radix_folio_order(const struct ho_memfd_folio *t,
 				unsigned int n, uint64_t table,
-				uint64_t table_bytes)
+				uint64_t nchunks, uint64_t npages)
 {
-	d_radix_folio_missing(t, n, table, table_bytes);
+	d_radix_folio_missing(t, n, table, nchunks, npages);
 	tree_add(t[0].phys, t[0].order + 1);
 }
 
 static void d_radix_folio_two_orders(const struct ho_memfd_folio *t,
 				     unsigned int n, uint64_t table,
-				     uint64_t table_bytes)
+				     uint64_t nchunks, uint64_t npages)
 {
-	d_radix_folio_order(t, n, table, table_bytes);
+	d_radix_folio_order(t, n, table, nchunks, npages);
 	tree_add(t[0].phys, t[0].order);
 }
 
 static void d_radix_table_missing(const struct ho_memfd_folio *t,
 				  unsigned int n, uint64_t table,
-				  uint64_t table_bytes)
+				  uint64_t nchunks, uint64_t npages)
 {
 	unsigned int j;
 
 	(void)table;
-	(void)table_bytes;
+	(void)nchunks;
+	(void)npages;
 	for (j = 0; j < n; j++)
 		tree_add(t[j].phys, t[j].order);
+}
+
+/* The table's first page preserved, not its chunk (kho_restore_pages()). */
+static void d_radix_chunk_missing(const struct ho_memfd_folio *t,
+				  unsigned int n, uint64_t table,
+				  uint64_t nchunks, uint64_t npages)
+{
+	unsigned int j;
+
+	tree_add_table(table + nchunks * GEN_PAGE, 0, npages);
+	for (j = 0; j < n; j++)
+		tree_add(t[j].phys, t[j].order);
+}
+
+/* The chunk's last page entry cleared: one page short of total_pages. */
+static void d_chain_short(uint64_t *c, uint64_t table, uint64_t nchunks,
+			  uint64_t npages)
+{
+	(void)table;
+	(void)nchunks;
+	c[(npages - 1) / GEN_PER_CHUNK * (GEN_PAGE / 8) + 1 +
+	  (npages - 1) % GEN_PER_CHUNK] = 0;
+}
+
+/* The last chunk's next pointer back at the first chunk. */
+static void d_chain_loop(uint64_t *c, uint64_t table, uint64_t nchunks,
+			 uint64_t npages)
+{
+	(void)npages;
+	c[(nchunks - 1) * (GEN_PAGE / 8)] = table;
+}
+
+/* A second page address in the chunk: 4 KiB past the table's last page. */
+static void d_chain_long(uint64_t *c, uint64_t table, uint64_t nchunks,
+			 uint64_t npages)
+{
+	c[(nchunks - 1) * (GEN_PAGE / 8) + 1 + npages % GEN_PER_CHUNK] =
+		table + (nchunks + npages) * GEN_PAGE;
 }
 
 #define DEFECT_TREE(n, k, h, fn) { .name = n, .kind = k, .help = h, .tree = fn }
 #define DEFECT_BYTES(n, h, fn) { .name = n, .kind = KIND_ANY, .help = h, .bytes = fn }
 #define DEFECT_TABLE(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .table = fn }
 #define DEFECT_RADIX(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .radix = fn }
+#define DEFECT_CHAIN(n, h, fn) { .name = n, .kind = KIND_MEMFD, .help = h, .chain = fn }
 
 static const struct defect defects[] = {
 	/* FDT structure, any kind. */
@@ -1092,7 +1160,7 @@ static const struct defect defects[] = {
 	DEFECT_TREE("luo-no-token", KIND_LUO, "file without token", d_luo_no_token),
 	DEFECT_TREE("luo-data-reserved", KIND_LUO, "file data in reserved memory", d_luo_data_reserved),
 	DEFECT_TREE("luo-subsystem-no-compatible", KIND_LUO, "subsystem without compatible", d_luo_subsystem_no_compatible),
-	/* memfd-v1 */
+	/* memfd-rfc-v2 */
 	DEFECT_TREE("memfd-seals", KIND_MEMFD, "seals 0x40 (unknown F_SEAL bit)", d_memfd_seals),
 	DEFECT_TREE("memfd-no-size", KIND_MEMFD, "no size", d_memfd_no_size),
 	DEFECT_TREE("memfd-folios-no-count", KIND_MEMFD, "folios set, nr-folios 0", d_memfd_folios_no_count),
@@ -1135,6 +1203,11 @@ static const struct defect defects[] = {
 	DEFECT_RADIX("radix-folio-order", "folio 0 preserved at order 1, table says 0", d_radix_folio_order),
 	DEFECT_RADIX("radix-folio-two-orders", "folio 0 preserved at orders 0 and 1", d_radix_folio_two_orders),
 	DEFECT_RADIX("radix-table-missing", "folio table not in KHO's radix tree", d_radix_table_missing),
+	/* The folio table's kho_vmalloc chunk chain (kho_restore_vmalloc()). */
+	DEFECT_RADIX("radix-chunk-missing", "folio table chunk not in KHO's radix tree", d_radix_chunk_missing),
+	DEFECT_CHAIN("memfd-chain-short", "folio table chunk lists one page fewer than its pages", d_chain_short),
+	DEFECT_CHAIN("memfd-chain-long", "folio table chunk lists one page more than its pages", d_chain_long),
+	DEFECT_CHAIN("memfd-chain-loop", "folio table chunk chain loops back to its first chunk", d_chain_loop),
 };
 
 #define NDEFECTS ARRAY_SIZE(defects)
@@ -1148,7 +1221,7 @@ static const char gen_usage[] =
 "       " PROG " gen --list-defects\n"
 "Write a synthetic handover FDT (default: a valid kho-v4 root) to FILE or\n"
 "stdout. --kind picks the blob: kho (KHO root), luo (luo-rfc-v1), memfd\n"
-"(memfd-v1); a kind-specific defect implies its kind. --files (default 2),\n"
+"(memfd-rfc-v2); a kind-specific defect implies its kind. --files (default 2),\n"
 "--sessions (default 1) and --folios (default 4) size the blob.\n"
 "--memmap-out writes the memory map the blob's addresses assume, for\n"
 "\"" PROG " check --memmap\".\n"
@@ -1299,6 +1372,96 @@ static int write_tree(const char *dir)
 	return err;
 }
 
+uint64_t gen_vmalloc(uint64_t npages, uint64_t *pages,
+		     const struct gen_vmalloc_ops *ops, void *ctx,
+		     uint64_t *last)
+{
+	uint64_t first, chunk, next, *c, i, e = 0;
+
+	*last = 0;
+	if (!npages)
+		return 0;
+	first = chunk = ops->chunk(ctx);
+	c = ops->map(ctx, chunk);
+	for (i = 0; i < npages; i++) {
+		pages[i] = ops->page(ctx);
+		c[1 + e++] = pages[i];
+		if (e == GEN_PER_CHUNK) {	/* new_vmalloc_chunk() */
+			next = ops->chunk(ctx);
+			c[0] = next;
+			chunk = next;
+			c = ops->map(ctx, chunk);
+			e = 0;
+		}
+	}
+	*last = chunk;
+	return first;
+}
+
+/* write_table()'s layout: the chunks from the table's address, then pages. */
+struct table_mem {
+	uint64_t table, nchunks, chunks, pages;
+	uint64_t *c;
+};
+
+static uint64_t table_chunk(void *ctx)
+{
+	struct table_mem *m = ctx;
+
+	return m->table + m->chunks++ * GEN_PAGE;
+}
+
+static uint64_t table_page(void *ctx)
+{
+	struct table_mem *m = ctx;
+
+	return m->table + (m->nchunks + m->pages++) * GEN_PAGE;
+}
+
+static uint64_t *table_map(void *ctx, uint64_t chunk)
+{
+	struct table_mem *m = ctx;
+
+	return m->c + (chunk - m->table) / 8;
+}
+
+static const struct gen_vmalloc_ops table_ops = {
+	table_chunk, table_page, table_map,
+};
+
+/*
+ * File k's folio table t as kho_preserve_vmalloc() leaves it: its chunks
+ * (table_chunks()) at table_addr(), its pages after them, each written
+ * out.
+ */
+static int write_table(const char *dir, const struct gen_opts *o,
+		       const struct defect *d, bool mine, unsigned int k,
+		       const struct ho_memfd_folio *t)
+{
+	struct table_mem m = { table_addr(o, k), table_chunks(o), 0, 0, 0 };
+	uint64_t np = table_pages(o), last, *pa;
+	uint8_t *pages;
+	int err;
+
+	m.c = xmalloc(m.nchunks * GEN_PAGE);
+	memset(m.c, 0, m.nchunks * GEN_PAGE);
+	pa = xmalloc(np * sizeof(*pa));
+	gen_vmalloc(np, pa, &table_ops, &m, &last);
+	free(pa);
+	if (mine && d && d->chain)
+		d->chain(m.c, m.table, m.nchunks, np);
+	pages = xmalloc(np * GEN_PAGE);
+	memset(pages, 0, np * GEN_PAGE);
+	memcpy(pages, t, table_bytes(o));
+	err = gen_write_phys(dir, m.table, m.c, m.nchunks * GEN_PAGE);
+	if (!err)
+		err = gen_write_phys(dir, m.table + m.nchunks * GEN_PAGE, pages,
+				     np * GEN_PAGE);
+	free(pages);
+	free(m.c);
+	return err;
+}
+
 /* File k's memfd FDT at addr and its folio table. */
 static int write_memfd(const char *dir, const struct gen_opts *o,
 		       const struct defect *d, unsigned int k, uint64_t addr)
@@ -1306,9 +1469,8 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 	bool mine = k == 0 && o->kind == KIND_MEMFD;
 	struct ho_memfd_folio *t;
 	struct blob b;
-	int err;
-
 	unsigned int j;
+	int err;
 
 	b = make_blob(build_memfd(o, k), d, mine);
 	err = gen_write_phys(dir, addr, b.fdt, b.size);
@@ -1320,13 +1482,15 @@ static int write_memfd(const char *dir, const struct gen_opts *o,
 	if (mine && d && d->table)
 		d->table(t, o->folios);
 	if (mine && d && d->radix) {
-		d->radix(t, o->folios, table_addr(o, k), table_bytes(o));
+		d->radix(t, o->folios, table_addr(o, k), table_chunks(o),
+			 table_pages(o));
 	} else {
-		tree_add(table_addr(o, k), block_order(table_bytes(o)));
+		tree_add_table(table_addr(o, k), table_chunks(o),
+			       table_pages(o));
 		for (j = 0; j < o->folios; j++)
 			tree_add(t[j].phys, t[j].order);
 	}
-	err = gen_write_phys(dir, table_addr(o, k), t, table_bytes(o));
+	err = write_table(dir, o, d, mine, k, t);
 	free(t);
 	return err;
 }
@@ -1558,7 +1722,7 @@ int cmd_gen(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (d && (d->table || d->radix) &&
+	if (d && (d->table || d->radix || d->chain) &&
 	    (!out_dir || o.files < 1 || o.folios < 2)) {
 		errmsg("gen: defect %s needs --out-dir, --files >= 1 and "
 		       "--folios >= 2", d->name);
@@ -1567,6 +1731,12 @@ int cmd_gen(int argc, char **argv)
 	if ((uint64_t)o.files * o.folios > GEN_MAX_PAGES) {
 		errmsg("gen: --files x --folios must be at most %d",
 		       GEN_MAX_PAGES);
+		return EXIT_USAGE;
+	}
+	/* the folio tables end below the scratch range (64 MiB) */
+	if (table_addr(&o, o.files) > GEN_SCRATCH_RANGE) {
+		errmsg("gen: --files x (folio table pages + chunks) too large "
+		       "for the layout");
 		return EXIT_USAGE;
 	}
 	if (out_dir && strcmp(out, "-")) {

@@ -59,6 +59,26 @@ uint64_t phys_work_size(size_t file_size, const struct phys_files *pf);
 int read_input(const char *file, const struct phys_files *pf, void **buf,
 	       size_t *size);
 
+/*
+ * gen.c: a kho_vmalloc area of npages order-0 pages (4 KiB) as
+ * kho_preserve_vmalloc() writes it: a first chunk, then per page its
+ * address in pages[i] and in the chunk's list, a new chunk linked in as
+ * soon as one is full (so npages a multiple of the list's length ends in
+ * an empty chunk, as the kernel's does). chunk() and page() allocate (and
+ * preserve) one page each, map() gives a chunk's 512 u64 words to write.
+ * Returns the first chunk (0 and nothing allocated for npages 0); the last
+ * one in *last.
+ */
+struct gen_vmalloc_ops {
+	uint64_t (*chunk)(void *ctx);
+	uint64_t (*page)(void *ctx);
+	uint64_t *(*map)(void *ctx, uint64_t chunk);
+};
+
+uint64_t gen_vmalloc(uint64_t npages, uint64_t *pages,
+		     const struct gen_vmalloc_ops *ops, void *ctx,
+		     uint64_t *last);
+
 /* gen.c: DIR/phys/<addr>.bin, and the KHO root with what goes with it. */
 int gen_write_phys(const char *dir, uint64_t addr, const void *buf,
 		   size_t size);

@@ -17,7 +17,7 @@
 static const char usage_text[] =
 "Usage: " PROG " COMMAND [OPTIONS] ...\n"
 "Check, show and generate live update handover FDTs (kho-v4, luo-rfc-v1,\n"
-"memfd-v1; upstream LUO's luo-v5 + memfd-v2; see docs/handover-format.md).\n"
+"memfd-rfc-v2; upstream LUO's luo-v5 + memfd-v2; see docs/handover-format.md).\n"
 "\n"
 "  check [--memmap FILE | --memmap-sysfs DIR] [--phys DIR] [--no-luo]\n"
 "        [--schema-only] [-q] FILE...\n"

@@ -242,6 +242,36 @@ struct v5_gen {
 	int d;
 };
 
+/* gen_vmalloc()'s pages: kho_preserve_pages(page, 1) of each */
+static uint64_t v5_vmalloc_page(void *ctx)
+{
+	uint64_t pa = v5_alloc(0);
+
+	(void)ctx;
+	preserve(pa, 0);
+	return pa;
+}
+
+static uint64_t v5_vmalloc_chunk_unpreserved(void *ctx)
+{
+	(void)ctx;
+	return v5_alloc(0);
+}
+
+static uint64_t *v5_vmalloc_map(void *ctx, uint64_t chunk)
+{
+	(void)ctx;
+	return v5_ptr(chunk);
+}
+
+static const struct gen_vmalloc_ops v5_vmalloc_ops = {
+	v5_vmalloc_page, v5_vmalloc_page, v5_vmalloc_map,
+};
+/* v5-chunk-not-preserved: the chunks not in KHO's radix tree */
+static const struct gen_vmalloc_ops v5_vmalloc_ops_unpreserved = {
+	v5_vmalloc_chunk_unpreserved, v5_vmalloc_page, v5_vmalloc_map,
+};
+
 /*
  * A memfd-v2 file of g->folios folios: folio 0 of order 1 (index 0), the
  * others order 0 at indices 2, 3, ...; the table a kho_vmalloc of order-0
@@ -251,7 +281,7 @@ static uint64_t build_memfd(const struct v5_gen *g, unsigned int k)
 {
 	const int d = k ? V5_NONE : g->d;
 	uint64_t ser_pa = alloc_preserve(), pages, chunk = 0, first = 0;
-	unsigned int n = g->folios, i, e = 0;
+	unsigned int n = g->folios, i;
 	struct memfd_luo_folio_ser *f;
 	struct memfd_luo_ser *m = v5_ptr(ser_pa);
 	struct kho_vmalloc vm = { 0 };
@@ -265,24 +295,10 @@ static uint64_t build_memfd(const struct v5_gen *g, unsigned int k)
 	m->nr_folios = n;
 	pages = (n * sizeof(*f) + V5_PAGE - 1) / V5_PAGE;
 	tab = v5_xcalloc(pages * sizeof(*tab));
-	for (i = 0; i < pages; i++) {
-		if (!c || e == V5_PER_CHUNK) {
-			uint64_t pa = v5_alloc(0);
-
-			if (d != V5_CHUNK_NOT_PRESERVED)
-				preserve(pa, 0);
-			if (c)
-				c->hdr.next.phys = pa;
-			else
-				first = pa;
-			chunk = pa;
-			c = v5_ptr(chunk);
-			e = 0;
-		}
-		tab[i] = v5_alloc(0);
-		preserve(tab[i], 0);	/* kho_preserve_pages(page, 1) */
-		c->phys[e++] = tab[i];
-	}
+	first = gen_vmalloc(pages, tab, d == V5_CHUNK_NOT_PRESERVED ?
+			    &v5_vmalloc_ops_unpreserved : &v5_vmalloc_ops,
+			    NULL, &chunk);
+	c = chunk ? v5_ptr(chunk) : NULL;
 	if (d == V5_VMALLOC_CHAIN && c) {
 		c->hdr.next.phys = v5_alloc(0);
 		preserve(c->hdr.next.phys, 0);

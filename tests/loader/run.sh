@@ -604,11 +604,11 @@ rows() {
 	# running "ours" with a preserved memfd hands over.
 	top=$(cd "$(dirname "$0")/../.." && pwd)
 	mkdir -p "$t/real/kernel/liveupdate"
-	printf 'kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nsubsystem selftest luo-selftest-v1\nfile memfd-v1 1\nsessions 1\n' \
+	printf 'kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\nsubsystem selftest luo-selftest-v1\nfile memfd-rfc-v2 1\nsessions 1\n' \
 		> "$t/real/kernel/liveupdate/formats"
 	for row in "ours|0|out:^luo-kexec: compatible" \
 		   "ours-luov2|1|out:^  luo +luo-rfc-v1 +luo-rfc-v2 +MISMATCH" \
-		   "ours-nomemfd|1|out:^  file +memfd-v1 \(1 preserved\) +- +MISSING"; do
+		   "ours-nomemfd|1|out:^  file +memfd-rfc-v2 \(1 preserved\) +- +MISSING"; do
 		IFS='|' read -r v want pat <<<"$row"
 		if k=$("$top/scripts/kernel-build.sh" "$v" x86_64 2>"$t/kb.err" | tail -n1) && [ -f "$k" ]; then
 			run "--check on the real $v bzImage" "$want" "$pat" -- --sysfs-root="$t/real" --check "$k"

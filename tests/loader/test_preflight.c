@@ -23,9 +23,9 @@
 /* ---- formats and records ---------------------------------------------- */
 
 #define RUN_OK "kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\n" \
-	"subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1 2\nsessions 1\n"
+	"subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2 2\nsessions 1\n"
 #define REC_OK LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\n" \
-	"subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1\nend\n"
+	"subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n"
 
 struct parse_row {
 	const char *name, *text;
@@ -37,13 +37,13 @@ struct parse_row {
 
 static const struct parse_row parse_rows[] = {
 	{ "formats: ours", RUN_OK, false, 0, 5, 1, 2 },
-	{ "formats: nothing preserved", "kho kho-v4\nluo luo-rfc-v1\nfile memfd-rfc-v1 0\nsessions 0\n",
+	{ "formats: nothing preserved", "kho kho-v4\nluo luo-rfc-v1\nfile memfd-rfc-v2 0\nsessions 0\n",
 	  false, 0, 3, 0, 0 },
 	{ "formats: hex count", "file a-v1 0x10\nfile b-v1 1\n", false, 0, 2, 0, 17 },
 	{ "formats: no trailing newline", "kho kho-v4", false, 0, 1, 0, 0 },
 	{ "formats: empty file", "", false, 0, 0, 0, 0 },
-	{ "formats: file without count", "file memfd-rfc-v1\n", false, -EINVAL, 0, 0, 0 },
-	{ "formats: negative count", "file memfd-rfc-v1 -1\n", false, -EINVAL, 0, 0, 0 },
+	{ "formats: file without count", "file memfd-rfc-v2\n", false, -EINVAL, 0, 0, 0 },
+	{ "formats: negative count", "file memfd-rfc-v2 -1\n", false, -EINVAL, 0, 0, 0 },
 	{ "formats: count overflows", "file m 99999999999999999999999\n", false, -EINVAL, 0, 0, 0 },
 	{ "formats: two kho lines", "kho kho-v4\nkho kho-v5\n", false, -EINVAL, 0, 0, 0 },
 	{ "formats: same subsystem twice", "subsystem a x\nsubsystem a y\n", false, -EINVAL, 0, 0, 0 },
@@ -57,11 +57,11 @@ static const struct parse_row parse_rows[] = {
 	{ "record: no magic", "kho kho-v4\nend\n", true, -EINVAL, 0, 0, 0 },
 	{ "record: no end", LD_FMT_MAGIC "kho kho-v4\n", true, -EINVAL, 0, 0, 0 },
 	{ "record: line after end", LD_FMT_MAGIC "end\nkho kho-v4\n", true, -EINVAL, 0, 0, 0 },
-	{ "record: file with a count", LD_FMT_MAGIC "file memfd-rfc-v1 2\nend\n", true, -EINVAL, 0, 0, 0 },
+	{ "record: file with a count", LD_FMT_MAGIC "file memfd-rfc-v2 2\nend\n", true, -EINVAL, 0, 0, 0 },
 	{ "record: sessions line", LD_FMT_MAGIC "sessions 1\nend\n", true, -EINVAL, 0, 0, 0 },
 	{ "record: unterminated last line", LD_FMT_MAGIC "kho kho-v4\nend", true, -EINVAL, 0, 0, 0 },
 	{ "record: two LUO versions read", LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\n"
-	  "file memfd-v1\nfile memfd-v2\nend\n", true, 0, 5, 0, 0 },
+	  "file memfd-rfc-v2\nfile memfd-v2\nend\n", true, 0, 5, 0, 0 },
 	{ "record: one LUO version twice", LD_FMT_MAGIC "luo luo-v5\nluo luo-v5\nend\n", true,
 	  -EINVAL, 0, 0, 0 },
 	{ "formats: two LUOs handed over", "luo luo-rfc-v1\nluo luo-v5\n", false, -EINVAL, 0, 0, 0 },
@@ -112,41 +112,41 @@ struct cmp_row {
 };
 
 static const struct cmp_row cmp_rows[] = {
-	{ "same formats", RUN_OK, REC_OK, 0, "memfd-rfc-v1 (2 preserved)" },
+	{ "same formats", RUN_OK, REC_OK, 0, "memfd-rfc-v2 (2 preserved)" },
 	{ "bumped LUO compatible", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v2\nsubsystem files luo-files-v1\n"
-	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1\nend\n", 1, "luo-rfc-v2" },
+	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n", 1, "luo-rfc-v2" },
 	{ "no memfd handler, memfds preserved", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\n"
 	  "subsystem selftest luo-selftest-v1\nend\n", 1, "MISSING" },
 	{ "no memfd handler, none preserved",
-	  "kho kho-v4\nluo luo-rfc-v1\nfile memfd-rfc-v1 0\nsessions 0\n",
+	  "kho kho-v4\nluo luo-rfc-v1\nfile memfd-rfc-v2 0\nsessions 0\n",
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nend\n", 0, "not needed" },
 	{ "other KHO version", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v5\nluo luo-rfc-v1\nsubsystem files luo-files-v1\n"
-	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1\nend\n", 1, "kho-v5" },
+	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n", 1, "kho-v5" },
 	{ "subsystem in another version", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v2\n"
-	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1\nend\n", 1, "MISMATCH" },
+	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n", 1, "MISMATCH" },
 	{ "subsystem missing and LUO bumped", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v2\nsubsystem files luo-files-v1\n"
-	  "file memfd-rfc-v1\nend\n", 2, "selftest" },
+	  "file memfd-rfc-v2\nend\n", 2, "selftest" },
 	{ "target reads more than is handed over", "kho kho-v4\nluo luo-rfc-v1\n",
 	  REC_OK, 0, "subsystem files" },
 	{ "file handler in another version", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nsubsystem files luo-files-v1\n"
-	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n", 1, "memfd-rfc-v2" },
+	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v3\nend\n", 1, "memfd-rfc-v3" },
 	{ "target unknown", RUN_OK, NULL, 0, "unknown" },
 	{ "luo-v5 handed over, target reads both LUOs",
 	  "kho kho-v4\nluo luo-v5\nfile memfd-v2 1\nsessions 1\n",
-	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\nfile memfd-v1\nfile memfd-v2\nend\n",
+	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\nfile memfd-rfc-v2\nfile memfd-v2\nend\n",
 	  0, "memfd-v2 (1 preserved)" },
 	{ "luo-v5 handed over, target reads luo-rfc-v1 only",
 	  "kho kho-v4\nluo luo-v5\nfile memfd-v2 1\nsessions 1\n",
-	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nfile memfd-v1\nend\n", 2, "MISMATCH" },
+	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nfile memfd-rfc-v2\nend\n", 2, "MISMATCH" },
 	{ "luo-rfc-v1 handed over, target reads both: luo-v5 not needed", RUN_OK,
 	  LD_FMT_MAGIC "kho kho-v4\nluo luo-rfc-v1\nluo luo-v5\nsubsystem files luo-files-v1\n"
-	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v1\nend\n", 0, "not needed" },
+	  "subsystem selftest luo-selftest-v1\nfile memfd-rfc-v2\nend\n", 0, "not needed" },
 };
 
 static void test_compare(void)

@@ -536,7 +536,7 @@ v-kho.dtb|preserved-data = phys 0x8000000; /* [0x8000000, 0x800
 v-luo.dtb|liveupdate-count = 1;
 v-luo.dtb|session = 0;
 v-luo.dtb|name = "session-0";
-v-memfd.dtb|folios = phys 0x2100000; /* [0x2100000, 0x2100060) */
+v-memfd.dtb|folios = phys 0x2100000; /* kho_vmalloc chunk [0x2100000, 0x2101000), table pages 1 */
 v-memfd.dtb|seals = 9;
 d-luo-name-no-nul.dtb|name = "session" /* no NUL */;
 d-kho-memory-map-u32.dtb|/* 4 bytes, not a u64 */

@@ -160,7 +160,62 @@ static void set_be32(void *fdt, size_t off, uint32_t v)
 	memcpy((uint8_t *)fdt + off, &be, 4);
 }
 
-/* memfd-v1 */
+/* memfd-rfc-v2 */
+
+/* File 0's folio count: more than the default for the table's own rows. */
+static int file_folios(const struct hb *h, int file)
+{
+	if (file)
+		return h->p.nfolios;
+	switch (h->defect) {
+	case HB_MEMFD_NO_FOLIOS:
+		return 0;
+	case HB_MEMFD_STRADDLE:
+	case HB_MEMFD_STRADDLE_BAD:
+	case HB_MEMFD_CHAIN_SHORT:
+	case HB_MEMFD_TPAGE_UNALIGNED:
+		return HB_STRADDLE_FOLIOS;
+	case HB_MEMFD_TWO_CHUNKS:
+	case HB_MEMFD_CHUNK_UNPRESERVED:
+	case HB_MEMFD_CHUNK_UNALIGNED:
+		return HB_TWO_CHUNK_FOLIOS;
+	default:
+		return h->p.nfolios;
+	}
+}
+
+/* Where file 0's folios are when it has more than the others. */
+static uint64_t folio_base(const struct hb *h, int file)
+{
+	return !file && file_folios(h, 0) > h->p.nfolios ?
+	       HB_FOLIO_PHYS + 0x4000000ull : HB_FOLIO_PHYS;
+}
+
+uint64_t hb_table_addr(const struct hb *h, uint64_t off)
+{
+	uint64_t page = off / 4096;
+
+	/* the area's pages lie in memory in reverse order */
+	return h->tblk0 + (h->tpages0 - 1 - page) * 4096 + off % 4096;
+}
+
+void hb_folio_get(struct hb *h, uint64_t i, struct ho_memfd_folio *f)
+{
+	uint8_t *d = (uint8_t *)f;
+	uint64_t k;
+
+	for (k = 0; k < sizeof(*f); k++)
+		d[k] = *(uint8_t *)hb_ptr(h, hb_table_addr(h, i * sizeof(*f) + k));
+}
+
+void hb_folio_set(struct hb *h, uint64_t i, const struct ho_memfd_folio *f)
+{
+	const uint8_t *s = (const uint8_t *)f;
+	uint64_t k;
+
+	for (k = 0; k < sizeof(*f); k++)
+		*(uint8_t *)hb_ptr(h, hb_table_addr(h, i * sizeof(*f) + k)) = s[k];
+}
 
 static void folio_defects(struct hb *h, struct ho_memfd_folio *f, int n)
 {
@@ -208,12 +263,19 @@ static void folio_defects(struct hb *h, struct ho_memfd_folio *f, int n)
 	case HB_MEMFD_FOLIO_PHYS_ZERO:
 		f[0].phys = 0;
 		break;
+	case HB_MEMFD_STRADDLE_BAD:	/* its flags are in the next page */
+		f[HB_STRADDLE_ENTRY].flags = 8;
+		break;
 	case HB_OVL_FOLIO_SAME:
 		f[1].phys = f[0].phys;
 		break;
 	case HB_OVL_FOLIO_TABLE:
 		f[0].order = 0;
 		f[0].phys = h->table0;
+		break;
+	case HB_OVL_FOLIO_TABLE_PAGE:
+		f[0].order = 0;
+		f[0].phys = h->tpage0;
 		break;
 	case HB_OVL_FOLIO_LUO:
 		f[0].order = 0;
@@ -227,20 +289,119 @@ static void folio_defects(struct hb *h, struct ho_memfd_folio *f, int n)
 	}
 }
 
+/* The chain's own defects, on file 0's chunks (chunk[0..nchunks)). */
+static int chain_defects(struct hb *h, uint64_t *chunk, uint64_t nchunks,
+			 uint64_t npages)
+{
+	uint64_t *c0 = hb_ptr(h, chunk[0]), extra;
+
+	switch (h->defect) {
+	case HB_MEMFD_CHAIN_SHORT:	/* its last page not listed */
+		c0[npages] = 0;
+		break;
+	case HB_MEMFD_CHAIN_EXTRA_PAGE:	/* one page more than total_pages */
+		extra = hb_alloc_page(h, 4096);
+		if (!extra)
+			return -1;
+		c0[1 + npages] = extra;
+		CK(hb_preserve(h, extra, 0));
+		break;
+	case HB_MEMFD_CHAIN_EXTRA_CHUNK: /* an empty chunk after the last */
+		extra = hb_alloc_page(h, 4096);
+		if (!extra)
+			return -1;
+		c0[0] = extra;
+		CK(hb_preserve(h, extra, 0));
+		break;
+	case HB_MEMFD_CHAIN_LOOP:
+		c0[0] = chunk[0];
+		break;
+	case HB_MEMFD_TPAGE_UNALIGNED:
+		c0[2] += 8;
+		break;
+	case HB_MEMFD_CHUNK_UNALIGNED:
+		c0[0] += 8;
+		break;
+	case HB_MEMFD_CHUNK_UNPRESERVED:
+		CK(hb_unpreserve(h, chunk[nchunks - 1], 0));
+		break;
+	case HB_MEMFD_TPAGE_UNPRESERVED:
+		CK(hb_unpreserve(h, h->tpage0, 0));
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The folio table as kho_preserve_vmalloc() leaves it: the entries in
+ * MEMFD_RFC_TABLE_PAGES() pages (here in reverse order in memory, so that
+ * an entry straddling two is in two places), listed in chunks of
+ * HB_CHUNK_PAGES, each page and chunk preserved at order 0; file 0's entries
+ * get the row's defect (folio_defects()) once the layout is known. *table:
+ * the first chunk.
+ */
+static int build_table(struct hb *h, int file, struct ho_memfd_folio *f,
+		       int n, uint64_t *table)
+{
+	uint64_t bytes = (uint64_t)n * sizeof(*f);
+	uint64_t npages = MEMFD_RFC_TABLE_PAGES((uint64_t)n, 4096);
+	uint64_t nchunks = npages / HB_CHUNK_PAGES + 1, chunk[8], blk, j, pa;
+	uint64_t *c;
+
+	if (nchunks > sizeof(chunk) / sizeof(*chunk))
+		return -1;
+	blk = hb_alloc_page(h, npages * 4096);
+	if (!blk)
+		return -1;
+	for (j = 0; j < nchunks; j++) {
+		chunk[j] = hb_alloc_page(h, 4096);
+		if (!chunk[j])
+			return -1;
+		CK(hb_preserve(h, chunk[j], 0));
+	}
+	for (j = 0; j < nchunks; j++)
+		*(uint64_t *)hb_ptr(h, chunk[j]) = j + 1 < nchunks ?
+						   chunk[j + 1] : 0;
+	if (!file) {	/* file 0's layout, for the defects and the tests */
+		h->tblk0 = blk;
+		h->tpages0 = npages;
+		h->tpage0 = hb_table_addr(h, 0);
+		h->table0 = chunk[0];
+		folio_defects(h, f, n);
+	}
+	for (j = 0; j < npages; j++) {
+		pa = blk + (npages - 1 - j) * 4096;
+		c = hb_ptr(h, chunk[j / HB_CHUNK_PAGES]);
+		c[1 + j % HB_CHUNK_PAGES] = pa;
+		CK(hb_preserve(h, pa, 0));
+	}
+	for (j = 0; j < bytes; j += 4096) {
+		pa = blk + (npages - 1 - j / 4096) * 4096;
+		memcpy(hb_ptr(h, pa), (const uint8_t *)f + j,
+		       bytes - j < 4096 ? bytes - j : 4096);
+	}
+	*table = chunk[0];
+	if (file)
+		return 0;
+	return chain_defects(h, chunk, nchunks, npages);
+}
+
 static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 {
 	struct ho_memfd_folio *f;
-	int k;
+	int k, err;
 
 	*table = 0;
 	if (!n)
 		return 0;
-	*table = hb_alloc_block(h, n * sizeof(*f));
-	if (!*table)
+	f = calloc(n, sizeof(*f));
+	if (!f)
 		return -1;
-	f = hb_ptr(h, *table);
 	for (k = 0; k < n; k++) {
-		f[k].phys = HB_FOLIO_PHYS + ((uint64_t)file * n + k) * 8192;
+		f[k].phys = folio_base(h, file) +
+			    ((uint64_t)file * h->p.nfolios + k) * 8192;
 		f[k].index = 2 * k;
 		f[k].order = 1;
 		f[k].flags = k & 1 ? HO_FOLIO_DIRTY : HO_FOLIO_UPTODATE;
@@ -251,14 +412,11 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 		f[0].order = 0;		/* one page inside file 0's first */
 		f[0].phys = HB_FOLIO_PHYS + 4096;
 	}
-	if (!file) {
-		h->table0 = *table;
-		folio_defects(h, f, n);
-	}
-	CK(hb_preserve(h, *table, block_order(n * sizeof(*f))));
-	for (k = 0; k < n; k++)
-		CK(hb_preserve(h, f[k].phys, f[k].order));
-	return 0;
+	err = build_table(h, file, f, n, table);
+	for (k = 0; !err && k < n; k++)
+		err = hb_preserve(h, f[k].phys, f[k].order);
+	free(f);
+	return err;
 }
 
 static uint64_t memfd_size(enum hb_defect d, int nfolios)
@@ -268,8 +426,8 @@ static uint64_t memfd_size(enum hb_defect d, int nfolios)
 		return (uint64_t)(2 * nfolios - 1) * 4096;
 	case HB_MEMFD_NR_OVER_PAGES:
 		return 4096;
-	case HB_MEMFD_NR_OVER_LIMIT:
-		return 1ull << 40;
+	case HB_MEMFD_NR_OVER_LIMIT:	/* pages enough: the limit decides */
+		return 1ull << 46;
 	case HB_MEMFD_SIZE_HUGE:
 		return 1ull << 63;
 	case HB_MEMFD_SIZE_MAX:
@@ -289,7 +447,7 @@ static uint64_t memfd_nr(enum hb_defect d, int nfolios)
 	case HB_MEMFD_NR_HUGE:
 		return 1ull << 62;
 	case HB_MEMFD_NR_OVER_LIMIT:
-		return HO_MEMFD_MAX_FOLIOS + 1;
+		return MEMFD_RFC_MAX_FOLIOS + 1;
 	default:
 		return (uint64_t)nfolios;
 	}
@@ -308,7 +466,7 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 {
 	enum hb_defect d = file ? HB_NONE : h->defect;
 	const uint64_t space = d == HB_MEMFD_FDT_BIG ? 8192 : 4096;
-	int nfolios = d == HB_MEMFD_NO_FOLIOS ? 0 : h->p.nfolios;
+	int nfolios = file_folios(h, file);
 	uint64_t table;
 	void *fdt;
 
@@ -324,15 +482,15 @@ static int build_memfd(struct hb *h, int file, uint64_t *phys)
 	CK(fdt_finish_reservemap(fdt));
 	CK(fdt_begin_node(fdt, ""));
 	CK(fdt_property_string(fdt, "compatible",
-			       d == HB_MEMFD_BAD_COMPAT ? "memfd-v2" :
-			       "memfd-v1"));
+			       d == HB_MEMFD_BAD_COMPAT ? "memfd-rfc-v1" :
+			       "memfd-rfc-v2"));
 	CK(prop_u64(fdt, "size", memfd_size(d, nfolios)));
 	CK(prop_u32(fdt, "seals", memfd_seals(d)));
 	if (d == HB_MEMFD_TABLE_OUTSIDE_RAM)
 		table = RESV;
 	if (d == HB_MEMFD_TABLE_UNMAPPED) {
 		table = UNMAPPED_RAM;
-		CK(hb_preserve(h, table, block_order(nfolios * 24)));
+		CK(hb_preserve(h, table, 0));
 	}
 	if (d == HB_MEMFD_TABLE_UNALIGNED)
 		table += 8;
@@ -396,7 +554,7 @@ static int build_file(struct hb *h, void *fdt, int i)
 	if (h->p.shuffle_tokens)	/* a permutation: 7919 is prime */
 		token = 1000 + (uint64_t)i * 7919 % h->p.nfiles;
 	uint32_t session = (i % h->p.nsessions) * (sparse(h) ? 2 : 1);
-	const char *compat = "memfd-v1";
+	const char *compat = "memfd-rfc-v2";
 	char name[20];
 
 	CK(build_memfd(h, i, &data));
@@ -410,7 +568,7 @@ static int build_file(struct hb *h, void *fdt, int i)
 	if (i == 0 && d == HB_MEMFD_DATA_ZERO)
 		data = 0;
 	if (i == 0 && d == HB_LUO_COMPAT_LONG)
-		compat = "memfd-v1-with-a-name-past-32-bytes";
+		compat = "memfd-rfc-v2-with-a-name-past-32-bytes";
 	if (i == 3 && d == HB_LUO_DUP_TOKEN)
 		token = 1000;
 	if (i == 1 && d == HB_LUO_SAME_TOKEN_OTHER_SESSION)
@@ -745,11 +903,13 @@ static int build_scratch(struct hb *h)
 		return -1;
 	build_scratch_entries(h, hb_ptr(h, h->kd.scratch_addr), n);
 	if (h->defect == HB_OVL_FOLIO_SCRATCH_TABLE) {
-		struct ho_memfd_folio *f = hb_ptr(h, h->table0);
+		struct ho_memfd_folio f;
 
-		f[0].order = 0;
-		f[0].phys = h->kd.scratch_addr;
-		CK(hb_preserve(h, f[0].phys, 0));
+		hb_folio_get(h, 0, &f);
+		f.order = 0;
+		f.phys = h->kd.scratch_addr;
+		hb_folio_set(h, 0, &f);
+		CK(hb_preserve(h, f.phys, 0));
 	}
 	if (h->defect == HB_SCRATCH_EMPTY)
 		h->kd.scratch_size = 0;

@@ -4,12 +4,13 @@
  *
  * Builds a complete handover with libfdt's sequential-write API into an
  * arena that stands for physical memory at HB_ARENA_PHYS: KHO root FDT,
- * LUO FDT, one memfd-v1 FDT and folio table per file, scratch table, a
- * memory map and kexec segments, and KHO's preserved-page radix tree
- * (preserved-memory-map) with a key for every block and folio as the kernel
- * would preserve it: the LUO blob and memfd FDTs and tables as
- * kho_alloc_preserve() blocks, folios at their table's order (after the
- * defect, so that the tree agrees with the table). A defect (enum hb_defect) breaks exactly
+ * LUO FDT, one memfd-rfc-v2 FDT and folio table per file (a kho_vmalloc
+ * area: chunks listing the table's pages), scratch table, a memory map and
+ * kexec segments, and KHO's preserved-page radix tree (preserved-memory-map)
+ * with a key for every block and folio as the kernel would preserve it: the
+ * LUO blob and memfd FDTs as kho_alloc_preserve() blocks, each chunk and
+ * table page at order 0, folios at their table's order (after the defect,
+ * so that the tree agrees with the table). A defect (enum hb_defect) breaks exactly
  * one thing on the way, so each test row names what it breaks.
  */
 #ifndef HOBUILD_H
@@ -24,6 +25,13 @@
 #define HB_KHO_SPACE	(64u << 10)
 #define HB_LUO_SPACE	(256u << 10)
 #define HB_FOLIO_PHYS	0x40000000ull	/* where folios "are": RAM, unread */
+/* Entries per chunk of a kho_vmalloc area with 4 KiB pages. */
+#define HB_CHUNK_PAGES	511
+/* File 0 of the straddle rows: two table pages, entry 170 across them. */
+#define HB_STRADDLE_FOLIOS	200
+#define HB_STRADDLE_ENTRY	170
+/* File 0 of the two-chunk rows: 512 table pages, one past a chunk's 511. */
+#define HB_TWO_CHUNK_FOLIOS	(HB_CHUNK_PAGES * 4096 / 24 + 1)
 
 #define HB_DEFECTS(X) \
 	X(NONE) \
@@ -50,7 +58,7 @@
 	X(LUO_BAD_SESSION_REF) X(LUO_DATA_OUTSIDE_RAM) X(LUO_DUP_FD_NODE) \
 	X(LUO_STRING_EMBEDDED_NUL) X(LUO_OTHER_HANDLER) \
 	X(LUO_SPARSE_SESSIONS) X(LUO_SPARSE_BAD_REF) \
-	/* memfd-v1 */ \
+	/* memfd-rfc-v2 */ \
 	X(MEMFD_BAD_COMPAT) X(MEMFD_SEALS_RANGE) X(MEMFD_TABLE_NO_COUNT) \
 	X(MEMFD_TABLE_OUTSIDE_RAM) X(MEMFD_UNSORTED) X(MEMFD_OVERLAP) \
 	X(MEMFD_UNALIGNED) X(MEMFD_ORDER) X(MEMFD_FLAGS) \
@@ -71,7 +79,7 @@
 	X(LUO_SESSIONS_UNIT) X(LUO_FDS_UNIT) X(LUO_SUBSYSTEMS_UNIT) \
 	X(LUO_NO_SUBSYSTEMS) X(LUO_SESSION_INDEX_BIG) X(LUO_FD_NAME_BAD) \
 	X(LUO_COMPAT_LONG) X(LUO_SUBSYS_NAME_LONG) \
-	/* memfd-v1 rules of the receiving kernel */ \
+	/* memfd-rfc-v2 rules of the receiving kernel */ \
 	X(MEMFD_INDEX_UNALIGNED) X(MEMFD_INDEX_UNALIGNED_LAST) \
 	X(MEMFD_INDEX_UNALIGNED_ORDER2) X(MEMFD_INDEX_WRAP) \
 	X(MEMFD_INDEX_MAX) X(MEMFD_ORDER_11) X(MEMFD_FLAGS_HIGH) \
@@ -79,12 +87,18 @@
 	X(MEMFD_SIZE_MAX) X(MEMFD_SEALS_HIGH) X(MEMFD_TABLE_UNALIGNED) \
 	X(MEMFD_DATA_ZERO) X(MEMFD_FDT_BIG) X(MEMFD_FOLIO_PHYS_ZERO) \
 	X(MEMFD_SIZE_LFS_MAX) \
+	/* the folio table's kho_vmalloc area (file 0) */ \
+	X(MEMFD_STRADDLE) X(MEMFD_STRADDLE_BAD) X(MEMFD_TWO_CHUNKS) \
+	X(MEMFD_CHAIN_SHORT) X(MEMFD_CHAIN_EXTRA_PAGE) \
+	X(MEMFD_CHAIN_EXTRA_CHUNK) X(MEMFD_CHAIN_LOOP) \
+	X(MEMFD_CHUNK_UNPRESERVED) X(MEMFD_TPAGE_UNPRESERVED) \
+	X(MEMFD_CHUNK_UNALIGNED) X(MEMFD_TPAGE_UNALIGNED) \
 	/* preserved ranges must be disjoint, and outside scratch */ \
 	X(OVL_FOLIO_SAME) X(OVL_FOLIO_OTHER_FILE) X(OVL_FOLIO_TABLE) \
 	X(OVL_FOLIO_LUO) X(OVL_SUBTREE_IN_LUO) X(OVL_SHARED_MEMFD) \
 	X(OVL_FOLIO_IN_SCRATCH) X(OVL_MEMMAP_IN_SCRATCH) X(OVL_MEMMAP_KHO_FDT) \
 	X(OVL_FOLIO_SCRATCH_TABLE) X(OVL_FOLIO_PARTIAL) \
-	X(OVL_SUBTREE_IN_SCRATCH)
+	X(OVL_SUBTREE_IN_SCRATCH) X(OVL_FOLIO_TABLE_PAGE)
 
 #define HB_ENUM_(n) HB_##n,
 enum hb_defect { HB_DEFECTS(HB_ENUM_) HB_NDEFECTS };
@@ -116,7 +130,9 @@ struct hb {
 	struct ho_phys phys;
 	struct ho_env env;
 	void *work;		/* env.work: HB_WORK_SIZE bytes */
-	uint64_t data0, table0;	/* file 0's memfd FDT and folio table */
+	uint64_t data0, table0;	/* file 0's memfd FDT, its table's chunk */
+	uint64_t tpage0;	/* the table's first page (entries 0..) */
+	uint64_t tblk0, tpages0; /* its pages: tpages0 from tblk0, reversed */
 	uint64_t radix_root;	/* KHO's preserved-page tree (4 KiB pages) */
 };
 
@@ -130,6 +146,10 @@ void hb_params_default(struct hb_params *p);
 int hb_build(struct hb *h, const struct hb_params *p, enum hb_defect d,
 	     const struct ho_schema *const *schemas);
 void hb_free(struct hb *h);
+/* File 0's table: the address of its byte off; entry i read, written. */
+uint64_t hb_table_addr(const struct hb *h, uint64_t off);
+void hb_folio_get(struct hb *h, uint64_t i, struct ho_memfd_folio *f);
+void hb_folio_set(struct hb *h, uint64_t i, const struct ho_memfd_folio *f);
 /* Pointer into the arena for a phys address (no checks). */
 void *hb_ptr(struct hb *h, uint64_t phys);
 /* Add 2^order pages at phys to h's radix tree; 0 on success. */

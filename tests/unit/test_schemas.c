@@ -85,9 +85,9 @@ static const struct ho_node_rule luo_root = {
 const struct ho_schema test_luo_schema = { "luo-rfc-v1", "test luo",
 					   &luo_root };
 
-/* memfd-v1 */
+/* memfd-rfc-v2 */
 static const struct ho_prop_rule memfd_props[] = {
-	CONST("compatible", "memfd-v1"),
+	CONST("compatible", "memfd-rfc-v2"),
 	U64("size", R),
 	{ .name = "seals", .type = HO_PROP_U32,
 	  .flags = R | HO_PROP_HAS_RANGE, .min = 0, .max = 0x3f },
@@ -98,7 +98,7 @@ static const struct ho_node_rule memfd_root = {
 	.name = "/", .flags = HO_NODE_REQUIRED, .nprops = NPROPS(memfd_props),
 	.props = memfd_props,
 };
-const struct ho_schema test_memfd_schema = { "memfd-v1", "test memfd",
+const struct ho_schema test_memfd_schema = { "memfd-rfc-v2", "test memfd",
 					     &memfd_root };
 
 const struct ho_schema *const test_schemas[] = {

@@ -123,7 +123,8 @@ static const struct hcase handover_cases[] = {
 	C(MEMFD_DATA_MISALIGNED, HO_ERR_MEMFD_DATA_UNALIGNED,
 	  "luo:/file-descriptors/100", "data"),
 	C(MEMFD_DATA_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@", "FDT header"),
-	C(MEMFD_TABLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@", "folios"),
+	C(MEMFD_TABLE_UNMAPPED, HO_ERR_ADDR_UNMAPPED, "memfd@",
+	  "chunk = 0x30002000"),
 	C(MEMFD_NR_HUGE, HO_ERR_TOO_MANY_FOLIOS, "memfd@", "nr-folios"),
 	C(LUO_DUP_PROP, HO_ERR_DUP_PROP, "luo:/", "liveupdate-count"),
 
@@ -195,11 +196,31 @@ static const struct hcase handover_cases[] = {
 	C(MEMFD_FDT_BIG, HO_ERR_MEMFD_FDT_SIZE, "memfd@", "totalsize"),
 	C(MEMFD_FOLIO_PHYS_ZERO, HO_ERR_PHYS_ZERO, "memfd@", "folio = 0x0"),
 
+	/* the table is a kho_vmalloc area (kho_restore_vmalloc()) */
+	C(MEMFD_STRADDLE, HO_OK, NULL, NULL),
+	C(MEMFD_STRADDLE_BAD, HO_ERR_FOLIO_FLAGS, "memfd@", "folio = 0xaa"),
+	C(MEMFD_TWO_CHUNKS, HO_OK, NULL, NULL),
+	C(MEMFD_CHAIN_SHORT, HO_ERR_VMALLOC_PAGES, "memfd@",
+	  "total_pages = 0x2"),
+	C(MEMFD_CHAIN_EXTRA_PAGE, HO_ERR_VMALLOC_PAGES, "memfd@",
+	  "total_pages = 0x1"),
+	C(MEMFD_CHAIN_EXTRA_CHUNK, HO_ERR_VMALLOC_CHAIN, "memfd@",
+	  "chunks = 0x2"),
+	C(MEMFD_CHAIN_LOOP, HO_ERR_VMALLOC_CHAIN, "memfd@", "chunks = 0x2"),
+	C(MEMFD_CHUNK_UNPRESERVED, HO_ERR_KHO_NOT_PRESERVED, "memfd@", NULL),
+	C(MEMFD_TPAGE_UNPRESERVED, HO_ERR_KHO_NOT_PRESERVED, "memfd@", NULL),
+	C(MEMFD_CHUNK_UNALIGNED, HO_ERR_FOLIO_TABLE_UNALIGNED, "memfd@",
+	  "chunk"),
+	C(MEMFD_TPAGE_UNALIGNED, HO_ERR_FOLIO_TABLE_UNALIGNED, "memfd@",
+	  "page"),
+
 	/* issue 11: every preserved range disjoint, none in scratch */
 	C(OVL_FOLIO_SAME, HO_ERR_RANGE_SHARED, "preserved", NULL),
 	C(OVL_FOLIO_OTHER_FILE, HO_ERR_RANGE_OVERLAP, "preserved",
 	  "range 0x40004000+0x2000"),
-	C(OVL_FOLIO_TABLE, HO_ERR_RANGE_SHARED, "preserved", NULL),
+	/* on the chunk: the table page before it and the folio make one range */
+	C(OVL_FOLIO_TABLE, HO_ERR_RANGE_OVERLAP, "preserved", NULL),
+	C(OVL_FOLIO_TABLE_PAGE, HO_ERR_RANGE_SHARED, "preserved", NULL),
 	/* the folio's key and the blob's share a head page in KHO's tree */
 	C(OVL_FOLIO_LUO, HO_ERR_KHO_ORDER_AMBIGUOUS, "kho:/luo-rfc", NULL),
 	C(OVL_FOLIO_PARTIAL, HO_ERR_RANGE_OVERLAP, "preserved",
@@ -421,14 +442,14 @@ static void run_blob_checks(void)
 	err = ho_memfd_check(memfd, 1024, &hb.env, &r);
 	tap(err == HO_OK, "ho_memfd_check valid (%s)", ho_errname(err));
 	err = ho_schema_check(memfd, 1024, &test_memfd_schema, &hb.mm, &r);
-	tap(err == HO_OK, "ho_schema_check memfd-v1 valid");
+	tap(err == HO_OK, "ho_schema_check memfd-rfc-v2 valid");
 	err = ho_schema_check(luo, hb.luo_size, &test_memfd_schema, NULL, &r);
-	tap(err == HO_ERR_BAD_COMPATIBLE && !strcmp(r.path, "memfd-v1:/"),
-	    "ho_schema_check LUO FDT against memfd-v1 -> "
-	    "HO_ERR_BAD_COMPATIBLE at \"memfd-v1:/\" (%s)", r.path);
-	tap(ho_schema_find(test_schemas, "memfd-v1") == &test_memfd_schema &&
+	tap(err == HO_ERR_BAD_COMPATIBLE && !strcmp(r.path, "memfd-rfc-v2:/"),
+	    "ho_schema_check LUO FDT against memfd-rfc-v2 -> "
+	    "HO_ERR_BAD_COMPATIBLE at \"memfd-rfc-v2:/\" (%s)", r.path);
+	tap(ho_schema_find(test_schemas, "memfd-rfc-v2") == &test_memfd_schema &&
 	    !ho_schema_find(test_schemas, "nope") &&
-	    !ho_schema_find(NULL, "memfd-v1"), "ho_schema_find");
+	    !ho_schema_find(NULL, "memfd-rfc-v2"), "ho_schema_find");
 }
 
 /* Small FDTs for the schema interpreter's less used paths (odd-v1). */
@@ -1278,18 +1299,23 @@ static void run_scale_fdt(void)
 	free(fdt);
 }
 
-/* One memfd with n order-0 folios, scattered in memory, in one window. */
-static void run_scale_memfd_one(uint64_t n, int want)
+/*
+ * One memfd with n order-0 folios, scattered in memory, its table a
+ * kho_vmalloc area (chunks, then the pages) in one window; nr-folios says
+ * nr (n: as built; more: nothing is built past the first chunk).
+ */
+static void run_scale_memfd_one(uint64_t n, uint64_t nr, int want)
 {
-	uint64_t table_bytes = n * sizeof(struct ho_memfd_folio);
-	uint64_t win_size = 4096 + ((table_bytes + 4095) & ~4095ull);
-	struct ho_memfd_folio *t;
+	uint64_t npages = MEMFD_RFC_TABLE_PAGES(n, 4096);
+	uint64_t nchunks = npages / 511 + 1, base, j, i;
+	uint64_t win_size = 4096 * (1 + nchunks + npages);
+	struct ho_memfd_folio f;
 	struct ho_window w;
 	struct ho_phys ph;
 	struct scale_env e;
+	uint64_t *c;
 	uint8_t *mem;
 	double ms;
-	uint64_t i;
 	int err;
 
 	mem = aligned_alloc(4096, win_size);
@@ -1301,29 +1327,42 @@ static void run_scale_memfd_one(uint64_t n, int want)
 		free(e.work);
 		return;
 	}
+	memset(mem, 0, 4096 * (1 + nchunks));
 	w = (struct ho_window){ 0x100000000ull, mem, win_size };
 	ph = (struct ho_phys){ ho_phys_window_map, &w, 1 };
 	e.env.phys = &ph;
 	fdt_create(mem, 4096);
 	fdt_finish_reservemap(mem);
 	fdt_begin_node(mem, "");
-	fdt_property_string(mem, "compatible", "memfd-v1");
-	sw_u64(mem, "size", n * 4096);
+	fdt_property_string(mem, "compatible", "memfd-rfc-v2");
+	sw_u64(mem, "size", nr * 4096);
 	sw_u32(mem, "seals", 0);
 	sw_u64(mem, "folios", w.phys + 4096);
-	sw_u64(mem, "nr-folios", n);
+	sw_u64(mem, "nr-folios", nr);
 	fdt_end_node(mem);
 	fdt_finish(mem);
-	t = (void *)(mem + 4096);
-	for (i = 0; i < n; i++)	/* page i at a scrambled place */
-		t[i] = (struct ho_memfd_folio){
+	base = w.phys + 4096 * (1 + nchunks);
+	for (j = 0; j < nchunks; j++) {
+		c = (uint64_t *)(mem + 4096 * (1 + j));
+		c[0] = j + 1 < nchunks ? w.phys + 4096 * (2 + j) : 0;
+	}
+	for (j = 0; j < npages; j++)
+		((uint64_t *)(mem + 4096 * (1 + j / 511)))[1 + j % 511] =
+			base + 4096 * j;
+	for (i = 0; i < n; i++) {	/* page i at a scrambled place */
+		f = (struct ho_memfd_folio){
 			0x200000000ull + (i * 7919 % n) * 4096, i, 0,
 			HO_FOLIO_UPTODATE };
+		memcpy(mem + 4096 * (1 + nchunks) + i * sizeof(f), &f,
+		       sizeof(f));
+	}
 	ms = now_ms();
 	err = ho_memfd_check(mem, 4096, &e.env, NULL);
 	ms = now_ms() - ms;
-	tap(err == want, "scale: memfd with %llu scattered folios -> %s in "
-	    "%.1f ms (%s)", (unsigned long long)n, ho_errname(want), ms,
+	tap(err == want, "scale: memfd with %llu scattered folios (%llu "
+	    "table pages, %llu chunks) -> %s in %.1f ms (%s)",
+	    (unsigned long long)nr, (unsigned long long)npages,
+	    (unsigned long long)nchunks, ho_errname(want), ms,
 	    ho_errname(err));
 	free(mem);
 	free(e.work);
@@ -1334,8 +1373,11 @@ static void run_scale_cases(void)
 	run_scale_luo();
 	run_scale_kho();
 	run_scale_fdt();
-	run_scale_memfd_one(HO_MEMFD_MAX_FOLIOS, HO_OK);
-	run_scale_memfd_one(HO_MEMFD_MAX_FOLIOS + 1, HO_ERR_TOO_MANY_FOLIOS);
+	/* past the old one-block limit (174762), and 6x: a 24 MiB table */
+	run_scale_memfd_one(174763, 174763, HO_OK);
+	run_scale_memfd_one(1u << 20, 1u << 20, HO_OK);
+	run_scale_memfd_one(1, MEMFD_RFC_MAX_FOLIOS + 1,
+			    HO_ERR_TOO_MANY_FOLIOS);
 }
 
 /* ---- test-only fault classes (ho/fault.h), as purgatory and kernel use them */
@@ -1557,19 +1599,26 @@ static void *ps_memfd(enum ps_variant v)
 {
 	void *fdt;
 	struct ho_memfd_folio *t;
-	uint64_t table, spacing = 0, size = 0;
+	uint64_t table, spacing = 0, size = 0, *chunk;
 	int i, n = params.nfolios;
 
 	hb_build(&hb, &params, HB_NONE, test_schemas);
 	fdt = hb_ptr(&hb, hb.data0);
 	if (v == PS_AS_BUILT)
 		return fdt;
-	/* a 64 KiB-aligned spot past everything built */
+	/*
+	 * A 64 KiB-aligned spot past everything built: a chunk of 64 KiB
+	 * listing one 64 KiB page (its first 4 KiB all of the table: the
+	 * same area at 4 KiB pages, the rest of the chunk zero).
+	 */
 	table = (HB_ARENA_PHYS + hb.used + 0xffff) & ~0xffffull;
-	memcpy(hb_ptr(&hb, table), hb_ptr(&hb, hb.table0),
-	       n * sizeof(*t));
+	memset(hb_ptr(&hb, table), 0, 2 * 65536);
+	chunk = hb_ptr(&hb, table);
+	chunk[1] = table + 65536;
+	t = hb_ptr(&hb, table + 65536);
+	for (i = 0; i < n; i++)
+		hb_folio_get(&hb, i, &t[i]);
 	fdt_setprop_inplace(fdt, 0, "folios", &table, sizeof(table));
-	t = hb_ptr(&hb, table);
 	if (v == PS_SCALED || v == PS_SMALL_SIZE)
 		spacing = 0x20000;
 	if (v == PS_FOLIOS_64K)
@@ -1764,7 +1813,8 @@ enum rx_edit {
 	RX_TABLE_SAYS_1,	/* the table says order 1 for an order-2 folio */
 	RX_UNPRESERVED,		/* the order-2 folio has no key */
 	RX_TWO_ORDERS,		/* order 2 and order 0 at one head */
-	RX_NO_TABLE,		/* the folio table block has no key */
+	RX_NO_TABLE,		/* the folio table's chunk has no key */
+	RX_NO_TABLE_PAGE,	/* the folio table's page has no key */
 	RX_NO_MEMFD,		/* the memfd FDT page has no key */
 	RX_NO_LUO,		/* the LUO blob has no key */
 	RX_LUO_ORDER0,		/* LUO blob a 4 KiB block: enough for it */
@@ -1796,8 +1846,10 @@ static const struct rx_case rx_cases[] = {
 	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
 	{ "folio preserved at order 2 and order 0", RX_TWO_ORDERS,
 	  HO_ERR_KHO_ORDER_AMBIGUOUS, "memfd@" },
-	{ "folio table not preserved", RX_NO_TABLE, HO_ERR_KHO_NOT_PRESERVED,
-	  "memfd@" },
+	{ "folio table chunk not preserved", RX_NO_TABLE,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
+	{ "folio table page not preserved", RX_NO_TABLE_PAGE,
+	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
 	{ "memfd FDT page not preserved", RX_NO_MEMFD,
 	  HO_ERR_KHO_NOT_PRESERVED, "memfd@" },
 	{ "LUO blob not preserved", RX_NO_LUO, HO_ERR_KHO_NOT_PRESERVED,
@@ -1831,7 +1883,7 @@ static void rx_root_entries(uint64_t v, bool plus8)
 
 static int rx_apply(enum rx_edit e)
 {
-	struct ho_memfd_folio *f = hb_ptr(&hb, hb.table0);
+	struct ho_memfd_folio *f = hb_ptr(&hb, hb.tpage0);
 	static const uint32_t order[4] = { 0, 0, 1, 2 };
 	static const uint64_t index[4] = { 0, 1, 2, 4 };
 	int k, err = 0;
@@ -1863,6 +1915,9 @@ static int rx_apply(enum rx_edit e)
 		break;
 	case RX_NO_TABLE:
 		err |= hb_unpreserve(&hb, hb.table0, 0);
+		break;
+	case RX_NO_TABLE_PAGE:
+		err |= hb_unpreserve(&hb, hb.tpage0, 0);
 		break;
 	case RX_NO_MEMFD:
 		err |= hb_unpreserve(&hb, hb.data0, 0);

@@ -10,7 +10,7 @@
  *   ho_schema_check     one FDT against one schema table (schema.h)
  *   ho_kho_check        KHO root FDT "kho-v4", following its subtrees
  *   ho_luo_check        our LUO FDT "luo-rfc-v1" (schema + C rules)
- *   ho_memfd_check      memfd handler data "memfd-v1" + its folio table
+ *   ho_memfd_check      memfd handler data "memfd-rfc-v2" + its folio table
  *   (luo-v5 + memfd-v2, upstream's LUO, through ho_kho_check: luo_v5.c)
  *   ho_scratch_check    scratch table (array of {u64 addr, u64 size})
  *   ho_segments_check   every kexec segment inside scratch
@@ -64,16 +64,13 @@
 #define HO_FOLIO_MAX_ORDER	10		/* MAX_PAGE_ORDER */
 #define HO_MEMFD_MAX_SIZE	0x7fffffffffffffffull	/* MAX_LFS_FILESIZE */
 #define HO_MEMFD_SEALS		MEMFD_RFC_SEALS	/* F_SEAL_SEAL .. F_SEAL_EXEC */
-/* The memfd-v1 FDT is one page (kho_alloc_preserve(PAGE_SIZE)). */
+/* The memfd-rfc-v2 FDT is one page (kho_alloc_preserve(PAGE_SIZE)). */
 #define HO_MEMFD_FDT_MAX(page_size)	(page_size)
 /*
- * The table is one kho_alloc_preserve(): at most PAGE_SIZE << MAX_PAGE_ORDER
- * bytes (with the env's max_folio_order, HO_FOLIO_MAX_ORDER by default).
+ * The folio table is a kho_vmalloc area of MEMFD_RFC_TABLE_PAGES() pages:
+ * no limit of its own; nr-folios is at most MEMFD_RFC_MAX_FOLIOS
+ * (HO_ERR_TOO_MANY_FOLIOS) and at most the file's pages (HO_ERR_FOLIO_TABLE).
  */
-#define HO_MEMFD_MAX_FOLIOS_AT(page_size, order) \
-	(((uint64_t)(page_size) << (order)) / MEMFD_RFC_FOLIO_SIZE)
-#define HO_MEMFD_MAX_FOLIOS \
-	HO_MEMFD_MAX_FOLIOS_AT(HO_PAGE_SIZE, HO_FOLIO_MAX_ORDER)
 /* kho_block chains of luo-v5: KHO_MAX_BLOCKS (kernel/liveupdate/kho_block.c) */
 #define HO_LUO_V5_MAX_BLOCKS	10000
 #define HO_LUO_NAME_MAX		32		/* LUO_NAME_MAX, with the NUL */
@@ -137,7 +134,7 @@ struct ho_segment {
 	uint64_t mem, memsz;
 };
 
-/* One folio table entry of memfd-v1 (24 bytes, native endian). */
+/* One folio table entry of memfd-rfc-v2 (24 bytes, native endian). */
 #define ho_memfd_folio		memfd_rfc_folio
 #define HO_FOLIO_UPTODATE	MEMFD_RFC_FOLIO_UPTODATE
 #define HO_FOLIO_DIRTY		MEMFD_RFC_FOLIO_DIRTY
@@ -145,7 +142,7 @@ _Static_assert(sizeof(struct ho_memfd_folio) == MEMFD_RFC_FOLIO_SIZE &&
 	       __builtin_offsetof(struct ho_memfd_folio, index) == 8 &&
 	       __builtin_offsetof(struct ho_memfd_folio, order) == 16 &&
 	       __builtin_offsetof(struct ho_memfd_folio, flags) == 20,
-	       "memfd-v1 folio entry: 24 bytes, index at 8, order 16, flags 20");
+	       "memfd-rfc-v2 folio entry: 24 bytes, index at 8, order 16, flags 20");
 
 int ho_fdt_check(const void *fdt, uint64_t bufsize, struct ho_report *rep);
 

@@ -87,9 +87,9 @@
 	X(FOLIO_INDEX_UNALIGNED,	65, "memfd folio index not a multiple of its size") \
 	X(MEMFD_SIZE,			66, "memfd size above MAX_LFS_FILESIZE") \
 	X(MEMFD_SEALS,			67, "memfd seals has unknown bits") \
-	X(MEMFD_DATA_UNALIGNED,		68, "memfd-v1 FDT not page aligned") \
-	X(MEMFD_FDT_SIZE,		69, "memfd-v1 FDT larger than one page") \
-	X(FOLIO_TABLE_UNALIGNED,	70, "memfd folio table not page aligned") \
+	X(MEMFD_DATA_UNALIGNED,		68, "memfd-rfc-v2 FDT not page aligned") \
+	X(MEMFD_FDT_SIZE,		69, "memfd-rfc-v2 FDT larger than one page") \
+	X(FOLIO_TABLE_UNALIGNED,	70, "memfd folio table (a chunk or page of it) not page aligned") \
 	X(PHYS_ZERO,			71, "physical address 0 where the kernel needs a page") \
 	X(RANGE_OVERLAP,		72, "two preserved ranges overlap") \
 	X(RANGE_SHARED,			73, "two preserved objects at one address") \
@@ -100,7 +100,7 @@
 	X(TOO_MANY_SUBTREES,		78, "KHO FDT has more subtrees than the limit") \
 	X(TOO_MANY_SESSIONS,		79, "LUO FDT has more sessions than the limit") \
 	X(TOO_MANY_FILES,		80, "LUO FDT has more files than the limit") \
-	X(TOO_MANY_FOLIOS,		81, "memfd folio table larger than the kernel can allocate") \
+	X(TOO_MANY_FOLIOS,		81, "memfd folio table has more entries than MEMFD_RFC_MAX_FOLIOS") \
 	X(TOO_MANY_SCRATCH,		82, "scratch table has more entries than the limit") \
 	X(PAGE_SIZE,			83, "page size not a power of two in [4 KiB, 64 KiB]") \
 	X(FDT_RSVMAP_WRAP,		84, "FDT memory reservation entry wraps around") \

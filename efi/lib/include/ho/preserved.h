@@ -30,8 +30,8 @@ typedef int (*ho_obj_fn)(void *ctx, uint64_t phys, uint32_t order,
 /*
  * Call fn for every preserved object of the handover kd, in the order the
  * kernel meets them: each KHO subtree blob (one block of get_order(blob-size)),
- * and inside the luo-rfc blob every memfd-v1 file's FDT page, its folio table
- * (one block of get_order(nr-folios * 24)) and each folio. Not the KHO FDT
+ * and inside the luo-rfc blob every memfd-rfc-v2 file's FDT page, its folio
+ * table (a kho_vmalloc area: each chunk and page, order 0) and each folio. Not the KHO FDT
  * and scratch table (arch code hands those over), nor the map page itself.
  * A block not aligned to its own size cannot be restored by any kernel:
  * HO_ERR_PROP_UNALIGNED. fn's non-zero return stops the walk and is returned.
@@ -50,11 +50,12 @@ int ho_preserved_map_root(const struct ho_handover *kd, const struct ho_phys *ph
 /*
  * Move a checked handover by delta bytes: every physical address it holds
  * (preserved-memory-map, subtree preserved-data, memfd file data, folio
- * table address, every folio, the scratch ranges) and kd's FDT and scratch
+ * table address, its chunk and page pointers, every folio, the scratch
+ * ranges) and kd's FDT and scratch
  * table addresses, rewritten in place through phys (which still maps the old
  * addresses; the caller moves its windows afterwards). Only what the stage
  * knows the layout of can move: a subtree other than luo-rfc, a file other
- * than memfd-v1 or a subsystem with data is HO_ERR_NO_SCHEMA, nothing
+ * than memfd-rfc-v2 or a subsystem with data is HO_ERR_NO_SCHEMA, nothing
  * changed. delta must keep every block aligned (a multiple of the largest).
  */
 int ho_handover_rebase(struct ho_handover *kd, const struct ho_phys *phys,
