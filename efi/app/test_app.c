@@ -446,7 +446,7 @@ static int test_bundle(const char *dir, unsigned int files, unsigned int folios)
 			      .work = work, .work_size = sizeof(work) };
 	struct ho_report rep;
 	/* memfd FDT; the table's chunks and pages (kho_vmalloc); folios */
-	uint64_t tpages = MEMFD_RFC_TABLE_PAGES((uint64_t)folios, 4096);
+	uint64_t tpages = memfd_rfc_table_pages((uint64_t)folios, 4096);
 	uint64_t want = 1 + (uint64_t)files *
 			(folios ? 1 + tpages / 511 + 1 + tpages + folios : 1), i, j;
 	struct keys dummy;

@@ -19,7 +19,7 @@
  *   HO_LUO_MAX_FILES files;
  * - a memfd-rfc-v2 file's data is one page holding a memfd-rfc-v2 FDT whose
  *   folio table (a kho_vmalloc area: "folios" its first chunk, page
- *   aligned, MEMFD_RFC_TABLE_PAGES(nr-folios) pages of order 0, walked by
+ *   aligned, memfd_rfc_table_pages(nr-folios) pages of order 0, walked by
  *   kho_vmalloc.c; at most MEMFD_RFC_MAX_FOLIOS entries and no more than
  *   the file has pages) lists folios sorted by index, non-overlapping,
  *   each aligned in memory and in the file to its size, of order <=
@@ -476,7 +476,7 @@ static int check_folio(const struct ho_memfd_folio *f, uint64_t pages,
 }
 
 /*
- * The table: kho_restore_vmalloc() of { folios, MEMFD_RFC_TABLE_PAGES(),
+ * The table: kho_restore_vmalloc() of { folios, memfd_rfc_table_pages(),
  * MEMFD_RFC_TABLE_KHO_FLAGS, order 0 } (kho_vmalloc.c), entries read
  * across page boundaries as the kernel's mapping of the area reads them.
  */
@@ -512,7 +512,7 @@ static int check_folios(const void *fdt, uint64_t table, uint64_t nr,
 		return err;
 	if (!env->phys)
 		return ho_work_add(w, table, ps, where, rep);
-	vm = (struct ho_vmalloc){ table, MEMFD_RFC_TABLE_PAGES(nr, ps),
+	vm = (struct ho_vmalloc){ table, memfd_rfc_table_pages(nr, ps),
 				  MEMFD_RFC_TABLE_KHO_FLAGS, 0 };
 	err = ho_vmalloc_begin(&v, &vm, HO_ERR_FOLIO_TABLE_UNALIGNED, env, w,
 			       where, rep);

@@ -120,7 +120,7 @@ static void table_walk(struct ho_vwalk *v, const struct ho_phys *phys,
 		       uint64_t table, uint64_t nr, ho_vpiece_fn fn,
 		       void *ctx, const char *where, struct ho_report *rep)
 {
-	struct ho_vmalloc vm = { table, MEMFD_RFC_TABLE_PAGES(nr, HO_PAGE_SIZE),
+	struct ho_vmalloc vm = { table, memfd_rfc_table_pages(nr, HO_PAGE_SIZE),
 				 MEMFD_RFC_TABLE_KHO_FLAGS, 0 };
 
 	ho_vmalloc_begin_raw(v, &vm, phys, HO_PAGE_SIZE, fn, ctx);
@@ -561,7 +561,7 @@ static void dump_memfd(struct dump *d, uint64_t data)
 	ho_sb_puts(sb, ": folio table (kho_vmalloc) chunk ");
 	ho_sb_hex(sb, table);
 	ho_sb_puts(sb, " pages ");
-	ho_sb_dec(sb, MEMFD_RFC_TABLE_PAGES(nr, HO_PAGE_SIZE));
+	ho_sb_dec(sb, memfd_rfc_table_pages(nr, HO_PAGE_SIZE));
 	if (nr > MEMFD_RFC_MAX_FOLIOS) {
 		ho_sb_puts(sb, ": more entries than MEMFD_RFC_MAX_FOLIOS");
 		put(d);

@@ -206,7 +206,7 @@ static void print_range(const void *fdt, int node, const char *compatible,
 			printf(" /* kho_vmalloc chunk [0x%" PRIx64 ", 0x%" PRIx64
 			       "), table pages %" PRIu64 " */", addr,
 			       addr + (uint64_t)HO_PAGE_SIZE,
-			       (uint64_t)MEMFD_RFC_TABLE_PAGES(size,
+			       (uint64_t)memfd_rfc_table_pages(size,
 							       HO_PAGE_SIZE));
 		else if (!rr->unit && size)
 			printf(" /* nr-folios above MEMFD_RFC_MAX_FOLIOS */");

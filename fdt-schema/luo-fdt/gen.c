@@ -336,7 +336,7 @@ static uint64_t table_bytes(const struct gen_opts *o)
 
 static uint64_t table_pages(const struct gen_opts *o)
 {
-	return MEMFD_RFC_TABLE_PAGES((uint64_t)o->folios, GEN_PAGE);
+	return memfd_rfc_table_pages((uint64_t)o->folios, GEN_PAGE);
 }
 
 /* kho_preserve_vmalloc() starts a new chunk when one is full. */

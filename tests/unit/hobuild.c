@@ -336,7 +336,7 @@ static int chain_defects(struct hb *h, uint64_t *chunk, uint64_t nchunks,
 
 /*
  * The folio table as kho_preserve_vmalloc() leaves it: the entries in
- * MEMFD_RFC_TABLE_PAGES() pages (here in reverse order in memory, so that
+ * memfd_rfc_table_pages() pages (here in reverse order in memory, so that
  * an entry straddling two is in two places), listed in chunks of
  * HB_CHUNK_PAGES, each page and chunk preserved at order 0; file 0's entries
  * get the row's defect (folio_defects()) once the layout is known. *table:
@@ -346,7 +346,7 @@ static int build_table(struct hb *h, int file, struct ho_memfd_folio *f,
 		       int n, uint64_t *table)
 {
 	uint64_t bytes = (uint64_t)n * sizeof(*f);
-	uint64_t npages = MEMFD_RFC_TABLE_PAGES((uint64_t)n, 4096);
+	uint64_t npages = memfd_rfc_table_pages((uint64_t)n, 4096);
 	uint64_t nchunks = npages / HB_CHUNK_PAGES + 1, chunk[8], blk, j, pa;
 	uint64_t *c;
 

@@ -1306,7 +1306,7 @@ static void run_scale_fdt(void)
  */
 static void run_scale_memfd_one(uint64_t n, uint64_t nr, int want)
 {
-	uint64_t npages = MEMFD_RFC_TABLE_PAGES(n, 4096);
+	uint64_t npages = memfd_rfc_table_pages(n, 4096);
 	uint64_t nchunks = npages / 511 + 1, base, j, i;
 	uint64_t win_size = 4096 * (1 + nchunks + npages);
 	struct ho_memfd_folio f;

@@ -67,7 +67,7 @@
 /* The memfd-rfc-v2 FDT is one page (kho_alloc_preserve(PAGE_SIZE)). */
 #define HO_MEMFD_FDT_MAX(page_size)	(page_size)
 /*
- * The folio table is a kho_vmalloc area of MEMFD_RFC_TABLE_PAGES() pages:
+ * The folio table is a kho_vmalloc area of memfd_rfc_table_pages() pages:
  * no limit of its own; nr-folios is at most MEMFD_RFC_MAX_FOLIOS
  * (HO_ERR_TOO_MANY_FOLIOS) and at most the file's pages (HO_ERR_FOLIO_TABLE).
  */
