@@ -222,7 +222,9 @@ gen|gen:*|defect:*|memfd:*)
 		fi
 		append+=(efi_expect_kho=in efi_expect_sessions=1 efi_expect_err=none
 			"efi_expect_memfd=0x1000,$size,$sha")
-		pats+=("^luo-stage: handover ok: $((folios + 3)) preserved block")
+		# the folios, the LUO blob, the memfd FDT, the folio table's
+		# chunk and its page (memfd-rfc-v2)
+		pats+=("^luo-stage: handover ok: $((folios + 4)) preserved block")
 	fi
 	if [ "$arch" = arm64 ]; then
 		mv "$esp/handover" "$work/q35"
