@@ -195,18 +195,22 @@ static void show(const char *what, struct sample s)
 
 struct size_row {
 	int nsessions, nfiles, nfolios, nscratch;
+	int shuffle_folios;	/* folio addresses not in file order */
 };
 
 static const struct size_row size_rows[] = {
-	{ 1, 1, 1, 4 },
-	{ 3, 6, 4, 4 },		/* the unit tests' default */
-	{ 4, 16, 4, 16 },
-	{ 16, 64, 4, 64 },
-	{ 16, 64, 64, 64 },
-	{ 16, 256, 4, 64 },
-	{ 64, 512, 16, 64 },
-	{ 256, 1024, 1, 64 },
-	{ 16, 16, 512, 64 },
+	{ 1, 1, 1, 4, 0 },
+	{ 3, 6, 4, 4, 0 },		/* the unit tests' default */
+	{ 4, 16, 4, 16, 0 },
+	{ 16, 64, 4, 64, 0 },
+	{ 16, 64, 64, 64, 0 },
+	{ 16, 256, 4, 64, 0 },
+	{ 64, 512, 16, 64, 0 },
+	{ 256, 1024, 1, 64, 0 },
+	{ 16, 16, 512, 64, 0 },
+	/* one 512 MiB memfd of 8 KiB folios, as the pages lie and shuffled */
+	{ 1, 1, 65536, 4, 0 },
+	{ 1, 1, 65536, 4, 1 },
 };
 
 /*
@@ -278,6 +282,7 @@ static void size_table(void)
 		p.nfiles = r->nfiles;
 		p.nfolios = r->nfolios;
 		p.nscratch = r->nscratch;
+		p.shuffle_folios = r->shuffle_folios;
 		p.luo_space = HB_LUO_SPACE;
 		if (hb_build(&hb, &p, HB_NONE, BENCH_SCHEMAS) || run_check(NULL) ||
 		    run_luo_only(NULL)) {
@@ -299,8 +304,9 @@ static void size_table(void)
 			j.len = lbytes;
 			sha[k] = measure_n(run_sha, &j, runs);
 		}
-		printf("| %d | %d | %d | %d | %zu | %llu | %llu | %.2f |",
-		       r->nsessions, r->nfiles, r->nfolios, r->nscratch, lbytes,
+		printf("| %d | %d | %d%s | %d | %zu | %llu | %llu | %.2f |",
+		       r->nsessions, r->nfiles, r->nfolios,
+		       r->shuffle_folios ? " shuffled" : "", r->nscratch, lbytes,
 		       (unsigned long long)luo.cycles,
 		       (unsigned long long)sha[0].cycles,
 		       (double)luo.cycles / sha[0].cycles);
@@ -321,8 +327,9 @@ static void size_table(void)
 }
 
 /*
- * For perf: bench-stage --loop N SESSIONS FILES FOLIOS SCRATCH luo|all
- * builds that handover once and runs the one check N times.
+ * For perf: bench-stage --loop N SESSIONS FILES FOLIOS SCRATCH WHAT, WHAT
+ * luo or all, or luo-shuffled or all-shuffled (folio addresses not in file
+ * order), builds that handover once and runs the one check N times.
  */
 static int loop(int argc, char **argv)
 {
@@ -338,13 +345,15 @@ static int loop(int argc, char **argv)
 	p.nfiles = atoi(argv[4]);
 	p.nfolios = atoi(argv[5]);
 	p.nscratch = atoi(argv[6]);
+	p.shuffle_folios = !!strstr(argv[7], "-shuffled");
 	p.luo_space = HB_LUO_SPACE;
 	if (hb_build(&hb, &p, HB_NONE, BENCH_SCHEMAS)) {
 		fprintf(stderr, "bench-stage: builder failed\n");
 		return 1;
 	}
 	for (i = 0; i < n && !err; i++)
-		err = strcmp(argv[7], "luo") ? run_check(NULL) : run_luo_only(NULL);
+		err = strncmp(argv[7], "luo", 3) ? run_check(NULL) :
+						    run_luo_only(NULL);
 	if (err)
 		fprintf(stderr, "bench-stage: %s\n", ho_errname(err));
 	return !!err;

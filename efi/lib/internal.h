@@ -155,6 +155,19 @@ struct ho_work {
 	 */
 	uint64_t radix_page[4][HO_RADIX_MAX_DEPTH];
 	const uint8_t *radix_ptr[4][HO_RADIX_MAX_DEPTH];
+	/*
+	 * The leaf last reached for keys of order % 4 and the key bits above
+	 * its bitmap (valid while radix_leaf[] is not NULL): a key with the
+	 * same bits takes the same path, already checked, so its lookup is
+	 * one bit test. Likewise the last empty slot met: every key with the
+	 * same bits above radix_none_shift is not in the tree (valid while
+	 * radix_none_shift is not 0).
+	 */
+	uint64_t radix_leaf_key[4];
+	const uint8_t *radix_leaf[4];
+	uint64_t radix_none_key[4];
+	uint32_t radix_none_shift[4];
+	struct ho_radix_geom radix_geom;	/* for page_size */
 };
 
 /*

@@ -12,7 +12,8 @@
  * read a table as a leaf, or the reverse). O(depth) page reads per key; a
  * page is checked and mapped once while it stays the last one seen on its
  * level for its order (struct ho_work), which neighbouring keys make the
- * usual case.
+ * usual case, and a key whose leaf is the last one reached for its order,
+ * or that falls under the last empty slot met for it, costs one compare.
  *
  * The head order of phys: the kernel marks a preservation's head page with
  * its order, the last key walked winning, so phys must be the head of
@@ -86,11 +87,21 @@ static int lookup(const struct ho_env *env, struct ho_work *w,
 		  bool *set, const char *where, struct ho_report *rep)
 {
 	uint64_t path[HO_RADIX_MAX_DEPTH], page = w->radix_root, next, bit;
+	uint64_t above = key >> g->bitmap_bits;
 	const uint8_t *p;
-	uint32_t level, n = 0;
+	uint32_t level, n = 0, shift;
 	int err;
 
+	bit = ho_radix_index(g, key, 0);
 	*set = false;
+	if (w->radix_leaf[order % 4] && w->radix_leaf_key[order % 4] == above) {
+		p = w->radix_leaf[order % 4];
+		*set = p[bit >> 3] >> (bit & 7) & 1;
+		return HO_OK;
+	}
+	if (w->radix_none_shift[order % 4] &&
+	    key >> w->radix_none_shift[order % 4] == w->radix_none_key[order % 4])
+		return HO_OK;
 	for (level = g->depth - 1;; level--) {
 		p = tree_page(env, w, order, level, page, path, n, where, rep,
 			      &err);
@@ -99,12 +110,18 @@ static int lookup(const struct ho_env *env, struct ho_work *w,
 		path[n++] = page;
 		if (!level)
 			break;
-		ho_memcpy(&next, p + 8 * ho_radix_index(g, key, level), 8);
-		if (!next)
+		/* a table page is mapped whole and slots are 8-byte aligned */
+		next = ho_get_u64(p + 8 * ho_radix_index(g, key, level));
+		if (!next) {
+			shift = (level - 1) * g->table_bits + g->bitmap_bits;
+			w->radix_none_shift[order % 4] = shift;
+			w->radix_none_key[order % 4] = key >> shift;
 			return HO_OK;
+		}
 		page = next;
 	}
-	bit = ho_radix_index(g, key, 0);
+	w->radix_leaf_key[order % 4] = above;
+	w->radix_leaf[order % 4] = p;
 	*set = p[bit >> 3] >> (bit & 7) & 1;
 	return HO_OK;
 }
@@ -113,15 +130,14 @@ int ho_radix_head_order(const struct ho_env *env, struct ho_work *w,
 			uint64_t phys, uint32_t *order, const char *where,
 			struct ho_report *rep)
 {
-	struct ho_radix_geom g;
+	const struct ho_radix_geom *g = &w->radix_geom;
 	uint32_t o, found = 0;
 	bool set;
 	int err;
 
-	ho_radix_geom_init(&g, w->page_size);
-	for (o = 0; o <= g.max_order && !(phys & ((w->page_size << o) - 1));
+	for (o = 0; o <= g->max_order && !(phys & ((w->page_size << o) - 1));
 	     o++) {
-		err = lookup(env, w, &g, o, ho_radix_key(&g, phys, o), &set,
+		err = lookup(env, w, g, o, ho_radix_key(g, phys, o), &set,
 			     where, rep);
 		if (err)
 			return err;

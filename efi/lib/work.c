@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The work buffer (internal.h): preserved ranges, temporary sort arrays, a
- * heap sort (no recursion, no allocation, O(n log n) worst case) and the
+ * heap sort (no recursion, no allocation, O(n log n) worst case), a radix
+ * sort of the ranges where the buffer has room for it (O(n)), and the
  * disjointness sweep over every preserved range of a handover.
  */
 #include "internal.h"
@@ -16,6 +17,8 @@ int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 	w->page_size = ps;
 	w->radix_root = 0;
 	ho_memset(w->radix_ptr, 0, sizeof(w->radix_ptr));
+	ho_memset(w->radix_leaf, 0, sizeof(w->radix_leaf));
+	ho_memset(w->radix_none_shift, 0, sizeof(w->radix_none_shift));
 	if (env->work && env->work_size > a - p) {
 		w->base = (uint8_t *)a;
 		w->size = (env->work_size - (a - p)) & ~7ull;
@@ -27,6 +30,7 @@ int ho_work_init(struct ho_work *w, const struct ho_env *env, void *stack,
 	if (!ho_page_size_valid(ps))
 		return ho_fail_val(rep, HO_ERR_PAGE_SIZE, "env", 0, -1,
 				   "page_size", ps);
+	ho_radix_geom_init(&w->radix_geom, ps);
 	return HO_OK;
 }
 
@@ -191,6 +195,73 @@ static void sort_ranges(struct ho_range *r, uint64_t n)
 	}
 }
 
+#define RADIX_BITS	11
+#define RADIX_BUCKETS	(1u << RADIX_BITS)
+#define RADIX_MIN	1024	/* fewer ranges: the heap sort is as quick */
+
+/*
+ * The same order as sort_ranges() in O(n), with room for it: an LSD radix
+ * sort by address in tmp (n ranges) and count (RADIX_BUCKETS), over only
+ * the bits in which the addresses differ (at most ceil(64 / RADIX_BITS)
+ * stable passes; page-aligned folios of one memfd take two or three),
+ * then each run of equal addresses by size (sort_ranges() of the run).
+ */
+static void radix_sort_ranges(struct ho_range *r, struct ho_range *tmp,
+			      uint64_t *count, uint64_t n)
+{
+	struct ho_range *src = r, *dst = tmp, *t;
+	uint64_t lo = r[0].addr, diff = 0, sum, c, i, j;
+	uint32_t shift, high;
+
+	for (i = 1; i < n; i++)
+		if (r[i].addr < lo)
+			lo = r[i].addr;
+	for (i = 0; i < n; i++)
+		diff |= r[i].addr - lo;
+	high = diff ? 64 - (uint32_t)__builtin_clzll(diff) : 0;
+	for (shift = diff ? (uint32_t)__builtin_ctzll(diff) : 0; shift < high;
+	     shift += RADIX_BITS) {
+		for (j = 0; j < RADIX_BUCKETS; j++)
+			count[j] = 0;
+		for (i = 0; i < n; i++)
+			count[(src[i].addr - lo) >> shift & (RADIX_BUCKETS - 1)]++;
+		for (sum = 0, j = 0; j < RADIX_BUCKETS; j++) {
+			c = count[j];
+			count[j] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].addr - lo) >> shift &
+				  (RADIX_BUCKETS - 1)]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != r)
+		for (i = 0; i < n; i++)
+			r[i] = src[i];
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && r[j].addr == r[i].addr; j++)
+			;
+		if (j - i > 1)
+			sort_ranges(r + i, j - i);
+	}
+}
+
+/* By (addr, size): a radix sort when the free work space holds its copy. */
+static void sort_work_ranges(struct ho_work *w)
+{
+	struct ho_range *r = (struct ho_range *)w->base;
+	uint64_t used = w->nranges * sizeof(*r);
+
+	if (w->nranges >= RADIX_MIN &&
+	    w->top - used >= used + RADIX_BUCKETS * sizeof(uint64_t))
+		radix_sort_ranges(r, (struct ho_range *)(w->base + used),
+				  (uint64_t *)(w->base + 2 * used), w->nranges);
+	else
+		sort_ranges(r, w->nranges);
+}
+
 int ho_work_disjoint(struct ho_work *w, struct ho_report *rep)
 {
 	struct ho_range *r = (struct ho_range *)w->base;
@@ -202,7 +273,7 @@ int ho_work_disjoint(struct ho_work *w, struct ho_report *rep)
 	for (i = 1; i < w->nranges && !range_less(&r[i], &r[i - 1]); i++)
 		;
 	if (i < w->nranges)
-		sort_ranges(r, w->nranges);
+		sort_work_ranges(w);
 	for (i = 1; i < w->nranges; i++) {
 		if (r[i].addr - r[i - 1].addr >= r[i - 1].size)
 			continue;

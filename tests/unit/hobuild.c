@@ -34,6 +34,7 @@ void hb_params_default(struct hb_params *p)
 	p->nfolios = 4;
 	p->nscratch = 4;
 	p->shuffle_tokens = 0;
+	p->shuffle_folios = 0;
 	p->kho_space = HB_KHO_SPACE;
 	p->luo_space = 16u << 10;
 }
@@ -400,8 +401,12 @@ static int build_folios(struct hb *h, int file, int n, uint64_t *table)
 	if (!f)
 		return -1;
 	for (k = 0; k < n; k++) {
+		/* shuffled: k * 7919 mod n, a permutation unless 7919 | n */
+		uint64_t slot = h->p.shuffle_folios && n % 7919 ?
+				(uint64_t)k * 7919 % n : (uint64_t)k;
+
 		f[k].phys = folio_base(h, file) +
-			    ((uint64_t)file * h->p.nfolios + k) * 8192;
+			    ((uint64_t)file * h->p.nfolios + slot) * 8192;
 		f[k].index = 2 * k;
 		f[k].order = 1;
 		f[k].flags = k & 1 ? HO_FOLIO_DIRTY : HO_FOLIO_UPTODATE;

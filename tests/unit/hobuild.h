@@ -110,6 +110,7 @@ struct hb_params {
 	int nfolios;		/* per file */
 	int nscratch;		/* >= 4 */
 	int shuffle_tokens;	/* tokens in no particular order */
+	int shuffle_folios;	/* folio addresses not in file order */
 	uint64_t kho_space;	/* bytes for the KHO FDT (<= HB_KHO_SPACE) */
 	uint64_t luo_space;	/* bytes for the LUO FDT (<= HB_LUO_SPACE) */
 };
@@ -136,7 +137,7 @@ struct hb {
 	uint64_t radix_root;	/* KHO's preserved-page tree (4 KiB pages) */
 };
 
-#define HB_WORK_SIZE	(1u << 20)
+#define HB_WORK_SIZE	(8u << 20)
 
 extern const char *const hb_defect_names[];
 

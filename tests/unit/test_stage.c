@@ -2085,6 +2085,63 @@ static void run_trace_cases(void)
 	tap(!strcmp(ho_trace_bad(0, 4096), "no trace"), "trace: NULL is no trace");
 }
 
+/*
+ * The ranges' two sorts (work.c): a radix sort when the work area has room
+ * for a copy of the ranges, the heap sort in the smallest area that passes.
+ * Shuffled folio addresses (no contiguous neighbours to merge), clean and
+ * with overlaps: the same verdict, report and detail from both.
+ */
+static void run_sort_path_cases(void)
+{
+	static const struct {
+		enum hb_defect d;
+		const char *what;
+	} rows[] = {
+		{ HB_NONE, "clean" },
+		{ HB_OVL_FOLIO_OTHER_FILE, "a folio at another file's address" },
+		{ HB_OVL_FOLIO_PARTIAL, "a page inside another file's folio" },
+	};
+	struct hb_params p = params;
+	struct ho_report big, small;
+	uint64_t lo, hi, mid;
+	size_t i;
+	int eb, es;
+
+	p.nsessions = 1;
+	p.nfiles = 2;
+	p.nfolios = 4096;
+	p.shuffle_folios = 1;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (hb_build(&hb, &p, rows[i].d, test_schemas)) {
+			tap(0, "sort paths, %s: builder failed", rows[i].what);
+			continue;
+		}
+		eb = hb_check(&big);
+		/* the smallest work area that is not HO_ERR_WORK_SPACE */
+		lo = 0;
+		hi = HB_WORK_SIZE;
+		while (hi - lo > 8) {
+			mid = (lo + hi) / 2 & ~7ull;
+			hb.env.work_size = mid;
+			if (hb_check(&small) == HO_ERR_WORK_SPACE)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		hb.env.work_size = hi;
+		es = hb_check(&small);
+		hb.env.work_size = HB_WORK_SIZE;
+		tap(eb == es && !strcmp(big.path, small.path) &&
+		    !strcmp(big.detail, small.detail) &&
+		    (rows[i].d == HB_NONE) == (eb == HO_OK) &&
+		    hi < 2 * 16 * 8192,
+		    "sort paths, 8192 shuffled folios, %s: radix sort (%u KiB) "
+		    "and heap sort (%llu B) agree (%s, %s)", rows[i].what,
+		    HB_WORK_SIZE >> 10, (unsigned long long)hi,
+		    ho_errname(eb), big.detail);
+	}
+}
+
 int main(void)
 {
 	hb_params_default(&params);
@@ -2112,6 +2169,7 @@ int main(void)
 	run_rsvmap_cases();
 	run_radix_cases();
 	run_scale_cases();
+	run_sort_path_cases();
 	hb_free(&hb);
 	return tap_done();
 }
