@@ -681,21 +681,29 @@ static int memfd_rfc_range_cmp(const void *a, const void *b)
 
 /*
  * No two of the folios, the FDT, the table's pages and its chunks may share
- * a byte: a page would be handed out twice. O(n log n).
+ * a byte: a page would be handed out twice. O(n log n) in the ranges left
+ * after joining each folio to the one before it when it starts where that
+ * one ends (the usual layout of a file's pages, and the same verdict: the
+ * joined range is exactly the pages of both).
  */
 static int memfd_rfc_check_overlap(struct memfd_rfc_in *in, u64 fdt)
 {
 	u64 pages = memfd_rfc_table_pages(in->nr, PAGE_SIZE);
-	u64 i, j = 0, n = in->nr + 1 + pages + in->nr_chunks;
+	u64 i, j = 0, n = in->nr + 1 + pages + in->nr_chunks, start;
 	struct memfd_rfc_range *r;
 	int err = 0;
 
 	r = kvmalloc_array(n, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	for (i = 0; i < in->nr; i++, j++) {
-		r[j].start = in->table[i].phys;
-		r[j].end = r[j].start + (PAGE_SIZE << in->table[i].order);
+	for (i = 0; i < in->nr; i++) {
+		start = in->table[i].phys;
+		if (j && r[j - 1].end == start) {
+			r[j - 1].end += PAGE_SIZE << in->table[i].order;
+			continue;
+		}
+		r[j].start = start;
+		r[j++].end = start + (PAGE_SIZE << in->table[i].order);
 	}
 	r[j].start = fdt;
 	r[j++].end = fdt + folio_size(virt_to_folio(in->fdt));
@@ -708,6 +716,7 @@ static int memfd_rfc_check_overlap(struct memfd_rfc_in *in, u64 fdt)
 		r[j].start = in->chunks[i];
 		r[j].end = r[j].start + PAGE_SIZE;
 	}
+	n = j;
 	sort(r, n, sizeof(*r), memfd_rfc_range_cmp, NULL);
 	for (i = 1; i < n; i++) {
 		if (r[i].start < r[i - 1].end) {

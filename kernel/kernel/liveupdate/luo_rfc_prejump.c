@@ -256,8 +256,9 @@ static int luo_prejump_setup(struct luo_prejump *pj,
 
 /*
  * ho_check_handover() with a work area that grows until the sorts fit: it
- * doubles on HO_ERR_WORK_SPACE, up to 16 bytes per page of RAM (one range
- * per page is the most there can be).
+ * quadruples on HO_ERR_WORK_SPACE (few runs, and usually room left for the
+ * copy the library's radix sort of the ranges takes), up to 32 bytes per
+ * page of RAM (one range per page is the most there can be, and its copy).
  */
 static int luo_prejump_run(struct luo_prejump *pj, struct ho_handover *kd,
 			   struct ho_env *env, struct ho_report *rep)
@@ -276,7 +277,7 @@ static int luo_prejump_run(struct luo_prejump *pj, struct ho_handover *kd,
 			return herr;
 		kvfree(pj->work);
 		pj->work = NULL;
-		pj->work_size = min(size_mul(pj->work_size, 2), cap);
+		pj->work_size = min(size_mul(pj->work_size, 4), cap);
 	}
 }
 

@@ -81,7 +81,9 @@
  * table and folio; physically contiguous neighbours share one) plus, at the
  * same time, 16 bytes per file or session or subtree of the blob being
  * checked. Without env->work the checks use HO_WORK_STACK bytes of stack.
- * Too small: HO_ERR_WORK_SPACE (never a slower fallback).
+ * Too small: HO_ERR_WORK_SPACE. Twice that per range (and 16 KiB) makes
+ * the sort of 1024 or more ranges O(n) instead of O(n log n), with the same
+ * result.
  */
 #define HO_WORK_PER_RANGE	16
 #define HO_WORK_STACK		512
