@@ -46,6 +46,14 @@ def accel():
                           text=True).stdout.strip() or "tcg"
 
 
+def qemu_accel_arg(acc):
+    """QEMU's -accel argument for acc, as the VM tests pass it
+    (qemu_accel_arg in scripts/common.sh)."""
+    return subprocess.run(["bash", "-c", '. "$0/scripts/common.sh"; qemu_accel_arg "$1"',
+                           TOP, acc], stdout=subprocess.PIPE,
+                          text=True).stdout.strip() or acc
+
+
 def qemu_version():
     return subprocess.run(["qemu-system-x86_64", "--version"], stdout=subprocess.PIPE,
                           text=True).stdout.splitlines()[0]

@@ -232,8 +232,8 @@ def write_report(a, cfgs, res, errors, accel, started, load0, load1):
              (started.strftime("%Y-%m-%d %H:%M"), a.runs))
     L.append("- Machine: %s, %d CPUs, Linux %s; load average %s before, %s after" %
              (cpu_model(), os.cpu_count(), platform.release(), load0, load1))
-    L.append("- Accelerator: **%s** (tests/vm/accel.sh); %s; guest -m 1G -smp 2, "
-             "direct boot, TSC of the guest = host TSC under TCG" % (accel.upper(), qemu))
+    L.append("- Accelerator: **%s** (tests/vm/accel.sh; `-accel %s`); %s; guest -m 1G -smp 2, "
+             "direct boot, TSC of the guest = host TSC under TCG" % (accel.upper(), benchlib.qemu_accel_arg(accel), qemu))
     L.append("- Guest CPU SHA-NI (/proc/cpuinfo in kernel A): %s" %
              ", ".join("yes" if v else "no" for v in cpu_ni) if cpu_ni else "-")
     L.append("- Kernel B checks a 4 MiB memfd byte for byte (SHA-256) in "

@@ -283,9 +283,9 @@ def write_report(a, cfgs, sizes, res, errors, accel, started, load0, load1, wall
              "%.0f min wall in all" % (started.strftime("%Y-%m-%d %H:%M"), a.runs, wall / 60))
     L.append("- Machine: %s, %d CPUs, Linux %s; load average %s before, %s after" %
              (cpu_model(), os.cpu_count(), platform.release(), load0, load1))
-    L.append("- Accelerator: **%s** (tests/vm/accel.sh); %s; guest -smp 2, -m 1G "
+    L.append("- Accelerator: **%s** (tests/vm/accel.sh; `-accel %s`); %s; guest -smp 2, -m 1G "
              "(2G at 512 MiB, 3G at 1 GiB: the memfd and the memcpy's copy), direct "
-             "boot, `%s` unless the configuration says default scratch" % (accel.upper(), qemu, COMMON))
+             "boot, `%s` unless the configuration says default scratch" % (accel.upper(), benchlib.qemu_accel_arg(accel), qemu, COMMON))
     L.append("- Guest program tests/guest/memfd_bench.c (one memfd, PAT_RANDOM, "
              "filled through a shared mapping); times CLOCK_MONOTONIC around each ioctl; "
              "kexec call from kernel A's log timestamps")
