@@ -2,8 +2,9 @@
 /*
  * Freestanding mem/str functions (ho/string.h) and the bounded string
  * builder used for report texts. Plain loops: small and obviously right;
- * ho_memcpy() moves 8 bytes a step (a big handover's tables are read through
- * it), the rest go byte by byte.
+ * ho_memcpy() moves 8 bytes a step between aligned buffers (a big handover's
+ * tables are read through it), the rest go byte by byte. None of them calls
+ * a libc function: in the purgatory, memcpy and memset are these (libc.c).
  */
 #if defined(__GNUC__) && !defined(__clang__)
 /* Keep gcc from turning these loops back into calls to memcpy/memset. */
@@ -12,16 +13,23 @@
 
 #include "ho/string.h"
 
+/* a u64 that may alias anything, as memcpy's bytes do */
+typedef uint64_t __attribute__((may_alias)) ho_alias_u64;
+
 void *ho_memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	uint64_t t;
 
-	/* unaligned 8-byte loads and stores (ho_get_u64()); forward only */
-	for (; n >= 8; n -= 8, d += 8, s += 8) {
-		__builtin_memcpy(&t, s, 8);
-		__builtin_memcpy(d, &t, 8);
+	/*
+	 * 8 bytes a step when both ends are 8-byte aligned (folio tables and
+	 * FDT cells are), bytes otherwise. Never a call to memcpy: the
+	 * purgatory's memcpy (libc.c) is this function.
+	 */
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(ho_alias_u64 *)(void *)d =
+				*(const ho_alias_u64 *)(const void *)s;
 	}
 	while (n--)
 		*d++ = *s++;

@@ -99,3 +99,12 @@ $(PURGATORY_A64_RO): $(PURG_A64_OBJS) $(B)/free-a64/libho.a $(B)/free-a64/libho-
 -include $(PURG_A64_C_SRCS:%.c=$(PURG_A64_B)/%.d)
 .PHONY: purgatory-arm64
 purgatory-arm64: $(PURGATORY_A64_RO)
+
+# Both purgatories' memcpy/memset/memmove/memcmp (efi/lib/libc.c) and the
+# ho_mem* functions behind them never call one of the four
+# (tests/unit/purgatory-libc.sh).
+CHECK_SUITES += purgatory-libc
+.PHONY: check-purgatory-libc
+check-purgatory-libc: $(PURGATORY_RO) $(PURGATORY_A64_RO)
+	@$(TOP)/tests/unit/purgatory-libc.sh objdump:$(PURGATORY_RO) \
+		aarch64-linux-gnu-objdump:$(PURGATORY_A64_RO)

@@ -25,29 +25,33 @@ char *ho_strrchr(const char *s, int c);
 int ho_strcmp(const char *a, const char *b);
 
 /*
- * Unaligned native-endian loads and stores. __builtin_memcpy of a constant
- * size is a load or store (byte loads where the target needs alignment,
- * e.g. -mstrict-align), never a call, also under -fno-builtin.
+ * Unaligned native-endian loads and stores, through a packed struct: the
+ * compiler emits one load or store where the target allows unaligned
+ * accesses and byte accesses where it does not (-mstrict-align, the arm64
+ * purgatory), never a call. (__builtin_memcpy of a constant size is not
+ * enough: under -fno-builtin -mstrict-align gcc may emit a call to memcpy.)
  */
+struct ho_unaligned_u64 {
+	uint64_t v;
+} __attribute__((packed, may_alias));
+
+struct ho_unaligned_u32 {
+	uint32_t v;
+} __attribute__((packed, may_alias));
+
 static inline uint64_t ho_get_u64(const void *p)
 {
-	uint64_t v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
+	return ((const struct ho_unaligned_u64 *)p)->v;
 }
 
 static inline uint32_t ho_get_u32(const void *p)
 {
-	uint32_t v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
+	return ((const struct ho_unaligned_u32 *)p)->v;
 }
 
 static inline void ho_put_u64(void *p, uint64_t v)
 {
-	__builtin_memcpy(p, &v, sizeof(v));
+	((struct ho_unaligned_u64 *)p)->v = v;
 }
 
 /*
