@@ -7,24 +7,17 @@ LINUX_PKG_VERSION=7.3.4-1~bpo13+1
 LINUX_VERSION=7.3.4
 LUO_CACHE=${LUO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/luo-kexec}
 
-# QEMU's -accel argument for an accelerator of tests/vm/accel.sh (kvm|tcg)
-# and a guest architecture (x86_64|arm64).
-# x86_64 under TCG gets a 32 MiB translation cache (tb-size; QEMU's default
-# is 1 GiB): with the default, a kexec'd kernel is slow to write the pages
-# the kernel before it ran code from (measured: kernel B unpacked the VM
-# image's 25 MB initramfs in 4.4-7 s, kernel A the same archive in 1.3 s;
-# with 16-32 MiB, kernel B in 0.7-0.9 s). arm64 keeps QEMU's default: with
-# 32 MiB, CI's arm64 rows that kexec timed out (efi-arm64-full-path: kernel
-# B never came up in 480 s). LUO_TCG_TB_SIZE (MiB) sets a size for both.
+# QEMU's -accel argument for an accelerator of tests/vm/accel.sh (kvm|tcg).
+# TCG gets a 32 MiB translation cache (tb-size; QEMU's default is 1 GiB):
+# with the default, a kexec'd kernel is slow to write the pages the kernel
+# before it ran code from (measured: kernel B unpacked the VM image's 25 MB
+# initramfs in 4.4-7 s, kernel A the same archive in 1.3 s; with 16-32 MiB,
+# kernel B in 0.7-0.9 s). LUO_TCG_TB_SIZE (MiB) sets another size.
 qemu_accel_arg() {
-	local size=${LUO_TCG_TB_SIZE:-}
-
-	[ -n "$size" ] || [ "${2:-x86_64}" != x86_64 ] || size=32
-	if [ "$1" = tcg ] && [ -n "$size" ]; then
-		echo "tcg,tb-size=$size"
-	else
-		echo "$1"
-	fi
+	case $1 in
+	tcg) echo "tcg,tb-size=${LUO_TCG_TB_SIZE:-32}" ;;
+	*) echo "$1" ;;
+	esac
 }
 
 log() { printf '%s\n' "[$(basename "$0")] $*" >&2; }

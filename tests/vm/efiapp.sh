@@ -278,10 +278,10 @@ cp "$vars_src" "$vars"
 if [ "$arch" = arm64 ]; then
 	# ACPI off: AAVMF then installs QEMU's DT as the DEVICE_TREE table.
 	accel=tcg
-	qemu=(qemu-system-aarch64 -M virt,acpi=off -cpu max -accel "$(qemu_accel_arg tcg arm64)")
+	qemu=(qemu-system-aarch64 -M virt,acpi=off -cpu max -accel "$(qemu_accel_arg tcg)")
 else
 	accel=$("$top/tests/vm/accel.sh" "$img/bzImage" "$img/initramfs.cpio" 2>/dev/null)
-	qemu=(qemu-system-x86_64 -machine q35 -accel "$(qemu_accel_arg "$accel" x86_64)"
+	qemu=(qemu-system-x86_64 -machine q35 -accel "$(qemu_accel_arg "$accel")"
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 	if [ "$accel" = kvm ]; then qemu+=(-cpu host); else qemu+=(-cpu max); fi
 fi

@@ -94,7 +94,7 @@ if [ $arch = arm64 ]; then
 else
 	qemu=(qemu-system-x86_64)
 fi
-qemu+=(-accel "$(qemu_accel_arg "$accel" "$arch")" -m "$mem" -smp 2 -nographic -no-reboot
+qemu+=(-accel "$(qemu_accel_arg "$accel")" -m "$mem" -smp 2 -nographic -no-reboot
 	-serial "file:$logf" -monitor none -display none -nodefaults
 	-kernel "$img/bzImage" -initrd "$img/initramfs.cpio" -append "$cmdline")
 [ -z "$ramfile" ] || qemu+=(-object "memory-backend-file,id=ram0,size=$mem,mem-path=$ramfile,share=on"
