@@ -106,5 +106,6 @@ purgatory-arm64: $(PURGATORY_A64_RO)
 CHECK_SUITES += purgatory-libc
 .PHONY: check-purgatory-libc
 check-purgatory-libc: $(PURGATORY_RO) $(PURGATORY_A64_RO)
-	@$(TOP)/tests/unit/purgatory-libc.sh objdump:$(PURGATORY_RO) \
+	@PURG_A64_CC="$(PURG_A64_CC) $(HO_VCFLAGS_free-a64)" \
+		$(TOP)/tests/unit/purgatory-libc.sh objdump:$(PURGATORY_RO) \
 		aarch64-linux-gnu-objdump:$(PURGATORY_A64_RO)
