@@ -16,7 +16,7 @@ UST_BINS := $(addprefix $(UST_B)/,$(UST_PROGS))
 GUEST_EXTRA_BINS += $(UST_BINS)
 UST_DIR = $(LINUX_SRC)/tools/testing/selftests/liveupdate
 # Our uapi (overlay) over the 7.3 tree's, as for the other guest programs.
-UST_CFLAGS = -D_GNU_SOURCE= -O2 -Wall -Wno-unused-function -static \
+UST_CFLAGS = -D_GNU_SOURCE= -O2 -Wall -Wno-unused-function \
 	$(UAPI_CFLAGS) -I$(UST_DIR)/lib/include -I$(UST_DIR)/..
 
 $(UST_B)/%: $(TOP)/kernel/include/uapi/linux/liveupdate_rfc.h

@@ -67,6 +67,53 @@ arm64) strip_prog=aarch64-linux-gnu-strip ;;
 esac
 for b in "$@"; do install -s --strip-program="$strip_prog" -m 0755 "$b" "$stage/bin/"; done
 [ -z "$peer" ] || cp -a "$peer/root/." "$stage/"
+# Shared libraries (tests/guest/guest.mk): each dynamic program's loader
+# (PT_INTERP) and the closure of its DT_NEEDED by soname under
+# /lib/<triplet>, as on Debian. x86_64 takes them from the host, whose glibc
+# the programs were linked against (a file already in /bin is linked, not
+# copied again); arm64 finds them in the peer's root
+# (scripts/kexec-tools-arm64.sh, the same glibc release). A missing one is an
+# error here, not a guest that cannot start its programs.
+case $arch in
+arm64) readelf=aarch64-linux-gnu-readelf triplet=aarch64-linux-gnu ;;
+*) readelf=readelf triplet=x86_64-linux-gnu ;;
+esac
+add_file() { # add_file SRC DEST-IN-STAGE
+	mkdir -p "$(dirname "$2")"
+	if [ -f "$stage/bin/$(basename "$1")" ]; then
+		ln "$stage/bin/$(basename "$1")" "$2"
+	else
+		cp -L "$1" "$2"
+	fi
+}
+libdir="$stage/lib/$triplet"
+todo=("$stage/init" "$stage"/bin/*) seen=" "
+while [ ${#todo[@]} -gt 0 ]; do
+	f=${todo[0]}
+	todo=("${todo[@]:1}")
+	[ -f "$f" ] && [ ! -L "$f" ] || continue
+	hdr=$("$readelf" -lWd "$f" 2>/dev/null) || continue	# not ELF
+	interp=$(sed -n 's/.*program interpreter: \(.*\)]$/\1/p' <<<"$hdr")
+	if [ -n "$interp" ] && [ ! -e "$stage$interp" ]; then
+		[ "$arch" = x86_64 ] && [ -e "$interp" ] ||
+			die "$(basename "$f"): its loader $interp is not in the image"
+		add_file "$interp" "$stage$interp"
+	fi
+	for so in $(sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' <<<"$hdr"); do
+		[[ $seen == *" $so "* ]] && continue
+		seen+="$so "
+		[ -e "$libdir/$so" ] && continue
+		lib=
+		if [ "$arch" = x86_64 ]; then
+			for d in /lib/$triplet /usr/lib/$triplet; do
+				[ -e "$d/$so" ] && { lib=$d/$so; break; }
+			done
+		fi
+		[ -n "$lib" ] || die "$(basename "$f") needs $so: not in the image"
+		add_file "$lib" "$libdir/$so"
+		todo+=("$libdir/$so")
+	done
+done
 echo "$peer" >"$out/peer"
 cp "$kernel" "$stage/boot/bzImage"
 for e in "${extra[@]}"; do cp "${e#*=}" "$stage/boot/bzImage-${e%%=*}"; done
