@@ -9,18 +9,13 @@ check-vm: vm-images
 	@$(TOP)/tests/vm/run-cases.sh
 
 # arm64 (issue 13): tests/vm/cases-arm64 on qemu-system-aarch64 (suite
-# vm-arm64); tests/vm/cases-arm64-slow outside make check (CI time).
+# vm-arm64), 4 KiB and 64 KiB pages.
 CHECK_SUITES += vm-arm64
-# Each target builds the images of its own table only (the slow table's
-# ours-64k is a kernel build of its own).
 VM_VARIANTS_arm64 = $(sort $(shell awk '!/^\#/ && NF {print $$2}' $(TOP)/tests/vm/cases-arm64))
-VM_VARIANTS_arm64-slow = $(sort $(shell awk '!/^\#/ && NF {print $$2}' $(TOP)/tests/vm/cases-arm64-slow))
-.PHONY: check-vm-arm64 check-vm-arm64-slow
+.PHONY: check-vm-arm64
 check-vm-arm64: $(addprefix vm-image-,$(VM_VARIANTS_arm64))
-check-vm-arm64-slow: $(addprefix vm-image-,$(VM_VARIANTS_arm64-slow))
-check-vm-arm64 check-vm-arm64-slow:
 	@mkdir -p $(B)/vm/logs
-	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-$(@:check-vm-%=%)
+	@$(TOP)/tests/vm/run-cases.sh $(TOP)/tests/vm/cases-arm64
 
 # Large folios (issue 16): tests/vm/cases-thp on the ours-thp variant,
 # outside make check (one more kernel build).
