@@ -50,9 +50,10 @@ demo:
 	@$(TOP)/scripts/demo.sh
 
 # Run every registered suite, count TAP results over all of them. The arm64
-# suites (and vm-capture, which needs an arm64 kernel too) come last, so that their kernels have the longest time to build in
-# the background (CHECK_KERNELS, scripts/check.sh). CHECK_KERNELS: every
-# kernel a suite builds, in the order the suites need them.
+# suites (and vm-capture, which needs an arm64 kernel too) come last, so
+# that their kernels have the longest time to build in the background
+# (scripts/check.sh). CHECK_KERNELS: every kernel a suite builds, in the
+# order the suites need them.
 CHECK_KERNELS := $(addprefix x86_64:,ours upstream ours-nomemfd ours-luov2) \
 	$(addprefix arm64:,ours upstream ours-64k)
 check: deps
