@@ -54,7 +54,7 @@ demo:
 # that their kernels have the longest time to build in the background
 # (scripts/check.sh). CHECK_KERNELS: every kernel a suite builds, in the
 # order the suites need them.
-CHECK_KERNELS := $(addprefix x86_64:,ours upstream ours-nomemfd ours-luov2) \
+CHECK_KERNELS := $(addprefix x86_64:,$(KERNEL_VARIANTS)) \
 	$(addprefix arm64:,ours upstream ours-64k)
 check: deps
 	@CHECK_KERNELS="$(CHECK_KERNELS)" $(TOP)/scripts/check.sh \
